@@ -1,0 +1,63 @@
+# Two commands a newcomer needs: `make run` and `make test`. Everything else is a helper of those.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
+NODE_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | sha1sum | cut -c1-12)
+
+.PHONY: run test install lint typecheck imports migrations-check pytest pytest-pg15 contract adr-lint openapi bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@rm -f $(VENV)/.installed-*; touch $@
+
+install: $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@rm -f node_modules/.installed-*; touch $@
+
+## Start the API with its docs on 127.0.0.1:$${PORT:-8000}, embedded PostgreSQL, migrated, with demo data.
+run: $(STAMP)
+	$(BIN)/thuiszitters run
+
+## Every check: format, lint, types, import contracts, migrations, tests, contract drift, ADR linter.
+test: lint typecheck imports migrations-check pytest pytest-pg15 adr-lint
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy app tests bench migrations
+
+imports: $(STAMP)
+	$(BIN)/lint-imports
+
+migrations-check: $(STAMP)
+	$(BIN)/thuiszitters with-temp-db -- bash -c 'alembic upgrade head && alembic check && alembic downgrade base && alembic upgrade head'
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+## The same suite on the oldest supported PostgreSQL (15) when its server binaries are installed.
+pytest-pg15: $(STAMP)
+	@bindir=$$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null); \
+	if [ -n "$$bindir" ]; then echo "pytest on PostgreSQL 15 ($$bindir)"; THUISZITTERS_PG_BINDIR=$$bindir $(BIN)/pytest -q -p no:cacheprovider; \
+	else echo "PostgreSQL 15 server binaries not found: the PG 15 pass is skipped (.ci/run installs them)"; fi
+
+## The committed contract, regenerated from the code.
+openapi: $(STAMP)
+	$(BIN)/thuiszitters openapi > openapi/openapi.json
+
+adr-lint: $(NODE_STAMP)
+	npx --no-install spectral lint --fail-severity=error -r adr/linter.yaml openapi/openapi.json
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache
