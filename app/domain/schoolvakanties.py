@@ -1,0 +1,342 @@
+"""School holiday calendar per region from the Rijksoverheid open data (DOMAIN.md rule 14).
+
+The input is the JSON served by the Rijksoverheid open-data API for the infotype
+``schoolholidays``: one document per school year (or a list of them) whose ``content`` holds
+``schoolyear`` and ``vacations``; each vacation has ``type``, ``compulsorydates`` and ``regions``
+with ``region`` ("noord", "midden", "zuid" or "heel Nederland"), ``startdate`` and ``enddate``.
+
+Dates: the API writes instants in UTC. Start dates are written as midnight UTC of the first day
+(``2024-10-19T00:00:00.000Z`` is Saturday 19 October 2024) and end dates as 23:59 Dutch local
+time of the last day (``2024-10-27T22:59:00.000Z``, or ``...T21:59...`` in summer time). Every
+instant is therefore converted to Dutch local time (CET/CEST, EU rule) and its calendar date is
+taken; both days are inclusive. A value without offset is taken as a local date as written.
+
+Definitions used by the helpers:
+
+* *vakantiedag*: a day, weekend included, inside a holiday period of the region.
+* *lesdag*: a Monday to Friday that is not a vakantiedag. Public holidays outside the school
+  holidays (Goede Vrijdag, Koningsdag, Hemelvaart, Pinksteren) are not in the source data and
+  therefore count as lesdagen.
+* *lesweek*: a calendar week (ISO, Monday to Sunday) that has at least one lesdag inside the
+  asked range; a week that is entirely holiday is skipped, a partly-holiday week counts.
+
+Coverage: a school year's data covers the dates from the day after the previous school year's
+last summer-holiday day (when that year is loaded too; otherwise from the first day of its
+earliest holiday, because the end of the previous summer is unknown) through the last day of its
+own summer holiday (latest region). Questions about uncovered dates raise
+:class:`KalenderOntbreektError` instead of answering "no holiday".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from importlib import resources
+
+from app.domain.regio import Regio
+
+__all__ = [
+    "KalenderOntbreektError",
+    "Schooljaar",
+    "SchoolvakantieFormaatError",
+    "Schoolvakanties",
+    "Vakantieperiode",
+    "laad_meegeleverde_kalender",
+    "lees_schoolvakanties",
+]
+
+_DATA_PACKAGE = "app.domain.data"
+_HEEL_NEDERLAND = "heel nederland"
+_REGIO_WAARDEN = {regio.value: regio for regio in Regio}
+
+
+class SchoolvakantieFormaatError(ValueError):
+    """The school holiday data does not have the Rijksoverheid format (DOMAIN.md rule 14)."""
+
+
+class KalenderOntbreektError(LookupError):
+    """The calendar has no data for a date that was asked about (DOMAIN.md rule 14)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Vakantieperiode:
+    """One holiday of one region, both days inclusive (DOMAIN.md rule 14)."""
+
+    schooljaar: str
+    soort: str
+    regio: Regio
+    eerste_dag: date
+    laatste_dag: date
+    verplicht: bool
+
+    def bevat(self, datum: date) -> bool:
+        """Tell whether the date lies inside this holiday (DOMAIN.md rule 14)."""
+        return self.eerste_dag <= datum <= self.laatste_dag
+
+
+@dataclass(frozen=True, slots=True)
+class Schooljaar:
+    """The holidays of one school year, e.g. "2024-2025" (DOMAIN.md rule 14)."""
+
+    naam: str
+    beginjaar: int
+    perioden: tuple[Vakantieperiode, ...]
+
+    @property
+    def eerste_vakantiedag(self) -> date:
+        """First day of the earliest holiday in this school year (DOMAIN.md rule 14)."""
+        return min(periode.eerste_dag for periode in self.perioden)
+
+    @property
+    def laatste_vakantiedag(self) -> date:
+        """Last day of the latest holiday, i.e. the summer (DOMAIN.md rule 14)."""
+        return max(periode.laatste_dag for periode in self.perioden)
+
+
+# --- parsing -----------------------------------------------------------------------------------
+
+
+def _last_sunday(jaar: int, maand: int) -> date:
+    volgende = date(jaar + 1, 1, 1) if maand == 12 else date(jaar, maand + 1, 1)
+    laatste = volgende - timedelta(days=1)
+    return laatste - timedelta(days=(laatste.weekday() + 1) % 7)
+
+
+def _nederlandse_tijd(moment: datetime) -> datetime:
+    """Convert an aware instant to Dutch wall-clock time (EU summer time rule since 1996)."""
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    zomertijd_begin = datetime.combine(_last_sunday(utc.year, 3), time(1))
+    zomertijd_eind = datetime.combine(_last_sunday(utc.year, 10), time(1))
+    uren = 2 if zomertijd_begin <= utc < zomertijd_eind else 1
+    return utc + timedelta(hours=uren)
+
+
+def _datum(waarde: object, veld: str, plaats: str) -> date:
+    if not isinstance(waarde, str) or not waarde.strip():
+        raise SchoolvakantieFormaatError(f"{plaats}: '{veld}' must be a non-empty ISO timestamp")
+    try:
+        moment = datetime.fromisoformat(waarde.strip())
+    except ValueError:
+        raise SchoolvakantieFormaatError(
+            f"{plaats}: '{veld}' is not a valid ISO timestamp"
+        ) from None
+    if moment.tzinfo is not None:
+        moment = _nederlandse_tijd(moment)
+    return moment.date()
+
+
+def _tekst(bron: Mapping[str, object], veld: str, plaats: str) -> str:
+    waarde = bron.get(veld)
+    if not isinstance(waarde, str) or not waarde.strip():
+        raise SchoolvakantieFormaatError(f"{plaats}: '{veld}' must be a non-empty string")
+    return waarde.strip()
+
+
+def _object(waarde: object, plaats: str) -> Mapping[str, object]:
+    if not isinstance(waarde, Mapping):
+        raise SchoolvakantieFormaatError(f"{plaats}: expected a JSON object")
+    return waarde
+
+
+def _lijst(bron: Mapping[str, object], veld: str, plaats: str) -> Sequence[object]:
+    waarde = bron.get(veld)
+    if not isinstance(waarde, list) or not waarde:
+        raise SchoolvakantieFormaatError(f"{plaats}: '{veld}' must be a non-empty list")
+    return waarde
+
+
+def _verplicht(waarde: object, plaats: str) -> bool:
+    if isinstance(waarde, bool):
+        return waarde
+    if isinstance(waarde, str) and waarde.strip().lower() in ("true", "false"):
+        return waarde.strip().lower() == "true"
+    raise SchoolvakantieFormaatError(f"{plaats}: 'compulsorydates' must be true or false")
+
+
+def _schooljaar_naam(waarde: str, plaats: str) -> tuple[str, int]:
+    delen = [deel.strip() for deel in waarde.split("-")]
+    if len(delen) != 2 or not all(len(deel) == 4 and deel.isdigit() for deel in delen):
+        raise SchoolvakantieFormaatError(f"{plaats}: 'schoolyear' must look like 2024-2025")
+    begin, eind = int(delen[0]), int(delen[1])
+    if eind != begin + 1:
+        raise SchoolvakantieFormaatError(f"{plaats}: 'schoolyear' must span two consecutive years")
+    return f"{begin}-{eind}", begin
+
+
+def _regio_s(waarde: str, plaats: str) -> tuple[Regio, ...]:
+    sleutel = " ".join(waarde.lower().split())
+    if sleutel == _HEEL_NEDERLAND:
+        return tuple(Regio)
+    regio = _REGIO_WAARDEN.get(sleutel)
+    if regio is None:
+        raise SchoolvakantieFormaatError(
+            f"{plaats}: 'region' must be noord, midden, zuid or heel Nederland"
+        )
+    return (regio,)
+
+
+def _lees_vakantie(
+    ruw: object, naam: str, beginjaar: int, plaats: str
+) -> Iterator[Vakantieperiode]:
+    vakantie = _object(ruw, plaats)
+    soort = _tekst(vakantie, "type", plaats)
+    verplicht = _verplicht(vakantie.get("compulsorydates"), plaats)
+    vroegst, laatst = date(beginjaar, 8, 1), date(beginjaar + 1, 9, 30)
+    for nummer, regio_ruw in enumerate(_lijst(vakantie, "regions", plaats)):
+        regio_plaats = f"{plaats}.regions[{nummer}]"
+        regio_data = _object(regio_ruw, regio_plaats)
+        regio_s = _regio_s(_tekst(regio_data, "region", regio_plaats), regio_plaats)
+        eerste = _datum(regio_data.get("startdate"), "startdate", regio_plaats)
+        laatste = _datum(regio_data.get("enddate"), "enddate", regio_plaats)
+        if laatste < eerste:
+            raise SchoolvakantieFormaatError(f"{regio_plaats}: 'enddate' lies before 'startdate'")
+        if eerste < vroegst or laatste > laatst:
+            raise SchoolvakantieFormaatError(
+                f"{regio_plaats}: dates lie outside school year {naam}"
+            )
+        for regio in regio_s:
+            yield Vakantieperiode(naam, soort, regio, eerste, laatste, verplicht)
+
+
+def _lees_inhoud(ruw: object, plaats: str) -> Schooljaar:
+    inhoud = _object(ruw, plaats)
+    naam, beginjaar = _schooljaar_naam(_tekst(inhoud, "schoolyear", plaats), plaats)
+    perioden: list[Vakantieperiode] = []
+    for nummer, vakantie in enumerate(_lijst(inhoud, "vacations", plaats)):
+        perioden.extend(_lees_vakantie(vakantie, naam, beginjaar, f"{plaats}.vacations[{nummer}]"))
+    return Schooljaar(naam, beginjaar, tuple(perioden))
+
+
+def lees_schoolvakanties(data: object) -> list[Schooljaar]:
+    """Parse one Rijksoverheid schoolholidays document or a list of them (DOMAIN.md rule 14)."""
+    documenten = data if isinstance(data, list) else [data]
+    if not documenten:
+        raise SchoolvakantieFormaatError("document list is empty")
+    schooljaren: list[Schooljaar] = []
+    for nummer, document in enumerate(documenten):
+        plaats = f"document[{nummer}]"
+        for inhoud_nummer, inhoud in enumerate(
+            _lijst(_object(document, plaats), "content", plaats)
+        ):
+            schooljaren.append(_lees_inhoud(inhoud, f"{plaats}.content[{inhoud_nummer}]"))
+    return schooljaren
+
+
+# --- calendar ----------------------------------------------------------------------------------
+
+
+class Schoolvakanties:
+    """Holiday calendar per region over the loaded school years (DOMAIN.md rule 14)."""
+
+    def __init__(self, schooljaren: Iterable[Schooljaar]) -> None:
+        """Build the calendar; each school year may occur only once (DOMAIN.md rule 14)."""
+        per_naam: dict[str, Schooljaar] = {}
+        for schooljaar in schooljaren:
+            if schooljaar.naam in per_naam:
+                raise SchoolvakantieFormaatError(
+                    f"school year {schooljaar.naam} is given more than once"
+                )
+            per_naam[schooljaar.naam] = schooljaar
+        self._schooljaren = tuple(sorted(per_naam.values(), key=lambda jaar: jaar.beginjaar))
+        self._perioden: dict[Regio, tuple[Vakantieperiode, ...]] = {
+            regio: tuple(
+                sorted(
+                    (p for jaar in self._schooljaren for p in jaar.perioden if p.regio is regio),
+                    key=lambda p: p.eerste_dag,
+                )
+            )
+            for regio in Regio
+        }
+        self._dekking: list[tuple[date, date]] = []
+        vorige: Schooljaar | None = None
+        for jaar in self._schooljaren:
+            if vorige is not None and vorige.beginjaar + 1 == jaar.beginjaar:
+                begin = vorige.laatste_vakantiedag + timedelta(days=1)
+            else:
+                begin = jaar.eerste_vakantiedag
+            self._dekking.append((begin, jaar.laatste_vakantiedag))
+            vorige = jaar
+
+    @classmethod
+    def uit_json(cls, tekst: str | bytes) -> Schoolvakanties:
+        """Build the calendar from Rijksoverheid schoolholidays JSON text (DOMAIN.md rule 14)."""
+        try:
+            data = json.loads(tekst)
+        except (ValueError, UnicodeDecodeError):
+            raise SchoolvakantieFormaatError("input is not valid JSON") from None
+        return cls(lees_schoolvakanties(data))
+
+    @property
+    def schooljaren(self) -> tuple[str, ...]:
+        """Names of the loaded school years, oldest first (DOMAIN.md rule 14)."""
+        return tuple(jaar.naam for jaar in self._schooljaren)
+
+    def perioden(self, regio: Regio) -> tuple[Vakantieperiode, ...]:
+        """All holiday periods of a region, in date order (DOMAIN.md rule 14)."""
+        return self._perioden[regio]
+
+    def dekt(self, datum: date) -> bool:
+        """Tell whether the loaded data covers this date, so "no holiday" is known (DOMAIN.md rule 14)."""  # noqa: E501
+        return any(begin <= datum <= eind for begin, eind in self._dekking)
+
+    def _eis_dekking(self, datum: date) -> None:
+        if not self.dekt(datum):
+            raise KalenderOntbreektError(
+                f"no school holiday data for {datum.isoformat()}; "
+                f"loaded school years: {', '.join(self.schooljaren) or 'none'}"
+            )
+
+    def vakantie_op(self, datum: date, regio: Regio) -> Vakantieperiode | None:
+        """The holiday the region has on that date, or None (DOMAIN.md rule 14)."""
+        self._eis_dekking(datum)
+        return next((p for p in self._perioden[regio] if p.bevat(datum)), None)
+
+    def is_vakantiedag(self, datum: date, regio: Regio) -> bool:
+        """Tell whether the date is a school holiday day in the region (DOMAIN.md rule 14)."""
+        return self.vakantie_op(datum, regio) is not None
+
+    def is_lesdag(self, datum: date, regio: Regio) -> bool:
+        """Tell whether the date is a Monday-Friday outside the holidays (DOMAIN.md rule 14)."""
+        return datum.weekday() < 5 and not self.is_vakantiedag(datum, regio)
+
+    def _dagen(self, start: date, eind: date) -> Iterator[date]:
+        if eind < start:
+            raise ValueError("eind lies before start")
+        self._eis_dekking(start)
+        self._eis_dekking(eind)
+        dag = start
+        while dag <= eind:
+            yield dag
+            dag += timedelta(days=1)
+
+    def lesdagen_tussen(self, start: date, eind: date, regio: Regio) -> int:
+        """Count lesdagen from start through eind, both inclusive (DOMAIN.md rule 14)."""
+        return sum(1 for dag in self._dagen(start, eind) if self.is_lesdag(dag, regio))
+
+    def lesweken_tussen(self, start: date, eind: date, regio: Regio) -> int:
+        """Count ISO weeks with at least one lesdag from start through eind (DOMAIN.md rule 14)."""
+        weken = {
+            dag.isocalendar()[:2] for dag in self._dagen(start, eind) if self.is_lesdag(dag, regio)
+        }
+        return len(weken)
+
+
+def laad_meegeleverde_kalender() -> Schoolvakanties:
+    """Load every school year shipped in app.domain.data (DOMAIN.md rule 14)."""
+    bestanden = sorted(
+        (
+            bestand
+            for bestand in resources.files(_DATA_PACKAGE).iterdir()
+            if bestand.name.startswith("schoolvakanties-") and bestand.name.endswith(".json")
+        ),
+        key=lambda bestand: bestand.name,
+    )
+    schooljaren: list[Schooljaar] = []
+    for bestand in bestanden:
+        try:
+            schooljaren.extend(lees_schoolvakanties(json.loads(bestand.read_text("utf-8"))))
+        except ValueError as fout:
+            raise SchoolvakantieFormaatError(f"{bestand.name}: {fout}") from fout
+    return Schoolvakanties(schooljaren)
