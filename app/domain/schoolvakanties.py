@@ -278,7 +278,7 @@ class Schoolvakanties:
         return self._perioden[regio]
 
     def dekt(self, datum: date) -> bool:
-        """Tell whether the loaded data covers this date, so "no holiday" is known (DOMAIN.md rule 14)."""  # noqa: E501
+        """Tell whether the data covers this date: no data is not no holiday (DOMAIN.md rule 14)."""
         return any(begin <= datum <= eind for begin, eind in self._dekking)
 
     def _eis_dekking(self, datum: date) -> None:
