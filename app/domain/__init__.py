@@ -1,1 +1,1 @@
-"""The pure domain: facts about a child and what follows from them (standard library only, no clock)."""
+"""The pure domain: facts about a child and what follows from them (stdlib only, no clock)."""

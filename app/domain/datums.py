@@ -1,0 +1,19 @@
+"""Calendar arithmetic the rules need: months, school years (LPW art. 1: 1 August - 31 July)."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+
+def plus_maanden(datum: date, maanden: int) -> date:
+    """The same day ``maanden`` months later, or the month's last day if it has no such day."""
+    index = datum.year * 12 + datum.month - 1 + maanden
+    jaar, maand = divmod(index, 12)
+    laatste = calendar.monthrange(jaar, maand + 1)[1]
+    return date(jaar, maand + 1, min(datum.day, laatste))
+
+
+def schooljaar_eindjaar(datum: date) -> int:
+    """The calendar year in which the school year containing ``datum`` ends (LPW art. 1)."""
+    return datum.year + 1 if datum.month >= 8 else datum.year

@@ -1,0 +1,503 @@
+"""The facts the register knows about a child, and their JSON-safe form.
+
+Every fact has the date it is about (``geldig_vanaf``, valid time) and the moment the register
+learned it (``geregistreerd_op``, recorded time, timezone-aware). A fact that starts a situation
+holds from ``geldig_vanaf``; a fact that ends one gives the *first day on which the situation no
+longer holds* (periods are half-open). Facts are never changed or deleted: a ``Correctie`` or an
+``Intrekking`` refers to an earlier fact by id (DOMAIN.md rule 15).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+
+class FeitSoort(StrEnum):
+    """The kinds of fact, as named in the API and in the register's ``soort`` column."""
+
+    INSCHRIJVING = "inschrijving"
+    UITSCHRIJVING = "uitschrijving"
+    NIET_INGESCHREVEN = "niet-ingeschreven"
+    VERZUIM_GESTART = "verzuim-gestart"
+    VERZUIM_BEEINDIGD = "verzuim-beeindigd"
+    VERZUIMUREN = "verzuimuren"
+    ZIEKMELDING = "ziekmelding"
+    ZIEKMELDING_BEEINDIGD = "ziekmelding-beeindigd"
+    JEUGDARTS_OORDEEL = "jeugdarts-oordeel"
+    VRIJSTELLING_VERLEEND = "vrijstelling-verleend"
+    VRIJSTELLING_BEEINDIGD = "vrijstelling-beeindigd"
+    BESLUIT_11G = "besluit-11g"
+    BESLUIT_11G_BEEINDIGD = "besluit-11g-beeindigd"
+    SCHORSING_GESTART = "schorsing-gestart"
+    SCHORSING_BEEINDIGD = "schorsing-beeindigd"
+    TLV_AFGEGEVEN = "tlv-afgegeven"
+    PLAATSING = "plaatsing"
+    WACHT_OP_PLEK = "wacht-op-plek"
+    AANBOD_GESTART = "aanbod-gestart"
+    AANBOD_BEEINDIGD = "aanbod-beeindigd"
+    GASTLEERLING = "gastleerling"
+    GASTLEERLING_BEEINDIGD = "gastleerling-beeindigd"
+    ONDERWIJS_HERVAT = "onderwijs-hervat"
+    KWALIFICATIEPLICHT_BEEINDIGD = "kwalificatieplicht-beeindigd"
+    ADMINISTRATIEVE_ONVOLKOMENHEID = "administratieve-onvolkomenheid"
+    CORRECTIE = "correctie"
+    INTREKKING = "intrekking"
+
+
+class VrijstellingGrond(StrEnum):
+    """Legal ground of a vrijstelling (LPW art. 5 onder a/b/c, art. 5a, art. 15)."""
+
+    ART_5_A = "art-5-a"
+    ART_5_B = "art-5-b"
+    ART_5_C = "art-5-c"
+    ART_5A = "art-5a"
+    ART_15 = "art-15"
+
+
+class Belastbaarheid(StrEnum):
+    """Jeugdarts verdict on whether a sick child can attend school (seed 001 §1.1)."""
+
+    VOLLEDIG = "volledig"
+    GEDEELTELIJK = "gedeeltelijk"
+    NIET = "niet"
+
+
+class AanbodSoort(StrEnum):
+    """Kind of offer while a child is absent (DOMAIN.md rules 10 and 12)."""
+
+    PASSEND_AANBOD = "passend-aanbod"
+    THUISWERKPLAN = "thuiswerkplan"
+
+
+class Hervatting(StrEnum):
+    """Whether education was resumed fully or only partly (DOMAIN.md rule 10)."""
+
+    VOLLEDIG = "volledig"
+    GEDEELTELIJK = "gedeeltelijk"
+
+
+class KwalificatieplichtEinde(StrEnum):
+    """Grounds on which kwalificatieplicht ends before 18 (LPW art. 4a, seed 004)."""
+
+    STARTKWALIFICATIE = "startkwalificatie"
+    PRAKTIJKONDERWIJS = "praktijkonderwijs"
+    VSO_ARBEID = "vso-arbeid"
+    VSO_DAGBESTEDING = "vso-dagbesteding"
+
+
+class Beeindigingsreden(StrEnum):
+    """Why an absence ended, as the SWV reports it (DOMAIN.md rule 16, seed 004)."""
+
+    SCHOOLGANG_HERSTELD = "schoolgang-hersteld"
+    VERHUIZING = "verhuizing"
+    WISSELING_SCHOOL = "wisseling-school"
+    ABSOLUUT_VERZUIMER = "absoluut-verzuimer"
+    ONTHEFFING_VRIJSTELLING = "ontheffing-vrijstelling"
+    ACHTTIEN_JAAR = "18-jaar-geworden"
+    MELDING_VERKEERD = "melding-verkeerd"
+    OVERIG = "overig"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Basis:
+    soort: ClassVar[FeitSoort]
+    id: str
+    geldig_vanaf: date
+    geregistreerd_op: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inschrijving(_Basis):
+    """Enrolled at a school vestiging from ``geldig_vanaf``."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.INSCHRIJVING
+    vestiging: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Uitschrijving(_Basis):
+    """No longer enrolled at ``vestiging`` from ``geldig_vanaf`` (the first day not enrolled)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.UITSCHRIJVING
+    vestiging: str
+    reden: Beeindigingsreden | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NietIngeschreven(_Basis):
+    """Known not to be enrolled at any school from ``geldig_vanaf`` (e.g. BRP-BRON check)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.NIET_INGESCHREVEN
+    melder: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerzuimGestart(_Basis):
+    """Unexcused absence while enrolled, from ``geldig_vanaf`` (day one)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.VERZUIM_GESTART
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerzuimBeeindigd(_Basis):
+    """The unexcused absence ended; ``geldig_vanaf`` is the first day back."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.VERZUIM_BEEINDIGD
+    reden: Beeindigingsreden | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verzuimuren(_Basis):
+    """Hours of unexcused absence in the leswek starting ``geldig_vanaf`` (LPW art. 21)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.VERZUIMUREN
+    uren: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ziekmelding(_Basis):
+    """Reported sick from ``geldig_vanaf``; ``door_ouders`` whether the parents reported it."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.ZIEKMELDING
+    door_ouders: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ZiekmeldingBeeindigd(_Basis):
+    """The sickness ended; ``geldig_vanaf`` is the first day no longer sick."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.ZIEKMELDING_BEEINDIGD
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JeugdartsOordeel(_Basis):
+    """The jeugdarts's verdict on attending school, effective from ``geldig_vanaf``."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.JEUGDARTS_OORDEEL
+    belastbaarheid: Belastbaarheid
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VrijstellingVerleend(_Basis):
+    """Vrijstelling on a legal ground from ``geldig_vanaf`` (also used for a yearly renewal)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.VRIJSTELLING_VERLEEND
+    grond: VrijstellingGrond
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VrijstellingBeeindigd(_Basis):
+    """The vrijstelling on ``grond`` ends; ``geldig_vanaf`` is its first day no longer valid."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.VRIJSTELLING_BEEINDIGD
+    grond: VrijstellingGrond
+    reden: Beeindigingsreden | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Besluit11g(_Basis):
+    """Vrijstelling van geregeld schoolbezoek, LPW art. 11 onder g (category C)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.BESLUIT_11G
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Besluit11gBeeindigd(_Basis):
+    """The art. 11 onder g decision no longer applies from ``geldig_vanaf``."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.BESLUIT_11G_BEEINDIGD
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SchorsingGestart(_Basis):
+    """Suspended by the school from ``geldig_vanaf``."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.SCHORSING_GESTART
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SchorsingBeeindigd(_Basis):
+    """The suspension ended; ``geldig_vanaf`` is the first day back."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.SCHORSING_BEEINDIGD
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TlvAfgegeven(_Basis):
+    """A toelaatbaarheidsverklaring (TLV) was issued on ``geldig_vanaf``."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.TLV_AFGEGEVEN
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plaatsing(_Basis):
+    """Placed at the new school from ``geldig_vanaf``; ends waiting for a place."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.PLAATSING
+    vestiging: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WachtOpPlek(_Basis):
+    """Waiting for a place without any education from ``geldig_vanaf`` (DOMAIN.md rule 6)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.WACHT_OP_PLEK
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AanbodGestart(_Basis):
+    """A passend aanbod or thuiswerkplan started on ``geldig_vanaf``."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.AANBOD_GESTART
+    aanbod: AanbodSoort
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AanbodBeeindigd(_Basis):
+    """The offer ended; ``geldig_vanaf`` is the first day without it."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.AANBOD_BEEINDIGD
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Gastleerling(_Basis):
+    """Gastleerling at a voorziening from ``geldig_vanaf``, with or without restored rhythm."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.GASTLEERLING
+    voorziening: str
+    ritme_hersteld: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GastleerlingBeeindigd(_Basis):
+    """No longer a gastleerling from ``geldig_vanaf``."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.GASTLEERLING_BEEINDIGD
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OnderwijsHervat(_Basis):
+    """Education resumed from ``geldig_vanaf``, fully or partly (DOMAIN.md rule 10)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.ONDERWIJS_HERVAT
+    hervatting: Hervatting
+    reden: Beeindigingsreden | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KwalificatieplichtBeeindigd(_Basis):
+    """Kwalificatieplicht ended on ``geldig_vanaf`` on a ground of LPW art. 4a / seed 004."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.KWALIFICATIEPLICHT_BEEINDIGD
+    grond: KwalificatieplichtEinde
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdministratieveOnvolkomenheid(_Basis):
+    """An explained enrolment gap from ``geldig_vanaf`` to ``tot_en_met`` (DOMAIN.md rule 7)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.ADMINISTRATIEVE_ONVOLKOMENHEID
+    tot_en_met: date
+    toelichting: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Intrekking(_Basis):
+    """Withdraws the fact with id ``betreft``; it no longer has any effect (DOMAIN.md rule 15)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.INTREKKING
+    betreft: str
+    reden: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Correctie(_Basis):
+    """Replaces the fact with id ``betreft`` by ``vervanging`` (DOMAIN.md rule 15)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.CORRECTIE
+    betreft: str
+    reden: str
+    vervanging: Feit
+
+
+Feit = (
+    Inschrijving
+    | Uitschrijving
+    | NietIngeschreven
+    | VerzuimGestart
+    | VerzuimBeeindigd
+    | Verzuimuren
+    | Ziekmelding
+    | ZiekmeldingBeeindigd
+    | JeugdartsOordeel
+    | VrijstellingVerleend
+    | VrijstellingBeeindigd
+    | Besluit11g
+    | Besluit11gBeeindigd
+    | SchorsingGestart
+    | SchorsingBeeindigd
+    | TlvAfgegeven
+    | Plaatsing
+    | WachtOpPlek
+    | AanbodGestart
+    | AanbodBeeindigd
+    | Gastleerling
+    | GastleerlingBeeindigd
+    | OnderwijsHervat
+    | KwalificatieplichtBeeindigd
+    | AdministratieveOnvolkomenheid
+    | Intrekking
+    | Correctie
+)
+
+FEITKLASSEN: dict[FeitSoort, type[Feit]] = {cls.soort: cls for cls in typing.get_args(Feit)}
+
+
+@dataclass(frozen=True, slots=True)
+class Veldprobleem:
+    """One problem with one field of a submitted fact; never carries the submitted value."""
+
+    veld: str
+    probleem: str
+
+
+class OngeldigFeit(ValueError):  # noqa: N818  # the name the API layer and issue use
+    """A fact payload that cannot be read; lists every field problem (NL API Design Rules)."""
+
+    def __init__(self, problemen: list[Veldprobleem]) -> None:
+        super().__init__("; ".join(f"{p.veld}: {p.probleem}" for p in problemen))
+        self.problemen = tuple(problemen)
+
+
+def _to_json(value: object) -> object:
+    if isinstance(value, StrEnum):
+        return str(value)
+    if isinstance(value, date):  # datetime is a date too
+        return value.isoformat()
+    if isinstance(value, _Basis):
+        return {"soort": str(value.soort), **_velden(value)}
+    return value
+
+
+def _velden(feit: _Basis) -> dict[str, object]:
+    return {f.name: _to_json(getattr(feit, f.name)) for f in dataclasses.fields(feit)}
+
+
+def feit_naar_dict(feit: Feit) -> dict[str, object]:
+    """A fact as a JSON-safe dict: dates as ISO strings, enumerations as their values."""
+    return _velden(feit)
+
+
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def _hints(cls: type[Any]) -> dict[str, Any]:
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = typing.get_type_hints(cls)
+        _HINTS[cls] = hints
+    return hints
+
+
+def _parse(tp: Any, value: object, veld: str, problemen: list[Veldprobleem]) -> object:
+    args = typing.get_args(tp)
+    if isinstance(tp, types.UnionType) and type(None) in args:
+        if value is None:
+            return None
+        tp = next(a for a in args if a is not type(None))
+    if tp is str:
+        if isinstance(value, str):
+            return value
+        problemen.append(Veldprobleem(veld, "moet tekst zijn"))
+    elif tp is bool:
+        if isinstance(value, bool):
+            return value
+        problemen.append(Veldprobleem(veld, "moet true of false zijn"))
+    elif tp is float:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+            return float(value)
+        problemen.append(Veldprobleem(veld, "moet een niet-negatief getal zijn"))
+    elif tp is datetime:
+        return _parse_datetime(value, veld, problemen)
+    elif tp is date:
+        return _parse_date(value, veld, problemen)
+    elif isinstance(tp, type) and issubclass(tp, StrEnum):
+        if isinstance(value, str) and value in tp._value2member_map_:
+            return tp(value)
+        else:
+            toegestaan = ", ".join(m.value for m in tp)
+            problemen.append(Veldprobleem(veld, f"moet een van deze waarden zijn: {toegestaan}"))
+    else:  # the replacement fact of a correction
+        return _parse_vervanging(value, veld, problemen)
+    return None
+
+
+def _parse_date(value: object, veld: str, problemen: list[Veldprobleem]) -> object:
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    problemen.append(Veldprobleem(veld, "moet een datum zijn (JJJJ-MM-DD)"))
+    return None
+
+
+def _parse_datetime(value: object, veld: str, problemen: list[Veldprobleem]) -> object:
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is not None:
+                return moment
+    problemen.append(Veldprobleem(veld, "moet een tijdstip met tijdzone zijn (ISO 8601)"))
+    return None
+
+
+def _parse_vervanging(value: object, veld: str, problemen: list[Veldprobleem]) -> object:
+    if not isinstance(value, dict) or not isinstance(value.get("soort"), str):
+        problemen.append(Veldprobleem(veld, "moet een feit met een soort zijn"))
+        return None
+    data = {k: v for k, v in value.items() if k != "soort"}
+    try:
+        feit = feit_uit_dict(value["soort"], data)
+    except OngeldigFeit as fout:
+        problemen.extend(Veldprobleem(f"{veld}.{p.veld}", p.probleem) for p in fout.problemen)
+        return None
+    if isinstance(feit, Correctie | Intrekking):
+        problemen.append(Veldprobleem(veld, "een correctie vervangt een feit, geen correctie"))
+        return None
+    return feit
+
+
+def feit_uit_dict(soort: str, data: dict[str, object]) -> Feit:
+    """Read a fact from its JSON-safe dict; raises OngeldigFeit listing every field problem."""
+    try:
+        cls = FEITKLASSEN[FeitSoort(soort)]
+    except ValueError:
+        raise OngeldigFeit([Veldprobleem("soort", "onbekende soort feit")]) from None
+    problemen: list[Veldprobleem] = []
+    hints = _hints(cls)
+    kwargs: dict[str, object] = {}
+    velden = {f.name: f for f in dataclasses.fields(cls)}
+    for naam in data:
+        if naam not in velden:
+            problemen.append(Veldprobleem(naam, "onbekend veld"))
+    for naam, veld in velden.items():
+        if naam not in data:
+            if veld.default is dataclasses.MISSING:
+                problemen.append(Veldprobleem(naam, "ontbreekt"))
+            continue
+        kwargs[naam] = _parse(hints[naam], data[naam], naam, problemen)
+    if not problemen and isinstance(kwargs.get("id"), str) and not kwargs["id"]:
+        problemen.append(Veldprobleem("id", "mag niet leeg zijn"))
+    if problemen:
+        raise OngeldigFeit(problemen)
+    return cls(**kwargs)  # type: ignore[arg-type]
