@@ -367,7 +367,7 @@ class Veldprobleem:
     probleem: str
 
 
-class OngeldigFeit(ValueError):  # noqa: N818  # the name the API layer and issue use
+class OngeldigFeit(ValueError):
     """A fact payload that cannot be read; lists every field problem (NL API Design Rules)."""
 
     def __init__(self, problemen: list[Veldprobleem]) -> None:

@@ -1,0 +1,211 @@
+"""A child's status on a peildatum: category, thuiszitter or not, since when, signals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from app.domain.beleid import Beleid
+from app.domain.classificatie import LANDELIJKE_THUISZITTERS, VERZUIM, Categorie
+from app.domain.datums import plus_maanden, schooljaar_eindjaar
+from app.domain.feiten import AanbodSoort, Feit, VrijstellingGrond, VrijstellingVerleend
+from app.domain.leerling import Leerling
+from app.domain.regio import Vakantiekalender
+from app.domain.tijdlijn import Dataprobleem, _Vouw, geldende_feiten
+
+
+class Signaal(StrEnum):
+    """Kinds of signal on a peildatum (DOMAIN.md rules 8, 11, 12 and 17)."""
+
+    DREIGEND_THUISZITTER = "dreigend-thuiszitter"
+    THUISZITTERSPACT = "thuiszitterspact-overschreden"
+    VRIJSTELLING_VERNIEUWEN = "vrijstelling-vernieuwen"
+    DATAPROBLEEM = "dataprobleem"
+
+
+@dataclass(frozen=True, slots=True)
+class Signalering:
+    """One signal with its reason in words and the facts it rests on."""
+
+    signaal: Signaal
+    reden: str
+    feit_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Verklaring:
+    """Which rule and which facts made the category what it is."""
+
+    regel: str
+    feit_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """A child's situation on ``peildatum`` as known on ``bekend_op``."""
+
+    leerling_id: str
+    peildatum: date
+    categorie: Categorie
+    thuiszitter_landelijk: bool
+    thuiszitter_profiel: bool
+    sinds: date | None
+    verzuim_sinds: date | None
+    duur_dagen: int | None
+    duur_lesweken: int | None
+    signalen: tuple[Signalering, ...]
+    verklaring: Verklaring
+
+
+def _tellen(vouw: _Vouw, van: date, tot_en_met: date) -> int:
+    kalender = vouw.kalender
+    if kalender is None:
+        return (tot_en_met - van).days + 1
+    regio = vouw.leerling.regio
+    dagen = 0
+    d = van
+    while d <= tot_en_met:
+        if not kalender.is_vakantiedag(d, regio):
+            dagen += 1
+        d += timedelta(days=1)
+    return dagen
+
+
+def _terug(
+    raw: list[tuple[date, Categorie, str, tuple[str, ...]]], groep: frozenset[Categorie]
+) -> date:
+    k = len(raw) - 1
+    while k > 0 and raw[k - 1][1] in groep:
+        k -= 1
+    return raw[k][0]
+
+
+def bepaal_status(
+    leerling: Leerling,
+    feiten: Iterable[Feit],
+    beleid: Beleid,
+    *,
+    peildatum: date,
+    bekend_op: datetime | None = None,
+    kalender: Vakantiekalender | None = None,
+) -> Status:
+    """Category, thuiszitter (national and SWV profile), duration and signals on a peildatum."""
+    geldend, problemen = geldende_feiten(feiten, bekend_op)
+    vouw = _Vouw(leerling, beleid, kalender)
+    vouw.vouwen(geldend, peildatum)
+    raw = vouw.raw
+    if not raw:
+        return Status(
+            leerling.id, peildatum, Categorie.GEEN, False, False, None, None, None, None,
+            tuple(_dataproblemen(problemen, vouw, peildatum)), Verklaring("geen feiten", ()),
+        )  # fmt: skip
+    _start, categorie, regel, ids = raw[-1]
+    landelijk = categorie in LANDELIJKE_THUISZITTERS
+    if landelijk:
+        sinds = _terug(raw, LANDELIJKE_THUISZITTERS)
+    else:
+        sinds = _terug(raw, frozenset({categorie}))
+    verzuim_sinds = _terug(raw, VERZUIM) if categorie in VERZUIM else None
+    duur = (peildatum - sinds).days + 1
+    lesweken = _tellen(vouw, sinds, peildatum) // 7 if vouw.kalender is not None else None
+
+    signalen: list[Signalering] = []
+    if not landelijk:
+        signalen.extend(_dreigend(vouw, categorie, peildatum))
+    if landelijk and verzuim_sinds is not None:
+        aanbod = vouw.aanbod
+        heeft_aanbod = aanbod is not None and (
+            aanbod.aanbod is AanbodSoort.PASSEND_AANBOD or beleid.thuiswerkplan_telt_als_aanbod
+        )
+        if not heeft_aanbod and peildatum >= plus_maanden(verzuim_sinds, beleid.pact_na_maanden):
+            signalen.append(
+                Signalering(
+                    Signaal.THUISZITTERSPACT,
+                    f"langer dan {beleid.pact_na_maanden} maanden thuis zonder passend aanbod",
+                    ids,
+                )
+            )
+    if VrijstellingGrond.ART_5_A in vouw.vrijstellingen:
+        signalen.extend(_vernieuwing(vouw, geldend, peildatum))
+    signalen.extend(_dataproblemen(problemen, vouw, peildatum))
+    return Status(
+        leerling_id=leerling.id,
+        peildatum=peildatum,
+        categorie=categorie,
+        thuiszitter_landelijk=landelijk,
+        thuiszitter_profiel=categorie in beleid.profiel.categorieen,
+        sinds=sinds,
+        verzuim_sinds=verzuim_sinds,
+        duur_dagen=duur,
+        duur_lesweken=lesweken,
+        signalen=tuple(signalen),
+        verklaring=Verklaring(regel, ids),
+    )
+
+
+def _dreigend(vouw: _Vouw, categorie: Categorie, peildatum: date) -> list[Signalering]:
+    beleid = vouw.beleid
+    uit: list[Signalering] = []
+    signaal = Signaal.DREIGEND_THUISZITTER
+    schorsing = vouw.schorsing
+    if schorsing is not None and peildatum >= vouw.na(
+        schorsing.geldig_vanaf, beleid.signaal_schorsing_na_dagen
+    ):
+        reden = f"geschorst langer dan {beleid.signaal_schorsing_na_dagen} dagen"
+        uit.append(Signalering(signaal, reden, (schorsing.id,)))
+    if categorie is Categorie.A1 and vouw.ziek is not None:
+        uit.append(
+            Signalering(signaal, "langdurig of vaak ziek, terugkeer onzeker", (vouw.ziek.id,))
+        )
+    if (
+        categorie is Categorie.B1
+        and vouw.run_start is not None
+        and peildatum >= vouw.na(vouw.run_start, beleid.signaal_verzuim_na_dagen)
+    ):
+        ids = tuple(i for i in (vouw.verzuim_id, vouw.wacht_id) if i is not None)
+        uit.append(Signalering(signaal, "ongeoorloofd verzuim nadert 4 weken", ids))
+    tlv = vouw.tlv
+    if tlv is not None and peildatum >= vouw.na(tlv.geldig_vanaf, beleid.signaal_tlv_na_dagen):
+        reden = f"geen plaatsing {beleid.signaal_tlv_na_dagen} dagen na de TLV"
+        uit.append(Signalering(signaal, reden, (tlv.id,)))
+    grens = peildatum - timedelta(days=beleid.signaal_verzuimuren_dagen)
+    recent = [u for u in vouw.uren if u.geldig_vanaf > grens]
+    if recent and sum(u.uren for u in recent) >= beleid.signaal_verzuimuren:
+        reden = (
+            f"{beleid.signaal_verzuimuren:g} uur ongeoorloofd verzuim in "
+            f"{beleid.signaal_verzuimuren_dagen} dagen (LPW art. 21)"
+        )
+        uit.append(Signalering(signaal, reden, tuple(u.id for u in recent)))
+    return uit
+
+
+def _vernieuwing(vouw: _Vouw, geldend: list[Feit], peildatum: date) -> list[Signalering]:
+    laatste = max(
+        f.geldig_vanaf
+        for f in geldend
+        if isinstance(f, VrijstellingVerleend) and f.grond is VrijstellingGrond.ART_5_A
+    )
+    jaar = schooljaar_eindjaar(laatste)
+    deadline = date(jaar, 7, 1)
+    if peildatum < deadline - timedelta(days=vouw.beleid.vrijstelling_signaal_dagen):
+        return []
+    reden = f"vrijstelling art. 5 onder a moet vóór 1 juli {jaar} vernieuwd worden (LPW art. 6)"
+    return [
+        Signalering(
+            Signaal.VRIJSTELLING_VERNIEUWEN,
+            reden,
+            (vouw.vrijstellingen[VrijstellingGrond.ART_5_A],),
+        )
+    ]
+
+
+def _dataproblemen(
+    problemen: list[Dataprobleem], vouw: _Vouw, peildatum: date
+) -> list[Signalering]:
+    return [
+        Signalering(Signaal.DATAPROBLEEM, p.beschrijving, p.feit_ids)
+        for p in (*problemen, *vouw.problemen)
+        if p.datum <= peildatum
+    ]
