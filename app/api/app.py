@@ -1,0 +1,152 @@
+"""The ASGI application: `/v1` (API, contract, docs) behind one edge middleware."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.types import Receive, Scope, Send
+
+from app.api import health, scholen
+from app.api.middleware import EdgeMiddleware
+from app.api.openapi import build_openapi, operation_id
+from app.api.problems import install_problem_handlers
+from app.config import Settings, get_settings
+from app.db.session import Database
+
+logger = logging.getLogger(__name__)
+
+OPENAPI_TAGS = [
+    {"name": "Gezondheid", "description": "Leeft de dienst, en kan hij bij zijn database?"},
+    {"name": "Scholen", "description": "Schoolvestigingen in de regio van het SWV."},
+]
+
+
+def create_v1(settings: Settings) -> FastAPI:
+    """The version-1 API, mounted at `/v1`."""
+    v1 = FastAPI(
+        title="Thuiszitters API",
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        redirect_slashes=False,
+        openapi_tags=OPENAPI_TAGS,
+        generate_unique_id_function=operation_id,
+    )
+    v1.router.redirect_slashes = False
+    install_problem_handlers(v1)
+    v1.include_router(health.router)
+    v1.include_router(scholen.router)
+
+    contract: dict[str, Any] = {}
+
+    def openapi() -> dict[str, Any]:
+        if not contract:
+            contract.update(build_openapi(v1))
+        return contract
+
+    v1.openapi = openapi  # type: ignore[method-assign]
+
+    @v1.get("/openapi.json", include_in_schema=False)
+    async def get_openapi_document() -> dict[str, Any]:
+        return openapi()
+
+    static = files("fastapi_offline") / "static"
+    v1.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @v1.get("/docs", include_in_schema=False)
+    async def get_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/v1/openapi.json",
+            title="Thuiszitters API",
+            swagger_js_url="/v1/static/swagger-ui-bundle.js",
+            swagger_css_url="/v1/static/swagger-ui.css",
+            swagger_favicon_url="/v1/static/favicon.png",
+        )
+
+    @v1.get("/redoc", include_in_schema=False)
+    async def get_redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/v1/openapi.json",
+            title="Thuiszitters API",
+            redoc_js_url="/v1/static/redoc.standalone.js",
+            redoc_favicon_url="/v1/static/favicon.png",
+            with_google_fonts=False,
+        )
+
+    return v1
+
+
+class Application:
+    """The ASGI callable served by uvicorn. `api` is the `/v1` FastAPI application."""
+
+    def __init__(self, root: FastAPI, api: FastAPI, settings: Settings) -> None:
+        self.root = root
+        self.api = api
+        self.settings = settings
+        self._asgi = EdgeMiddleware(root, max_body_bytes=settings.max_body_bytes)
+
+    def use_database(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        ping: Callable[[], Awaitable[None]],
+    ) -> None:
+        """Point the API at a database (the tests bind it to a rolled-back transaction)."""
+        self.api.state.sessionmaker = sessionmaker
+        self.api.state.ping = ping
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._asgi(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> Application:
+    """Build the application. Without `database`, one is opened from the settings at startup."""
+    settings = settings or get_settings()
+    api = create_v1(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        own: Database | None = None
+        if not hasattr(api.state, "sessionmaker"):
+            if settings.database_url is None:
+                raise RuntimeError("DATABASE_URL is not set (use `thuiszitters run` for dev)")
+            own = Database(
+                settings.database_url.get_secret_value(),
+                pool_size=settings.db_pool_size,
+                statement_timeout_ms=settings.db_statement_timeout_ms,
+            )
+            application.use_database(own.sessionmaker, own.ping)
+        try:
+            yield
+        finally:
+            if own is not None:
+                await own.dispose()
+
+    root = FastAPI(
+        openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False, lifespan=lifespan
+    )
+    root.router.redirect_slashes = False
+    install_problem_handlers(root)
+
+    @root.get("/", include_in_schema=False)
+    async def get_root() -> RedirectResponse:
+        return RedirectResponse("/v1/docs", status_code=307)
+
+    root.mount("/v1", api)
+    application = Application(root, api, settings)
+    if database is not None:
+        application.use_database(database.sessionmaker, database.ping)
+    return application
+
+
+def create_app_from_environment() -> Application:
+    """Factory for uvicorn (`--factory`): settings and database from the environment."""
+    return create_app()

@@ -1,0 +1,95 @@
+"""The contract: generated from the code, then brought in line with the NL API Design Rules."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+from app.config import API_VERSION
+
+CONTACT = {
+    "name": "Team thuiszitters",
+    "email": "thuiszitters@example.org",
+    "url": "https://example.org/thuiszitters",
+}
+DESCRIPTION = """\
+Register en casusregie voor thuiszitters van een samenwerkingsverband passend onderwijs.
+
+Alle fouten zijn `application/problem+json` (RFC 9457). Ongeldige invoer geeft **400** met elke
+fout in `errors`; ingevoerde waarden worden nooit herhaald. Elke respons draagt de header
+`API-Version`.
+"""
+_HTTP_METHODS = {"get", "put", "post", "delete", "patch"}
+
+API_VERSION_HEADER = {
+    "description": "De volledige versie van dit contract (semver).",
+    "schema": {"type": "string", "example": API_VERSION},
+}
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operationIds: the endpoint function's name in camelCase."""
+    head, *rest = route.name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document of the v1 application, as committed in `openapi/openapi.json`."""
+    schema = get_openapi(
+        title="Thuiszitters API",
+        version=API_VERSION,
+        openapi_version="3.1.0",
+        summary=None,
+        description=DESCRIPTION,
+        routes=app.routes,
+        tags=app.openapi_tags,
+        servers=[{"url": "/v1", "description": "Deze server, API-versie 1"}],
+        contact=CONTACT,
+        license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+    )
+    schema["info"].pop("license", None)
+    schema["info"]["license"] = {
+        "name": "EUPL-1.2",
+        "url": "https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12",
+    }
+    components = schema.setdefault("components", {})
+    components.setdefault("headers", {})["API-Version"] = API_VERSION_HEADER
+    schemas = components.setdefault("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+
+    for path_item in schema.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in _HTTP_METHODS:
+                continue
+            responses: dict[str, Any] = operation.setdefault("responses", {})
+            responses.pop("422", None)
+            has_input = bool(operation.get("parameters")) or "requestBody" in operation
+            if (has_input or method in {"post", "put", "patch"}) and "400" not in responses:
+                responses["400"] = {
+                    "description": "Ongeldige invoer",
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/ProblemDetails"}
+                        }
+                    },
+                }
+            for code, response in responses.items():
+                if code.startswith(("2", "3")):
+                    headers = response.setdefault("headers", {})
+                    headers["API-Version"] = {"$ref": "#/components/headers/API-Version"}
+                elif code.startswith(("4", "5")):
+                    content = response.get("content") or {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/ProblemDetails"}
+                        }
+                    }
+                    media = content.pop("application/json", None) or next(iter(content.values()))
+                    response["content"] = {"application/problem+json": copy.deepcopy(media)}
+    if "ProblemDetails" not in schemas:
+        raise RuntimeError("ProblemDetails must be referenced by at least one route")
+    return schema

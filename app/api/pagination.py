@@ -1,0 +1,37 @@
+"""Pagination links (RFC 8288 `Link` header) for list responses."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from fastapi import Request, Response
+
+from app.api.schemas import Paginering
+from app.services.pagination import Page
+
+T = TypeVar("T")
+
+
+def paginate(request: Request, response: Response, page: Page[T]) -> Paginering:
+    """Set `Link` and `X-Total-Count` and return the body's pagination block."""
+    links = []
+    url = request.url
+
+    def link(number: int, rel: str) -> str:
+        target = url.include_query_params(page=number, pageSize=page.page_size)
+        return f'<{target.path}?{target.query}>; rel="{rel}"'
+
+    links.append(link(1, "first"))
+    if page.page > 1:
+        links.append(link(min(page.page - 1, page.last_page), "prev"))
+    if page.page < page.last_page:
+        links.append(link(page.page + 1, "next"))
+    links.append(link(page.last_page, "last"))
+    response.headers["Link"] = ", ".join(links)
+    response.headers["X-Total-Count"] = str(page.total)
+    return Paginering(
+        pagina=page.page,
+        pagina_grootte=page.page_size,
+        totaal=page.total,
+        totaal_paginas=page.last_page,
+    )

@@ -1,0 +1,209 @@
+"""RFC 9457 problem details for every error, and 400 (not 422) with every invalid input listed.
+
+No problem ever echoes a submitted value: invalid input may be a child's name or BSN.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from http import HTTPStatus
+from typing import Any, Literal
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.services.errors import (
+    Conflict,
+    DomainRuleViolation,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    ServiceError,
+)
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_PREFIX = "urn:thuiszitters:probleem:"
+
+_TITLES: dict[int, tuple[str, str]] = {
+    400: ("ongeldige-invoer", "Ongeldige invoer"),
+    401: ("niet-geauthenticeerd", "Niet geauthenticeerd"),
+    403: ("geen-toegang", "Geen toegang"),
+    404: ("niet-gevonden", "Niet gevonden"),
+    405: ("methode-niet-toegestaan", "Methode niet toegestaan"),
+    406: ("niet-aanvaardbaar", "Niet aanvaardbaar"),
+    409: ("conflict", "Conflict"),
+    412: ("voorwaarde-niet-vervuld", "Voorwaarde niet vervuld"),
+    413: ("verzoek-te-groot", "Verzoek te groot"),
+    415: ("mediatype-niet-ondersteund", "Mediatype niet ondersteund"),
+    422: ("niet-verwerkbaar", "Niet verwerkbaar"),
+    428: ("voorwaarde-vereist", "Voorwaarde vereist"),
+    429: ("te-veel-verzoeken", "Te veel verzoeken"),
+    500: ("interne-fout", "Interne fout"),
+    503: ("niet-beschikbaar", "Dienst niet beschikbaar"),
+}
+
+
+class InvalidParam(BaseModel):
+    """One problem with the input: where it is and what is wrong, never the submitted value."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    in_: Literal["body", "query", "path", "header", "cookie"] = Field(
+        alias="in", description="Deel van het verzoek waarin de fout zit."
+    )
+    name: str = Field(
+        description="Naam of pad van het veld, bijvoorbeeld `leerling.geboortemaand`."
+    )
+    code: str = Field(description="Machineleesbare foutcode.")
+    reason: str = Field(description="Wat er mis is, zonder de ingevoerde waarde te herhalen.")
+
+
+class ProblemDetails(BaseModel):
+    """An error response per RFC 9457."""
+
+    type: str = Field(description="URI die het soort probleem identificeert.")
+    title: str = Field(description="Korte, vaste omschrijving van het soort probleem.")
+    status: int = Field(description="De HTTP-statuscode.")
+    detail: str = Field(description="Uitleg over dit specifieke voorval.")
+    instance: str = Field(description="URI van dit voorval (het verzoek-id).")
+    errors: list[InvalidParam] | None = Field(
+        default=None, description="Bij ongeldige invoer (400): elke fout afzonderlijk."
+    )
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    title: str | None = None,
+    errors: Sequence[InvalidParam] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """Build an `application/problem+json` response."""
+    default_slug, default_title = _TITLES.get(status, ("fout", "Fout"))
+    request_id = getattr(request.state, "request_id", None) or "onbekend"
+    body: dict[str, Any] = {
+        "type": TYPE_PREFIX + (slug or default_slug),
+        "title": title or default_title,
+        "status": status,
+        "detail": detail,
+        "instance": f"urn:thuiszitters:verzoek:{request_id}",
+    }
+    if errors:
+        body["errors"] = [e.model_dump(by_alias=True) for e in errors]
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {}))
+
+
+def _location(loc: Iterable[int | str]) -> tuple[str, str]:
+    parts = list(loc)
+    where = str(parts[0]) if parts else "body"
+    if where not in {"body", "query", "path", "header", "cookie"}:
+        return "body", ".".join(str(p) for p in parts)
+    return where, ".".join(str(p) for p in parts[1:]) or where
+
+
+def _safe_reason(err: dict[str, Any]) -> str:
+    """Pydantic's message, unless it would repeat (part of) the submitted value."""
+    message = str(err.get("msg", "ongeldige waarde"))
+    submitted = err.get("input")
+    if isinstance(submitted, str | int | float) and not isinstance(submitted, bool):
+        text = str(submitted)
+        if len(text) >= 2 and text in message:
+            return f"Ongeldige waarde ({err.get('type', 'value_error')})."
+    return message
+
+
+def invalid_params_from_validation(errors: Sequence[Any]) -> list[InvalidParam]:
+    """Every validation error as an InvalidParam, in the order pydantic found them."""
+    result: list[InvalidParam] = []
+    for err in errors:
+        where, name = _location(err.get("loc", ()))
+        result.append(
+            InvalidParam.model_validate(
+                {
+                    "in": where,
+                    "name": name,
+                    "code": str(err.get("type", "value_error")),
+                    "reason": _safe_reason(err),
+                }
+            )
+        )
+    return result
+
+
+async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)  # noqa: S101
+    errors = invalid_params_from_validation(exc.errors())
+    return problem_response(
+        request,
+        400,
+        f"Het verzoek bevat {len(errors)} fout(en); zie `errors`.",
+        errors=errors,
+    )
+
+
+async def _http_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)  # noqa: S101
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    defaults = {
+        404: "De gevraagde resource bestaat niet.",
+        405: "Deze methode is niet toegestaan op deze resource.",
+        413: "Het verzoek is groter dan toegestaan.",
+    }
+    if exc.status_code == 404 or not detail or detail == _http_phrase(exc.status_code):
+        detail = defaults.get(exc.status_code, _TITLES.get(exc.status_code, ("", "Fout"))[1])
+    return problem_response(request, exc.status_code, detail, headers=exc.headers)
+
+
+def _http_phrase(status: int) -> str:
+    return HTTPStatus(status).phrase
+
+
+async def _service_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ServiceError)  # noqa: S101
+    status = {
+        NotFound: 404,
+        Conflict: 409,
+        PreconditionFailed: 412,
+        PreconditionRequired: 428,
+        InvalidInput: 400,
+        DomainRuleViolation: 409,
+    }.get(type(exc), 400)
+    errors = None
+    if isinstance(exc, InvalidInput):
+        errors = [
+            InvalidParam.model_validate(
+                {"in": e.location, "name": e.name, "code": e.code, "reason": e.reason}
+            )
+            for e in exc.errors
+        ]
+    return problem_response(request, status, exc.detail, slug=exc.slug, errors=errors)
+
+
+async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error", exc_info=exc)
+    return problem_response(
+        request, 500, "Er ging iets mis aan onze kant. Vermeld het verzoek-id bij een melding."
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Every error of `app` becomes a problem-details response."""
+    app.add_exception_handler(RequestValidationError, _validation_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_handler)
+    app.add_exception_handler(ServiceError, _service_error_handler)
+    app.add_exception_handler(Exception, _unhandled_handler)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the problems a route can return."""
+    return {s: {"model": ProblemDetails, "description": _TITLES[s][1]} for s in statuses}

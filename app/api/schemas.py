@@ -1,0 +1,27 @@
+"""Shared building blocks of the request and response schemas (camelCase on the wire)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class ApiModel(BaseModel):
+    """Base of every response schema: camelCase fields."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, from_attributes=True)
+
+
+class ApiInput(BaseModel):
+    """Base of every request body: camelCase fields, unknown fields refused (no mass assignment)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+class Paginering(ApiModel):
+    """Where this page stands in the whole list."""
+
+    pagina: int = Field(description="Nummer van deze pagina (vanaf 1).")
+    pagina_grootte: int = Field(description="Maximaal aantal items per pagina.")
+    totaal: int = Field(description="Aantal items in de hele lijst.")
+    totaal_paginas: int = Field(description="Aantal pagina's.")

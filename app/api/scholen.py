@@ -1,0 +1,107 @@
+"""School vestigingen (BRIN + vestigingsnummer)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Request, Response, status
+from pydantic import Field
+
+from app.api.deps import PageDep, UowDep
+from app.api.pagination import paginate
+from app.api.problems import problem_responses
+from app.api.schemas import ApiInput, ApiModel, Paginering
+from app.services import scholen as service
+
+router = APIRouter(prefix="/scholen", tags=["Scholen"])
+
+Regio = Literal["noord", "midden", "zuid"]
+SchoolId = Annotated[uuid.UUID, Path(description="Id van de vestiging.")]
+
+
+class SchoolInvoer(ApiInput):
+    """A school vestiging to register."""
+
+    brin: str = Field(
+        pattern=r"^[0-9]{2}[A-Z]{2}$",
+        description="BRIN-nummer van het bevoegd gezag/de school: twee cijfers, twee hoofdletters.",
+        examples=["12AB"],
+    )
+    vestigingsnummer: str = Field(
+        pattern=r"^[0-9]{2}$", description="Vestigingsnummer: twee cijfers.", examples=["00"]
+    )
+    naam: str = Field(min_length=1, max_length=200, description="Naam van de vestiging.")
+    plaats: str = Field(min_length=1, max_length=100, description="Vestigingsplaats.")
+    regio: Regio = Field(description="Vakantieregio (noord, midden of zuid).")
+
+
+class School(ApiModel):
+    """A registered school vestiging."""
+
+    id: uuid.UUID
+    brin: str
+    vestigingsnummer: str
+    naam: str
+    plaats: str
+    regio: Regio
+
+
+class SchoolLijst(ApiModel):
+    data: list[School]
+    paginering: Paginering
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=School,
+    summary="Registreer een vestiging",
+    responses=problem_responses(400, 409, 413),
+)
+async def create_school(invoer: SchoolInvoer, uow: UowDep, response: Response) -> School:
+    row = await service.registreer_school(
+        uow,
+        service.NieuweSchool(
+            brin=invoer.brin,
+            vestigingsnummer=invoer.vestigingsnummer,
+            naam=invoer.naam,
+            plaats=invoer.plaats,
+            regio=invoer.regio,
+        ),
+    )
+    response.headers["Location"] = f"/v1/scholen/{row.id}"
+    response.headers["ETag"] = f'"{row.versie}"'
+    return School.model_validate(row)
+
+
+@router.get(
+    "",
+    response_model=SchoolLijst,
+    summary="Lijst van vestigingen",
+    responses=problem_responses(400),
+)
+async def list_scholen(
+    request: Request, response: Response, uow: UowDep, page: PageDep
+) -> SchoolLijst:
+    result = await service.lijst_scholen(uow, page)
+    return SchoolLijst(
+        data=[School.model_validate(r) for r in result.items],
+        paginering=paginate(request, response, result),
+    )
+
+
+@router.get(
+    "/{schoolId}",
+    response_model=School,
+    summary="Eén vestiging",
+    responses=problem_responses(400, 404),
+)
+async def get_school(
+    school_id: Annotated[uuid.UUID, Path(alias="schoolId", description="Id van de vestiging.")],
+    uow: UowDep,
+    response: Response,
+) -> School:
+    row = await service.haal_school(uow, school_id)
+    response.headers["ETag"] = f'"{row.versie}"'
+    return School.model_validate(row)

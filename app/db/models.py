@@ -1,0 +1,8 @@
+"""Every ORM model, imported so that `Base.metadata` is complete (Alembic, tests)."""
+
+from __future__ import annotations
+
+
+def import_all_models() -> None:
+    """Import each table module once; their classes register on `Base.metadata`."""
+    import app.db.scholen  # noqa: F401

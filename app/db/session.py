@@ -1,0 +1,82 @@
+"""The engine, the session factory, and the unit of work that owns a transaction."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from app.db.scholen import ScholenRepository
+
+
+def async_url(url: str) -> str:
+    """The SQLAlchemy URL for asyncpg, whatever driver the given PostgreSQL URL names."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        raise ValueError("only PostgreSQL is supported")
+    return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
+
+class Database:
+    """One engine and its session factory for the life of a process."""
+
+    def __init__(self, url: str, *, pool_size: int = 10, statement_timeout_ms: int = 15_000):
+        self.engine: AsyncEngine = create_async_engine(
+            async_url(url),
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            connect_args={
+                "server_settings": {
+                    "statement_timeout": str(statement_timeout_ms),
+                    "application_name": "thuiszitters",
+                    "timezone": "UTC",
+                },
+            },
+        )
+        self.sessionmaker: async_sessionmaker[AsyncSession] = async_sessionmaker(
+            self.engine, expire_on_commit=False, autoflush=False
+        )
+
+    async def ping(self) -> None:
+        """Run a trivial query; raises when the database cannot be reached."""
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+class UnitOfWork:
+    """One transaction. Leaving the block without `commit()` rolls everything back."""
+
+    session: AsyncSession
+    scholen: ScholenRepository
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._sessionmaker()
+        self.scholen = ScholenRepository(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # close() rolls back whatever was not committed, and (unlike rollback()) leaves the
+        # loaded objects readable for the response.
+        await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()

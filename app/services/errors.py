@@ -1,0 +1,54 @@
+"""Errors a service raises; the API turns each into its problem-details status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+class ServiceError(Exception):
+    """Base of the errors a use case reports to its caller."""
+
+    slug: str | None = None
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(ServiceError):
+    """The resource does not exist, or is outside the caller's scope (the same answer)."""
+
+
+class Conflict(ServiceError):
+    """The request conflicts with the current state (a duplicate, a key in flight)."""
+
+
+class PreconditionRequired(ServiceError):
+    """A change was sent without `If-Match`."""
+
+
+class PreconditionFailed(ServiceError):
+    """`If-Match` does not match the current version."""
+
+
+class DomainRuleViolation(ServiceError):
+    """A transition the domain does not allow."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One invalid input found by a service (beyond schema validation)."""
+
+    name: str
+    code: str
+    reason: str
+    location: Literal["body", "query", "path", "header"] = "body"
+
+
+class InvalidInput(ServiceError):
+    """Input that passed the schema but breaks a rule; every error is listed."""
+
+    def __init__(self, errors: list[FieldError], detail: str | None = None) -> None:
+        super().__init__(detail or f"Het verzoek bevat {len(errors)} fout(en); zie `errors`.")
+        self.errors = errors

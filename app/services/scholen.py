@@ -1,0 +1,57 @@
+"""Use cases for school vestigingen."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from app.db.scholen import DuplicateSchool, SchoolRow
+from app.db.session import UnitOfWork
+from app.services.errors import Conflict, NotFound
+from app.services.pagination import Page, PageRequest
+
+
+@dataclass(frozen=True, slots=True)
+class NieuweSchool:
+    brin: str
+    vestigingsnummer: str
+    naam: str
+    plaats: str
+    regio: str
+
+
+async def registreer_school(uow: UnitOfWork, school: NieuweSchool) -> SchoolRow:
+    """Register a vestiging; a BRIN + vestigingsnummer can be registered once."""
+    async with uow:
+        try:
+            row = await uow.scholen.add(
+                SchoolRow(
+                    brin=school.brin,
+                    vestigingsnummer=school.vestigingsnummer,
+                    naam=school.naam,
+                    plaats=school.plaats,
+                    regio=school.regio,
+                )
+            )
+        except DuplicateSchool:
+            raise Conflict(
+                "Deze vestiging (BRIN en vestigingsnummer) is al geregistreerd."
+            ) from None
+        await uow.commit()
+        return row
+
+
+async def haal_school(uow: UnitOfWork, school_id: uuid.UUID) -> SchoolRow:
+    """One vestiging, or NotFound."""
+    async with uow:
+        row = await uow.scholen.get(school_id)
+        if row is None:
+            raise NotFound("Deze school bestaat niet.")
+        return row
+
+
+async def lijst_scholen(uow: UnitOfWork, request: PageRequest) -> Page[SchoolRow]:
+    """A page of vestigingen, ordered by BRIN and vestigingsnummer."""
+    async with uow:
+        rows, total = await uow.scholen.list(offset=request.offset, limit=request.page_size)
+        return Page(items=rows, page=request.page, page_size=request.page_size, total=total)

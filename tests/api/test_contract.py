@@ -1,0 +1,55 @@
+"""The committed contract is the one the code serves, and follows the ADR conventions."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from httpx import AsyncClient
+
+from app.api.app import create_app
+from app.config import Settings
+
+CONTRACT = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
+
+
+def generated() -> dict[str, object]:
+    return create_app(Settings(database_url=None)).api.openapi()
+
+
+def test_committed_contract_equals_generated_one() -> None:
+    committed = json.loads(CONTRACT.read_text())
+    assert committed == generated(), (
+        "openapi/openapi.json drifted from the code: run `make openapi` and commit it"
+    )
+
+
+async def test_served_contract_equals_committed_one(client: AsyncClient) -> None:
+    response = await client.get("/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.json() == json.loads(CONTRACT.read_text())
+
+
+def test_contract_conventions() -> None:
+    contract = generated()
+    paths = contract["paths"]
+    assert isinstance(paths, dict)
+    operation_ids: list[str] = []
+    for path, item in paths.items():
+        assert not path.endswith("/") or path == "/", path
+        assert re.fullmatch(r"(/([a-z0-9-]+|\{[A-Za-z]+\}))+", path), path
+        for method, operation in item.items():
+            operation_ids.append(operation["operationId"])
+            assert re.fullmatch(r"[a-z][A-Za-z0-9]+", operation["operationId"])
+            assert "422" not in operation["responses"], (method, path)
+            for code, response in operation["responses"].items():
+                if code.startswith(("2", "3")):
+                    assert "API-Version" in response["headers"]
+                else:
+                    assert list(response["content"]) == ["application/problem+json"]
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query":
+                    assert re.fullmatch(r"[a-z][a-zA-Z0-9]*", parameter["name"])
+    assert len(operation_ids) == len(set(operation_ids))
+    assert contract["servers"] == [{"url": "/v1", "description": "Deze server, API-versie 1"}]

@@ -1,0 +1,145 @@
+"""API conventions every route inherits (NL API Design Rules, RFC 9457)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import pytest
+from httpx import AsyncClient
+
+from app.api.app import Application
+from app.config import API_VERSION
+
+SECURITY_HEADERS = {
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+}
+
+
+def assert_problem(response_json: dict[str, object], status: int) -> None:
+    for member in ("type", "title", "status", "detail", "instance"):
+        assert member in response_json, member
+    assert response_json["status"] == status
+
+
+async def test_health_answers_200_with_version_and_security_headers(client: AsyncClient) -> None:
+    response = await client.get("/v1/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response.headers["api-version"] == API_VERSION
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-request-id"]
+
+
+async def test_readiness_checks_the_database(client: AsyncClient) -> None:
+    response = await client.get("/v1/health/ready")
+    assert response.status_code == 200
+
+
+async def test_readiness_is_503_problem_when_database_unreachable(
+    client: AsyncClient, application: Application
+) -> None:
+    async def broken() -> None:
+        raise ConnectionRefusedError("no database")
+
+    application.api.state.ping = broken
+    response = await client.get("/v1/health/ready")
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert_problem(response.json(), 503)
+    assert response.headers["api-version"] == API_VERSION
+
+
+@pytest.mark.parametrize("path", ["/v1/bestaat-niet", "/bestaat-niet", "/v2/health"])
+async def test_unknown_path_is_404_problem(client: AsyncClient, path: str) -> None:
+    response = await client.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert_problem(response.json(), 404)
+    assert response.headers["api-version"] == API_VERSION
+
+
+@pytest.mark.parametrize("path", ["/v1/health/", "/v1/scholen/", "/v1/"])
+async def test_trailing_slash_is_404_not_a_redirect(client: AsyncClient, path: str) -> None:
+    response = await client.get(path, follow_redirects=False)
+    assert response.status_code == 404
+    assert "location" not in response.headers
+
+
+async def test_wrong_method_is_405_problem(client: AsyncClient) -> None:
+    response = await client.delete("/v1/health")
+    assert response.status_code == 405
+    assert_problem(response.json(), 405)
+
+
+async def test_request_id_is_taken_from_the_caller_when_well_formed(client: AsyncClient) -> None:
+    response = await client.get("/v1/health", headers={"X-Request-ID": "abc-12345678"})
+    assert response.headers["x-request-id"] == "abc-12345678"
+    hostile = await client.get("/v1/health", headers={"X-Request-ID": "<script>"})
+    assert hostile.headers["x-request-id"] != "<script>"
+
+
+async def test_malformed_json_is_400_problem(client: AsyncClient) -> None:
+    response = await client.post(
+        "/v1/scholen", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert_problem(body, 400)
+    assert body["errors"][0]["code"] == "json_invalid"
+
+
+async def test_oversized_body_is_413_problem(client: AsyncClient) -> None:
+    big = json.dumps({"naam": "x" * 70_000})
+    response = await client.post(
+        "/v1/scholen", content=big, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert_problem(response.json(), 413)
+
+
+async def test_oversized_body_without_content_length_is_413(client: AsyncClient) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(10):
+            yield b"x" * 10_000
+
+    response = await client.post(
+        "/v1/scholen", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+async def test_unhandled_error_is_500_problem_without_internals(
+    client: AsyncClient, application: Application
+) -> None:
+    @application.api.get("/kapot", include_in_schema=False)
+    async def kapot() -> None:
+        raise RuntimeError("secret internal detail 123456782")
+
+    response = await client.get("/v1/kapot")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["api-version"] == API_VERSION
+    assert "123456782" not in response.text
+    assert_problem(response.json(), 500)
+
+
+async def test_docs_are_served_offline(client: AsyncClient) -> None:
+    page = await client.get("/v1/docs")
+    assert page.status_code == 200
+    assert "/v1/static/swagger-ui-bundle.js" in page.text
+    asset = await client.get("/v1/static/swagger-ui-bundle.js")
+    assert asset.status_code == 200
+    redoc = await client.get("/v1/redoc")
+    assert redoc.status_code == 200
+
+
+async def test_root_points_to_the_docs(client: AsyncClient) -> None:
+    response = await client.get("/", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == "/v1/docs"

@@ -1,0 +1,85 @@
+"""School vestigingen: register, read, list; validation and conflicts."""
+
+from __future__ import annotations
+
+import uuid
+
+from httpx import AsyncClient
+
+GOOD = {
+    "brin": "99ZZ",
+    "vestigingsnummer": "00",
+    "naam": "Testschool De Linde",
+    "plaats": "Zwolle",
+    "regio": "midden",
+}
+
+
+async def test_register_and_read_a_school(client: AsyncClient) -> None:
+    created = await client.post("/v1/scholen", json=GOOD)
+    assert created.status_code == 201
+    school = created.json()
+    assert school["brin"] == "99ZZ"
+    assert created.headers["location"] == f"/v1/scholen/{school['id']}"
+    assert created.headers["etag"]
+    fetched = await client.get(f"/v1/scholen/{school['id']}")
+    assert fetched.status_code == 200
+    assert fetched.json() == school
+
+
+async def test_every_invalid_field_is_listed_without_echoing_values(client: AsyncClient) -> None:
+    bad = {
+        "brin": "1234567890",
+        "vestigingsnummer": "A",
+        "naam": "",
+        "regio": "oost",
+        "onbekend": "Jan Jansen",
+    }
+    response = await client.post("/v1/scholen", json=bad)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    names = {e["name"] for e in response.json()["errors"]}
+    assert names == {"brin", "vestigingsnummer", "naam", "plaats", "regio", "onbekend"}
+    for secret in ("1234567890", "Jan Jansen", "oost"):
+        assert secret not in response.text
+
+
+async def test_duplicate_vestiging_is_409_and_nothing_is_written(client: AsyncClient) -> None:
+    assert (await client.post("/v1/scholen", json=GOOD)).status_code == 201
+    again = await client.post("/v1/scholen", json={**GOOD, "naam": "Andere naam"})
+    assert again.status_code == 409
+    listed = await client.get("/v1/scholen", params={"pageSize": 100})
+    assert [s["naam"] for s in listed.json()["data"] if s["brin"] == "99ZZ"] == [GOOD["naam"]]
+
+
+async def test_missing_school_is_404(client: AsyncClient) -> None:
+    response = await client.get(f"/v1/scholen/{uuid.uuid4()}")
+    assert response.status_code == 404
+
+
+async def test_malformed_id_is_400_not_500(client: AsyncClient) -> None:
+    for bad_id in ("123", "99999999999999999999999999999", "null"):
+        response = await client.get(f"/v1/scholen/{bad_id}")
+        assert response.status_code == 400, bad_id
+        assert response.json()["errors"][0]["in"] == "path"
+
+
+async def test_list_is_paginated_with_link_header(client: AsyncClient) -> None:
+    for n in range(3):
+        body = {**GOOD, "vestigingsnummer": f"1{n}"}
+        assert (await client.post("/v1/scholen", json=body)).status_code == 201
+    page = await client.get("/v1/scholen", params={"page": 1, "pageSize": 2})
+    assert page.status_code == 200
+    body = page.json()
+    assert len(body["data"]) == 2
+    assert body["paginering"]["paginaGrootte"] == 2
+    total = body["paginering"]["totaal"]
+    assert page.headers["x-total-count"] == str(total)
+    assert 'rel="next"' in page.headers["link"]
+    assert "/v1/scholen?" in page.headers["link"]
+
+
+async def test_out_of_range_paging_is_400(client: AsyncClient) -> None:
+    response = await client.get("/v1/scholen", params={"page": 0, "pageSize": 1000})
+    assert response.status_code == 400
+    assert {e["name"] for e in response.json()["errors"]} == {"page", "pageSize"}

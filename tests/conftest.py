@@ -1,0 +1,106 @@
+"""Test fixtures: one throwaway real PostgreSQL per run, migrated with `alembic upgrade head`,
+and each test in a transaction that is rolled back at its end.
+
+`THUISZITTERS_PG_BINDIR` picks other server binaries (the PostgreSQL 15 pass of `make test`);
+`THUISZITTERS_TEST_DATABASE_URL` uses an existing server instead (its database must be empty).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from app.api.app import Application, create_app
+from app.cli import migrate
+from app.config import Settings
+from app.db.embedded import EmbeddedPostgres
+from app.db.session import UnitOfWork, async_url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    external = os.environ.get("THUISZITTERS_TEST_DATABASE_URL")
+    if external:
+        yield external
+        return
+    bindir = os.environ.get("THUISZITTERS_PG_BINDIR")
+    with tempfile.TemporaryDirectory(prefix="thuiszitters-test-") as tmp:
+        pg = EmbeddedPostgres(Path(tmp) / "data", bindir=Path(bindir) if bindir else None)
+        try:
+            url = pg.start()
+            migrate(url)
+            yield url
+        finally:
+            pg.destroy()
+
+
+@pytest.fixture(scope="session")
+async def engine(postgres_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(async_url(postgres_url), pool_size=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    async with engine.connect() as conn:
+        outer = await conn.begin()
+        try:
+            yield conn
+        finally:
+            await outer.rollback()
+
+
+@pytest.fixture
+def sessionmaker(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    """Sessions joined to the test's transaction: a service's commit becomes a savepoint."""
+    return async_sessionmaker(
+        bind=connection,
+        expire_on_commit=False,
+        autoflush=False,
+        join_transaction_mode="create_savepoint",
+    )
+
+
+@pytest.fixture
+def uow(sessionmaker: async_sessionmaker[AsyncSession]) -> UnitOfWork:
+    return UnitOfWork(sessionmaker)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(database_url=None, max_body_bytes=64 * 1024)
+
+
+@pytest.fixture
+def application(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    connection: AsyncConnection,
+) -> Application:
+    app = create_app(settings)
+
+    async def ping() -> None:
+        await connection.exec_driver_sql("SELECT 1")
+
+    app.use_database(sessionmaker, ping)
+    return app
+
+
+@pytest.fixture
+async def client(application: Application) -> AsyncIterator[AsyncClient]:
+    transport = ASGITransport(app=application, raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
