@@ -38,7 +38,7 @@ imports: $(STAMP)
 	$(BIN)/lint-imports
 
 migrations-check: $(STAMP)
-	$(BIN)/thuiszitters with-temp-db -- bash -c 'alembic upgrade head && alembic check && alembic downgrade base && alembic upgrade head'
+	$(BIN)/thuiszitters with-temp-db -- bash -c '$(BIN)/alembic upgrade head && $(BIN)/alembic check && $(BIN)/alembic downgrade base && $(BIN)/alembic upgrade head'
 
 pytest: $(STAMP)
 	$(BIN)/pytest

@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def _alembic_config(url: str) -> object:
     from alembic.config import Config
 
-    cfg = Config(str(ROOT / "alembic.ini"))
+    # In the container the package is installed and alembic.ini sits in the working directory.
+    ini = Path.cwd() / "alembic.ini"
+    cfg = Config(str(ini if ini.exists() else ROOT / "alembic.ini"))
     cfg.attributes["database_url"] = url
     cfg.attributes["configure_logger"] = False
     return cfg

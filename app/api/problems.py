@@ -100,7 +100,9 @@ def problem_response(
     }
     if errors:
         body["errors"] = [e.model_dump(by_alias=True) for e in errors]
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {}))
+    return JSONResponse(
+        body, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {})
+    )
 
 
 def _location(loc: Iterable[int | str]) -> tuple[str, str]:

@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# Production image: migrations, then the API with several workers, as a non-root user.
+# Needs an external PostgreSQL 15-18 in DATABASE_URL (the embedded server is for development).
+
+FROM python:3.11-slim-bookworm AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+RUN python -m venv /opt/venv
+COPY pyproject.toml constraints.txt README.md ./
+COPY app ./app
+RUN /opt/venv/bin/pip install -c constraints.txt .
+
+FROM python:3.11-slim-bookworm AS runtime
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    THUISZITTERS_HOST=0.0.0.0 \
+    PORT=8000 \
+    THUISZITTERS_WORKERS=4
+RUN groupadd --system app && useradd --system --gid app --no-create-home --shell /usr/sbin/nologin app
+WORKDIR /srv
+COPY --from=build /opt/venv /opt/venv
+COPY alembic.ini ./
+COPY migrations ./migrations
+USER app
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD python -c "import os,urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\",\"8000\")}/v1/health', timeout=4)"
+CMD ["sh", "-c", "thuiszitters migrate && exec thuiszitters serve"]
