@@ -13,6 +13,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from app.config import Settings, get_settings
 from app.logs import configure_logging
 
@@ -81,7 +83,7 @@ def cmd_run(settings: Settings) -> int:
         migrate(url)
         if settings.demo_data:
             asyncio.run(_load_demo(url))
-        settings = settings.model_copy(update={"database_url": url})
+        settings = settings.model_copy(update={"database_url": SecretStr(url)})
         print(
             f"\n  Thuiszitters API: http://{settings.host}:{settings.port}/v1/docs"
             f"\n  Contract:         http://{settings.host}:{settings.port}/v1/openapi.json"
