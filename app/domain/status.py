@@ -59,10 +59,7 @@ class Status:
     verklaring: Verklaring
 
 
-def _tellen(vouw: _Vouw, van: date, tot_en_met: date) -> int:
-    kalender = vouw.kalender
-    if kalender is None:
-        return (tot_en_met - van).days + 1
+def _lesdagen(kalender: Vakantiekalender, vouw: _Vouw, van: date, tot_en_met: date) -> int:
     regio = vouw.leerling.regio
     dagen = 0
     d = van
@@ -109,7 +106,9 @@ def bepaal_status(
         sinds = _terug(raw, frozenset({categorie}))
     verzuim_sinds = _terug(raw, VERZUIM) if categorie in VERZUIM else None
     duur = (peildatum - sinds).days + 1
-    lesweken = _tellen(vouw, sinds, peildatum) // 7 if vouw.kalender is not None else None
+    lesweken = None
+    if vouw.kalender is not None:
+        lesweken = _lesdagen(vouw.kalender, vouw, sinds, peildatum) // 7
 
     signalen: list[Signalering] = []
     if not landelijk:

@@ -325,7 +325,7 @@ class _Vouw:
                 self.plicht_einde = plicht_einde(self.leerling.geboorte, d)
         elif isinstance(feit, AdministratieveOnvolkomenheid):
             self.onvolkomenheden.append(feit)
-        elif isinstance(feit, Verzuimuren):
+        elif isinstance(feit, Verzuimuren):  # pragma: no branch
             self.uren.append(feit)
         # Correctie and Intrekking never reach the fold: geldende_feiten resolved them.
 
@@ -374,9 +374,6 @@ class _Vouw:
                     einde = min(einde, o.tot_en_met + _DAG)
                     break
             else:
-                for o in self.onvolkomenheden:
-                    if o.geldig_vanaf > d:
-                        einde = min(einde, o.geldig_vanaf)
                 ids = (self.uitschrijving_id,) if self.uitschrijving_id else ()
                 return Categorie.B3, "regel 7", ids, einde, False
         if self.gast_id is not None:

@@ -66,9 +66,7 @@ def test_rule_1_kwalificatieplicht_until_18(geboorte: Geboorte, datum: str, verw
 def test_rule_1_leap_day_birthday_in_a_leap_year_is_exact() -> None:
     assert achttiende_verjaardag(Geboorte(2006, 2, 28)) == d("2024-02-28")
     assert achttiende_verjaardag(Geboorte(2004, 2, 29)) == d("2022-03-01")
-    assert achttiende_verjaardag(Geboorte(2000, 2, 29)) == d(
-        "2018-03-01"
-    )
+    assert achttiende_verjaardag(Geboorte(2000, 2, 29)) == d("2018-03-01")
 
 
 @pytest.mark.parametrize(
@@ -113,7 +111,7 @@ def test_rule_1_boundaries_helpers() -> None:
 
 @pytest.mark.parametrize(("jaar", "maand", "dag"), [(2010, 13, None), (2010, 2, 30), (2010, 0, 1)])
 def test_rule_1_impossible_birth_is_rejected(jaar: int, maand: int, dag: int | None) -> None:
-    with pytest.raises(ValueError, match="bestaat niet|maand"):
+    with pytest.raises(ValueError, match=r"bestaat niet|maand"):
         Geboorte(jaar, maand, dag)
 
 
