@@ -1,0 +1,162 @@
+"""Classify a synthetic SWV region on a peildatum and compare with a loop that only reads facts.
+
+Targets (issue 3): at least 1,000,000 facts per second on one core; the region in under 3 s.
+Run: ``python -m bench domain [--children N] [--seed S]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
+
+from app.domain.beleid import Beleid
+from app.domain.classificatie import Categorie
+from app.domain.feiten import (
+    AanbodGestart,
+    AanbodSoort,
+    Belastbaarheid,
+    Feit,
+    Inschrijving,
+    JeugdartsOordeel,
+    Plaatsing,
+    TlvAfgegeven,
+    Uitschrijving,
+    VerzuimBeeindigd,
+    VerzuimGestart,
+    VrijstellingGrond,
+    VrijstellingVerleend,
+    WachtOpPlek,
+    Ziekmelding,
+    ZiekmeldingBeeindigd,
+)
+from app.domain.leerling import Geboorte, Leerling
+from app.domain.regio import Regio
+from app.domain.status import bepaal_status
+
+PEILDATUM = date(2024, 12, 1)
+START = date(2023, 8, 21)
+TARGET_FACTS_PER_S = 1_000_000
+TARGET_SECONDS = 3.0
+
+
+def genereer(aantal: int, seed: int) -> list[tuple[Leerling, list[Feit]]]:
+    """A deterministic region: about 10 facts per child, mostly enrolment and absence spells."""
+    rnd = random.Random(seed)
+    dagen = [START + timedelta(days=i) for i in range(500)]
+    momenten = [datetime.combine(d, dtime(12), UTC) for d in dagen]
+    regio = list(Regio)
+    regio_kinderen: list[tuple[Leerling, list[Feit]]] = []
+    teller = 0
+    for k in range(aantal):
+        leerling = Leerling(
+            f"L{k}", Geboorte(rnd.randint(2007, 2018), rnd.randint(1, 12)), rnd.choice(regio)
+        )
+        feiten: list[Feit] = []
+
+        def nieuw(cls: type[Any], dag: int, bak: list[Feit] = feiten, **velden: object) -> None:
+            nonlocal teller
+            teller += 1
+            dag = min(dag, len(dagen) - 1)
+            geregistreerd = momenten[min(dag + rnd.randint(0, 5), len(dagen) - 1)]
+            bak.append(
+                cls(
+                    id=f"f{teller}",
+                    geldig_vanaf=dagen[dag],
+                    geregistreerd_op=geregistreerd,
+                    **velden,
+                )
+            )
+
+        nieuw(Inschrijving, 0, vestiging=f"{k % 97:02d}AB00")
+        dag = rnd.randint(1, 60)
+        while len(feiten) < 9 and dag < 460:
+            soort = rnd.random()
+            lengte = rnd.randint(1, 40)
+            if soort < 0.55:
+                nieuw(Ziekmelding, dag, door_ouders=True)
+                if rnd.random() < 0.1:
+                    nieuw(JeugdartsOordeel, dag + 3, belastbaarheid=Belastbaarheid.GEDEELTELIJK)
+                nieuw(ZiekmeldingBeeindigd, dag + lengte)
+            elif soort < 0.9:
+                nieuw(VerzuimGestart, dag)
+                nieuw(VerzuimBeeindigd, dag + lengte * 2)
+            elif soort < 0.95:
+                nieuw(TlvAfgegeven, dag)
+                nieuw(WachtOpPlek, dag + 5)
+                nieuw(AanbodGestart, dag + 30, aanbod=AanbodSoort.THUISWERKPLAN)
+                nieuw(Plaatsing, dag + lengte * 3, vestiging="99SO00")
+            elif soort < 0.995:
+                nieuw(Uitschrijving, dag, vestiging=f"{k % 97:02d}AB00")
+                nieuw(Inschrijving, dag + rnd.randint(0, 20), vestiging="77CD00")
+            else:
+                nieuw(VrijstellingVerleend, dag, grond=VrijstellingGrond.ART_5_A)
+            dag += lengte * 3 + rnd.randint(1, 30)
+        rnd.shuffle(feiten)  # arrival order is not valid-time order
+        regio_kinderen.append((leerling, feiten))
+    return regio_kinderen
+
+
+def baseline(regio: list[tuple[Leerling, list[Feit]]]) -> int:
+    """Only read every fact's soort, valid date and recorded moment."""
+    gelezen = 0
+    for _leerling, feiten in regio:
+        for feit in feiten:
+            if feit.soort and feit.geldig_vanaf and feit.geregistreerd_op:
+                gelezen += 1
+    return gelezen
+
+
+def classificeer(regio: list[tuple[Leerling, list[Feit]]]) -> dict[Categorie, int]:
+    beleid = Beleid()
+    telling: dict[Categorie, int] = {}
+    for leerling, feiten in regio:
+        status = bepaal_status(leerling, feiten, beleid, peildatum=PEILDATUM)
+        telling[status.categorie] = telling.get(status.categorie, 0) + 1
+    return telling
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench domain", description=__doc__)
+    parser.add_argument("--children", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=20240101)
+    args = parser.parse_args(argv)
+
+    t0 = time.perf_counter()
+    regio = genereer(args.children, args.seed)
+    aantal_feiten = sum(len(f) for _l, f in regio)
+    print(
+        f"generated {args.children:,} children, {aantal_feiten:,} facts "
+        f"in {time.perf_counter() - t0:.1f} s (not timed below)"
+    )
+
+    t0 = time.perf_counter()
+    baseline(regio)
+    t_base = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    telling = classificeer(regio)
+    t_fold = time.perf_counter() - t0
+
+    per_s_base = aantal_feiten / t_base
+    per_s = aantal_feiten / t_fold
+    print(f"baseline read loop : {t_base:6.2f} s  {per_s_base:14,.0f} facts/s")
+    print(f"bepaal_status      : {t_fold:6.2f} s  {per_s:14,.0f} facts/s")
+    print(f"ratio to baseline  : {t_fold / t_base:6.1f}x slower")
+    print(
+        "categories on",
+        PEILDATUM.isoformat(),
+        ":",
+        ", ".join(f"{c}={n}" for c, n in sorted(telling.items())),
+    )
+    schaal = 200_000 / args.children
+    gehaald = "met" if per_s >= TARGET_FACTS_PER_S else "NOT met"
+    print(f"target >= {TARGET_FACTS_PER_S:,} facts/s: {gehaald}")
+    print(
+        f"target region (200,000 children) < {TARGET_SECONDS:.0f} s: "
+        f"{'met' if t_fold * schaal < TARGET_SECONDS else 'NOT met'} "
+        f"({t_fold * schaal:.2f} s{' extrapolated' if schaal != 1 else ''})"
+    )
+    return 0
