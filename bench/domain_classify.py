@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from typing import Any
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
+from typing import Any
 
 from app.domain.beleid import Beleid
 from app.domain.classificatie import Categorie
