@@ -107,6 +107,7 @@ class Beeindigingsreden(StrEnum):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Basis:
     soort: ClassVar[FeitSoort]
+    volgorde: ClassVar[int] = 1  # same day, same moment: facts that end something go first
     id: str
     geldig_vanaf: date
     geregistreerd_op: datetime
@@ -125,6 +126,7 @@ class Uitschrijving(_Basis):
     """No longer enrolled at ``vestiging`` from ``geldig_vanaf`` (the first day not enrolled)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.UITSCHRIJVING
+    volgorde: ClassVar[int] = 0
     vestiging: str
     reden: Beeindigingsreden | None = None
 
@@ -149,6 +151,7 @@ class VerzuimBeeindigd(_Basis):
     """The unexcused absence ended; ``geldig_vanaf`` is the first day back."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.VERZUIM_BEEINDIGD
+    volgorde: ClassVar[int] = 0
     reden: Beeindigingsreden | None = None
 
 
@@ -173,6 +176,7 @@ class ZiekmeldingBeeindigd(_Basis):
     """The sickness ended; ``geldig_vanaf`` is the first day no longer sick."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.ZIEKMELDING_BEEINDIGD
+    volgorde: ClassVar[int] = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -196,6 +200,7 @@ class VrijstellingBeeindigd(_Basis):
     """The vrijstelling on ``grond`` ends; ``geldig_vanaf`` is its first day no longer valid."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.VRIJSTELLING_BEEINDIGD
+    volgorde: ClassVar[int] = 0
     grond: VrijstellingGrond
     reden: Beeindigingsreden | None = None
 
@@ -212,6 +217,7 @@ class Besluit11gBeeindigd(_Basis):
     """The art. 11 onder g decision no longer applies from ``geldig_vanaf``."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.BESLUIT_11G_BEEINDIGD
+    volgorde: ClassVar[int] = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -226,6 +232,7 @@ class SchorsingBeeindigd(_Basis):
     """The suspension ended; ``geldig_vanaf`` is the first day back."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.SCHORSING_BEEINDIGD
+    volgorde: ClassVar[int] = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -240,6 +247,7 @@ class Plaatsing(_Basis):
     """Placed at the new school from ``geldig_vanaf``; ends waiting for a place."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.PLAATSING
+    volgorde: ClassVar[int] = 0
     vestiging: str
 
 
@@ -263,6 +271,7 @@ class AanbodBeeindigd(_Basis):
     """The offer ended; ``geldig_vanaf`` is the first day without it."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.AANBOD_BEEINDIGD
+    volgorde: ClassVar[int] = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -279,6 +288,7 @@ class GastleerlingBeeindigd(_Basis):
     """No longer a gastleerling from ``geldig_vanaf``."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.GASTLEERLING_BEEINDIGD
+    volgorde: ClassVar[int] = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -286,6 +296,7 @@ class OnderwijsHervat(_Basis):
     """Education resumed from ``geldig_vanaf``, fully or partly (DOMAIN.md rule 10)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.ONDERWIJS_HERVAT
+    volgorde: ClassVar[int] = 0
     hervatting: Hervatting
     reden: Beeindigingsreden | None = None
 

@@ -7,6 +7,7 @@ absence, 3 months), and those are computed, not searched day by day.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,7 +25,6 @@ from app.domain.feiten import (
     Besluit11gBeeindigd,
     Correctie,
     Feit,
-    FeitSoort,
     Gastleerling,
     GastleerlingBeeindigd,
     Hervatting,
@@ -69,20 +69,7 @@ _VRIJSTELLING_CATEGORIE = {
 }
 _GROND_VOLGORDE = tuple(VrijstellingGrond)
 
-_EINDE_SOORTEN = frozenset(
-    {
-        FeitSoort.UITSCHRIJVING,
-        FeitSoort.VERZUIM_BEEINDIGD,
-        FeitSoort.ZIEKMELDING_BEEINDIGD,
-        FeitSoort.VRIJSTELLING_BEEINDIGD,
-        FeitSoort.BESLUIT_11G_BEEINDIGD,
-        FeitSoort.SCHORSING_BEEINDIGD,
-        FeitSoort.AANBOD_BEEINDIGD,
-        FeitSoort.GASTLEERLING_BEEINDIGD,
-        FeitSoort.PLAATSING,
-        FeitSoort.ONDERWIJS_HERVAT,
-    }
-)
+_META = (Correctie, Intrekking)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,13 +110,7 @@ class Tijdlijn:
         return None
 
 
-def _sleutel(feit: Feit) -> tuple[date, datetime, int, str]:
-    return (
-        feit.geldig_vanaf,
-        feit.geregistreerd_op,
-        0 if feit.soort in _EINDE_SOORTEN else 1,
-        feit.id,
-    )
+_sleutel = operator.attrgetter("geldig_vanaf", "geregistreerd_op", "volgorde", "id")
 
 
 def geldende_feiten(
@@ -141,8 +122,8 @@ def geldende_feiten(
     for feit in feiten:
         if bekend_op is not None and feit.geregistreerd_op > bekend_op:
             continue
-        if isinstance(feit, Correctie | Intrekking):
-            meta.append(feit)
+        if type(feit) in _META:
+            meta.append(feit)  # type: ignore[arg-type]
         else:
             basis.append(feit)
     problemen: list[Dataprobleem] = []

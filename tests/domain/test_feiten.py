@@ -139,3 +139,10 @@ def test_rule_15_optional_fields_may_be_absent_or_null() -> None:
     assert feit_uit_dict("verzuimuren", {**GOED, "uren": 4}) == feit_uit_dict(
         "verzuimuren", {**GOED, "uren": 4.0}
     )
+
+
+def test_rule_15_booleans_and_enumerations_are_read() -> None:
+    feit = feit_uit_dict(
+        "gastleerling", {**GOED, "voorziening": "Rebound", "ritme_hersteld": False}
+    )
+    assert feit_naar_dict(feit)["ritme_hersteld"] is False
