@@ -27,6 +27,7 @@ from app.cli import migrate
 from app.config import Settings
 from app.db.embedded import EmbeddedPostgres
 from app.db.session import UnitOfWork, async_url
+from tests.builders import FakeAuthenticator, Swv, maak_swv
 
 
 @pytest.fixture(scope="session")
@@ -85,12 +86,29 @@ def settings() -> Settings:
 
 
 @pytest.fixture
+def auth() -> FakeAuthenticator:
+    return FakeAuthenticator()
+
+
+@pytest.fixture
+async def swv_a(sessionmaker: async_sessionmaker[AsyncSession]) -> Swv:
+    return await maak_swv(sessionmaker, "AA")
+
+
+@pytest.fixture
+async def swv_b(sessionmaker: async_sessionmaker[AsyncSession]) -> Swv:
+    return await maak_swv(sessionmaker, "BB")
+
+
+@pytest.fixture
 def application(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     connection: AsyncConnection,
+    auth: FakeAuthenticator,
 ) -> Application:
     app = create_app(settings)
+    app.use_authenticator(auth)
 
     async def ping() -> None:
         await connection.exec_driver_sql("SELECT 1")

@@ -15,7 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import Receive, Scope, Send
 
-from app.api import health, scholen
+from app.api import classificaties, health, leerlingen, scholen
+from app.api.auth import Authenticator, NobodyAuthenticator
 from app.api.middleware import EdgeMiddleware
 from app.api.openapi import build_openapi, operation_id
 from app.api.problems import install_problem_handlers
@@ -26,7 +27,9 @@ logger = logging.getLogger(__name__)
 
 OPENAPI_TAGS = [
     {"name": "Gezondheid", "description": "Leeft de dienst, en kan hij bij zijn database?"},
+    {"name": "Leerlingen", "description": "Het register: leerlingen, meldingen, status, tijdlijn."},
     {"name": "Scholen", "description": "Schoolvestigingen in de regio van het SWV."},
+    {"name": "Classificaties", "description": "De categorieën van de Inspectie."},
 ]
 
 
@@ -44,7 +47,10 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.router.redirect_slashes = False
     install_problem_handlers(v1)
     v1.include_router(health.router)
+    v1.include_router(leerlingen.router)
     v1.include_router(scholen.router)
+    v1.include_router(classificaties.router)
+    v1.state.authenticator = NobodyAuthenticator()
 
     contract: dict[str, Any] = {}
 
@@ -102,6 +108,10 @@ class Application:
         """Point the API at a database (the tests bind it to a rolled-back transaction)."""
         self.api.state.sessionmaker = sessionmaker
         self.api.state.ping = ping
+
+    def use_authenticator(self, authenticator: Authenticator) -> None:
+        """Who may call the API (default: nobody)."""
+        self.api.state.authenticator = authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self._asgi(scope, receive, send)

@@ -19,11 +19,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.services.errors import (
     Conflict,
     DomainRuleViolation,
+    Forbidden,
     InvalidInput,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
     ServiceError,
+    Unauthenticated,
 )
 
 logger = logging.getLogger(__name__)
@@ -173,13 +175,15 @@ def _http_phrase(status: int) -> str:
 async def _service_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ServiceError)  # noqa: S101
     status = {
+        Unauthenticated: 401,
+        Forbidden: 403,
         NotFound: 404,
         Conflict: 409,
         PreconditionFailed: 412,
         PreconditionRequired: 428,
         InvalidInput: 400,
         DomainRuleViolation: 409,
-    }.get(type(exc), 400)
+    }.get(type(exc), getattr(exc, "status", 400))
     errors = None
     if isinstance(exc, InvalidInput):
         errors = [
@@ -188,7 +192,10 @@ async def _service_error_handler(request: Request, exc: Exception) -> JSONRespon
             )
             for e in exc.errors
         ]
-    return problem_response(request, status, exc.detail, slug=exc.slug, errors=errors)
+    headers = {"WWW-Authenticate": 'Bearer realm="thuiszitters"'} if status == 401 else None
+    return problem_response(
+        request, status, exc.detail, slug=exc.slug, errors=errors, headers=headers
+    )
 
 
 async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:

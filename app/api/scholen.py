@@ -8,10 +8,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Request, Response, status
 from pydantic import Field
 
+from app.api.auth import toegang
 from app.api.deps import PageDep, UowDep
 from app.api.pagination import paginate
 from app.api.problems import problem_responses
 from app.api.schemas import ApiInput, ApiModel, Paginering
+from app.domain.toegang import Actor, Operatie
 from app.services import scholen as service
 
 router = APIRouter(prefix="/scholen", tags=["Scholen"])
@@ -57,11 +59,17 @@ class SchoolLijst(ApiModel):
     status_code=status.HTTP_201_CREATED,
     response_model=School,
     summary="Registreer een vestiging",
-    responses=problem_responses(400, 409, 413),
+    responses=problem_responses(400, 401, 403, 409, 413),
 )
-async def create_school(invoer: SchoolInvoer, uow: UowDep, response: Response) -> School:
+async def create_school(
+    invoer: SchoolInvoer,
+    actor: Annotated[Actor, toegang(Operatie.SCHOOL_BEHEREN)],
+    uow: UowDep,
+    response: Response,
+) -> School:
     row = await service.registreer_school(
         uow,
+        actor,
         service.NieuweSchool(
             brin=invoer.brin,
             vestigingsnummer=invoer.vestigingsnummer,
@@ -79,12 +87,16 @@ async def create_school(invoer: SchoolInvoer, uow: UowDep, response: Response) -
     "",
     response_model=SchoolLijst,
     summary="Lijst van vestigingen",
-    responses=problem_responses(400),
+    responses=problem_responses(400, 401, 403),
 )
 async def list_scholen(
-    request: Request, response: Response, uow: UowDep, page: PageDep
+    request: Request,
+    response: Response,
+    actor: Annotated[Actor, toegang(Operatie.SCHOOL_LEZEN)],
+    uow: UowDep,
+    page: PageDep,
 ) -> SchoolLijst:
-    result = await service.lijst_scholen(uow, page)
+    result = await service.lijst_scholen(uow, actor, page)
     return SchoolLijst(
         data=[School.model_validate(r) for r in result.items],
         paginering=paginate(request, response, result),
@@ -95,13 +107,14 @@ async def list_scholen(
     "/{schoolId}",
     response_model=School,
     summary="Eén vestiging",
-    responses=problem_responses(400, 404),
+    responses=problem_responses(400, 401, 403, 404),
 )
 async def get_school(
     school_id: Annotated[uuid.UUID, Path(alias="schoolId", description="Id van de vestiging.")],
+    actor: Annotated[Actor, toegang(Operatie.SCHOOL_LEZEN)],
     uow: UowDep,
     response: Response,
 ) -> School:
-    row = await service.haal_school(uow, school_id)
+    row = await service.haal_school(uow, actor, school_id)
     response.headers["ETag"] = f'"{row.versie}"'
     return School.model_validate(row)

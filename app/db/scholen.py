@@ -5,7 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Integer, String, UniqueConstraint, func, select
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Select,
+    String,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -20,13 +30,14 @@ class DuplicateSchool(Exception):
 class SchoolRow(Base):
     __tablename__ = "scholen"
     __table_args__ = (
-        UniqueConstraint("brin", "vestigingsnummer"),
+        UniqueConstraint("swv_id", "brin", "vestigingsnummer"),
         CheckConstraint("brin ~ '^[0-9]{2}[A-Z]{2}$'", name="brin_formaat"),
         CheckConstraint("vestigingsnummer ~ '^[0-9]{2}$'", name="vestigingsnummer_formaat"),
         CheckConstraint("regio IN ('noord', 'midden', 'zuid')", name="regio_bekend"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    swv_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("samenwerkingsverbanden.id"))
     brin: Mapped[str] = mapped_column(String(4))
     vestigingsnummer: Mapped[str] = mapped_column(String(2))
     naam: Mapped[str] = mapped_column(String(200))
@@ -54,15 +65,20 @@ class ScholenRepository:
         await self._session.refresh(row)
         return row
 
-    async def get(self, school_id: uuid.UUID) -> SchoolRow | None:
-        return await self._session.get(SchoolRow, school_id)
+    @staticmethod
+    def leesbaar(swv_id: uuid.UUID) -> Select[SchoolRow]:
+        """The schools of one SWV: the one place where school rows are scoped."""
+        return select(SchoolRow).where(SchoolRow.swv_id == swv_id)
 
-    async def list(self, *, offset: int, limit: int) -> tuple[list[SchoolRow], int]:
-        total = await self._session.scalar(select(func.count()).select_from(SchoolRow))
+    async def get(self, swv_id: uuid.UUID, school_id: uuid.UUID) -> SchoolRow | None:
+        return await self._session.scalar(self.leesbaar(swv_id).where(SchoolRow.id == school_id))
+
+    async def list(
+        self, swv_id: uuid.UUID, *, offset: int, limit: int
+    ) -> tuple[list[SchoolRow], int]:
+        stmt = self.leesbaar(swv_id)
+        total = await self._session.scalar(select(func.count()).select_from(stmt.subquery()))
         rows = await self._session.scalars(
-            select(SchoolRow)
-            .order_by(SchoolRow.brin, SchoolRow.vestigingsnummer)
-            .offset(offset)
-            .limit(limit)
+            stmt.order_by(SchoolRow.brin, SchoolRow.vestigingsnummer).offset(offset).limit(limit)
         )
         return list(rows), int(total or 0)

@@ -13,6 +13,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from app.db.idempotentie import IdempotentieRepository
+from app.db.leerlingen import LeerlingenRepository
+from app.db.organisaties import OrganisatiesRepository
 from app.db.scholen import ScholenRepository
 
 
@@ -55,17 +58,33 @@ class Database:
 
 
 class UnitOfWork:
-    """One transaction. Leaving the block without `commit()` rolls everything back."""
+    """One transaction. Leaving the outermost block without `commit()` rolls everything back.
+
+    Blocks nest: an inner `async with uow` joins the outer transaction and its `commit()` only
+    marks the work as ready; the outermost block commits. The API uses this to store the
+    response of an idempotent request in the same transaction as the write it answers.
+    """
 
     session: AsyncSession
     scholen: ScholenRepository
+    leerlingen: LeerlingenRepository
+    organisaties: OrganisatiesRepository
+    idempotentie: IdempotentieRepository
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
+        self._depth = 0
+        self._commit_requested = False
 
     async def __aenter__(self) -> UnitOfWork:
-        self.session = self._sessionmaker()
-        self.scholen = ScholenRepository(self.session)
+        self._depth += 1
+        if self._depth == 1:
+            self._commit_requested = False
+            self.session = self._sessionmaker()
+            self.scholen = ScholenRepository(self.session)
+            self.leerlingen = LeerlingenRepository(self.session)
+            self.organisaties = OrganisatiesRepository(self.session)
+            self.idempotentie = IdempotentieRepository(self.session)
         return self
 
     async def __aexit__(
@@ -74,9 +93,26 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        # close() rolls back whatever was not committed, and (unlike rollback()) leaves the
-        # loaded objects readable for the response.
-        await self.session.close()
+        self._depth -= 1
+        if self._depth > 0:
+            if exc_type is not None:
+                self._commit_requested = False
+            return
+        try:
+            if exc_type is None and self._commit_requested:
+                await self.session.commit()
+        finally:
+            # close() rolls back whatever was not committed, and (unlike rollback()) leaves
+            # the loaded objects readable for the response.
+            await self.session.close()
 
     async def commit(self) -> None:
+        """Commit now, or (inside an outer block) when the outermost block ends."""
+        if self._depth > 1:
+            self._commit_requested = True
+            return
         await self.session.commit()
+        self._commit_requested = False
+
+    async def flush(self) -> None:
+        await self.session.flush()

@@ -1,31 +1,114 @@
-"""The synthetic demo data set of `make run` (no real person or school in it)."""
+"""The synthetic demo data set of `make run` (no real person, school or number in it)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import func, select
 
+from app.db.organisaties import GemeenteRow, SwvRow
 from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
+from app.domain.toegang import Actor, Rol
+from app.services import register
 
-# Fictitious vestigingen: BRIN codes in the 99xx range are not issued to real schools here.
+DEMO_SWV_CODE = "DEMO-01"
+# Fictitious vestigingen: BRIN codes in the 99xx range; gemeente codes GM99xx do not exist.
 DEMO_SCHOLEN = [
-    ("99AA", "00", "Demo Lyceum De Horizon", "Groningen", "noord"),
-    ("99AA", "01", "Demo Lyceum De Horizon, locatie Oost", "Groningen", "noord"),
-    ("99AB", "00", "Demo Basisschool Het Kompas", "Utrecht", "midden"),
-    ("99AC", "00", "Demo SO/VSO De Brug", "Eindhoven", "zuid"),
+    ("99AA", "00", "Demo Lyceum De Horizon", "Demostad", "noord"),
+    ("99AA", "01", "Demo Lyceum De Horizon, locatie Oost", "Demostad", "noord"),
+    ("99AB", "00", "Demo Basisschool Het Kompas", "Voorbeelddorp", "noord"),
+    ("99AC", "00", "Demo SO/VSO De Brug", "Demostad", "noord"),
+]
+DEMO_GEMEENTEN = [("GM9901", "Demostad"), ("GM9902", "Voorbeelddorp")]
+
+# (pseudoniem, age, situation): each a textbook case of docs/domain.md.
+DEMO_LEERLINGEN = [
+    ("231801", 14, "verzuim-lang"),
+    ("231802", 13, "verzuim-kort"),
+    ("241803", 11, "ziek"),
+    ("241804", 15, "vrijstelling"),
+    ("241805", 12, "naar-school"),
+    ("241806", 16, "wacht-op-plek"),
 ]
 
 
 async def laad_demodata(uow: UnitOfWork) -> None:
-    """Load the demo set once: a database that already has schools is left alone."""
+    """Load the demo set once: a database that already has the demo SWV is left alone."""
     async with uow:
-        existing = await uow.session.scalar(select(func.count()).select_from(SchoolRow))
-        if existing:
+        if await uow.session.scalar(
+            select(func.count()).select_from(SwvRow).where(SwvRow.code == DEMO_SWV_CODE)
+        ):
             return
+        swv = SwvRow(code=DEMO_SWV_CODE, naam="Demo samenwerkingsverband Noord", beleid={})
+        uow.session.add(swv)
+        await uow.session.flush()
+        scholen = []
         for brin, vestiging, naam, plaats, regio in DEMO_SCHOLEN:
-            uow.session.add(
-                SchoolRow(
-                    brin=brin, vestigingsnummer=vestiging, naam=naam, plaats=plaats, regio=regio
+            school = SchoolRow(
+                swv_id=swv.id,
+                brin=brin,
+                vestigingsnummer=vestiging,
+                naam=naam,
+                plaats=plaats,
+                regio=regio,
+            )
+            uow.session.add(school)
+            scholen.append(school)
+        for code, naam in DEMO_GEMEENTEN:
+            gemeente = await uow.organisaties.gemeente_op_code(code)
+            if gemeente is None:
+                gemeente = GemeenteRow(code=code, naam=naam)
+                await uow.organisaties.add(gemeente)
+            await uow.organisaties.koppel(swv.id, gemeente.id)
+        await uow.session.flush()
+        await uow.commit()
+        swv_id, school_id = str(swv.id), scholen[0].id
+
+    systeem = Actor(id="demo-loader", rol=Rol.REGISSEUR, swv_id=swv_id, is_systeem=True)
+    vandaag = await _vandaag(uow)
+    for pseudoniem, leeftijd, situatie in DEMO_LEERLINGEN:
+        leerling = await register.registreer_leerling(
+            uow,
+            systeem,
+            register.NieuweLeerling(
+                pseudoniem=pseudoniem,
+                geboortejaar=vandaag.year - leeftijd,
+                geboortemaand=4,
+                regio="noord",
+                school_id=school_id,
+                woongemeente=DEMO_GEMEENTEN[0][0],
+            ),
+        )
+        meldingen = [
+            register.Melding("inschrijving", vandaag - timedelta(days=700), school_id=school_id)
+        ]
+        if situatie == "verzuim-lang":
+            meldingen.append(register.Melding("verzuim-gestart", vandaag - timedelta(days=120)))
+        elif situatie == "verzuim-kort":
+            meldingen.append(register.Melding("verzuim-gestart", vandaag - timedelta(days=20)))
+        elif situatie == "ziek":
+            meldingen.append(
+                register.Melding("ziekmelding", vandaag - timedelta(days=45), {"door_ouders": True})
+            )
+        elif situatie == "vrijstelling":
+            meldingen.append(
+                register.Melding(
+                    "uitschrijving", vandaag - timedelta(days=200), school_id=school_id
                 )
             )
-        await uow.commit()
+            meldingen.append(
+                register.Melding(
+                    "vrijstelling-verleend", vandaag - timedelta(days=200), {"grond": "art-5-a"}
+                )
+            )
+        elif situatie == "wacht-op-plek":
+            meldingen.append(register.Melding("tlv-afgegeven", vandaag - timedelta(days=70)))
+            meldingen.append(register.Melding("wacht-op-plek", vandaag - timedelta(days=60)))
+        for melding in meldingen:
+            await register.meld_feit(uow, systeem, leerling.id, melding)
+
+
+async def _vandaag(uow: UnitOfWork):  # type: ignore[no-untyped-def]
+    async with uow:
+        return await uow.session.scalar(select(func.current_date()))

@@ -16,6 +16,18 @@ class ServiceError(Exception):
         self.detail = detail
 
 
+class Unauthenticated(ServiceError):
+    """No valid credentials (401)."""
+
+    slug = "niet-geauthenticeerd"
+
+
+class Forbidden(ServiceError):
+    """Authenticated, but the role does not allow this operation (403)."""
+
+    slug = "geen-toegang"
+
+
 class NotFound(ServiceError):
     """The resource does not exist, or is outside the caller's scope (the same answer)."""
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from app.db.scholen import DuplicateSchool, SchoolRow
 from app.db.session import UnitOfWork
+from app.domain.toegang import Actor
 from app.services.errors import Conflict, NotFound
 from app.services.pagination import Page, PageRequest
 
@@ -20,12 +21,13 @@ class NieuweSchool:
     regio: str
 
 
-async def registreer_school(uow: UnitOfWork, school: NieuweSchool) -> SchoolRow:
+async def registreer_school(uow: UnitOfWork, actor: Actor, school: NieuweSchool) -> SchoolRow:
     """Register a vestiging; a BRIN + vestigingsnummer can be registered once."""
     async with uow:
         try:
             row = await uow.scholen.add(
                 SchoolRow(
+                    swv_id=uuid.UUID(actor.swv_id),
                     brin=school.brin,
                     vestigingsnummer=school.vestigingsnummer,
                     naam=school.naam,
@@ -35,23 +37,25 @@ async def registreer_school(uow: UnitOfWork, school: NieuweSchool) -> SchoolRow:
             )
         except DuplicateSchool:
             raise Conflict(
-                "Deze vestiging (BRIN en vestigingsnummer) is al geregistreerd."
+                "Deze vestiging (BRIN en vestigingsnummer) is al geregistreerd in dit SWV."
             ) from None
         await uow.commit()
         return row
 
 
-async def haal_school(uow: UnitOfWork, school_id: uuid.UUID) -> SchoolRow:
+async def haal_school(uow: UnitOfWork, actor: Actor, school_id: uuid.UUID) -> SchoolRow:
     """One vestiging, or NotFound."""
     async with uow:
-        row = await uow.scholen.get(school_id)
+        row = await uow.scholen.get(uuid.UUID(actor.swv_id), school_id)
         if row is None:
             raise NotFound("Deze school bestaat niet.")
         return row
 
 
-async def lijst_scholen(uow: UnitOfWork, request: PageRequest) -> Page[SchoolRow]:
+async def lijst_scholen(uow: UnitOfWork, actor: Actor, request: PageRequest) -> Page[SchoolRow]:
     """A page of vestigingen, ordered by BRIN and vestigingsnummer."""
     async with uow:
-        rows, total = await uow.scholen.list(offset=request.offset, limit=request.page_size)
+        rows, total = await uow.scholen.list(
+            uuid.UUID(actor.swv_id), offset=request.offset, limit=request.page_size
+        )
         return Page(items=rows, page=request.page, page_size=request.page_size, total=total)

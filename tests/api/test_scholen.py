@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from httpx import AsyncClient
+
+from app.domain.toegang import Rol
+from tests.builders import FakeAuthenticator, Swv
 
 GOOD = {
     "brin": "99ZZ",
@@ -15,19 +19,26 @@ GOOD = {
 }
 
 
-async def test_register_and_read_a_school(client: AsyncClient) -> None:
-    created = await client.post("/v1/scholen", json=GOOD)
+@pytest.fixture
+def beheer(auth: FakeAuthenticator, swv_a: Swv) -> dict[str, str]:
+    return auth.headers(swv_a.actor(Rol.BEHEERDER))
+
+
+async def test_register_and_read_a_school(client: AsyncClient, beheer: dict[str, str]) -> None:
+    created = await client.post("/v1/scholen", json=GOOD, headers=beheer)
     assert created.status_code == 201
     school = created.json()
     assert school["brin"] == "99ZZ"
     assert created.headers["location"] == f"/v1/scholen/{school['id']}"
     assert created.headers["etag"]
-    fetched = await client.get(f"/v1/scholen/{school['id']}")
+    fetched = await client.get(f"/v1/scholen/{school['id']}", headers=beheer)
     assert fetched.status_code == 200
     assert fetched.json() == school
 
 
-async def test_every_invalid_field_is_listed_without_echoing_values(client: AsyncClient) -> None:
+async def test_every_invalid_field_is_listed_without_echoing_values(
+    client: AsyncClient, beheer: dict[str, str]
+) -> None:
     bad = {
         "brin": "1234567890",
         "vestigingsnummer": "A",
@@ -35,7 +46,7 @@ async def test_every_invalid_field_is_listed_without_echoing_values(client: Asyn
         "regio": "oost",
         "onbekend": "Jan Jansen",
     }
-    response = await client.post("/v1/scholen", json=bad)
+    response = await client.post("/v1/scholen", json=bad, headers=beheer)
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
     names = {e["name"] for e in response.json()["errors"]}
@@ -44,31 +55,35 @@ async def test_every_invalid_field_is_listed_without_echoing_values(client: Asyn
         assert secret not in response.text
 
 
-async def test_duplicate_vestiging_is_409_and_nothing_is_written(client: AsyncClient) -> None:
-    assert (await client.post("/v1/scholen", json=GOOD)).status_code == 201
-    again = await client.post("/v1/scholen", json={**GOOD, "naam": "Andere naam"})
+async def test_duplicate_vestiging_is_409_and_nothing_is_written(
+    client: AsyncClient, beheer: dict[str, str]
+) -> None:
+    assert (await client.post("/v1/scholen", json=GOOD, headers=beheer)).status_code == 201
+    again = await client.post("/v1/scholen", json={**GOOD, "naam": "Andere naam"}, headers=beheer)
     assert again.status_code == 409
-    listed = await client.get("/v1/scholen", params={"pageSize": 100})
+    listed = await client.get("/v1/scholen", params={"pageSize": 100}, headers=beheer)
     assert [s["naam"] for s in listed.json()["data"] if s["brin"] == "99ZZ"] == [GOOD["naam"]]
 
 
-async def test_missing_school_is_404(client: AsyncClient) -> None:
-    response = await client.get(f"/v1/scholen/{uuid.uuid4()}")
+async def test_missing_school_is_404(client: AsyncClient, beheer: dict[str, str]) -> None:
+    response = await client.get(f"/v1/scholen/{uuid.uuid4()}", headers=beheer)
     assert response.status_code == 404
 
 
-async def test_malformed_id_is_400_not_500(client: AsyncClient) -> None:
+async def test_malformed_id_is_400_not_500(client: AsyncClient, beheer: dict[str, str]) -> None:
     for bad_id in ("123", "99999999999999999999999999999", "null"):
-        response = await client.get(f"/v1/scholen/{bad_id}")
+        response = await client.get(f"/v1/scholen/{bad_id}", headers=beheer)
         assert response.status_code == 400, bad_id
         assert response.json()["errors"][0]["in"] == "path"
 
 
-async def test_list_is_paginated_with_link_header(client: AsyncClient) -> None:
+async def test_list_is_paginated_with_link_header(
+    client: AsyncClient, beheer: dict[str, str]
+) -> None:
     for n in range(3):
         body = {**GOOD, "vestigingsnummer": f"1{n}"}
-        assert (await client.post("/v1/scholen", json=body)).status_code == 201
-    page = await client.get("/v1/scholen", params={"page": 1, "pageSize": 2})
+        assert (await client.post("/v1/scholen", json=body, headers=beheer)).status_code == 201
+    page = await client.get("/v1/scholen", params={"page": 1, "pageSize": 2}, headers=beheer)
     assert page.status_code == 200
     body = page.json()
     assert len(body["data"]) == 2
@@ -79,7 +94,27 @@ async def test_list_is_paginated_with_link_header(client: AsyncClient) -> None:
     assert "/v1/scholen?" in page.headers["link"]
 
 
-async def test_out_of_range_paging_is_400(client: AsyncClient) -> None:
-    response = await client.get("/v1/scholen", params={"page": 0, "pageSize": 1000})
+async def test_out_of_range_paging_is_400(client: AsyncClient, beheer: dict[str, str]) -> None:
+    response = await client.get("/v1/scholen", params={"page": 0, "pageSize": 1000}, headers=beheer)
     assert response.status_code == 400
     assert {e["name"] for e in response.json()["errors"]} == {"page", "pageSize"}
+
+
+async def test_schools_of_another_swv_are_invisible(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv, swv_b: Swv
+) -> None:
+    lezer_b = auth.headers(swv_b.actor(Rol.REGISSEUR))
+    response = await client.get(f"/v1/scholen/{swv_a.scholen[0]}", headers=lezer_b)
+    assert response.status_code == 404
+    listed = await client.get("/v1/scholen", headers=lezer_b)
+    assert {s["id"] for s in listed.json()["data"]} == {str(i) for i in swv_b.scholen}
+
+
+async def test_school_routes_need_a_token_and_the_right_role(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    assert (await client.get("/v1/scholen")).status_code == 401
+    regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    forbidden = await client.post("/v1/scholen", json=GOOD, headers=regisseur)
+    assert forbidden.status_code == 403
+    assert forbidden.headers["content-type"] == "application/problem+json"

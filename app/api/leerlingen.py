@@ -1,0 +1,486 @@
+"""Children in the register: registration, lists, search, reports (meldingen), history,
+status and timeline."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request, Response, status
+from pydantic import AwareDatetime, Field
+
+from app.api.auth import toegang
+from app.api.deps import PageDep, UowDep
+from app.api.idempotency import IdempotencyDep
+from app.api.pagination import paginate
+from app.api.problems import problem_responses
+from app.api.schemas import ApiInput, ApiModel, Paginering
+from app.db.leerlingen import FeitRow, LeerlingRow
+from app.domain.classificatie import Categorie
+from app.domain.feiten import FeitSoort
+from app.domain.status import Status
+from app.domain.tijdlijn import Tijdlijn
+from app.domain.toegang import Actor, Operatie
+from app.services import register as service
+
+router = APIRouter(prefix="/leerlingen", tags=["Leerlingen"])
+
+Regio = Literal["noord", "midden", "zuid"]
+LeerlingId = Annotated[uuid.UUID, Path(alias="leerlingId", description="Id van de leerling.")]
+Peildatum = Annotated[date | None, Query(description="Peildatum (JJJJ-MM-DD); standaard vandaag.")]
+BekendOp = Annotated[
+    AwareDatetime | None,
+    Query(
+        alias="bekendOp",
+        description="Zoals bekend op dit moment (ISO 8601 met tijdzone); standaard nu.",
+    ),
+]
+PROBLEMEN_LEERLING = problem_responses(400, 401, 403, 404)
+
+
+# -- schemas ---------------------------------------------------------------------------------
+
+
+class LeerlingInvoer(ApiInput):
+    """A child to register, pseudonymous: no name, BSN, address or exact birth date."""
+
+    pseudoniem: str = Field(
+        pattern=r"^[A-Za-z0-9-]{4,40}$",
+        description="Pseudoniemcode die de school toekent, bijvoorbeeld 231801 (seed 004).",
+        examples=["231801"],
+    )
+    geboortejaar: int = Field(ge=1990, le=2100, description="Geboortejaar.")
+    geboortemaand: int = Field(ge=1, le=12, description="Geboortemaand (1-12).")
+    regio: Regio = Field(description="Vakantieregio van de school.")
+    school_id: uuid.UUID | None = Field(
+        default=None, description="Vestiging die de leerling aanmeldt (verplicht voor scholen)."
+    )
+    woongemeente: str | None = Field(
+        default=None, pattern=r"^GM[0-9]{4}$", description="CBS-code van de woongemeente."
+    )
+
+
+class Leerling(ApiModel):
+    """A child in the register."""
+
+    id: uuid.UUID
+    pseudoniem: str
+    geboortejaar: int
+    geboortemaand: int
+    regio: Regio
+
+
+class LeerlingOpPeildatum(Leerling):
+    categorie: Categorie = Field(description="Categorie op de peildatum (zoals nu bekend).")
+    thuiszitter: bool = Field(description="Thuiszitter volgens de landelijke definitie.")
+    categorie_sinds: date | None = Field(description="Begin van de huidige periode.")
+
+
+class LeerlingLijst(ApiModel):
+    peildatum: date
+    data: list[LeerlingOpPeildatum]
+    paginering: Paginering
+
+
+class ZoekVraag(ApiInput):
+    """Search by identifying details: always in a body, never in a URL."""
+
+    pseudoniem: str = Field(pattern=r"^[A-Za-z0-9-]{4,40}$")
+
+
+class LeerlingZoekresultaat(ApiModel):
+    data: list[Leerling]
+
+
+class MeldingInvoer(ApiInput):
+    """A fact about the child, as a school, leerplicht or the SWV reports it."""
+
+    soort: FeitSoort = Field(description="Soort feit; zie `docs/domain.md`.")
+    geldig_vanaf: date = Field(description="De datum waarop het feit betrekking heeft.")
+    gegevens: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Velden die bij deze soort horen (camelCase), bijvoorbeeld "
+        '`{"doorOuders": true}` bij een ziekmelding.',
+    )
+    bron_referentie: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.",
+    )
+    school_id: uuid.UUID | None = Field(
+        default=None, description="Vestiging waarover of waardoor gemeld wordt."
+    )
+
+
+class Gebeurtenis(ApiModel):
+    """One fact in the child's history, as the register received it."""
+
+    id: uuid.UUID
+    soort: str
+    geldig_vanaf: date
+    geregistreerd_op: datetime
+    gegevens: dict[str, Any]
+    bron: str
+    bron_referentie: str | None
+    school_id: uuid.UUID | None
+
+
+class GebeurtenisLijst(ApiModel):
+    data: list[Gebeurtenis]
+
+
+class Signalering(ApiModel):
+    signaal: str
+    reden: str
+    feit_ids: list[str]
+
+
+class Verklaring(ApiModel):
+    regel: str = Field(description="De regel die de categorie bepaalde (docs/domain.md).")
+    feit_ids: list[str] = Field(description="De feiten die haar bepaalden.")
+
+
+class LeerlingStatus(ApiModel):
+    """The child's situation on a peildatum, with its explanation."""
+
+    leerling_id: uuid.UUID
+    peildatum: date
+    bekend_op: datetime | None
+    categorie: Categorie
+    thuiszitter_landelijk: bool
+    thuiszitter_profiel: bool
+    sinds: date | None
+    verzuim_sinds: date | None
+    duur_dagen: int | None
+    duur_lesweken: int | None
+    signalen: list[Signalering]
+    verklaring: Verklaring
+
+
+class Periode(ApiModel):
+    categorie: Categorie
+    start: date
+    einde: date | None
+    regel: str
+    feit_ids: list[str]
+    eindreden: str | None
+
+
+class Dataprobleem(ApiModel):
+    datum: date
+    beschrijving: str
+    feit_ids: list[str]
+
+
+class LeerlingTijdlijn(ApiModel):
+    leerling_id: uuid.UUID
+    tot: date
+    bekend_op: datetime | None
+    perioden: list[Periode]
+    dataproblemen: list[Dataprobleem]
+
+
+# -- conversions -----------------------------------------------------------------------------
+
+_CAMEL = re.compile(r"_([a-z0-9])")
+_SNAKE = re.compile(r"([A-Z])")
+
+
+def _camel(naam: str) -> str:
+    return _CAMEL.sub(lambda m: m.group(1).upper(), naam)
+
+
+def _snake(naam: str) -> str:
+    return _SNAKE.sub(lambda m: "_" + m.group(1).lower(), naam)
+
+
+def _sleutels(data: Any, omzetten: Any) -> Any:
+    if isinstance(data, dict):
+        return {omzetten(k): _sleutels(v, omzetten) for k, v in data.items()}
+    return data
+
+
+def gebeurtenis(row: FeitRow) -> Gebeurtenis:
+    return Gebeurtenis(
+        id=row.id,
+        soort=row.soort,
+        geldig_vanaf=row.geldig_vanaf,
+        geregistreerd_op=row.geregistreerd_op,
+        gegevens=_sleutels(row.payload, _camel),
+        bron=row.bron,
+        bron_referentie=row.bron_referentie,
+        school_id=row.school_id,
+    )
+
+
+def _etag(row: LeerlingRow) -> str:
+    return f'"{row.id}-{row.versie}"'
+
+
+def status_van(leerling_id: uuid.UUID, s: Status, bekend_op: datetime | None) -> LeerlingStatus:
+    return LeerlingStatus(
+        leerling_id=leerling_id,
+        peildatum=s.peildatum,
+        bekend_op=bekend_op,
+        categorie=s.categorie,
+        thuiszitter_landelijk=s.thuiszitter_landelijk,
+        thuiszitter_profiel=s.thuiszitter_profiel,
+        sinds=s.sinds,
+        verzuim_sinds=s.verzuim_sinds,
+        duur_dagen=s.duur_dagen,
+        duur_lesweken=s.duur_lesweken,
+        signalen=[
+            Signalering(signaal=str(x.signaal), reden=x.reden, feit_ids=list(x.feit_ids))
+            for x in s.signalen
+        ],
+        verklaring=Verklaring(regel=s.verklaring.regel, feit_ids=list(s.verklaring.feit_ids)),
+    )
+
+
+def tijdlijn_van(
+    leerling_id: uuid.UUID, t: Tijdlijn, bekend_op: datetime | None
+) -> LeerlingTijdlijn:
+    return LeerlingTijdlijn(
+        leerling_id=leerling_id,
+        tot=t.tot,
+        bekend_op=bekend_op,
+        perioden=[
+            Periode(
+                categorie=p.categorie,
+                start=p.start,
+                einde=p.einde,
+                regel=p.regel,
+                feit_ids=list(p.feit_ids),
+                eindreden=str(p.eindreden) if p.eindreden else None,
+            )
+            for p in t.perioden
+        ],
+        dataproblemen=[
+            Dataprobleem(datum=d.datum, beschrijving=d.beschrijving, feit_ids=list(d.feit_ids))
+            for d in t.dataproblemen
+        ],
+    )
+
+
+# -- routes ----------------------------------------------------------------------------------
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Leerling,
+    summary="Registreer een leerling (gepseudonimiseerd)",
+    responses=problem_responses(400, 401, 403, 409, 413, 422),
+)
+async def create_leerling(
+    invoer: LeerlingInvoer,
+    actor: Annotated[Actor, toegang(Operatie.LEERLING_REGISTREREN)],
+    uow: UowDep,
+    response: Response,
+    idempotency: IdempotencyDep,
+) -> Any:
+    async def handle() -> tuple[int, Any, dict[str, str]]:
+        row = await service.registreer_leerling(
+            uow,
+            actor,
+            service.NieuweLeerling(
+                pseudoniem=invoer.pseudoniem,
+                geboortejaar=invoer.geboortejaar,
+                geboortemaand=invoer.geboortemaand,
+                regio=invoer.regio,
+                school_id=invoer.school_id,
+                woongemeente=invoer.woongemeente,
+            ),
+        )
+        body = Leerling.model_validate(row).model_dump(mode="json", by_alias=True)
+        return 201, body, {"Location": f"/v1/leerlingen/{row.id}", "ETag": _etag(row)}
+
+    return await idempotency.run(uow, actor, handle)
+
+
+@router.get(
+    "",
+    response_model=LeerlingLijst,
+    summary="Leerlingen in uw bevoegdheid, met hun categorie op een peildatum",
+    responses=problem_responses(400, 401, 403),
+)
+async def list_leerlingen(
+    request: Request,
+    response: Response,
+    actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
+    uow: UowDep,
+    page: PageDep,
+    peildatum: Peildatum = None,
+    school_id: Annotated[
+        uuid.UUID | None, Query(alias="schoolId", description="Alleen deze vestiging.")
+    ] = None,
+    categorie: Annotated[
+        list[Categorie] | None, Query(description="Alleen deze categorie(en) op de peildatum.")
+    ] = None,
+    thuiszitter: Annotated[
+        bool | None, Query(description="Alleen thuiszitters (landelijke definitie).")
+    ] = None,
+) -> LeerlingLijst:
+    result, dag = await service.lijst_leerlingen(
+        uow,
+        actor,
+        service.LeerlingFilter(
+            school_id=school_id,
+            peildatum=peildatum,
+            categorieen=tuple(categorie) if categorie else None,
+            alleen_thuiszitters=bool(thuiszitter),
+        ),
+        page,
+    )
+    data = []
+    for item in result.items:
+        periode = item.periode
+        cat = Categorie(periode.categorie) if periode else Categorie.GEEN
+        data.append(
+            LeerlingOpPeildatum(
+                id=item.leerling.id,
+                pseudoniem=item.leerling.pseudoniem,
+                geboortejaar=item.leerling.geboortejaar,
+                geboortemaand=item.leerling.geboortemaand,
+                regio=item.leerling.regio,
+                categorie=cat,
+                thuiszitter=cat in {Categorie.B2A, Categorie.B2B, Categorie.B3},
+                categorie_sinds=periode.start if periode else None,
+            )
+        )
+    return LeerlingLijst(peildatum=dag, data=data, paginering=paginate(request, response, result))
+
+
+@router.post(
+    "/zoeken",
+    response_model=LeerlingZoekresultaat,
+    summary="Zoek een leerling op pseudoniemcode (in de body, nooit in de URL)",
+    responses=problem_responses(400, 401, 403, 413),
+)
+async def search_leerlingen(
+    vraag: ZoekVraag,
+    actor: Annotated[Actor, toegang(Operatie.LEERLING_ZOEKEN)],
+    uow: UowDep,
+) -> LeerlingZoekresultaat:
+    rows = await service.zoek_leerlingen(uow, actor, vraag.pseudoniem)
+    return LeerlingZoekresultaat(data=[Leerling.model_validate(r) for r in rows])
+
+
+@router.get(
+    "/{leerlingId}",
+    response_model=Leerling,
+    summary="Eén leerling",
+    responses=PROBLEMEN_LEERLING,
+)
+async def get_leerling(
+    leerling_id: LeerlingId,
+    actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
+    uow: UowDep,
+    response: Response,
+) -> Leerling:
+    row = await service.haal_leerling(uow, actor, leerling_id)
+    response.headers["ETag"] = _etag(row)
+    return Leerling.model_validate(row)
+
+
+@router.post(
+    "/{leerlingId}/meldingen",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Gebeurtenis,
+    summary="Meld een feit over de leerling",
+    description=(
+        "Voegt een feit toe aan de geschiedenis van de leerling; er wordt nooit iets "
+        "overschreven. Een tweede melding met dezelfde `bronReferentie` van hetzelfde "
+        "bronsysteem is dezelfde melding en geeft 200 met het eerder vastgelegde feit. "
+        "Correcties (`correctie`) en intrekkingen (`intrekking`) verwijzen met "
+        "`gegevens.betreft` naar een eerder feit en vragen een `gegevens.reden`."
+    ),
+    responses={
+        200: {"description": "Deze melding was al ontvangen", "model": Gebeurtenis},
+        **problem_responses(400, 401, 403, 404, 409, 413, 422),
+    },
+)
+async def create_melding(
+    leerling_id: LeerlingId,
+    invoer: MeldingInvoer,
+    actor: Annotated[Actor, toegang(Operatie.FEIT_MELDEN)],
+    uow: UowDep,
+    idempotency: IdempotencyDep,
+) -> Any:
+    async def handle() -> tuple[int, Any, dict[str, str]]:
+        gemeld = await service.meld_feit(
+            uow,
+            actor,
+            leerling_id,
+            service.Melding(
+                soort=str(invoer.soort),
+                geldig_vanaf=invoer.geldig_vanaf,
+                gegevens=_sleutels(invoer.gegevens, _snake),
+                bron_referentie=invoer.bron_referentie,
+                school_id=invoer.school_id,
+            ),
+        )
+        body = gebeurtenis(gemeld.feit).model_dump(mode="json", by_alias=True)
+        headers = {
+            "Location": f"/v1/leerlingen/{leerling_id}/gebeurtenissen/{gemeld.feit.id}",
+            "ETag": _etag(gemeld.leerling),
+        }
+        return (201 if gemeld.nieuw else 200), body, headers
+
+    return await idempotency.run(uow, actor, handle)
+
+
+@router.get(
+    "/{leerlingId}/gebeurtenissen",
+    response_model=GebeurtenisLijst,
+    summary="De hele geschiedenis van de leerling (alleen lezen)",
+    responses=PROBLEMEN_LEERLING,
+)
+async def list_gebeurtenissen(
+    leerling_id: LeerlingId,
+    actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
+    uow: UowDep,
+) -> GebeurtenisLijst:
+    _leerling, rows = await service.gebeurtenissen(uow, actor, leerling_id)
+    return GebeurtenisLijst(data=[gebeurtenis(r) for r in rows])
+
+
+@router.get(
+    "/{leerlingId}/status",
+    response_model=LeerlingStatus,
+    summary="Status van de leerling op een peildatum, met uitleg",
+    responses=PROBLEMEN_LEERLING,
+)
+async def get_status(
+    leerling_id: LeerlingId,
+    actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
+    uow: UowDep,
+    peildatum: Peildatum = None,
+    bekend_op: BekendOp = None,
+) -> LeerlingStatus:
+    _leerling, s = await service.status_op(
+        uow, actor, leerling_id, peildatum=peildatum, bekend_op=bekend_op
+    )
+    return status_van(leerling_id, s, bekend_op)
+
+
+@router.get(
+    "/{leerlingId}/tijdlijn",
+    response_model=LeerlingTijdlijn,
+    summary="Tijdlijn van de leerling: opeenvolgende perioden met hun categorie",
+    responses=PROBLEMEN_LEERLING,
+)
+async def get_tijdlijn(
+    leerling_id: LeerlingId,
+    actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
+    uow: UowDep,
+    tot: Annotated[
+        date | None, Query(description="Tot en met deze datum; standaard vandaag.")
+    ] = None,
+    bekend_op: BekendOp = None,
+) -> LeerlingTijdlijn:
+    _leerling, t = await service.tijdlijn_van(uow, actor, leerling_id, tot=tot, bekend_op=bekend_op)
+    return tijdlijn_van(leerling_id, t, bekend_op)

@@ -1,0 +1,279 @@
+"""Children in the register, their facts (append-only) and the timeline projection.
+
+Row scoping lives in exactly one place: `LeerlingenRepository.leesbaar(actor)`. Every query that
+returns children or their data starts from it, so a child outside the caller's scope is never
+found (and answers 404 exactly like a missing one).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    Select,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base
+from app.domain.toegang import Actor, Reikwijdte
+
+
+class LeerlingRow(Base):
+    """A child, pseudonymous by default: a code, birth year and month, region, gemeente."""
+
+    __tablename__ = "leerlingen"
+    __table_args__ = (
+        UniqueConstraint("swv_id", "pseudoniem"),
+        CheckConstraint("geboortemaand BETWEEN 1 AND 12", name="geboortemaand"),
+        CheckConstraint("geboortedag IS NULL OR geboortedag BETWEEN 1 AND 31", name="geboortedag"),
+        CheckConstraint("regio IN ('noord', 'midden', 'zuid')", name="regio_bekend"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    swv_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("samenwerkingsverbanden.id"))
+    pseudoniem: Mapped[str] = mapped_column(String(40))
+    geboortejaar: Mapped[int] = mapped_column(SmallInteger)
+    geboortemaand: Mapped[int] = mapped_column(SmallInteger)
+    geboortedag: Mapped[int | None] = mapped_column(SmallInteger)
+    regio: Mapped[str] = mapped_column(String(6))
+    woongemeente_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("gemeenten.id"))
+    versie: Mapped[int] = mapped_column(Integer, default=1)
+    aangemaakt_op: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class LeerlingVestigingRow(Base):
+    """Which vestigingen a child is connected to (enrolled at, or reported by): school scope."""
+
+    __tablename__ = "leerling_vestigingen"
+
+    leerling_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leerlingen.id"), primary_key=True)
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("scholen.id"), primary_key=True)
+
+
+class FeitRow(Base):
+    """One fact, never updated or deleted (a trigger refuses both): DOMAIN.md rule 15."""
+
+    __tablename__ = "feiten"
+    __table_args__ = (
+        Index("ix_feiten_leerling", "leerling_id", "geregistreerd_op"),
+        Index(
+            "uq_feiten_bron_referentie",
+            "swv_id",
+            "bron",
+            "bron_referentie",
+            unique=True,
+            postgresql_where="bron_referentie IS NOT NULL",
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    volgnummer: Mapped[int] = mapped_column(BigInteger, Identity(always=True), unique=True)
+    leerling_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leerlingen.id"))
+    swv_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("samenwerkingsverbanden.id"))
+    soort: Mapped[str] = mapped_column(String(40))
+    geldig_vanaf: Mapped[date] = mapped_column(Date)
+    geregistreerd_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    bron: Mapped[str] = mapped_column(String(100))
+    bron_referentie: Mapped[str | None] = mapped_column(String(200))
+    gemeld_door: Mapped[str] = mapped_column(String(100))
+    school_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("scholen.id"))
+
+
+class PeriodeRow(Base):
+    """Projection: the child's timeline as known now, one row per period (fast lists)."""
+
+    __tablename__ = "tijdlijn_perioden"
+    __table_args__ = (Index("ix_tijdlijn_perioden_swv_categorie", "swv_id", "categorie", "start"),)
+
+    leerling_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leerlingen.id"), primary_key=True)
+    volgnummer: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    swv_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("samenwerkingsverbanden.id"))
+    categorie: Mapped[str] = mapped_column(String(12))
+    start: Mapped[date] = mapped_column(Date)
+    einde: Mapped[date | None] = mapped_column(Date)
+    regel: Mapped[str] = mapped_column(String(40))
+    feit_ids: Mapped[list[str]] = mapped_column(ARRAY(String(36)))
+    eindreden: Mapped[str | None] = mapped_column(String(40))
+
+
+class LeerlingenRepository:
+    """Every query on children, their facts and their projection."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    @staticmethod
+    def leesbaar(actor: Actor) -> Select[LeerlingRow]:
+        """The children this actor may see: the one place where row scoping is decided."""
+        stmt = select(LeerlingRow).where(LeerlingRow.swv_id == uuid.UUID(actor.swv_id))
+        reikwijdte = actor.reikwijdte
+        if reikwijdte is Reikwijdte.SWV:
+            return stmt
+        if reikwijdte is Reikwijdte.VESTIGINGEN and actor.vestiging_ids:
+            verbonden = select(LeerlingVestigingRow.leerling_id).where(
+                LeerlingVestigingRow.school_id.in_([uuid.UUID(v) for v in actor.vestiging_ids])
+            )
+            return stmt.where(LeerlingRow.id.in_(verbonden))
+        if reikwijdte is Reikwijdte.GEMEENTEN and actor.gemeente_ids:
+            return stmt.where(
+                LeerlingRow.woongemeente_id.in_([uuid.UUID(g) for g in actor.gemeente_ids])
+            )
+        return stmt.where(false())
+
+    async def get(
+        self, actor: Actor, leerling_id: uuid.UUID, *, lock: bool = False
+    ) -> LeerlingRow | None:
+        stmt = self.leesbaar(actor).where(LeerlingRow.id == leerling_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        return await self._session.scalar(stmt)
+
+    async def op_pseudoniem(self, actor: Actor, pseudoniem: str) -> LeerlingRow | None:
+        return await self._session.scalar(
+            self.leesbaar(actor).where(LeerlingRow.pseudoniem == pseudoniem)
+        )
+
+    async def bestaat_pseudoniem(self, swv_id: uuid.UUID, pseudoniem: str) -> bool:
+        """Whether the code is taken in the SWV, whoever may see the child (for a 409)."""
+        found = await self._session.scalar(
+            select(LeerlingRow.id).where(
+                LeerlingRow.swv_id == swv_id, LeerlingRow.pseudoniem == pseudoniem
+            )
+        )
+        return found is not None
+
+    async def add(self, row: LeerlingRow) -> LeerlingRow:
+        self._session.add(row)
+        await self._session.flush()
+        return row
+
+    async def koppel_vestiging(self, leerling_id: uuid.UUID, school_id: uuid.UUID) -> None:
+        await self._session.execute(
+            pg_insert(LeerlingVestigingRow)
+            .values(leerling_id=leerling_id, school_id=school_id)
+            .on_conflict_do_nothing()
+        )
+
+    async def lijst(
+        self,
+        actor: Actor,
+        *,
+        offset: int,
+        limit: int,
+        school_id: uuid.UUID | None = None,
+        peildatum: date | None = None,
+        categorieen: Sequence[str] | None = None,
+    ) -> tuple[list[LeerlingRow], int]:
+        """A page of children in scope, filtered on school and category on a peildatum."""
+        stmt = self.leesbaar(actor)
+        if school_id is not None:
+            stmt = stmt.where(
+                LeerlingRow.id.in_(
+                    select(LeerlingVestigingRow.leerling_id).where(
+                        LeerlingVestigingRow.school_id == school_id
+                    )
+                )
+            )
+        if peildatum is not None and categorieen is not None:
+            op_peildatum = select(PeriodeRow.leerling_id).where(
+                PeriodeRow.swv_id == uuid.UUID(actor.swv_id),
+                PeriodeRow.categorie.in_(list(categorieen)),
+                PeriodeRow.start <= peildatum,
+                or_(PeriodeRow.einde.is_(None), PeriodeRow.einde >= peildatum),
+            )
+            stmt = stmt.where(LeerlingRow.id.in_(op_peildatum))
+        total = await self._session.scalar(select(func.count()).select_from(stmt.subquery()))
+        rows = await self._session.scalars(
+            stmt.order_by(LeerlingRow.pseudoniem, LeerlingRow.id).offset(offset).limit(limit)
+        )
+        return list(rows), int(total or 0)
+
+    async def perioden_op(
+        self, leerling_ids: Sequence[uuid.UUID], peildatum: date
+    ) -> dict[uuid.UUID, PeriodeRow]:
+        """The projected period of each child on a peildatum (as known now)."""
+        if not leerling_ids:
+            return {}
+        rows = await self._session.scalars(
+            select(PeriodeRow).where(
+                PeriodeRow.leerling_id.in_(list(leerling_ids)),
+                PeriodeRow.start <= peildatum,
+                or_(PeriodeRow.einde.is_(None), PeriodeRow.einde >= peildatum),
+            )
+        )
+        return {r.leerling_id: r for r in rows}
+
+    async def feiten(self, leerling_id: uuid.UUID) -> list[FeitRow]:
+        """Every fact of one child in the order the register received them."""
+        rows = await self._session.scalars(
+            select(FeitRow).where(FeitRow.leerling_id == leerling_id).order_by(FeitRow.volgnummer)
+        )
+        return list(rows)
+
+    async def feit_op_bron(
+        self, swv_id: uuid.UUID, bron: str, bron_referentie: str
+    ) -> FeitRow | None:
+        return await self._session.scalar(
+            select(FeitRow).where(
+                FeitRow.swv_id == swv_id,
+                FeitRow.bron == bron,
+                FeitRow.bron_referentie == bron_referentie,
+            )
+        )
+
+    async def voeg_feit_toe(self, row: FeitRow) -> FeitRow:
+        self._session.add(row)
+        await self._session.flush()
+        return row
+
+    async def vervang_perioden(
+        self, leerling_id: uuid.UUID, swv_id: uuid.UUID, perioden: Sequence[dict[str, Any]]
+    ) -> None:
+        """Replace the child's projected timeline (in the transaction of the new facts)."""
+        await self._session.execute(delete(PeriodeRow).where(PeriodeRow.leerling_id == leerling_id))
+        if perioden:
+            await self._session.execute(
+                insert(PeriodeRow),
+                [
+                    {"leerling_id": leerling_id, "swv_id": swv_id, "volgnummer": n, **p}
+                    for n, p in enumerate(perioden)
+                ],
+            )
+
+    async def alle_ids(self, batch: int = 1000) -> list[uuid.UUID]:
+        """Every child's id (for rebuilding projections)."""
+        return list(await self._session.scalars(select(LeerlingRow.id).order_by(LeerlingRow.id)))
+
+    async def perioden(self, leerling_id: uuid.UUID) -> list[PeriodeRow]:
+        rows = await self._session.scalars(
+            select(PeriodeRow)
+            .where(PeriodeRow.leerling_id == leerling_id)
+            .order_by(PeriodeRow.volgnummer)
+        )
+        return list(rows)

@@ -1,0 +1,482 @@
+"""Use cases of the register: children, their facts, status, timeline and history.
+
+Facts are appended, never changed (DOMAIN.md rule 15). Each append recomputes the child's
+projected timeline in the same transaction, under a row lock on the child, so concurrent
+reports on one child are serialised and the projection always equals the fold of the facts.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.db.leerlingen import FeitRow, LeerlingRow, PeriodeRow
+from app.db.organisaties import SwvRow
+from app.db.session import UnitOfWork
+from app.domain.beleid import Beleid, Weektelling
+from app.domain.classificatie import LANDELIJKE_THUISZITTERS, Categorie
+from app.domain.feiten import (
+    Correctie,
+    Feit,
+    FeitSoort,
+    Intrekking,
+    OngeldigFeit,
+    feit_naar_dict,
+    feit_uit_dict,
+)
+from app.domain.leerling import Geboorte, Leerling
+from app.domain.regio import Regio
+from app.domain.schoolvakanties import Schoolvakanties, laad_meegeleverde_kalender
+from app.domain.status import Status, bepaal_status
+from app.domain.tijdlijn import Tijdlijn, bepaal_tijdlijn
+from app.domain.toegang import Actor, Reikwijdte
+from app.services.errors import Conflict, FieldError, InvalidInput, NotFound
+from app.services.pagination import Page, PageRequest
+
+NIET_GEVONDEN = "Deze leerling bestaat niet of valt buiten uw bevoegdheid."
+MAX_DAGEN_VOORUIT = 366
+"""A fact may be about a date at most this far ahead (a vrijstelling for next school year)."""
+
+_KOLOMMEN = ("id", "geldig_vanaf", "geregistreerd_op")
+_VESTIGING_SOORTEN = {FeitSoort.INSCHRIJVING, FeitSoort.UITSCHRIJVING, FeitSoort.PLAATSING}
+
+
+@lru_cache(maxsize=1)
+def _kalender() -> Schoolvakanties:
+    return laad_meegeleverde_kalender()
+
+
+def beleid_van(swv: SwvRow) -> Beleid:
+    """The SWV's policy from its stored settings (defaults of DOMAIN.md where unset)."""
+    instellingen = swv.beleid or {}
+    weektelling = Weektelling(instellingen.get("weektelling", Weektelling.KALENDERDAGEN))
+    return Beleid(weektelling=weektelling)
+
+
+def leerling_van(row: LeerlingRow) -> Leerling:
+    """The domain's view of a stored child."""
+    return Leerling(
+        id=str(row.id),
+        geboorte=Geboorte(row.geboortejaar, row.geboortemaand, row.geboortedag),
+        regio=Regio(row.regio),
+    )
+
+
+def feit_van(row: FeitRow) -> Feit:
+    """The domain fact of a stored row."""
+    data: dict[str, object] = {
+        **row.payload,
+        "id": str(row.id),
+        "geldig_vanaf": row.geldig_vanaf.isoformat(),
+        "geregistreerd_op": row.geregistreerd_op.isoformat(),
+    }
+    return feit_uit_dict(row.soort, data)
+
+
+def _projectie_tot(leerling: Leerling, vandaag: date) -> date:
+    """Far enough ahead that every automatic transition (B1→B2a→B2b, 18 years) is in it."""
+    return max(vandaag + timedelta(days=400), date(leerling.geboorte.jaar + 19, 12, 31))
+
+
+def _kalender_voor(beleid: Beleid) -> Schoolvakanties | None:
+    return _kalender() if beleid.weektelling is Weektelling.LESWEKEN else None
+
+
+def _tijdlijn_tot(beleid: Beleid, gewenst: date) -> date:
+    kalender = _kalender_voor(beleid)
+    if kalender is None:
+        return gewenst
+    laatste = gewenst
+    while not kalender.dekt(laatste) and laatste > date(2000, 1, 1):
+        laatste -= timedelta(days=30)
+    return laatste
+
+
+async def _nu(uow: UnitOfWork) -> datetime:
+    """The database server's clock: the one clock of the register (recorded time of facts)."""
+    moment: datetime | None = await uow.session.scalar(select(func.clock_timestamp()))
+    assert moment is not None  # noqa: S101
+    return moment
+
+
+async def _swv(uow: UnitOfWork, actor: Actor) -> SwvRow:
+    swv = await uow.organisaties.swv(uuid.UUID(actor.swv_id))
+    if swv is None:
+        raise NotFound("Dit samenwerkingsverband bestaat niet.")
+    return swv
+
+
+# -- children --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NieuweLeerling:
+    pseudoniem: str
+    geboortejaar: int
+    geboortemaand: int
+    regio: str
+    school_id: uuid.UUID | None = None
+    woongemeente: str | None = None
+
+
+async def registreer_leerling(uow: UnitOfWork, actor: Actor, nieuw: NieuweLeerling) -> LeerlingRow:
+    """Register a child under a pseudonym code, connected to the caller's school or gemeente."""
+    async with uow:
+        swv = await _swv(uow, actor)
+        nu = await _nu(uow)
+        fouten: list[FieldError] = []
+        leeftijd = nu.year - nieuw.geboortejaar
+        if not 2 <= leeftijd <= 24:
+            fouten.append(
+                FieldError("geboortejaar", "implausibel", "Geen leeftijd voor school (2 tot 24).")
+            )
+        school_id = nieuw.school_id
+        if actor.reikwijdte is Reikwijdte.VESTIGINGEN:
+            if school_id is None and len(actor.vestiging_ids) == 1:
+                school_id = uuid.UUID(next(iter(actor.vestiging_ids)))
+            if school_id is None or str(school_id) not in actor.vestiging_ids:
+                fouten.append(
+                    FieldError("schoolId", "buiten_bevoegdheid", "Kies een eigen vestiging.")
+                )
+        if school_id is not None and await uow.scholen.get(swv.id, school_id) is None:
+            fouten.append(FieldError("schoolId", "onbekend", "Deze vestiging bestaat niet."))
+        gemeente_id = None
+        if nieuw.woongemeente is not None:
+            gemeente = await uow.organisaties.gemeente_op_code(nieuw.woongemeente)
+            if gemeente is None:
+                fouten.append(
+                    FieldError("woongemeente", "onbekend", "Deze gemeente is niet bekend.")
+                )
+            else:
+                gemeente_id = gemeente.id
+        if actor.reikwijdte is Reikwijdte.GEMEENTEN and (
+            gemeente_id is None or str(gemeente_id) not in actor.gemeente_ids
+        ):
+            fouten.append(
+                FieldError("woongemeente", "buiten_bevoegdheid", "Kies een eigen gemeente.")
+            )
+        if fouten:
+            raise InvalidInput(fouten)
+        if await uow.leerlingen.bestaat_pseudoniem(swv.id, nieuw.pseudoniem):
+            raise Conflict("Deze pseudoniemcode is in dit samenwerkingsverband al in gebruik.")
+        row = await uow.leerlingen.add(
+            LeerlingRow(
+                swv_id=swv.id,
+                pseudoniem=nieuw.pseudoniem,
+                geboortejaar=nieuw.geboortejaar,
+                geboortemaand=nieuw.geboortemaand,
+                regio=nieuw.regio,
+                woongemeente_id=gemeente_id,
+            )
+        )
+        if school_id is not None:
+            await uow.leerlingen.koppel_vestiging(row.id, school_id)
+        await _projecteer(uow, row, swv, [], nu.date())
+        await uow.commit()
+        return row
+
+
+async def haal_leerling(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> LeerlingRow:
+    """One child in the caller's scope, or NotFound (the same for missing and out of scope)."""
+    async with uow:
+        row = await uow.leerlingen.get(actor, leerling_id)
+        if row is None:
+            raise NotFound(NIET_GEVONDEN)
+        return row
+
+
+@dataclass(frozen=True, slots=True)
+class LeerlingFilter:
+    school_id: uuid.UUID | None = None
+    peildatum: date | None = None
+    categorieen: tuple[Categorie, ...] | None = None
+    alleen_thuiszitters: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LeerlingMetPeriode:
+    leerling: LeerlingRow
+    periode: PeriodeRow | None
+
+
+async def lijst_leerlingen(
+    uow: UnitOfWork, actor: Actor, filter_: LeerlingFilter, page: PageRequest
+) -> tuple[Page[LeerlingMetPeriode], date]:
+    """A page of children in scope with their category on the peildatum (as known now)."""
+    async with uow:
+        peildatum = filter_.peildatum or (await _nu(uow)).date()
+        categorieen: list[str] | None = None
+        if filter_.alleen_thuiszitters:
+            categorieen = sorted(LANDELIJKE_THUISZITTERS)
+        if filter_.categorieen:
+            gekozen = set(filter_.categorieen)
+            categorieen = sorted(gekozen & set(categorieen) if categorieen else gekozen)
+        rows, total = await uow.leerlingen.lijst(
+            actor,
+            offset=page.offset,
+            limit=page.page_size,
+            school_id=filter_.school_id,
+            peildatum=peildatum,
+            categorieen=categorieen,
+        )
+        perioden = await uow.leerlingen.perioden_op([r.id for r in rows], peildatum)
+        items = [LeerlingMetPeriode(r, perioden.get(r.id)) for r in rows]
+        return Page(items, page.page, page.page_size, total), peildatum
+
+
+async def zoek_leerlingen(uow: UnitOfWork, actor: Actor, pseudoniem: str) -> list[LeerlingRow]:
+    """Children in scope with this pseudonym code (a POST body, never a URL)."""
+    async with uow:
+        row = await uow.leerlingen.op_pseudoniem(actor, pseudoniem)
+        return [row] if row is not None else []
+
+
+# -- facts -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Melding:
+    """A fact as reported by a school, leerplicht or the SWV."""
+
+    soort: str
+    geldig_vanaf: date
+    gegevens: dict[str, Any] = field(default_factory=dict)
+    bron_referentie: str | None = None
+    school_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Gemeld:
+    feit: FeitRow
+    nieuw: bool
+    leerling: LeerlingRow
+
+
+def _bron(actor: Actor) -> str:
+    return actor.id if actor.is_systeem else f"swv:{actor.swv_id}"
+
+
+async def meld_feit(
+    uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID, melding: Melding
+) -> Gemeld:
+    """Append a fact; the same `bronReferentie` from the same source is the same report."""
+    async with uow:
+        leerling = await uow.leerlingen.get(actor, leerling_id, lock=True)
+        if leerling is None:
+            raise NotFound(NIET_GEVONDEN)
+        swv = await _swv(uow, actor)
+        bron = _bron(actor)
+        if melding.bron_referentie is not None:
+            bestaand = await uow.leerlingen.feit_op_bron(swv.id, bron, melding.bron_referentie)
+            if bestaand is not None:
+                if bestaand.leerling_id != leerling.id or bestaand.soort != melding.soort:
+                    raise Conflict("Deze bronReferentie is al gebruikt voor een andere melding.")
+                return Gemeld(bestaand, False, leerling)
+        nu = await _nu(uow)
+        rows = await uow.leerlingen.feiten(leerling.id)
+        feit_id = uuid.uuid4()
+        feit = _lees_melding(melding, feit_id, nu, {str(r.id) for r in rows})
+        school_id = await _school_van(uow, actor, swv, melding, feit)
+        payload = {k: v for k, v in feit_naar_dict(feit).items() if k not in _KOLOMMEN}
+        row = await uow.leerlingen.voeg_feit_toe(
+            FeitRow(
+                id=feit_id,
+                leerling_id=leerling.id,
+                swv_id=swv.id,
+                soort=str(feit.soort),
+                geldig_vanaf=feit.geldig_vanaf,
+                geregistreerd_op=nu,
+                payload=payload,
+                bron=bron,
+                bron_referentie=melding.bron_referentie,
+                gemeld_door=actor.id,
+                school_id=school_id,
+            )
+        )
+        if school_id is not None:
+            await uow.leerlingen.koppel_vestiging(leerling.id, school_id)
+        leerling.versie += 1
+        await _projecteer(uow, leerling, swv, [*rows, row], nu.date())
+        await uow.commit()
+        return Gemeld(row, True, leerling)
+
+
+def _lees_melding(melding: Melding, feit_id: uuid.UUID, nu: datetime, bekend: set[str]) -> Feit:
+    fouten: list[FieldError] = []
+    if melding.geldig_vanaf > nu.date() + timedelta(days=MAX_DAGEN_VOORUIT):
+        fouten.append(
+            FieldError("geldigVanaf", "te_ver_vooruit", "Ligt meer dan een jaar in de toekomst.")
+        )
+    if melding.geldig_vanaf < date(1990, 1, 1):
+        fouten.append(FieldError("geldigVanaf", "te_oud", "Ligt voor 1990."))
+    data: dict[str, object] = {
+        **melding.gegevens,
+        "id": str(feit_id),
+        "geldig_vanaf": melding.geldig_vanaf.isoformat(),
+        "geregistreerd_op": nu.isoformat(),
+    }
+    if melding.soort in {FeitSoort.INSCHRIJVING, FeitSoort.UITSCHRIJVING, FeitSoort.PLAATSING}:
+        data.setdefault("vestiging", str(melding.school_id) if melding.school_id else None)
+    feit: Feit | None = None
+    try:
+        feit = feit_uit_dict(melding.soort, data)
+    except OngeldigFeit as fout:
+        fouten.extend(
+            FieldError(_veldnaam(p.veld), "ongeldig", p.probleem)
+            for p in fout.problemen
+            if p.veld not in _KOLOMMEN
+        )
+    if isinstance(feit, Correctie | Intrekking) and feit.betreft not in bekend:
+        fouten.append(
+            FieldError("gegevens.betreft", "onbekend", "Dit feit bestaat niet bij deze leerling.")
+        )
+    if fouten or feit is None:
+        raise InvalidInput(fouten)
+    return feit
+
+
+def _veldnaam(veld: str) -> str:
+    if veld == "soort":
+        return "soort"
+    head, *rest = veld.split("_")
+    return "gegevens." + head + "".join(p.capitalize() for p in rest)
+
+
+async def _school_van(
+    uow: UnitOfWork, actor: Actor, swv: SwvRow, melding: Melding, feit: Feit
+) -> uuid.UUID | None:
+    """The vestiging the fact is about or reported by (school scope), checked to exist."""
+    school_id = melding.school_id
+    if (
+        school_id is None
+        and actor.reikwijdte is Reikwijdte.VESTIGINGEN
+        and len(actor.vestiging_ids) == 1
+    ):
+        school_id = uuid.UUID(next(iter(actor.vestiging_ids)))
+    if school_id is None:
+        if feit.soort in _VESTIGING_SOORTEN:
+            raise InvalidInput([FieldError("schoolId", "ontbreekt", "Noem de vestiging.")])
+        return None
+    if await uow.scholen.get(swv.id, school_id) is None:
+        raise InvalidInput([FieldError("schoolId", "onbekend", "Deze vestiging bestaat niet.")])
+    return school_id
+
+
+async def _projecteer(
+    uow: UnitOfWork, leerling: LeerlingRow, swv: SwvRow, rows: list[FeitRow], vandaag: date
+) -> None:
+    beleid = beleid_van(swv)
+    domein = leerling_van(leerling)
+    tot = _tijdlijn_tot(beleid, _projectie_tot(domein, vandaag))
+    tijdlijn = bepaal_tijdlijn(
+        domein, [feit_van(r) for r in rows], beleid, tot=tot, kalender=_kalender_voor(beleid)
+    )
+    await uow.leerlingen.vervang_perioden(
+        leerling.id,
+        leerling.swv_id,
+        [
+            {
+                "categorie": str(p.categorie),
+                "start": p.start,
+                "einde": p.einde,
+                "regel": p.regel,
+                "feit_ids": list(p.feit_ids),
+                "eindreden": str(p.eindreden) if p.eindreden else None,
+            }
+            for p in tijdlijn.perioden
+        ],
+    )
+
+
+async def herbouw_projecties(uow: UnitOfWork) -> int:
+    """Recompute every child's projected timeline from its facts (CLI `rebuild-projections`)."""
+    async with uow:
+        vandaag = (await _nu(uow)).date()
+        aantal = 0
+        swvs: dict[uuid.UUID, SwvRow] = {}
+        for leerling_id in await uow.leerlingen.alle_ids():
+            leerling = await uow.session.get(LeerlingRow, leerling_id, with_for_update=True)
+            assert leerling is not None  # noqa: S101
+            swv = swvs.get(leerling.swv_id) or await uow.organisaties.swv(leerling.swv_id)
+            assert swv is not None  # noqa: S101
+            swvs[swv.id] = swv
+            rows = await uow.leerlingen.feiten(leerling.id)
+            await _projecteer(uow, leerling, swv, rows, vandaag)
+            aantal += 1
+        await uow.commit()
+        return aantal
+
+
+# -- reading: history, status, timeline ------------------------------------------------------
+
+
+async def gebeurtenissen(
+    uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID
+) -> tuple[LeerlingRow, list[FeitRow]]:
+    """The whole history of a child: every fact as received, corrections included."""
+    async with uow:
+        leerling = await uow.leerlingen.get(actor, leerling_id)
+        if leerling is None:
+            raise NotFound(NIET_GEVONDEN)
+        return leerling, await uow.leerlingen.feiten(leerling.id)
+
+
+async def status_op(
+    uow: UnitOfWork,
+    actor: Actor,
+    leerling_id: uuid.UUID,
+    *,
+    peildatum: date | None,
+    bekend_op: datetime | None,
+) -> tuple[LeerlingRow, Status]:
+    """The child's status on a peildatum, as known now or as known on `bekend_op`."""
+    async with uow:
+        leerling = await uow.leerlingen.get(actor, leerling_id)
+        if leerling is None:
+            raise NotFound(NIET_GEVONDEN)
+        swv = await _swv(uow, actor)
+        nu = await _nu(uow)
+        beleid = beleid_van(swv)
+        rows = await uow.leerlingen.feiten(leerling.id)
+        status = bepaal_status(
+            leerling_van(leerling),
+            [feit_van(r) for r in rows],
+            beleid,
+            peildatum=peildatum or nu.date(),
+            bekend_op=bekend_op,
+            kalender=_kalender_voor(beleid),
+        )
+        return leerling, status
+
+
+async def tijdlijn_van(
+    uow: UnitOfWork,
+    actor: Actor,
+    leerling_id: uuid.UUID,
+    *,
+    tot: date | None,
+    bekend_op: datetime | None,
+) -> tuple[LeerlingRow, Tijdlijn]:
+    """The child's consecutive categories up to `tot`, as known now or on `bekend_op`."""
+    async with uow:
+        leerling = await uow.leerlingen.get(actor, leerling_id)
+        if leerling is None:
+            raise NotFound(NIET_GEVONDEN)
+        swv = await _swv(uow, actor)
+        nu = await _nu(uow)
+        beleid = beleid_van(swv)
+        rows = await uow.leerlingen.feiten(leerling.id)
+        tijdlijn = bepaal_tijdlijn(
+            leerling_van(leerling),
+            [feit_van(r) for r in rows],
+            beleid,
+            tot=tot or nu.date(),
+            bekend_op=bekend_op,
+            kalender=_kalender_voor(beleid),
+        )
+        return leerling, tijdlijn

@@ -1,0 +1,78 @@
+"""Storage guarantees of the register: facts are append-only; projections equal the fold."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+
+from app.db.leerlingen import PeriodeRow
+from app.db.session import UnitOfWork
+from app.domain.toegang import Rol
+from app.services import register
+from tests.builders import Swv
+
+VANDAAG = datetime.now(UTC).date()
+
+
+async def leerling_met_verzuim(uow: UnitOfWork, swv: Swv) -> uuid.UUID:
+    actor = swv.actor(Rol.REGISSEUR)
+    row = await register.registreer_leerling(
+        uow,
+        actor,
+        register.NieuweLeerling(
+            pseudoniem=f"{uuid.uuid4().int % 10**6:06d}",
+            geboortejaar=VANDAAG.year - 11,
+            geboortemaand=5,
+            regio="noord",
+            school_id=swv.scholen[0],
+        ),
+    )
+    await register.meld_feit(
+        uow,
+        actor,
+        row.id,
+        register.Melding("inschrijving", VANDAAG - timedelta(days=300), school_id=swv.scholen[0]),
+    )
+    await register.meld_feit(
+        uow, actor, row.id, register.Melding("verzuim-gestart", VANDAAG - timedelta(days=100))
+    )
+    return row.id
+
+
+async def test_rule_15_facts_cannot_be_updated_or_deleted(
+    uow: UnitOfWork, swv_a: Swv, connection: AsyncConnection
+) -> None:
+    await leerling_met_verzuim(uow, swv_a)
+    for statement in ("UPDATE feiten SET soort = 'x'", "DELETE FROM feiten", "TRUNCATE feiten"):
+        savepoint = await connection.begin_nested()
+        with pytest.raises(DBAPIError, match="nooit gewijzigd"):
+            await connection.execute(text(statement))
+        await savepoint.rollback()
+
+
+async def test_rebuilt_projection_equals_the_stored_one(
+    uow: UnitOfWork, swv_a: Swv, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    ids = [await leerling_met_verzuim(uow, swv_a) for _ in range(3)]
+
+    async def snapshot() -> list[tuple[object, ...]]:
+        async with sessionmaker() as session:
+            rows = await session.scalars(
+                select(PeriodeRow)
+                .where(PeriodeRow.leerling_id.in_(ids))
+                .order_by(PeriodeRow.leerling_id, PeriodeRow.volgnummer)
+            )
+            return [
+                (r.leerling_id, r.volgnummer, r.categorie, r.start, r.einde, r.regel, r.feit_ids)
+                for r in rows
+            ]
+
+    stored = await snapshot()
+    assert {row[2] for row in stored} >= {"B1", "B2a", "B2b"}
+    assert await register.herbouw_projecties(uow) >= 3
+    assert await snapshot() == stored
