@@ -109,6 +109,8 @@ async def laad_demodata(uow: UnitOfWork) -> None:
             await register.meld_feit(uow, systeem, leerling.id, melding)
 
 
-async def _vandaag(uow: UnitOfWork):  # type: ignore[no-untyped-def]
+async def _vandaag(uow: UnitOfWork) -> date:
     async with uow:
-        return await uow.session.scalar(select(func.current_date()))
+        vandaag: date | None = await uow.session.scalar(select(func.current_date()))
+        assert vandaag is not None  # noqa: S101
+        return vandaag
