@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import Receive, Scope, Send
 
-from app.api import classificaties, health, leerlingen, scholen
+from app.api import classificaties, health, leerlingen, perioden, scholen
 from app.api.auth import Authenticator, NobodyAuthenticator
 from app.api.middleware import EdgeMiddleware
 from app.api.openapi import build_openapi, operation_id
@@ -48,6 +48,7 @@ def create_v1(settings: Settings) -> FastAPI:
     install_problem_handlers(v1)
     v1.include_router(health.router)
     v1.include_router(leerlingen.router)
+    v1.include_router(perioden.router)
     v1.include_router(scholen.router)
     v1.include_router(classificaties.router)
     v1.state.authenticator = NobodyAuthenticator()
