@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 SUPERUSER = "postgres"
 SYSTEM_USER = "thuiszitters-pg"
+APP_ROLE = "thuiszitters"
 DEFAULT_DATABASE = "thuiszitters"
 
 
@@ -130,17 +131,32 @@ class EmbeddedPostgres:
         if self._run_as is not None:
             os.chown(path, self._run_as.pw_uid, self._run_as.pw_gid)
 
+    @property
+    def _app_password_file(self) -> Path:
+        return self.data_dir / "pg-app-password"
+
     def password(self) -> str:
         """The generated superuser password (created with the cluster)."""
         return self._password_file.read_text().strip()
 
     def url(self, database: str | None = None, *, driver: str = "postgresql") -> str:
-        """Connection URL of the running server."""
+        """URL of the application role: owns the database, but is no superuser, so row-level
+        security applies to it (a superuser would bypass it)."""
+        if self.port is None:
+            raise EmbeddedPostgresError("the server is not running")
+        password = self._app_password_file.read_text().strip()
+        return (
+            f"{driver}://{APP_ROLE}:{quote(password, safe='')}@127.0.0.1:{self.port}/"
+            f"{database or self.database}"
+        )
+
+    def superuser_url(self, database: str | None = None) -> str:
+        """URL of the superuser, for administration only (never for the application)."""
         if self.port is None:
             raise EmbeddedPostgresError("the server is not running")
         return (
-            f"{driver}://{SUPERUSER}:{quote(self.password(), safe='')}@127.0.0.1:{self.port}/"
-            f"{database or self.database}"
+            f"postgresql://{SUPERUSER}:{quote(self.password(), safe='')}@127.0.0.1:{self.port}/"
+            f"{database or 'postgres'}"
         )
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -233,9 +249,9 @@ class EmbeddedPostgres:
         self._ensure_database()
         return self.url()
 
-    def _ensure_database(self) -> None:
-        env = {**os.environ, "PGPASSWORD": self.password()}
-        base = [
+    def _psql(self, database: str, sql: str, **variables: str) -> str:
+        """Run one statement as the superuser; `:'name'` variables are quoted by psql itself."""
+        args = [
             str(self.bindir / "psql"),
             "-h",
             "127.0.0.1",
@@ -244,31 +260,55 @@ class EmbeddedPostgres:
             "-U",
             SUPERUSER,
             "-d",
-            "postgres",
-            "-tAc",
+            database,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-tAq",
         ]
+        for name, value in variables.items():
+            args += ["-v", f"{name}={value}"]
+        result = subprocess.run(  # noqa: S603
+            args,
+            input=sql,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PGPASSWORD": self.password()},
+            check=False,
+        )
+        if result.returncode != 0:
+            raise EmbeddedPostgresError(f"psql failed: {result.stderr.strip()}")
+        return result.stdout.strip()
+
+    def _ensure_database(self) -> None:
         deadline = time.monotonic() + 30
         while True:
-            result = subprocess.run(  # noqa: S603
-                [*base, "SELECT 1 FROM pg_database WHERE datname = current_setting('my.db', true)"],
-                capture_output=True,
-                text=True,
-                env={**env, "PGOPTIONS": f"-c my.db={self.database}"},
-                check=False,
-            )
-            if result.returncode == 0:
+            try:
+                self._psql("postgres", "SELECT 1")
                 break
-            if time.monotonic() > deadline:
-                raise EmbeddedPostgresError(f"server not reachable: {result.stderr.strip()}")
-            time.sleep(0.2)
-        if result.stdout.strip() != "1":
-            subprocess.run(  # noqa: S603
-                [*base, f'CREATE DATABASE "{self.database}"'],
-                capture_output=True,
-                text=True,
-                env=env,
-                check=True,
-            )
+            except EmbeddedPostgresError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        if not self._app_password_file.exists():
+            self._app_password_file.write_text(secrets.token_urlsafe(24) + "\n")
+            self._app_password_file.chmod(0o600)
+            self._chown(self._app_password_file)
+        app_password = self._app_password_file.read_text().strip()
+        exists = self._psql(
+            "postgres", "SELECT 1 FROM pg_roles WHERE rolname = :'role'", role=APP_ROLE
+        )
+        verb = "ALTER" if exists == "1" else "CREATE"
+        self._psql(
+            "postgres",
+            f"{verb} ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS "
+            "PASSWORD :'pw'",
+            pw=app_password,
+        )
+        found = self._psql(
+            "postgres", "SELECT 1 FROM pg_database WHERE datname = :'db'", db=self.database
+        )
+        if found != "1":
+            self._psql("postgres", f'CREATE DATABASE "{self.database}" OWNER {APP_ROLE}')
 
     def stop(self) -> None:
         """Stop the server (fast shutdown: clients are disconnected, data is safe)."""
