@@ -426,6 +426,12 @@ def test_token_parameters_are_validated() -> None:
         _token(typ="")
     with pytest.raises(ValueError, match="speling"):
         _controleer(_token(), speling_seconden=-1)
+    with pytest.raises(ValueError, match="verplicht"):
+        _controleer(_token(), typ="")
+    with pytest.raises(ValueError, match="verplicht"):
+        _controleer(_token(), publiek="")
+    with pytest.raises(ValueError, match="verplicht"):
+        _controleer(_token(), uitgever="")
 
 
 def test_older_keys_may_be_given_as_private_pem_and_are_reduced_to_public() -> None:
@@ -547,6 +553,7 @@ def test_jwks_skips_keys_for_other_algorithms_and_uses() -> None:
             {**eigen, "kid": "es", "alg": "ES256"},
             {**eigen, "kid": "x25519", "crv": "X25519"},
             {**eigen, "kid": "alleen-tekenen", "key_ops": ["sign"]},
+            {**eigen, "kid": "ops-tekst", "key_ops": "verify"},
             {k: v for k, v in eigen.items() if k != "kid"},
             {k: v for k, v in eigen.items() if k not in ("alg", "use")},
         ]

@@ -235,7 +235,9 @@ class Sleutelring:
             if jwk.get("alg", ALGORITME) != ALGORITME or jwk.get("use", "sig") != "sig":
                 continue
             bewerkingen = jwk.get("key_ops")
-            if bewerkingen is not None and "verify" not in bewerkingen:
+            if bewerkingen is not None and (
+                not isinstance(bewerkingen, list) or "verify" not in bewerkingen
+            ):
                 continue
             kid, x = jwk.get("kid"), jwk.get("x")
             if not isinstance(kid, str) or not _KID.fullmatch(kid):
@@ -360,6 +362,9 @@ def controleer_token(
     """Verify a token's signature, type, audience, issuer and times at nu; return its claims."""
     if speling_seconden < 0:
         raise ValueError("speling_seconden mag niet negatief zijn")
+    if not (typ and publiek and uitgever):
+        # An empty expectation would match a token that simply leaves the field out.
+        raise ValueError("typ, publiek en uitgever zijn verplicht")
     if not isinstance(token, str) or len(token) > MAXIMALE_LENGTE:
         raise OngeldigToken(Reden.TE_GROOT)
     if not _COMPACT.fullmatch(token):
