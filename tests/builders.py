@@ -57,7 +57,7 @@ async def maak_swv(
     sessionmaker: async_sessionmaker[AsyncSession], code: str, *, scholen: int = 2
 ) -> Swv:
     """An SWV with `scholen` vestigingen and two gemeenten of its own."""
-    async with sessionmaker() as session:
+    async with sessionmaker(info={"swv_id": "*"}) as session:
         swv = SwvRow(code=code, naam=f"Test-SWV {code}", beleid={})
         session.add(swv)
         await session.flush()

@@ -48,7 +48,7 @@ class Idempotency:
         fingerprint = hashlib.sha256(
             self.request.method.encode() + b" " + self.request.url.path.encode() + b"\n" + raw
         ).hexdigest()
-        async with uow:
+        async with uow.voor(actor):
             if not await uow.idempotentie.claim(actor.id, self.key):
                 raise Conflict("Een verzoek met deze Idempotency-Key wordt nog verwerkt.")
             stored = await uow.idempotentie.get(actor.id, self.key)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -17,6 +19,20 @@ from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
 from app.db.organisaties import OrganisatiesRepository
 from app.db.scholen import ScholenRepository
+from app.domain.toegang import Actor
+
+ALLE_SWVS = "*"
+"""Tenant value of maintenance work that spans every SWV (projection rebuilds, demo data)."""
+
+
+@event.listens_for(Session, "after_begin")
+def _zet_swv(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
+    """Row-level security: tell PostgreSQL which SWV this transaction works for (an empty
+    value sees nothing). The policies in the migrations do the rest."""
+    connection.execute(
+        text("SELECT set_config('app.swv_id', :swv, true)"),
+        {"swv": str(session.info.get("swv_id") or "")},
+    )
 
 
 def async_url(url: str) -> str:
@@ -73,6 +89,7 @@ class UnitOfWork:
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
+        self._swv_id = ""
         self._depth = 0
         self._commit_requested = False
 
@@ -80,7 +97,7 @@ class UnitOfWork:
         self._depth += 1
         if self._depth == 1:
             self._commit_requested = False
-            self.session = self._sessionmaker()
+            self.session = self._sessionmaker(info={"swv_id": self._swv_id})
             self.scholen = ScholenRepository(self.session)
             self.leerlingen = LeerlingenRepository(self.session)
             self.organisaties = OrganisatiesRepository(self.session)
@@ -102,9 +119,22 @@ class UnitOfWork:
             if exc_type is None and self._commit_requested:
                 await self.session.commit()
         finally:
+            self._swv_id = ""
             # close() rolls back whatever was not committed, and (unlike rollback()) leaves
             # the loaded objects readable for the response.
             await self.session.close()
+
+    def voor(self, actor: Actor) -> UnitOfWork:
+        """Work for the actor's SWV: row-level security shows no other SWV's rows."""
+        if self._depth == 0:
+            self._swv_id = actor.swv_id
+        return self
+
+    def alle_swvs(self) -> UnitOfWork:
+        """Maintenance across every SWV (projection rebuild, demo data); never for a request."""
+        if self._depth == 0:
+            self._swv_id = ALLE_SWVS
+        return self
 
     async def commit(self) -> None:
         """Commit now, or (inside an outer block) when the outermost block ends."""

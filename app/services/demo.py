@@ -35,7 +35,7 @@ DEMO_LEERLINGEN = [
 
 async def laad_demodata(uow: UnitOfWork) -> None:
     """Load the demo set once: a database that already has the demo SWV is left alone."""
-    async with uow:
+    async with uow.alle_swvs():
         if await uow.session.scalar(
             select(func.count()).select_from(SwvRow).where(SwvRow.code == DEMO_SWV_CODE)
         ):

@@ -126,7 +126,7 @@ class NieuweLeerling:
 
 async def registreer_leerling(uow: UnitOfWork, actor: Actor, nieuw: NieuweLeerling) -> LeerlingRow:
     """Register a child under a pseudonym code, connected to the caller's school or gemeente."""
-    async with uow:
+    async with uow.voor(actor):
         swv = await _swv(uow, actor)
         nu = await _nu(uow)
         fouten: list[FieldError] = []
@@ -183,7 +183,7 @@ async def registreer_leerling(uow: UnitOfWork, actor: Actor, nieuw: NieuweLeerli
 
 async def haal_leerling(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> LeerlingRow:
     """One child in the caller's scope, or NotFound (the same for missing and out of scope)."""
-    async with uow:
+    async with uow.voor(actor):
         row = await uow.leerlingen.get(actor, leerling_id)
         if row is None:
             raise NotFound(NIET_GEVONDEN)
@@ -208,7 +208,7 @@ async def lijst_leerlingen(
     uow: UnitOfWork, actor: Actor, filter_: LeerlingFilter, page: PageRequest
 ) -> tuple[Page[LeerlingMetPeriode], date]:
     """A page of children in scope with their category on the peildatum (as known now)."""
-    async with uow:
+    async with uow.voor(actor):
         peildatum = filter_.peildatum or (await _nu(uow)).date()
         categorieen: list[str] | None = None
         if filter_.alleen_thuiszitters:
@@ -231,7 +231,7 @@ async def lijst_leerlingen(
 
 async def zoek_leerlingen(uow: UnitOfWork, actor: Actor, pseudoniem: str) -> list[LeerlingRow]:
     """Children in scope with this pseudonym code (a POST body, never a URL)."""
-    async with uow:
+    async with uow.voor(actor):
         row = await uow.leerlingen.op_pseudoniem(actor, pseudoniem)
         return [row] if row is not None else []
 
@@ -265,7 +265,7 @@ async def meld_feit(
     uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID, melding: Melding
 ) -> Gemeld:
     """Append a fact; the same `bronReferentie` from the same source is the same report."""
-    async with uow:
+    async with uow.voor(actor):
         leerling = await uow.leerlingen.get(actor, leerling_id, lock=True)
         if leerling is None:
             raise NotFound(NIET_GEVONDEN)
@@ -395,7 +395,7 @@ async def _projecteer(
 
 async def herbouw_projecties(uow: UnitOfWork) -> int:
     """Recompute every child's projected timeline from its facts (CLI `rebuild-projections`)."""
-    async with uow:
+    async with uow.alle_swvs():
         vandaag = (await _nu(uow)).date()
         aantal = 0
         swvs: dict[uuid.UUID, SwvRow] = {}
@@ -419,7 +419,7 @@ async def gebeurtenissen(
     uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID
 ) -> tuple[LeerlingRow, list[FeitRow]]:
     """The whole history of a child: every fact as received, corrections included."""
-    async with uow:
+    async with uow.voor(actor):
         leerling = await uow.leerlingen.get(actor, leerling_id)
         if leerling is None:
             raise NotFound(NIET_GEVONDEN)
@@ -435,7 +435,7 @@ async def status_op(
     bekend_op: datetime | None,
 ) -> tuple[LeerlingRow, Status]:
     """The child's status on a peildatum, as known now or as known on `bekend_op`."""
-    async with uow:
+    async with uow.voor(actor):
         leerling = await uow.leerlingen.get(actor, leerling_id)
         if leerling is None:
             raise NotFound(NIET_GEVONDEN)
@@ -463,7 +463,7 @@ async def tijdlijn_van(
     bekend_op: datetime | None,
 ) -> tuple[LeerlingRow, Tijdlijn]:
     """The child's consecutive categories up to `tot`, as known now or on `bekend_op`."""
-    async with uow:
+    async with uow.voor(actor):
         leerling = await uow.leerlingen.get(actor, leerling_id)
         if leerling is None:
             raise NotFound(NIET_GEVONDEN)

@@ -23,7 +23,7 @@ class NieuweSchool:
 
 async def registreer_school(uow: UnitOfWork, actor: Actor, school: NieuweSchool) -> SchoolRow:
     """Register a vestiging; a BRIN + vestigingsnummer can be registered once."""
-    async with uow:
+    async with uow.voor(actor):
         try:
             row = await uow.scholen.add(
                 SchoolRow(
@@ -45,7 +45,7 @@ async def registreer_school(uow: UnitOfWork, actor: Actor, school: NieuweSchool)
 
 async def haal_school(uow: UnitOfWork, actor: Actor, school_id: uuid.UUID) -> SchoolRow:
     """One vestiging, or NotFound."""
-    async with uow:
+    async with uow.voor(actor):
         row = await uow.scholen.get(uuid.UUID(actor.swv_id), school_id)
         if row is None:
             raise NotFound("Deze school bestaat niet.")
@@ -54,7 +54,7 @@ async def haal_school(uow: UnitOfWork, actor: Actor, school_id: uuid.UUID) -> Sc
 
 async def lijst_scholen(uow: UnitOfWork, actor: Actor, request: PageRequest) -> Page[SchoolRow]:
     """A page of vestigingen, ordered by BRIN and vestigingsnummer."""
-    async with uow:
+    async with uow.voor(actor):
         rows, total = await uow.scholen.list(
             uuid.UUID(actor.swv_id), offset=request.offset, limit=request.page_size
         )

@@ -48,6 +48,7 @@ async def test_rule_15_facts_cannot_be_updated_or_deleted(
     uow: UnitOfWork, swv_a: Swv, connection: AsyncConnection
 ) -> None:
     await leerling_met_verzuim(uow, swv_a)
+    await connection.execute(text("SELECT set_config('app.swv_id', '*', true)"))
     for statement in ("UPDATE feiten SET soort = 'x'", "DELETE FROM feiten", "TRUNCATE feiten"):
         savepoint = await connection.begin_nested()
         with pytest.raises(DBAPIError, match="nooit gewijzigd"):
@@ -61,7 +62,7 @@ async def test_rebuilt_projection_equals_the_stored_one(
     ids = [await leerling_met_verzuim(uow, swv_a) for _ in range(3)]
 
     async def snapshot() -> list[tuple[object, ...]]:
-        async with sessionmaker() as session:
+        async with sessionmaker(info={"swv_id": "*"}) as session:
             rows = await session.scalars(
                 select(PeriodeRow)
                 .where(PeriodeRow.leerling_id.in_(ids))
@@ -76,3 +77,34 @@ async def test_rebuilt_projection_equals_the_stored_one(
     assert {row[2] for row in stored} >= {"B1", "B2a", "B2b"}
     assert await register.herbouw_projecties(uow) >= 3
     assert await snapshot() == stored
+
+
+async def test_row_level_security_hides_other_swvs_even_from_a_faulty_query(
+    uow: UnitOfWork, swv_a: Swv, swv_b: Swv, connection: AsyncConnection
+) -> None:
+    """Issue 5: the application's database role cannot read another SWV's rows."""
+    await leerling_met_verzuim(uow, swv_a)
+    await leerling_met_verzuim(uow, swv_b)
+    role = (
+        await connection.execute(
+            text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        )
+    ).one()
+    assert tuple(role) == (False, False)
+
+    async def count(table: str, swv: str) -> int:
+        await connection.execute(text("SELECT set_config('app.swv_id', :s, true)"), {"s": swv})
+        return int((await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())
+
+    for table in ("leerlingen", "feiten", "tijdlijn_perioden", "leerling_vestigingen", "scholen"):
+        only_a = await count(table, str(swv_a.id))
+        everything = await count(table, "*")
+        assert 0 < only_a < everything, table
+        assert await count(table, "") == 0, table
+    await connection.execute(
+        text("SELECT set_config('app.swv_id', :s, true)"), {"s": str(swv_a.id)}
+    )
+    savepoint = await connection.begin_nested()
+    with pytest.raises(DBAPIError, match="row-level security"):
+        await connection.execute(text("UPDATE scholen SET swv_id = :b"), {"b": swv_b.id})
+    await savepoint.rollback()

@@ -15,7 +15,7 @@ from app.services.demo import DEMO_SWV_CODE, laad_demodata
 async def test_demo_data_loads_once_with_the_expected_categories(uow: UnitOfWork) -> None:
     await laad_demodata(uow)
     await laad_demodata(uow)
-    async with uow:
+    async with uow.alle_swvs():
         swv = await uow.session.scalar(select(SwvRow).where(SwvRow.code == DEMO_SWV_CODE))
         assert swv is not None
         rows = list(
