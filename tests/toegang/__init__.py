@@ -1,0 +1,1 @@
+"""Tests of the pure authentication building blocks in app.services.toegang."""

@@ -1,0 +1,1 @@
+"""Authentication building blocks: passwords, TOTP, signed tokens, login throttle (no DB)."""
