@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import Receive, Scope, Send
 
-from app.api import classificaties, health, leerlingen, perioden, scholen
+from app.api import audit, classificaties, health, leerlingen, perioden, scholen
 from app.api.auth import Authenticator, NobodyAuthenticator
 from app.api.middleware import EdgeMiddleware
 from app.api.openapi import build_openapi, operation_id
@@ -30,6 +30,7 @@ OPENAPI_TAGS = [
     {"name": "Leerlingen", "description": "Het register: leerlingen, meldingen, status, tijdlijn."},
     {"name": "Scholen", "description": "Schoolvestigingen in de regio van het SWV."},
     {"name": "Classificaties", "description": "De categorieën van de Inspectie."},
+    {"name": "Audit", "description": "Wie deed wat met welke gegevens (alleen voor de FG)."},
 ]
 
 
@@ -51,6 +52,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(perioden.router)
     v1.include_router(scholen.router)
     v1.include_router(classificaties.router)
+    v1.include_router(audit.router)
     v1.state.authenticator = NobodyAuthenticator()
 
     contract: dict[str, Any] = {}

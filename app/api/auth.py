@@ -58,7 +58,8 @@ class Requires:
     def __init__(self, operatie: Operatie) -> None:
         self.operatie = operatie
 
-    async def __call__(self, actor: ActorDep) -> Actor:
+    async def __call__(self, request: Request, actor: ActorDep) -> Actor:
+        request.state.operatie = self.operatie
         if not mag(actor, self.operatie):
             raise Forbidden("Uw rol staat deze handeling niet toe.")
         return actor

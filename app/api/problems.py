@@ -16,6 +16,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.deps import audit_context
+from app.db.session import UnitOfWork
+from app.services.audit import registreer_weigering
 from app.services.errors import (
     Conflict,
     DomainRuleViolation,
@@ -192,10 +195,19 @@ async def _service_error_handler(request: Request, exc: Exception) -> JSONRespon
             )
             for e in exc.errors
         ]
+    if status in {403, 404}:
+        await _audit_refusal(request, "geweigerd" if status == 403 else "niet-gevonden")
     headers = {"WWW-Authenticate": 'Bearer realm="thuiszitters"'} if status == 401 else None
     return problem_response(
         request, status, exc.detail, slug=exc.slug, errors=errors, headers=headers
     )
+
+
+async def _audit_refusal(request: Request, resultaat: str) -> None:
+    """Denied attempts are audited too (issue 5); the refused work itself left no trace."""
+    context = audit_context(request)
+    if context is not None:
+        await registreer_weigering(UnitOfWork(request.app.state.sessionmaker), context, resultaat)
 
 
 async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:

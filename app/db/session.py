@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from types import TracebackType
 
 from sqlalchemy import event, text
@@ -14,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session, SessionTransaction
 
+from app.db.audit import AuditRepository, AuditRow
 from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
 from app.db.organisaties import OrganisatiesRepository
@@ -72,6 +76,29 @@ class Database:
         await self.engine.dispose()
 
 
+@dataclass(frozen=True, slots=True)
+class AuditContext:
+    """Who does what to which child: written with the transaction that does it."""
+
+    actor: Actor
+    handeling: str
+    route: str
+    leerling_id: uuid.UUID | None
+    request_id: str | None
+
+    def row(self, resultaat: str) -> AuditRow:
+        return AuditRow(
+            swv_id=uuid.UUID(self.actor.swv_id),
+            actor_id=self.actor.id,
+            actor_rol=str(self.actor.rol),
+            handeling=self.handeling,
+            route=self.route,
+            leerling_id=self.leerling_id,
+            resultaat=resultaat,
+            request_id=self.request_id,
+        )
+
+
 class UnitOfWork:
     """One transaction. Leaving the outermost block without `commit()` rolls everything back.
 
@@ -85,9 +112,17 @@ class UnitOfWork:
     leerlingen: LeerlingenRepository
     organisaties: OrganisatiesRepository
     idempotentie: IdempotentieRepository
+    audit: AuditRepository
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        audit: Callable[[], AuditContext | None] | None = None,
+    ) -> None:
         self._sessionmaker = sessionmaker
+        self._audit_context = audit
+        self._audited = False
         self._swv_id = ""
         self._depth = 0
         self._commit_requested = False
@@ -101,6 +136,8 @@ class UnitOfWork:
             self.leerlingen = LeerlingenRepository(self.session)
             self.organisaties = OrganisatiesRepository(self.session)
             self.idempotentie = IdempotentieRepository(self.session)
+            self.audit = AuditRepository(self.session)
+            self._audited = False
         return self
 
     async def __aexit__(
@@ -116,7 +153,7 @@ class UnitOfWork:
             return
         try:
             if exc_type is None and self._commit_requested:
-                await self.session.commit()
+                await self._commit()
         finally:
             self._swv_id = ""
             # close() rolls back whatever was not committed, and (unlike rollback()) leaves
@@ -140,8 +177,16 @@ class UnitOfWork:
         if self._depth > 1:
             self._commit_requested = True
             return
-        await self.session.commit()
+        await self._commit()
         self._commit_requested = False
+
+    async def _commit(self) -> None:
+        """Write the request's audit row (if any) and commit: both or neither."""
+        context = self._audit_context() if self._audit_context is not None else None
+        if context is not None and not self._audited:
+            await self.audit.schrijf(context.row("toegestaan"))
+            self._audited = True
+        await self.session.commit()
 
     async def flush(self) -> None:
         await self.session.flush()

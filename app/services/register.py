@@ -187,6 +187,7 @@ async def haal_leerling(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -
         row = await uow.leerlingen.get(actor, leerling_id)
         if row is None:
             raise NotFound(NIET_GEVONDEN)
+        await uow.commit()  # the audit row of this read
         return row
 
 
@@ -226,6 +227,7 @@ async def lijst_leerlingen(
         )
         perioden = await uow.leerlingen.perioden_op([r.id for r in rows], peildatum)
         items = [LeerlingMetPeriode(r, perioden.get(r.id)) for r in rows]
+        await uow.commit()
         return Page(items, page.page, page.page_size, total), peildatum
 
 
@@ -233,6 +235,7 @@ async def zoek_leerlingen(uow: UnitOfWork, actor: Actor, pseudoniem: str) -> lis
     """Children in scope with this pseudonym code (a POST body, never a URL)."""
     async with uow.voor(actor):
         row = await uow.leerlingen.op_pseudoniem(actor, pseudoniem)
+        await uow.commit()
         return [row] if row is not None else []
 
 
@@ -276,6 +279,7 @@ async def meld_feit(
             if bestaand is not None:
                 if bestaand.leerling_id != leerling.id or bestaand.soort != melding.soort:
                     raise Conflict("Deze bronReferentie is al gebruikt voor een andere melding.")
+                await uow.commit()
                 return Gemeld(bestaand, False, leerling)
         nu = await _nu(uow)
         rows = await uow.leerlingen.feiten(leerling.id)
@@ -423,7 +427,9 @@ async def gebeurtenissen(
         leerling = await uow.leerlingen.get(actor, leerling_id)
         if leerling is None:
             raise NotFound(NIET_GEVONDEN)
-        return leerling, await uow.leerlingen.feiten(leerling.id)
+        rows = await uow.leerlingen.feiten(leerling.id)
+        await uow.commit()
+        return leerling, rows
 
 
 async def status_op(
@@ -451,6 +457,7 @@ async def status_op(
             bekend_op=bekend_op,
             kalender=_kalender_voor(beleid),
         )
+        await uow.commit()
         return leerling, status
 
 
@@ -479,4 +486,5 @@ async def tijdlijn_van(
             bekend_op=bekend_op,
             kalender=_kalender_voor(beleid),
         )
+        await uow.commit()
         return leerling, tijdlijn

@@ -49,6 +49,7 @@ async def haal_school(uow: UnitOfWork, actor: Actor, school_id: uuid.UUID) -> Sc
         row = await uow.scholen.get(uuid.UUID(actor.swv_id), school_id)
         if row is None:
             raise NotFound("Deze school bestaat niet.")
+        await uow.commit()
         return row
 
 
@@ -58,4 +59,5 @@ async def lijst_scholen(uow: UnitOfWork, actor: Actor, request: PageRequest) -> 
         rows, total = await uow.scholen.list(
             uuid.UUID(actor.swv_id), offset=request.offset, limit=request.page_size
         )
+        await uow.commit()
         return Page(items=rows, page=request.page, page_size=request.page_size, total=total)

@@ -1,0 +1,84 @@
+"""The audit log: every access to children's data, every denial and every export.
+
+Append-only twice over: a trigger refuses UPDATE, DELETE and TRUNCATE, and the application's
+database role holds no UPDATE or DELETE privilege on the table.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import BigInteger, DateTime, Identity, Index, Select, String, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_swv_tijdstip", "swv_id", "tijdstip"),
+        Index("ix_audit_log_leerling", "leerling_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    tijdstip: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.clock_timestamp()
+    )
+    swv_id: Mapped[uuid.UUID | None]
+    actor_id: Mapped[str] = mapped_column(String(100))
+    actor_rol: Mapped[str] = mapped_column(String(40))
+    handeling: Mapped[str] = mapped_column(String(60))
+    route: Mapped[str] = mapped_column(String(200))
+    leerling_id: Mapped[uuid.UUID | None]
+    resultaat: Mapped[str] = mapped_column(String(20))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+
+
+@dataclass(frozen=True, slots=True)
+class AuditZoekvraag:
+    leerling_id: uuid.UUID | None = None
+    actor_id: str | None = None
+    handeling: str | None = None
+    resultaat: str | None = None
+    van: datetime | None = None
+    tot: datetime | None = None
+
+
+class AuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def schrijf(self, row: AuditRow) -> None:
+        self._session.add(row)
+        await self._session.flush()
+
+    @staticmethod
+    def _gefilterd(swv_id: uuid.UUID, vraag: AuditZoekvraag) -> Select[AuditRow]:
+        stmt = select(AuditRow).where(AuditRow.swv_id == swv_id)
+        if vraag.leerling_id is not None:
+            stmt = stmt.where(AuditRow.leerling_id == vraag.leerling_id)
+        if vraag.actor_id is not None:
+            stmt = stmt.where(AuditRow.actor_id == vraag.actor_id)
+        if vraag.handeling is not None:
+            stmt = stmt.where(AuditRow.handeling == vraag.handeling)
+        if vraag.resultaat is not None:
+            stmt = stmt.where(AuditRow.resultaat == vraag.resultaat)
+        if vraag.van is not None:
+            stmt = stmt.where(AuditRow.tijdstip >= vraag.van)
+        if vraag.tot is not None:
+            stmt = stmt.where(AuditRow.tijdstip < vraag.tot)
+        return stmt
+
+    async def zoek(
+        self, swv_id: uuid.UUID, vraag: AuditZoekvraag, *, offset: int, limit: int
+    ) -> tuple[list[AuditRow], int]:
+        stmt = self._gefilterd(swv_id, vraag)
+        total = await self._session.scalar(select(func.count()).select_from(stmt.subquery()))
+        rows = await self._session.scalars(
+            stmt.order_by(AuditRow.id.desc()).offset(offset).limit(limit)
+        )
+        return list(rows), int(total or 0)
