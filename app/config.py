@@ -52,6 +52,24 @@ class Settings(BaseSettings):
         default=1_048_576, ge=1024, description="Largest request body accepted (413 above)."
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO")
+    jwt_signing_key: SecretStr | None = Field(
+        default=None,
+        description="Ed25519 private key (PEM) that signs access tokens. Required for `serve`; "
+        "`run` generates one in the data directory.",
+    )
+    jwt_previous_keys: list[str] = Field(
+        default_factory=list,
+        description="Public keys (PEM, JSON list) of earlier signing keys, still accepted.",
+    )
+    jwt_issuer: str = Field(default="thuiszitters", description="`iss` of our tokens.")
+    jwt_audience: str = Field(default="thuiszitters-api", description="`aud` of our tokens.")
+    access_token_seconds: int = Field(default=600, ge=60, le=3600)
+    session_hours: int = Field(default=12, ge=1, le=24 * 30, description="Refresh lifetime.")
+    encryption_key: SecretStr | None = Field(
+        default=None,
+        description="32 random bytes, base64: encrypts TOTP secrets (and BSNs) at rest. "
+        "Required for `serve`; `run` generates one in the data directory.",
+    )
     demo_data: bool = Field(
         default=True, description="`thuiszitters run` loads the synthetic demo data set."
     )

@@ -27,6 +27,7 @@ from app.cli import migrate
 from app.config import Settings
 from app.db.embedded import EmbeddedPostgres
 from app.db.session import UnitOfWork, async_url
+from app.services.toegang.configuratie import nieuwe_sleutels
 from tests.builders import FakeAuthenticator, Swv, maak_swv
 
 
@@ -80,9 +81,20 @@ def uow(sessionmaker: async_sessionmaker[AsyncSession]) -> UnitOfWork:
     return UnitOfWork(sessionmaker)
 
 
+@pytest.fixture(scope="session")
+def keys() -> tuple[str, str]:
+    return nieuwe_sleutels()
+
+
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(database_url=None, max_body_bytes=64 * 1024)
+def settings(keys: tuple[str, str]) -> Settings:
+    signing_key, encryption_key = keys
+    return Settings(
+        database_url=None,
+        max_body_bytes=64 * 1024,
+        jwt_signing_key=signing_key,
+        encryption_key=encryption_key,
+    )
 
 
 @pytest.fixture
@@ -115,6 +127,29 @@ def application(
 
     app.use_database(sessionmaker, ping)
     return app
+
+
+@pytest.fixture
+def jwt_application(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    connection: AsyncConnection,
+) -> Application:
+    """The application with its real authenticator (JWT + database), for the login tests."""
+    app = create_app(settings)
+
+    async def ping() -> None:
+        await connection.exec_driver_sql("SELECT 1")
+
+    app.use_database(sessionmaker, ping)
+    return app
+
+
+@pytest.fixture
+async def jwt_client(jwt_application: Application) -> AsyncIterator[AsyncClient]:
+    transport = ASGITransport(app=jwt_application, raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
 
 
 @pytest.fixture

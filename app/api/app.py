@@ -15,22 +15,36 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import Receive, Scope, Send
 
-from app.api import audit, classificaties, health, leerlingen, perioden, scholen
+from app.api import (
+    audit,
+    classificaties,
+    gebruikers,
+    health,
+    leerlingen,
+    perioden,
+    scholen,
+    sessies,
+)
 from app.api.auth import Authenticator, NobodyAuthenticator
 from app.api.middleware import EdgeMiddleware
 from app.api.openapi import build_openapi, operation_id
 from app.api.problems import install_problem_handlers
 from app.config import Settings, get_settings
-from app.db.session import Database
+from app.db.session import Database, UnitOfWork
+from app.services.toegang.configuratie import tokenbeleid_uit, versleuteling_uit
+from app.services.toegang.sessies import JwtAuthenticator
+from app.services.toegang.verzoeken import Inlogrem
 
 logger = logging.getLogger(__name__)
 
 OPENAPI_TAGS = [
     {"name": "Gezondheid", "description": "Leeft de dienst, en kan hij bij zijn database?"},
+    {"name": "Aanmelden", "description": "Sessies voor mensen, tokens voor systemen."},
     {"name": "Leerlingen", "description": "Het register: leerlingen, meldingen, status, tijdlijn."},
     {"name": "Scholen", "description": "Schoolvestigingen in de regio van het SWV."},
     {"name": "Classificaties", "description": "De categorieën van de Inspectie."},
     {"name": "Audit", "description": "Wie deed wat met welke gegevens (alleen voor de FG)."},
+    {"name": "Gebruikers", "description": "Gebruikers van het SWV (beheerder)."},
 ]
 
 
@@ -48,12 +62,20 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.router.redirect_slashes = False
     install_problem_handlers(v1)
     v1.include_router(health.router)
+    v1.include_router(sessies.router)
     v1.include_router(leerlingen.router)
     v1.include_router(perioden.router)
     v1.include_router(scholen.router)
     v1.include_router(classificaties.router)
     v1.include_router(audit.router)
+    v1.include_router(gebruikers.router)
     v1.state.authenticator = NobodyAuthenticator()
+    v1.state.inlogrem = Inlogrem()
+    if settings.jwt_signing_key is not None and settings.encryption_key is not None:
+        beleid = tokenbeleid_uit(settings)
+        v1.state.tokenbeleid = beleid
+        v1.state.versleuteling = versleuteling_uit(settings)
+        v1.state.authenticator = JwtAuthenticator(beleid, lambda: UnitOfWork(v1.state.sessionmaker))
 
     contract: dict[str, Any] = {}
 

@@ -197,7 +197,10 @@ async def _service_error_handler(request: Request, exc: Exception) -> JSONRespon
         ]
     if status in {403, 404}:
         await _audit_refusal(request, "geweigerd" if status == 403 else "niet-gevonden")
-    headers = {"WWW-Authenticate": 'Bearer realm="thuiszitters"'} if status == 401 else None
+    headers: dict[str, str] = dict(getattr(exc, "headers", None) or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="thuiszitters"'
+
     return problem_response(
         request, status, exc.detail, slug=exc.slug, errors=errors, headers=headers
     )

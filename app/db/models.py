@@ -9,4 +9,5 @@ def import_all_models() -> None:
     import app.db.idempotentie
     import app.db.leerlingen
     import app.db.organisaties
-    import app.db.scholen  # noqa: F401
+    import app.db.scholen
+    import app.db.toegang  # noqa: F401

@@ -22,6 +22,7 @@ from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
 from app.db.organisaties import OrganisatiesRepository
 from app.db.scholen import ScholenRepository
+from app.db.toegang import ToegangRepository
 from app.domain.toegang import Actor
 
 ALLE_SWVS = "*"
@@ -113,6 +114,7 @@ class UnitOfWork:
     organisaties: OrganisatiesRepository
     idempotentie: IdempotentieRepository
     audit: AuditRepository
+    toegang: ToegangRepository
 
     def __init__(
         self,
@@ -137,6 +139,7 @@ class UnitOfWork:
             self.organisaties = OrganisatiesRepository(self.session)
             self.idempotentie = IdempotentieRepository(self.session)
             self.audit = AuditRepository(self.session)
+            self.toegang = ToegangRepository(self.session)
             self._audited = False
         return self
 

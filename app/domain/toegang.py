@@ -62,6 +62,10 @@ class Actor:
     vestiging_ids: frozenset[str] = frozenset()
     gemeente_ids: frozenset[str] = frozenset()
     is_systeem: bool = False
+    scopes: frozenset[str] | None = None
+    """For systems: the OAuth2 scopes of the token (operations); None means the whole role."""
+    sessie_id: str | None = None
+    """For people: the login session behind the token (ending it ends the access)."""
 
     @property
     def reikwijdte(self) -> Reikwijdte:
@@ -148,5 +152,7 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
 
 
 def mag(actor: Actor, operatie: Operatie) -> bool:
-    """Whether the actor's role allows the operation (the permission matrix, deny by default)."""
-    return operatie in RECHTEN.get(actor.rol, frozenset())
+    """Whether the actor's role, and its token's scopes if any, allow the operation."""
+    if operatie not in RECHTEN.get(actor.rol, frozenset()):
+        return False
+    return actor.scopes is None or str(operatie) in actor.scopes

@@ -60,3 +60,23 @@ def test_beheerder_manages_users_but_sees_no_child() -> None:
         mag(beheerder, op)
         for op in (Operatie.LEERLING_LEZEN, Operatie.IDENTITEIT_INZIEN, Operatie.FEIT_MELDEN)
     )
+
+
+def test_a_system_token_is_limited_to_its_scopes_within_its_role() -> None:
+    systeem = Actor(
+        id="c",
+        rol=Rol.SCHOOLSYSTEEM,
+        swv_id="s",
+        is_systeem=True,
+        scopes=frozenset({"feit:melden"}),
+    )
+    assert mag(systeem, Operatie.FEIT_MELDEN)
+    assert not mag(systeem, Operatie.LEERLING_LEZEN)
+    breed = Actor(
+        id="c",
+        rol=Rol.SCHOOLSYSTEEM,
+        swv_id="s",
+        is_systeem=True,
+        scopes=frozenset({"audit:lezen"}),
+    )
+    assert not mag(breed, Operatie.AUDIT_LEZEN)

@@ -1,0 +1,110 @@
+"""Users of the SWV, managed by its beheerder."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, status
+from pydantic import Field
+
+from app.api.auth import toegang
+from app.api.deps import UowDep
+from app.api.problems import problem_responses
+from app.api.schemas import ApiInput, ApiModel
+from app.domain.toegang import Actor, Operatie, Rol
+from app.services.toegang import beheer as service
+
+router = APIRouter(prefix="/gebruikers", tags=["Gebruikers"])
+Beheerder = Annotated[Actor, toegang(Operatie.GEBRUIKER_BEHEREN)]
+PERSOONSROLLEN = tuple(r for r in Rol if r not in service.SYSTEEMROLLEN)
+
+
+class GebruikerInvoer(ApiInput):
+    gebruikersnaam: str = Field(pattern=r"^[a-z0-9._@-]{3,100}$")
+    wachtwoord: str = Field(min_length=12, max_length=256, description="Minstens 12 tekens.")
+    rol: Rol
+    vestigingen: list[str] = Field(
+        default_factory=list,
+        description="BRIN + vestigingsnummer, bijvoorbeeld `99AA00` (voor schoolmedewerkers).",
+    )
+    gemeenten: list[str] = Field(
+        default_factory=list, description="CBS-codes (voor leerplichtambtenaren)."
+    )
+
+
+class Gebruiker(ApiModel):
+    id: uuid.UUID
+    gebruikersnaam: str
+    rol: str
+    actief: bool
+
+
+class NieuweGebruiker(Gebruiker):
+    totp_uri: str = Field(
+        description="Eenmalig getoond: `otpauth://`-URI voor de authenticator-app (tweede factor)."
+    )
+
+
+class GebruikerLijst(ApiModel):
+    data: list[Gebruiker]
+
+
+class ActiefInvoer(ApiInput):
+    actief: bool
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=NieuweGebruiker,
+    summary="Maak een gebruiker aan, met TOTP als tweede factor",
+    responses=problem_responses(400, 401, 403, 409, 413),
+)
+async def create_gebruiker(
+    invoer: GebruikerInvoer, request: Request, actor: Beheerder, uow: UowDep
+) -> NieuweGebruiker:
+    nieuw = await service.maak_gebruiker(
+        uow,
+        request.app.state.versleuteling,
+        swv_id=uuid.UUID(actor.swv_id),
+        gebruikersnaam=invoer.gebruikersnaam,
+        wachtwoord=invoer.wachtwoord,
+        rol=invoer.rol,
+        vestigingen=invoer.vestigingen,
+        gemeenten=invoer.gemeenten,
+    )
+    return NieuweGebruiker(
+        id=nieuw.gebruiker.id,
+        gebruikersnaam=nieuw.gebruiker.gebruikersnaam,
+        rol=nieuw.gebruiker.rol,
+        actief=nieuw.gebruiker.actief,
+        totp_uri=nieuw.totp_uri,
+    )
+
+
+@router.get(
+    "",
+    response_model=GebruikerLijst,
+    summary="Gebruikers van het samenwerkingsverband",
+    responses=problem_responses(401, 403),
+)
+async def list_gebruikers(actor: Beheerder, uow: UowDep) -> GebruikerLijst:
+    rows = await service.lijst_gebruikers(uow, actor)
+    return GebruikerLijst(data=[Gebruiker.model_validate(r) for r in rows])
+
+
+@router.patch(
+    "/{gebruikerId}",
+    response_model=Gebruiker,
+    summary="(De)activeer een gebruiker: een gedeactiveerde gebruiker is direct zijn toegang kwijt",
+    responses=problem_responses(400, 401, 403, 404, 413),
+)
+async def update_gebruiker(
+    gebruiker_id: Annotated[uuid.UUID, Path(alias="gebruikerId")],
+    invoer: ActiefInvoer,
+    actor: Beheerder,
+    uow: UowDep,
+) -> Gebruiker:
+    row = await service.zet_gebruiker_actief(uow, actor, gebruiker_id, invoer.actief)
+    return Gebruiker.model_validate(row)

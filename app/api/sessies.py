@@ -1,0 +1,190 @@
+"""Logging in (password + TOTP), refreshing and logging out; system tokens (OAuth2)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any, Literal
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import BaseModel, Field
+
+from app.api.auth import ActorDep
+from app.api.deps import UowDep
+from app.api.problems import problem_responses
+from app.api.schemas import ApiInput, ApiModel
+from app.services.errors import FieldError, InvalidInput, ServiceError
+from app.services.toegang import sessies as service
+
+router = APIRouter(tags=["Aanmelden"])
+
+
+class NietBeschikbaar(ServiceError):
+    slug = "niet-beschikbaar"
+    status = 503
+
+
+def _beleid(request: Request) -> service.Tokenbeleid:
+    beleid: service.Tokenbeleid | None = getattr(request.app.state, "tokenbeleid", None)
+    if beleid is None:
+        raise NietBeschikbaar("Aanmelden is op deze server niet ingesteld.")
+    return beleid
+
+
+class Aanmelding(ApiInput):
+    """A person's credentials: password and the current TOTP code of their authenticator app."""
+
+    gebruikersnaam: str = Field(min_length=1, max_length=100)
+    wachtwoord: str = Field(min_length=1, max_length=256)
+    totp_code: str = Field(pattern=r"^[0-9]{6}$", description="De zescijferige code (TOTP).")
+
+
+class Vernieuwing(ApiInput):
+    vernieuwingstoken: str = Field(min_length=10, max_length=200)
+
+
+class Sessietokens(ApiModel):
+    """Tokens of a session: a short-lived access token and a rotating refresh token."""
+
+    toegangstoken: str = Field(description="JWT voor `Authorization: Bearer …`.")
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 (the OAuth2 token type, not a secret)
+    geldig_seconden: int = Field(description="Geldigheid van het toegangstoken in seconden.")
+    vernieuwingstoken: str = Field(
+        description="Eenmalig te gebruiken; elke vernieuwing geeft een nieuw."
+    )
+
+
+def _tokens(tokens: service.Tokens) -> Sessietokens:
+    return Sessietokens(
+        toegangstoken=tokens.toegangstoken,
+        geldig_seconden=tokens.geldig_seconden,
+        vernieuwingstoken=tokens.vernieuwingstoken,
+    )
+
+
+@router.post(
+    "/sessies",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Sessietokens,
+    summary="Aanmelden met wachtwoord en TOTP-code",
+    description="Onbekende gebruiker, verkeerd wachtwoord en verkeerde code krijgen hetzelfde "
+    "antwoord. Herhaald mislukken remt af (429).",
+    responses=problem_responses(400, 401, 413, 429, 503),
+)
+async def create_sessie(invoer: Aanmelding, request: Request, uow: UowDep) -> Sessietokens:
+    tokens = await service.meld_aan(
+        uow,
+        _beleid(request),
+        request.app.state.versleuteling,
+        request.app.state.inlogrem,
+        gebruikersnaam=invoer.gebruikersnaam,
+        wachtwoord=invoer.wachtwoord,
+        totp_code=invoer.totp_code,
+        adres=request.client.host if request.client else "onbekend",
+    )
+    return _tokens(tokens)
+
+
+@router.post(
+    "/sessies/vernieuwingen",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Sessietokens,
+    summary="Nieuwe tokens met het vernieuwingstoken (dat daarmee vervalt)",
+    description="Een vernieuwingstoken werkt één keer. Wordt een oud token nogmaals gebruikt, "
+    "dan wordt de hele sessie beëindigd (diefstaldetectie).",
+    responses=problem_responses(400, 401, 413, 503),
+)
+async def create_vernieuwing(invoer: Vernieuwing, request: Request, uow: UowDep) -> Sessietokens:
+    return _tokens(await service.vernieuw(uow, _beleid(request), invoer.vernieuwingstoken))
+
+
+@router.delete(
+    "/sessies/huidig",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    summary="Afmelden: beëindig de huidige sessie",
+    responses=problem_responses(401),
+)
+async def delete_huidige_sessie(actor: ActorDep, uow: UowDep) -> Response:
+    await service.meld_af(uow, actor)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+class ClientTokenAntwoord(BaseModel):
+    """RFC 6749 §5.1: the field names the OAuth2 standard prescribes (not camelCase)."""
+
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 (the OAuth2 token type, not a secret)
+    expires_in: int
+    scope: str
+
+
+_FORM_SCHEMA: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["grant_type"],
+                    "properties": {
+                        "grant_type": {"type": "string", "enum": ["client_credentials"]},
+                        "client_id": {"type": "string"},
+                        "client_secret": {"type": "string"},
+                        "scope": {"type": "string", "description": "Spatiegescheiden scopes."},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def _client_gegevens(request: Request, form: dict[str, str]) -> tuple[str, str]:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("basic "):
+        try:
+            client_id, _, geheim = base64.b64decode(header[6:]).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise service.OngeldigeClient("Onleesbare clientgegevens.") from None
+        return client_id, geheim
+    return form.get("client_id", ""), form.get("client_secret", "")
+
+
+@router.post(
+    "/tokens",
+    response_model=ClientTokenAntwoord,
+    summary="Toegangstoken voor een systeem (OAuth2 client credentials, RFC 6749 §4.4)",
+    description="Formulier (`application/x-www-form-urlencoded`) met `grant_type="
+    "client_credentials`; clientgegevens via HTTP Basic of in het formulier.",
+    openapi_extra=_FORM_SCHEMA,
+    responses=problem_responses(400, 401, 413, 415, 503),
+)
+async def create_token(request: Request, uow: UowDep) -> ClientTokenAntwoord:
+    if request.headers.get("content-type", "").split(";")[0].strip() != (
+        "application/x-www-form-urlencoded"
+    ):
+        raise InvalidInput(
+            [FieldError("content-type", "mediatype", "Gebruik een formulier.", location="header")]
+        )
+    ruw = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=10)
+    form = {k: v[0] for k, v in ruw.items() if v}
+    if form.get("grant_type") != "client_credentials":
+        raise InvalidInput(
+            [FieldError("grant_type", "unsupported_grant_type", "Alleen client_credentials.")]
+        )
+    client_id, geheim = _client_gegevens(request, form)
+    scope = form.get("scope")
+    result = await service.client_token(
+        uow,
+        _beleid(request),
+        client_id=client_id,
+        geheim=geheim,
+        gevraagde_scopes=tuple(scope.split()) if scope else None,
+    )
+    return ClientTokenAntwoord(
+        access_token=result.toegangstoken,
+        expires_in=result.geldig_seconden,
+        scope=" ".join(result.scopes),
+    )

@@ -1,0 +1,113 @@
+"""People, their sessions, and the systems that call the API (OAuth2 clients).
+
+These tables carry no row-level security: logging in looks a user up before its SWV is known.
+They are only ever read by the services in app/services/toegang.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Uuid,
+    func,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base
+
+
+class GebruikerRow(Base):
+    """A person who logs in with a password and a TOTP second factor."""
+
+    __tablename__ = "gebruikers"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    swv_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("samenwerkingsverbanden.id"))
+    gebruikersnaam: Mapped[str] = mapped_column(String(100), unique=True)
+    wachtwoord_hash: Mapped[str] = mapped_column(String(200))
+    totp_geheim: Mapped[bytes] = mapped_column(LargeBinary)
+    totp_laatste_stap: Mapped[int | None] = mapped_column(BigInteger)
+    rol: Mapped[str] = mapped_column(String(40))
+    vestiging_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid()), default=list)
+    gemeente_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid()), default=list)
+    actief: Mapped[bool] = mapped_column(Boolean, default=True)
+    aangemaakt_op: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class SessieRow(Base):
+    """A login: its refresh token rotates; a reused old token ends the whole session."""
+
+    __tablename__ = "sessies"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    gebruiker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("gebruikers.id"), index=True)
+    vernieuwing_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    generatie: Mapped[int] = mapped_column(Integer, default=1)
+    aangemaakt_op: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    verloopt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    beeindigd_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ClientRow(Base):
+    """A system (Digidoor, TOP-dossier, leerplicht software): OAuth2 client credentials."""
+
+    __tablename__ = "api_clients"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    swv_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("samenwerkingsverbanden.id"))
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    geheim_hash: Mapped[str] = mapped_column(String(200))
+    naam: Mapped[str] = mapped_column(String(200))
+    rol: Mapped[str] = mapped_column(String(40))
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(String(40)), default=list)
+    vestiging_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid()), default=list)
+    gemeente_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid()), default=list)
+    actief: Mapped[bool] = mapped_column(Boolean, default=True)
+    aangemaakt_op: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class ToegangRepository:
+    """Every query on users, sessions and clients."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def gebruiker_op_naam(self, naam: str, *, lock: bool = False) -> GebruikerRow | None:
+        stmt = select(GebruikerRow).where(GebruikerRow.gebruikersnaam == naam)
+        if lock:
+            stmt = stmt.with_for_update()
+        return await self._session.scalar(stmt)
+
+    async def gebruiker(self, gebruiker_id: uuid.UUID) -> GebruikerRow | None:
+        return await self._session.get(GebruikerRow, gebruiker_id)
+
+    async def sessie(self, sessie_id: uuid.UUID, *, lock: bool = False) -> SessieRow | None:
+        return await self._session.get(SessieRow, sessie_id, with_for_update=lock)
+
+    async def client_op_client_id(self, client_id: str) -> ClientRow | None:
+        return await self._session.scalar(select(ClientRow).where(ClientRow.client_id == client_id))
+
+    async def client(self, client_row_id: uuid.UUID) -> ClientRow | None:
+        return await self._session.get(ClientRow, client_row_id)
+
+    async def add(self, row: GebruikerRow | SessieRow | ClientRow) -> None:
+        self._session.add(row)
+        await self._session.flush()
