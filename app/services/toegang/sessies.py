@@ -140,7 +140,7 @@ async def meld_aan(
                 f"{GEBRUIKER}{gebruiker.id}",
                 int(nu),
                 {"sid": str(sessie.id), "client_id": WEB_CLIENT},
-            ),  # fmt: skip
+            ),
             vernieuwingstoken=f"{sessie.id}.{geheim_deel}",
             geldig_seconden=beleid.toegang_seconden,
             sessie_id=sessie.id,
@@ -178,7 +178,7 @@ async def vernieuw(uow: UnitOfWork, beleid: Tokenbeleid, vernieuwingstoken: str)
                 f"{GEBRUIKER}{gebruiker.id}",
                 int(nu),
                 {"sid": str(sessie.id), "client_id": WEB_CLIENT},
-            ),  # fmt: skip
+            ),
             vernieuwingstoken=f"{sessie.id}.{nieuw_geheim}",
             geldig_seconden=beleid.toegang_seconden,
             sessie_id=sessie.id,
