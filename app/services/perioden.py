@@ -1,0 +1,499 @@
+"""Use cases of a child's typed periods: a start fact and (optionally) an end fact.
+
+A period is read from the facts as they hold now (corrections and withdrawals applied, DOMAIN.md
+rule 15) and changed only by appending facts through `register.meld_feit`: an end fact, a
+`correctie` or an `intrekking`. Its id is the id of the original start fact, so it stays the same
+across corrections. Every change names the version it was based on (`If-Match`), so no update is
+lost.
+
+**Pairing.** A start pairs with the first end fact of the same kind dated after it (with the
+same vestiging or grond where the kind has one). Two overlapping starts of one kind share that
+end: the domain folds them into one situation (DOMAIN.md rules 5-12), and ending it ends both.
+
+**Dates.** An end fact names the first day on which the situation no longer holds; a period's
+`einddatum` is the last day it held: the end fact's date minus one day.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from app.db.leerlingen import FeitRow, LeerlingRow
+from app.db.session import UnitOfWork
+from app.domain.feiten import Correctie, Feit, FeitSoort, Intrekking, feit_naar_dict
+from app.domain.tijdlijn import geldende_feiten
+from app.domain.toegang import Actor
+from app.services import register
+from app.services.errors import (
+    Conflict,
+    FieldError,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+)
+
+PERIODE_NIET_GEVONDEN = "Deze periode bestaat niet of valt buiten uw bevoegdheid."
+_DAG = timedelta(days=1)
+_VESTIGING = "vestiging"
+
+
+class PeriodeStatus(StrEnum):
+    """Whether an end is recorded for the period."""
+
+    LOPEND = "lopend"
+    BEEINDIGD = "beeindigd"
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodeSoort:
+    """One kind of period: its start fact, its end fact, and the field both must share."""
+
+    start: FeitSoort
+    einde: FeitSoort | None = None
+    sleutel: str | None = None
+    """Fact field an end must share with its start (``vestiging``, ``grond``), if any."""
+
+
+@dataclass(frozen=True, slots=True)
+class Periode:
+    """A period as known now: the start (corrected), its end, and every fact that made it."""
+
+    id: str
+    start: Feit
+    einde: Feit | None
+    einde_id: str | None
+    feit_ids: frozenset[str]
+
+    @property
+    def startdatum(self) -> date:
+        return self.start.geldig_vanaf
+
+    @property
+    def einddatum(self) -> date | None:
+        """The last day the situation held (the end fact's date is the first day it did not)."""
+        return self.einde.geldig_vanaf - _DAG if self.einde is not None else None
+
+    @property
+    def status(self) -> PeriodeStatus:
+        return PeriodeStatus.LOPEND if self.einde is None else PeriodeStatus.BEEINDIGD
+
+    @property
+    def etag(self) -> str:
+        """A strong validator: a hash of the ids of every fact that made this period."""
+        digest = hashlib.sha256("\n".join(sorted(self.feit_ids)).encode()).hexdigest()
+        return f'"{digest[:32]}"'
+
+
+def _sleutelwaarde(soort: PeriodeSoort, feit: Feit) -> object:
+    return getattr(feit, soort.sleutel) if soort.sleutel else None
+
+
+def perioden_van(
+    soort: PeriodeSoort, feiten: Sequence[Feit], bekend_op: datetime | None = None
+) -> list[Periode]:
+    """The periods of one kind, as known on ``bekend_op`` (now if None), in order of start."""
+    alias: dict[str, str] = {}
+    meta: dict[str, list[str]] = {}
+    correcties = sorted(
+        (
+            f
+            for f in feiten
+            if isinstance(f, Correctie | Intrekking)
+            and (bekend_op is None or f.geregistreerd_op <= bekend_op)
+        ),
+        key=lambda m: (m.geregistreerd_op, m.id),
+    )
+    for m in correcties:
+        origineel = alias.get(m.betreft, m.betreft)
+        meta.setdefault(origineel, []).append(m.id)
+        if isinstance(m, Correctie):
+            alias[m.vervanging.id] = origineel
+    geldend, _ = geldende_feiten(feiten, bekend_op)
+    eindes = [f for f in geldend if soort.einde is not None and f.soort is soort.einde]
+    perioden: list[Periode] = []
+    for start in geldend:
+        if start.soort is not soort.start:
+            continue
+        start_id = alias.get(start.id, start.id)
+        einde = next(
+            (
+                e
+                for e in eindes
+                if e.geldig_vanaf > start.geldig_vanaf
+                and _sleutelwaarde(soort, e) == _sleutelwaarde(soort, start)
+            ),
+            None,
+        )
+        ids = {start_id, *meta.get(start_id, ())}
+        einde_id = None
+        if einde is not None:
+            einde_id = alias.get(einde.id, einde.id)
+            ids |= {einde_id, *meta.get(einde_id, ())}
+        perioden.append(Periode(start_id, start, einde, einde_id, frozenset(ids)))
+    return perioden
+
+
+def _controleer_versie(periode: Periode, if_match: str | None) -> None:
+    """`If-Match` is required (428) and must name the current version (412); RFC 9110 13.1.1."""
+    if if_match is None or not if_match.strip():
+        raise PreconditionRequired(
+            "Deze wijziging vraagt een If-Match-header met de ETag van de periode."
+        )
+    kandidaten = {t.strip() for t in if_match.split(",")}
+    if "*" not in kandidaten and periode.etag not in kandidaten:
+        raise PreconditionFailed(
+            "De periode is intussen gewijzigd: haal haar opnieuw op en gebruik de nieuwe ETag."
+        )
+
+
+@dataclass(slots=True)
+class _Stand:
+    """The child (locked when changing) with its facts and its periods of one kind."""
+
+    soort: PeriodeSoort
+    leerling: LeerlingRow
+    rows: list[FeitRow]
+    perioden: list[Periode]
+
+    def periode(self, periode_id: uuid.UUID) -> Periode:
+        for p in self.perioden:
+            if p.id == str(periode_id):
+                return p
+        raise NotFound(PERIODE_NIET_GEVONDEN)
+
+    def voeg_toe(self, row: FeitRow) -> None:
+        self.rows.append(row)
+        self.perioden = perioden_van(self.soort, [register.feit_van(r) for r in self.rows])
+
+    def deelt_einde(self, periode: Periode) -> bool:
+        """Whether another period ends with the same end fact (overlapping starts)."""
+        return periode.einde_id is not None and any(
+            p.einde_id == periode.einde_id and p.id != periode.id for p in self.perioden
+        )
+
+
+async def _stand(
+    uow: UnitOfWork,
+    actor: Actor,
+    soort: PeriodeSoort,
+    leerling_id: uuid.UUID,
+    *,
+    lock: bool = False,
+    bekend_op: datetime | None = None,
+) -> _Stand:
+    leerling = await uow.leerlingen.get(actor, leerling_id, lock=lock)
+    if leerling is None:
+        raise NotFound(register.NIET_GEVONDEN)
+    rows = await uow.leerlingen.feiten(leerling.id)
+    perioden = perioden_van(soort, [register.feit_van(r) for r in rows], bekend_op)
+    return _Stand(soort, leerling, rows, perioden)
+
+
+async def _meld(
+    uow: UnitOfWork,
+    actor: Actor,
+    stand: _Stand,
+    melding: register.Melding,
+    datumveld: str,
+) -> register.Gemeld:
+    """Append one fact through the register, naming any error by this resource's fields."""
+    try:
+        gemeld = await register.meld_feit(uow, actor, stand.leerling.id, melding)
+    except InvalidInput as fout:
+        raise InvalidInput([_hernoem(e, datumveld) for e in fout.errors]) from None
+    if gemeld.nieuw:
+        stand.voeg_toe(gemeld.feit)
+    return gemeld
+
+
+def _hernoem(fout: FieldError, datumveld: str) -> FieldError:
+    naam = fout.name
+    if naam == "geldigVanaf":
+        naam = datumveld
+    elif naam.startswith("gegevens."):
+        naam = naam.removeprefix("gegevens.")
+    return FieldError(naam, fout.code, fout.reason, fout.location)
+
+
+def _school(soort: PeriodeSoort, feit: Feit) -> uuid.UUID | None:
+    return uuid.UUID(str(getattr(feit, _VESTIGING))) if soort.sleutel == _VESTIGING else None
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+async def lijst_perioden(
+    uow: UnitOfWork,
+    actor: Actor,
+    soort: PeriodeSoort,
+    leerling_id: uuid.UUID,
+    *,
+    bekend_op: datetime | None = None,
+) -> list[Periode]:
+    """The child's periods of one kind, as known now or on ``bekend_op``."""
+    async with uow.voor(actor):
+        stand = await _stand(uow, actor, soort, leerling_id, bekend_op=bekend_op)
+        return stand.perioden
+
+
+async def haal_periode(
+    uow: UnitOfWork,
+    actor: Actor,
+    soort: PeriodeSoort,
+    leerling_id: uuid.UUID,
+    periode_id: uuid.UUID,
+) -> Periode:
+    """One period as known now, or NotFound (also when it was withdrawn)."""
+    async with uow.voor(actor):
+        stand = await _stand(uow, actor, soort, leerling_id)
+        return stand.periode(periode_id)
+
+
+# -- changing --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NieuwePeriode:
+    """The start of a period: its date and the start fact's own fields (snake_case)."""
+
+    startdatum: date
+    gegevens: dict[str, Any] = field(default_factory=dict)
+    school_id: uuid.UUID | None = None
+    bron_referentie: str | None = None
+
+
+async def open_periode(
+    uow: UnitOfWork,
+    actor: Actor,
+    soort: PeriodeSoort,
+    leerling_id: uuid.UUID,
+    nieuw: NieuwePeriode,
+) -> tuple[Periode, bool]:
+    """Append the start fact; the same `bronReferentie` again gives the period it started."""
+    async with uow.voor(actor):
+        stand = await _stand(uow, actor, soort, leerling_id, lock=True)
+        gemeld = await _meld(
+            uow,
+            actor,
+            stand,
+            register.Melding(
+                soort=str(soort.start),
+                geldig_vanaf=nieuw.startdatum,
+                gegevens=nieuw.gegevens,
+                bron_referentie=nieuw.bron_referentie,
+                school_id=nieuw.school_id,
+            ),
+            "startdatum",
+        )
+        try:
+            periode = stand.periode(gemeld.feit.id)
+        except NotFound:
+            raise Conflict(
+                "Deze bronReferentie hoort bij een melding die later is ingetrokken."
+            ) from None
+        await uow.commit()
+        return periode, gemeld.nieuw
+
+
+@dataclass(frozen=True, slots=True)
+class Einde:
+    """The end of a period: its last day (inclusive) and, where the kind has one, a reason."""
+
+    einddatum: date
+    gegevens: dict[str, Any] = field(default_factory=dict)
+
+
+async def beeindig_periode(
+    uow: UnitOfWork,
+    actor: Actor,
+    soort: PeriodeSoort,
+    leerling_id: uuid.UUID,
+    periode_id: uuid.UUID,
+    *,
+    if_match: str | None,
+    einde: Einde,
+) -> Periode:
+    """Append the end fact, dated the day after ``einddatum`` (the first day it no longer held)."""
+    # No route ends a kind without an end fact.
+    assert soort.einde is not None  # noqa: S101
+    async with uow.voor(actor):
+        stand = await _stand(uow, actor, soort, leerling_id, lock=True)
+        periode = stand.periode(periode_id)
+        _controleer_versie(periode, if_match)
+        if periode.einde is not None:
+            raise Conflict("Deze periode is al beëindigd; corrigeer haar einde met een correctie.")
+        if einde.einddatum < periode.startdatum:
+            raise InvalidInput(
+                [FieldError("einddatum", "voor_start", "Ligt voor de startdatum van de periode.")]
+            )
+        gegevens = dict(einde.gegevens)
+        if soort.sleutel and soort.sleutel != _VESTIGING:
+            gegevens[soort.sleutel] = feit_naar_dict(periode.start)[soort.sleutel]
+        await _meld(
+            uow,
+            actor,
+            stand,
+            register.Melding(
+                soort=str(soort.einde),
+                geldig_vanaf=einde.einddatum + _DAG,
+                gegevens=gegevens,
+                school_id=_school(soort, periode.start),
+            ),
+            "einddatum",
+        )
+        periode = stand.periode(periode_id)
+        await uow.commit()
+        return periode
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodeCorrectie:
+    """The corrected start (all its fields), optionally a corrected end, and why."""
+
+    startdatum: date
+    reden: str
+    gegevens: dict[str, Any] = field(default_factory=dict)
+    school_id: uuid.UUID | None = None
+    einddatum: date | None = None
+
+
+async def corrigeer_periode(
+    uow: UnitOfWork,
+    actor: Actor,
+    soort: PeriodeSoort,
+    leerling_id: uuid.UUID,
+    periode_id: uuid.UUID,
+    *,
+    if_match: str | None,
+    correctie: PeriodeCorrectie,
+) -> tuple[Periode, FeitRow]:
+    """Append a `correctie` replacing the start fact (and the end fact if it must follow)."""
+    async with uow.voor(actor):
+        stand = await _stand(uow, actor, soort, leerling_id, lock=True)
+        periode = stand.periode(periode_id)
+        _controleer_versie(periode, if_match)
+        vervanging = {
+            **feit_naar_dict(periode.start),
+            **correctie.gegevens,
+            "id": periode.id,
+            "geldig_vanaf": correctie.startdatum.isoformat(),
+        }
+        if correctie.school_id is not None:
+            vervanging[_VESTIGING] = str(correctie.school_id)
+        nieuwe_eind = _gecorrigeerd_einde(soort, stand, periode, correctie, vervanging)
+        gemeld = await _meld(
+            uow,
+            actor,
+            stand,
+            register.Melding(
+                soort=str(FeitSoort.CORRECTIE),
+                geldig_vanaf=correctie.startdatum,
+                gegevens={
+                    "betreft": periode.id,
+                    "reden": correctie.reden,
+                    "vervanging": {"soort": str(soort.start), **vervanging},
+                },
+                school_id=correctie.school_id,
+            ),
+            "startdatum",
+        )
+        if nieuwe_eind is not None and periode.einde is not None:
+            await _meld(
+                uow,
+                actor,
+                stand,
+                register.Melding(
+                    soort=str(FeitSoort.CORRECTIE),
+                    geldig_vanaf=date.fromisoformat(str(nieuwe_eind["geldig_vanaf"])),
+                    gegevens={
+                        "betreft": periode.einde_id,
+                        "reden": correctie.reden,
+                        "vervanging": {"soort": str(periode.einde.soort), **nieuwe_eind},
+                    },
+                    school_id=correctie.school_id,
+                ),
+                "einddatum",
+            )
+        periode = stand.periode(periode_id)
+        await uow.commit()
+        return periode, gemeld.feit
+
+
+def _gecorrigeerd_einde(
+    soort: PeriodeSoort,
+    stand: _Stand,
+    periode: Periode,
+    correctie: PeriodeCorrectie,
+    vervanging: dict[str, object],
+) -> dict[str, object] | None:
+    """The replacement of the end fact, when the correction moves it or changes the shared
+    vestiging or grond; None when the end stays as it is. Refuses what would break the pair."""
+    einde = periode.einde
+    if einde is None:
+        if correctie.einddatum is not None:
+            raise Conflict("Deze periode is nog niet beëindigd; beëindig haar met PATCH.")
+        return None
+    eind_dag = (correctie.einddatum or (einde.geldig_vanaf - _DAG)) + _DAG
+    if eind_dag <= correctie.startdatum:
+        veld = "einddatum" if correctie.einddatum is not None else "startdatum"
+        raise InvalidInput(
+            [FieldError(veld, "einde_voor_start", "De einddatum ligt voor de startdatum.")]
+        )
+    sleutel = soort.sleutel
+    nieuwe_sleutel = sleutel is not None and vervanging[sleutel] != getattr(einde, sleutel)
+    if eind_dag == einde.geldig_vanaf and not nieuwe_sleutel:
+        return None
+    if stand.deelt_einde(periode):
+        raise Conflict("Het einde van deze periode beëindigt ook een andere periode.")
+    nieuw: dict[str, object] = {
+        **feit_naar_dict(einde),
+        "id": periode.einde_id,
+        "geldig_vanaf": eind_dag.isoformat(),
+    }
+    if sleutel is not None:
+        nieuw[sleutel] = vervanging[sleutel]
+    return nieuw
+
+
+async def trek_periode_in(
+    uow: UnitOfWork,
+    actor: Actor,
+    soort: PeriodeSoort,
+    leerling_id: uuid.UUID,
+    periode_id: uuid.UUID,
+    *,
+    if_match: str | None,
+    reden: str,
+) -> list[FeitRow]:
+    """Append an `intrekking` of the start fact, and of the end fact unless another period
+    shares it; the history keeps every fact (DOMAIN.md rule 15)."""
+    async with uow.voor(actor):
+        stand = await _stand(uow, actor, soort, leerling_id, lock=True)
+        periode = stand.periode(periode_id)
+        _controleer_versie(periode, if_match)
+        te_trekken = [(periode.id, periode.start.geldig_vanaf)]
+        if periode.einde is not None and periode.einde_id and not stand.deelt_einde(periode):
+            te_trekken.append((periode.einde_id, periode.einde.geldig_vanaf))
+        rows = []
+        for feit_id, datum in te_trekken:
+            gemeld = await _meld(
+                uow,
+                actor,
+                stand,
+                register.Melding(
+                    soort=str(FeitSoort.INTREKKING),
+                    geldig_vanaf=datum,
+                    gegevens={"betreft": feit_id, "reden": reden},
+                ),
+                "startdatum",
+            )
+            rows.append(gemeld.feit)
+        await uow.commit()
+        return rows
