@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import json
 import logging
 import os
 import subprocess
 import sys
 import tempfile
+import time
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -53,15 +56,39 @@ def _start_embedded(settings: Settings) -> object:
     return pg
 
 
-async def _load_demo(url: str) -> None:
+async def _load_demo(url: str, settings: Settings) -> None:
     from app.db.session import Database, UnitOfWork
     from app.services.demo import laad_demodata
+    from app.services.toegang.configuratie import versleuteling_uit
 
     database = Database(url, pool_size=2)
     try:
-        await laad_demodata(UnitOfWork(database.sessionmaker))
+        await laad_demodata(UnitOfWork(database.sessionmaker), versleuteling_uit(settings))
     finally:
         await database.dispose()
+
+
+def _dev_keys(settings: Settings) -> Settings:
+    """Development only: keys generated once in the data directory (mode 600) when unset."""
+    from app.services.toegang.configuratie import nieuwe_sleutels
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    signing, encryption = (
+        settings.data_dir / "jwt-signing-key.pem",
+        settings.data_dir / "encryption-key",
+    )
+    if not signing.exists() or not encryption.exists():
+        pem, key = nieuwe_sleutels()
+        for path, value in ((signing, pem), (encryption, key)):
+            if not path.exists():
+                path.write_text(value)
+                path.chmod(0o600)
+    update: dict[str, object] = {}
+    if settings.jwt_signing_key is None:
+        update["jwt_signing_key"] = SecretStr(signing.read_text())
+    if settings.encryption_key is None:
+        update["encryption_key"] = SecretStr(encryption.read_text().strip())
+    return settings.model_copy(update=update)
 
 
 def cmd_run(settings: Settings) -> int:
@@ -72,6 +99,7 @@ def cmd_run(settings: Settings) -> int:
     from app.db.embedded import EmbeddedPostgres
 
     pg: EmbeddedPostgres | None = None
+    settings = _dev_keys(settings)
     try:
         if settings.database_url is None:
             started = _start_embedded(settings)
@@ -82,7 +110,7 @@ def cmd_run(settings: Settings) -> int:
             url = settings.database_url.get_secret_value()
         migrate(url)
         if settings.demo_data:
-            asyncio.run(_load_demo(url))
+            asyncio.run(_load_demo(url, settings))
         settings = settings.model_copy(update={"database_url": SecretStr(url)})
         print(
             f"\n  Thuiszitters API: http://{settings.host}:{settings.port}/v1/docs"
@@ -169,7 +197,107 @@ def cmd_demo_data(settings: Settings) -> int:
     if settings.database_url is None:
         print("DATABASE_URL is not set", file=sys.stderr)
         return 2
-    asyncio.run(_load_demo(settings.database_url.get_secret_value()))
+    asyncio.run(_load_demo(settings.database_url.get_secret_value(), _dev_keys(settings)))
+    return 0
+
+
+def _database(settings: Settings) -> object:
+    from app.db.session import Database
+
+    if settings.database_url is None:
+        raise SystemExit("DATABASE_URL is not set")
+    return Database(settings.database_url.get_secret_value(), pool_size=2)
+
+
+async def _admin(settings: Settings, args: argparse.Namespace) -> int:
+    """The admin commands that need the database."""
+    from app.db.session import Database, UnitOfWork
+    from app.domain.toegang import Rol
+    from app.services import register
+    from app.services.errors import ServiceError
+    from app.services.toegang import beheer
+    from app.services.toegang.configuratie import versleuteling_uit
+
+    database = _database(settings)
+    assert isinstance(database, Database)  # noqa: S101
+    uow = UnitOfWork(database.sessionmaker)
+    try:
+        if args.command == "create-swv":
+            swv = await beheer.maak_swv(uow, code=args.code, naam=args.naam)
+            print(f"swv {swv.code}: {swv.id}")
+        elif args.command == "create-user":
+            swv_id = await _swv_id(uow, args.swv)
+            wachtwoord = getpass.getpass("wachtwoord (min. 12 tekens): ")
+            nieuw = await beheer.maak_gebruiker(
+                uow,
+                versleuteling_uit(settings),
+                swv_id=swv_id,
+                gebruikersnaam=args.gebruikersnaam,
+                wachtwoord=wachtwoord,
+                rol=Rol(args.rol),
+                vestigingen=args.vestiging,
+                gemeenten=args.gemeente,
+            )
+            print(f"gebruiker {nieuw.gebruiker.gebruikersnaam}: {nieuw.gebruiker.id}")
+            print("Voeg de tweede factor toe in een authenticator-app (eenmalig getoond):")
+            print(nieuw.totp_uri)
+        elif args.command == "create-client":
+            swv_id = await _swv_id(uow, args.swv)
+            client = await beheer.maak_client(
+                uow,
+                swv_id=swv_id,
+                naam=args.naam,
+                rol=Rol(args.rol),
+                scopes=args.scope,
+                vestigingen=args.vestiging,
+                gemeenten=args.gemeente,
+            )
+            print(f"client_id:     {client.client.client_id}")
+            print(f"client_secret: {client.geheim}   (eenmalig getoond)")
+        elif args.command == "rebuild-projections":
+            print(f"{await register.herbouw_projecties(uow)} leerlingen herberekend")
+    except ServiceError as fout:
+        print(f"{fout.detail}", file=sys.stderr)
+        for veld in getattr(fout, "errors", []):
+            print(f"  {veld.name}: {veld.reason}", file=sys.stderr)
+        return 1
+    finally:
+        await database.dispose()
+    return 0
+
+
+async def _swv_id(uow: object, code: str) -> uuid.UUID:
+    from app.db.session import UnitOfWork
+
+    assert isinstance(uow, UnitOfWork)  # noqa: S101
+    async with uow.alle_swvs():
+        swv = await uow.organisaties.swv_op_code(code)
+    if swv is None:
+        raise SystemExit(f"onbekend samenwerkingsverband: {code}")
+    return swv.id
+
+
+def cmd_demo_totp(naam: str) -> int:
+    """The current TOTP code of a demo user (demo users only: their secrets are public)."""
+    from app.services.demo import DEMO_GEBRUIKERS, demo_totp_geheim
+    from app.services.toegang.totp import code_op
+
+    if naam not in {n for n, *_ in DEMO_GEBRUIKERS}:
+        print("alleen voor de demogebruikers", file=sys.stderr)
+        return 2
+    print(code_op(demo_totp_geheim(naam), int(time.time())))
+    return 0
+
+
+def cmd_keys() -> int:
+    """Print fresh production keys for the environment (store them in a secret manager)."""
+    from app.services.toegang.configuratie import nieuwe_sleutels
+
+    pem, key = nieuwe_sleutels()
+    print(f"THUISZITTERS_ENCRYPTION_KEY={key}")
+    print("THUISZITTERS_JWT_SIGNING_KEY=<<PEM")
+    print(pem.strip())
+    print("PEM")
     return 0
 
 
@@ -182,6 +310,26 @@ def build_parser() -> argparse.ArgumentParser:
     p_migrate.add_argument("revision", nargs="?", default="head")
     sub.add_parser("openapi", help="print the OpenAPI contract")
     sub.add_parser("demo-data", help="load the synthetic demo data set (DATABASE_URL)")
+    p_swv = sub.add_parser("create-swv", help="register a samenwerkingsverband")
+    p_swv.add_argument("--code", required=True)
+    p_swv.add_argument("--naam", required=True)
+    p_user = sub.add_parser("create-user", help="create a user with TOTP enrolment")
+    p_user.add_argument("--swv", required=True, help="code of the SWV")
+    p_user.add_argument("--gebruikersnaam", required=True)
+    p_user.add_argument("--rol", required=True)
+    p_user.add_argument("--vestiging", action="append", default=[], help="BRIN+nummer, herhaalbaar")
+    p_user.add_argument("--gemeente", action="append", default=[], help="GMnnnn, herhaalbaar")
+    p_client = sub.add_parser("create-client", help="register an API client (system)")
+    p_client.add_argument("--swv", required=True)
+    p_client.add_argument("--naam", required=True)
+    p_client.add_argument("--rol", required=True, choices=["schoolsysteem", "leerplichtsysteem"])
+    p_client.add_argument("--scope", action="append", default=[], required=True)
+    p_client.add_argument("--vestiging", action="append", default=[])
+    p_client.add_argument("--gemeente", action="append", default=[])
+    sub.add_parser("rebuild-projections", help="recompute every timeline from the facts")
+    p_totp = sub.add_parser("demo-totp", help="current TOTP code of a demo user")
+    p_totp.add_argument("gebruikersnaam")
+    sub.add_parser("keys", help="print fresh production keys")
     p_temp = sub.add_parser("with-temp-db", help="run a command against a throwaway PostgreSQL")
     p_temp.add_argument("cmd", nargs=argparse.REMAINDER)
     return parser
@@ -201,6 +349,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_openapi()
     if args.command == "demo-data":
         return cmd_demo_data(settings)
+    if args.command in {"create-swv", "create-user", "create-client", "rebuild-projections"}:
+        if args.command == "create-user":
+            settings = _dev_keys(settings) if settings.encryption_key is None else settings
+        return asyncio.run(_admin(settings, args))
+    if args.command == "demo-totp":
+        return cmd_demo_totp(args.gebruikersnaam)
+    if args.command == "keys":
+        return cmd_keys()
     command = list(args.cmd)
     if command and command[0] == "--":
         command = command[1:]

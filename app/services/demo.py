@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import uuid
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -11,6 +14,8 @@ from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
 from app.domain.toegang import Actor, Rol
 from app.services import register
+from app.services.toegang import beheer
+from app.services.toegang.versleuteling import Versleuteling
 
 DEMO_SWV_CODE = "DEMO-01"
 # Fictitious vestigingen: BRIN codes in the 99xx range; gemeente codes GM99xx do not exist.
@@ -33,7 +38,29 @@ DEMO_LEERLINGEN = [
 ]
 
 
-async def laad_demodata(uow: UnitOfWork) -> None:
+DEMO_WACHTWOORD = "demo-wachtwoord-thuiszitters"
+"""The password of every demo user (synthetic; the demo SWV lives on a developer's machine)."""
+DEMO_GEBRUIKERS: list[tuple[str, Rol, list[str], list[str]]] = [
+    ("demo-school", Rol.SCHOOLMEDEWERKER, ["99AA00"], []),
+    ("demo-leerplicht", Rol.LEERPLICHTAMBTENAAR, [], ["GM9901"]),
+    ("demo-begeleider", Rol.BEGELEIDER, [], []),
+    ("demo-regisseur", Rol.REGISSEUR, [], []),
+    ("demo-secretariaat", Rol.SECRETARIAAT, [], []),
+    ("demo-directeur", Rol.DIRECTEUR, [], []),
+    ("demo-fg", Rol.FUNCTIONARIS_GEGEVENSBESCHERMING, [], []),
+    ("demo-beheerder", Rol.BEHEERDER, [], []),
+    ("demo-inspectie", Rol.INSPECTIE_EXPORT, [], []),
+]
+
+
+def demo_totp_geheim(gebruikersnaam: str) -> str:
+    """The demo users' TOTP secrets are derived from their names, so a newcomer can log in
+    (`thuiszitters demo-totp NAAM` prints the current code). Never for real users."""
+    digest = hashlib.sha256(f"thuiszitters-demo:{gebruikersnaam}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode()
+
+
+async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = None) -> None:
     """Load the demo set once: a database that already has the demo SWV is left alone."""
     async with uow.alle_swvs():
         if await uow.session.scalar(
@@ -107,6 +134,19 @@ async def laad_demodata(uow: UnitOfWork) -> None:
             meldingen.append(register.Melding("wacht-op-plek", vandaag - timedelta(days=60)))
         for melding in meldingen:
             await register.meld_feit(uow, systeem, leerling.id, melding)
+    if versleuteling is not None:
+        for naam, rol, vestigingen, gemeenten in DEMO_GEBRUIKERS:
+            await beheer.maak_gebruiker(
+                uow,
+                versleuteling,
+                swv_id=uuid.UUID(swv_id),
+                gebruikersnaam=naam,
+                wachtwoord=DEMO_WACHTWOORD,
+                rol=rol,
+                vestigingen=vestigingen,
+                gemeenten=gemeenten,
+                totp_geheim=demo_totp_geheim(naam),
+            )
 
 
 async def _vandaag(uow: UnitOfWork) -> date:
