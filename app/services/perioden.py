@@ -421,9 +421,12 @@ async def corrigeer_periode(
                 ),
                 "einddatum",
             )
-        periode = stand.periode(periode_id)
+        gecorrigeerd = stand.periode(periode_id)
+        if periode.einde_id is not None and gecorrigeerd.einde_id != periode.einde_id:
+            # The new start would pair with another period's end: refuse rather than merge.
+            raise Conflict("Met deze startdatum zou de periode bij het einde van een andere horen.")
         await uow.commit()
-        return periode, gemeld.feit
+        return gecorrigeerd, gemeld.feit
 
 
 def _gecorrigeerd_einde(

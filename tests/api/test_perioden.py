@@ -480,6 +480,38 @@ async def test_correction_of_an_ended_period_moves_its_end_too(
     assert not tijdlijn.json()["dataproblemen"]
 
 
+async def test_correction_that_would_take_another_periods_end_is_409(
+    client: AsyncClient, regisseur: dict[str, str], swv_a: Swv
+) -> None:
+    soort, leerling_id, eerste, etag = await opgezet(
+        client, regisseur, swv_a, "verzuimperiodes", start=-200
+    )
+    headers = {**regisseur, "If-Match": etag}
+    ended = await client.patch(
+        url(leerling_id, soort, eerste["id"]), json={"einddatum": dag(-150)}, headers=headers
+    )
+    assert ended.status_code == 200, ended.text
+    tweede = await open_periode(client, regisseur, leerling_id, soort, -100)
+    item = url(leerling_id, soort, tweede.json()["id"])
+    ended = await client.patch(
+        item,
+        json={"einddatum": dag(-20)},
+        headers={**regisseur, "If-Match": tweede.headers["etag"]},
+    )
+    assert ended.status_code == 200, ended.text
+    response = await client.post(
+        f"{item}/correcties",
+        json={"startdatum": dag(-180), "reden": "r"},
+        headers={**regisseur, "If-Match": ended.headers["etag"]},
+    )
+    assert_problem(response, 409)
+    listed = (await client.get(url(leerling_id, soort), headers=regisseur)).json()["data"]
+    assert [(p["startdatum"], p["einddatum"]) for p in listed] == [
+        (dag(-200), dag(-150)),
+        (dag(-100), dag(-20)),
+    ]
+
+
 async def test_correcting_the_end_of_an_open_period_is_409(
     client: AsyncClient, regisseur: dict[str, str], swv_a: Swv
 ) -> None:
