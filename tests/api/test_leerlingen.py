@@ -55,9 +55,10 @@ async def meld(
 async def ingeschreven(
     client: AsyncClient, headers: dict[str, str], swv: Swv, **extra: Any
 ) -> dict[str, Any]:
+    school = extra.get("schoolId", str(swv.scholen[0]))
     leerling = await registreer(client, headers, swv, **extra)
     response = await meld(
-        client, headers, leerling["id"], "inschrijving", dag(-400), schoolId=str(swv.scholen[0])
+        client, headers, leerling["id"], "inschrijving", dag(-400), schoolId=school
     )
     assert response.status_code == 201, response.text
     return leerling
