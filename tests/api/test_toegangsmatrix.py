@@ -42,7 +42,7 @@ def routes(application: Application) -> list[tuple[str, str, list[Any]]]:
     for context in iter_route_contexts(application.api.routes):
         route = context.original_route
         if isinstance(route, APIRoute):
-            for method in sorted(route.methods):
+            for method in sorted(route.methods or ()):
                 result.append((method, str(context.path), _calls(route.dependant)))
     return result
 
@@ -116,7 +116,7 @@ async def test_matrix_two_swvs_two_schools_every_role_every_route_zero_leaks(  #
         swv_a.actor(rol, school=0 if rol in {Rol.SCHOOLMEDEWERKER, Rol.SCHOOLSYSTEEM} else None,
                     gemeente=0 if rol in {Rol.LEERPLICHTAMBTENAAR, Rol.LEERPLICHTSYSTEEM} else None)
     ]  # fmt: skip
-    leaks = []
+    leaks: list[tuple[object, ...]] = []
     child_routes = [
         path
         for method, path, _ in routes(application)
