@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,7 @@ from app.domain.feiten import (
     Beeindigingsreden,
     Belastbaarheid,
     Besluit11g,
+    Feit,
     Hervatting,
     Intrekking,
     JeugdartsOordeel,
@@ -114,7 +116,7 @@ def test_register_header_window_starts_on_1_august_of_its_school_year() -> None:
 # -- who is listed ----------------------------------------------------------------------------
 
 
-def b2a_episode(start: str = "2024-09-02", einde: str = "2024-11-04", **velden: object) -> list:  # type: ignore[type-arg]
+def b2a_episode(start: str = "2024-09-02", einde: str = "2024-11-04", **velden: Any) -> list[Feit]:
     return [
         ingeschreven(),
         feit(VerzuimGestart, start),
@@ -285,7 +287,9 @@ def test_start_is_day_one_of_the_absence_and_duration_counts_the_peildatum() -> 
         ("2024-01-08", "2024-04-08", Duurklasse.LANGER_DAN_3_MAANDEN),  # = B2b
     ],
 )
-def test_duration_buckets_match_b2a_and_b2b_days(start: str, laatste: str, klasse: Duurklasse) -> None:
+def test_duration_buckets_match_b2a_and_b2b_days(
+    start: str, laatste: str, klasse: Duurklasse
+) -> None:
     assert duurklasse(d(start), d(laatste)) is klasse
 
 
@@ -301,7 +305,9 @@ def test_duration_buckets_match_b2a_and_b2b_days(start: str, laatste: str, klass
         (Geboorte(2008, 2, 29), "2024-02-29", 16),
     ],
 )
-def test_age_on_the_peildatum_in_whole_years(geboorte: Geboorte, peildatum: str, jaren: int) -> None:
+def test_age_on_the_peildatum_in_whole_years(
+    geboorte: Geboorte, peildatum: str, jaren: int
+) -> None:
     assert leeftijd(geboorte, d(peildatum)) == jaren
 
 
@@ -409,7 +415,9 @@ def test_aanbod_ended_or_not_yet_started_is_no_aanbod() -> None:
         (AanbodSoort.PASSEND_AANBOD, False, False),
     ],
 )
-def test_thuiszitterspact_breach_rule_12(aanbod: AanbodSoort | None, telt: bool, breuk: bool) -> None:
+def test_thuiszitterspact_breach_rule_12(
+    aanbod: AanbodSoort | None, telt: bool, breuk: bool
+) -> None:
     extra = [] if aanbod is None else [feit(AanbodGestart, "2024-10-01", aanbod=aanbod)]
     k = kind("100001", b2b(*extra))
     beleid = Beleid(thuiswerkplan_telt_als_aanbod=telt)
@@ -454,7 +462,7 @@ def test_soort_and_jeugdhulp_passed_through_not_invented() -> None:
 def test_child_input_refuses_empty_pseudonym_and_identifying_free_text(
     kwargs: dict[str, str],
 ) -> None:
-    velden: dict[str, str] = {"pseudoniem": "1", **kwargs}
+    velden: dict[str, Any] = {"pseudoniem": "1", **kwargs}
     with pytest.raises(ValueError):  # noqa: PT011
         kind(velden.pop("pseudoniem"), [], **velden)
 
