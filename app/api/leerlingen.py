@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from app.api.auth import toegang
 from app.api.deps import PageDep, UowDep
@@ -23,6 +23,7 @@ from app.domain.feiten import FeitSoort
 from app.domain.status import Status
 from app.domain.tijdlijn import Tijdlijn
 from app.domain.toegang import Actor, Operatie
+from app.services import identiteit as identiteit_service
 from app.services import register as service
 
 router = APIRouter(prefix="/leerlingen", tags=["Leerlingen"])
@@ -43,8 +44,27 @@ PROBLEMEN_LEERLING = problem_responses(400, 401, 403, 404)
 # -- schemas ---------------------------------------------------------------------------------
 
 
+class IdentiteitInvoer(ApiInput):
+    """Identifying details: only for an SWV that works identified, with a legal basis."""
+
+    naam: str | None = Field(default=None, min_length=1, max_length=200)
+    geboortedatum: date | None = None
+    adres: str | None = Field(default=None, min_length=1, max_length=300)
+    bsn: str | None = Field(default=None, pattern=r"^[0-9]{9}$", description="Elfproef.")
+
+
+class Identiteit(ApiModel):
+    """What your role may see of the child's identity; the BSN masked unless your role uses it."""
+
+    naam: str | None
+    geboortedatum: date | None
+    adres: str | None
+    bsn: str | None
+
+
 class LeerlingInvoer(ApiInput):
-    """A child to register, pseudonymous: no name, BSN, address or exact birth date."""
+    """A child to register, pseudonymous by default: no name, BSN, address or exact birth date
+    (`identiteit` only where the SWV works identified)."""
 
     pseudoniem: str = Field(
         pattern=r"^[A-Za-z0-9-]{4,40}$",
@@ -60,6 +80,7 @@ class LeerlingInvoer(ApiInput):
     woongemeente: str | None = Field(
         default=None, pattern=r"^GM[0-9]{4}$", description="CBS-code van de woongemeente."
     )
+    identiteit: IdentiteitInvoer | None = None
 
 
 class Leerling(ApiModel):
@@ -70,6 +91,9 @@ class Leerling(ApiModel):
     geboortejaar: int
     geboortemaand: int
     regio: Regio
+    identiteit: Identiteit | None = Field(
+        default=None, description="Alleen voor rollen die de identiteit mogen zien."
+    )
 
 
 class LeerlingOpPeildatum(Leerling):
@@ -85,9 +109,16 @@ class LeerlingLijst(ApiModel):
 
 
 class ZoekVraag(ApiInput):
-    """Search by identifying details: always in a body, never in a URL."""
+    """Search by identifying details: always in a body, never in a URL. Give exactly one."""
 
-    pseudoniem: str = Field(pattern=r"^[A-Za-z0-9-]{4,40}$")
+    pseudoniem: str | None = Field(default=None, pattern=r"^[A-Za-z0-9-]{4,40}$")
+    bsn: str | None = Field(default=None, pattern=r"^[0-9]{9}$")
+
+    @model_validator(mode="after")
+    def _precies_een(self) -> ZoekVraag:
+        if (self.pseudoniem is None) == (self.bsn is None):
+            raise ValueError("geef precies één van pseudoniem en bsn")
+        return self
 
 
 class LeerlingZoekresultaat(ApiModel):
@@ -216,6 +247,23 @@ def gebeurtenis(row: FeitRow) -> Gebeurtenis:
     )
 
 
+def leerling_antwoord(row: LeerlingRow, actor: Actor, request: Request) -> Leerling:
+    """The child as this actor may see it (identity fields by role)."""
+    gezien = identiteit_service.toon(row, actor, getattr(request.app.state, "versleuteling", None))
+    return Leerling(
+        id=row.id,
+        pseudoniem=row.pseudoniem,
+        geboortejaar=row.geboortejaar,
+        geboortemaand=row.geboortemaand,
+        regio=row.regio,
+        identiteit=Identiteit(
+            naam=gezien.naam, geboortedatum=gezien.geboortedatum, adres=gezien.adres, bsn=gezien.bsn
+        )
+        if gezien
+        else None,
+    )
+
+
 def _etag(row: LeerlingRow) -> str:
     return f'"{row.id}-{row.versie}"'
 
@@ -277,6 +325,7 @@ def tijdlijn_van(
 )
 async def create_leerling(
     invoer: LeerlingInvoer,
+    request: Request,
     actor: Annotated[Actor, toegang(Operatie.LEERLING_REGISTREREN)],
     uow: UowDep,
     response: Response,
@@ -293,9 +342,18 @@ async def create_leerling(
                 regio=invoer.regio,
                 school_id=invoer.school_id,
                 woongemeente=invoer.woongemeente,
+                identiteit=identiteit_service.Identiteit(
+                    naam=invoer.identiteit.naam,
+                    geboortedatum=invoer.identiteit.geboortedatum,
+                    adres=invoer.identiteit.adres,
+                    bsn=invoer.identiteit.bsn,
+                )
+                if invoer.identiteit
+                else None,
             ),
+            getattr(request.app.state, "versleuteling", None),
         )
-        body = Leerling.model_validate(row).model_dump(mode="json", by_alias=True)
+        body = leerling_antwoord(row, actor, request).model_dump(mode="json", by_alias=True)
         return 201, body, {"Location": f"/v1/leerlingen/{row.id}", "ETag": _etag(row)}
 
     return await idempotency.run(uow, actor, handle)
@@ -362,11 +420,18 @@ async def list_leerlingen(
 )
 async def search_leerlingen(
     vraag: ZoekVraag,
+    request: Request,
     actor: Annotated[Actor, toegang(Operatie.LEERLING_ZOEKEN)],
     uow: UowDep,
 ) -> LeerlingZoekresultaat:
-    rows = await service.zoek_leerlingen(uow, actor, vraag.pseudoniem)
-    return LeerlingZoekresultaat(data=[Leerling.model_validate(r) for r in rows])
+    rows = await service.zoek_leerlingen(
+        uow,
+        actor,
+        pseudoniem=vraag.pseudoniem,
+        bsn=vraag.bsn,
+        versleuteling=getattr(request.app.state, "versleuteling", None),
+    )
+    return LeerlingZoekresultaat(data=[leerling_antwoord(r, actor, request) for r in rows])
 
 
 @router.get(
@@ -377,13 +442,14 @@ async def search_leerlingen(
 )
 async def get_leerling(
     leerling_id: LeerlingId,
+    request: Request,
     actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
     uow: UowDep,
     response: Response,
 ) -> Leerling:
     row = await service.haal_leerling(uow, actor, leerling_id)
     response.headers["ETag"] = _etag(row)
-    return Leerling.model_validate(row)
+    return leerling_antwoord(row, actor, request)
 
 
 @router.post(

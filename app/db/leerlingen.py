@@ -21,6 +21,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    LargeBinary,
     Select,
     SmallInteger,
     String,
@@ -50,6 +51,13 @@ class LeerlingRow(Base):
         CheckConstraint("geboortemaand BETWEEN 1 AND 12", name="geboortemaand"),
         CheckConstraint("geboortedag IS NULL OR geboortedag BETWEEN 1 AND 31", name="geboortedag"),
         CheckConstraint("regio IN ('noord', 'midden', 'zuid')", name="regio_bekend"),
+        Index(
+            "uq_leerlingen_bsn",
+            "swv_id",
+            "bsn_zoekhash",
+            unique=True,
+            postgresql_where="bsn_zoekhash IS NOT NULL",
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -60,6 +68,13 @@ class LeerlingRow(Base):
     geboortedag: Mapped[int | None] = mapped_column(SmallInteger)
     regio: Mapped[str] = mapped_column(String(6))
     woongemeente_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("gemeenten.id"))
+    # Identified mode only (an SWV with a recorded legal basis): encrypted at rest, the BSN
+    # findable only through a keyed hash.
+    naam_versleuteld: Mapped[bytes | None] = mapped_column(LargeBinary)
+    adres_versleuteld: Mapped[bytes | None] = mapped_column(LargeBinary)
+    bsn_versleuteld: Mapped[bytes | None] = mapped_column(LargeBinary)
+    bsn_zoekhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    geanonimiseerd_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     versie: Mapped[int] = mapped_column(Integer, default=1)
     aangemaakt_op: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
@@ -153,6 +168,19 @@ class LeerlingenRepository:
         if lock:
             stmt = stmt.with_for_update()
         return await self._session.scalar(stmt)
+
+    async def op_bsn_hash(self, actor: Actor, zoekhash: bytes) -> LeerlingRow | None:
+        return await self._session.scalar(
+            self.leesbaar(actor).where(LeerlingRow.bsn_zoekhash == zoekhash)
+        )
+
+    async def bestaat_bsn(self, swv_id: uuid.UUID, zoekhash: bytes) -> bool:
+        found = await self._session.scalar(
+            select(LeerlingRow.id).where(
+                LeerlingRow.swv_id == swv_id, LeerlingRow.bsn_zoekhash == zoekhash
+            )
+        )
+        return found is not None
 
     async def op_pseudoniem(self, actor: Actor, pseudoniem: str) -> LeerlingRow | None:
         return await self._session.scalar(

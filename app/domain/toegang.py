@@ -82,6 +82,7 @@ class Operatie(StrEnum):
     FEIT_MELDEN = "feit:melden"
     FEIT_CORRIGEREN = "feit:corrigeren"
     IDENTITEIT_INZIEN = "identiteit:inzien"
+    BSN_INZIEN = "bsn:inzien"
     INZAGE_EXPORTEREN = "inzage:exporteren"
     SCHOOL_LEZEN = "school:lezen"
     SCHOOL_BEHEREN = "school:beheren"
@@ -111,8 +112,8 @@ _MELDER = frozenset(
 RECHTEN: dict[Rol, frozenset[Operatie]] = {
     Rol.SCHOOLMEDEWERKER: _MELDER,
     Rol.SCHOOLSYSTEEM: _MELDER,
-    Rol.LEERPLICHTAMBTENAAR: _MELDER | {_O.IDENTITEIT_INZIEN},
-    Rol.LEERPLICHTSYSTEEM: _MELDER | {_O.IDENTITEIT_INZIEN},
+    Rol.LEERPLICHTAMBTENAAR: _MELDER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
+    Rol.LEERPLICHTSYSTEEM: _MELDER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
     Rol.BEGELEIDER: (_MELDER - {_O.LEERLING_REGISTREREN}) | {_O.RAPPORT_SWV},
     Rol.REGISSEUR: _MELDER
     | {

@@ -29,14 +29,17 @@ from app.domain.feiten import (
     feit_naar_dict,
     feit_uit_dict,
 )
+from app.domain.identiteit import is_geldig_bsn
 from app.domain.leerling import Geboorte, Leerling
 from app.domain.regio import Regio
 from app.domain.schoolvakanties import Schoolvakanties, laad_meegeleverde_kalender
 from app.domain.status import Status, bepaal_status
 from app.domain.tijdlijn import Tijdlijn, bepaal_tijdlijn
 from app.domain.toegang import Actor, Reikwijdte
+from app.services import identiteit
 from app.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.services.pagination import Page, PageRequest
+from app.services.toegang.versleuteling import Versleuteling
 
 NIET_GEVONDEN = "Deze leerling bestaat niet of valt buiten uw bevoegdheid."
 MAX_DAGEN_VOORUIT = 366
@@ -122,9 +125,15 @@ class NieuweLeerling:
     regio: str
     school_id: uuid.UUID | None = None
     woongemeente: str | None = None
+    identiteit: identiteit.Identiteit | None = None
 
 
-async def registreer_leerling(uow: UnitOfWork, actor: Actor, nieuw: NieuweLeerling) -> LeerlingRow:
+async def registreer_leerling(
+    uow: UnitOfWork,
+    actor: Actor,
+    nieuw: NieuweLeerling,
+    versleuteling: Versleuteling | None = None,
+) -> LeerlingRow:
     """Register a child under a pseudonym code, connected to the caller's school or gemeente."""
     async with uow.voor(actor):
         swv = await _swv(uow, actor)
@@ -160,20 +169,32 @@ async def registreer_leerling(uow: UnitOfWork, actor: Actor, nieuw: NieuweLeerli
             fouten.append(
                 FieldError("woongemeente", "buiten_bevoegdheid", "Kies een eigen gemeente.")
             )
+        fouten += identiteit.controleer(
+            swv, nieuw.identiteit, nieuw.geboortejaar, nieuw.geboortemaand
+        )
         if fouten:
             raise InvalidInput(fouten)
         if await uow.leerlingen.bestaat_pseudoniem(swv.id, nieuw.pseudoniem):
             raise Conflict("Deze pseudoniemcode is in dit samenwerkingsverband al in gebruik.")
-        row = await uow.leerlingen.add(
-            LeerlingRow(
-                swv_id=swv.id,
-                pseudoniem=nieuw.pseudoniem,
-                geboortejaar=nieuw.geboortejaar,
-                geboortemaand=nieuw.geboortemaand,
-                regio=nieuw.regio,
-                woongemeente_id=gemeente_id,
-            )
+        row = LeerlingRow(
+            id=uuid.uuid4(),
+            swv_id=swv.id,
+            pseudoniem=nieuw.pseudoniem,
+            geboortejaar=nieuw.geboortejaar,
+            geboortemaand=nieuw.geboortemaand,
+            regio=nieuw.regio,
+            woongemeente_id=gemeente_id,
         )
+        if nieuw.identiteit is not None:
+            if versleuteling is None:
+                raise RuntimeError("identified registration needs the encryption key")
+            bsn = nieuw.identiteit.bsn
+            if bsn is not None and await uow.leerlingen.bestaat_bsn(
+                swv.id, identiteit.bsn_zoekhash(versleuteling, swv.id, bsn)
+            ):
+                raise Conflict("Deze leerling is al geregistreerd.")
+            identiteit.sla_op(row, nieuw.identiteit, versleuteling)
+        row = await uow.leerlingen.add(row)
         if school_id is not None:
             await uow.leerlingen.koppel_vestiging(row.id, school_id)
         await _projecteer(uow, row, swv, [], nu.date())
@@ -231,10 +252,22 @@ async def lijst_leerlingen(
         return Page(items, page.page, page.page_size, total), peildatum
 
 
-async def zoek_leerlingen(uow: UnitOfWork, actor: Actor, pseudoniem: str) -> list[LeerlingRow]:
-    """Children in scope with this pseudonym code (a POST body, never a URL)."""
+async def zoek_leerlingen(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    pseudoniem: str | None = None,
+    bsn: str | None = None,
+    versleuteling: Versleuteling | None = None,
+) -> list[LeerlingRow]:
+    """Children in scope with this pseudonym code or BSN (a POST body, never a URL)."""
     async with uow.voor(actor):
-        row = await uow.leerlingen.op_pseudoniem(actor, pseudoniem)
+        row = None
+        if pseudoniem is not None:
+            row = await uow.leerlingen.op_pseudoniem(actor, pseudoniem)
+        elif bsn is not None and versleuteling is not None and is_geldig_bsn(bsn):
+            zoekhash = identiteit.bsn_zoekhash(versleuteling, uuid.UUID(actor.swv_id), bsn)
+            row = await uow.leerlingen.op_bsn_hash(actor, zoekhash)
         await uow.commit()
         return [row] if row is not None else []
 
