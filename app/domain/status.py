@@ -13,7 +13,7 @@ from app.domain.datums import plus_maanden, schooljaar_eindjaar
 from app.domain.feiten import AanbodSoort, Feit, VrijstellingGrond, VrijstellingVerleend
 from app.domain.leerling import Leerling
 from app.domain.regio import Vakantiekalender
-from app.domain.tijdlijn import Dataprobleem, _Vouw, geldende_feiten
+from app.domain.tijdlijn import Dataprobleem, _geldend, _Vouw
 
 
 class Signaal(StrEnum):
@@ -70,11 +70,25 @@ def _lesdagen(kalender: Vakantiekalender, vouw: _Vouw, van: date, tot_en_met: da
     return dagen
 
 
+# Tuples, not sets: membership by identity/str equality avoids Enum.__hash__ (a Python call).
+_LANDELIJK = tuple(LANDELIJKE_THUISZITTERS)
+_VERZUIM = tuple(VERZUIM)
+
+
 def _terug(
-    raw: list[tuple[date, Categorie, str, tuple[str, ...]]], groep: frozenset[Categorie]
+    raw: list[tuple[date, Categorie, str, tuple[str, ...]]], groep: tuple[Categorie, ...]
 ) -> date:
     k = len(raw) - 1
     while k > 0 and raw[k - 1][1] in groep:
+        k -= 1
+    return raw[k][0]
+
+
+def _terug_zelfde(raw: list[tuple[date, Categorie, str, tuple[str, ...]]]) -> date:
+    """The start of the run of the last period's category (regels may differ within it)."""
+    k = len(raw) - 1
+    categorie = raw[k][1]
+    while k > 0 and raw[k - 1][1] is categorie:
         k -= 1
     return raw[k][0]
 
@@ -89,7 +103,7 @@ def bepaal_status(
     kalender: Vakantiekalender | None = None,
 ) -> Status:
     """Category, thuiszitter (national and SWV profile), duration and signals on a peildatum."""
-    geldend, problemen = geldende_feiten(feiten, bekend_op)
+    geldend, problemen = _geldend(feiten, bekend_op)
     vouw = _Vouw(leerling, beleid, kalender)
     vouw.vouwen(geldend, peildatum)
     raw = vouw.raw
@@ -99,12 +113,9 @@ def bepaal_status(
             tuple(_dataproblemen(problemen, vouw, peildatum)), Verklaring("geen feiten", ()),
         )  # fmt: skip
     _start, categorie, regel, ids = raw[-1]
-    landelijk = categorie in LANDELIJKE_THUISZITTERS
-    if landelijk:
-        sinds = _terug(raw, LANDELIJKE_THUISZITTERS)
-    else:
-        sinds = _terug(raw, frozenset({categorie}))
-    verzuim_sinds = _terug(raw, VERZUIM) if categorie in VERZUIM else None
+    landelijk = categorie in _LANDELIJK
+    sinds = _terug(raw, _LANDELIJK) if landelijk else _terug_zelfde(raw)
+    verzuim_sinds = _terug(raw, _VERZUIM) if categorie in _VERZUIM else None
     duur = (peildatum - sinds).days + 1
     lesweken = None
     if vouw.kalender is not None:
@@ -126,7 +137,7 @@ def bepaal_status(
                     ids,
                 )
             )
-    if VrijstellingGrond.ART_5_A in vouw.vrijstellingen:
+    if vouw.vrijstellingen and VrijstellingGrond.ART_5_A in vouw.vrijstellingen:
         signalen.extend(_vernieuwing(vouw, geldend, peildatum))
     signalen.extend(_dataproblemen(problemen, vouw, peildatum))
     return Status(
@@ -169,6 +180,8 @@ def _dreigend(vouw: _Vouw, categorie: Categorie, peildatum: date) -> list[Signal
     if tlv is not None and peildatum >= vouw.na(tlv.geldig_vanaf, beleid.signaal_tlv_na_dagen):
         reden = f"geen plaatsing {beleid.signaal_tlv_na_dagen} dagen na de TLV"
         uit.append(Signalering(signaal, reden, (tlv.id,)))
+    if not vouw.uren:
+        return uit
     grens = peildatum - timedelta(days=beleid.signaal_verzuimuren_dagen)
     recent = [u for u in vouw.uren if u.geldig_vanaf > grens]
     if recent and sum(u.uren for u in recent) >= beleid.signaal_verzuimuren:
@@ -203,6 +216,8 @@ def _vernieuwing(vouw: _Vouw, geldend: list[Feit], peildatum: date) -> list[Sign
 def _dataproblemen(
     problemen: list[Dataprobleem], vouw: _Vouw, peildatum: date
 ) -> list[Signalering]:
+    if not problemen and not vouw.problemen:
+        return []
     return [
         Signalering(Signaal.DATAPROBLEEM, p.beschrijving, p.feit_ids)
         for p in (*problemen, *vouw.problemen)

@@ -7,10 +7,12 @@ absence, 3 months), and those are computed, not searched day by day.
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from app.domain.beleid import Beleid, Weektelling
 from app.domain.classificatie import Categorie
@@ -49,12 +51,14 @@ from app.domain.feiten import (
     Ziekmelding,
     ZiekmeldingBeeindigd,
 )
-from app.domain.leerling import Leerling
+from app.domain.leerling import Geboorte, Leerling
 from app.domain.leerplicht import (
     achttiende_verjaardag,
     leerplicht_einde,
     leerplicht_start,
-    plicht_einde,
+)
+from app.domain.leerplicht import (
+    plicht_einde as plicht_einde_van,
 )
 from app.domain.regio import Vakantiekalender
 
@@ -111,23 +115,25 @@ class Tijdlijn:
 
 
 _sleutel = operator.attrgetter("geldig_vanaf", "geregistreerd_op", "volgorde", "id")
+_datum = operator.attrgetter("geldig_vanaf")
+_META_TYPES = frozenset(_META)
 
 
-def geldende_feiten(
-    feiten: Iterable[Feit], bekend_op: datetime | None = None
+def _geldend(
+    feiten: Iterable[Feit], bekend_op: datetime | None
 ) -> tuple[list[Feit], list[Dataprobleem]]:
-    """Facts in force as known on ``bekend_op``, withdrawals and corrections applied (rule 15)."""
-    basis: list[Feit] = []
-    meta: list[Correctie | Intrekking] = []
-    for feit in feiten:
-        if bekend_op is not None and feit.geregistreerd_op > bekend_op:
-            continue
-        if type(feit) in _META:
-            meta.append(feit)  # type: ignore[arg-type]
-        else:
-            basis.append(feit)
+    """As ``geldende_feiten``, but sorted on valid date only; ``_Vouw.vouwen`` orders each day."""
+    alle = feiten if type(feiten) is list else list(feiten)
+    if bekend_op is not None:
+        alle = [f for f in alle if f.geregistreerd_op <= bekend_op]
+    basis = [f for f in alle if type(f) not in _META_TYPES]
     problemen: list[Dataprobleem] = []
-    if meta:
+    if len(basis) != len(alle):
+        meta: list[Correctie | Intrekking] = [
+            f  # type: ignore[misc]
+            for f in alle
+            if type(f) in _META_TYPES
+        ]
         huidig = {f.id: f for f in basis}
         alias: dict[str, str] = {}
         meta.sort(key=lambda m: (m.geregistreerd_op, m.id))
@@ -147,50 +153,120 @@ def geldende_feiten(
                 huidig[sleutel] = m.vervanging
                 alias[m.vervanging.id] = sleutel
         basis = list(huidig.values())
+    basis.sort(key=_datum)
+    return basis, problemen
+
+
+def geldende_feiten(
+    feiten: Iterable[Feit], bekend_op: datetime | None = None
+) -> tuple[list[Feit], list[Dataprobleem]]:
+    """Facts in force as known on ``bekend_op``, withdrawals and corrections applied (rule 15)."""
+    basis, problemen = _geldend(feiten, bekend_op)
     basis.sort(key=_sleutel)
     return basis, problemen
 
 
+@functools.lru_cache(maxsize=4096)
+def _grenzen(jaar: int, maand: int, dag: int | None) -> tuple[date, date, date]:
+    g = Geboorte(jaar, maand, dag)
+    return leerplicht_start(g), leerplicht_einde(g), achttiende_verjaardag(g)
+
+
+# Fact kinds as small ints for the fold's dispatch, the most frequent first.
+_ZIEK, _ZIEK_EINDE, _VERZUIM, _VERZUIM_EINDE, _INSCHRIJVING, _UITSCHRIJVING = range(6)
+_OORDEEL, _VRIJ, _VRIJ_EINDE, _WACHT, _TLV, _PLAATSING, _HERVAT, _NIET_INGESCHREVEN = range(6, 14)
+_C11G, _C11G_EINDE, _SCHORSING, _SCHORSING_EINDE, _AANBOD, _AANBOD_EINDE = range(14, 20)
+_GAST, _GAST_EINDE, _KWAL, _ONVOLKOMENHEID, _UREN, _GEEN_EFFECT = range(20, 26)
+
+_SOORTCODE: dict[type, int] = {
+    Ziekmelding: _ZIEK,
+    ZiekmeldingBeeindigd: _ZIEK_EINDE,
+    VerzuimGestart: _VERZUIM,
+    VerzuimBeeindigd: _VERZUIM_EINDE,
+    Inschrijving: _INSCHRIJVING,
+    Uitschrijving: _UITSCHRIJVING,
+    JeugdartsOordeel: _OORDEEL,
+    VrijstellingVerleend: _VRIJ,
+    VrijstellingBeeindigd: _VRIJ_EINDE,
+    WachtOpPlek: _WACHT,
+    TlvAfgegeven: _TLV,
+    Plaatsing: _PLAATSING,
+    OnderwijsHervat: _HERVAT,
+    NietIngeschreven: _NIET_INGESCHREVEN,
+    Besluit11g: _C11G,
+    Besluit11gBeeindigd: _C11G_EINDE,
+    SchorsingGestart: _SCHORSING,
+    SchorsingBeeindigd: _SCHORSING_EINDE,
+    AanbodGestart: _AANBOD,
+    AanbodBeeindigd: _AANBOD_EINDE,
+    Gastleerling: _GAST,
+    GastleerlingBeeindigd: _GAST_EINDE,
+    KwalificatieplichtBeeindigd: _KWAL,
+    AdministratieveOnvolkomenheid: _ONVOLKOMENHEID,
+    Verzuimuren: _UREN,
+}
+
+
+def _soortcode(soort: type) -> int:
+    """The dispatch code of a fact class, also for a subclass of one (as isinstance would)."""
+    code = next((c for k, c in _SOORTCODE.items() if issubclass(soort, k)), _GEEN_EFFECT)
+    _SOORTCODE[soort] = code  # Correctie and Intrekking never reach the fold: no effect
+    return code
+
+
 class _Vouw:
-    """The mutable state of one child's fold; private, discarded after each call."""
+    """The state of one child's fold; private, discarded after each call.
+
+    ``vouwen`` keeps the state in local variables while it runs (the fold is the hot loop of the
+    register) and stores what the status and the timeline read afterwards on the instance.
+    """
+
+    __slots__ = (
+        "_na_cache",
+        "aanbod",
+        "achttien",
+        "beleid",
+        "kalender",
+        "leerling",
+        "leerplicht_einde",
+        "plicht_einde",
+        "plicht_start",
+        "problemen",
+        "raw",
+        "redenen",
+        "run_start",
+        "schorsing",
+        "tlv",
+        "uren",
+        "verzuim_id",
+        "vrijstellingen",
+        "wacht_id",
+        "ziek",
+    )
 
     def __init__(self, leerling: Leerling, beleid: Beleid, kalender: Vakantiekalender | None):
         if beleid.weektelling is Weektelling.LESWEKEN and kalender is None:
             raise ValueError("weektelling in lesweken vraagt een vakantiekalender")
-        g = leerling.geboorte
         self.leerling = leerling
         self.beleid = beleid
         self.kalender = kalender if beleid.weektelling is Weektelling.LESWEKEN else None
-        self.plicht_start = leerplicht_start(g)
-        self.leerplicht_einde = leerplicht_einde(g)
-        self.achttien = achttiende_verjaardag(g)
+        g = leerling.geboorte
+        self.plicht_start, self.leerplicht_einde, self.achttien = _grenzen(g.jaar, g.maand, g.dag)
         self.plicht_einde = self.achttien
-        self.kwal_id: str | None = None
-        self.inschrijvingen: dict[str, str] = {}
-        self.uitschrijving_id: str | None = None
-        self.onvolkomenheden: list[AdministratieveOnvolkomenheid] = []
-        self.verzuim_id: str | None = None
-        self.wacht_id: str | None = None
-        self.ziek: Ziekmelding | None = None
-        self.ziek_frequent = False
-        self.ziek_starts: list[date] = []
-        self.oordeel: JeugdartsOordeel | None = None
-        self.vrijstellingen: dict[VrijstellingGrond, str] = {}
-        self.c11g_id: str | None = None
-        self.schorsing: SchorsingGestart | None = None
-        self.gast_id: str | None = None
-        self.aanbod: AanbodGestart | None = None
-        self.tlv: TlvAfgegeven | None = None
-        self.uren: list[Verzuimuren] = []
-        self.vrijstelling_5a_laatst: date | None = None
-        self.run_start: date | None = None
-        self.run_einde: date | None = None
         self.raw: list[tuple[date, Categorie, str, tuple[str, ...]]] = []
         self.redenen: dict[date, Beeindigingsreden] = {}
         self.problemen: list[Dataprobleem] = []
-        self.dubbel = False
-        self.vrij_ingeschreven = False
         self._na_cache: dict[tuple[date, int], date] = {}
+        # The state at the end of the fold; set by ``vouwen``.
+        self.verzuim_id: str | None = None
+        self.wacht_id: str | None = None
+        self.ziek: Ziekmelding | None = None
+        self.vrijstellingen: dict[VrijstellingGrond, str] = {}
+        self.schorsing: SchorsingGestart | None = None
+        self.aanbod: AanbodGestart | None = None
+        self.tlv: TlvAfgegeven | None = None
+        self.uren: list[Verzuimuren] = []
+        self.run_start: date | None = None
 
     # -- counting (DOMAIN.md rule 14) -------------------------------------------------------
 
@@ -220,206 +296,317 @@ class _Vouw:
             return kalenderdatum
         return self.na(start, (kalenderdatum - start).days)
 
-    # -- applying facts ---------------------------------------------------------------------
-
-    def toepassen(self, feit: Feit) -> None:
-        """Apply one fact to the state."""
-        d = feit.geldig_vanaf
-        if isinstance(feit, Inschrijving):
-            self.inschrijvingen[feit.vestiging] = feit.id
-        elif isinstance(feit, VerzuimGestart):
-            if self.verzuim_id is None:
-                self.verzuim_id = feit.id
-        elif isinstance(feit, VerzuimBeeindigd):
-            self._einde(feit, self.verzuim_id, "verzuim")
-            self.verzuim_id = None
-        elif isinstance(feit, Ziekmelding):
-            if self.ziek is None:
-                self.ziek = feit
-                self.ziek_starts.append(d)
-                freq = self.beleid.a1_frequentie
-                self.ziek_frequent = freq is not None and (
-                    sum(1 for s in self.ziek_starts if (d - s).days < freq.dagen) >= freq.aantal
-                )
-        elif isinstance(feit, ZiekmeldingBeeindigd):
-            self._einde(feit, self.ziek, "ziekmelding")
-            self.ziek = self.oordeel = None
-        elif isinstance(feit, Uitschrijving):
-            if self.inschrijvingen.pop(feit.vestiging, None) is None:
-                self._probleem(d, "uitschrijving zonder inschrijving bij deze vestiging", feit.id)
-            self.uitschrijving_id = feit.id
-            if feit.reden is not None:
-                self.redenen[d] = feit.reden
-        elif isinstance(feit, JeugdartsOordeel):
-            if feit.belastbaarheid is Belastbaarheid.NIET:
-                self.oordeel = None
-            elif self.ziek is not None:
-                self.oordeel = feit
-        elif isinstance(feit, VrijstellingVerleend):
-            self.vrijstellingen.setdefault(feit.grond, feit.id)
-        elif isinstance(feit, VrijstellingBeeindigd):
-            self._einde(feit, self.vrijstellingen.pop(feit.grond, None), "vrijstelling")
-        elif isinstance(feit, WachtOpPlek):
-            if self.wacht_id is None:
-                self.wacht_id = feit.id
-        elif isinstance(feit, TlvAfgegeven):
-            self.tlv = feit
-        elif isinstance(feit, Plaatsing):
-            self.tlv = None
-            self.wacht_id = None
-        elif isinstance(feit, OnderwijsHervat):
-            if feit.hervatting is Hervatting.VOLLEDIG:
-                self.verzuim_id = self.wacht_id = None
-                self.ziek = self.oordeel = None
-            if feit.reden is not None:
-                self.redenen[d] = feit.reden
-        else:
-            self._toepassen_overig(feit)
-
-    def _toepassen_overig(self, feit: Feit) -> None:
-        d = feit.geldig_vanaf
-        if isinstance(feit, NietIngeschreven):
-            self.uitschrijving_id = feit.id
-        elif isinstance(feit, Besluit11g):
-            self.c11g_id = feit.id
-        elif isinstance(feit, Besluit11gBeeindigd):
-            self._einde(feit, self.c11g_id, "besluit 11g")
-            self.c11g_id = None
-        elif isinstance(feit, SchorsingGestart):
-            if self.schorsing is None:
-                self.schorsing = feit
-        elif isinstance(feit, SchorsingBeeindigd):
-            self._einde(feit, self.schorsing, "schorsing")
-            self.schorsing = None
-        elif isinstance(feit, AanbodGestart):
-            self.aanbod = feit
-        elif isinstance(feit, AanbodBeeindigd):
-            self._einde(feit, self.aanbod, "aanbod")
-            self.aanbod = None
-        elif isinstance(feit, Gastleerling):
-            self.gast_id = feit.id if feit.ritme_hersteld else None
-        elif isinstance(feit, GastleerlingBeeindigd):
-            self.gast_id = None
-        elif isinstance(feit, KwalificatieplichtBeeindigd):
-            if self.kwal_id is None:
-                self.kwal_id = feit.id
-                self.plicht_einde = plicht_einde(self.leerling.geboorte, d)
-        elif isinstance(feit, AdministratieveOnvolkomenheid):
-            self.onvolkomenheden.append(feit)
-        elif isinstance(feit, Verzuimuren):  # pragma: no branch
-            self.uren.append(feit)
-        # Correctie and Intrekking never reach the fold: geldende_feiten resolved them.
-
-    def _einde(self, feit: Feit, open_feit: object, wat: str) -> None:
-        if open_feit is None:
-            self._probleem(feit.geldig_vanaf, f"einde van {wat} zonder lopende {wat}", feit.id)
-        reden = getattr(feit, "reden", None)
-        if isinstance(reden, Beeindigingsreden):
-            self.redenen[feit.geldig_vanaf] = reden
+    # -- the fold ---------------------------------------------------------------------------
 
     def _probleem(self, datum: date, beschrijving: str, *ids: str) -> None:
         self.problemen.append(Dataprobleem(datum, beschrijving, ids))
 
-    def controleren(self, d: date) -> None:
-        """End-of-day contradiction checks (DOMAIN.md rule 11)."""
-        dubbel = len(self.inschrijvingen) > 1
-        if dubbel and not self.dubbel:
-            self._probleem(
-                d, "ingeschreven bij meer dan één vestiging", *self.inschrijvingen.values()
-            )
-        self.dubbel = dubbel
-        vrij = bool(self.vrijstellingen) and bool(self.inschrijvingen)
-        if vrij and not self.vrij_ingeschreven:
-            ids = (*self.vrijstellingen.values(), *self.inschrijvingen.values())
-            self._probleem(d, "vrijstelling van inschrijving terwijl ingeschreven", *ids)
-        self.vrij_ingeschreven = vrij
+    def vouwen(self, feiten: list[Feit], tot: date) -> int:  # noqa: PLR0915 (the hot loop)
+        """Fold the facts, sorted on valid date, up to ``tot``; returns how many were applied.
 
-    # -- classifying ------------------------------------------------------------------------
-
-    def classificeren(self, d: date) -> tuple[Categorie, str, tuple[str, ...], date | None, bool]:
-        """Category, rule, facts and the next date it may change, under rule 11's precedence."""
-        if d < self.plicht_start:
-            return Categorie.GEEN, "regel 2", (), self.plicht_start, False
-        einde = self.plicht_einde
-        if d >= einde:
-            return Categorie.GEEN, "regel 2", (self.kwal_id,) if self.kwal_id else (), None, False
-        if self.vrijstellingen:
-            grond = next(g for g in _GROND_VOLGORDE if g in self.vrijstellingen)
-            ids = tuple(self.vrijstellingen.values())
-            return _VRIJSTELLING_CATEGORIE[grond], "regel 8", ids, einde, False
-        if self.c11g_id is not None:
-            return Categorie.C, "regel 11", (self.c11g_id,), einde, False
-        if not self.inschrijvingen:
-            for o in self.onvolkomenheden:
-                if o.geldig_vanaf <= d <= o.tot_en_met:
-                    einde = min(einde, o.tot_en_met + _DAG)
-                    break
-            else:
-                ids = (self.uitschrijving_id,) if self.uitschrijving_id else ()
-                return Categorie.B3, "regel 7", ids, einde, False
-        if self.gast_id is not None:
-            return Categorie.GEEN, "regel 9", (self.gast_id,), einde, False
-        if self.schorsing is not None:
-            return Categorie.GEEN, "regel 17", (self.schorsing.id,), einde, False
-        ziek = self.ziek
-        if ziek is not None:
-            if self.oordeel is None:
-                if self.ziek_frequent:
-                    return Categorie.A1, "regel 3", (ziek.id,), einde, False
-                a1 = self.na(ziek.geldig_vanaf, self.beleid.a1_na_dagen)
-                if d >= a1:
-                    return Categorie.A1, "regel 3", (ziek.id,), einde, False
-                return Categorie.GEEN, "regel 3", (ziek.id,), min(einde, a1), False
-            regel, ids = "regel 4", (ziek.id, self.oordeel.id)
-        elif self.wacht_id is not None:
-            regel, ids = "regel 6", (self.wacht_id,)
-        elif self.verzuim_id is not None:
-            regel, ids = "regel 5", (self.verzuim_id,)
-        else:
-            return Categorie.GEEN, "regel 5", tuple(self.inschrijvingen.values()), einde, False
-        if self.run_einde != d or self.run_start is None:
-            self.run_start = d
-        start = self.run_start
-        b2a = self.na(start, self.beleid.b2_na_dagen)
-        if d < b2a:
-            return Categorie.B1, regel, ids, min(einde, b2a), True
-        b2b = self.na_maanden(start, self.beleid.b2b_na_maanden)
-        if d < b2b:
-            return Categorie.B2A, regel, ids, min(einde, b2b), True
-        return Categorie.B2B, regel, ids, einde, True
-
-    def segment(self, van: date, tot: date) -> None:
-        """Classify the days ``van`` up to (not including) ``tot`` with the current state."""
-        d = van
+        The facts of one day are put in rule 11's order (registration moment, ends first) in
+        place and applied; the contradiction checks run at the end of the day, when the
+        enrolments or exemptions changed. Between two fact dates the state is constant and the
+        days are classified in steps, from one date on which the category may change to the next,
+        under rule 11's precedence.
+        """
+        beleid = self.beleid
+        kalender = self.kalender
+        geboorte = self.leerling.geboorte
+        plicht_start = self.plicht_start
+        plicht_einde = self.plicht_einde
+        freq = beleid.a1_frequentie
+        b2_dagen = beleid.b2_na_dagen
+        b2b_maanden = beleid.b2b_na_maanden
+        a1_dagen = beleid.a1_na_dagen
+        b2_delta = timedelta(days=b2_dagen)
+        a1_delta = timedelta(days=a1_dagen)
         raw = self.raw
-        while d < tot:
-            categorie, regel, ids, volgende, ongeoorloofd = self.classificeren(d)
-            if volgende is None or volgende > tot:
-                volgende = tot
-            if ongeoorloofd:
-                self.run_einde = volgende
-            if not raw or raw[-1][1] is not categorie or raw[-1][2] != regel:
-                raw.append((d, categorie, regel, ids))
-            d = volgende
-
-    def vouwen(self, feiten: list[Feit], tot: date) -> int:
-        """Fold the sorted facts up to ``tot``; returns how many facts were applied."""
+        redenen = self.redenen
+        inschrijvingen: dict[str, str] = {}
+        vrijstellingen: dict[VrijstellingGrond, str] = {}
+        uren: list[Verzuimuren] = []
+        onvolkomenheden: list[AdministratieveOnvolkomenheid] = []
+        ziek_starts: list[date] = []
+        ziek_recent = 0  # index of the first sickness start inside the frequency window
+        kwal_id: str | None = None
+        uitschrijving_id: str | None = None
+        verzuim_id: str | None = None
+        wacht_id: str | None = None
+        ziek: Ziekmelding | None = None
+        ziek_frequent = False
+        oordeel: JeugdartsOordeel | None = None
+        c11g_id: str | None = None
+        schorsing: SchorsingGestart | None = None
+        gast_id: str | None = None
+        aanbod: AanbodGestart | None = None
+        tlv: TlvAfgegeven | None = None
+        run_start: date | None = None
+        run_einde: date | None = None
+        b2b_start: date | None = None  # the run start that b2b was computed for
+        b2b = tot
+        dubbel = vrij_ingeschreven = False
+        # Whether an exemption, 11g, no enrolment, gastleerling or suspension may decide the day.
+        bijzonder = True
+        laatste_categorie: Categorie | None = None
+        laatste_regel = ""
+        soortcode = _SOORTCODE
+        eind = tot + _DAG
         n = len(feiten)
         i = 0
-        vorige: date | None = None
-        while i < n:
-            dag = feiten[i].geldig_vanaf
-            if dag > tot:
+        d = eind  # the first day not yet classified; none before the first fact day
+        while True:
+            grens = dag if i < n and (dag := feiten[i].geldig_vanaf) <= tot else eind
+            # Classify the days d .. grens - 1 with the current state (DOMAIN.md rule 11).
+            while d < grens:
+                ids: tuple[str, ...] | None = None
+                ongeoorloofd = beslist = False
+                volgende = plicht_einde
+                if d < plicht_start or d >= plicht_einde or bijzonder:
+                    beslist = True
+                    if d < plicht_start:
+                        categorie, regel, ids, volgende = (
+                            Categorie.GEEN,
+                            "regel 2",
+                            (),
+                            plicht_start,
+                        )
+                    elif d >= plicht_einde:
+                        categorie, regel, volgende = Categorie.GEEN, "regel 2", grens
+                        ids = (kwal_id,) if kwal_id else ()
+                    elif vrijstellingen:
+                        grond = next(g for g in _GROND_VOLGORDE if g in vrijstellingen)
+                        categorie, regel = _VRIJSTELLING_CATEGORIE[grond], "regel 8"
+                        ids = tuple(vrijstellingen.values())
+                    elif c11g_id is not None:
+                        categorie, regel, ids = Categorie.C, "regel 11", (c11g_id,)
+                    else:
+                        beslist = False
+                        if not inschrijvingen:
+                            for o in onvolkomenheden:
+                                if o.geldig_vanaf <= d <= o.tot_en_met:
+                                    tot_en_met = o.tot_en_met + _DAG
+                                    volgende = tot_en_met if tot_en_met < volgende else volgende
+                                    break
+                            else:
+                                beslist = True
+                                categorie, regel = Categorie.B3, "regel 7"
+                                ids = (uitschrijving_id,) if uitschrijving_id else ()
+                        if beslist:
+                            pass
+                        elif gast_id is not None:
+                            beslist = True
+                            categorie, regel, ids = Categorie.GEEN, "regel 9", (gast_id,)
+                        elif schorsing is not None:
+                            beslist = True
+                            categorie, regel, ids = Categorie.GEEN, "regel 17", (schorsing.id,)
+                if beslist:
+                    pass
+                elif ziek is not None and oordeel is None:
+                    regel, ids = "regel 3", (ziek.id,)
+                    if ziek_frequent:
+                        categorie = Categorie.A1
+                    else:
+                        if kalender is None:
+                            a1 = ziek.geldig_vanaf + a1_delta
+                        else:
+                            a1 = self.na(ziek.geldig_vanaf, a1_dagen)
+                        if d >= a1:
+                            categorie = Categorie.A1
+                        else:
+                            categorie = Categorie.GEEN
+                            volgende = a1 if a1 < volgende else volgende
+                else:
+                    if ziek is not None and oordeel is not None:
+                        regel, ids, ongeoorloofd = "regel 4", (ziek.id, oordeel.id), True
+                    elif wacht_id is not None:
+                        regel, ids, ongeoorloofd = "regel 6", (wacht_id,), True
+                    elif verzuim_id is not None:
+                        regel, ids, ongeoorloofd = "regel 5", (verzuim_id,), True
+                    else:  # enrolled and nothing open; the ids only when the period starts
+                        categorie, regel = Categorie.GEEN, "regel 5"
+                    if ongeoorloofd:  # count the days of the unbroken unexcused run (rule 5)
+                        if run_einde != d or run_start is None:
+                            run_start = d
+                        if kalender is None:
+                            b2a = run_start + b2_delta
+                        else:
+                            b2a = self.na(run_start, b2_dagen)
+                        if d < b2a:
+                            categorie = Categorie.B1
+                            volgende = b2a if b2a < volgende else volgende
+                        else:
+                            if b2b_start != run_start:
+                                b2b_start = run_start
+                                b2b = self.na_maanden(run_start, b2b_maanden)
+                            if d < b2b:
+                                categorie = Categorie.B2A
+                                volgende = b2b if b2b < volgende else volgende
+                            else:
+                                categorie = Categorie.B2B
+                volgende = grens if grens < volgende else volgende
+                if ongeoorloofd:
+                    run_einde = volgende
+                if categorie is not laatste_categorie or regel != laatste_regel:
+                    if ids is None:
+                        ids = tuple(inschrijvingen.values())
+                    raw.append((d, categorie, regel, ids))
+                    laatste_categorie, laatste_regel = categorie, regel
+                d = volgende
+            if grens is eind:
                 break
-            if vorige is not None:
-                self.segment(vorige, dag)
-            while i < n and feiten[i].geldig_vanaf == dag:
-                self.toepassen(feiten[i])
+            # Apply the facts of day ``grens`` in rule 11's order.
+            d = grens
+            j = i + 1
+            if j < n and feiten[j].geldig_vanaf == d:
+                while j < n and feiten[j].geldig_vanaf == d:
+                    j += 1
+                feiten[i:j] = sorted(feiten[i:j], key=_sleutel)
+            gewijzigd = False  # enrolments, exemptions or what makes the day bijzonder
+            while i < j:
+                feit: Any = feiten[i]  # dispatched on its class below
                 i += 1
-            self.controleren(dag)
-            vorige = dag
-        if vorige is not None:
-            self.segment(vorige, tot + _DAG)
+                code = soortcode.get(type(feit))
+                if code is None:
+                    code = _soortcode(type(feit))
+                if code == _ZIEK:
+                    if ziek is None:
+                        ziek = feit
+                        ziek_starts.append(d)
+                        if freq is not None:  # starts and d only grow: the window slides
+                            while (
+                                ziek_recent < len(ziek_starts)
+                                and (d - ziek_starts[ziek_recent]).days >= freq.dagen
+                            ):
+                                ziek_recent += 1
+                            ziek_frequent = len(ziek_starts) - ziek_recent >= freq.aantal
+                elif code == _ZIEK_EINDE:
+                    if ziek is None:
+                        self._probleem(
+                            d, "einde van ziekmelding zonder lopende ziekmelding", feit.id
+                        )
+                    ziek = oordeel = None
+                elif code == _VERZUIM:
+                    if verzuim_id is None:
+                        verzuim_id = feit.id
+                elif code == _VERZUIM_EINDE:
+                    if verzuim_id is None:
+                        self._probleem(d, "einde van verzuim zonder lopende verzuim", feit.id)
+                    if isinstance(feit.reden, Beeindigingsreden):
+                        redenen[d] = feit.reden
+                    verzuim_id = None
+                elif code == _INSCHRIJVING:
+                    inschrijvingen[feit.vestiging] = feit.id
+                    gewijzigd = True
+                elif code == _UITSCHRIJVING:
+                    if inschrijvingen.pop(feit.vestiging, None) is None:
+                        self._probleem(
+                            d, "uitschrijving zonder inschrijving bij deze vestiging", feit.id
+                        )
+                    uitschrijving_id = feit.id
+                    if feit.reden is not None:
+                        redenen[d] = feit.reden
+                    gewijzigd = True
+                elif code == _OORDEEL:
+                    if feit.belastbaarheid is Belastbaarheid.NIET:
+                        oordeel = None
+                    elif ziek is not None:
+                        oordeel = feit
+                elif code == _VRIJ:
+                    vrijstellingen.setdefault(feit.grond, feit.id)
+                    gewijzigd = True
+                elif code == _VRIJ_EINDE:
+                    if vrijstellingen.pop(feit.grond, None) is None:
+                        self._probleem(
+                            d, "einde van vrijstelling zonder lopende vrijstelling", feit.id
+                        )
+                    if isinstance(feit.reden, Beeindigingsreden):
+                        redenen[d] = feit.reden
+                    gewijzigd = True
+                elif code == _WACHT:
+                    if wacht_id is None:
+                        wacht_id = feit.id
+                elif code == _TLV:
+                    tlv = feit
+                elif code == _PLAATSING:
+                    tlv = None
+                    wacht_id = None
+                elif code == _HERVAT:
+                    if feit.hervatting is Hervatting.VOLLEDIG:
+                        verzuim_id = wacht_id = None
+                        ziek = oordeel = None
+                    if feit.reden is not None:
+                        redenen[d] = feit.reden
+                elif code == _NIET_INGESCHREVEN:
+                    uitschrijving_id = feit.id
+                elif code == _C11G:
+                    c11g_id = feit.id
+                    gewijzigd = True
+                elif code == _C11G_EINDE:
+                    if c11g_id is None:
+                        self._probleem(
+                            d, "einde van besluit 11g zonder lopende besluit 11g", feit.id
+                        )
+                    c11g_id = None
+                    gewijzigd = True
+                elif code == _SCHORSING:
+                    if schorsing is None:
+                        schorsing = feit
+                        gewijzigd = True
+                elif code == _SCHORSING_EINDE:
+                    if schorsing is None:
+                        self._probleem(d, "einde van schorsing zonder lopende schorsing", feit.id)
+                    schorsing = None
+                    gewijzigd = True
+                elif code == _AANBOD:
+                    aanbod = feit
+                elif code == _AANBOD_EINDE:
+                    if aanbod is None:
+                        self._probleem(d, "einde van aanbod zonder lopende aanbod", feit.id)
+                    aanbod = None
+                elif code == _GAST:
+                    gast_id = feit.id if feit.ritme_hersteld else None
+                    gewijzigd = True
+                elif code == _GAST_EINDE:
+                    gast_id = None
+                    gewijzigd = True
+                elif code == _KWAL:
+                    if kwal_id is None:
+                        kwal_id = feit.id
+                        plicht_einde = plicht_einde_van(geboorte, d)
+                elif code == _ONVOLKOMENHEID:
+                    onvolkomenheden.append(feit)
+                elif code == _UREN:
+                    uren.append(feit)
+            if gewijzigd:  # end-of-day contradiction checks (DOMAIN.md rule 11)
+                nu_dubbel = len(inschrijvingen) > 1
+                if nu_dubbel and not dubbel:
+                    self._probleem(
+                        d, "ingeschreven bij meer dan één vestiging", *inschrijvingen.values()
+                    )
+                dubbel = nu_dubbel
+                vrij = bool(vrijstellingen) and bool(inschrijvingen)
+                if vrij and not vrij_ingeschreven:
+                    ids = (*vrijstellingen.values(), *inschrijvingen.values())
+                    self._probleem(d, "vrijstelling van inschrijving terwijl ingeschreven", *ids)
+                vrij_ingeschreven = vrij
+                bijzonder = bool(
+                    vrijstellingen
+                    or c11g_id is not None
+                    or not inschrijvingen
+                    or gast_id is not None
+                    or schorsing is not None
+                )
+        self.verzuim_id = verzuim_id
+        self.wacht_id = wacht_id
+        self.ziek = ziek
+        self.vrijstellingen = vrijstellingen
+        self.schorsing = schorsing
+        self.aanbod = aanbod
+        self.tlv = tlv
+        self.uren = uren
+        self.run_start = run_start
+        self.plicht_einde = plicht_einde
         return i
 
     def perioden(self) -> tuple[Periode, ...]:
@@ -448,7 +635,7 @@ def bepaal_tijdlijn(
     kalender: Vakantiekalender | None = None,
 ) -> Tijdlijn:
     """The child's consecutive categories up to ``tot``, as known on ``bekend_op`` (rules 2-15)."""
-    geldend, problemen = geldende_feiten(feiten, bekend_op)
+    geldend, problemen = _geldend(feiten, bekend_op)
     vouw = _Vouw(leerling, beleid, kalender)
     vouw.vouwen(geldend, tot)
     alle = [p for p in problemen if p.datum <= tot] + vouw.problemen
