@@ -25,6 +25,7 @@ from app.domain.tijdlijn import Tijdlijn
 from app.domain.toegang import Actor, Operatie
 from app.services import identiteit as identiteit_service
 from app.services import register as service
+from app.services.errors import NotFound
 
 router = APIRouter(prefix="/leerlingen", tags=["Leerlingen"])
 
@@ -512,6 +513,25 @@ async def list_gebeurtenissen(
 ) -> GebeurtenisLijst:
     _leerling, rows = await service.gebeurtenissen(uow, actor, leerling_id)
     return GebeurtenisLijst(data=[gebeurtenis(r) for r in rows])
+
+
+@router.get(
+    "/{leerlingId}/gebeurtenissen/{gebeurtenisId}",
+    response_model=Gebeurtenis,
+    summary="Eén gebeurtenis uit de geschiedenis van de leerling",
+    responses=PROBLEMEN_LEERLING,
+)
+async def get_gebeurtenis(
+    leerling_id: LeerlingId,
+    gebeurtenis_id: Annotated[uuid.UUID, Path(alias="gebeurtenisId")],
+    actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
+    uow: UowDep,
+) -> Gebeurtenis:
+    _leerling, rows = await service.gebeurtenissen(uow, actor, leerling_id)
+    for row in rows:
+        if row.id == gebeurtenis_id:
+            return gebeurtenis(row)
+    raise NotFound("Deze gebeurtenis bestaat niet bij deze leerling.")
 
 
 @router.get(

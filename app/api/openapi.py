@@ -67,7 +67,10 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             if method not in _HTTP_METHODS:
                 continue
             responses: dict[str, Any] = operation.setdefault("responses", {})
-            responses.pop("422", None)
+            default_422 = responses.get("422", {})
+            if "HTTPValidationError" in str(default_422.get("content", "")):
+                # FastAPI's own validation answer: ours is a 400 (see docs/decisions/0003).
+                responses.pop("422")
             has_input = bool(operation.get("parameters")) or "requestBody" in operation
             if (has_input or method in {"post", "put", "patch"}) and "400" not in responses:
                 responses["400"] = {

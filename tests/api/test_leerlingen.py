@@ -353,3 +353,17 @@ async def test_classificaties_reference_list(
 
 def test_date_helper_is_relative_to_today() -> None:
     assert date.fromisoformat(dag(1)) - VANDAAG == timedelta(days=1)
+
+
+async def test_location_of_a_report_points_to_the_recorded_fact(
+    client: AsyncClient, regisseur: dict[str, str], swv_a: Swv
+) -> None:
+    leerling = await ingeschreven(client, regisseur, swv_a)
+    created = await meld(client, regisseur, leerling["id"], "ziekmelding", dag(-2))
+    fetched = await client.get(created.headers["location"], headers=regisseur)
+    assert fetched.status_code == 200
+    assert fetched.json() == created.json()
+    missing = await client.get(
+        f"/v1/leerlingen/{leerling['id']}/gebeurtenissen/{uuid.uuid4()}", headers=regisseur
+    )
+    assert missing.status_code == 404
