@@ -213,7 +213,7 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
     """The admin commands that need the database."""
     from app.db.session import Database, UnitOfWork
     from app.domain.toegang import Rol
-    from app.services import register
+    from app.services import privacy, register
     from app.services.errors import ServiceError
     from app.services.toegang import beheer
     from app.services.toegang.configuratie import versleuteling_uit
@@ -254,6 +254,9 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
             )
             print(f"client_id:     {client.client.client_id}")
             print(f"client_secret: {client.geheim}   (eenmalig getoond)")
+        elif args.command == "anonymise":
+            aantal = await privacy.anonimiseer_verlopen(uow, bewaarjaren=settings.retention_years)
+            print(f"{aantal} leerlingen geanonimiseerd")
         elif args.command == "rebuild-projections":
             print(f"{await register.herbouw_projecties(uow)} leerlingen herberekend")
     except ServiceError as fout:
@@ -327,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_client.add_argument("--vestiging", action="append", default=[])
     p_client.add_argument("--gemeente", action="append", default=[])
     sub.add_parser("rebuild-projections", help="recompute every timeline from the facts")
+    sub.add_parser("anonymise", help="anonymise records closed longer than the retention")
     p_totp = sub.add_parser("demo-totp", help="current TOTP code of a demo user")
     p_totp.add_argument("gebruikersnaam")
     sub.add_parser("keys", help="print fresh production keys")
@@ -349,7 +353,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_openapi()
     if args.command == "demo-data":
         return cmd_demo_data(settings)
-    if args.command in {"create-swv", "create-user", "create-client", "rebuild-projections"}:
+    if args.command in {
+        "create-swv",
+        "create-user",
+        "create-client",
+        "rebuild-projections",
+        "anonymise",
+    }:
         if args.command == "create-user":
             settings = _dev_keys(settings) if settings.encryption_key is None else settings
         return asyncio.run(_admin(settings, args))

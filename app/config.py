@@ -70,6 +70,12 @@ class Settings(BaseSettings):
         description="32 random bytes, base64: encrypts TOTP secrets (and BSNs) at rest. "
         "Required for `serve`; `run` generates one in the data directory.",
     )
+    retention_years: int = Field(
+        default=2,
+        ge=1,
+        le=30,
+        description="Years after which a closed record is anonymised (`thuiszitters anonymise`).",
+    )
     demo_data: bool = Field(
         default=True, description="`thuiszitters run` loads the synthetic demo data set."
     )

@@ -24,6 +24,7 @@ from app.domain.status import Status
 from app.domain.tijdlijn import Tijdlijn
 from app.domain.toegang import Actor, Operatie
 from app.services import identiteit as identiteit_service
+from app.services import privacy as privacy_service
 from app.services import register as service
 from app.services.errors import NotFound
 
@@ -532,6 +533,48 @@ async def get_gebeurtenis(
         if row.id == gebeurtenis_id:
             return gebeurtenis(row)
     raise NotFound("Deze gebeurtenis bestaat niet bij deze leerling.")
+
+
+class Inzage(ApiModel):
+    """Everything the register holds on one child (AVG art. 15), with who accessed it."""
+
+    leerling: Leerling
+    vestiging_ids: list[uuid.UUID]
+    gebeurtenissen: list[Gebeurtenis]
+    status: LeerlingStatus
+    toegang: list[dict[str, Any]] = Field(
+        description="Wie de gegevens raadpleegde of wijzigde: tijdstip, rol, handeling, resultaat."
+    )
+
+
+@router.get(
+    "/{leerlingId}/inzage",
+    response_model=Inzage,
+    summary="Inzage-export: alles wat over deze leerling is vastgelegd (AVG art. 15)",
+    responses=PROBLEMEN_LEERLING,
+)
+async def get_inzage(
+    leerling_id: LeerlingId,
+    request: Request,
+    actor: Annotated[Actor, toegang(Operatie.INZAGE_EXPORTEREN)],
+    uow: UowDep,
+) -> Inzage:
+    result = await privacy_service.inzage(uow, actor, leerling_id)
+    return Inzage(
+        leerling=leerling_antwoord(result.leerling, actor, request),
+        vestiging_ids=result.vestiging_ids,
+        gebeurtenissen=[gebeurtenis(r) for r in result.feiten],
+        status=status_van(leerling_id, result.status, None),
+        toegang=[
+            {
+                "tijdstip": a.tijdstip.isoformat(),
+                "rol": a.actor_rol,
+                "handeling": a.handeling,
+                "resultaat": a.resultaat,
+            }
+            for a in result.toegang
+        ],
+    )
 
 
 @router.get(

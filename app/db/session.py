@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -125,6 +126,8 @@ class UnitOfWork:
         self._sessionmaker = sessionmaker
         self._audit_context = audit
         self._audited = False
+        self.betreft: uuid.UUID | None = None
+        """The child a new record is about, for the audit row of a request without one."""
         self._swv_id = ""
         self._depth = 0
         self._commit_requested = False
@@ -187,6 +190,8 @@ class UnitOfWork:
         """Write the request's audit row (if any) and commit: both or neither."""
         context = self._audit_context() if self._audit_context is not None else None
         if context is not None and not self._audited:
+            if context.leerling_id is None and self.betreft is not None:
+                context = dataclasses.replace(context, leerling_id=self.betreft)
             await self.audit.schrijf(context.row("toegestaan"))
             self._audited = True
         await self.session.commit()

@@ -195,6 +195,7 @@ async def registreer_leerling(
                 raise Conflict("Deze leerling is al geregistreerd.")
             identiteit.sla_op(row, nieuw.identiteit, versleuteling)
         row = await uow.leerlingen.add(row)
+        uow.betreft = row.id
         if school_id is not None:
             await uow.leerlingen.koppel_vestiging(row.id, school_id)
         await _projecteer(uow, row, swv, [], nu.date())

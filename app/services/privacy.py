@@ -1,0 +1,131 @@
+"""AVG rights and retention: the inzage export of one child, and anonymisation in place of
+records closed longer than the retention period (the register stays countable)."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, text
+
+from app.db.audit import AuditRow
+from app.db.leerlingen import FeitRow, LeerlingRow, LeerlingVestigingRow
+from app.db.session import UnitOfWork
+from app.domain.classificatie import Categorie
+from app.domain.status import Status
+from app.domain.toegang import Actor
+from app.services import register
+from app.services.errors import NotFound
+
+VRIJE_TEKST = ("toelichting", "reden", "voorziening", "melder")
+"""Payload fields that may hold free text (and so, by mistake, a name): blanked on anonymising."""
+
+GESLOTEN = {Categorie.GEEN.value}
+
+
+@dataclass(frozen=True, slots=True)
+class Inzage:
+    leerling: LeerlingRow
+    vestiging_ids: list[uuid.UUID]
+    feiten: list[FeitRow]
+    status: Status
+    toegang: list[AuditRow]
+
+
+async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzage:
+    """Everything the register holds on one child (AVG art. 15), incl. who accessed it."""
+    async with uow.voor(actor):
+        leerling = await uow.leerlingen.get(actor, leerling_id)
+        if leerling is None:
+            raise NotFound(register.NIET_GEVONDEN)
+        feiten = await uow.leerlingen.feiten(leerling.id)
+        vestigingen = list(
+            await uow.session.scalars(
+                select(LeerlingVestigingRow.school_id).where(
+                    LeerlingVestigingRow.leerling_id == leerling.id
+                )
+            )
+        )
+        toegang = list(
+            await uow.session.scalars(
+                select(AuditRow).where(AuditRow.leerling_id == leerling.id).order_by(AuditRow.id)
+            )
+        )
+        await uow.commit()
+    _leerling, status = await register.status_op(
+        uow, actor, leerling_id, peildatum=None, bekend_op=None
+    )
+    return Inzage(leerling, vestigingen, feiten, status, toegang)
+
+
+def _pseudoniem(leerling_id: uuid.UUID) -> str:
+    return "anon-" + hashlib.sha256(leerling_id.bytes).hexdigest()[:12]
+
+
+def _zonder_vrije_tekst(payload: dict[str, Any]) -> dict[str, Any]:
+    schoon: dict[str, Any] = {}
+    for sleutel, waarde in payload.items():
+        if sleutel in VRIJE_TEKST and isinstance(waarde, str) and waarde:
+            schoon[sleutel] = ""
+        elif isinstance(waarde, dict):
+            schoon[sleutel] = _zonder_vrije_tekst(waarde)
+        else:
+            schoon[sleutel] = waarde
+    return schoon
+
+
+async def anonimiseer_verlopen(
+    uow: UnitOfWork, *, bewaarjaren: int, nu: datetime | None = None
+) -> int:
+    """Anonymise children whose record is closed (no open category now, nothing recorded or
+    valid for `bewaarjaren` years): identity and free text go, categories and dates stay."""
+    async with uow.alle_swvs():
+        moment = nu or await uow.session.scalar(select(func.clock_timestamp()))
+        assert moment is not None  # noqa: S101
+        grens = moment - timedelta(days=round(365.25 * bewaarjaren))
+        laatste = (
+            select(
+                FeitRow.leerling_id,
+                func.max(FeitRow.geregistreerd_op).label("geregistreerd"),
+                func.max(FeitRow.geldig_vanaf).label("geldig"),
+            )
+            .group_by(FeitRow.leerling_id)
+            .subquery()
+        )
+        kandidaten = await uow.session.scalars(
+            select(LeerlingRow)
+            .outerjoin(laatste, laatste.c.leerling_id == LeerlingRow.id)
+            .where(
+                LeerlingRow.geanonimiseerd_op.is_(None),
+                LeerlingRow.aangemaakt_op < grens,
+                func.coalesce(laatste.c.geregistreerd, LeerlingRow.aangemaakt_op) < grens,
+                func.coalesce(laatste.c.geldig, grens.date()) <= grens.date(),
+            )
+            .with_for_update(of=LeerlingRow)
+        )
+        aantal = 0
+        await uow.session.execute(text("SELECT set_config('app.anonimiseren', 'aan', true)"))
+        for leerling in list(kandidaten):
+            perioden = await uow.leerlingen.perioden_op([leerling.id], moment.date())
+            periode = perioden.get(leerling.id)
+            if periode is not None and periode.categorie not in GESLOTEN:
+                continue
+            leerling.pseudoniem = _pseudoniem(leerling.id)
+            leerling.naam_versleuteld = None
+            leerling.adres_versleuteld = None
+            leerling.bsn_versleuteld = None
+            leerling.bsn_zoekhash = None
+            leerling.geboortedag = None
+            leerling.geanonimiseerd_op = moment
+            for feit in await uow.leerlingen.feiten(leerling.id):
+                schoon = _zonder_vrije_tekst(feit.payload)
+                if schoon != feit.payload:
+                    feit.payload = schoon
+            aantal += 1
+        await uow.session.flush()
+        await uow.session.execute(text("SELECT set_config('app.anonimiseren', '', true)"))
+        await uow.commit()
+        return aantal

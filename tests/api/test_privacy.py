@@ -1,0 +1,83 @@
+"""AVG rights and retention (issue 5 item 7): inzage export, anonymisation in place."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from httpx import AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.db.session import UnitOfWork
+from app.domain.toegang import Rol
+from app.services.privacy import anonimiseer_verlopen
+from tests.api.test_leerlingen import dag, ingeschreven, meld
+from tests.builders import FakeAuthenticator, Swv
+
+
+async def test_inzage_holds_everything_on_the_child_including_who_accessed_it(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    leerling = await ingeschreven(client, regisseur, swv_a)
+    await meld(client, regisseur, leerling["id"], "verzuim-gestart", dag(-10))
+    response = await client.get(f"/v1/leerlingen/{leerling['id']}/inzage", headers=regisseur)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["leerling"]["pseudoniem"] == leerling["pseudoniem"]
+    assert [g["soort"] for g in body["gebeurtenissen"]] == ["inschrijving", "verzuim-gestart"]
+    assert body["status"]["categorie"] == "B1"
+    assert {"feit:melden", "leerling:registreren"} <= {t["handeling"] for t in body["toegang"]}
+    begeleider = auth.headers(swv_a.actor(Rol.BEGELEIDER))
+    denied = await client.get(f"/v1/leerlingen/{leerling['id']}/inzage", headers=begeleider)
+    assert denied.status_code == 403
+
+
+async def test_closed_records_are_anonymised_after_the_retention_period(
+    client: AsyncClient,
+    auth: FakeAuthenticator,
+    swv_a: Swv,
+    uow: UnitOfWork,
+    connection: AsyncConnection,
+) -> None:
+    regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    afgesloten = await ingeschreven(client, regisseur, swv_a)
+    await meld(
+        client,
+        regisseur,
+        afgesloten["id"],
+        "administratieve-onvolkomenheid",
+        dag(-30),
+        gegevens={"totEnMet": dag(-29), "toelichting": "Gesproken met Jan Jansen"},
+    )
+    thuis = await ingeschreven(client, regisseur, swv_a)
+    await meld(client, regisseur, thuis["id"], "verzuim-gestart", dag(-10))
+
+    now = datetime.now(UTC)
+    assert await anonimiseer_verlopen(uow, bewaarjaren=2, nu=now) == 0
+    later = now + timedelta(days=3 * 366)
+    assert await anonimiseer_verlopen(uow, bewaarjaren=2, nu=later) >= 1
+
+    await connection.execute(text("SELECT set_config('app.swv_id', '*', true)"))
+    rows = {
+        r.id: r
+        for r in (
+            await connection.execute(
+                text("SELECT id::text AS id, pseudoniem, geanonimiseerd_op FROM leerlingen")
+            )
+        ).all()
+    }
+    assert rows[afgesloten["id"]].pseudoniem.startswith("anon-")
+    assert rows[afgesloten["id"]].geanonimiseerd_op is not None
+    assert rows[thuis["id"]].pseudoniem == thuis["pseudoniem"], "still a thuiszitter: kept"
+    payloads = " ".join(
+        (await connection.execute(text("SELECT payload::text FROM feiten"))).scalars()
+    )
+    assert "Jan Jansen" not in payloads
+    history = await client.get(
+        f"/v1/leerlingen/{afgesloten['id']}/gebeurtenissen", headers=regisseur
+    )
+    assert [g["soort"] for g in history.json()["data"]] == [
+        "inschrijving",
+        "administratieve-onvolkomenheid",
+    ], "the register stays countable"
