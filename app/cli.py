@@ -254,9 +254,11 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
             )
             print(f"client_id:     {client.client.client_id}")
             print(f"client_secret: {client.geheim}   (eenmalig getoond)")
-        elif args.command == "anonymise":
+        elif args.command == "maintenance":
             aantal = await privacy.anonimiseer_verlopen(uow, bewaarjaren=settings.retention_years)
             print(f"{aantal} leerlingen geanonimiseerd")
+            sleutels = await privacy.vergeet_idempotentie(uow)
+            print(f"{sleutels} idempotentiesleutels vergeten")
         elif args.command == "rebuild-projections":
             print(f"{await register.herbouw_projecties(uow)} leerlingen herberekend")
     except ServiceError as fout:
@@ -330,7 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_client.add_argument("--vestiging", action="append", default=[])
     p_client.add_argument("--gemeente", action="append", default=[])
     sub.add_parser("rebuild-projections", help="recompute every timeline from the facts")
-    sub.add_parser("anonymise", help="anonymise records closed longer than the retention")
+    sub.add_parser(
+        "maintenance", help="daily: anonymise closed records past retention, forget old keys"
+    )
     p_totp = sub.add_parser("demo-totp", help="current TOTP code of a demo user")
     p_totp.add_argument("gebruikersnaam")
     sub.add_parser("keys", help="print fresh production keys")
@@ -358,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "create-user",
         "create-client",
         "rebuild-projections",
-        "anonymise",
+        "maintenance",
     }:
         if args.command == "create-user":
             settings = _dev_keys(settings) if settings.encryption_key is None else settings

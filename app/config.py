@@ -74,7 +74,7 @@ class Settings(BaseSettings):
         default=2,
         ge=1,
         le=30,
-        description="Years after which a closed record is anonymised (`thuiszitters anonymise`).",
+        description="Years after which a closed record is anonymised (`thuiszitters maintenance`).",
     )
     demo_data: bool = Field(
         default=True, description="`thuiszitters run` loads the synthetic demo data set."

@@ -52,7 +52,7 @@ class IdempotentieRepository:
         result = await self._session.execute(
             text(
                 "DELETE FROM idempotentie_sleutels "
-                "WHERE aangemaakt_op < now() - make_interval(hours => :uren)"
+                "WHERE aangemaakt_op < clock_timestamp() - make_interval(hours => :uren)"
             ),
             {"uren": ouder_dan_uren},
         )

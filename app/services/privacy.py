@@ -129,3 +129,11 @@ async def anonimiseer_verlopen(
         await uow.session.execute(text("SELECT set_config('app.anonimiseren', '', true)"))
         await uow.commit()
         return aantal
+
+
+async def vergeet_idempotentie(uow: UnitOfWork, *, uren: int = 24) -> int:
+    """Forget stored answers of idempotent requests older than `uren` hours."""
+    async with uow.alle_swvs():
+        aantal = await uow.idempotentie.ruim_op(uren)
+        await uow.commit()
+        return aantal

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db.session import UnitOfWork
 from app.domain.toegang import Rol
-from app.services.privacy import anonimiseer_verlopen
+from app.services.privacy import anonimiseer_verlopen, vergeet_idempotentie
 from tests.api.test_leerlingen import dag, ingeschreven, meld
 from tests.builders import FakeAuthenticator, Swv
 
@@ -81,3 +81,22 @@ async def test_closed_records_are_anonymised_after_the_retention_period(
         "inschrijving",
         "administratieve-onvolkomenheid",
     ], "the register stays countable"
+
+
+async def test_old_idempotency_answers_are_forgotten(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv, uow: UnitOfWork
+) -> None:
+    regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    leerling = await ingeschreven(client, regisseur, swv_a)
+    headers = {**regisseur, "Idempotency-Key": "vergeet-mij"}
+    url = f"/v1/leerlingen/{leerling['id']}/meldingen"
+    first = await client.post(
+        url, json={"soort": "ziekmelding", "geldigVanaf": dag(-1)}, headers=headers
+    )
+    assert first.status_code == 201
+    assert await vergeet_idempotentie(uow, uren=24) == 0
+    assert await vergeet_idempotentie(uow, uren=0) >= 1
+    again = await client.post(
+        url, json={"soort": "ziekmelding", "geldigVanaf": dag(-2)}, headers=headers
+    )
+    assert again.status_code == 201, "the key is free again after it was forgotten"
