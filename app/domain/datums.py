@@ -10,8 +10,10 @@ def plus_maanden(datum: date, maanden: int) -> date:
     """The same day ``maanden`` months later, or the month's last day if it has no such day."""
     index = datum.year * 12 + datum.month - 1 + maanden
     jaar, maand = divmod(index, 12)
-    laatste = calendar.monthrange(jaar, maand + 1)[1]
-    return date(jaar, maand + 1, min(datum.day, laatste))
+    dag = datum.day
+    if dag > 28:  # every month has day 28; only then look up the month's length
+        dag = min(dag, calendar.monthrange(jaar, maand + 1)[1])
+    return date(jaar, maand + 1, dag)
 
 
 def schooljaar_eindjaar(datum: date) -> int:

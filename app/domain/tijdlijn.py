@@ -226,6 +226,7 @@ class _Vouw:
         "aanbod",
         "achttien",
         "beleid",
+        "categorie_sinds",
         "kalender",
         "leerling",
         "leerplicht_einde",
@@ -267,6 +268,7 @@ class _Vouw:
         self.tlv: TlvAfgegeven | None = None
         self.uren: list[Verzuimuren] = []
         self.run_start: date | None = None
+        self.categorie_sinds = date.min  # set by ``vouwen`` once there is a period
 
     # -- counting (DOMAIN.md rule 14) -------------------------------------------------------
 
@@ -349,6 +351,7 @@ class _Vouw:
         # Whether an exemption, 11g, no enrolment, gastleerling or suspension may decide the day.
         bijzonder = True
         laatste_categorie: Categorie | None = None
+        categorie_sinds = tot  # the start of the last run of one category, once there is one
         laatste_regel = ""
         soortcode = _SOORTCODE
         eind = tot + _DAG
@@ -447,11 +450,17 @@ class _Vouw:
                 volgende = grens if grens < volgende else volgende
                 if ongeoorloofd:
                     run_einde = volgende
-                if categorie is not laatste_categorie or regel != laatste_regel:
+                if categorie is not laatste_categorie:
+                    categorie_sinds = d
                     if ids is None:
                         ids = tuple(inschrijvingen.values())
                     raw.append((d, categorie, regel, ids))
                     laatste_categorie, laatste_regel = categorie, regel
+                elif regel != laatste_regel:
+                    if ids is None:
+                        ids = tuple(inschrijvingen.values())
+                    raw.append((d, categorie, regel, ids))
+                    laatste_regel = regel
                 d = volgende
             if grens is eind:
                 break
@@ -607,6 +616,7 @@ class _Vouw:
         self.uren = uren
         self.run_start = run_start
         self.plicht_einde = plicht_einde
+        self.categorie_sinds = categorie_sinds
         return i
 
     def perioden(self) -> tuple[Periode, ...]:
