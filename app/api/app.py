@@ -22,6 +22,7 @@ from app.api import (
     health,
     leerlingen,
     perioden,
+    rapportages,
     scholen,
     sessies,
 )
@@ -44,6 +45,7 @@ OPENAPI_TAGS = [
     {"name": "Scholen", "description": "Schoolvestigingen in de regio van het SWV."},
     {"name": "Classificaties", "description": "De categorieën van de Inspectie."},
     {"name": "Audit", "description": "Wie deed wat met welke gegevens (alleen voor de FG)."},
+    {"name": "Rapportage", "description": "Het kwartaalregister voor de Inspectie en overzichten."},
     {"name": "Gebruikers", "description": "Gebruikers van het SWV (beheerder)."},
 ]
 
@@ -69,6 +71,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(classificaties.router)
     v1.include_router(audit.router)
     v1.include_router(gebruikers.router)
+    v1.include_router(rapportages.router)
     v1.state.authenticator = NobodyAuthenticator()
     v1.state.inlogrem = Inlogrem()
     if settings.jwt_signing_key is not None and settings.encryption_key is not None:

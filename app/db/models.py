@@ -9,5 +9,6 @@ def import_all_models() -> None:
     import app.db.idempotentie
     import app.db.leerlingen
     import app.db.organisaties
+    import app.db.rapportage
     import app.db.scholen
     import app.db.toegang  # noqa: F401

@@ -22,6 +22,7 @@ from app.db.audit import AuditRepository, AuditRow
 from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
 from app.db.organisaties import OrganisatiesRepository
+from app.db.rapportage import RapportageRepository
 from app.db.scholen import ScholenRepository
 from app.db.toegang import ToegangRepository
 from app.domain.toegang import Actor
@@ -116,6 +117,7 @@ class UnitOfWork:
     idempotentie: IdempotentieRepository
     audit: AuditRepository
     toegang: ToegangRepository
+    rapportage: RapportageRepository
 
     def __init__(
         self,
@@ -143,6 +145,7 @@ class UnitOfWork:
             self.idempotentie = IdempotentieRepository(self.session)
             self.audit = AuditRepository(self.session)
             self.toegang = ToegangRepository(self.session)
+            self.rapportage = RapportageRepository(self.session)
             self._audited = False
         return self
 

@@ -86,12 +86,12 @@ def _projectie_tot(leerling: Leerling, vandaag: date) -> date:
     return max(vandaag + timedelta(days=400), date(leerling.geboorte.jaar + 19, 12, 31))
 
 
-def _kalender_voor(beleid: Beleid) -> Schoolvakanties | None:
+def kalender_voor(beleid: Beleid) -> Schoolvakanties | None:
     return _kalender() if beleid.weektelling is Weektelling.LESWEKEN else None
 
 
 def _tijdlijn_tot(beleid: Beleid, gewenst: date) -> date:
-    kalender = _kalender_voor(beleid)
+    kalender = kalender_voor(beleid)
     if kalender is None:
         return gewenst
     laatste = gewenst
@@ -107,7 +107,7 @@ async def _nu(uow: UnitOfWork) -> datetime:
     return moment
 
 
-async def _swv(uow: UnitOfWork, actor: Actor) -> SwvRow:
+async def swv_van(uow: UnitOfWork, actor: Actor) -> SwvRow:
     swv = await uow.organisaties.swv(uuid.UUID(actor.swv_id))
     if swv is None:
         raise NotFound("Dit samenwerkingsverband bestaat niet.")
@@ -136,7 +136,7 @@ async def registreer_leerling(
 ) -> LeerlingRow:
     """Register a child under a pseudonym code, connected to the caller's school or gemeente."""
     async with uow.voor(actor):
-        swv = await _swv(uow, actor)
+        swv = await swv_van(uow, actor)
         nu = await _nu(uow)
         fouten: list[FieldError] = []
         leeftijd = nu.year - nieuw.geboortejaar
@@ -306,7 +306,7 @@ async def meld_feit(
         leerling = await uow.leerlingen.get(actor, leerling_id, lock=True)
         if leerling is None:
             raise NotFound(NIET_GEVONDEN)
-        swv = await _swv(uow, actor)
+        swv = await swv_van(uow, actor)
         bron = _bron(actor)
         if melding.bron_referentie is not None:
             bestaand = await uow.leerlingen.feit_op_bron(swv.id, bron, melding.bron_referentie)
@@ -412,7 +412,7 @@ async def _projecteer(
     domein = leerling_van(leerling)
     tot = _tijdlijn_tot(beleid, _projectie_tot(domein, vandaag))
     tijdlijn = bepaal_tijdlijn(
-        domein, [feit_van(r) for r in rows], beleid, tot=tot, kalender=_kalender_voor(beleid)
+        domein, [feit_van(r) for r in rows], beleid, tot=tot, kalender=kalender_voor(beleid)
     )
     await uow.leerlingen.vervang_perioden(
         leerling.id,
@@ -479,7 +479,7 @@ async def status_op(
         leerling = await uow.leerlingen.get(actor, leerling_id)
         if leerling is None:
             raise NotFound(NIET_GEVONDEN)
-        swv = await _swv(uow, actor)
+        swv = await swv_van(uow, actor)
         nu = await _nu(uow)
         beleid = beleid_van(swv)
         rows = await uow.leerlingen.feiten(leerling.id)
@@ -489,7 +489,7 @@ async def status_op(
             beleid,
             peildatum=peildatum or nu.date(),
             bekend_op=bekend_op,
-            kalender=_kalender_voor(beleid),
+            kalender=kalender_voor(beleid),
         )
         await uow.commit()
         return leerling, status
@@ -508,7 +508,7 @@ async def tijdlijn_van(
         leerling = await uow.leerlingen.get(actor, leerling_id)
         if leerling is None:
             raise NotFound(NIET_GEVONDEN)
-        swv = await _swv(uow, actor)
+        swv = await swv_van(uow, actor)
         nu = await _nu(uow)
         beleid = beleid_van(swv)
         rows = await uow.leerlingen.feiten(leerling.id)
@@ -518,7 +518,7 @@ async def tijdlijn_van(
             beleid,
             tot=tot or nu.date(),
             bekend_op=bekend_op,
-            kalender=_kalender_voor(beleid),
+            kalender=kalender_voor(beleid),
         )
         await uow.commit()
         return leerling, tijdlijn

@@ -1,0 +1,338 @@
+"""The quarterly Inspectie report, its summary, the SWV overview, and submissions.
+
+Exports are chosen with the `Accept` header: JSON (default), CSV (`text/csv`) or XLSX. Large
+files are written to a spooled temporary file (memory-bounded, spilling to disk) and streamed.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import IO, Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, status
+from fastapi.responses import StreamingResponse
+from pydantic import AwareDatetime, Field
+
+from app.api.auth import toegang
+from app.api.deps import UowDep
+from app.api.problems import problem_responses
+from app.api.schemas import ApiInput, ApiModel
+from app.domain.toegang import Actor, Operatie
+from app.services import rapportage as service
+from app.services.exports import (
+    samenvatting_naar_dict,
+    schrijf_overzicht_csv,
+    schrijf_register_csv,
+    schrijf_register_json,
+    schrijf_samenvatting_csv,
+    schrijf_xlsx,
+)
+
+router = APIRouter(tags=["Rapportage"])
+
+JSON = "application/json"
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SPOOL_BYTES = 8 * 1024 * 1024
+
+Peildatum = Annotated[date, Query(description="De peildatum (JJJJ-MM-DD).")]
+BekendOp = Annotated[
+    AwareDatetime | None,
+    Query(alias="bekendOp", description="Zoals bekend op dit moment; standaard nu."),
+]
+IndieningId = Annotated[uuid.UUID, Path(alias="indieningId")]
+
+
+def _formaat(request: Request, toegestaan: tuple[str, ...]) -> str:
+    accept = request.headers.get("accept", JSON)
+    for media in (m.split(";")[0].strip() for m in accept.split(",")):
+        if media in toegestaan:
+            return media
+        if media in {"*/*", "application/*"}:
+            return toegestaan[0]
+    return toegestaan[0]
+
+
+def _bestand(schrijf: Any) -> Iterator[bytes]:
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    try:
+        schrijf(spool)
+        spool.seek(0)
+        while chunk := spool.read(64 * 1024):
+            yield chunk
+    finally:
+        spool.close()
+
+
+def _antwoord(schrijf: Any, media: str, naam: str) -> StreamingResponse:
+    extensie = {JSON: "json", CSV: "csv", XLSX: "xlsx"}[media]
+    # A sync iterator: Starlette runs it in a worker thread, so writing never blocks the loop.
+    return StreamingResponse(
+        _bestand(schrijf),
+        media_type=media + ("; charset=utf-8" if media == CSV else ""),
+        headers={"Content-Disposition": f'attachment; filename="{naam}.{extensie}"'},
+    )
+
+
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Het register (JSON, CSV of XLSX naar de `Accept`-header).",
+        "content": {
+            JSON: {"schema": {"type": "object"}},
+            CSV: {"schema": {"type": "string"}},
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
+        },
+    },
+    **problem_responses(400, 401, 403),
+}
+
+
+@router.get(
+    "/rapportages/inspectie",
+    summary="Het thuiszittersregister voor de Inspectie op een peildatum (geanonimiseerd)",
+    description="Cumulatief binnen het schooljaar, landelijke definitie (B2a, B2b, B3) en "
+    "vrijstellingen 5 onder a; zie docs/rapportage.md. JSON, CSV of XLSX (met samenvatting en "
+    "grafiek) naar de `Accept`-header.",
+    response_class=StreamingResponse,
+    responses=EXPORT_RESPONSES,
+)
+async def get_inspectie_rapport(
+    request: Request,
+    actor: Annotated[Actor, toegang(Operatie.RAPPORT_INSPECTIE)],
+    uow: UowDep,
+    peildatum: Peildatum,
+    bekend_op: BekendOp = None,
+) -> StreamingResponse:
+    media = _formaat(request, (JSON, CSV, XLSX))
+    rapport = await service.inspectie_rapport(uow, actor, peildatum=peildatum, bekend_op=bekend_op)
+    register = rapport.register
+    naam = f"thuiszitters-{peildatum.isoformat()}"
+    if media == CSV:
+        return _antwoord(lambda uit: schrijf_register_csv(register.rijen, uit), media, naam)
+    if media == XLSX:
+        reeks = [
+            (d, tellingen) for d, tellingen in await service.reeks(uow, actor) if d < peildatum
+        ] + [(peildatum, dict(rapport.samenvatting.per_categorie))]
+        gemaakt_op = bekend_op or datetime.now(UTC)
+
+        def xlsx(uit: IO[bytes]) -> None:
+            schrijf_xlsx(
+                register.kop, register.rijen, rapport.samenvatting, uit,
+                gemaakt_op=gemaakt_op, reeks=reeks,
+            )  # fmt: skip
+
+        return _antwoord(xlsx, XLSX, naam)
+    return _antwoord(
+        lambda uit: schrijf_register_json(register.kop, register.rijen, uit), media, naam
+    )
+
+
+@router.get(
+    "/rapportages/inspectie/samenvatting",
+    summary="Samenvatting: aantallen per categorie, leeftijd, duur; nieuw, beëindigd, lopend",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "De samenvatting (JSON of CSV).",
+            "content": {JSON: {"schema": {"type": "object"}}, CSV: {"schema": {"type": "string"}}},
+        },
+        **problem_responses(400, 401, 403),
+    },
+)
+async def get_inspectie_samenvatting(
+    request: Request,
+    actor: Annotated[Actor, toegang(Operatie.RAPPORT_INSPECTIE)],
+    uow: UowDep,
+    peildatum: Peildatum,
+    bekend_op: BekendOp = None,
+) -> StreamingResponse:
+    media = _formaat(request, (JSON, CSV))
+    rapport = await service.inspectie_rapport(uow, actor, peildatum=peildatum, bekend_op=bekend_op)
+    naam = f"samenvatting-{peildatum.isoformat()}"
+    if media == CSV:
+        return _antwoord(lambda uit: schrijf_samenvatting_csv(rapport.samenvatting, uit), CSV, naam)
+    inhoud = json.dumps(samenvatting_naar_dict(rapport.samenvatting), ensure_ascii=False)
+    return StreamingResponse([inhoud.encode()], media_type=JSON)
+
+
+@router.get(
+    "/rapportages/swv-overzicht",
+    summary="Het volledige beeld voor het SWV: per school en gemeente, alleen aantallen",
+    description="A1, elke vrijstelling, C, B1–B3, dreigend thuiszitters, Thuiszitterspact en "
+    "dataproblemen. Cellen van 1 tot 4 worden onderdrukt, zodat geen kind herkenbaar is.",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Het overzicht (JSON of CSV).",
+            "content": {JSON: {"schema": {"type": "object"}}, CSV: {"schema": {"type": "string"}}},
+        },
+        **problem_responses(400, 401, 403),
+    },
+)
+async def get_swv_overzicht(
+    request: Request,
+    actor: Annotated[Actor, toegang(Operatie.RAPPORT_SWV)],
+    uow: UowDep,
+    peildatum: Peildatum,
+    bekend_op: BekendOp = None,
+) -> StreamingResponse:
+    media = _formaat(request, (JSON, CSV))
+    result = await service.overzicht(uow, actor, peildatum=peildatum, bekend_op=bekend_op)
+    naam = f"swv-overzicht-{peildatum.isoformat()}"
+    if media == CSV:
+        return _antwoord(lambda uit: schrijf_overzicht_csv(result, uit), CSV, naam)
+
+    def groep(g: Any) -> dict[str, Any]:
+        return {"groep": g.groep, "cellen": dict(zip(result.kolommen, g.cellen, strict=True))}
+
+    inhoud = {
+        "peildatum": peildatum.isoformat(),
+        "drempel": result.drempel,
+        "totaal": groep(result.totaal),
+        "perSchool": [groep(g) for g in result.per_school],
+        "perGemeente": [groep(g) for g in result.per_gemeente],
+    }
+    return StreamingResponse([json.dumps(inhoud, ensure_ascii=False).encode()], media_type=JSON)
+
+
+class IndieningInvoer(ApiInput):
+    peildatum: date = Field(
+        description="Een peildatum: 1 december, 1 maart, 1 juni of 1 september."
+    )
+
+
+class Indiening(ApiModel):
+    """A frozen report: exactly what was submitted, with its SHA-256."""
+
+    id: uuid.UUID
+    peildatum: date
+    bekend_op: datetime = Field(description="Het register zoals bekend op dit moment.")
+    ingediend_door: str
+    sha256: str
+    aantal_rijen: int
+    per_categorie: dict[str, int]
+
+
+class IndieningLijst(ApiModel):
+    data: list[Indiening]
+
+
+class Verschil(ApiModel):
+    pseudoniem: str
+    soort: str = Field(description="nieuw, vervallen of gewijzigd")
+    velden: list[str]
+
+
+class Verschillen(ApiModel):
+    data: list[Verschil]
+
+
+@router.post(
+    "/inspectie-indieningen",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Indiening,
+    summary="Dien het register van een peildatum in: bevroren, met inhoudshash",
+    responses=problem_responses(400, 401, 403, 413),
+)
+async def create_indiening(
+    invoer: IndieningInvoer,
+    actor: Annotated[Actor, toegang(Operatie.RAPPORT_INDIENEN)],
+    uow: UowDep,
+) -> Indiening:
+    return Indiening.model_validate(await service.dien_in(uow, actor, peildatum=invoer.peildatum))
+
+
+@router.get(
+    "/inspectie-indieningen",
+    response_model=IndieningLijst,
+    summary="Ingediende registers",
+    responses=problem_responses(401, 403),
+)
+async def list_indieningen(
+    actor: Annotated[Actor, toegang(Operatie.RAPPORT_INSPECTIE)], uow: UowDep
+) -> IndieningLijst:
+    rows = await service.indieningen(uow, actor)
+    return IndieningLijst(data=[Indiening.model_validate(r) for r in rows])
+
+
+@router.get(
+    "/inspectie-indieningen/{indieningId}",
+    response_model=Indiening,
+    summary="Eén ingediend register (metadata)",
+    responses=problem_responses(400, 401, 403, 404),
+)
+async def get_indiening(
+    indiening_id: IndieningId,
+    actor: Annotated[Actor, toegang(Operatie.RAPPORT_INSPECTIE)],
+    uow: UowDep,
+) -> Indiening:
+    return Indiening.model_validate(await service.indiening(uow, actor, indiening_id))
+
+
+@router.get(
+    "/inspectie-indieningen/{indieningId}/register",
+    summary="Het ingediende register, byte voor byte zoals ingediend (JSON)",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Het bevroren register.",
+            "content": {JSON: {"schema": {"type": "object"}}},
+        },
+        **problem_responses(400, 401, 403, 404),
+    },
+)
+async def get_indiening_register(
+    indiening_id: IndieningId,
+    actor: Annotated[Actor, toegang(Operatie.RAPPORT_INSPECTIE)],
+    uow: UowDep,
+) -> StreamingResponse:
+    row = await service.indiening(uow, actor, indiening_id)
+    return StreamingResponse(
+        [row.inhoud],
+        media_type=JSON,
+        headers={"ETag": f'"{row.sha256}"'},
+    )
+
+
+@router.get(
+    "/inspectie-indieningen/{indieningId}/verschillen",
+    response_model=Verschillen,
+    summary="Wat verschilt tussen het ingediende register en dezelfde peildatum zoals nu bekend",
+    responses=problem_responses(400, 401, 403, 404),
+)
+async def get_indiening_verschillen(
+    indiening_id: IndieningId,
+    actor: Annotated[Actor, toegang(Operatie.RAPPORT_INSPECTIE)],
+    uow: UowDep,
+) -> Verschillen:
+    _row, result = await service.verschillen_met_nu(uow, actor, indiening_id)
+    return Verschillen(
+        data=[
+            Verschil(pseudoniem=v.pseudoniem, soort=v.soort, velden=list(v.velden)) for v in result
+        ]
+    )
+
+
+@router.get(
+    "/rapportages/inspectie/verschillen",
+    response_model=Verschillen,
+    summary="Wat verschilt tussen de registers van twee peildata",
+    responses=problem_responses(400, 401, 403),
+)
+async def get_verschillen_tussen_peildata(
+    actor: Annotated[Actor, toegang(Operatie.RAPPORT_INSPECTIE)],
+    uow: UowDep,
+    van: Annotated[date, Query(description="De eerste peildatum.")],
+    tot: Annotated[date, Query(description="De tweede peildatum.")],
+    bekend_op: BekendOp = None,
+) -> Verschillen:
+    result = await service.tussen_peildata(uow, actor, van=van, tot=tot, bekend_op=bekend_op)
+    return Verschillen(
+        data=[
+            Verschil(pseudoniem=v.pseudoniem, soort=v.soort, velden=list(v.velden)) for v in result
+        ]
+    )

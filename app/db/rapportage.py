@@ -1,0 +1,102 @@
+"""Submitted Inspectie reports (immutable snapshots) and the batch reading of a whole SWV."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, func, select
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base
+from app.db.leerlingen import FeitRow, LeerlingRow, LeerlingVestigingRow
+from app.db.organisaties import GemeenteRow
+from app.db.scholen import SchoolRow
+
+
+class IndieningRow(Base):
+    """An Inspectie report as submitted: the exact bytes, their hash, who and when."""
+
+    __tablename__ = "inspectie_indieningen"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    swv_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("samenwerkingsverbanden.id"))
+    peildatum: Mapped[date] = mapped_column(Date)
+    bekend_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ingediend_door: Mapped[str] = mapped_column(String(100))
+    inhoud: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    aantal_rijen: Mapped[int] = mapped_column(Integer)
+    per_categorie: Mapped[dict[str, Any]] = mapped_column(JSONB)
+
+
+class RapportageRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def leerlingen_batches(
+        self, swv_id: uuid.UUID, *, batch: int = 2000
+    ) -> AsyncIterator[list[tuple[LeerlingRow, list[FeitRow], str | None, str | None]]]:
+        """Every child of the SWV ordered by pseudonym, in batches, with its facts, the code of
+        its first vestiging and its gemeente code (keyset pagination: bounded memory)."""
+        na: str | None = None
+        while True:
+            stmt = (
+                select(LeerlingRow, GemeenteRow.code)
+                .outerjoin(GemeenteRow, GemeenteRow.id == LeerlingRow.woongemeente_id)
+                .where(LeerlingRow.swv_id == swv_id)
+                .order_by(LeerlingRow.pseudoniem)
+                .limit(batch)
+            )
+            if na is not None:
+                stmt = stmt.where(LeerlingRow.pseudoniem > na)
+            rows = (await self._session.execute(stmt)).all()
+            if not rows:
+                return
+            ids = [r[0].id for r in rows]
+            feiten: dict[uuid.UUID, list[FeitRow]] = {i: [] for i in ids}
+            for feit in await self._session.scalars(
+                select(FeitRow).where(FeitRow.leerling_id.in_(ids)).order_by(FeitRow.volgnummer)
+            ):
+                feiten[feit.leerling_id].append(feit)
+            scholen: dict[uuid.UUID, str] = {}
+            for leerling_id, brin, nummer in await self._session.execute(
+                select(LeerlingVestigingRow.leerling_id, SchoolRow.brin, SchoolRow.vestigingsnummer)
+                .join(SchoolRow, SchoolRow.id == LeerlingVestigingRow.school_id)
+                .where(LeerlingVestigingRow.leerling_id.in_(ids))
+                .order_by(
+                    LeerlingVestigingRow.leerling_id, SchoolRow.brin, SchoolRow.vestigingsnummer
+                )
+            ):
+                scholen.setdefault(leerling_id, f"{brin}{nummer}")
+            yield [(r[0], feiten[r[0].id], scholen.get(r[0].id), r[1]) for r in rows]
+            self._session.expunge_all()
+            na = rows[-1][0].pseudoniem
+
+    async def voeg_toe(self, row: IndieningRow) -> None:
+        self._session.add(row)
+        await self._session.flush()
+
+    async def indieningen(self, swv_id: uuid.UUID) -> Sequence[IndieningRow]:
+        rows = await self._session.scalars(
+            select(IndieningRow)
+            .where(IndieningRow.swv_id == swv_id)
+            .order_by(IndieningRow.peildatum, IndieningRow.bekend_op)
+        )
+        return list(rows)
+
+    async def indiening(self, swv_id: uuid.UUID, indiening_id: uuid.UUID) -> IndieningRow | None:
+        return await self._session.scalar(
+            select(IndieningRow).where(
+                IndieningRow.swv_id == swv_id, IndieningRow.id == indiening_id
+            )
+        )
+
+    async def nu(self) -> datetime:
+        moment: datetime | None = await self._session.scalar(select(func.clock_timestamp()))
+        assert moment is not None  # noqa: S101
+        return moment

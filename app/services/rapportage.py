@@ -1,0 +1,250 @@
+"""The quarterly Inspectie report, the SWV's overview, and submissions (indienen).
+
+The register is computed by the pure domain (app/domain/rapportage.py) from the facts, read in
+batches of children ordered by pseudonym so memory stays bounded whatever the size of the SWV.
+A submission freezes the exact JSON bytes with their SHA-256, who and when; regenerating the
+report "as known at submission" gives the same bytes (tests/api/test_rapportage.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import json
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from app.db.leerlingen import FeitRow, LeerlingRow
+from app.db.rapportage import IndieningRow
+from app.db.session import UnitOfWork
+from app.domain.rapportage import (
+    STANDAARD_PEILDATA,
+    InspectieRegister,
+    InspectieRij,
+    KindGegevens,
+    Samenvatting,
+    SwvOverzicht,
+    inspectie_rijen,
+    register_kop,
+    samenvatting,
+    swv_overzicht,
+)
+from app.domain.toegang import Actor
+from app.services import register
+from app.services.errors import FieldError, InvalidInput, NotFound
+from app.services.exports import rij_naar_dict, schrijf_register_json
+
+T = TypeVar("T")
+
+
+def _kind(rij: tuple[LeerlingRow, list[FeitRow], str | None, str | None]) -> KindGegevens:
+    leerling, feiten, school, gemeente = rij
+    return KindGegevens(
+        leerling=register.leerling_van(leerling),
+        feiten=[register.feit_van(f) for f in feiten],
+        pseudoniem=leerling.pseudoniem,
+        vestiging=school,
+        gemeente=gemeente,
+    )
+
+
+async def _met_kinderen(
+    uow: UnitOfWork, swv_id: uuid.UUID, fn: Callable[[Iterable[KindGegevens]], T]
+) -> T:
+    """Run the pure `fn` over every child of the SWV, fed batch by batch from the database.
+
+    `fn` runs in a worker thread; each next batch is fetched on the event loop while the thread
+    waits for it, so only one batch of facts is in memory at a time.
+    """
+    loop = asyncio.get_running_loop()
+    batches = uow.rapportage.leerlingen_batches(swv_id).__aiter__()
+
+    async def volgende() -> list[KindGegevens] | None:
+        try:
+            return [_kind(r) for r in await batches.__anext__()]
+        except StopAsyncIteration:
+            return None
+
+    def kinderen() -> Iterator[KindGegevens]:
+        while True:
+            batch = asyncio.run_coroutine_threadsafe(volgende(), loop).result()
+            if batch is None:
+                return
+            yield from batch
+
+    return await asyncio.to_thread(fn, kinderen())
+
+
+@dataclass(frozen=True, slots=True)
+class Rapport:
+    register: InspectieRegister
+    samenvatting: Samenvatting
+
+
+async def _register(
+    uow: UnitOfWork, actor: Actor, peildatum: date, bekend_op: datetime | None
+) -> InspectieRegister:
+    swv = await register.swv_van(uow, actor)
+    beleid = register.beleid_van(swv)
+    kalender = register.kalender_voor(beleid)
+    kop = register_kop(peildatum, bekend_op=bekend_op)
+
+    def bereken(kinderen: Iterable[KindGegevens]) -> tuple[InspectieRij, ...]:
+        return tuple(inspectie_rijen(kinderen, beleid, kop, kalender=kalender))
+
+    rijen = await _met_kinderen(uow, swv.id, bereken)
+    return InspectieRegister(kop, rijen)
+
+
+async def inspectie_rapport(
+    uow: UnitOfWork, actor: Actor, *, peildatum: date, bekend_op: datetime | None
+) -> Rapport:
+    """The Inspectie register on a peildatum and its summary against the previous peildatum."""
+    async with uow.voor(actor):
+        huidig = await _register(uow, actor, peildatum, bekend_op)
+        vorige_dag = STANDAARD_PEILDATA.vorige(peildatum)
+        vorig = await _register(uow, actor, vorige_dag, bekend_op)
+        await uow.commit()
+        return Rapport(huidig, samenvatting(huidig, vorig))
+
+
+async def overzicht(
+    uow: UnitOfWork, actor: Actor, *, peildatum: date, bekend_op: datetime | None
+) -> SwvOverzicht:
+    """The SWV's fuller picture per school and gemeente (counts only, small cells hidden)."""
+    async with uow.voor(actor):
+        swv = await register.swv_van(uow, actor)
+        beleid = register.beleid_van(swv)
+        kalender = register.kalender_voor(beleid)
+        result = await _met_kinderen(
+            uow,
+            swv.id,
+            lambda kinderen: swv_overzicht(
+                kinderen, beleid, peildatum=peildatum, bekend_op=bekend_op, kalender=kalender
+            ),
+        )
+        await uow.commit()
+        return result
+
+
+def register_json(register_: InspectieRegister) -> bytes:
+    """The register's JSON export: the bytes that are frozen on submission."""
+    uit = io.BytesIO()
+    schrijf_register_json(register_.kop, register_.rijen, uit)
+    return uit.getvalue()
+
+
+def _controleer_peildatum(peildatum: date) -> None:
+    if peildatum not in STANDAARD_PEILDATA.van_schooljaar(STANDAARD_PEILDATA.schooljaar(peildatum)):
+        raise InvalidInput(
+            [
+                FieldError(
+                    "peildatum",
+                    "geen_peildatum",
+                    "Indienen kan op de peildata 1 december, 1 maart, 1 juni en 1 september.",
+                )
+            ]
+        )
+
+
+async def dien_in(uow: UnitOfWork, actor: Actor, *, peildatum: date) -> IndieningRow:
+    """Freeze the report of a peildatum as known now: exact bytes, hash, who, when."""
+    _controleer_peildatum(peildatum)
+    async with uow.voor(actor):
+        moment = await uow.rapportage.nu()
+        reg = await _register(uow, actor, peildatum, moment)
+        inhoud = register_json(reg)
+        telling: dict[str, int] = {}
+        for rij in reg.rijen:
+            if rij.categorie_peildatum is not None:
+                telling[str(rij.categorie_peildatum)] = (
+                    telling.get(str(rij.categorie_peildatum), 0) + 1
+                )
+        row = IndieningRow(
+            swv_id=uuid.UUID(actor.swv_id),
+            peildatum=peildatum,
+            bekend_op=moment,
+            ingediend_door=actor.id,
+            inhoud=inhoud,
+            sha256=hashlib.sha256(inhoud).hexdigest(),
+            aantal_rijen=len(reg.rijen),
+            per_categorie=dict(sorted(telling.items())),
+        )
+        await uow.rapportage.voeg_toe(row)
+        await uow.commit()
+        return row
+
+
+async def indieningen(uow: UnitOfWork, actor: Actor) -> list[IndieningRow]:
+    async with uow.voor(actor):
+        rows = list(await uow.rapportage.indieningen(uuid.UUID(actor.swv_id)))
+        await uow.commit()
+        return rows
+
+
+async def indiening(uow: UnitOfWork, actor: Actor, indiening_id: uuid.UUID) -> IndieningRow:
+    async with uow.voor(actor):
+        row = await uow.rapportage.indiening(uuid.UUID(actor.swv_id), indiening_id)
+        if row is None:
+            raise NotFound("Deze indiening bestaat niet.")
+        await uow.commit()
+        return row
+
+
+@dataclass(frozen=True, slots=True)
+class Verschil:
+    pseudoniem: str
+    soort: str  # "nieuw", "vervallen" or "gewijzigd"
+    velden: tuple[str, ...]
+
+
+def verschillen(oud: list[dict[str, Any]], nieuw: list[dict[str, Any]]) -> list[Verschil]:
+    """Row differences by pseudonym: added, dropped, and which columns changed."""
+    a = {r["pseudoniem"]: r for r in oud}
+    b = {r["pseudoniem"]: r for r in nieuw}
+    uit: list[Verschil] = []
+    for sleutel in sorted(a.keys() | b.keys()):
+        if sleutel not in a:
+            uit.append(Verschil(sleutel, "nieuw", ()))
+        elif sleutel not in b:
+            uit.append(Verschil(sleutel, "vervallen", ()))
+        else:
+            velden = tuple(k for k in a[sleutel] if a[sleutel][k] != b[sleutel].get(k))
+            if velden:
+                uit.append(Verschil(sleutel, "gewijzigd", velden))
+    return uit
+
+
+async def verschillen_met_nu(
+    uow: UnitOfWork, actor: Actor, indiening_id: uuid.UUID
+) -> tuple[IndieningRow, list[Verschil]]:
+    """What differs between a submitted report and the same peildatum as known now."""
+    row = await indiening(uow, actor, indiening_id)
+    async with uow.voor(actor):
+        nu = await _register(uow, actor, row.peildatum, None)
+        await uow.commit()
+    oud = json.loads(row.inhoud)["rijen"]
+    return row, verschillen(oud, [rij_naar_dict(r) for r in nu.rijen])
+
+
+async def tussen_peildata(
+    uow: UnitOfWork, actor: Actor, *, van: date, tot: date, bekend_op: datetime | None
+) -> list[Verschil]:
+    """What differs between the registers of two peildata (as known now or on `bekend_op`)."""
+    async with uow.voor(actor):
+        a = await _register(uow, actor, van, bekend_op)
+        b = await _register(uow, actor, tot, bekend_op)
+        await uow.commit()
+    return verschillen([rij_naar_dict(r) for r in a.rijen], [rij_naar_dict(r) for r in b.rijen])
+
+
+async def reeks(uow: UnitOfWork, actor: Actor) -> list[tuple[date, dict[str, int]]]:
+    """Counts per category per submitted peildatum (latest submission of each), for charts."""
+    laatste: dict[date, IndieningRow] = {}
+    for row in await indieningen(uow, actor):
+        laatste[row.peildatum] = row
+    return [(d, dict(r.per_categorie)) for d, r in sorted(laatste.items())]
