@@ -244,6 +244,17 @@ class _Vouw:
         "wacht_id",
         "ziek",
     )
+    # The state at the end of the fold, read by the status; set by ``vouwen``.
+    verzuim_id: str | None
+    wacht_id: str | None
+    ziek: Ziekmelding | None
+    vrijstellingen: dict[VrijstellingGrond, str]
+    schorsing: SchorsingGestart | None
+    aanbod: AanbodGestart | None
+    tlv: TlvAfgegeven | None
+    uren: list[Verzuimuren]
+    run_start: date | None
+    categorie_sinds: date  # the start of the last run of one category (when there are periods)
 
     def __init__(self, leerling: Leerling, beleid: Beleid, kalender: Vakantiekalender | None):
         if beleid.weektelling is Weektelling.LESWEKEN and kalender is None:
@@ -258,17 +269,6 @@ class _Vouw:
         self.redenen: dict[date, Beeindigingsreden] = {}
         self.problemen: list[Dataprobleem] = []
         self._na_cache: dict[tuple[date, int], date] = {}
-        # The state at the end of the fold; set by ``vouwen``.
-        self.verzuim_id: str | None = None
-        self.wacht_id: str | None = None
-        self.ziek: Ziekmelding | None = None
-        self.vrijstellingen: dict[VrijstellingGrond, str] = {}
-        self.schorsing: SchorsingGestart | None = None
-        self.aanbod: AanbodGestart | None = None
-        self.tlv: TlvAfgegeven | None = None
-        self.uren: list[Verzuimuren] = []
-        self.run_start: date | None = None
-        self.categorie_sinds = date.min  # set by ``vouwen`` once there is a period
 
     # -- counting (DOMAIN.md rule 14) -------------------------------------------------------
 
@@ -321,8 +321,8 @@ class _Vouw:
         b2_dagen = beleid.b2_na_dagen
         b2b_maanden = beleid.b2b_na_maanden
         a1_dagen = beleid.a1_na_dagen
-        b2_delta = timedelta(days=b2_dagen)
-        a1_delta = timedelta(days=a1_dagen)
+        b2_delta = _DAG * b2_dagen
+        a1_delta = _DAG * a1_dagen
         raw = self.raw
         redenen = self.redenen
         inschrijvingen: dict[str, str] = {}
