@@ -1,0 +1,402 @@
+"""The floor of the register benchmark: the application's SQL, without the framework.
+
+A raw ASGI function on a plain asyncpg pool (as many connections as the application's pool).
+Every request runs, in one transaction, the statements the application issues for it (taken from
+`log_statement = 'all'`, in the same order, the same columns): `set_config('app.swv_id')` for
+row-level security, the scoped reads, the writes, and the audit row. What it leaves out is the
+framework: no FastAPI routing, dependencies or pydantic; no SQLAlchemy (ORM, unit of work, the
+pool's pre-ping); no problem details, security headers or request log; the bench token is
+compared as a string.
+
+- `GET /v1/leerlingen/{id}/status`: the child (scoped by SWV), its SWV, the clock, its facts, the
+  audit row. With `fold=1` it also folds the facts into the status with the domain, as the
+  application does; without it, it answers the rows as JSON (SQL and JSON only).
+- `POST /v1/leerlingen/{id}/meldingen`: lock the child (`FOR UPDATE`), read SWV, clock and facts,
+  read the report with the domain, insert the fact, replace the projection (the domain's
+  `bepaal_tijdlijn`, as `register._projecteer`), write the audit row, bump `versie`, commit.
+- `GET /v1/leerlingen?thuiszitter=true&peildatum=D&pageSize=N`: count, the page, the periods
+  of the page's children on the peildatum, the audit row.
+- `GET /ping`: no database (the load generator's ceiling).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import parse_qs
+
+import asyncpg  # type: ignore[import-untyped]
+
+from app.domain.beleid import Beleid, Weektelling
+from app.domain.classificatie import LANDELIJKE_THUISZITTERS
+from app.domain.feiten import Feit, OngeldigFeit, feit_naar_dict, feit_uit_dict
+from app.domain.leerling import Geboorte, Leerling
+from app.domain.regio import Regio
+from app.domain.status import Status, bepaal_status
+from app.domain.tijdlijn import bepaal_tijdlijn
+from bench.register_app import ENV_POOL, ENV_SWV, ENV_TOKEN, ENV_URL, bench_actor
+from bench.register_seed import projectie_tot
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+SET_SWV = "SELECT set_config('app.swv_id', $1, true)"
+LEERLING_KOLOMMEN = (
+    "id, swv_id, pseudoniem, geboortejaar, geboortemaand, geboortedag, regio, woongemeente_id, "
+    "naam_versleuteld, adres_versleuteld, bsn_versleuteld, bsn_zoekhash, geanonimiseerd_op, "
+    "versie, aangemaakt_op"
+)
+LEERLING = f"SELECT {LEERLING_KOLOMMEN} FROM leerlingen WHERE swv_id = $1 AND id = $2"  # noqa: S608
+SWV = (
+    "SELECT id, code, naam, privacy_modus, rechtsgrond, beleid, versie, aangemaakt_op "
+    "FROM samenwerkingsverbanden WHERE id = $1"
+)
+KLOK = "SELECT clock_timestamp()"
+FEITEN = (
+    "SELECT id, volgnummer, leerling_id, swv_id, soort, geldig_vanaf, geregistreerd_op, payload, "
+    "bron, bron_referentie, gemeld_door, school_id FROM feiten WHERE leerling_id = $1 "
+    "ORDER BY volgnummer"
+)
+AUDIT = (
+    "INSERT INTO audit_log (swv_id, actor_id, actor_rol, handeling, route, leerling_id, "
+    "resultaat, request_id) VALUES ($1, $2, $3, $4, $5, $6, 'toegestaan', $7) "
+    "RETURNING id, tijdstip"
+)
+FEIT_INSERT = (
+    "INSERT INTO feiten (id, leerling_id, swv_id, soort, geldig_vanaf, geregistreerd_op, payload, "
+    "bron, bron_referentie, gemeld_door, school_id) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING volgnummer"
+)
+PERIODEN_DELETE = "DELETE FROM tijdlijn_perioden WHERE leerling_id = $1"
+PERIODE_INSERT = (
+    "INSERT INTO tijdlijn_perioden (leerling_id, volgnummer, swv_id, categorie, start, einde, "
+    "regel, feit_ids, eindreden) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+)
+VERSIE = "UPDATE leerlingen SET versie = $1 WHERE id = $2"
+OP_PEILDATUM = (
+    "FROM leerlingen WHERE swv_id = $1 AND id IN (SELECT leerling_id FROM tijdlijn_perioden "
+    "WHERE swv_id = $1 AND categorie = ANY($2::varchar[]) AND start <= $3 "
+    "AND (einde IS NULL OR einde >= $3))"
+)
+LIJST_TOTAAL = f"SELECT count(*) FROM (SELECT {LEERLING_KOLOMMEN} {OP_PEILDATUM}) AS anon"  # noqa: S608
+LIJST_PAGINA = (
+    f"SELECT {LEERLING_KOLOMMEN} {OP_PEILDATUM} ORDER BY pseudoniem, id LIMIT $4 OFFSET $5"
+)
+PERIODEN_OP = (
+    "SELECT leerling_id, volgnummer, swv_id, categorie, start, einde, regel, feit_ids, eindreden "
+    "FROM tijdlijn_perioden WHERE leerling_id = ANY($1::uuid[]) AND start <= $2 "
+    "AND (einde IS NULL OR einde >= $2)"
+)
+
+_STATUS = re.compile(r"^/v1/leerlingen/([0-9a-f-]{36})/status$")
+_MELDINGEN = re.compile(r"^/v1/leerlingen/([0-9a-f-]{36})/meldingen$")
+_CAMEL = re.compile(r"([A-Z])")
+_KOLOMMEN = {"id", "geldig_vanaf", "geregistreerd_op"}
+_THUISZITTERS = sorted(str(c) for c in LANDELIJKE_THUISZITTERS)
+
+
+class _Fout(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def _beleid(swv: asyncpg.Record) -> Beleid:
+    instellingen = json.loads(swv["beleid"]) or {}
+    return Beleid(weektelling=Weektelling(instellingen.get("weektelling", "kalenderdagen")))
+
+
+def _leerling(row: asyncpg.Record) -> Leerling:
+    return Leerling(
+        str(row["id"]),
+        Geboorte(row["geboortejaar"], row["geboortemaand"], row["geboortedag"]),
+        Regio(row["regio"]),
+    )
+
+
+def _feit(row: asyncpg.Record) -> Feit:
+    data: dict[str, object] = {
+        **json.loads(row["payload"]),
+        "id": str(row["id"]),
+        "geldig_vanaf": row["geldig_vanaf"].isoformat(),
+        "geregistreerd_op": row["geregistreerd_op"].isoformat(),
+    }
+    return feit_uit_dict(row["soort"], data)
+
+
+def _status_json(leerling_id: str, s: Status) -> dict[str, object]:
+    return {
+        "leerlingId": leerling_id,
+        "peildatum": s.peildatum.isoformat(),
+        "bekendOp": None,
+        "categorie": str(s.categorie),
+        "thuiszitterLandelijk": s.thuiszitter_landelijk,
+        "thuiszitterProfiel": s.thuiszitter_profiel,
+        "sinds": s.sinds.isoformat() if s.sinds else None,
+        "verzuimSinds": s.verzuim_sinds.isoformat() if s.verzuim_sinds else None,
+        "duurDagen": s.duur_dagen,
+        "duurLesweken": s.duur_lesweken,
+        "signalen": [
+            {"signaal": str(x.signaal), "reden": x.reden, "feitIds": list(x.feit_ids)}
+            for x in s.signalen
+        ],
+        "verklaring": {"regel": s.verklaring.regel, "feitIds": list(s.verklaring.feit_ids)},
+    }
+
+
+def _rij_json(row: asyncpg.Record) -> dict[str, object]:
+    return {
+        k: (v.isoformat() if isinstance(v, date | datetime) else str(v) if v is not None else v)
+        for k, v in row.items()
+        if not isinstance(v, bytes)
+    }
+
+
+class Floor:
+    """The floor ASGI application (one pool, one bench token, one SWV)."""
+
+    def __init__(self, url: str, token: str, swv_id: str, pool_size: int) -> None:
+        self.url = url
+        self.auth = f"Bearer {token}".encode()
+        self.swv_id = swv_id
+        self.swv_uuid = uuid.UUID(swv_id)
+        self.actor = bench_actor(swv_id)
+        self.pool_size = pool_size
+        self.pool: asyncpg.Pool | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        try:
+            status, body = await self._handle(scope, receive)
+        except _Fout as fout:
+            status, body = fout.status, {"status": fout.status}
+        data = json.dumps(body).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(data)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": data})
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                # As many connections as the application's pool (pool_size + max_overflow).
+                self.pool = await asyncpg.create_pool(
+                    self.url,
+                    min_size=self.pool_size,
+                    max_size=2 * self.pool_size,
+                    server_settings={"timezone": "UTC", "application_name": "bench-floor"},
+                )
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self.pool is not None:
+                    await self.pool.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _handle(self, scope: Scope, receive: Receive) -> tuple[int, Any]:
+        path: str = scope["path"]
+        if path == "/ping":
+            return 200, {}
+        if dict(scope["headers"]).get(b"authorization") != self.auth:
+            raise _Fout(401)
+        query = parse_qs(scope.get("query_string", b"").decode())
+        method: str = scope["method"]
+        if method == "GET" and (m := _STATUS.match(path)):
+            return 200, await self.status(m.group(1), fold=query.get("fold") == ["1"])
+        if method == "POST" and (m := _MELDINGEN.match(path)):
+            body = b""
+            for _ in range(1000):  # bounded: the benchmark's bodies are one or two chunks
+                message = await receive()
+                body += message.get("body", b"")
+                if not message.get("more_body"):
+                    break
+            return 201, await self.meld(m.group(1), json.loads(body))
+        if method == "GET" and path == "/v1/leerlingen":
+            return 200, await self.lijst(
+                date.fromisoformat(query["peildatum"][0]), int(query.get("pageSize", ["20"])[0])
+            )
+        raise _Fout(404)
+
+    async def _audit(
+        self, conn: asyncpg.Connection, handeling: str, route: str, leerling: uuid.UUID | None
+    ) -> None:
+        await conn.fetchrow(
+            AUDIT,
+            self.swv_uuid,
+            self.actor.id,
+            str(self.actor.rol),
+            handeling,
+            route,
+            leerling,
+            str(uuid.uuid4()),
+        )
+
+    async def status(self, leerling_id: str, *, fold: bool) -> dict[str, object]:
+        assert self.pool is not None
+        lid = uuid.UUID(leerling_id)
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute(SET_SWV, self.swv_id)
+            leerling = await conn.fetchrow(LEERLING, self.swv_uuid, lid)
+            if leerling is None:
+                raise _Fout(404)
+            swv = await conn.fetchrow(SWV, self.swv_uuid)
+            nu: datetime = await conn.fetchval(KLOK)
+            rows = await conn.fetch(FEITEN, lid)
+            await self._audit(conn, "leerling:lezen", "GET /leerlingen/{leerlingId}/status", lid)
+        if not fold:
+            return {"leerling": _rij_json(leerling), "feiten": [_rij_json(r) for r in rows]}
+        s = bepaal_status(
+            _leerling(leerling), [_feit(r) for r in rows], _beleid(swv), peildatum=nu.date()
+        )
+        return _status_json(leerling_id, s)
+
+    async def meld(self, leerling_id: str, invoer: dict[str, Any]) -> dict[str, object]:
+        assert self.pool is not None
+        lid = uuid.UUID(leerling_id)
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute(SET_SWV, self.swv_id)
+            leerling = await conn.fetchrow(LEERLING + " FOR UPDATE", self.swv_uuid, lid)
+            if leerling is None:
+                raise _Fout(404)
+            swv = await conn.fetchrow(SWV, self.swv_uuid)
+            nu: datetime = await conn.fetchval(KLOK)
+            rows = await conn.fetch(FEITEN, lid)
+            feit_id = uuid.uuid4()
+            gegevens = {
+                _CAMEL.sub(lambda m: "_" + m.group(1).lower(), k): v
+                for k, v in invoer.get("gegevens", {}).items()
+            }
+            try:
+                feit = feit_uit_dict(
+                    invoer["soort"],
+                    {
+                        **gegevens,
+                        "id": str(feit_id),
+                        "geldig_vanaf": invoer["geldigVanaf"],
+                        "geregistreerd_op": nu.isoformat(),
+                    },
+                )
+            except OngeldigFeit:
+                raise _Fout(400) from None
+            payload = {k: v for k, v in feit_naar_dict(feit).items() if k not in _KOLOMMEN}
+            bron = f"swv:{self.swv_id}"
+            await conn.fetchval(
+                FEIT_INSERT,
+                feit_id,
+                lid,
+                self.swv_uuid,
+                str(feit.soort),
+                feit.geldig_vanaf,
+                nu,
+                json.dumps(payload),
+                bron,
+                None,
+                self.actor.id,
+                None,
+            )
+            beleid = _beleid(swv)
+            domein = _leerling(leerling)
+            tijdlijn = bepaal_tijdlijn(
+                domein,
+                [*(_feit(r) for r in rows), feit],
+                beleid,
+                tot=projectie_tot(domein, nu.date()),
+            )
+            await conn.execute(PERIODEN_DELETE, lid)
+            await conn.executemany(
+                PERIODE_INSERT,
+                [
+                    (
+                        lid,
+                        n,
+                        self.swv_uuid,
+                        str(p.categorie),
+                        p.start,
+                        p.einde,
+                        p.regel,
+                        list(p.feit_ids),
+                        str(p.eindreden) if p.eindreden else None,
+                    )
+                    for n, p in enumerate(tijdlijn.perioden)
+                ],
+            )
+            await self._audit(conn, "feit:melden", "POST /leerlingen/{leerlingId}/meldingen", lid)
+            await conn.execute(VERSIE, leerling["versie"] + 1, lid)
+        return {
+            "id": str(feit_id),
+            "soort": str(feit.soort),
+            "geldigVanaf": feit.geldig_vanaf.isoformat(),
+            "geregistreerdOp": nu.isoformat(),
+            "gegevens": invoer.get("gegevens", {}),
+            "bron": bron,
+            "bronReferentie": None,
+            "schoolId": None,
+        }
+
+    async def lijst(self, peildatum: date, page_size: int) -> dict[str, object]:
+        assert self.pool is not None
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute(SET_SWV, self.swv_id)
+            totaal: int = await conn.fetchval(LIJST_TOTAAL, self.swv_uuid, _THUISZITTERS, peildatum)
+            rows = await conn.fetch(
+                LIJST_PAGINA, self.swv_uuid, _THUISZITTERS, peildatum, page_size, 0
+            )
+            perioden = (
+                {
+                    r["leerling_id"]: r
+                    for r in await conn.fetch(PERIODEN_OP, [r["id"] for r in rows], peildatum)
+                }
+                if rows  # as the repository: no query for an empty page
+                else {}
+            )
+            await self._audit(conn, "leerling:lezen", "GET /leerlingen", None)
+        data = []
+        for row in rows:
+            periode = perioden.get(row["id"])
+            categorie = periode["categorie"] if periode else "geen"
+            data.append(
+                {
+                    "id": str(row["id"]),
+                    "pseudoniem": row["pseudoniem"],
+                    "geboortejaar": row["geboortejaar"],
+                    "geboortemaand": row["geboortemaand"],
+                    "regio": row["regio"],
+                    "categorie": categorie,
+                    "thuiszitter": categorie in LANDELIJKE_THUISZITTERS,
+                    "categorieSinds": periode["start"].isoformat() if periode else None,
+                }
+            )
+        return {
+            "peildatum": peildatum.isoformat(),
+            "data": data,
+            "paginering": {"pagina": 1, "paginaGrootte": page_size, "totaal": totaal},
+        }
+
+
+def create() -> Floor:
+    """The factory uvicorn calls (`factory=True`)."""
+    return Floor(
+        os.environ[ENV_URL],
+        os.environ[ENV_TOKEN],
+        os.environ[ENV_SWV],
+        int(os.environ.get(ENV_POOL, "10")),
+    )

@@ -1,0 +1,28 @@
+"""The register load benchmark still runs end to end: tiny numbers, counts only, no timings."""
+
+from __future__ import annotations
+
+from bench import register_load
+
+
+def test_register_benchmark_produces_its_rows() -> None:
+    lines: list[str] = []
+
+    report = register_load.run(
+        children=50, seconds=0.5, concurrency=4, rounds=1, client="raw", out=lines.append
+    )
+
+    assert len(report.seeded.leerling_ids) == 50
+    assert report.seeded.feiten > 0
+    assert report.seeded.perioden > 0
+    assert [s.name for s in report.scenarios] == ["status", "melding", "lijst", "lijst-alleen"]
+    for scenario in report.scenarios:
+        assert "app" in scenario.measured
+        assert "floor" in scenario.measured
+        for naam, measured in scenario.measured.items():
+            assert measured.result.ok > 0, (scenario.name, naam)
+            assert measured.result.errors == 0, (scenario.name, naam, measured.result.statuses)
+    register_load.print_report(report, out=lines.append)
+    printed = "\n".join(lines)
+    assert "status        app ÷ floor" in printed
+    assert "list first page" in printed
