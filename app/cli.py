@@ -213,7 +213,7 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
     """The admin commands that need the database."""
     from app.db.session import Database, UnitOfWork
     from app.domain.toegang import Rol
-    from app.services import privacy, register
+    from app.services import privacy, register, synthetisch
     from app.services.errors import ServiceError
     from app.services.toegang import beheer
     from app.services.toegang.configuratie import versleuteling_uit
@@ -254,6 +254,15 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
             )
             print(f"client_id:     {client.client.client_id}")
             print(f"client_secret: {client.geheim}   (eenmalig getoond)")
+        elif args.command == "generate":
+            aantal = await synthetisch.laad_synthetische_regio(
+                uow,
+                swv_code=args.swv,
+                aantal=args.children,
+                seed=args.seed,
+                schooljaar=args.schooljaar,
+            )
+            print(f"{aantal} synthetische leerlingen geladen in {args.swv}")
         elif args.command == "maintenance":
             aantal = await privacy.anonimiseer_verlopen(uow, bewaarjaren=settings.retention_years)
             print(f"{aantal} leerlingen geanonimiseerd")
@@ -332,6 +341,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_client.add_argument("--vestiging", action="append", default=[])
     p_client.add_argument("--gemeente", action="append", default=[])
     sub.add_parser("rebuild-projections", help="recompute every timeline from the facts")
+    p_gen = sub.add_parser("generate", help="load a synthetic region (fictitious children)")
+    p_gen.add_argument("--swv", required=True, help="code of the SWV (created when missing)")
+    p_gen.add_argument("--children", type=int, default=1000)
+    p_gen.add_argument("--seed", type=int, default=1)
+    p_gen.add_argument("--schooljaar", type=int, default=2026, help="end year of the school year")
     sub.add_parser(
         "maintenance", help="daily: anonymise closed records past retention, forget old keys"
     )
@@ -363,6 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "create-client",
         "rebuild-projections",
         "maintenance",
+        "generate",
     }:
         if args.command == "create-user":
             settings = _dev_keys(settings) if settings.encryption_key is None else settings

@@ -18,6 +18,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -89,5 +90,7 @@ class OrganisatiesRepository:
 
     async def koppel(self, swv_id: uuid.UUID, gemeente_id: uuid.UUID) -> None:
         await self._session.execute(
-            swv_gemeenten.insert().values(swv_id=swv_id, gemeente_id=gemeente_id)
+            pg_insert(swv_gemeenten)
+            .values(swv_id=swv_id, gemeente_id=gemeente_id)
+            .on_conflict_do_nothing()
         )

@@ -14,6 +14,7 @@ from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
 from app.domain.toegang import Actor, Rol
 from app.services import register
+from app.services.synthetisch import laad_synthetische_regio
 from app.services.toegang import beheer
 from app.services.toegang.versleuteling import Versleuteling
 
@@ -38,6 +39,8 @@ DEMO_LEERLINGEN = [
 ]
 
 
+DEMO_GEGENEREERD = 400
+"""Generated children in the demo SWV (app/services/generator.py)."""
 DEMO_WACHTWOORD = "demo-wachtwoord-thuiszitters"
 """The password of every demo user (synthetic; the demo SWV lives on a developer's machine)."""
 DEMO_GEBRUIKERS: list[tuple[str, Rol, list[str], list[str]]] = [
@@ -134,6 +137,15 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
             meldingen.append(register.Melding("wacht-op-plek", vandaag - timedelta(days=60)))
         for melding in meldingen:
             await register.meld_feit(uow, systeem, leerling.id, melding)
+    # Beside the textbook cases, a generated region of the previous school year, so that lists,
+    # reports and exports have something to show.
+    await laad_synthetische_regio(
+        uow,
+        swv_code=DEMO_SWV_CODE,
+        aantal=DEMO_GEGENEREERD,
+        seed=2026,
+        schooljaar=vandaag.year if vandaag.month >= 8 else vandaag.year - 1,
+    )
     if versleuteling is not None:
         for naam, rol, vestigingen, gemeenten in DEMO_GEBRUIKERS:
             await beheer.maak_gebruiker(

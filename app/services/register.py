@@ -100,7 +100,7 @@ def _tijdlijn_tot(beleid: Beleid, gewenst: date) -> date:
     return laatste
 
 
-async def _nu(uow: UnitOfWork) -> datetime:
+async def klok(uow: UnitOfWork) -> datetime:
     """The database server's clock: the one clock of the register (recorded time of facts)."""
     moment: datetime | None = await uow.session.scalar(select(func.clock_timestamp()))
     assert moment is not None  # noqa: S101
@@ -137,7 +137,7 @@ async def registreer_leerling(
     """Register a child under a pseudonym code, connected to the caller's school or gemeente."""
     async with uow.voor(actor):
         swv = await swv_van(uow, actor)
-        nu = await _nu(uow)
+        nu = await klok(uow)
         fouten: list[FieldError] = []
         leeftijd = nu.year - nieuw.geboortejaar
         if not 2 <= leeftijd <= 24:
@@ -198,7 +198,7 @@ async def registreer_leerling(
         uow.betreft = row.id
         if school_id is not None:
             await uow.leerlingen.koppel_vestiging(row.id, school_id)
-        await _projecteer(uow, row, swv, [], nu.date())
+        await projecteer(uow, row, swv, [], nu.date())
         await uow.commit()
         return row
 
@@ -232,7 +232,7 @@ async def lijst_leerlingen(
 ) -> tuple[Page[LeerlingMetPeriode], date]:
     """A page of children in scope with their category on the peildatum (as known now)."""
     async with uow.voor(actor):
-        peildatum = filter_.peildatum or (await _nu(uow)).date()
+        peildatum = filter_.peildatum or (await klok(uow)).date()
         categorieen: list[str] | None = None
         if filter_.alleen_thuiszitters:
             categorieen = sorted(LANDELIJKE_THUISZITTERS)
@@ -315,7 +315,7 @@ async def meld_feit(
                     raise Conflict("Deze bronReferentie is al gebruikt voor een andere melding.")
                 await uow.commit()
                 return Gemeld(bestaand, False, leerling)
-        nu = await _nu(uow)
+        nu = await klok(uow)
         rows = await uow.leerlingen.feiten(leerling.id)
         feit_id = uuid.uuid4()
         feit = _lees_melding(melding, feit_id, nu, {str(r.id) for r in rows})
@@ -339,7 +339,7 @@ async def meld_feit(
         if school_id is not None:
             await uow.leerlingen.koppel_vestiging(leerling.id, school_id)
         leerling.versie += 1
-        await _projecteer(uow, leerling, swv, [*rows, row], nu.date())
+        await projecteer(uow, leerling, swv, [*rows, row], nu.date())
         await uow.commit()
         return Gemeld(row, True, leerling)
 
@@ -405,7 +405,7 @@ async def _school_van(
     return school_id
 
 
-async def _projecteer(
+async def projecteer(
     uow: UnitOfWork, leerling: LeerlingRow, swv: SwvRow, rows: list[FeitRow], vandaag: date
 ) -> None:
     beleid = beleid_van(swv)
@@ -434,7 +434,7 @@ async def _projecteer(
 async def herbouw_projecties(uow: UnitOfWork) -> int:
     """Recompute every child's projected timeline from its facts (CLI `rebuild-projections`)."""
     async with uow.alle_swvs():
-        vandaag = (await _nu(uow)).date()
+        vandaag = (await klok(uow)).date()
         aantal = 0
         swvs: dict[uuid.UUID, SwvRow] = {}
         for leerling_id in await uow.leerlingen.alle_ids():
@@ -444,7 +444,7 @@ async def herbouw_projecties(uow: UnitOfWork) -> int:
             assert swv is not None  # noqa: S101
             swvs[swv.id] = swv
             rows = await uow.leerlingen.feiten(leerling.id)
-            await _projecteer(uow, leerling, swv, rows, vandaag)
+            await projecteer(uow, leerling, swv, rows, vandaag)
             aantal += 1
         await uow.commit()
         return aantal
@@ -480,7 +480,7 @@ async def status_op(
         if leerling is None:
             raise NotFound(NIET_GEVONDEN)
         swv = await swv_van(uow, actor)
-        nu = await _nu(uow)
+        nu = await klok(uow)
         beleid = beleid_van(swv)
         rows = await uow.leerlingen.feiten(leerling.id)
         status = bepaal_status(
@@ -509,7 +509,7 @@ async def tijdlijn_van(
         if leerling is None:
             raise NotFound(NIET_GEVONDEN)
         swv = await swv_van(uow, actor)
-        nu = await _nu(uow)
+        nu = await klok(uow)
         beleid = beleid_van(swv)
         rows = await uow.leerlingen.feiten(leerling.id)
         tijdlijn = bepaal_tijdlijn(

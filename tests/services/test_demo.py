@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
 from httpx import AsyncClient
 from sqlalchemy import select
@@ -15,11 +16,14 @@ from app.domain.toegang import Actor, Rol
 from app.services import register
 from app.services.demo import (
     DEMO_GEBRUIKERS,
+    DEMO_GEGENEREERD,
     DEMO_SWV_CODE,
     DEMO_WACHTWOORD,
     demo_totp_geheim,
     laad_demodata,
 )
+from app.services.rapportage import inspectie_rapport
+from app.services.synthetisch import laad_synthetische_regio
 from app.services.toegang.totp import code_op
 from app.services.toegang.versleuteling import Versleuteling
 
@@ -36,7 +40,8 @@ async def test_demo_data_loads_once_with_the_expected_categories(
         rows = list(
             await uow.session.scalars(select(LeerlingRow).where(LeerlingRow.swv_id == swv.id))
         )
-    assert len(rows) == 6
+    assert len(rows) == 6 + DEMO_GEGENEREERD
+    rows = [r for r in rows if not r.pseudoniem.startswith("P")]
     actor = Actor(id="t", rol=Rol.REGISSEUR, swv_id=str(swv.id))
     categories = {}
     for row in rows:
@@ -72,3 +77,18 @@ async def test_every_demo_user_can_log_in(
             },
         )
         assert response.status_code == 201, (naam, response.text)
+
+
+async def test_a_generated_region_reports_like_a_real_one(uow: UnitOfWork) -> None:
+    """Issue 6 item 8: the synthetic region goes through the same tables and projection."""
+    aantal = await laad_synthetische_regio(
+        uow, swv_code="GEN-T", aantal=120, seed=3, schooljaar=2026
+    )
+    assert aantal == 120
+    async with uow.alle_swvs():
+        swv = await uow.session.scalar(select(SwvRow).where(SwvRow.code == "GEN-T"))
+        assert swv is not None
+    actor = Actor(id="t", rol=Rol.REGISSEUR, swv_id=str(swv.id))
+    rapport = await inspectie_rapport(uow, actor, peildatum=date(2026, 6, 1), bekend_op=None)
+    assert rapport.register.rijen, "a realistic region has thuiszitters to report"
+    assert all(r.pseudoniem.startswith("P") for r in rapport.register.rijen)
