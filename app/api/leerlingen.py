@@ -383,6 +383,7 @@ async def list_leerlingen(
     thuiszitter: Annotated[
         bool | None, Query(description="Alleen thuiszitters (landelijke definitie).")
     ] = None,
+    bekend_op: BekendOp = None,
 ) -> LeerlingLijst:
     result, dag = await service.lijst_leerlingen(
         uow,
@@ -392,6 +393,7 @@ async def list_leerlingen(
             peildatum=peildatum,
             categorieen=tuple(categorie) if categorie else None,
             alleen_thuiszitters=bool(thuiszitter),
+            bekend_op=bekend_op,
         ),
         page,
     )

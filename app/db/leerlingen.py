@@ -264,6 +264,17 @@ class LeerlingenRepository:
         )
         return list(rows)
 
+    async def feiten_van(self, leerling_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[FeitRow]]:
+        """The facts of several children, each in the order the register received them."""
+        result: dict[uuid.UUID, list[FeitRow]] = {}
+        for row in await self._session.scalars(
+            select(FeitRow)
+            .where(FeitRow.leerling_id.in_(list(leerling_ids)))
+            .order_by(FeitRow.volgnummer)
+        ):
+            result.setdefault(row.leerling_id, []).append(row)
+        return result
+
     async def feit_op_bron(
         self, swv_id: uuid.UUID, bron: str, bron_referentie: str
     ) -> FeitRow | None:

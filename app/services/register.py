@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.db.leerlingen import FeitRow, LeerlingRow, PeriodeRow
+from app.db.leerlingen import FeitRow, LeerlingRow
 from app.db.organisaties import SwvRow
 from app.db.session import UnitOfWork
 from app.domain.beleid import Beleid, Weektelling
@@ -219,18 +219,26 @@ class LeerlingFilter:
     peildatum: date | None = None
     categorieen: tuple[Categorie, ...] | None = None
     alleen_thuiszitters: bool = False
+    bekend_op: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodeOpPeildatum:
+    categorie: str
+    start: date
 
 
 @dataclass(frozen=True, slots=True)
 class LeerlingMetPeriode:
     leerling: LeerlingRow
-    periode: PeriodeRow | None
+    periode: PeriodeOpPeildatum | None
 
 
 async def lijst_leerlingen(
     uow: UnitOfWork, actor: Actor, filter_: LeerlingFilter, page: PageRequest
 ) -> tuple[Page[LeerlingMetPeriode], date]:
-    """A page of children in scope with their category on the peildatum (as known now)."""
+    """A page of children in scope with their category on the peildatum: as known now from the
+    projection, or as known on `bekend_op` by folding each child's facts (slower, for audits)."""
     async with uow.voor(actor):
         peildatum = filter_.peildatum or (await klok(uow)).date()
         categorieen: list[str] | None = None
@@ -239,6 +247,18 @@ async def lijst_leerlingen(
         if filter_.categorieen:
             gekozen = set(filter_.categorieen)
             categorieen = sorted(gekozen & set(categorieen) if categorieen else gekozen)
+        if filter_.bekend_op is not None:
+            result = await _lijst_zoals_bekend(
+                uow,
+                actor,
+                filter_=filter_,
+                peildatum=peildatum,
+                categorieen=categorieen,
+                page=page,
+                bekend_op=filter_.bekend_op,
+            )
+            await uow.commit()
+            return result, peildatum
         rows, total = await uow.leerlingen.lijst(
             actor,
             offset=page.offset,
@@ -248,9 +268,59 @@ async def lijst_leerlingen(
             categorieen=categorieen,
         )
         perioden = await uow.leerlingen.perioden_op([r.id for r in rows], peildatum)
-        items = [LeerlingMetPeriode(r, perioden.get(r.id)) for r in rows]
+        items = [
+            LeerlingMetPeriode(
+                r,
+                PeriodeOpPeildatum(perioden[r.id].categorie, perioden[r.id].start)
+                if r.id in perioden
+                else None,
+            )
+            for r in rows
+        ]
         await uow.commit()
         return Page(items, page.page, page.page_size, total), peildatum
+
+
+async def _lijst_zoals_bekend(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    filter_: LeerlingFilter,
+    peildatum: date,
+    categorieen: list[str] | None,
+    page: PageRequest,
+    bekend_op: datetime,
+) -> Page[LeerlingMetPeriode]:
+    swv = await swv_van(uow, actor)
+    beleid = beleid_van(swv)
+    kalender = kalender_voor(beleid)
+    rows, _total = await uow.leerlingen.lijst(
+        actor, offset=0, limit=10_000_000, school_id=filter_.school_id
+    )
+    gevonden: list[LeerlingMetPeriode] = []
+    for start in range(0, len(rows), 1000):
+        deel = rows[start : start + 1000]
+        feiten = await uow.leerlingen.feiten_van([r.id for r in deel])
+        for row in deel:
+            tijdlijn = bepaal_tijdlijn(
+                leerling_van(row),
+                [feit_van(f) for f in feiten.get(row.id, [])],
+                beleid,
+                tot=peildatum,
+                bekend_op=bekend_op,
+                kalender=kalender,
+            )
+            periode = tijdlijn.op(peildatum)
+            categorie = str(periode.categorie) if periode else str(Categorie.GEEN)
+            if categorieen is not None and categorie not in categorieen:
+                continue
+            gevonden.append(
+                LeerlingMetPeriode(
+                    row, PeriodeOpPeildatum(categorie, periode.start) if periode else None
+                )
+            )
+    items = gevonden[page.offset : page.offset + page.page_size]
+    return Page(items, page.page, page.page_size, len(gevonden))
 
 
 async def zoek_leerlingen(

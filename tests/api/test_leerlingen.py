@@ -367,3 +367,29 @@ async def test_location_of_a_report_points_to_the_recorded_fact(
         f"/v1/leerlingen/{leerling['id']}/gebeurtenissen/{uuid.uuid4()}", headers=regisseur
     )
     assert missing.status_code == 404
+
+
+async def test_list_as_known_before_a_withdrawal_answers_as_before(
+    client: AsyncClient, regisseur: dict[str, str], swv_a: Swv
+) -> None:
+    leerling = await ingeschreven(client, regisseur, swv_a)
+    verzuim = await meld(client, regisseur, leerling["id"], "verzuim-gestart", dag(-40))
+    history = await client.get(f"/v1/leerlingen/{leerling['id']}/gebeurtenissen", headers=regisseur)
+    known_then = history.json()["data"][-1]["geregistreerdOp"]
+    await meld(
+        client,
+        regisseur,
+        leerling["id"],
+        "intrekking",
+        dag(-40),
+        gegevens={"betreft": verzuim.json()["id"], "reden": "de melding was verkeerd gedaan"},
+    )
+    params = {"thuiszitter": "true", "pageSize": 100}
+    now = await client.get("/v1/leerlingen", params=params, headers=regisseur)
+    assert leerling["id"] not in {i["id"] for i in now.json()["data"]}
+    then = await client.get(
+        "/v1/leerlingen", params={**params, "bekendOp": known_then}, headers=regisseur
+    )
+    assert then.status_code == 200
+    item = next(i for i in then.json()["data"] if i["id"] == leerling["id"])
+    assert item["categorie"] == "B2a"
