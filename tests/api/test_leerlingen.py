@@ -384,7 +384,7 @@ async def test_list_as_known_before_a_withdrawal_answers_as_before(
         dag(-40),
         gegevens={"betreft": verzuim.json()["id"], "reden": "de melding was verkeerd gedaan"},
     )
-    params = {"thuiszitter": "true", "pageSize": 100}
+    params: dict[str, str] = {"thuiszitter": "true", "pageSize": "100"}
     now = await client.get("/v1/leerlingen", params=params, headers=regisseur)
     assert leerling["id"] not in {i["id"] for i in now.json()["data"]}
     then = await client.get(
