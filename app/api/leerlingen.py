@@ -20,7 +20,7 @@ from app.api.schemas import ApiInput, ApiModel, Paginering
 from app.db.leerlingen import FeitRow, LeerlingRow
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FeitSoort
-from app.domain.status import Status
+from app.domain.status import Signaal, Status
 from app.domain.tijdlijn import Tijdlijn
 from app.domain.toegang import Actor, Operatie
 from app.services import identiteit as identiteit_service
@@ -383,6 +383,10 @@ async def list_leerlingen(
     thuiszitter: Annotated[
         bool | None, Query(description="Alleen thuiszitters (landelijke definitie).")
     ] = None,
+    signaal: Annotated[
+        Signaal | None,
+        Query(description="Alleen leerlingen met dit signaal op de peildatum (trager: per kind)."),
+    ] = None,
     bekend_op: BekendOp = None,
 ) -> LeerlingLijst:
     result, dag = await service.lijst_leerlingen(
@@ -394,6 +398,7 @@ async def list_leerlingen(
             categorieen=tuple(categorie) if categorie else None,
             alleen_thuiszitters=bool(thuiszitter),
             bekend_op=bekend_op,
+            signaal=signaal,
         ),
         page,
     )

@@ -33,7 +33,7 @@ from app.domain.identiteit import is_geldig_bsn
 from app.domain.leerling import Geboorte, Leerling
 from app.domain.regio import Regio
 from app.domain.schoolvakanties import Schoolvakanties, laad_meegeleverde_kalender
-from app.domain.status import Status, bepaal_status
+from app.domain.status import Signaal, Status, bepaal_status
 from app.domain.tijdlijn import Tijdlijn, bepaal_tijdlijn
 from app.domain.toegang import Actor, Reikwijdte
 from app.services import identiteit
@@ -220,6 +220,7 @@ class LeerlingFilter:
     categorieen: tuple[Categorie, ...] | None = None
     alleen_thuiszitters: bool = False
     bekend_op: datetime | None = None
+    signaal: Signaal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +248,7 @@ async def lijst_leerlingen(
         if filter_.categorieen:
             gekozen = set(filter_.categorieen)
             categorieen = sorted(gekozen & set(categorieen) if categorieen else gekozen)
-        if filter_.bekend_op is not None:
+        if filter_.bekend_op is not None or filter_.signaal is not None:
             result = await _lijst_zoals_bekend(
                 uow,
                 actor,
@@ -255,7 +256,6 @@ async def lijst_leerlingen(
                 peildatum=peildatum,
                 categorieen=categorieen,
                 page=page,
-                bekend_op=filter_.bekend_op,
             )
             await uow.commit()
             return result, peildatum
@@ -289,8 +289,9 @@ async def _lijst_zoals_bekend(
     peildatum: date,
     categorieen: list[str] | None,
     page: PageRequest,
-    bekend_op: datetime,
 ) -> Page[LeerlingMetPeriode]:
+    """The list computed by folding each child's facts: as known on `bekend_op`, or to filter
+    on a signal (signals depend on the peildatum, so they are not projected)."""
     swv = await swv_van(uow, actor)
     beleid = beleid_van(swv)
     kalender = kalender_voor(beleid)
@@ -302,23 +303,33 @@ async def _lijst_zoals_bekend(
         deel = rows[start : start + 1000]
         feiten = await uow.leerlingen.feiten_van([r.id for r in deel])
         for row in deel:
-            tijdlijn = bepaal_tijdlijn(
-                leerling_van(row),
-                [feit_van(f) for f in feiten.get(row.id, [])],
+            domein, feitenlijst = leerling_van(row), [feit_van(f) for f in feiten.get(row.id, [])]
+            status = bepaal_status(
+                domein,
+                feitenlijst,
                 beleid,
-                tot=peildatum,
-                bekend_op=bekend_op,
+                peildatum=peildatum,
+                bekend_op=filter_.bekend_op,
                 kalender=kalender,
             )
-            periode = tijdlijn.op(peildatum)
-            categorie = str(periode.categorie) if periode else str(Categorie.GEEN)
+            categorie = str(status.categorie)
             if categorieen is not None and categorie not in categorieen:
                 continue
-            gevonden.append(
-                LeerlingMetPeriode(
-                    row, PeriodeOpPeildatum(categorie, periode.start) if periode else None
-                )
-            )
+            if filter_.signaal is not None and filter_.signaal not in {
+                s.signaal for s in status.signalen
+            }:
+                continue
+            # The same "since" as the projection gives: the start of the current period.
+            op_dag = bepaal_tijdlijn(
+                domein,
+                feitenlijst,
+                beleid,
+                tot=peildatum,
+                bekend_op=filter_.bekend_op,
+                kalender=kalender,
+            ).op(peildatum)
+            periode = PeriodeOpPeildatum(categorie, op_dag.start) if op_dag else None
+            gevonden.append(LeerlingMetPeriode(row, periode))
     items = gevonden[page.offset : page.offset + page.page_size]
     return Page(items, page.page, page.page_size, len(gevonden))
 

@@ -393,3 +393,23 @@ async def test_list_as_known_before_a_withdrawal_answers_as_before(
     assert then.status_code == 200
     item = next(i for i in then.json()["data"] if i["id"] == leerling["id"])
     assert item["categorie"] == "B2a"
+
+
+async def test_rule_17_list_filtered_on_the_dreigend_thuiszitter_signal(
+    client: AsyncClient, regisseur: dict[str, str], swv_a: Swv
+) -> None:
+    bijna = await ingeschreven(client, regisseur, swv_a)
+    await meld(client, regisseur, bijna["id"], "verzuim-gestart", dag(-24))
+    al_thuis = await ingeschreven(client, regisseur, swv_a)
+    await meld(client, regisseur, al_thuis["id"], "verzuim-gestart", dag(-60))
+    response = await client.get(
+        "/v1/leerlingen",
+        params={"signaal": "dreigend-thuiszitter", "pageSize": "100"},
+        headers=regisseur,
+    )
+    assert response.status_code == 200
+    ids = {i["id"] for i in response.json()["data"]}
+    assert bijna["id"] in ids
+    assert al_thuis["id"] not in ids
+    bad = await client.get("/v1/leerlingen", params={"signaal": "onzin"}, headers=regisseur)
+    assert bad.status_code == 400
