@@ -20,6 +20,7 @@ from app.api import (
     classificaties,
     gebruikers,
     health,
+    instellingen,
     leerlingen,
     perioden,
     rapportages,
@@ -47,6 +48,7 @@ OPENAPI_TAGS = [
     {"name": "Audit", "description": "Wie deed wat met welke gegevens (alleen voor de FG)."},
     {"name": "Rapportage", "description": "Het kwartaalregister voor de Inspectie en overzichten."},
     {"name": "Gebruikers", "description": "Gebruikers van het SWV (beheerder)."},
+    {"name": "Instellingen", "description": "Beleid en privacymodus van het SWV (beheerder)."},
 ]
 
 
@@ -71,6 +73,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(classificaties.router)
     v1.include_router(audit.router)
     v1.include_router(gebruikers.router)
+    v1.include_router(instellingen.router)
     v1.include_router(rapportages.router)
     v1.state.authenticator = NobodyAuthenticator()
     v1.state.inlogrem = Inlogrem()

@@ -182,6 +182,22 @@ class LeerlingenRepository:
         )
         return found is not None
 
+    async def heeft_identiteiten(self, swv_id: uuid.UUID) -> bool:
+        """Whether any child of the SWV still has identifying details stored."""
+        found = await self._session.scalar(
+            select(LeerlingRow.id)
+            .where(
+                LeerlingRow.swv_id == swv_id,
+                or_(
+                    LeerlingRow.naam_versleuteld.is_not(None),
+                    LeerlingRow.bsn_versleuteld.is_not(None),
+                    LeerlingRow.adres_versleuteld.is_not(None),
+                ),
+            )
+            .limit(1)
+        )
+        return found is not None
+
     async def op_pseudoniem(self, actor: Actor, pseudoniem: str) -> LeerlingRow | None:
         return await self._session.scalar(
             self.leesbaar(actor).where(LeerlingRow.pseudoniem == pseudoniem)
@@ -305,9 +321,12 @@ class LeerlingenRepository:
                 ],
             )
 
-    async def alle_ids(self, batch: int = 1000) -> list[uuid.UUID]:
-        """Every child's id (for rebuilding projections)."""
-        return list(await self._session.scalars(select(LeerlingRow.id).order_by(LeerlingRow.id)))
+    async def alle_ids(self, swv_id: uuid.UUID | None = None) -> list[uuid.UUID]:
+        """Every child's id, of one SWV or of all (for rebuilding projections)."""
+        stmt = select(LeerlingRow.id).order_by(LeerlingRow.id)
+        if swv_id is not None:
+            stmt = stmt.where(LeerlingRow.swv_id == swv_id)
+        return list(await self._session.scalars(stmt))
 
     async def perioden(self, leerling_id: uuid.UUID) -> list[PeriodeRow]:
         rows = await self._session.scalars(

@@ -75,8 +75,8 @@ class OrganisatiesRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def swv(self, swv_id: uuid.UUID) -> SwvRow | None:
-        return await self._session.get(SwvRow, swv_id)
+    async def swv(self, swv_id: uuid.UUID, *, lock: bool = False) -> SwvRow | None:
+        return await self._session.get(SwvRow, swv_id, with_for_update=lock)
 
     async def swv_op_code(self, code: str) -> SwvRow | None:
         return await self._session.scalar(select(SwvRow).where(SwvRow.code == code))

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from app.db.leerlingen import FeitRow, LeerlingRow
 from app.db.organisaties import SwvRow
 from app.db.session import UnitOfWork
-from app.domain.beleid import Beleid, Weektelling
+from app.domain.beleid import Beleid, DefinitieProfiel, Weektelling
 from app.domain.classificatie import LANDELIJKE_THUISZITTERS, Categorie
 from app.domain.feiten import (
     Correctie,
@@ -54,11 +54,27 @@ def _kalender() -> Schoolvakanties:
     return laad_meegeleverde_kalender()
 
 
+BELEID_SLEUTELS = (
+    "b2_na_dagen",
+    "a1_na_dagen",
+    "signaal_verzuim_na_dagen",
+    "signaal_schorsing_na_dagen",
+    "signaal_tlv_na_dagen",
+    "pact_na_maanden",
+    "thuiswerkplan_telt_als_aanbod",
+)
+"""Settings an SWV may change (app/services/instellingen.py); the rest keeps DOMAIN.md's value."""
+
+
 def beleid_van(swv: SwvRow) -> Beleid:
     """The SWV's policy from its stored settings (defaults of DOMAIN.md where unset)."""
     instellingen = swv.beleid or {}
+    waarden: dict[str, Any] = {k: instellingen[k] for k in BELEID_SLEUTELS if k in instellingen}
+    profiel = instellingen.get("profiel")
+    if profiel is not None:
+        waarden["profiel"] = DefinitieProfiel("swv", frozenset(Categorie(c) for c in profiel))
     weektelling = Weektelling(instellingen.get("weektelling", Weektelling.KALENDERDAGEN))
-    return Beleid(weektelling=weektelling)
+    return Beleid(weektelling=weektelling, **waarden)
 
 
 def leerling_van(row: LeerlingRow) -> Leerling:
@@ -512,13 +528,14 @@ async def projecteer(
     )
 
 
-async def herbouw_projecties(uow: UnitOfWork) -> int:
-    """Recompute every child's projected timeline from its facts (CLI `rebuild-projections`)."""
+async def herbouw_projecties(uow: UnitOfWork, swv_id: uuid.UUID | None = None) -> int:
+    """Recompute every child's projected timeline from its facts (CLI `rebuild-projections`),
+    of one SWV or of all; inside an outer unit of work it joins that transaction."""
     async with uow.alle_swvs():
         vandaag = (await klok(uow)).date()
         aantal = 0
         swvs: dict[uuid.UUID, SwvRow] = {}
-        for leerling_id in await uow.leerlingen.alle_ids():
+        for leerling_id in await uow.leerlingen.alle_ids(swv_id):
             leerling = await uow.session.get(LeerlingRow, leerling_id, with_for_update=True)
             assert leerling is not None  # noqa: S101
             swv = swvs.get(leerling.swv_id) or await uow.organisaties.swv(leerling.swv_id)

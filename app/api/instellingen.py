@@ -1,0 +1,126 @@
+"""The SWV's settings (beheerder): week counting, own profile, thresholds, privacy mode."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Response
+from pydantic import Field
+
+from app.api.auth import toegang
+from app.api.deps import UowDep
+from app.api.problems import problem_responses
+from app.api.schemas import ApiInput, ApiModel
+from app.db.organisaties import SwvRow
+from app.domain.beleid import Beleid
+from app.domain.classificatie import Categorie
+from app.domain.identiteit import PrivacyModus
+from app.domain.toegang import Actor, Operatie
+from app.services import instellingen as service
+from app.services.errors import PreconditionFailed, PreconditionRequired
+from app.services.register import beleid_van
+
+router = APIRouter(prefix="/instellingen", tags=["Instellingen"])
+Beheerder = Annotated[Actor, toegang(Operatie.INSTELLINGEN_BEHEREN)]
+
+
+class Instellingen(ApiModel):
+    """The settings of your SWV; where the sources are silent, DOMAIN.md's default applies."""
+
+    code: str
+    naam: str
+    privacy_modus: PrivacyModus
+    rechtsgrond: str | None
+    weektelling: Literal["kalenderdagen", "lesweken"] = Field(
+        description="Hoe '4 weken' en '3 maanden' tellen (DOMAIN.md regel 14)."
+    )
+    profiel: list[Categorie] = Field(
+        description="Wat het SWV zelf als thuiszitter telt (regel 13)."
+    )
+    b2_na_dagen: int
+    a1_na_dagen: int
+    signaal_verzuim_na_dagen: int
+    signaal_schorsing_na_dagen: int
+    signaal_tlv_na_dagen: int
+    pact_na_maanden: int
+    thuiswerkplan_telt_als_aanbod: bool
+
+
+class InstellingenWijziging(ApiInput):
+    """Only what you send changes (JSON merge patch semantics)."""
+
+    privacy_modus: PrivacyModus | None = None
+    rechtsgrond: str | None = Field(default=None, min_length=5, max_length=500)
+    weektelling: Literal["kalenderdagen", "lesweken"] | None = None
+    profiel: list[Categorie] | None = Field(default=None, min_length=1)
+    b2_na_dagen: int | None = Field(default=None, ge=1, le=120)
+    a1_na_dagen: int | None = Field(default=None, ge=1, le=365)
+    signaal_verzuim_na_dagen: int | None = Field(default=None, ge=1, le=120)
+    signaal_schorsing_na_dagen: int | None = Field(default=None, ge=1, le=60)
+    signaal_tlv_na_dagen: int | None = Field(default=None, ge=1, le=365)
+    pact_na_maanden: int | None = Field(default=None, ge=1, le=24)
+    thuiswerkplan_telt_als_aanbod: bool | None = None
+
+
+def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
+    beleid: Beleid = beleid_van(swv)
+    response.headers["ETag"] = f'"{swv.versie}"'
+    return Instellingen(
+        code=swv.code,
+        naam=swv.naam,
+        privacy_modus=PrivacyModus(swv.privacy_modus),
+        rechtsgrond=swv.rechtsgrond,
+        weektelling=beleid.weektelling.value,
+        profiel=sorted(beleid.profiel.categorieen),
+        b2_na_dagen=beleid.b2_na_dagen,
+        a1_na_dagen=beleid.a1_na_dagen,
+        signaal_verzuim_na_dagen=beleid.signaal_verzuim_na_dagen,
+        signaal_schorsing_na_dagen=beleid.signaal_schorsing_na_dagen,
+        signaal_tlv_na_dagen=beleid.signaal_tlv_na_dagen,
+        pact_na_maanden=beleid.pact_na_maanden,
+        thuiswerkplan_telt_als_aanbod=beleid.thuiswerkplan_telt_als_aanbod,
+    )
+
+
+@router.get(
+    "",
+    response_model=Instellingen,
+    summary="De instellingen van uw samenwerkingsverband",
+    responses=problem_responses(401, 403),
+)
+async def get_instellingen(actor: Beheerder, uow: UowDep, response: Response) -> Instellingen:
+    return _antwoord(await service.lees(uow, actor), response)
+
+
+@router.patch(
+    "",
+    response_model=Instellingen,
+    summary="Wijzig de instellingen (If-Match verplicht); de tijdlijnen worden herberekend",
+    responses=problem_responses(400, 401, 403, 412, 413, 428),
+)
+async def update_instellingen(
+    invoer: InstellingenWijziging,
+    actor: Beheerder,
+    uow: UowDep,
+    response: Response,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> Instellingen:
+    if if_match is None:
+        raise PreconditionRequired("Stuur de ETag van de instellingen mee in If-Match.")
+    try:
+        versie = int(if_match.strip().strip('"'))
+    except ValueError:
+        raise PreconditionFailed("De ETag in If-Match hoort niet bij deze instellingen.") from None
+    velden = invoer.model_dump(exclude_none=True)
+    beleid = {k: v for k, v in velden.items() if k not in {"privacy_modus", "rechtsgrond"}}
+    if "profiel" in beleid:
+        beleid["profiel"] = sorted(str(c) for c in beleid["profiel"])
+    swv = await service.wijzig(
+        uow,
+        actor,
+        versie=versie,
+        wijziging=service.Wijziging(
+            beleid=beleid, privacy_modus=invoer.privacy_modus, rechtsgrond=invoer.rechtsgrond
+        ),
+    )
+    return _antwoord(swv, response)

@@ -1,0 +1,70 @@
+"""SWV settings (issue 3 item 5, issue 5 item 5): policies as values, changed with If-Match."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from httpx import AsyncClient
+
+from app.domain.toegang import Rol
+from tests.api.test_leerlingen import ingeschreven, meld
+from tests.builders import FakeAuthenticator, Swv
+
+
+async def test_rule_13_the_swv_profile_changes_its_own_list_not_the_national_one(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    beheerder = auth.headers(swv_a.actor(Rol.BEHEERDER))
+    regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    current = await client.get("/v1/instellingen", headers=beheerder)
+    assert current.status_code == 200
+    assert current.json()["weektelling"] == "kalenderdagen"
+    assert current.json()["b2NaDagen"] == 28
+    assert current.json()["profiel"] == ["B2a", "B2b", "B3"]
+
+    leerling = await ingeschreven(client, regisseur, swv_a)
+    start = (datetime.now(UTC).date() - timedelta(days=60)).isoformat()
+    await meld(client, regisseur, leerling["id"], "ziekmelding", start)
+    status = await client.get(f"/v1/leerlingen/{leerling['id']}/status", headers=regisseur)
+    assert status.json()["categorie"] == "A1"
+    assert status.json()["thuiszitterProfiel"] is False
+
+    no_match = await client.patch("/v1/instellingen", json={"profiel": ["A1"]}, headers=beheerder)
+    assert no_match.status_code == 428
+    stale = await client.patch(
+        "/v1/instellingen", json={"profiel": ["A1"]}, headers={**beheerder, "If-Match": '"999"'}
+    )
+    assert stale.status_code == 412
+    changed = await client.patch(
+        "/v1/instellingen",
+        json={"profiel": ["A1", "B2a", "B2b", "B3"], "signaalVerzuimNaDagen": 14},
+        headers={**beheerder, "If-Match": current.headers["etag"]},
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.headers["etag"] != current.headers["etag"]
+    assert changed.json()["signaalVerzuimNaDagen"] == 14
+    status = await client.get(f"/v1/leerlingen/{leerling['id']}/status", headers=regisseur)
+    assert status.json()["thuiszitterProfiel"] is True
+    assert status.json()["thuiszitterLandelijk"] is False
+
+
+async def test_identified_mode_needs_a_legal_basis(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    beheerder = auth.headers(swv_a.actor(Rol.BEHEERDER))
+    etag = (await client.get("/v1/instellingen", headers=beheerder)).headers["etag"]
+    refused = await client.patch(
+        "/v1/instellingen",
+        json={"privacyModus": "geidentificeerd"},
+        headers={**beheerder, "If-Match": etag},
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["name"] == "rechtsgrond"
+    allowed = await client.patch(
+        "/v1/instellingen",
+        json={"privacyModus": "geidentificeerd", "rechtsgrond": "Fictieve grondslag voor de test"},
+        headers={**beheerder, "If-Match": etag},
+    )
+    assert allowed.status_code == 200
+    regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    assert (await client.get("/v1/instellingen", headers=regisseur)).status_code == 403
