@@ -336,3 +336,48 @@ async def get_verschillen_tussen_peildata(
             Verschil(pseudoniem=v.pseudoniem, soort=v.soort, velden=list(v.velden)) for v in result
         ]
     )
+
+
+class OverlegRegel(ApiModel):
+    leerling_id: uuid.UUID
+    pseudoniem: str
+    reden: str = Field(
+        description="absoluut-verzuim, vrijstelling, besluit-11g of frequent-verzuim"
+    )
+    categorie: str
+    sinds: date | None
+
+
+class Leerplichtoverleg(ApiModel):
+    peildatum: date
+    data: list[OverlegRegel]
+
+
+@router.get(
+    "/rapportages/leerplichtoverleg",
+    response_model=Leerplichtoverleg,
+    summary="De lijst voor het kwartaaloverleg met leerplicht (binnen uw bevoegdheid)",
+    description="Absoluut verzuim, vrijstellingen en 11g-besluiten, en frequent verzuim "
+    "(16 uur in 4 weken, LPW art. 21) op de peildatum; voor een leerplichtambtenaar de "
+    "leerlingen van de eigen gemeente(n).",
+    responses=problem_responses(400, 401, 403),
+)
+async def get_leerplichtoverleg(
+    actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
+    uow: UowDep,
+    peildatum: Peildatum,
+) -> Leerplichtoverleg:
+    regels = await service.leerplichtoverleg(uow, actor, peildatum=peildatum)
+    return Leerplichtoverleg(
+        peildatum=peildatum,
+        data=[
+            OverlegRegel(
+                leerling_id=r.leerling.id,
+                pseudoniem=r.leerling.pseudoniem,
+                reden=r.reden,
+                categorie=r.categorie,
+                sinds=r.sinds,
+            )
+            for r in regels
+        ],
+    )

@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 from app.db.leerlingen import FeitRow, LeerlingRow
 from app.db.rapportage import IndieningRow
 from app.db.session import UnitOfWork
+from app.domain.classificatie import Categorie
+from app.domain.feiten import FeitSoort
 from app.domain.rapportage import (
     STANDAARD_PEILDATA,
     InspectieRegister,
@@ -33,6 +35,7 @@ from app.domain.rapportage import (
     samenvatting,
     swv_overzicht,
 )
+from app.domain.status import Signaal, bepaal_status
 from app.domain.toegang import Actor
 from app.services import register
 from app.services.errors import FieldError, InvalidInput, NotFound
@@ -248,3 +251,62 @@ async def reeks(uow: UnitOfWork, actor: Actor) -> list[tuple[date, dict[str, int
     for row in await indieningen(uow, actor):
         laatste[row.peildatum] = row
     return [(d, dict(r.per_categorie)) for d, r in sorted(laatste.items())]
+
+
+@dataclass(frozen=True, slots=True)
+class OverlegRegel:
+    """One child on the agenda of the quarterly leerplicht overleg, and why."""
+
+    leerling: LeerlingRow
+    reden: str  # absoluut-verzuim, vrijstelling, besluit-11g or frequent-verzuim
+    categorie: str
+    sinds: date | None
+
+
+_OVERLEG = {
+    Categorie.B3: "absoluut-verzuim",
+    Categorie.A2A: "vrijstelling",
+    Categorie.A2B: "vrijstelling",
+    Categorie.A2C: "vrijstelling",
+    Categorie.A2_OVERIG: "vrijstelling",
+    Categorie.C: "besluit-11g",
+}
+
+
+async def leerplichtoverleg(
+    uow: UnitOfWork, actor: Actor, *, peildatum: date
+) -> list[OverlegRegel]:
+    """The list for the quarterly leerplicht overleg (seed 001): absoluut verzuim,
+    vrijstellingen and 11g, and frequent absentees (16 hours in 4 weeks, LPW art. 21),
+    among the children in the caller's scope (a leerplichtambtenaar: its gemeente)."""
+    async with uow.voor(actor):
+        swv = await register.swv_van(uow, actor)
+        beleid = register.beleid_van(swv)
+        kalender = register.kalender_voor(beleid)
+        rows, _ = await uow.leerlingen.lijst(actor, offset=0, limit=10_000_000)
+        regels: list[OverlegRegel] = []
+        for start in range(0, len(rows), 1000):
+            deel = rows[start : start + 1000]
+            feiten = await uow.leerlingen.feiten_van([r.id for r in deel])
+            for row in deel:
+                eigen = [register.feit_van(f) for f in feiten.get(row.id, [])]
+                uren = {f.id for f in eigen if f.soort is FeitSoort.VERZUIMUREN}
+                status = bepaal_status(
+                    register.leerling_van(row),
+                    eigen,
+                    beleid,
+                    peildatum=peildatum,
+                    kalender=kalender,
+                )
+                reden = _OVERLEG.get(status.categorie)
+                if reden is None and any(
+                    s.signaal is Signaal.DREIGEND_THUISZITTER
+                    and s.feit_ids
+                    and set(s.feit_ids) <= uren
+                    for s in status.signalen
+                ):
+                    reden = "frequent-verzuim"
+                if reden is not None:
+                    regels.append(OverlegRegel(row, reden, str(status.categorie), status.sinds))
+        await uow.commit()
+        return sorted(regels, key=lambda r: (r.reden, r.leerling.pseudoniem))

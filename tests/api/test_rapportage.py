@@ -247,3 +247,37 @@ async def test_report_access_by_role(
             "/v1/inspectie-indieningen", json={"peildatum": iso(PEILDATUM)}, headers=begeleider
         )
     ).status_code == 403
+
+
+async def test_leerplicht_overleg_lists_absoluut_verzuim_vrijstellingen_and_frequent_absence(
+    client: AsyncClient, regio: dict[str, Any], auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    headers = regio["headers"]
+    frequent = await registreer(client, headers, swv_a, pseudoniem="freq01")
+    school = str(swv_a.scholen[0])
+    await meld(
+        client,
+        headers,
+        frequent["id"],
+        "inschrijving",
+        iso(PEILDATUM - timedelta(days=700)),
+        schoolId=school,
+    )
+    for week in range(3):
+        await meld(
+            client,
+            headers,
+            frequent["id"],
+            "verzuimuren",
+            iso(PEILDATUM - timedelta(days=20 - 7 * week)),
+            gegevens={"uren": 6},
+        )
+    response = await client.get(
+        "/v1/rapportages/leerplichtoverleg", params={"peildatum": iso(PEILDATUM)}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    redenen = {r["pseudoniem"]: r["reden"] for r in response.json()["data"]}
+    assert redenen["abso01"] == "absoluut-verzuim"
+    assert redenen["vrij01"] == "vrijstelling"
+    assert redenen["freq01"] == "frequent-verzuim"
+    assert "kort01" not in redenen
