@@ -18,7 +18,7 @@ from app.domain.identiteit import PrivacyModus
 from app.domain.toegang import Actor, Operatie
 from app.services import instellingen as service
 from app.services.errors import PreconditionFailed, PreconditionRequired
-from app.services.register import beleid_van
+from app.services.register import beleid_van, peildata_van
 
 router = APIRouter(prefix="/instellingen", tags=["Instellingen"])
 Beheerder = Annotated[Actor, toegang(Operatie.INSTELLINGEN_BEHEREN)]
@@ -44,6 +44,8 @@ class Instellingen(ApiModel):
     signaal_tlv_na_dagen: int
     pact_na_maanden: int
     thuiswerkplan_telt_als_aanbod: bool
+    peildata: list[str] = Field(description="Peildata per schooljaar als MM-DD, in volgorde.")
+    leverdag: int = Field(description="Uiterste leverdag na elke peildatum (dag van de maand).")
 
 
 class InstellingenWijziging(ApiInput):
@@ -60,10 +62,15 @@ class InstellingenWijziging(ApiInput):
     signaal_tlv_na_dagen: int | None = Field(default=None, ge=1, le=365)
     pact_na_maanden: int | None = Field(default=None, ge=1, le=24)
     thuiswerkplan_telt_als_aanbod: bool | None = None
+    peildata: list[Annotated[str, Field(pattern=r"^[0-9]{2}-[0-9]{2}$")]] | None = Field(
+        default=None, min_length=1, max_length=12
+    )
+    leverdag: int | None = Field(default=None, ge=1, le=28)
 
 
 def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
     beleid: Beleid = beleid_van(swv)
+    peildata = peildata_van(swv)
     response.headers["ETag"] = f'"{swv.versie}"'
     return Instellingen(
         code=swv.code,
@@ -79,6 +86,8 @@ def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
         signaal_tlv_na_dagen=beleid.signaal_tlv_na_dagen,
         pact_na_maanden=beleid.pact_na_maanden,
         thuiswerkplan_telt_als_aanbod=beleid.thuiswerkplan_telt_als_aanbod,
+        peildata=[f"{m:02d}-{d:02d}" for m, d in peildata.dagen],
+        leverdag=peildata.leverdag,
     )
 
 

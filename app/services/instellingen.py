@@ -70,9 +70,16 @@ async def wijzig(uow: UnitOfWork, actor: Actor, *, versie: int, wijziging: Wijzi
                     )
                 ]
             )
+        nieuw_beleid = {**(swv.beleid or {}), **wijziging.beleid}
+        try:
+            register.peildata_van(SwvRow(beleid=nieuw_beleid))
+        except ValueError:
+            raise InvalidInput(
+                [FieldError("peildata", "ongeldig", "Geen geldige reeks peildata per schooljaar.")]
+            ) from None
         swv.privacy_modus = str(modus)
         swv.rechtsgrond = rechtsgrond
-        swv.beleid = {**(swv.beleid or {}), **wijziging.beleid}
+        swv.beleid = nieuw_beleid
         swv.versie += 1
         await uow.flush()
         await register.herbouw_projecties(uow, swv.id)

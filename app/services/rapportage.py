@@ -24,10 +24,10 @@ from app.db.session import UnitOfWork
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FeitSoort
 from app.domain.rapportage import (
-    STANDAARD_PEILDATA,
     InspectieRegister,
     InspectieRij,
     KindGegevens,
+    Peildata,
     Samenvatting,
     SwvOverzicht,
     inspectie_rijen,
@@ -94,7 +94,7 @@ async def _register(
     swv = await register.swv_van(uow, actor)
     beleid = register.beleid_van(swv)
     kalender = register.kalender_voor(beleid)
-    kop = register_kop(peildatum, bekend_op=bekend_op)
+    kop = register_kop(peildatum, bekend_op=bekend_op, peildata=register.peildata_van(swv))
 
     def bereken(kinderen: Iterable[KindGegevens]) -> tuple[InspectieRij, ...]:
         return tuple(inspectie_rijen(kinderen, beleid, kop, kalender=kalender))
@@ -109,7 +109,7 @@ async def inspectie_rapport(
     """The Inspectie register on a peildatum and its summary against the previous peildatum."""
     async with uow.voor(actor):
         huidig = await _register(uow, actor, peildatum, bekend_op)
-        vorige_dag = STANDAARD_PEILDATA.vorige(peildatum)
+        vorige_dag = register.peildata_van(await register.swv_van(uow, actor)).vorige(peildatum)
         vorig = await _register(uow, actor, vorige_dag, bekend_op)
         await uow.commit()
         return Rapport(huidig, samenvatting(huidig, vorig))
@@ -141,14 +141,14 @@ def register_json(register_: InspectieRegister) -> bytes:
     return uit.getvalue()
 
 
-def _controleer_peildatum(peildatum: date) -> None:
-    if peildatum not in STANDAARD_PEILDATA.van_schooljaar(STANDAARD_PEILDATA.schooljaar(peildatum)):
+def _controleer_peildatum(peildatum: date, peildata: Peildata) -> None:
+    if peildatum not in peildata.van_schooljaar(peildata.schooljaar(peildatum)):
         raise InvalidInput(
             [
                 FieldError(
                     "peildatum",
                     "geen_peildatum",
-                    "Indienen kan op de peildata 1 december, 1 maart, 1 juni en 1 september.",
+                    "Indienen kan alleen op een peildatum van het samenwerkingsverband.",
                 )
             ]
         )
@@ -156,8 +156,8 @@ def _controleer_peildatum(peildatum: date) -> None:
 
 async def dien_in(uow: UnitOfWork, actor: Actor, *, peildatum: date) -> IndieningRow:
     """Freeze the report of a peildatum as known now: exact bytes, hash, who, when."""
-    _controleer_peildatum(peildatum)
     async with uow.voor(actor):
+        _controleer_peildatum(peildatum, register.peildata_van(await register.swv_van(uow, actor)))
         moment = await uow.rapportage.nu()
         reg = await _register(uow, actor, peildatum, moment)
         inhoud = register_json(reg)

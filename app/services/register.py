@@ -31,6 +31,7 @@ from app.domain.feiten import (
 )
 from app.domain.identiteit import is_geldig_bsn
 from app.domain.leerling import Geboorte, Leerling
+from app.domain.rapportage import STANDAARD_PEILDATA, Peildata
 from app.domain.regio import Regio
 from app.domain.schoolvakanties import Schoolvakanties, laad_meegeleverde_kalender
 from app.domain.status import Signaal, Status, bepaal_status
@@ -75,6 +76,20 @@ def beleid_van(swv: SwvRow) -> Beleid:
         waarden["profiel"] = DefinitieProfiel("swv", frozenset(Categorie(c) for c in profiel))
     weektelling = Weektelling(instellingen.get("weektelling", Weektelling.KALENDERDAGEN))
     return Beleid(weektelling=weektelling, **waarden)
+
+
+def peildata_van(swv: SwvRow) -> Peildata:
+    """The SWV's peildata and delivery day (default: 1 Dec, 1 Mar, 1 Jun, 1 Sep; the 15th)."""
+    instellingen = swv.beleid or {}
+    if "peildata" not in instellingen and "leverdag" not in instellingen:
+        return STANDAARD_PEILDATA
+    dagen = tuple(
+        (int(d[:2]), int(d[3:]))
+        for d in instellingen.get(
+            "peildata", [f"{m:02d}-{d:02d}" for m, d in STANDAARD_PEILDATA.dagen]
+        )
+    )
+    return Peildata(dagen=dagen, leverdag=int(instellingen.get("leverdag", 15)))
 
 
 def leerling_van(row: LeerlingRow) -> Leerling:

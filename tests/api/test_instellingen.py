@@ -68,3 +68,35 @@ async def test_identified_mode_needs_a_legal_basis(
     assert allowed.status_code == 200
     regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
     assert (await client.get("/v1/instellingen", headers=regisseur)).status_code == 403
+
+
+async def test_peildata_are_a_setting_per_swv(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    beheerder = auth.headers(swv_a.actor(Rol.BEHEERDER))
+    regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    current = await client.get("/v1/instellingen", headers=beheerder)
+    assert current.json()["peildata"] == ["12-01", "03-01", "06-01", "09-01"]
+    assert current.json()["leverdag"] == 15
+    invalid = await client.patch(
+        "/v1/instellingen",
+        json={"peildata": ["02-30"]},
+        headers={**beheerder, "If-Match": current.headers["etag"]},
+    )
+    assert invalid.status_code == 400
+    changed = await client.patch(
+        "/v1/instellingen",
+        json={"peildata": ["01-15", "07-01"], "leverdag": 20},
+        headers={**beheerder, "If-Match": current.headers["etag"]},
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["peildata"] == ["01-15", "07-01"]
+    jaar = datetime.now(UTC).year + 1
+    on_own = await client.post(
+        "/v1/inspectie-indieningen", json={"peildatum": f"{jaar}-01-15"}, headers=regisseur
+    )
+    assert on_own.status_code == 201, on_own.text
+    on_default = await client.post(
+        "/v1/inspectie-indieningen", json={"peildatum": f"{jaar}-03-01"}, headers=regisseur
+    )
+    assert on_default.status_code == 400
