@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.domain.beleid import Beleid
-from app.domain.classificatie import Categorie
+from app.domain.classificatie import LANDELIJKE_THUISZITTERS, VERZUIM, Categorie
 from app.domain.feiten import (
     Correctie,
     Feit,
@@ -16,9 +20,11 @@ from app.domain.feiten import (
     Ziekmelding,
     ZiekmeldingBeeindigd,
 )
-from app.domain.status import Signaal
+from app.domain.leerling import Geboorte, Leerling
+from app.domain.status import Signaal, Verklaring, bepaal_status
 from app.domain.tijdlijn import _Vouw, bepaal_tijdlijn, geldende_feiten
 from tests.domain.bouwers import KIND, d, feit, moment, status
+from tests.domain.strategieen import basisfeit
 
 INGESCHREVEN = feit(Inschrijving, "2022-08-22", vestiging="01AB00", id="inschrijving")
 
@@ -103,3 +109,35 @@ def test_rule_15_a_meta_fact_handed_to_the_fold_itself_has_no_effect() -> None:
         .categorie
         is Categorie.GEEN
     )
+
+
+_LEERLING = Leerling("L", Geboorte(2010, 6))
+_TOT = date(2025, 1, 31)
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(basisfeit(), max_size=14, unique_by=lambda f: f.id),
+    st.dates(min_value=date(2023, 8, 1), max_value=_TOT),
+)
+def test_rule_13_status_agrees_with_the_timeline_on_since_and_explanation(
+    feiten: list[Feit], peildatum: date
+) -> None:
+    status_ = bepaal_status(_LEERLING, feiten, Beleid(), peildatum=peildatum)
+    perioden = bepaal_tijdlijn(_LEERLING, feiten, Beleid(), tot=peildatum).perioden
+    if not perioden:
+        assert status_.sinds is None
+        return
+    laatste = perioden[-1]
+    assert status_.verklaring == Verklaring(laatste.regel, laatste.feit_ids)
+
+    def begin(groep: frozenset[Categorie]) -> date:
+        k = len(perioden) - 1
+        while k > 0 and perioden[k - 1].categorie in groep:
+            k -= 1
+        return perioden[k].start
+
+    landelijk = laatste.categorie in LANDELIJKE_THUISZITTERS
+    groep = LANDELIJKE_THUISZITTERS if landelijk else frozenset({laatste.categorie})
+    assert status_.sinds == begin(groep)
+    assert status_.verzuim_sinds == (begin(VERZUIM) if laatste.categorie in VERZUIM else None)
