@@ -11,6 +11,7 @@ import sys
 BENCHMARKS: dict[str, str] = {
     "domain": "bench.domain_classify",
     "register": "bench.register_load",
+    "rapportage": "bench.rapportage",
 }
 
 
