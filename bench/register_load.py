@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -145,23 +145,27 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / _CLK_TCK
 
 
-def _postgres_pids(pg: EmbeddedPostgres) -> list[int]:
-    """The postmaster and its children (backends of both pools, background workers)."""
+def _postgres_cpu_seconds(pg: EmbeddedPostgres) -> float:
+    """CPU of the whole server: the postmaster, its live children, and (through the
+    postmaster's `cutime`/`cstime`) the children that exited, such as closed connections."""
     try:
         postmaster = int((pg.pgdata / "postmaster.pid").read_text().split()[0])
+        stat = Path(f"/proc/{postmaster}/stat").read_text()
     except (OSError, ValueError, IndexError):
-        return []
-    pids = [postmaster]
+        return 0.0
+    velden = stat[stat.rindex(")") + 2 :].split()
+    total = sum(int(v) for v in velden[11:15]) / _CLK_TCK
+    children = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            stat = (entry / "stat").read_text()
+            child = (entry / "stat").read_text()
         except OSError:
             continue
-        if int(stat[stat.rindex(")") + 2 :].split()[1]) == postmaster:
-            pids.append(int(entry.name))
-    return pids
+        if int(child[child.rindex(")") + 2 :].split()[1]) == postmaster:
+            children.append(int(entry.name))
+    return total + _cpu_seconds(children)
 
 
 # -- scenarios -------------------------------------------------------------------------------
@@ -175,6 +179,8 @@ class Measured:
     server_cpu: float = 0.0
     postgres_cpu: float = 0.0
     client_cpu: float = 0.0
+    connections: int = 0
+    """Database sessions opened while it ran (a pool that closes and reopens connections)."""
 
     def per_request_ms(self, cpu: float) -> float:
         return 1000 * cpu / self.result.ok if self.result.ok else float("nan")
@@ -266,7 +272,8 @@ async def measure(
     warmup: float,
     client: str,
     headers: dict[str, str],
-    pg_pids: Callable[[], list[int]],
+    pg_cpu: Callable[[], float],
+    sessions: Callable[[], Awaitable[int]],
 ) -> None:
     """Warm up every target, then alternate between them, `seconds / rounds` at a time."""
     for name, (server, factory) in scenario.targets.items():
@@ -283,8 +290,8 @@ async def measure(
         scenario.measured[name] = Measured(Result(name))
     for ronde in range(rounds):
         for name, (server, factory) in scenario.targets.items():
-            pids = pg_pids()
-            before = (server.cpu_seconds(), _cpu_seconds(pids), time.process_time())
+            sessions_before = await sessions()
+            before = (server.cpu_seconds(), pg_cpu(), time.process_time())
             result = await loadgen.run(
                 name,
                 server.port,
@@ -295,12 +302,14 @@ async def measure(
                 headers=headers,
                 seed=ronde + 1,
             )
-            after = (server.cpu_seconds(), _cpu_seconds(pids), time.process_time())
+            after = (server.cpu_seconds(), pg_cpu(), time.process_time())
+            await asyncio.sleep(0.2 if seconds >= 2 else 0.02)  # ended sessions report on exit
             measured = scenario.measured[name]
             measured.result.merge(result)
             measured.server_cpu += after[0] - before[0]
             measured.postgres_cpu += after[1] - before[1]
             measured.client_cpu += after[2] - before[2]
+            measured.connections += await sessions() - sessions_before
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -351,7 +360,9 @@ def run(
         seeded = asyncio.run(seed(superuser_url, children, seed_waarde=seed_value))
         out(
             f"seeded {children:,} children, {seeded.feiten:,} facts, {seeded.perioden:,} "
-            f"projection rows in {seeded.seconds:.1f} s (COPY as superuser, then VACUUM ANALYZE)"
+            f"projection rows in {seeded.seconds:.1f} s (COPY as superuser; of which waiting for "
+            f"the row-computing workers {seeded.waiting:.1f} s, VACUUM ANALYZE "
+            f"{seeded.vacuum:.1f} s)"
         )
         vandaag = date.today()  # noqa: DTZ011 (the database runs in UTC on this machine)
         peildatum, aantal = asyncio.run(
@@ -407,9 +418,9 @@ async def _scenarios(
     pg: EmbeddedPostgres,
     out: Callable[[str], None],
 ) -> Report:
-    warmup = min(2.0, max(0.2, seconds / 4))
+    warmup = min(2.0, max(0.1, seconds / 4))
     ceiling = await loadgen.ceiling(
-        floor.port, "/ping", seconds=min(3.0, max(0.3, seconds / 3)), concurrency=concurrency
+        floor.port, "/ping", seconds=min(3.0, max(0.1, seconds / 3)), concurrency=concurrency
     )
     if client == "auto":
         client = max(ceiling, key=lambda c: ceiling[c].rps)
@@ -449,17 +460,30 @@ async def _scenarios(
             {"app": (app, lijst_request(peildatum)), "floor": (floor, lijst_request(peildatum))},
         ),
     ]
-    for scenario in scenarios:
-        await measure(
-            scenario,
-            seconds=seconds,
-            rounds=rounds,
-            warmup=warmup,
-            client=client,
-            headers=headers,
-            pg_pids=lambda: _postgres_pids(pg),
+    admin = await asyncpg.connect(pg.superuser_url(pg.database))
+
+    async def sessions() -> int:
+        await admin.execute("SELECT pg_stat_clear_snapshot()")
+        aantal: int = await admin.fetchval(
+            "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
         )
-        out(f"  measured {scenario.name}")
+        return aantal
+
+    try:
+        for scenario in scenarios:
+            await measure(
+                scenario,
+                seconds=seconds,
+                rounds=rounds,
+                warmup=warmup,
+                client=client,
+                headers=headers,
+                pg_cpu=lambda: _postgres_cpu_seconds(pg),
+                sessions=sessions,
+            )
+            out(f"  measured {scenario.name}")
+    finally:
+        await admin.close()
     return Report(seeded, peildatum, aantal, client, ceiling, scenarios)
 
 
@@ -475,6 +499,7 @@ def print_report(report: Report, out: Callable[[str], None] = print) -> None:
     out(
         f"{'scenario':<13} {'target':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
         f"{'ok':>7} {'errors':>6}  CPU ms/request: {'server':>6} {'postgres':>8} {'client':>6}"
+        f"  {'new db conns':>12}"
     )
     for scenario in report.scenarios:
         for name, m in scenario.measured.items():
@@ -483,6 +508,7 @@ def print_report(report: Report, out: Callable[[str], None] = print) -> None:
                 f"{scenario.name:<13} {name:<10} {r.rps:8.0f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} "
                 f"{r.ok:7d} {r.errors:6d}                  {m.per_request_ms(m.server_cpu):6.2f} "
                 f"{m.per_request_ms(m.postgres_cpu):8.2f} {m.per_request_ms(m.client_cpu):6.2f}"
+                f"  {m.connections:12d}"
             )
     out("")
     for scenario in report.scenarios:
@@ -509,6 +535,12 @@ def print_report(report: Report, out: Callable[[str], None] = print) -> None:
         f"target < {TARGET_LIST_MS:.0f} ms: {_ja(alleen.p99_ms < TARGET_LIST_MS)}"
         f" (under {next(s for s in report.scenarios if s.name == 'lijst').concurrency} "
         f"clients p50 {onder_last.p50_ms:.1f} ms, p99 {onder_last.p99_ms:.1f} ms)"
+    )
+    out(
+        "floor: the application's statements for each request (set_config, scoped reads, "
+        "writes, audit row) on raw asyncpg, without FastAPI, pydantic, SQLAlchemy (nor its "
+        "pre-ping) or the request log; 'floor' also folds the facts with the domain as the "
+        "application does, 'floor-sql' only returns the rows as JSON"
     )
     out(f"client: {report.client}; seeding took {report.seeded.seconds:.1f} s")
     if report.profile is not None and report.profile.exists():

@@ -9,7 +9,7 @@ def test_register_benchmark_produces_its_rows() -> None:
     lines: list[str] = []
 
     report = register_load.run(
-        children=50, seconds=0.5, concurrency=4, rounds=1, client="raw", out=lines.append
+        children=50, seconds=0.4, concurrency=4, rounds=1, client="raw", out=lines.append
     )
 
     assert len(report.seeded.leerling_ids) == 50
