@@ -579,6 +579,33 @@ async def gebeurtenissen(
         return leerling, rows
 
 
+@dataclass(frozen=True, slots=True)
+class _Gelezen:
+    leerling: LeerlingRow
+    domein: Leerling
+    feiten: list[Feit]
+    beleid: Beleid
+    kalender: Schoolvakanties | None
+    vandaag: date
+
+
+async def _lees(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> _Gelezen:
+    """One child in scope with its facts and its SWV's policy (inside the caller's block)."""
+    leerling = await uow.leerlingen.get(actor, leerling_id)
+    if leerling is None:
+        raise NotFound(NIET_GEVONDEN)
+    beleid = beleid_van(await swv_van(uow, actor))
+    rows = await uow.leerlingen.feiten(leerling.id)
+    return _Gelezen(
+        leerling,
+        leerling_van(leerling),
+        [feit_van(r) for r in rows],
+        beleid,
+        kalender_voor(beleid),
+        (await klok(uow)).date(),
+    )
+
+
 async def status_op(
     uow: UnitOfWork,
     actor: Actor,
@@ -589,23 +616,17 @@ async def status_op(
 ) -> tuple[LeerlingRow, Status]:
     """The child's status on a peildatum, as known now or as known on `bekend_op`."""
     async with uow.voor(actor):
-        leerling = await uow.leerlingen.get(actor, leerling_id)
-        if leerling is None:
-            raise NotFound(NIET_GEVONDEN)
-        swv = await swv_van(uow, actor)
-        nu = await klok(uow)
-        beleid = beleid_van(swv)
-        rows = await uow.leerlingen.feiten(leerling.id)
+        g = await _lees(uow, actor, leerling_id)
         status = bepaal_status(
-            leerling_van(leerling),
-            [feit_van(r) for r in rows],
-            beleid,
-            peildatum=peildatum or nu.date(),
+            g.domein,
+            g.feiten,
+            g.beleid,
+            peildatum=peildatum or g.vandaag,
             bekend_op=bekend_op,
-            kalender=kalender_voor(beleid),
+            kalender=g.kalender,
         )
         await uow.commit()
-        return leerling, status
+        return g.leerling, status
 
 
 async def tijdlijn_van(
@@ -618,20 +639,14 @@ async def tijdlijn_van(
 ) -> tuple[LeerlingRow, Tijdlijn]:
     """The child's consecutive categories up to `tot`, as known now or on `bekend_op`."""
     async with uow.voor(actor):
-        leerling = await uow.leerlingen.get(actor, leerling_id)
-        if leerling is None:
-            raise NotFound(NIET_GEVONDEN)
-        swv = await swv_van(uow, actor)
-        nu = await klok(uow)
-        beleid = beleid_van(swv)
-        rows = await uow.leerlingen.feiten(leerling.id)
+        g = await _lees(uow, actor, leerling_id)
         tijdlijn = bepaal_tijdlijn(
-            leerling_van(leerling),
-            [feit_van(r) for r in rows],
-            beleid,
-            tot=tot or nu.date(),
+            g.domein,
+            g.feiten,
+            g.beleid,
+            tot=tot or g.vandaag,
             bekend_op=bekend_op,
-            kalender=kalender_voor(beleid),
+            kalender=g.kalender,
         )
         await uow.commit()
-        return leerling, tijdlijn
+        return g.leerling, tijdlijn
