@@ -4,6 +4,7 @@ records closed longer than the retention period (the register stays countable)."
 from __future__ import annotations
 
 import hashlib
+import typing
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ from app.db.audit import AuditRow
 from app.db.leerlingen import FeitRow, LeerlingRow, LeerlingVestigingRow
 from app.db.session import UnitOfWork
 from app.domain.classificatie import Categorie
+from app.domain.feiten import FEITKLASSEN, FeitSoort
 from app.domain.status import Status
 from app.domain.toegang import Actor
 from app.services import register
@@ -65,13 +67,27 @@ def _pseudoniem(leerling_id: uuid.UUID) -> str:
     return "anon-" + hashlib.sha256(leerling_id.bytes).hexdigest()[:12]
 
 
-def _zonder_vrije_tekst(payload: dict[str, Any]) -> dict[str, Any]:
+def _tekstvelden(soort: str) -> frozenset[str]:
+    """The fields of a kind of fact that are declared as plain text (not an enumeration)."""
+    klasse = FEITKLASSEN[FeitSoort(soort)]
+    hints = typing.get_type_hints(klasse)
+    return frozenset(
+        naam
+        for naam in VRIJE_TEKST
+        if naam in hints and str in (hints[naam], *typing.get_args(hints[naam]))
+    )
+
+
+def _zonder_vrije_tekst(payload: dict[str, Any], soort: str) -> dict[str, Any]:
+    """The payload with its free-text fields blanked; enumerations (an ending reason) stay, so
+    the fact still reads as the domain expects."""
+    tekst = _tekstvelden(soort)
     schoon: dict[str, Any] = {}
     for sleutel, waarde in payload.items():
-        if sleutel in VRIJE_TEKST and isinstance(waarde, str) and waarde:
+        if sleutel in tekst and isinstance(waarde, str) and waarde:
             schoon[sleutel] = ""
-        elif isinstance(waarde, dict):
-            schoon[sleutel] = _zonder_vrije_tekst(waarde)
+        elif isinstance(waarde, dict) and isinstance(waarde.get("soort"), str):
+            schoon[sleutel] = _zonder_vrije_tekst(waarde, waarde["soort"])
         else:
             schoon[sleutel] = waarde
     return schoon
@@ -121,9 +137,11 @@ async def anonimiseer_verlopen(
             leerling.geboortedag = None
             leerling.geanonimiseerd_op = moment
             for feit in await uow.leerlingen.feiten(leerling.id):
-                schoon = _zonder_vrije_tekst(feit.payload)
+                schoon = _zonder_vrije_tekst(feit.payload, feit.soort)
                 if schoon != feit.payload:
                     feit.payload = schoon
+                if feit.bron_referentie is not None:
+                    feit.bron_referentie = None
             aantal += 1
         await uow.session.flush()
         await uow.session.execute(text("SELECT set_config('app.anonimiseren', '', true)"))

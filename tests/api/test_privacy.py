@@ -50,6 +50,17 @@ async def test_closed_records_are_anonymised_after_the_retention_period(
         dag(-30),
         gegevens={"totEnMet": dag(-29), "toelichting": "Gesproken met Jan Jansen"},
     )
+    terug = await ingeschreven(client, regisseur, swv_a)
+    await meld(client, regisseur, terug["id"], "verzuim-gestart", dag(-60))
+    await meld(
+        client,
+        regisseur,
+        terug["id"],
+        "verzuim-beeindigd",
+        dag(-50),
+        gegevens={"reden": "schoolgang-hersteld"},
+        bronReferentie="Digidoor dossier Fictief 42",
+    )
     thuis = await ingeschreven(client, regisseur, swv_a)
     await meld(client, regisseur, thuis["id"], "verzuim-gestart", dag(-10))
 
