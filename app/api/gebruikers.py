@@ -59,15 +59,17 @@ class ActiefInvoer(ApiInput):
     status_code=status.HTTP_201_CREATED,
     response_model=NieuweGebruiker,
     summary="Maak een gebruiker aan, met TOTP als tweede factor",
+    description="Alleen rollen zonder toegang tot leerlinggegevens (scheiding van functies); "
+    "die accounts maakt de applicatiebeheerder met `thuiszitters create-user`.",
     responses=problem_responses(400, 401, 403, 409, 413),
 )
 async def create_gebruiker(
     invoer: GebruikerInvoer, request: Request, actor: Beheerder, uow: UowDep
 ) -> NieuweGebruiker:
-    nieuw = await service.maak_gebruiker(
+    nieuw = await service.maak_gebruiker_als_beheerder(
         uow,
         request.app.state.versleuteling,
-        swv_id=uuid.UUID(actor.swv_id),
+        actor,
         gebruikersnaam=invoer.gebruikersnaam,
         wachtwoord=invoer.wachtwoord,
         rol=invoer.rol,

@@ -8,7 +8,9 @@ the response or finds nothing done.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
@@ -20,6 +22,7 @@ from app.db.idempotentie import IdempotentieRow
 from app.db.session import UnitOfWork
 from app.domain.toegang import Actor
 from app.services.errors import Conflict, FieldError, InvalidInput, ServiceError
+from app.services.toegang.versleuteling import Versleuteling
 
 _KEY = re.compile(r'^"?([\x21\x23-\x7e]{1,255})"?$')
 
@@ -34,11 +37,30 @@ class KeyReused(ServiceError):
 
 
 class Idempotency:
-    """Runs a POST handler at most once per (caller, key)."""
+    """Runs a POST handler at most once per (caller, key).
+
+    The stored answer may hold identifying details (identified mode), so it is kept encrypted
+    with the application's key, bound to its caller and key.
+    """
 
     def __init__(self, request: Request, key: str | None) -> None:
         self.request = request
         self.key = key
+        self.versleuteling: Versleuteling | None = getattr(request.app.state, "versleuteling", None)
+
+    def _versleutel(self, body: Any, context: str) -> Any:
+        if self.versleuteling is None:
+            return body
+        tekst = json.dumps(body, separators=(",", ":"))
+        return {
+            "versleuteld": base64.b64encode(self.versleuteling.versleutel(tekst, context)).decode()
+        }
+
+    def _ontsleutel(self, body: Any, context: str) -> Any:
+        if self.versleuteling is None or not (isinstance(body, dict) and "versleuteld" in body):
+            return body
+        data = base64.b64decode(body["versleuteld"])
+        return json.loads(self.versleuteling.ontsleutel(data, context))
 
     async def run(self, uow: UnitOfWork, actor: Actor, handle: Handler) -> JSONResponse:
         if self.key is None:
@@ -52,10 +74,16 @@ class Idempotency:
             if not await uow.idempotentie.claim(actor.id, self.key):
                 raise Conflict("Een verzoek met deze Idempotency-Key wordt nog verwerkt.")
             stored = await uow.idempotentie.get(actor.id, self.key)
+            context = f"idempotentie:{actor.id}:{self.key}"
             if stored is not None:
                 if stored.vingerafdruk != fingerprint:
                     raise KeyReused("Deze Idempotency-Key is al gebruikt voor een ander verzoek.")
-                return JSONResponse(stored.body, status_code=stored.status, headers=stored.headers)
+                await uow.commit()  # a replay is an access too: audited
+                return JSONResponse(
+                    self._ontsleutel(stored.body, context),
+                    status_code=stored.status,
+                    headers=stored.headers,
+                )
             status, body, headers = await handle()
             await uow.idempotentie.bewaar(
                 IdempotentieRow(
@@ -64,7 +92,7 @@ class Idempotency:
                     vingerafdruk=fingerprint,
                     status=status,
                     headers=headers,
-                    body=body,
+                    body=self._versleutel(body, context),
                 )
             )
             await uow.commit()

@@ -240,6 +240,7 @@ async def lijst_perioden(
     """The child's periods of one kind, as known now or on ``bekend_op``."""
     async with uow.voor(actor):
         stand = await _stand(uow, actor, soort, leerling_id, bekend_op=bekend_op)
+        await uow.commit()  # the audit row of this read
         return stand.perioden
 
 
@@ -253,7 +254,9 @@ async def haal_periode(
     """One period as known now, or NotFound (also when it was withdrawn)."""
     async with uow.voor(actor):
         stand = await _stand(uow, actor, soort, leerling_id)
-        return stand.periode(periode_id)
+        periode = stand.periode(periode_id)
+        await uow.commit()  # the audit row of this read
+        return periode
 
 
 # -- changing --------------------------------------------------------------------------------

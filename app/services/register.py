@@ -36,9 +36,9 @@ from app.domain.regio import Regio
 from app.domain.schoolvakanties import Schoolvakanties, laad_meegeleverde_kalender
 from app.domain.status import Signaal, Status, bepaal_status
 from app.domain.tijdlijn import Tijdlijn, bepaal_tijdlijn
-from app.domain.toegang import Actor, Reikwijdte
+from app.domain.toegang import Actor, Operatie, Reikwijdte, mag
 from app.services import identiteit
-from app.services.errors import Conflict, FieldError, InvalidInput, NotFound
+from app.services.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from app.services.pagination import Page, PageRequest
 from app.services.toegang.versleuteling import Versleuteling
 
@@ -166,6 +166,11 @@ async def registreer_leerling(
     versleuteling: Versleuteling | None = None,
 ) -> LeerlingRow:
     """Register a child under a pseudonym code, connected to the caller's school or gemeente."""
+    if nieuw.identiteit is not None and not mag(actor, Operatie.IDENTITEIT_INZIEN):
+        raise Forbidden("Uw rol legt geen identificerende gegevens vast.")
+    heeft_bsn = nieuw.identiteit is not None and bool(nieuw.identiteit.bsn)
+    if heeft_bsn and not mag(actor, Operatie.BSN_INZIEN):
+        raise Forbidden("Uw rol legt geen BSN vast.")
     async with uow.voor(actor):
         swv = await swv_van(uow, actor)
         nu = await klok(uow)
@@ -373,7 +378,10 @@ async def zoek_leerlingen(
     bsn: str | None = None,
     versleuteling: Versleuteling | None = None,
 ) -> list[LeerlingRow]:
-    """Children in scope with this pseudonym code or BSN (a POST body, never a URL)."""
+    """Children in scope with this pseudonym code or BSN (a POST body, never a URL); searching
+    by BSN is for roles with a legal basis to use it."""
+    if bsn is not None and not mag(actor, Operatie.BSN_INZIEN):
+        raise Forbidden("Uw rol zoekt niet op BSN.")
     async with uow.voor(actor):
         row = None
         if pseudoniem is not None:
@@ -381,6 +389,8 @@ async def zoek_leerlingen(
         elif bsn is not None and versleuteling is not None and is_geldig_bsn(bsn):
             zoekhash = identiteit.bsn_zoekhash(versleuteling, uuid.UUID(actor.swv_id), bsn)
             row = await uow.leerlingen.op_bsn_hash(actor, zoekhash)
+        if row is not None:
+            uow.betreft = row.id  # the search shows up in this child's inzage
         await uow.commit()
         return [row] if row is not None else []
 
@@ -430,8 +440,9 @@ async def meld_feit(
         nu = await klok(uow)
         rows = await uow.leerlingen.feiten(leerling.id)
         feit_id = uuid.uuid4()
-        feit = _lees_melding(melding, feit_id, nu, {str(r.id) for r in rows})
-        school_id = await _school_van(uow, actor, swv, melding, feit)
+        school_id = await _school_van(uow, actor, swv, melding)
+        feit = _lees_melding(melding, feit_id, nu, {str(r.id) for r in rows}, school_id)
+        await _controleer_vervanging(uow, actor, swv, feit)
         payload = {k: v for k, v in feit_naar_dict(feit).items() if k not in _KOLOMMEN}
         row = await uow.leerlingen.voeg_feit_toe(
             FeitRow(
@@ -456,7 +467,13 @@ async def meld_feit(
         return Gemeld(row, True, leerling)
 
 
-def _lees_melding(melding: Melding, feit_id: uuid.UUID, nu: datetime, bekend: set[str]) -> Feit:
+def _lees_melding(
+    melding: Melding,
+    feit_id: uuid.UUID,
+    nu: datetime,
+    bekend: set[str],
+    school_id: uuid.UUID | None,
+) -> Feit:
     fouten: list[FieldError] = []
     if melding.geldig_vanaf > nu.date() + timedelta(days=MAX_DAGEN_VOORUIT):
         fouten.append(
@@ -470,8 +487,11 @@ def _lees_melding(melding: Melding, feit_id: uuid.UUID, nu: datetime, bekend: se
         "geldig_vanaf": melding.geldig_vanaf.isoformat(),
         "geregistreerd_op": nu.isoformat(),
     }
-    if melding.soort in {FeitSoort.INSCHRIJVING, FeitSoort.UITSCHRIJVING, FeitSoort.PLAATSING}:
-        data.setdefault("vestiging", str(melding.school_id) if melding.school_id else None)
+    if melding.soort in _VESTIGING_SOORTEN:
+        # The vestiging of the fact is always the checked `schoolId`, never free text.
+        if "vestiging" in melding.gegevens:
+            fouten.append(FieldError("gegevens.vestiging", "niet_toegestaan", "Gebruik schoolId."))
+        data["vestiging"] = str(school_id) if school_id else None
     feit: Feit | None = None
     try:
         feit = feit_uit_dict(melding.soort, data)
@@ -498,9 +518,10 @@ def _veldnaam(veld: str) -> str:
 
 
 async def _school_van(
-    uow: UnitOfWork, actor: Actor, swv: SwvRow, melding: Melding, feit: Feit
+    uow: UnitOfWork, actor: Actor, swv: SwvRow, melding: Melding
 ) -> uuid.UUID | None:
-    """The vestiging the fact is about or reported by (school scope), checked to exist."""
+    """The vestiging the fact is about or reported by, checked to exist in the SWV and, for a
+    school or school system, to be one of its own."""
     school_id = melding.school_id
     if (
         school_id is None
@@ -509,12 +530,38 @@ async def _school_van(
     ):
         school_id = uuid.UUID(next(iter(actor.vestiging_ids)))
     if school_id is None:
-        if feit.soort in _VESTIGING_SOORTEN:
+        if melding.soort in _VESTIGING_SOORTEN:
             raise InvalidInput([FieldError("schoolId", "ontbreekt", "Noem de vestiging.")])
         return None
-    if await uow.scholen.get(swv.id, school_id) is None:
-        raise InvalidInput([FieldError("schoolId", "onbekend", "Deze vestiging bestaat niet.")])
+    await _eigen_school(uow, actor, swv, school_id, "schoolId")
     return school_id
+
+
+async def _eigen_school(
+    uow: UnitOfWork, actor: Actor, swv: SwvRow, school_id: uuid.UUID, veld: str
+) -> None:
+    if await uow.scholen.get(swv.id, school_id) is None:
+        raise InvalidInput([FieldError(veld, "onbekend", "Deze vestiging bestaat niet.")])
+    if actor.reikwijdte is Reikwijdte.VESTIGINGEN and str(school_id) not in actor.vestiging_ids:
+        raise InvalidInput(
+            [FieldError(veld, "buiten_bevoegdheid", "Een school meldt voor de eigen vestiging.")]
+        )
+
+
+async def _controleer_vervanging(uow: UnitOfWork, actor: Actor, swv: SwvRow, feit: Feit) -> None:
+    """A correction that names a vestiging names an existing one (and, for a school, its own)."""
+    if not isinstance(feit, Correctie):
+        return
+    vestiging = getattr(feit.vervanging, "vestiging", None)
+    if vestiging is None:
+        return
+    try:
+        school_id = uuid.UUID(str(vestiging))
+    except ValueError:
+        raise InvalidInput(
+            [FieldError("gegevens.vervanging.vestiging", "ongeldig", "Geen vestiging-id.")]
+        ) from None
+    await _eigen_school(uow, actor, swv, school_id, "gegevens.vervanging.vestiging")
 
 
 async def projecteer(

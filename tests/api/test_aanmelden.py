@@ -252,3 +252,23 @@ async def test_client_credentials_refusals(
 def basic(client_id: str, secret: str) -> dict[str, str]:
     raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     return {"Authorization": f"Basic {raw}"}
+
+
+async def test_a_beheerder_cannot_create_an_account_that_reads_children(
+    jwt_client: AsyncClient,
+    jwt_application: Application,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    swv_a: Swv,
+) -> None:
+    beheerder = await maak_persoon(jwt_application, sessionmaker, swv_a, Rol.BEHEERDER)
+    headers = bearer((await login(jwt_client, beheerder)).json()["toegangstoken"])
+    body = {"gebruikersnaam": "nieuwe.collega", "wachtwoord": WACHTWOORD}
+    refused = await jwt_client.post(
+        "/v1/gebruikers", json={**body, "rol": "regisseur-thuiszitters"}, headers=headers
+    )
+    assert refused.status_code == 403
+    allowed = await jwt_client.post(
+        "/v1/gebruikers", json={**body, "rol": "functionaris-gegevensbescherming"}, headers=headers
+    )
+    assert allowed.status_code == 201, allowed.text
+    assert allowed.json()["totpUri"].startswith("otpauth://totp/")

@@ -21,6 +21,7 @@ async def test_reads_changes_and_denials_are_audited_and_searchable_by_the_fg(
     regisseur = auth.headers(regisseur_actor)
     leerling = await ingeschreven(client, regisseur, swv_a)
     await client.get(f"/v1/leerlingen/{leerling['id']}/status", headers=regisseur)
+    await client.get(f"/v1/leerlingen/{leerling['id']}/inschrijvingen", headers=regisseur)
     school_1 = swv_a.actor(Rol.SCHOOLMEDEWERKER, school=1)
     await client.get(f"/v1/leerlingen/{leerling['id']}", headers=auth.headers(school_1))
     beheerder = swv_a.actor(Rol.BEHEERDER)
@@ -35,6 +36,8 @@ async def test_reads_changes_and_denials_are_audited_and_searchable_by_the_fg(
     by_outcome = {(r["actorId"], r["handeling"], r["resultaat"]) for r in rows}
     assert (regisseur_actor.id, "leerling:lezen", "toegestaan") in by_outcome
     assert (regisseur_actor.id, "feit:melden", "toegestaan") in by_outcome
+    routes = {r["route"] for r in rows}
+    assert "GET /leerlingen/{leerlingId}/inschrijvingen" in routes, "period reads are audited"
     assert (school_1.id, "leerling:lezen", "niet-gevonden") in by_outcome
     assert all(r["requestId"] for r in rows)
     denied = await client.get("/v1/auditregels", params={"resultaat": "geweigerd"}, headers=fg)

@@ -48,7 +48,7 @@ def body(swv: Swv, **identiteit: Any) -> dict[str, Any]:
 async def test_pseudonymous_swv_refuses_identifying_details(
     client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
 ) -> None:
-    headers = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    headers = auth.headers(swv_a.actor(Rol.LEERPLICHTAMBTENAAR, gemeente=0))
     response = await client.post(
         "/v1/leerlingen", json=body(swv_a, naam=NAAM, bsn=BSN), headers=headers
     )
@@ -75,24 +75,26 @@ async def test_identified_swv_encrypts_validates_masks_and_finds(
         urls.append(url)
         return await client.request(method, url, headers=headers, **kw)
 
+    refused = await call("POST", "/v1/leerlingen", regisseur, json=body(identified, bsn=BSN))
+    assert refused.status_code == 403, "a role without a legal basis for the BSN records none"
     invalid = await call(
-        "POST", "/v1/leerlingen", regisseur, json=body(identified, bsn="123456789")
+        "POST", "/v1/leerlingen", leerplicht, json=body(identified, bsn="123456789")
     )
     assert invalid.status_code == 400
     assert "123456789" not in invalid.text
     created = await call(
         "POST",
         "/v1/leerlingen",
-        regisseur,
+        {**leerplicht, "Idempotency-Key": "registratie-1"},
         json=body(identified, naam=NAAM, bsn=BSN, geboortedatum="2013-06-14", adres="Teststraat 1"),
     )
     assert created.status_code == 201, created.text
     leerling_id = created.json()["id"]
-    assert created.json()["identiteit"]["bsn"] == "******333"
+    assert created.json()["identiteit"]["bsn"] == BSN
     duplicate = await call(
         "POST",
         "/v1/leerlingen",
-        regisseur,
+        leerplicht,
         json={**body(identified, bsn=BSN), "pseudoniem": "551902"},
     )
     assert duplicate.status_code == 409
@@ -112,8 +114,10 @@ async def test_identified_swv_encrypts_validates_masks_and_finds(
     assert '"identiteit":null' in responses["begeleider"]
     assert NAAM not in responses["begeleider"]
 
-    found = await call("POST", "/v1/leerlingen/zoeken", regisseur, json={"bsn": BSN})
+    found = await call("POST", "/v1/leerlingen/zoeken", leerplicht, json={"bsn": BSN})
     assert [r["id"] for r in found.json()["data"]] == [leerling_id]
+    not_allowed = await call("POST", "/v1/leerlingen/zoeken", begeleider, json={"bsn": BSN})
+    assert not_allowed.status_code == 403
     for path in ("status", "tijdlijn", "gebeurtenissen"):
         await call("GET", f"/v1/leerlingen/{leerling_id}/{path}", begeleider)
 
@@ -122,6 +126,16 @@ async def test_identified_swv_encrypts_validates_masks_and_finds(
     stored = " ".join(row)
     assert BSN not in stored
     assert NAAM not in stored
+    kept = " ".join(
+        (
+            await connection.execute(
+                text("SELECT idempotentie_sleutels::text FROM idempotentie_sleutels")
+            )
+        ).scalars()
+    )
+    assert kept, "the answer to the idempotent registration is kept"
+    assert BSN not in kept, "kept encrypted"
+    assert NAAM not in kept
     assert "Teststraat" not in stored
 
     # The scanner: no elfproef-valid nine-digit number in any log line or URL.

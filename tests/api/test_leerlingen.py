@@ -413,3 +413,29 @@ async def test_rule_17_list_filtered_on_the_dreigend_thuiszitter_signal(
     assert al_thuis["id"] not in ids
     bad = await client.get("/v1/leerlingen", params={"signaal": "onzin"}, headers=regisseur)
     assert bad.status_code == 400
+
+
+async def test_a_school_reports_only_for_its_own_vestiging(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    school_0 = auth.headers(swv_a.actor(Rol.SCHOOLMEDEWERKER, school=0))
+    school_1 = auth.headers(swv_a.actor(Rol.SCHOOLMEDEWERKER, school=1))
+    leerling = await registreer(client, school_0, swv_a)
+    other = await meld(
+        client, school_0, leerling["id"], "inschrijving", dag(-5), schoolId=str(swv_a.scholen[1])
+    )
+    assert other.status_code == 400
+    assert other.json()["errors"][0]["name"] == "schoolId"
+    assert (
+        await client.get(f"/v1/leerlingen/{leerling['id']}", headers=school_1)
+    ).status_code == 404
+    free_text = await meld(
+        client,
+        school_0,
+        leerling["id"],
+        "inschrijving",
+        dag(-5),
+        gegevens={"vestiging": "Jan Jansen 111222333"},
+    )
+    assert free_text.status_code == 400
+    assert "Jan Jansen" not in free_text.text

@@ -12,13 +12,16 @@ from app.db.organisaties import SwvRow
 from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
 from app.db.toegang import ClientRow, GebruikerRow
-from app.domain.toegang import RECHTEN, Actor, Reikwijdte, Rol
-from app.services.errors import Conflict, FieldError, InvalidInput, NotFound
+from app.domain.toegang import RECHTEN, Actor, Operatie, Reikwijdte, Rol
+from app.services.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from app.services.toegang.totp import genereer_geheim, provisioning_uri
 from app.services.toegang.versleuteling import Versleuteling
 from app.services.toegang.wachtwoorden import controleer_wachtwoordbeleid, hash_wachtwoord
 
 SYSTEEMROLLEN = {Rol.SCHOOLSYSTEEM, Rol.LEERPLICHTSYSTEEM}
+LEZEN_VAN_KINDEREN = frozenset(
+    {Operatie.LEERLING_LEZEN, Operatie.IDENTITEIT_INZIEN, Operatie.BSN_INZIEN}
+)
 
 
 async def maak_swv(uow: UnitOfWork, *, code: str, naam: str) -> SwvRow:
@@ -123,6 +126,37 @@ async def maak_gebruiker(
         await uow.toegang.add(gebruiker)
         await uow.commit()
         return NieuweGebruiker(gebruiker, geheim, provisioning_uri(geheim, naam))
+
+
+async def maak_gebruiker_als_beheerder(
+    uow: UnitOfWork,
+    versleuteling: Versleuteling,
+    beheerder: Actor,
+    *,
+    gebruikersnaam: str,
+    wachtwoord: str,
+    rol: Rol,
+    vestigingen: list[str],
+    gemeenten: list[str],
+) -> NieuweGebruiker:
+    """A beheerder creates users of its own SWV, but no account that may read children:
+    it would learn the password and second factor and so read them itself (separation of
+    duties). Those accounts are created by the operator (`thuiszitters create-user`)."""
+    if RECHTEN[rol] & LEZEN_VAN_KINDEREN:
+        raise Forbidden(
+            "Een beheerder maakt geen accounts die leerlinggegevens kunnen inzien; "
+            "dat doet de applicatiebeheerder met `thuiszitters create-user`."
+        )
+    return await maak_gebruiker(
+        uow,
+        versleuteling,
+        swv_id=uuid.UUID(beheerder.swv_id),
+        gebruikersnaam=gebruikersnaam,
+        wachtwoord=wachtwoord,
+        rol=rol,
+        vestigingen=vestigingen,
+        gemeenten=gemeenten,
+    )
 
 
 async def zet_gebruiker_actief(
