@@ -16,7 +16,7 @@ from app.api.deps import PageDep, UowDep
 from app.api.idempotency import IdempotencyDep
 from app.api.pagination import paginate
 from app.api.problems import problem_responses
-from app.api.schemas import ApiInput, ApiModel, Paginering
+from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel, Paginering
 from app.db.leerlingen import FeitRow, LeerlingRow
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FeitSoort
@@ -32,7 +32,12 @@ router = APIRouter(prefix="/leerlingen", tags=["Leerlingen"])
 
 Regio = Literal["noord", "midden", "zuid"]
 LeerlingId = Annotated[uuid.UUID, Path(alias="leerlingId", description="Id van de leerling.")]
-Peildatum = Annotated[date | None, Query(description="Peildatum (JJJJ-MM-DD); standaard vandaag.")]
+Peildatum = Annotated[
+    date | None,
+    Query(
+        description="Peildatum (JJJJ-MM-DD); standaard vandaag.", ge=EERSTE_DATUM, le=LAATSTE_DATUM
+    ),
+]
 BekendOp = Annotated[
     AwareDatetime | None,
     Query(
@@ -614,7 +619,12 @@ async def get_tijdlijn(
     actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
     uow: UowDep,
     tot: Annotated[
-        date | None, Query(description="Tot en met deze datum; standaard vandaag.")
+        date | None,
+        Query(
+            description="Tot en met deze datum; standaard vandaag.",
+            ge=EERSTE_DATUM,
+            le=LAATSTE_DATUM,
+        ),
     ] = None,
     bekend_op: BekendOp = None,
 ) -> LeerlingTijdlijn:

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.deps import audit_context
 from app.db.session import UnitOfWork
+from app.domain.schoolvakanties import KalenderOntbreektError
 from app.services.audit import registreer_weigering
 from app.services.errors import (
     Conflict,
@@ -213,6 +214,16 @@ async def _audit_refusal(request: Request, resultaat: str) -> None:
         await registreer_weigering(UnitOfWork(request.app.state.sessionmaker), context, resultaat)
 
 
+async def _kalender_handler(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(
+        request,
+        400,
+        "Voor deze datum heeft het register geen schoolvakantiekalender (lesweken); "
+        "kies een datum binnen de meegeleverde schooljaren.",
+        slug="kalender-ontbreekt",
+    )
+
+
 async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error", exc_info=exc)
     return problem_response(
@@ -225,6 +236,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_handler)
     app.add_exception_handler(ServiceError, _service_error_handler)
+    app.add_exception_handler(KalenderOntbreektError, _kalender_handler)
     app.add_exception_handler(Exception, _unhandled_handler)
 
 

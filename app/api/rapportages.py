@@ -20,7 +20,7 @@ from pydantic import AwareDatetime, Field
 from app.api.auth import toegang
 from app.api.deps import UowDep
 from app.api.problems import problem_responses
-from app.api.schemas import ApiInput, ApiModel
+from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel
 from app.domain.toegang import Actor, Operatie
 from app.services import rapportage as service
 from app.services.exports import (
@@ -39,7 +39,9 @@ CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPOOL_BYTES = 8 * 1024 * 1024
 
-Peildatum = Annotated[date, Query(description="De peildatum (JJJJ-MM-DD).")]
+Peildatum = Annotated[
+    date, Query(description="De peildatum (JJJJ-MM-DD).", ge=EERSTE_DATUM, le=LAATSTE_DATUM)
+]
 BekendOp = Annotated[
     AwareDatetime | None,
     Query(alias="bekendOp", description="Zoals bekend op dit moment; standaard nu."),
@@ -326,8 +328,12 @@ async def get_indiening_verschillen(
 async def get_verschillen_tussen_peildata(
     actor: Annotated[Actor, toegang(Operatie.RAPPORT_INSPECTIE)],
     uow: UowDep,
-    van: Annotated[date, Query(description="De eerste peildatum.")],
-    tot: Annotated[date, Query(description="De tweede peildatum.")],
+    van: Annotated[
+        date, Query(description="De eerste peildatum.", ge=EERSTE_DATUM, le=LAATSTE_DATUM)
+    ],
+    tot: Annotated[
+        date, Query(description="De tweede peildatum.", ge=EERSTE_DATUM, le=LAATSTE_DATUM)
+    ],
     bekend_op: BekendOp = None,
 ) -> Verschillen:
     result = await service.tussen_peildata(uow, actor, van=van, tot=tot, bekend_op=bekend_op)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
@@ -25,3 +27,8 @@ class Paginering(ApiModel):
     pagina_grootte: int = Field(description="Maximaal aantal items per pagina.")
     totaal: int = Field(description="Aantal items in de hele lijst.")
     totaal_paginas: int = Field(description="Aantal pagina's.")
+
+
+EERSTE_DATUM = date(1990, 1, 1)
+LAATSTE_DATUM = date(2100, 12, 31)
+"""Dates the register can reason about; outside them a query is invalid input (400)."""

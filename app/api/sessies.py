@@ -159,7 +159,7 @@ def _client_gegevens(request: Request, form: dict[str, str]) -> tuple[str, str]:
     description="Formulier (`application/x-www-form-urlencoded`) met `grant_type="
     "client_credentials`; clientgegevens via HTTP Basic of in het formulier.",
     openapi_extra=_FORM_SCHEMA,
-    responses=problem_responses(400, 401, 413, 415, 503),
+    responses=problem_responses(400, 401, 413, 415, 429, 503),
 )
 async def create_token(request: Request, uow: UowDep) -> ClientTokenAntwoord:
     if request.headers.get("content-type", "").split(";")[0].strip() != (
@@ -179,9 +179,11 @@ async def create_token(request: Request, uow: UowDep) -> ClientTokenAntwoord:
     result = await service.client_token(
         uow,
         _beleid(request),
+        request.app.state.inlogrem,
         client_id=client_id,
         geheim=geheim,
         gevraagde_scopes=tuple(scope.split()) if scope else None,
+        adres=request.client.host if request.client else "onbekend",
     )
     return ClientTokenAntwoord(
         access_token=result.toegangstoken,

@@ -439,3 +439,18 @@ async def test_a_school_reports_only_for_its_own_vestiging(
     )
     assert free_text.status_code == 400
     assert "Jan Jansen" not in free_text.text
+
+
+@pytest.mark.parametrize("datum", ["9999-12-31", "0001-01-01", "1989-12-31"])
+async def test_dates_outside_the_register_are_400_not_500(
+    client: AsyncClient, regisseur: dict[str, str], swv_a: Swv, datum: str
+) -> None:
+    leerling = await ingeschreven(client, regisseur, swv_a)
+    for url, params in (
+        (f"/v1/leerlingen/{leerling['id']}/status", {"peildatum": datum}),
+        (f"/v1/leerlingen/{leerling['id']}/tijdlijn", {"tot": datum}),
+        ("/v1/leerlingen", {"peildatum": datum, "signaal": "dataprobleem"}),
+        ("/v1/rapportages/leerplichtoverleg", {"peildatum": datum}),
+    ):
+        response = await client.get(url, params=params, headers=regisseur)
+        assert response.status_code == 400, (url, response.status_code)

@@ -208,18 +208,27 @@ class ClientToken:
 async def client_token(
     uow: UnitOfWork,
     beleid: Tokenbeleid,
+    rem: Inlogrem,
     *,
     client_id: str,
     geheim: str,
     gevraagde_scopes: tuple[str, ...] | None,
+    adres: str,
 ) -> ClientToken:
-    """OAuth2 client credentials (RFC 6749 §4.4): a token bound to the client's organisation."""
-    nu = int(time.time())
+    """OAuth2 client credentials (RFC 6749 §4.4): a token bound to the client's organisation.
+    Throttled like a login: every attempt costs an argon2 verification."""
+    moment = time.time()
+    nu = int(moment)
+    wachten = rem.mag_proberen(f"client:{client_id}", adres, moment)
+    if wachten is not None:
+        raise TeVeelPogingen(wachten)
     async with uow:
         client = await uow.toegang.client_op_client_id(client_id)
         goed = controleer_wachtwoord(geheim, client.geheim_hash if client else None)
         if client is None or not goed or not client.actief:
+            rem.registreer(f"client:{client_id}", adres, False, moment)
             raise OngeldigeClient("Onbekende client of onjuist geheim.")
+        rem.registreer(f"client:{client_id}", adres, True, moment)
         toegestaan = set(client.scopes)
         scopes = tuple(sorted(toegestaan if gevraagde_scopes is None else set(gevraagde_scopes)))
         if not set(scopes) <= toegestaan:
