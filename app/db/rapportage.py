@@ -7,13 +7,23 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, func, select
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
-from app.db.leerlingen import FeitRow, LeerlingRow, LeerlingVestigingRow
+from app.db.leerlingen import FeitRow, LeerlingRow, LeerlingVestigingRow, PeriodeRow
 from app.db.organisaties import GemeenteRow
 from app.db.scholen import SchoolRow
 
@@ -38,11 +48,42 @@ class RapportageRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
+    async def kandidaten(
+        self,
+        swv_id: uuid.UUID,
+        *,
+        vanaf: date,
+        tot_en_met: date,
+        categorieen: Sequence[str],
+        bekend_op: datetime | None,
+    ) -> list[uuid.UUID]:
+        """Children that can be in a report over [vanaf, tot_en_met]: a projected period in one
+        of `categorieen` overlaps it, or (as known on `bekend_op`) a fact recorded later may
+        have changed what was known then. Everyone else cannot qualify: their facts, and so
+        their timeline, are the same then as now."""
+        projectie = select(PeriodeRow.leerling_id).where(
+            PeriodeRow.swv_id == swv_id,
+            PeriodeRow.categorie.in_(list(categorieen)),
+            PeriodeRow.start <= tot_en_met,
+            or_(PeriodeRow.einde.is_(None), PeriodeRow.einde >= vanaf),
+        )
+        if bekend_op is not None:
+            later = select(FeitRow.leerling_id).where(
+                FeitRow.swv_id == swv_id, FeitRow.geregistreerd_op > bekend_op
+            )
+            projectie = projectie.union(later)  # type: ignore[assignment]
+        return list(await self._session.scalars(projectie))
+
     async def leerlingen_batches(
-        self, swv_id: uuid.UUID, *, batch: int = 2000
+        self,
+        swv_id: uuid.UUID,
+        *,
+        batch: int = 2000,
+        alleen: Sequence[uuid.UUID] | None = None,
     ) -> AsyncIterator[list[tuple[LeerlingRow, list[FeitRow], str | None, str | None]]]:
-        """Every child of the SWV ordered by pseudonym, in batches, with its facts, the code of
-        its first vestiging and its gemeente code (keyset pagination: bounded memory)."""
+        """Every child of the SWV (or only those in `alleen`) ordered by pseudonym, in batches,
+        with its facts, the code of its first vestiging and its gemeente code (keyset
+        pagination: bounded memory)."""
         na: str | None = None
         while True:
             stmt = (
@@ -52,6 +93,8 @@ class RapportageRepository:
                 .order_by(LeerlingRow.pseudoniem)
                 .limit(batch)
             )
+            if alleen is not None:
+                stmt = stmt.where(LeerlingRow.id.in_(list(alleen)))
             if na is not None:
                 stmt = stmt.where(LeerlingRow.pseudoniem > na)
             rows = (await self._session.execute(stmt)).all()

@@ -24,6 +24,7 @@ from app.db.session import UnitOfWork
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FeitSoort
 from app.domain.rapportage import (
+    INSPECTIE_CATEGORIEEN,
     InspectieRegister,
     InspectieRij,
     KindGegevens,
@@ -56,7 +57,11 @@ def _kind(rij: tuple[LeerlingRow, list[FeitRow], str | None, str | None]) -> Kin
 
 
 async def _met_kinderen(
-    uow: UnitOfWork, swv_id: uuid.UUID, fn: Callable[[Iterable[KindGegevens]], T]
+    uow: UnitOfWork,
+    swv_id: uuid.UUID,
+    fn: Callable[[Iterable[KindGegevens]], T],
+    *,
+    alleen: list[uuid.UUID] | None = None,
 ) -> T:
     """Run the pure `fn` over every child of the SWV, fed batch by batch from the database.
 
@@ -64,7 +69,7 @@ async def _met_kinderen(
     waits for it, so only one batch of facts is in memory at a time.
     """
     loop = asyncio.get_running_loop()
-    batches = uow.rapportage.leerlingen_batches(swv_id).__aiter__()
+    batches = uow.rapportage.leerlingen_batches(swv_id, alleen=alleen).__aiter__()
 
     async def volgende() -> list[KindGegevens] | None:
         try:
@@ -99,7 +104,18 @@ async def _register(
     def bereken(kinderen: Iterable[KindGegevens]) -> tuple[InspectieRij, ...]:
         return tuple(inspectie_rijen(kinderen, beleid, kop, kalender=kalender))
 
-    rijen = await _met_kinderen(uow, swv.id, bereken)
+    alleen = None
+    if kalender is None:
+        # The projection covers every automatic transition in calendar-day mode; in lesweken
+        # mode it ends with the holiday data, so every child is computed.
+        alleen = await uow.rapportage.kandidaten(
+            swv.id,
+            vanaf=kop.vanaf,
+            tot_en_met=peildatum,
+            categorieen=[c.value for c in INSPECTIE_CATEGORIEEN],
+            bekend_op=bekend_op,
+        )
+    rijen = await _met_kinderen(uow, swv.id, bereken, alleen=alleen)
     return InspectieRegister(kop, rijen)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 
 from httpx import AsyncClient
 from sqlalchemy import select
@@ -12,6 +12,8 @@ from app.api.app import Application
 from app.db.leerlingen import LeerlingRow
 from app.db.organisaties import SwvRow
 from app.db.session import UnitOfWork
+from app.domain.beleid import Beleid
+from app.domain.rapportage import InspectieRegister, inspectie_rijen, register_kop
 from app.domain.toegang import Actor, Rol
 from app.services import register
 from app.services.demo import (
@@ -22,7 +24,7 @@ from app.services.demo import (
     demo_totp_geheim,
     laad_demodata,
 )
-from app.services.rapportage import inspectie_rapport
+from app.services.rapportage import _met_kinderen, inspectie_rapport, register_json
 from app.services.synthetisch import laad_synthetische_regio
 from app.services.toegang.totp import code_op
 from app.services.toegang.versleuteling import Versleuteling
@@ -92,3 +94,27 @@ async def test_a_generated_region_reports_like_a_real_one(uow: UnitOfWork) -> No
     rapport = await inspectie_rapport(uow, actor, peildatum=date(2026, 6, 1), bekend_op=None)
     assert rapport.register.rijen, "a realistic region has thuiszitters to report"
     assert all(r.pseudoniem.startswith("P") for r in rapport.register.rijen)
+
+
+async def test_narrowing_to_candidates_gives_the_same_register_as_computing_everyone(
+    uow: UnitOfWork,
+) -> None:
+    """The report reads only children whose projection can qualify (or whose facts changed
+    after `bekend_op`); it must equal the register computed from every child's facts."""
+    await laad_synthetische_regio(uow, swv_code="GEN-N", aantal=300, seed=11, schooljaar=2026)
+    async with uow.alle_swvs():
+        swv = await uow.session.scalar(select(SwvRow).where(SwvRow.code == "GEN-N"))
+        assert swv is not None
+    actor = Actor(id="t", rol=Rol.REGISSEUR, swv_id=str(swv.id))
+    peildatum = date(2026, 3, 1)
+    for bekend_op in (None, datetime(2026, 1, 15, tzinfo=UTC)):
+        narrowed = await inspectie_rapport(uow, actor, peildatum=peildatum, bekend_op=bekend_op)
+        async with uow.voor(actor):
+            kop = register_kop(peildatum, bekend_op=bekend_op)
+            alle = await _met_kinderen(
+                uow,
+                swv.id,
+                lambda kinderen: tuple(inspectie_rijen(kinderen, Beleid(), kop)),  # noqa: B023
+            )
+        assert register_json(narrowed.register) == register_json(InspectieRegister(kop, alle))
+        assert narrowed.register.rijen
