@@ -313,8 +313,9 @@ class LeerlingenRepository:
         """Replace the child's projected timeline (in the transaction of the new facts)."""
         await self._session.execute(delete(PeriodeRow).where(PeriodeRow.leerling_id == leerling_id))
         if perioden:
+            # One Core executemany: every row has every key, so one statement for all periods.
             await self._session.execute(
-                insert(PeriodeRow),
+                insert(Base.metadata.tables[PeriodeRow.__tablename__]),
                 [
                     {"leerling_id": leerling_id, "swv_id": swv_id, "volgnummer": n, **p}
                     for n, p in enumerate(perioden)

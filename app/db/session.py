@@ -35,10 +35,12 @@ ALLE_SWVS = "*"
 def _zet_swv(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
     """Row-level security: tell PostgreSQL which SWV this transaction works for (an empty
     value sees nothing). The policies in the migrations do the rest."""
-    connection.execute(
-        text("SELECT set_config('app.swv_id', :swv, true)"),
+    begin = connection.execute(
+        text("SELECT set_config('app.swv_id', :swv, true), clock_timestamp()"),
         {"swv": str(session.info.get("swv_id") or "")},
-    )
+    ).one()
+    # The moment the transaction began, for "today" without another round trip.
+    session.info["begonnen_op"] = begin[1]
 
 
 def async_url(url: str) -> str:

@@ -132,10 +132,20 @@ def _tijdlijn_tot(beleid: Beleid, gewenst: date) -> date:
 
 
 async def klok(uow: UnitOfWork) -> datetime:
-    """The database server's clock: the one clock of the register (recorded time of facts)."""
+    """The database server's clock: the one clock of the register (recorded time of facts,
+    read when it is needed: after the child's row lock, so it orders with the commits)."""
     moment: datetime | None = await uow.session.scalar(select(func.clock_timestamp()))
     assert moment is not None  # noqa: S101
     return moment
+
+
+async def vandaag(uow: UnitOfWork) -> date:
+    """Today by the database server's clock, as the transaction began (no extra round trip
+    once the transaction has started)."""
+    begonnen: datetime | None = uow.session.info.get("begonnen_op")
+    if begonnen is None:
+        return (await klok(uow)).date()
+    return begonnen.date()
 
 
 async def swv_van(uow: UnitOfWork, actor: Actor) -> SwvRow:
@@ -277,7 +287,7 @@ async def lijst_leerlingen(
     """A page of children in scope with their category on the peildatum: as known now from the
     projection, or as known on `bekend_op` by folding each child's facts (slower, for audits)."""
     async with uow.voor(actor):
-        peildatum = filter_.peildatum or (await klok(uow)).date()
+        peildatum = filter_.peildatum or await vandaag(uow)
         categorieen: list[str] | None = None
         if filter_.alleen_thuiszitters:
             categorieen = sorted(LANDELIJKE_THUISZITTERS)
@@ -649,7 +659,7 @@ async def _lees(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> _Gelez
         [feit_van(r) for r in rows],
         beleid,
         kalender_voor(beleid),
-        (await klok(uow)).date(),
+        await vandaag(uow),
     )
 
 
