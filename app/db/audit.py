@@ -10,7 +10,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Identity, Index, Select, String, func, select
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Identity,
+    Index,
+    Select,
+    String,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,6 +48,18 @@ class AuditRow(Base):
     request_id: Mapped[str | None] = mapped_column(String(64))
 
 
+_KOLOMMEN = (
+    "swv_id",
+    "actor_id",
+    "actor_rol",
+    "handeling",
+    "route",
+    "leerling_id",
+    "resultaat",
+    "request_id",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class AuditZoekvraag:
     leerling_id: uuid.UUID | None = None
@@ -53,8 +75,11 @@ class AuditRepository:
         self._session = session
 
     async def schrijf(self, row: AuditRow) -> None:
-        self._session.add(row)
-        await self._session.flush()
+        """Append one row (a Core insert: no unit-of-work bookkeeping on every request)."""
+        tabel = Base.metadata.tables[AuditRow.__tablename__]
+        await self._session.execute(
+            insert(tabel).values({kolom: getattr(row, kolom) for kolom in _KOLOMMEN})
+        )
 
     @staticmethod
     def _gefilterd(swv_id: uuid.UUID, vraag: AuditZoekvraag) -> Select[AuditRow]:
