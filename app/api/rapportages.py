@@ -93,6 +93,17 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def json_of_csv(beschrijving: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses of a report served as JSON or CSV."""
+    return {
+        200: {
+            "description": beschrijving,
+            "content": {JSON: {"schema": {"type": "object"}}, CSV: {"schema": {"type": "string"}}},
+        },
+        **problem_responses(400, 401, 403),
+    }
+
+
 @router.get(
     "/rapportages/inspectie",
     summary="Het thuiszittersregister voor de Inspectie op een peildatum (geanonimiseerd)",
@@ -137,13 +148,7 @@ async def get_inspectie_rapport(
     "/rapportages/inspectie/samenvatting",
     summary="Samenvatting: aantallen per categorie, leeftijd, duur; nieuw, beëindigd, lopend",
     response_class=StreamingResponse,
-    responses={
-        200: {
-            "description": "De samenvatting (JSON of CSV).",
-            "content": {JSON: {"schema": {"type": "object"}}, CSV: {"schema": {"type": "string"}}},
-        },
-        **problem_responses(400, 401, 403),
-    },
+    responses=json_of_csv("De samenvatting (JSON of CSV)."),
 )
 async def get_inspectie_samenvatting(
     request: Request,
@@ -167,13 +172,7 @@ async def get_inspectie_samenvatting(
     description="A1, elke vrijstelling, C, B1–B3, dreigend thuiszitters, Thuiszitterspact en "
     "dataproblemen. Cellen van 1 tot 4 worden onderdrukt, zodat geen kind herkenbaar is.",
     response_class=StreamingResponse,
-    responses={
-        200: {
-            "description": "Het overzicht (JSON of CSV).",
-            "content": {JSON: {"schema": {"type": "object"}}, CSV: {"schema": {"type": "string"}}},
-        },
-        **problem_responses(400, 401, 403),
-    },
+    responses=json_of_csv("Het overzicht (JSON of CSV)."),
 )
 async def get_swv_overzicht(
     request: Request,
