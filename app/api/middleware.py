@@ -18,7 +18,11 @@ from app.logs import request_id_var
 
 logger = logging.getLogger("thuiszitters.access")
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# A caller's request id is taken over only when it is a UUID: free text could carry personal
+# data (a BSN) into every log line and audit row.
+_REQUEST_ID = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
 
 API_SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"cache-control", b"no-store"),

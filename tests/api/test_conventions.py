@@ -77,10 +77,12 @@ async def test_wrong_method_is_405_problem(client: AsyncClient) -> None:
 
 
 async def test_request_id_is_taken_from_the_caller_when_well_formed(client: AsyncClient) -> None:
-    response = await client.get("/v1/health", headers={"X-Request-ID": "abc-12345678"})
-    assert response.headers["x-request-id"] == "abc-12345678"
-    hostile = await client.get("/v1/health", headers={"X-Request-ID": "<script>"})
-    assert hostile.headers["x-request-id"] != "<script>"
+    own = "6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c"
+    response = await client.get("/v1/health", headers={"X-Request-ID": own})
+    assert response.headers["x-request-id"] == own
+    for hostile in ("<script>", "123456782", "Jan-Jansen-123456782"):
+        answer = await client.get("/v1/health", headers={"X-Request-ID": hostile})
+        assert answer.headers["x-request-id"] != hostile
 
 
 async def test_malformed_json_is_400_problem(client: AsyncClient) -> None:
