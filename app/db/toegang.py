@@ -56,6 +56,8 @@ class SessieRow(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     gebruiker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("gebruikers.id"), index=True)
     vernieuwing_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    vorige_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    """The refresh token this one replaced: presenting it again means it was stolen."""
     generatie: Mapped[int] = mapped_column(Integer, default=1)
     aangemaakt_op: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()

@@ -272,3 +272,20 @@ async def test_a_beheerder_cannot_create_an_account_that_reads_children(
     )
     assert allowed.status_code == 201, allowed.text
     assert allowed.json()["totpUri"].startswith("otpauth://totp/")
+
+
+async def test_a_wrong_refresh_secret_does_not_end_someone_elses_session(
+    jwt_client: AsyncClient, regisseur: Persoon
+) -> None:
+    tokens = (await login(jwt_client, regisseur)).json()
+    sessie_id = tokens["vernieuwingstoken"].split(".")[0]
+    guess = await jwt_client.post(
+        "/v1/sessies/vernieuwingen", json={"vernieuwingstoken": f"{sessie_id}.geraden-geheim"}
+    )
+    assert guess.status_code == 401
+    still = await jwt_client.get("/v1/leerlingen", headers=bearer(tokens["toegangstoken"]))
+    assert still.status_code == 200
+    rotated = await jwt_client.post(
+        "/v1/sessies/vernieuwingen", json={"vernieuwingstoken": tokens["vernieuwingstoken"]}
+    )
+    assert rotated.status_code == 201

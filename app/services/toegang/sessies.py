@@ -150,7 +150,7 @@ async def meld_aan(
 
 
 async def vernieuw(uow: UnitOfWork, beleid: Tokenbeleid, vernieuwingstoken: str) -> Tokens:
-    """Rotate the refresh token; a token used twice ends the session (theft detection)."""
+    """Rotate the refresh token; presenting the one just replaced ends the session (theft)."""
     nu = time.time()
     sessie_deel, _, geheim_deel = vernieuwingstoken.partition(".")
     try:
@@ -162,14 +162,22 @@ async def vernieuw(uow: UnitOfWork, beleid: Tokenbeleid, vernieuwingstoken: str)
         if sessie is None or sessie.beeindigd_op is not None:
             raise Unauthenticated("Ongeldig vernieuwingstoken.")
         moment = datetime.fromtimestamp(nu, UTC)
-        if not hmac.compare_digest(sessie.vernieuwing_hash, _hash(geheim_deel)):
-            sessie.beeindigd_op = moment
-            await uow.commit()
+        aangeboden = _hash(geheim_deel)
+        if not hmac.compare_digest(sessie.vernieuwing_hash, aangeboden):
+            # Only the token that was already used (and so replaced) ends the session: someone
+            # else has it. Any other wrong secret is just refused, so knowing a session id is
+            # not enough to log somebody out.
+            if sessie.vorige_hash is not None and hmac.compare_digest(
+                sessie.vorige_hash, aangeboden
+            ):
+                sessie.beeindigd_op = moment
+                await uow.commit()
             raise Unauthenticated("Ongeldig vernieuwingstoken.")
         gebruiker = await uow.toegang.gebruiker(sessie.gebruiker_id)
         if sessie.verloopt_op <= moment or gebruiker is None or not gebruiker.actief:
             raise Unauthenticated("Ongeldig vernieuwingstoken.")
         nieuw_geheim = secrets.token_urlsafe(32)
+        sessie.vorige_hash = sessie.vernieuwing_hash
         sessie.vernieuwing_hash = _hash(nieuw_geheim)
         sessie.generatie += 1
         tokens = Tokens(
