@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Field
 
 from app.api.auth import toegang
 from app.api.deps import PageDep, UowDep
@@ -33,6 +33,9 @@ class Auditregel(ApiModel):
     handeling: str
     route: str
     leerling_id: uuid.UUID | None
+    getoonde_leerlingen: list[uuid.UUID] | None = Field(
+        description="De leerlingen die een lijst of zoekvraag toonde."
+    )
     resultaat: str
     request_id: str | None
 

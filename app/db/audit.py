@@ -17,10 +17,13 @@ from sqlalchemy import (
     Index,
     Select,
     String,
+    Uuid,
     func,
     insert,
+    or_,
     select,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,6 +35,7 @@ class AuditRow(Base):
     __table_args__ = (
         Index("ix_audit_log_swv_tijdstip", "swv_id", "tijdstip"),
         Index("ix_audit_log_leerling", "leerling_id"),
+        Index("ix_audit_log_getoonde_leerlingen", "getoonde_leerlingen", postgresql_using="gin"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
@@ -44,6 +48,8 @@ class AuditRow(Base):
     handeling: Mapped[str] = mapped_column(String(60))
     route: Mapped[str] = mapped_column(String(200))
     leerling_id: Mapped[uuid.UUID | None]
+    getoonde_leerlingen: Mapped[list[uuid.UUID] | None] = mapped_column(ARRAY(Uuid()))
+    """The children a list or search showed (a list shows children's data too)."""
     resultaat: Mapped[str] = mapped_column(String(20))
     request_id: Mapped[str | None] = mapped_column(String(64))
 
@@ -55,6 +61,7 @@ _KOLOMMEN = (
     "handeling",
     "route",
     "leerling_id",
+    "getoonde_leerlingen",
     "resultaat",
     "request_id",
 )
@@ -85,7 +92,12 @@ class AuditRepository:
     def _gefilterd(swv_id: uuid.UUID, vraag: AuditZoekvraag) -> Select[AuditRow]:
         stmt = select(AuditRow).where(AuditRow.swv_id == swv_id)
         if vraag.leerling_id is not None:
-            stmt = stmt.where(AuditRow.leerling_id == vraag.leerling_id)
+            stmt = stmt.where(
+                or_(
+                    AuditRow.leerling_id == vraag.leerling_id,
+                    AuditRow.getoonde_leerlingen.contains([vraag.leerling_id]),
+                )
+            )
         if vraag.actor_id is not None:
             stmt = stmt.where(AuditRow.actor_id == vraag.actor_id)
         if vraag.handeling is not None:

@@ -90,6 +90,7 @@ class AuditContext:
     route: str
     leerling_id: uuid.UUID | None
     request_id: str | None
+    getoond: tuple[uuid.UUID, ...] = ()
 
     def row(self, resultaat: str) -> AuditRow:
         return AuditRow(
@@ -99,6 +100,7 @@ class AuditContext:
             handeling=self.handeling,
             route=self.route,
             leerling_id=self.leerling_id,
+            getoonde_leerlingen=list(self.getoond) or None,
             resultaat=resultaat,
             request_id=self.request_id,
         )
@@ -132,6 +134,8 @@ class UnitOfWork:
         self._audited = False
         self.betreft: uuid.UUID | None = None
         """The child a new record is about, for the audit row of a request without one."""
+        self.getoond: list[uuid.UUID] = []
+        """The children a list or search showed, for the audit row."""
         self._swv_id = ""
         self._depth = 0
         self._commit_requested = False
@@ -197,6 +201,8 @@ class UnitOfWork:
         if context is not None and not self._audited:
             if context.leerling_id is None and self.betreft is not None:
                 context = dataclasses.replace(context, leerling_id=self.betreft)
+            if self.getoond:
+                context = dataclasses.replace(context, getoond=tuple(self.getoond))
             await self.audit.schrijf(context.row("toegestaan"))
             self._audited = True
         await self.session.commit()

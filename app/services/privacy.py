@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, or_, select, text
 
 from app.db.audit import AuditRow
 from app.db.leerlingen import FeitRow, LeerlingRow, LeerlingVestigingRow
@@ -53,7 +53,14 @@ async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzag
         )
         toegang = list(
             await uow.session.scalars(
-                select(AuditRow).where(AuditRow.leerling_id == leerling.id).order_by(AuditRow.id)
+                select(AuditRow)
+                .where(
+                    or_(
+                        AuditRow.leerling_id == leerling.id,
+                        AuditRow.getoonde_leerlingen.contains([leerling.id]),
+                    )
+                )
+                .order_by(AuditRow.id)
             )
         )
         await uow.commit()

@@ -324,5 +324,6 @@ async def leerplichtoverleg(
                     reden = "frequent-verzuim"
                 if reden is not None:
                     regels.append(OverlegRegel(row, reden, str(status.categorie), status.sinds))
+        uow.getoond = [r.leerling.id for r in regels]
         await uow.commit()
         return sorted(regels, key=lambda r: (r.reden, r.leerling.pseudoniem))

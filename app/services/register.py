@@ -314,6 +314,7 @@ async def lijst_leerlingen(
             categorieen=categorieen,
         )
         perioden = await uow.leerlingen.perioden_op([r.id for r in rows], peildatum)
+        uow.getoond = [r.id for r in rows]
         items = [
             LeerlingMetPeriode(
                 r,
@@ -377,6 +378,7 @@ async def _lijst_zoals_bekend(
             periode = PeriodeOpPeildatum(categorie, op_dag.start) if op_dag else None
             gevonden.append(LeerlingMetPeriode(row, periode))
     items = gevonden[page.offset : page.offset + page.page_size]
+    uow.getoond = [i.leerling.id for i in items]
     return Page(items, page.page, page.page_size, len(gevonden))
 
 
@@ -400,7 +402,7 @@ async def zoek_leerlingen(
             zoekhash = identiteit.bsn_zoekhash(versleuteling, uuid.UUID(actor.swv_id), bsn)
             row = await uow.leerlingen.op_bsn_hash(actor, zoekhash)
         if row is not None:
-            uow.betreft = row.id  # the search shows up in this child's inzage
+            uow.getoond = [row.id]  # the search shows up in this child's inzage
         await uow.commit()
         return [row] if row is not None else []
 

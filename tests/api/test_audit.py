@@ -40,6 +40,16 @@ async def test_reads_changes_and_denials_are_audited_and_searchable_by_the_fg(
     assert "GET /leerlingen/{leerlingId}/inschrijvingen" in routes, "period reads are audited"
     assert (school_1.id, "leerling:lezen", "niet-gevonden") in by_outcome
     assert all(r["requestId"] for r in rows)
+    await client.get("/v1/leerlingen", headers=regisseur)
+    shown = await client.get(
+        "/v1/auditregels",
+        params={"leerlingId": leerling["id"], "handeling": "leerling:lezen", "pageSize": 100},
+        headers=fg,
+    )
+    assert any(
+        r["route"] == "GET /leerlingen" and leerling["id"] in r["getoondeLeerlingen"]
+        for r in shown.json()["data"]
+    ), "a list read is found under each child it showed"
     denied = await client.get("/v1/auditregels", params={"resultaat": "geweigerd"}, headers=fg)
     assert beheerder.id in {r["actorId"] for r in denied.json()["data"]}
 
