@@ -7,6 +7,7 @@ import base64
 import time
 import uuid
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from httpx import AsyncClient
@@ -271,7 +272,11 @@ async def test_a_beheerder_cannot_create_an_account_that_reads_children(
         "/v1/gebruikers", json={**body, "rol": "functionaris-gegevensbescherming"}, headers=headers
     )
     assert allowed.status_code == 201, allowed.text
-    assert allowed.json()["totpUri"].startswith("otpauth://totp/")
+    uri = allowed.json()["totpUri"]
+    assert uri.startswith("otpauth://totp/")
+    geheim = parse_qs(urlparse(uri).query)["secret"][0]
+    nieuw = Persoon("nieuwe.collega", geheim, uuid.UUID(allowed.json()["id"]))
+    assert (await login(jwt_client, nieuw)).status_code == 201, "the new account was stored"
 
 
 async def test_a_wrong_refresh_secret_does_not_end_someone_elses_session(

@@ -147,16 +147,18 @@ async def maak_gebruiker_als_beheerder(
             "Een beheerder maakt geen accounts die leerlinggegevens kunnen inzien; "
             "dat doet de applicatiebeheerder met `thuiszitters create-user`."
         )
-    return await maak_gebruiker(
-        uow,
-        versleuteling,
-        swv_id=uuid.UUID(beheerder.swv_id),
-        gebruikersnaam=gebruikersnaam,
-        wachtwoord=wachtwoord,
-        rol=rol,
-        vestigingen=vestigingen,
-        gemeenten=gemeenten,
-    )
+    # The beheerder's own tenant for the whole request (the inner block joins it).
+    async with uow.voor(beheerder):
+        return await maak_gebruiker(
+            uow,
+            versleuteling,
+            swv_id=uuid.UUID(beheerder.swv_id),
+            gebruikersnaam=gebruikersnaam,
+            wachtwoord=wachtwoord,
+            rol=rol,
+            vestigingen=vestigingen,
+            gemeenten=gemeenten,
+        )
 
 
 async def zet_gebruiker_actief(
