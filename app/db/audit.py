@@ -110,6 +110,21 @@ class AuditRepository:
             stmt = stmt.where(AuditRow.tijdstip < vraag.tot)
         return stmt
 
+    async def over_leerling(self, leerling_id: uuid.UUID) -> list[AuditRow]:
+        """Every access to one child, directly or in a list that showed it (for inzage)."""
+        return list(
+            await self._session.scalars(
+                select(AuditRow)
+                .where(
+                    or_(
+                        AuditRow.leerling_id == leerling_id,
+                        AuditRow.getoonde_leerlingen.contains([leerling_id]),
+                    )
+                )
+                .order_by(AuditRow.id)
+            )
+        )
+
     async def zoek(
         self, swv_id: uuid.UUID, vraag: AuditZoekvraag, *, offset: int, limit: int
     ) -> tuple[list[AuditRow], int]:

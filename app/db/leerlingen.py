@@ -32,6 +32,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -321,6 +322,46 @@ class LeerlingenRepository:
                     for n, p in enumerate(perioden)
                 ],
             )
+
+    async def vestigingen_van(self, leerling_id: uuid.UUID) -> list[uuid.UUID]:
+        return list(
+            await self._session.scalars(
+                select(LeerlingVestigingRow.school_id).where(
+                    LeerlingVestigingRow.leerling_id == leerling_id
+                )
+            )
+        )
+
+    async def te_anonimiseren(self, grens: datetime) -> list[LeerlingRow]:
+        """Children not yet anonymised with nothing recorded or dated since `grens` (locked)."""
+        laatste = (
+            select(
+                FeitRow.leerling_id,
+                func.max(FeitRow.geregistreerd_op).label("geregistreerd"),
+                func.max(FeitRow.geldig_vanaf).label("geldig"),
+            )
+            .group_by(FeitRow.leerling_id)
+            .subquery()
+        )
+        rows = await self._session.scalars(
+            select(LeerlingRow)
+            .outerjoin(laatste, laatste.c.leerling_id == LeerlingRow.id)
+            .where(
+                LeerlingRow.geanonimiseerd_op.is_(None),
+                LeerlingRow.aangemaakt_op < grens,
+                func.coalesce(laatste.c.geregistreerd, LeerlingRow.aangemaakt_op) < grens,
+                func.coalesce(laatste.c.geldig, grens.date()) <= grens.date(),
+            )
+            .with_for_update(of=LeerlingRow)
+        )
+        return list(rows)
+
+    async def sta_anonimiseren_toe(self, aan: bool) -> None:
+        """Let the append-only trigger allow blanking free text in facts (this transaction)."""
+        await self._session.execute(
+            text("SELECT set_config('app.anonimiseren', :waarde, true)"),
+            {"waarde": "aan" if aan else ""},
+        )
 
     async def alle_ids(self, swv_id: uuid.UUID | None = None) -> list[uuid.UUID]:
         """Every child's id, of one SWV or of all (for rebuilding projections)."""

@@ -14,7 +14,6 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
-    func,
     or_,
     select,
 )
@@ -138,8 +137,3 @@ class RapportageRepository:
                 IndieningRow.swv_id == swv_id, IndieningRow.id == indiening_id
             )
         )
-
-    async def nu(self) -> datetime:
-        moment: datetime | None = await self._session.scalar(select(func.clock_timestamp()))
-        assert moment is not None  # noqa: S101
-        return moment

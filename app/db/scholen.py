@@ -73,6 +73,16 @@ class ScholenRepository:
     async def get(self, swv_id: uuid.UUID, school_id: uuid.UUID) -> SchoolRow | None:
         return await self._session.scalar(self.leesbaar(swv_id).where(SchoolRow.id == school_id))
 
+    async def id_op_code(self, swv_id: uuid.UUID, code: str) -> uuid.UUID | None:
+        """The id of vestiging `code` (BRIN + vestigingsnummer, e.g. 99AA00) in the SWV."""
+        return await self._session.scalar(
+            select(SchoolRow.id).where(
+                SchoolRow.swv_id == swv_id,
+                SchoolRow.brin == code[:4],
+                SchoolRow.vestigingsnummer == code[4:],
+            )
+        )
+
     async def list(
         self, swv_id: uuid.UUID, *, offset: int, limit: int
     ) -> tuple[list[SchoolRow], int]:

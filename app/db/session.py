@@ -6,9 +6,10 @@ import dataclasses
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 
-from sqlalchemy import event, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -206,6 +207,12 @@ class UnitOfWork:
             await self.audit.schrijf(context.row("toegestaan"))
             self._audited = True
         await self.session.commit()
+
+    async def klok(self) -> datetime:
+        """The database server's clock: the one clock of the register."""
+        moment: datetime | None = await self.session.scalar(select(func.clock_timestamp()))
+        assert moment is not None  # noqa: S101
+        return moment
 
     async def flush(self) -> None:
         await self.session.flush()

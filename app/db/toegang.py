@@ -110,6 +110,15 @@ class ToegangRepository:
     async def client(self, client_row_id: uuid.UUID) -> ClientRow | None:
         return await self._session.get(ClientRow, client_row_id)
 
+    async def gebruikers_van(self, swv_id: uuid.UUID) -> list[GebruikerRow]:
+        return list(
+            await self._session.scalars(
+                select(GebruikerRow)
+                .where(GebruikerRow.swv_id == swv_id)
+                .order_by(GebruikerRow.gebruikersnaam)
+            )
+        )
+
     async def add(self, row: GebruikerRow | SessieRow | ClientRow) -> None:
         self._session.add(row)
         await self._session.flush()

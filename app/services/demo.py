@@ -7,8 +7,6 @@ import hashlib
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-
 from app.db.organisaties import GemeenteRow, SwvRow
 from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
@@ -66,9 +64,7 @@ def demo_totp_geheim(gebruikersnaam: str) -> str:
 async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = None) -> None:
     """Load the demo set once: a database that already has the demo SWV is left alone."""
     async with uow.alle_swvs():
-        if await uow.session.scalar(
-            select(func.count()).select_from(SwvRow).where(SwvRow.code == DEMO_SWV_CODE)
-        ):
+        if await uow.organisaties.swv_op_code(DEMO_SWV_CODE) is not None:
             return
         swv = SwvRow(code=DEMO_SWV_CODE, naam="Demo samenwerkingsverband Noord", beleid={})
         uow.session.add(swv)
@@ -163,6 +159,4 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
 
 async def _vandaag(uow: UnitOfWork) -> date:
     async with uow:
-        vandaag: date | None = await uow.session.scalar(select(func.current_date()))
-        assert vandaag is not None  # noqa: S101
-        return vandaag
+        return (await uow.klok()).date()

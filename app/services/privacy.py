@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
-
 from app.db.audit import AuditRow
-from app.db.leerlingen import FeitRow, LeerlingRow, LeerlingVestigingRow
+from app.db.leerlingen import FeitRow, LeerlingRow
 from app.db.session import UnitOfWork
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FEITKLASSEN, FeitSoort
@@ -44,25 +42,8 @@ async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzag
         if leerling is None:
             raise NotFound(register.NIET_GEVONDEN)
         feiten = await uow.leerlingen.feiten(leerling.id)
-        vestigingen = list(
-            await uow.session.scalars(
-                select(LeerlingVestigingRow.school_id).where(
-                    LeerlingVestigingRow.leerling_id == leerling.id
-                )
-            )
-        )
-        toegang = list(
-            await uow.session.scalars(
-                select(AuditRow)
-                .where(
-                    or_(
-                        AuditRow.leerling_id == leerling.id,
-                        AuditRow.getoonde_leerlingen.contains([leerling.id]),
-                    )
-                )
-                .order_by(AuditRow.id)
-            )
-        )
+        vestigingen = await uow.leerlingen.vestigingen_van(leerling.id)
+        toegang = await uow.audit.over_leerling(leerling.id)
         await uow.commit()
     _leerling, status = await register.status_op(
         uow, actor, leerling_id, peildatum=None, bekend_op=None
@@ -106,32 +87,12 @@ async def anonimiseer_verlopen(
     """Anonymise children whose record is closed (no open category now, nothing recorded or
     valid for `bewaarjaren` years): identity and free text go, categories and dates stay."""
     async with uow.alle_swvs():
-        moment = nu or await uow.session.scalar(select(func.clock_timestamp()))
-        assert moment is not None  # noqa: S101
+        moment = nu or await uow.klok()
         grens = moment - timedelta(days=round(365.25 * bewaarjaren))
-        laatste = (
-            select(
-                FeitRow.leerling_id,
-                func.max(FeitRow.geregistreerd_op).label("geregistreerd"),
-                func.max(FeitRow.geldig_vanaf).label("geldig"),
-            )
-            .group_by(FeitRow.leerling_id)
-            .subquery()
-        )
-        kandidaten = await uow.session.scalars(
-            select(LeerlingRow)
-            .outerjoin(laatste, laatste.c.leerling_id == LeerlingRow.id)
-            .where(
-                LeerlingRow.geanonimiseerd_op.is_(None),
-                LeerlingRow.aangemaakt_op < grens,
-                func.coalesce(laatste.c.geregistreerd, LeerlingRow.aangemaakt_op) < grens,
-                func.coalesce(laatste.c.geldig, grens.date()) <= grens.date(),
-            )
-            .with_for_update(of=LeerlingRow)
-        )
+        kandidaten = await uow.leerlingen.te_anonimiseren(grens)
         aantal = 0
-        await uow.session.execute(text("SELECT set_config('app.anonimiseren', 'aan', true)"))
-        for leerling in list(kandidaten):
+        await uow.leerlingen.sta_anonimiseren_toe(True)
+        for leerling in kandidaten:
             perioden = await uow.leerlingen.perioden_op([leerling.id], moment.date())
             periode = perioden.get(leerling.id)
             if periode is not None and periode.categorie not in GESLOTEN:
@@ -150,8 +111,8 @@ async def anonimiseer_verlopen(
                 if feit.bron_referentie is not None:
                     feit.bron_referentie = None
             aantal += 1
-        await uow.session.flush()
-        await uow.session.execute(text("SELECT set_config('app.anonimiseren', '', true)"))
+        await uow.flush()
+        await uow.leerlingen.sta_anonimiseren_toe(False)
         await uow.commit()
         return aantal
 

@@ -174,7 +174,7 @@ async def dien_in(uow: UnitOfWork, actor: Actor, *, peildatum: date) -> Indienin
     """Freeze the report of a peildatum as known now: exact bytes, hash, who, when."""
     async with uow.voor(actor):
         _controleer_peildatum(peildatum, register.peildata_van(await register.swv_van(uow, actor)))
-        moment = await uow.rapportage.nu()
+        moment = await uow.klok()
         reg = await _register(uow, actor, peildatum, moment)
         inhoud = register_json(reg)
         telling: dict[str, int] = {}

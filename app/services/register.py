@@ -13,8 +13,6 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
-
 from app.db.leerlingen import FeitRow, LeerlingRow
 from app.db.organisaties import SwvRow
 from app.db.session import UnitOfWork
@@ -134,9 +132,7 @@ def _tijdlijn_tot(beleid: Beleid, gewenst: date) -> date:
 async def klok(uow: UnitOfWork) -> datetime:
     """The database server's clock: the one clock of the register (recorded time of facts,
     read when it is needed: after the child's row lock, so it orders with the commits)."""
-    moment: datetime | None = await uow.session.scalar(select(func.clock_timestamp()))
-    assert moment is not None  # noqa: S101
-    return moment
+    return await uow.klok()
 
 
 async def vandaag(uow: UnitOfWork) -> date:

@@ -10,8 +10,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from app.db.leerlingen import FeitRow, LeerlingRow
 from app.db.organisaties import GemeenteRow, SwvRow
 from app.db.scholen import SchoolRow
@@ -80,13 +78,7 @@ async def laad_synthetische_regio(
             gemeenten[naam] = gemeente.id
         scholen: dict[str, uuid.UUID] = {}
         for school in scholen_gen:
-            bestaand = await uow.session.scalar(
-                select(SchoolRow.id).where(
-                    SchoolRow.swv_id == swv.id,
-                    SchoolRow.brin == school.vestiging[:4],
-                    SchoolRow.vestigingsnummer == school.vestiging[4:],
-                )
-            )
+            bestaand = await uow.scholen.id_op_code(swv.id, school.vestiging)
             if bestaand is not None:
                 scholen[school.vestiging] = bestaand
                 continue

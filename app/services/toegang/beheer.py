@@ -6,10 +6,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from app.db.organisaties import SwvRow
-from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
 from app.db.toegang import ClientRow, GebruikerRow
 from app.domain.toegang import RECHTEN, Actor, Operatie, Reikwijdte, Rol
@@ -46,17 +43,11 @@ async def _organisaties(
     fouten: list[FieldError] = []
     vestiging_ids: list[uuid.UUID] = []
     for code in vestigingen:
-        school = await uow.session.scalar(
-            select(SchoolRow).where(
-                SchoolRow.swv_id == swv_id,
-                SchoolRow.brin == code[:4],
-                SchoolRow.vestigingsnummer == code[4:],
-            )
-        )
-        if school is None:
+        school_id = await uow.scholen.id_op_code(swv_id, code)
+        if school_id is None:
             fouten.append(FieldError("vestigingen", "onbekend", "Onbekende vestiging in dit SWV."))
         else:
-            vestiging_ids.append(school.id)
+            vestiging_ids.append(school_id)
     gemeente_ids: list[uuid.UUID] = []
     for code in gemeenten:
         gemeente = await uow.organisaties.gemeente_op_code(code)
@@ -177,12 +168,7 @@ async def zet_gebruiker_actief(
 async def lijst_gebruikers(uow: UnitOfWork, beheerder: Actor) -> list[GebruikerRow]:
     """The users of the beheerder's SWV."""
     async with uow.voor(beheerder):
-        rows = await uow.session.scalars(
-            select(GebruikerRow)
-            .where(GebruikerRow.swv_id == uuid.UUID(beheerder.swv_id))
-            .order_by(GebruikerRow.gebruikersnaam)
-        )
-        result = list(rows)
+        result = await uow.toegang.gebruikers_van(uuid.UUID(beheerder.swv_id))
         await uow.commit()
         return result
 
