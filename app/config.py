@@ -45,6 +45,14 @@ class Settings(BaseSettings):
         default=0, ge=0, le=65535, description="Embedded PostgreSQL port; 0 picks a free one."
     )
     db_pool_size: int = Field(default=10, ge=1, le=200, description="Connections per worker.")
+    db_pool_pre_ping: bool = Field(
+        default=False,
+        description="Test a pooled connection before each use (a round trip per request). Off: "
+        "a connection the server dropped fails one request with 503 and is then replaced.",
+    )
+    db_pool_recycle_seconds: int = Field(
+        default=1800, ge=30, description="Replace pooled connections older than this."
+    )
     db_statement_timeout_ms: int = Field(
         default=15_000, ge=100, description="Server-side statement timeout per connection."
     )

@@ -12,6 +12,7 @@ BENCHMARKS: dict[str, str] = {
     "domain": "bench.domain_classify",
     "register": "bench.register_load",
     "rapportage": "bench.rapportage",
+    "register-inproc": "bench.register_inproc",
 }
 
 

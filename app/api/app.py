@@ -163,6 +163,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 settings.database_url.get_secret_value(),
                 pool_size=settings.db_pool_size,
                 statement_timeout_ms=settings.db_statement_timeout_ms,
+                pre_ping=settings.db_pool_pre_ping,
+                recycle_seconds=settings.db_pool_recycle_seconds,
             )
             application.use_database(own.sessionmaker, own.ping)
         try:

@@ -34,7 +34,7 @@ def audit_context(request: Request) -> AuditContext | None:
     )
 
 
-def get_uow(request: Request) -> UnitOfWork:
+async def get_uow(request: Request) -> UnitOfWork:
     """A fresh unit of work; the service that receives it owns the transaction, and its
     commit writes the audit row of this request in the same transaction."""
     return UnitOfWork(request.app.state.sessionmaker, audit=lambda: audit_context(request))
@@ -43,7 +43,7 @@ def get_uow(request: Request) -> UnitOfWork:
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 
 
-def get_page_request(
+async def get_page_request(
     page: Annotated[int, Query(ge=1, le=1_000_000, description="Paginanummer, vanaf 1.")] = 1,
     page_size: Annotated[
         int, Query(alias="pageSize", ge=1, le=100, description="Items per pagina (max. 100).")

@@ -99,7 +99,7 @@ class Idempotency:
         return JSONResponse(body, status_code=status, headers=headers)
 
 
-def get_idempotency(
+async def get_idempotency(
     request: Request,
     idempotency_key: Annotated[
         str | None,

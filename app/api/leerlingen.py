@@ -17,7 +17,7 @@ from app.api.idempotency import IdempotencyDep
 from app.api.pagination import paginate
 from app.api.problems import problem_responses
 from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel, Paginering
-from app.db.leerlingen import FeitRow, LeerlingRow
+from app.db.leerlingen import FeitRow, Kind, LeerlingRow
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FeitSoort
 from app.domain.status import Signaal, Status
@@ -271,7 +271,7 @@ def leerling_antwoord(row: LeerlingRow, actor: Actor, request: Request) -> Leerl
     )
 
 
-def _etag(row: LeerlingRow) -> str:
+def _etag(row: LeerlingRow | Kind) -> str:
     return f'"{row.id}-{row.versie}"'
 
 

@@ -19,7 +19,6 @@ from sqlalchemy import (
     String,
     Uuid,
     func,
-    insert,
     or_,
     select,
 )
@@ -27,7 +26,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base
+from app.db.base import Base, Driver
 
 
 class AuditRow(Base):
@@ -77,16 +76,22 @@ class AuditZoekvraag:
     tot: datetime | None = None
 
 
+_INSERT = (
+    f"INSERT INTO audit_log ({', '.join(_KOLOMMEN)}) "  # noqa: S608 (fixed column names)
+    f"VALUES ({', '.join(f'${n}' for n in range(1, len(_KOLOMMEN) + 1))})"
+)
+
+
 class AuditRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, driver: Driver) -> None:
         self._session = session
+        self._driver = driver
 
     async def schrijf(self, row: AuditRow) -> None:
-        """Append one row (a Core insert: no unit-of-work bookkeeping on every request)."""
-        tabel = Base.metadata.tables[AuditRow.__tablename__]
-        await self._session.execute(
-            insert(tabel).values({kolom: getattr(row, kolom) for kolom in _KOLOMMEN})
-        )
+        """Append one row: plain SQL on the transaction's connection (every request writes one,
+        so no ORM bookkeeping)."""
+        db = await self._driver()
+        await db.execute(_INSERT, *(getattr(row, kolom) for kolom in _KOLOMMEN))
 
     @staticmethod
     def _gefilterd(swv_id: uuid.UUID, vraag: AuditZoekvraag) -> Select[AuditRow]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -12,6 +15,11 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+Driver = Callable[[], Awaitable[Any]]
+"""Gives the asyncpg connection of the unit of work's transaction (`UnitOfWork.driver`): the
+hot paths' plain SQL runs on it, in the same transaction as the session's work."""
 
 
 class Base(DeclarativeBase):

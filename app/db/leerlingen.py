@@ -2,13 +2,18 @@
 
 Row scoping lives in exactly one place: `LeerlingenRepository.leesbaar(actor)`. Every query that
 returns children or their data starts from it, so a child outside the caller's scope is never
-found (and answers 404 exactly like a missing one).
+found (and answers 404 exactly like a missing one). The hot paths (a child's status and timeline,
+reporting a fact) run plain SQL on the transaction's asyncpg connection instead of the ORM; their
+scope condition, `_bereik`, is `leesbaar` written in SQL, and a test holds the two equal for every
+kind of scope.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -26,10 +31,8 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
-    delete,
     false,
     func,
-    insert,
     or_,
     select,
     text,
@@ -39,7 +42,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base
+from app.db.base import Base, Driver
 from app.domain.toegang import Actor, Reikwijdte
 
 
@@ -138,11 +141,124 @@ class PeriodeRow(Base):
     eindreden: Mapped[str | None] = mapped_column(String(40))
 
 
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A child as the hot paths read it: what the domain and an ETag need, without the ORM."""
+
+    id: uuid.UUID
+    swv_id: uuid.UUID
+    pseudoniem: str
+    geboortejaar: int
+    geboortemaand: int
+    geboortedag: int | None
+    regio: str
+    versie: int
+
+
+_KIND = (
+    "SELECT id, swv_id, pseudoniem, geboortejaar, geboortemaand, geboortedag, regio, versie "
+    "FROM leerlingen WHERE swv_id = $1 AND id = $2"
+)
+_FEIT_KOLOMMEN = (
+    "id, volgnummer, leerling_id, swv_id, soort, geldig_vanaf, geregistreerd_op, payload, bron, "
+    "bron_referentie, gemeld_door, school_id"
+)
+_FEITEN = f"SELECT {_FEIT_KOLOMMEN} FROM feiten WHERE leerling_id = $1 ORDER BY volgnummer"  # noqa: S608
+_FEIT_OP_BRON = (
+    f"SELECT {_FEIT_KOLOMMEN} FROM feiten "  # noqa: S608 (fixed column names)
+    "WHERE swv_id = $1 AND bron = $2 AND bron_referentie = $3"
+)
+_FEIT_INSERT = (
+    "INSERT INTO feiten (id, leerling_id, swv_id, soort, geldig_vanaf, geregistreerd_op, payload, "
+    "bron, bron_referentie, gemeld_door, school_id) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING volgnummer"
+)
+_PERIODEN_WEG = "DELETE FROM tijdlijn_perioden WHERE leerling_id = $1"
+_PERIODE_INSERT = (
+    "INSERT INTO tijdlijn_perioden (leerling_id, volgnummer, swv_id, categorie, start, einde, "
+    "regel, feit_ids, eindreden) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+)
+_VERSIE = "UPDATE leerlingen SET versie = $2 WHERE id = $1"
+_KOPPEL = (
+    "INSERT INTO leerling_vestigingen (leerling_id, school_id) VALUES ($1, $2) "
+    "ON CONFLICT DO NOTHING"
+)
+
+
+def _bereik(actor: Actor) -> tuple[str, tuple[Any, ...]]:
+    """`LeerlingenRepository.leesbaar` as a condition on `leerlingen` in plain SQL, with its
+    parameters (numbered from $3: $1 and $2 are the SWV and the child)."""
+    reikwijdte = actor.reikwijdte
+    if reikwijdte is Reikwijdte.SWV:
+        return "", ()
+    if reikwijdte is Reikwijdte.VESTIGINGEN and actor.vestiging_ids:
+        return (
+            " AND id IN (SELECT leerling_id FROM leerling_vestigingen "
+            "WHERE school_id = ANY($3::uuid[]))",
+            ([uuid.UUID(v) for v in actor.vestiging_ids],),
+        )
+    if reikwijdte is Reikwijdte.GEMEENTEN and actor.gemeente_ids:
+        return " AND woongemeente_id = ANY($3::uuid[])", (
+            [uuid.UUID(g) for g in actor.gemeente_ids],
+        )
+    return " AND false", ()
+
+
 class LeerlingenRepository:
     """Every query on children, their facts and their projection."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, driver: Driver) -> None:
         self._session = session
+        self._driver = driver
+
+    # -- the hot paths: plain SQL on the transaction's connection -----------------------------
+
+    async def kind(
+        self, actor: Actor, leerling_id: uuid.UUID, *, lock: bool = False
+    ) -> Kind | None:
+        """One child in the actor's scope (`FOR UPDATE` with `lock`), or None."""
+        voorwaarde, parameters = _bereik(actor)
+        sql = _KIND + voorwaarde + (" FOR UPDATE" if lock else "")
+        db = await self._driver()
+        row = await db.fetchrow(sql, uuid.UUID(actor.swv_id), leerling_id, *parameters)
+        return None if row is None else Kind(*row)
+
+    async def feitregels(self, leerling_id: uuid.UUID) -> list[Any]:
+        """Every fact of one child in the order received, as driver records (by column name)."""
+        db = await self._driver()
+        rows: list[Any] = await db.fetch(_FEITEN, leerling_id)
+        return rows
+
+    async def feitregel_op_bron(self, swv_id: uuid.UUID, bron: str, bron_referentie: str) -> Any:
+        """The fact a source system reported under this reference, or None."""
+        db = await self._driver()
+        return await db.fetchrow(_FEIT_OP_BRON, swv_id, bron, bron_referentie)
+
+    async def schrijf_feit(self, row: FeitRow) -> None:
+        """Append one fact; its `volgnummer` is set from the database."""
+        db = await self._driver()
+        row.volgnummer = await db.fetchval(
+            _FEIT_INSERT,
+            row.id,
+            row.leerling_id,
+            row.swv_id,
+            row.soort,
+            row.geldig_vanaf,
+            row.geregistreerd_op,
+            json.dumps(row.payload),
+            row.bron,
+            row.bron_referentie,
+            row.gemeld_door,
+            row.school_id,
+        )
+
+    async def zet_versie(self, leerling_id: uuid.UUID, versie: int) -> None:
+        db = await self._driver()
+        await db.execute(_VERSIE, leerling_id, versie)
+
+    async def koppel_vestiging_snel(self, leerling_id: uuid.UUID, school_id: uuid.UUID) -> None:
+        db = await self._driver()
+        await db.execute(_KOPPEL, leerling_id, school_id)
 
     @staticmethod
     def leesbaar(actor: Actor) -> Select[LeerlingRow]:
@@ -312,13 +428,23 @@ class LeerlingenRepository:
         self, leerling_id: uuid.UUID, swv_id: uuid.UUID, perioden: Sequence[dict[str, Any]]
     ) -> None:
         """Replace the child's projected timeline (in the transaction of the new facts)."""
-        await self._session.execute(delete(PeriodeRow).where(PeriodeRow.leerling_id == leerling_id))
+        db = await self._driver()
+        await db.execute(_PERIODEN_WEG, leerling_id)
         if perioden:
-            # One Core executemany: every row has every key, so one statement for all periods.
-            await self._session.execute(
-                insert(Base.metadata.tables[PeriodeRow.__tablename__]),
+            await db.executemany(
+                _PERIODE_INSERT,
                 [
-                    {"leerling_id": leerling_id, "swv_id": swv_id, "volgnummer": n, **p}
+                    (
+                        leerling_id,
+                        n,
+                        swv_id,
+                        p["categorie"],
+                        p["start"],
+                        p["einde"],
+                        p["regel"],
+                        p["feit_ids"],
+                        p["eindreden"],
+                    )
                     for n, p in enumerate(perioden)
                 ],
             )

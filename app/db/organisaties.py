@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base
+from app.db.base import Base, Driver
 
 swv_gemeenten = Table(
     "swv_gemeenten",
@@ -69,11 +70,30 @@ class GemeenteRow(Base):
     naam: Mapped[str] = mapped_column(String(100))
 
 
+@dataclass(frozen=True, slots=True)
+class SwvInstellingen:
+    """What the hot paths need of an SWV: its settings (policy, peildata) and version."""
+
+    id: uuid.UUID
+    beleid: dict[str, Any]
+    versie: int
+
+
+_INSTELLINGEN = "SELECT id, beleid, versie FROM samenwerkingsverbanden WHERE id = $1"
+
+
 class OrganisatiesRepository:
     """Every query on SWVs and gemeenten."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, driver: Driver) -> None:
         self._session = session
+        self._driver = driver
+
+    async def instellingen(self, swv_id: uuid.UUID) -> SwvInstellingen | None:
+        """The SWV's settings in plain SQL (the hot paths read them on every request)."""
+        db = await self._driver()
+        row = await db.fetchrow(_INSTELLINGEN, swv_id)
+        return None if row is None else SwvInstellingen(row[0], row[1] or {}, row[2])
 
     async def swv(self, swv_id: uuid.UUID, *, lock: bool = False) -> SwvRow | None:
         return await self._session.get(SwvRow, swv_id, with_for_update=lock)

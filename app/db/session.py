@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
+from typing import Any
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -55,12 +56,23 @@ def async_url(url: str) -> str:
 class Database:
     """One engine and its session factory for the life of a process."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, statement_timeout_ms: int = 15_000):
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 10,
+        statement_timeout_ms: int = 15_000,
+        pre_ping: bool = False,
+        recycle_seconds: int = 1800,
+    ):
         self.engine: AsyncEngine = create_async_engine(
             async_url(url),
             pool_size=pool_size,
             max_overflow=pool_size,
-            pool_pre_ping=True,
+            # Off by default: a ping is a round trip on every request. A connection the server
+            # dropped fails one request (503) and the pool replaces it (docs/decisions/0012).
+            pool_pre_ping=pre_ping,
+            pool_recycle=recycle_seconds,
             connect_args={
                 "server_settings": {
                     "statement_timeout": str(statement_timeout_ms),
@@ -140,17 +152,19 @@ class UnitOfWork:
         self._swv_id = ""
         self._depth = 0
         self._commit_requested = False
+        self._driver: Any = None
 
     async def __aenter__(self) -> UnitOfWork:
         self._depth += 1
         if self._depth == 1:
             self._commit_requested = False
             self.session = self._sessionmaker(info={"swv_id": self._swv_id})
+            self._driver = None
             self.scholen = ScholenRepository(self.session)
-            self.leerlingen = LeerlingenRepository(self.session)
-            self.organisaties = OrganisatiesRepository(self.session)
+            self.leerlingen = LeerlingenRepository(self.session, self.driver)
+            self.organisaties = OrganisatiesRepository(self.session, self.driver)
             self.idempotentie = IdempotentieRepository(self.session)
-            self.audit = AuditRepository(self.session)
+            self.audit = AuditRepository(self.session, self.driver)
             self.toegang = ToegangRepository(self.session)
             self.rapportage = RapportageRepository(self.session)
             self._audited = False
@@ -172,6 +186,7 @@ class UnitOfWork:
                 await self._commit()
         finally:
             self._swv_id = ""
+            self._driver = None
             # close() rolls back whatever was not committed, and (unlike rollback()) leaves
             # the loaded objects readable for the response.
             await self.session.close()
@@ -207,11 +222,24 @@ class UnitOfWork:
             await self.audit.schrijf(context.row("toegestaan"))
             self._audited = True
         await self.session.commit()
+        self._driver = None  # the next transaction may run on another connection
+
+    async def driver(self) -> Any:
+        """The asyncpg connection under this unit's transaction, begun (tenant set) if it was
+        not yet: the hot paths (a child's status, reporting a fact, audit rows) run their plain
+        SQL on it, in the same transaction as the session's work, without the ORM's cost."""
+        if self._driver is None:
+            verbinding = await self.session.connection()
+            ruw = await verbinding.get_raw_connection()
+            # The dialect starts the driver's transaction lazily, at its first statement: the
+            # tenant's set_config (after_begin) has run by now, so this is inside it.
+            self._driver = ruw.driver_connection
+        return self._driver
 
     async def klok(self) -> datetime:
         """The database server's clock: the one clock of the register."""
-        moment: datetime | None = await self.session.scalar(select(func.clock_timestamp()))
-        assert moment is not None  # noqa: S101
+        db = await self.driver()
+        moment: datetime = await db.fetchval("SELECT clock_timestamp()")
         return moment
 
     async def flush(self) -> None:

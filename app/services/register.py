@@ -3,18 +3,23 @@
 Facts are appended, never changed (DOMAIN.md rule 15). Each append recomputes the child's
 projected timeline in the same transaction, under a row lock on the child, so concurrent
 reports on one child are serialised and the projection always equals the fold of the facts.
+
+The hot paths (status, timeline, reporting a fact) read and write through the repositories'
+plain-SQL methods (`Kind`, fact records, `SwvInstellingen`) rather than ORM objects: per request
+that is most of the difference to the bare database work (docs/decisions/0012).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from app.db.leerlingen import FeitRow, LeerlingRow
-from app.db.organisaties import SwvRow
+from app.db.leerlingen import FeitRow, Kind, LeerlingRow
+from app.db.organisaties import SwvInstellingen, SwvRow
 from app.db.session import UnitOfWork
 from app.domain.beleid import Beleid, DefinitieProfiel, Weektelling
 from app.domain.classificatie import LANDELIJKE_THUISZITTERS, Categorie
@@ -65,7 +70,7 @@ BELEID_SLEUTELS = (
 """Settings an SWV may change (app/services/instellingen.py); the rest keeps DOMAIN.md's value."""
 
 
-def beleid_van(swv: SwvRow) -> Beleid:
+def beleid_van(swv: SwvRow | SwvInstellingen) -> Beleid:
     """The SWV's policy from its stored settings (defaults of DOMAIN.md where unset)."""
     instellingen = swv.beleid or {}
     waarden: dict[str, Any] = {k: instellingen[k] for k in BELEID_SLEUTELS if k in instellingen}
@@ -76,7 +81,7 @@ def beleid_van(swv: SwvRow) -> Beleid:
     return Beleid(weektelling=weektelling, **waarden)
 
 
-def peildata_van(swv: SwvRow) -> Peildata:
+def peildata_van(swv: SwvRow | SwvInstellingen) -> Peildata:
     """The SWV's peildata and delivery day (default: 1 Dec, 1 Mar, 1 Jun, 1 Sep; the 15th)."""
     instellingen = swv.beleid or {}
     if "peildata" not in instellingen and "leverdag" not in instellingen:
@@ -90,7 +95,7 @@ def peildata_van(swv: SwvRow) -> Peildata:
     return Peildata(dagen=dagen, leverdag=int(instellingen.get("leverdag", 15)))
 
 
-def leerling_van(row: LeerlingRow) -> Leerling:
+def leerling_van(row: LeerlingRow | Kind) -> Leerling:
     """The domain's view of a stored child."""
     return Leerling(
         id=str(row.id),
@@ -108,6 +113,22 @@ def feit_van(row: FeitRow) -> Feit:
         "geregistreerd_op": row.geregistreerd_op.isoformat(),
     }
     return feit_uit_dict(row.soort, data)
+
+
+def feit_van_regel(regel: Any) -> Feit:
+    """The domain fact of a stored fact read as a driver record (the hot paths)."""
+    data: dict[str, object] = {
+        **regel["payload"],
+        "id": str(regel["id"]),
+        "geldig_vanaf": regel["geldig_vanaf"].isoformat(),
+        "geregistreerd_op": regel["geregistreerd_op"].isoformat(),
+    }
+    return feit_uit_dict(regel["soort"], data)
+
+
+def feitrij_van_regel(regel: Any) -> FeitRow:
+    """A stored fact as a (detached) row object, for the answer to a report."""
+    return FeitRow(**dict(regel.items()))
 
 
 def _projectie_tot(leerling: Leerling, vandaag: date) -> date:
@@ -146,6 +167,14 @@ async def vandaag(uow: UnitOfWork) -> date:
 
 async def swv_van(uow: UnitOfWork, actor: Actor) -> SwvRow:
     swv = await uow.organisaties.swv(uuid.UUID(actor.swv_id))
+    if swv is None:
+        raise NotFound("Dit samenwerkingsverband bestaat niet.")
+    return swv
+
+
+async def instellingen_van(uow: UnitOfWork, actor: Actor) -> SwvInstellingen:
+    """The actor's SWV's settings, in plain SQL (the hot paths)."""
+    swv = await uow.organisaties.instellingen(uuid.UUID(actor.swv_id))
     if swv is None:
         raise NotFound("Dit samenwerkingsverband bestaat niet.")
     return swv
@@ -421,7 +450,8 @@ class Melding:
 class Gemeld:
     feit: FeitRow
     nieuw: bool
-    leerling: LeerlingRow
+    leerling: Kind
+    """The child after the report (its `versie` counts the report)."""
 
 
 def _bron(actor: Actor) -> str:
@@ -433,44 +463,45 @@ async def meld_feit(
 ) -> Gemeld:
     """Append a fact; the same `bronReferentie` from the same source is the same report."""
     async with uow.voor(actor):
-        leerling = await uow.leerlingen.get(actor, leerling_id, lock=True)
+        leerling = await uow.leerlingen.kind(actor, leerling_id, lock=True)
         if leerling is None:
             raise NotFound(NIET_GEVONDEN)
-        swv = await swv_van(uow, actor)
+        swv = await instellingen_van(uow, actor)
         bron = _bron(actor)
         if melding.bron_referentie is not None:
-            bestaand = await uow.leerlingen.feit_op_bron(swv.id, bron, melding.bron_referentie)
+            bestaand = await uow.leerlingen.feitregel_op_bron(swv.id, bron, melding.bron_referentie)
             if bestaand is not None:
-                if bestaand.leerling_id != leerling.id or bestaand.soort != melding.soort:
+                if bestaand["leerling_id"] != leerling.id or bestaand["soort"] != melding.soort:
                     raise Conflict("Deze bronReferentie is al gebruikt voor een andere melding.")
                 await uow.commit()
-                return Gemeld(bestaand, False, leerling)
+                return Gemeld(feitrij_van_regel(bestaand), False, leerling)
         nu = await klok(uow)
-        rows = await uow.leerlingen.feiten(leerling.id)
+        regels = await uow.leerlingen.feitregels(leerling.id)
         feit_id = uuid.uuid4()
         school_id = await _school_van(uow, actor, swv, melding)
-        feit = _lees_melding(melding, feit_id, nu, {str(r.id) for r in rows}, school_id)
+        feit = _lees_melding(melding, feit_id, nu, {str(r["id"]) for r in regels}, school_id)
         await _controleer_vervanging(uow, actor, swv, feit)
         payload = {k: v for k, v in feit_naar_dict(feit).items() if k not in _KOLOMMEN}
-        row = await uow.leerlingen.voeg_feit_toe(
-            FeitRow(
-                id=feit_id,
-                leerling_id=leerling.id,
-                swv_id=swv.id,
-                soort=str(feit.soort),
-                geldig_vanaf=feit.geldig_vanaf,
-                geregistreerd_op=nu,
-                payload=payload,
-                bron=bron,
-                bron_referentie=melding.bron_referentie,
-                gemeld_door=actor.id,
-                school_id=school_id,
-            )
+        row = FeitRow(
+            id=feit_id,
+            leerling_id=leerling.id,
+            swv_id=swv.id,
+            soort=str(feit.soort),
+            geldig_vanaf=feit.geldig_vanaf,
+            geregistreerd_op=nu,
+            payload=payload,
+            bron=bron,
+            bron_referentie=melding.bron_referentie,
+            gemeld_door=actor.id,
+            school_id=school_id,
         )
+        await uow.leerlingen.schrijf_feit(row)
         if school_id is not None:
-            await uow.leerlingen.koppel_vestiging(leerling.id, school_id)
-        leerling.versie += 1
-        await projecteer(uow, leerling, swv, [*rows, row], nu.date())
+            await uow.leerlingen.koppel_vestiging_snel(leerling.id, school_id)
+        leerling = dataclasses.replace(leerling, versie=leerling.versie + 1)
+        await uow.leerlingen.zet_versie(leerling.id, leerling.versie)
+        feiten = [*(feit_van_regel(r) for r in regels), feit]
+        await projecteer_feiten(uow, leerling, swv, feiten, nu.date())
         await uow.commit()
         return Gemeld(row, True, leerling)
 
@@ -526,7 +557,7 @@ def _veldnaam(veld: str) -> str:
 
 
 async def _school_van(
-    uow: UnitOfWork, actor: Actor, swv: SwvRow, melding: Melding
+    uow: UnitOfWork, actor: Actor, swv: SwvInstellingen, melding: Melding
 ) -> uuid.UUID | None:
     """The vestiging the fact is about or reported by, checked to exist in the SWV and, for a
     school or school system, to be one of its own."""
@@ -546,7 +577,7 @@ async def _school_van(
 
 
 async def _eigen_school(
-    uow: UnitOfWork, actor: Actor, swv: SwvRow, school_id: uuid.UUID, veld: str
+    uow: UnitOfWork, actor: Actor, swv: SwvInstellingen, school_id: uuid.UUID, veld: str
 ) -> None:
     if await uow.scholen.get(swv.id, school_id) is None:
         raise InvalidInput([FieldError(veld, "onbekend", "Deze vestiging bestaat niet.")])
@@ -556,7 +587,9 @@ async def _eigen_school(
         )
 
 
-async def _controleer_vervanging(uow: UnitOfWork, actor: Actor, swv: SwvRow, feit: Feit) -> None:
+async def _controleer_vervanging(
+    uow: UnitOfWork, actor: Actor, swv: SwvInstellingen, feit: Feit
+) -> None:
     """A correction that names a vestiging names an existing one (and, for a school, its own)."""
     if not isinstance(feit, Correctie):
         return
@@ -575,12 +608,22 @@ async def _controleer_vervanging(uow: UnitOfWork, actor: Actor, swv: SwvRow, fei
 async def projecteer(
     uow: UnitOfWork, leerling: LeerlingRow, swv: SwvRow, rows: list[FeitRow], vandaag: date
 ) -> None:
+    """Replace the child's projections with what its stored facts give."""
+    await projecteer_feiten(uow, leerling, swv, [feit_van(r) for r in rows], vandaag)
+
+
+async def projecteer_feiten(
+    uow: UnitOfWork,
+    leerling: LeerlingRow | Kind,
+    swv: SwvRow | SwvInstellingen,
+    feiten: list[Feit],
+    vandaag: date,
+) -> None:
+    """Replace the child's projections with what these facts (all of them) give."""
     beleid = beleid_van(swv)
     domein = leerling_van(leerling)
     tot = _tijdlijn_tot(beleid, _projectie_tot(domein, vandaag))
-    tijdlijn = bepaal_tijdlijn(
-        domein, [feit_van(r) for r in rows], beleid, tot=tot, kalender=kalender_voor(beleid)
-    )
+    tijdlijn = bepaal_tijdlijn(domein, feiten, beleid, tot=tot, kalender=kalender_voor(beleid))
     await uow.leerlingen.vervang_perioden(
         leerling.id,
         leerling.swv_id,
@@ -636,7 +679,7 @@ async def gebeurtenissen(
 
 @dataclass(frozen=True, slots=True)
 class _Gelezen:
-    leerling: LeerlingRow
+    leerling: Kind
     domein: Leerling
     feiten: list[Feit]
     beleid: Beleid
@@ -646,15 +689,15 @@ class _Gelezen:
 
 async def _lees(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> _Gelezen:
     """One child in scope with its facts and its SWV's policy (inside the caller's block)."""
-    leerling = await uow.leerlingen.get(actor, leerling_id)
+    leerling = await uow.leerlingen.kind(actor, leerling_id)
     if leerling is None:
         raise NotFound(NIET_GEVONDEN)
-    beleid = beleid_van(await swv_van(uow, actor))
-    rows = await uow.leerlingen.feiten(leerling.id)
+    beleid = beleid_van(await instellingen_van(uow, actor))
+    regels = await uow.leerlingen.feitregels(leerling.id)
     return _Gelezen(
         leerling,
         leerling_van(leerling),
-        [feit_van(r) for r in rows],
+        [feit_van_regel(r) for r in regels],
         beleid,
         kalender_voor(beleid),
         await vandaag(uow),
@@ -668,7 +711,7 @@ async def status_op(
     *,
     peildatum: date | None,
     bekend_op: datetime | None,
-) -> tuple[LeerlingRow, Status]:
+) -> tuple[Kind, Status]:
     """The child's status on a peildatum, as known now or as known on `bekend_op`."""
     async with uow.voor(actor):
         g = await _lees(uow, actor, leerling_id)
@@ -691,7 +734,7 @@ async def tijdlijn_van(
     *,
     tot: date | None,
     bekend_op: datetime | None,
-) -> tuple[LeerlingRow, Tijdlijn]:
+) -> tuple[Kind, Tijdlijn]:
     """The child's consecutive categories up to `tot`, as known now or on `bekend_op`."""
     async with uow.voor(actor):
         g = await _lees(uow, actor, leerling_id)
