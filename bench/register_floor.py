@@ -198,11 +198,11 @@ class Floor:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                # As many connections as the application's pool (pool_size + max_overflow).
+                # As many connections as the application's pool (a fixed pool_size, kept open).
                 self.pool = await asyncpg.create_pool(
                     self.url,
                     min_size=self.pool_size,
-                    max_size=2 * self.pool_size,
+                    max_size=self.pool_size,
                     server_settings={"timezone": "UTC", "application_name": "bench-floor"},
                 )
                 await send({"type": "lifespan.startup.complete"})

@@ -36,7 +36,10 @@ def audit_context(request: Request) -> AuditContext | None:
 
 async def get_uow(request: Request) -> UnitOfWork:
     """A fresh unit of work; the service that receives it owns the transaction, and its
-    commit writes the audit row of this request in the same transaction."""
+    commit writes the audit row of this request in the same transaction.
+
+    `async def`, like every dependency: a plain `def` would run in a worker thread, a hand-off
+    on every request (a test holds every route to this)."""
     return UnitOfWork(request.app.state.sessionmaker, audit=lambda: audit_context(request))
 
 

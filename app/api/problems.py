@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.deps import audit_context
+from app.db.fouten import is_onbereikbaar
 from app.db.session import UnitOfWork
 from app.domain.schoolvakanties import KalenderOntbreektError
 from app.services.audit import registreer_weigering
@@ -225,6 +226,17 @@ async def _kalender_handler(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
+    if is_onbereikbaar(exc):
+        # Lost or no database connection: nothing was committed, so a retry is safe. The
+        # pool replaces a dropped connection, so the next request normally succeeds.
+        logger.warning("database unavailable: %s", type(exc).__name__)
+        return problem_response(
+            request,
+            503,
+            "De database is even niet bereikbaar; probeer het zo opnieuw.",
+            slug="database-onbereikbaar",
+            headers={"Retry-After": "1"},
+        )
     logger.exception("unhandled error", exc_info=exc)
     return problem_response(
         request, 500, "Er ging iets mis aan onze kant. Vermeld het verzoek-id bij een melding."

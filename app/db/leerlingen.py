@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -43,6 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, Driver
+from app.db.fouten import DubbeleBronReferentie
 from app.domain.toegang import Actor, Reikwijdte
 
 
@@ -237,20 +239,25 @@ class LeerlingenRepository:
     async def schrijf_feit(self, row: FeitRow) -> None:
         """Append one fact; its `volgnummer` is set from the database."""
         db = await self._driver()
-        row.volgnummer = await db.fetchval(
-            _FEIT_INSERT,
-            row.id,
-            row.leerling_id,
-            row.swv_id,
-            row.soort,
-            row.geldig_vanaf,
-            row.geregistreerd_op,
-            json.dumps(row.payload),
-            row.bron,
-            row.bron_referentie,
-            row.gemeld_door,
-            row.school_id,
-        )
+        try:
+            row.volgnummer = await db.fetchval(
+                _FEIT_INSERT,
+                row.id,
+                row.leerling_id,
+                row.swv_id,
+                row.soort,
+                row.geldig_vanaf,
+                row.geregistreerd_op,
+                json.dumps(row.payload),
+                row.bron,
+                row.bron_referentie,
+                row.gemeld_door,
+                row.school_id,
+            )
+        except asyncpg.UniqueViolationError as fout:
+            if fout.constraint_name == "uq_feiten_bron_referentie":
+                raise DubbeleBronReferentie from None
+            raise
 
     async def zet_versie(self, leerling_id: uuid.UUID, versie: int) -> None:
         db = await self._driver()

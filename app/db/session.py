@@ -68,9 +68,12 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(
             async_url(url),
             pool_size=pool_size,
-            max_overflow=pool_size,
+            # A fixed set of connections: overflow connections would be opened and closed
+            # again under every burst (a server process each time), which costs more than
+            # waiting a moment for a pooled one.
+            max_overflow=0,
             # Off by default: a ping is a round trip on every request. A connection the server
-            # dropped fails one request (503) and the pool replaces it (docs/decisions/0012).
+            # dropped fails one request (503) and the pool replaces it (docs/decisions/0014).
             pool_pre_ping=pre_ping,
             pool_recycle=recycle_seconds,
             connect_args={

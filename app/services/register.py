@@ -6,7 +6,7 @@ reports on one child are serialised and the projection always equals the fold of
 
 The hot paths (status, timeline, reporting a fact) read and write through the repositories'
 plain-SQL methods (`Kind`, fact records, `SwvInstellingen`) rather than ORM objects: per request
-that is most of the difference to the bare database work (docs/decisions/0012).
+that is most of the difference to the bare database work (docs/decisions/0014).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from app.db.fouten import DubbeleBronReferentie
 from app.db.leerlingen import FeitRow, Kind, LeerlingRow
 from app.db.organisaties import SwvInstellingen, SwvRow
 from app.db.session import UnitOfWork
@@ -495,7 +496,10 @@ async def meld_feit(
             gemeld_door=actor.id,
             school_id=school_id,
         )
-        await uow.leerlingen.schrijf_feit(row)
+        try:
+            await uow.leerlingen.schrijf_feit(row)
+        except DubbeleBronReferentie:  # reported at the same moment for another child
+            raise Conflict("Deze bronReferentie is al gebruikt voor een andere melding.") from None
         if school_id is not None:
             await uow.leerlingen.koppel_vestiging_snel(leerling.id, school_id)
         leerling = dataclasses.replace(leerling, versie=leerling.versie + 1)

@@ -10,7 +10,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from app.db.leerlingen import PeriodeRow
+from app.db.fouten import DubbeleBronReferentie
+from app.db.leerlingen import FeitRow, LeerlingRow, PeriodeRow
 from app.db.session import UnitOfWork
 from app.domain.toegang import Rol
 from app.services import register
@@ -109,3 +110,77 @@ async def test_row_level_security_hides_other_swvs_even_from_a_faulty_query(
     with pytest.raises(DBAPIError, match="row-level security"):
         await connection.execute(text("UPDATE scholen SET swv_id = :b"), {"b": swv_b.id})
     await savepoint.rollback()
+
+
+async def test_hot_path_scope_equals_leesbaar_for_every_role_and_scope(
+    uow: UnitOfWork, swv_a: Swv, swv_b: Swv
+) -> None:
+    """The plain-SQL scope of the hot paths (`kind`) finds exactly the children `leesbaar`
+    finds, for every role with every kind of vestiging or gemeente scope."""
+    regisseur = swv_a.actor(Rol.REGISSEUR)
+    kinderen: list[uuid.UUID] = []
+    for school, gemeente in ((0, 0), (1, 1), (0, None), (None, 1), (None, None)):
+        row = await register.registreer_leerling(
+            uow,
+            regisseur,
+            register.NieuweLeerling(
+                pseudoniem=f"{uuid.uuid4().int % 10**6:06d}",
+                geboortejaar=VANDAAG.year - 10,
+                geboortemaand=3,
+                regio="zuid",
+                school_id=swv_a.scholen[school] if school is not None else None,
+                woongemeente=swv_a.gemeente_codes[gemeente] if gemeente is not None else None,
+            ),
+        )
+        kinderen.append(row.id)
+    anders = await leerling_met_verzuim(uow, swv_b)
+    vergeleken = 0
+    for rol in Rol:
+        for school in (None, 0, 1):
+            for gemeente in (None, 0, 1):
+                actor = swv_a.actor(rol, school=school, gemeente=gemeente)
+                async with uow.voor(actor):
+                    verwacht = set(
+                        await uow.session.scalars(
+                            uow.leerlingen.leesbaar(actor)
+                            .with_only_columns(LeerlingRow.id)
+                            .where(LeerlingRow.id.in_([*kinderen, anders]))
+                        )
+                    )
+                    gevonden = {
+                        k for k in [*kinderen, anders] if await uow.leerlingen.kind(actor, k)
+                    }
+                    await uow.commit()
+                assert gevonden == verwacht, (rol, school, gemeente)
+                vergeleken += 1
+    assert vergeleken == len(Rol) * 9
+
+
+async def test_a_reference_taken_by_another_child_at_the_same_moment_is_a_conflict(
+    uow: UnitOfWork, swv_a: Swv
+) -> None:
+    """The unique index catches what the check before the insert could not see (a report
+    with the same bronReferentie for another child, committed in between): 409, not 500."""
+    actor = swv_a.actor(Rol.REGISSEUR)
+    eerste = await leerling_met_verzuim(uow, swv_a)
+    tweede = await leerling_met_verzuim(uow, swv_a)
+    async with uow.voor(actor):
+        for leerling_id in (eerste, tweede):
+            row = FeitRow(
+                id=uuid.uuid4(),
+                leerling_id=leerling_id,
+                swv_id=swv_a.id,
+                soort="ziekmelding",
+                geldig_vanaf=VANDAAG,
+                geregistreerd_op=datetime.now(UTC),
+                payload={"door_ouders": True},
+                bron="bron-x",
+                bron_referentie="ref-1",
+                gemeld_door=actor.id,
+                school_id=None,
+            )
+            if leerling_id == eerste:
+                await uow.leerlingen.schrijf_feit(row)
+            else:
+                with pytest.raises(DubbeleBronReferentie):
+                    await uow.leerlingen.schrijf_feit(row)
