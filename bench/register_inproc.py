@@ -6,9 +6,10 @@ The load benchmark (`python -m bench register`) is what the targets are judged o
 for finding where the application's time goes. Both ASGI applications (the real one from
 `bench.register_app` and the floor from `bench.register_floor`) are called directly, without an
 HTTP server, on the same throwaway database: status of a child and a report (ziekmelding) on a
-child, alternating between the two applications, R requests each. It prints the CPU time of this
-process per request (the database's own CPU is not in it) and the ratio; with ``--profile`` the
-application's requests run under cProfile and the top of the profile is printed.
+child, alternating between the two applications, R requests each, in three rounds. It prints the
+lowest CPU time of this process per request (the database's own CPU is not in it) and the
+ratio; with ``--profile`` the application's requests run under cProfile and the top of the
+profile is printed.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from bench import register_app, register_floor
 from bench.register_app import ENV_POOL, ENV_SWV, ENV_TOKEN, ENV_URL
 from bench.register_seed import seed
 
+ROUNDS = 3
 Message = MutableMapping[str, Any]
 ASGI = Callable[..., Awaitable[None]]
 
@@ -111,22 +113,25 @@ def _requests(ids: list[str], vandaag: date, n: int, seed_value: int) -> dict[st
 async def _measure(
     apps: dict[str, ASGI], token: str, work: dict[str, list[Any]], profile: cProfile.Profile | None
 ) -> dict[tuple[str, str], float]:
+    """The lowest CPU time per request over the rounds (the least disturbed by the machine)."""
     uit: dict[tuple[str, str], float] = {}
-    for scenario, requests in work.items():
-        for kind, app in apps.items():
-            for method, path, body in requests[:20]:  # warm-up
-                await call(app, token, method, path, body)
-            prof = profile if kind == "app" else None
-            t0 = time.process_time()
-            if prof is not None:
-                prof.enable()
-            for method, path, body in requests:
-                code, answer = await call(app, token, method, path, body)
-                if code >= 300:
-                    raise RuntimeError(f"{kind} {method} {path}: {code} {answer[:300]!r}")
-            if prof is not None:
-                prof.disable()
-            uit[(scenario, kind)] = (time.process_time() - t0) / len(requests) * 1000
+    for _round in range(ROUNDS):
+        for scenario, requests in work.items():
+            for kind, app in apps.items():
+                for method, path, body in requests[:20]:  # warm-up
+                    await call(app, token, method, path, body)
+                prof = profile if kind == "app" else None
+                t0 = time.process_time()
+                if prof is not None:
+                    prof.enable()
+                for method, path, body in requests:
+                    code, answer = await call(app, token, method, path, body)
+                    if code >= 300:
+                        raise RuntimeError(f"{kind} {method} {path}: {code} {answer[:300]!r}")
+                if prof is not None:
+                    prof.disable()
+                ms = (time.process_time() - t0) / len(requests) * 1000
+                uit[(scenario, kind)] = min(ms, uit.get((scenario, kind), ms))
     return uit
 
 

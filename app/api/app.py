@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -167,6 +168,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                 recycle_seconds=settings.db_pool_recycle_seconds,
             )
             application.use_database(own.sessionmaker, own.ping)
+        # Everything built so far (routes, schemas, the ORM's mappings) lives as long as the
+        # process: moved out of the garbage collector's sight, its full collections no longer
+        # walk it, which takes tens of milliseconds out of the slowest requests.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

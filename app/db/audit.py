@@ -67,6 +67,21 @@ _KOLOMMEN = (
 
 
 @dataclass(frozen=True, slots=True)
+class AuditRegel:
+    """One row to append (every request writes one: a plain value, not an ORM object)."""
+
+    swv_id: uuid.UUID | None
+    actor_id: str
+    actor_rol: str
+    handeling: str
+    route: str
+    leerling_id: uuid.UUID | None
+    getoonde_leerlingen: list[uuid.UUID] | None
+    resultaat: str
+    request_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class AuditZoekvraag:
     leerling_id: uuid.UUID | None = None
     actor_id: str | None = None
@@ -87,7 +102,7 @@ class AuditRepository:
         self._session = session
         self._driver = driver
 
-    async def schrijf(self, row: AuditRow) -> None:
+    async def schrijf(self, row: AuditRegel) -> None:
         """Append one row: plain SQL on the transaction's connection (every request writes one,
         so no ORM bookkeeping)."""
         db = await self._driver()

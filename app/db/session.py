@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session, SessionTransaction
 
-from app.db.audit import AuditRepository, AuditRow
+from app.db.audit import AuditRegel, AuditRepository
 from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
 from app.db.organisaties import OrganisatiesRepository
@@ -37,9 +37,9 @@ ALLE_SWVS = "*"
 def _zet_swv(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
     """Row-level security: tell PostgreSQL which SWV this transaction works for (an empty
     value sees nothing). The policies in the migrations do the rest."""
-    begin = connection.execute(
-        text("SELECT set_config('app.swv_id', :swv, true), clock_timestamp()"),
-        {"swv": str(session.info.get("swv_id") or "")},
+    begin = connection.exec_driver_sql(
+        "SELECT set_config('app.swv_id', $1, true), clock_timestamp()",
+        (str(session.info.get("swv_id") or ""),),
     ).one()
     # The moment the transaction began, for "today" without another round trip.
     session.info["begonnen_op"] = begin[1]
@@ -108,8 +108,8 @@ class AuditContext:
     request_id: str | None
     getoond: tuple[uuid.UUID, ...] = ()
 
-    def row(self, resultaat: str) -> AuditRow:
-        return AuditRow(
+    def row(self, resultaat: str) -> AuditRegel:
+        return AuditRegel(
             swv_id=uuid.UUID(self.actor.swv_id),
             actor_id=self.actor.id,
             actor_rol=str(self.actor.rol),
