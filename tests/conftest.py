@@ -59,6 +59,9 @@ async def engine(postgres_url: str) -> AsyncIterator[AsyncEngine]:
 async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     async with engine.connect() as conn:
         outer = await conn.begin()
+        # Begin it in the driver too (the dialect does so at the first statement): a unit of
+        # work that begins with plain SQL then nests in it as a savepoint, as its session does.
+        await conn.exec_driver_sql("SELECT 1")
         try:
             yield conn
         finally:

@@ -10,10 +10,14 @@ class DubbeleBronReferentie(Exception):
     """Another fact of this SWV was just stored under the same source and reference."""
 
 
+class VerbindingVerloren(Exception):
+    """A pooled connection could not even begin a transaction: the server dropped it."""
+
+
 def is_onbereikbaar(fout: BaseException) -> bool:
     """Whether an error means the database could not be reached or the connection was lost
     (the request may be retried), rather than a fault in the request or in our code."""
-    if isinstance(fout, sa_exc.TimeoutError):  # no pooled connection came free in time
+    if isinstance(fout, sa_exc.TimeoutError | VerbindingVerloren):  # or none came free in time
         return True
     if isinstance(fout, sa_exc.DBAPIError) and fout.connection_invalidated:
         return True

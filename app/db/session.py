@@ -8,11 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app.db.audit import AuditRegel, AuditRepository
+from app.db.fouten import VerbindingVerloren
 from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
 from app.db.organisaties import OrganisatiesRepository
@@ -122,12 +124,35 @@ class AuditContext:
         )
 
 
+_BEGIN = "SELECT set_config('app.swv_id', $1, true), clock_timestamp()"
+
+
+class _Sessie:
+    """Stands in for the unit of work's ORM session until something uses it: the session is
+    opened on first use, so a request that only runs plain SQL never pays for one."""
+
+    __slots__ = ("_uow",)
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    def __getattr__(self, naam: str) -> Any:
+        return getattr(self._uow._open_sessie(), naam)
+
+
 class UnitOfWork:
     """One transaction. Leaving the outermost block without `commit()` rolls everything back.
 
     Blocks nest: an inner `async with uow` joins the outer transaction and its `commit()` only
     marks the work as ready; the outermost block commits. The API uses this to store the
     response of an idempotent request in the same transaction as the write it answers.
+
+    The transaction begins with whatever needs it first. The ORM session (`session`, opened on
+    first use) begins its own, tenant set by `_zet_swv`. Plain SQL (`driver()`, the hot paths)
+    begins one directly on a pooled connection, with the tenant set in the same statement that
+    reads the clock; a session opened after that joins it, as a savepoint. Either way it is one
+    transaction on one connection, and the ORM machinery costs nothing where it is not used
+    (docs/decisions/0014).
     """
 
     session: AsyncSession
@@ -155,14 +180,21 @@ class UnitOfWork:
         self._swv_id = ""
         self._depth = 0
         self._commit_requested = False
+        self._sessie: AsyncSession | None = None
         self._driver: Any = None
+        self._verbinding: AsyncConnection | None = None  # of a transaction begun by driver()
+        self._eigen_verbinding = False
+        self._tx: Any = None  # the driver's transaction (begun by driver())
+        self._begonnen_op: datetime | None = None
+        self._kapot = False
 
     async def __aenter__(self) -> UnitOfWork:
         self._depth += 1
         if self._depth == 1:
             self._commit_requested = False
-            self.session = self._sessionmaker(info={"swv_id": self._swv_id})
-            self._driver = None
+            self._sessie = None
+            self._driver = self._verbinding = self._tx = self._begonnen_op = None
+            self.session = cast(AsyncSession, _Sessie(self))
             self.scholen = ScholenRepository(self.session)
             self.leerlingen = LeerlingenRepository(self.session, self.driver)
             self.organisaties = OrganisatiesRepository(self.session, self.driver)
@@ -189,10 +221,52 @@ class UnitOfWork:
                 await self._commit()
         finally:
             self._swv_id = ""
-            self._driver = None
-            # close() rolls back whatever was not committed, and (unlike rollback()) leaves
-            # the loaded objects readable for the response.
-            await self.session.close()
+            await self._sluit()
+
+    async def _sluit(self) -> None:
+        """Roll back whatever was not committed and give the connection back to the pool (a
+        connection the server dropped is discarded, so the next request gets a sound one)."""
+        driver, self._driver = self._driver, None
+        tx, self._tx = self._tx, None
+        verbinding, self._verbinding = self._verbinding, None
+        kapot, self._kapot = self._kapot, False
+        try:
+            if self._sessie is not None:
+                # close() rolls back what was not committed, and (unlike rollback()) leaves the
+                # loaded objects readable for the response.
+                await self._sessie.close()
+            if tx is not None and driver is not None and not driver.is_closed():
+                try:
+                    await tx.rollback()
+                except Exception:
+                    kapot = True
+        finally:
+            if verbinding is not None and self._eigen_verbinding:
+                if driver is not None and (kapot or driver.is_closed()):
+                    driver.terminate()  # whatever state its protocol was left in
+                    await verbinding.invalidate()
+                await verbinding.close()
+
+    def _open_sessie(self) -> AsyncSession:
+        if self._sessie is None:
+            info = {"swv_id": self._swv_id}
+            if self._verbinding is not None:  # driver() began the transaction: join it
+                self._sessie = self._sessionmaker(
+                    bind=self._verbinding, join_transaction_mode="create_savepoint", info=info
+                )
+            else:
+                self._sessie = self._sessionmaker(info=info)
+        return self._sessie
+
+    @property
+    def begonnen_op(self) -> datetime | None:
+        """The database's clock when the transaction began (None before it began)."""
+        if self._begonnen_op is not None:
+            return self._begonnen_op
+        if self._sessie is not None:
+            moment: datetime | None = self._sessie.info.get("begonnen_op")
+            return moment
+        return None
 
     def voor(self, actor: Actor) -> UnitOfWork:
         """Work for the actor's SWV: row-level security shows no other SWV's rows."""
@@ -224,7 +298,11 @@ class UnitOfWork:
                 context = dataclasses.replace(context, getoond=tuple(self.getoond))
             await self.audit.schrijf(context.row("toegestaan"))
             self._audited = True
-        await self.session.commit()
+        if self._sessie is not None and self._sessie.in_transaction():
+            await self._sessie.commit()
+        if self._tx is not None:
+            tx, self._tx = self._tx, None
+            await tx.commit()
         self._driver = None  # the next transaction may run on another connection
 
     async def driver(self) -> Any:
@@ -232,12 +310,38 @@ class UnitOfWork:
         not yet: the hot paths (a child's status, reporting a fact, audit rows) run their plain
         SQL on it, in the same transaction as the session's work, without the ORM's cost."""
         if self._driver is None:
-            verbinding = await self.session.connection()
-            ruw = await verbinding.get_raw_connection()
-            # The dialect starts the driver's transaction lazily, at its first statement: the
-            # tenant's set_config (after_begin) has run by now, so this is inside it.
-            self._driver = ruw.driver_connection
+            if self._sessie is not None:
+                verbinding = await self._sessie.connection()
+                ruw = await verbinding.get_raw_connection()
+                # The dialect starts the driver's transaction lazily, at its first statement:
+                # the tenant's set_config (after_begin) has run by now, so this is inside it.
+                self._driver = ruw.driver_connection
+            else:
+                await self._begin_met_driver()
         return self._driver
+
+    async def _begin_met_driver(self) -> None:
+        if self._verbinding is None:
+            bind = self._sessionmaker.kw.get("bind")
+            if isinstance(bind, AsyncConnection):  # the tests: a connection in a transaction
+                self._verbinding, self._eigen_verbinding = bind, False
+            else:
+                assert isinstance(bind, AsyncEngine)  # noqa: S101
+                self._verbinding, self._eigen_verbinding = await bind.connect(), True
+        ruw = await self._verbinding.get_raw_connection()
+        db: Any = ruw.driver_connection
+        self._driver = db  # known before anything can fail: a dropped one is then discarded
+        tx = db.transaction()  # nested in a transaction already running: a savepoint
+        try:
+            await tx.start()
+            begin = await db.fetchrow(_BEGIN, str(self._swv_id or ""))
+        except Exception as fout:
+            # Whatever the driver says (a dropped connection can leave its protocol in any
+            # state): this connection is unusable, and is discarded when the unit closes.
+            self._kapot = True
+            raise VerbindingVerloren(type(fout).__name__) from fout
+        self._tx = tx
+        self._begonnen_op = begin[1]
 
     async def klok(self) -> datetime:
         """The database server's clock: the one clock of the register."""

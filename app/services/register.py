@@ -160,7 +160,7 @@ async def klok(uow: UnitOfWork) -> datetime:
 async def vandaag(uow: UnitOfWork) -> date:
     """Today by the database server's clock, as the transaction began (no extra round trip
     once the transaction has started)."""
-    begonnen: datetime | None = uow.session.info.get("begonnen_op")
+    begonnen = uow.begonnen_op
     if begonnen is None:
         return (await klok(uow)).date()
     return begonnen.date()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import asyncpg  # type: ignore[import-untyped]
+import pytest
 from httpx import ASGITransport, AsyncClient
 
 from app.api.app import create_app
@@ -16,7 +17,7 @@ from tests.builders import FakeAuthenticator
 
 
 async def test_a_dropped_connection_answers_503_once_and_the_pool_recovers(
-    postgres_url: str, settings: Settings
+    postgres_url: str, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     database = Database(postgres_url, pool_size=1)
     app = create_app(settings, database)
@@ -41,7 +42,7 @@ async def test_a_dropped_connection_answers_503_once_and_the_pool_recovers(
                 await beheer.close()
             assert beeindigd >= 1
             verloren = await client.get(pad, headers=headers)
-            assert verloren.status_code == 503
+            assert verloren.status_code == 503, caplog.text
             assert verloren.headers["content-type"] == "application/problem+json"
             assert verloren.json()["type"] == "urn:thuiszitters:probleem:database-onbereikbaar"
             assert verloren.headers["retry-after"] == "1"
