@@ -4,16 +4,17 @@ A raw ASGI function on a plain asyncpg pool (as many connections as the applicat
 Every request runs, in one transaction, the statements the application issues for it (taken from
 `log_statement = 'all'`, in the same order, the same columns): `set_config('app.swv_id')` for
 row-level security, the scoped reads, the writes, and the audit row. What it leaves out is the
-framework: no FastAPI routing, dependencies or pydantic; no SQLAlchemy (ORM, unit of work, the
-pool's pre-ping); no problem details, security headers or request log; the bench token is
-compared as a string.
+framework: no FastAPI routing, dependencies or pydantic; no SQLAlchemy (unit of work, pool); no
+problem details, security headers or request log; the bench token is compared as a string.
 
-- `GET /v1/leerlingen/{id}/status`: the child (scoped by SWV), its SWV, the clock, its facts, the
-  audit row. With `fold=1` it also folds the facts into the status with the domain, as the
-  application does; without it, it answers the rows as JSON (SQL and JSON only).
-- `POST /v1/leerlingen/{id}/meldingen`: lock the child (`FOR UPDATE`), read SWV, clock and facts,
-  read the report with the domain, insert the fact, replace the projection (the domain's
-  `bepaal_tijdlijn`, as `register._projecteer`), write the audit row, bump `versie`, commit.
+- `GET /v1/leerlingen/{id}/status`: the tenant and the clock (one statement), the child (scoped
+  by SWV), its SWV's settings, its facts, the audit row. With `fold=1` it also folds the facts
+  into the status with the domain, as the application does; without it, it answers the rows as
+  JSON (SQL and JSON only).
+- `POST /v1/leerlingen/{id}/meldingen`: tenant and clock, lock the child (`FOR UPDATE`), read the
+  SWV's settings, the clock, the facts; read the report with the domain, insert the fact, bump
+  `versie`, replace the projection (the domain's `bepaal_tijdlijn`, as
+  `register.projecteer_feiten`), write the audit row, commit.
 - `GET /v1/leerlingen?thuiszitter=true&peildatum=D&pageSize=N`: count, the page, the periods
   of the page's children on the peildatum, the audit row.
 - `GET /ping`: no database (the load generator's ceiling).
@@ -47,7 +48,13 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
+BEGIN = "SELECT set_config('app.swv_id', $1, true), clock_timestamp()"
 SET_SWV = "SELECT set_config('app.swv_id', $1, true)"
+KIND = (
+    "SELECT id, swv_id, pseudoniem, geboortejaar, geboortemaand, geboortedag, regio, versie "
+    "FROM leerlingen WHERE swv_id = $1 AND id = $2"
+)
+INSTELLINGEN = "SELECT id, beleid, versie FROM samenwerkingsverbanden WHERE id = $1"
 LEERLING_KOLOMMEN = (
     "id, swv_id, pseudoniem, geboortejaar, geboortemaand, geboortedag, regio, woongemeente_id, "
     "naam_versleuteld, adres_versleuteld, bsn_versleuteld, bsn_zoekhash, geanonimiseerd_op, "
@@ -79,7 +86,7 @@ PERIODE_INSERT = (
     "INSERT INTO tijdlijn_perioden (leerling_id, volgnummer, swv_id, categorie, start, einde, "
     "regel, feit_ids, eindreden) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 )
-VERSIE = "UPDATE leerlingen SET versie = $1 WHERE id = $2"
+VERSIE = "UPDATE leerlingen SET versie = $2 WHERE id = $1"
 OP_PEILDATUM = (
     "FROM leerlingen WHERE swv_id = $1 AND id IN (SELECT leerling_id FROM tijdlijn_perioden "
     "WHERE swv_id = $1 AND categorie = ANY($2::varchar[]) AND start <= $3 "
@@ -254,12 +261,12 @@ class Floor:
         assert self.pool is not None
         lid = uuid.UUID(leerling_id)
         async with self.pool.acquire() as conn, conn.transaction():
-            await conn.execute(SET_SWV, self.swv_id)
-            leerling = await conn.fetchrow(LEERLING, self.swv_uuid, lid)
+            begin = await conn.fetchrow(BEGIN, self.swv_id)
+            nu: datetime = begin[1]
+            leerling = await conn.fetchrow(KIND, self.swv_uuid, lid)
             if leerling is None:
                 raise _Fout(404)
-            swv = await conn.fetchrow(SWV, self.swv_uuid)
-            nu: datetime = await conn.fetchval(KLOK)
+            swv = await conn.fetchrow(INSTELLINGEN, self.swv_uuid)
             rows = await conn.fetch(FEITEN, lid)
             await self._audit(conn, "leerling:lezen", "GET /leerlingen/{leerlingId}/status", lid)
         if not fold:
@@ -273,11 +280,11 @@ class Floor:
         assert self.pool is not None
         lid = uuid.UUID(leerling_id)
         async with self.pool.acquire() as conn, conn.transaction():
-            await conn.execute(SET_SWV, self.swv_id)
-            leerling = await conn.fetchrow(LEERLING + " FOR UPDATE", self.swv_uuid, lid)
+            await conn.fetchrow(BEGIN, self.swv_id)
+            leerling = await conn.fetchrow(KIND + " FOR UPDATE", self.swv_uuid, lid)
             if leerling is None:
                 raise _Fout(404)
-            swv = await conn.fetchrow(SWV, self.swv_uuid)
+            swv = await conn.fetchrow(INSTELLINGEN, self.swv_uuid)
             nu: datetime = await conn.fetchval(KLOK)
             rows = await conn.fetch(FEITEN, lid)
             feit_id = uuid.uuid4()
@@ -313,6 +320,7 @@ class Floor:
                 self.actor.id,
                 None,
             )
+            await conn.execute(VERSIE, lid, leerling["versie"] + 1)
             beleid = _beleid(swv)
             domein = _leerling(leerling)
             tijdlijn = bepaal_tijdlijn(
@@ -340,7 +348,6 @@ class Floor:
                 ],
             )
             await self._audit(conn, "feit:melden", "POST /leerlingen/{leerlingId}/meldingen", lid)
-            await conn.execute(VERSIE, leerling["versie"] + 1, lid)
         return {
             "id": str(feit_id),
             "soort": str(feit.soort),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bench import register_load
+import pytest
+
+from bench import register_inproc, register_load
 
 
 def test_register_benchmark_produces_its_rows() -> None:
@@ -26,3 +28,13 @@ def test_register_benchmark_produces_its_rows() -> None:
     printed = "\n".join(lines)
     assert "status        app ÷ floor" in printed
     assert "list first page" in printed
+
+
+def test_in_process_benchmark_runs_both_applications_without_errors(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Every request of both applications answered 2xx (it raises otherwise); both lines print."""
+    assert register_inproc.main(["--children", "30", "--requests", "10"]) == 0
+    printed = capsys.readouterr().out
+    assert "status   app" in printed
+    assert "melding  app" in printed
