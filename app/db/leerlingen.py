@@ -26,10 +26,8 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
-    delete,
     false,
     func,
-    insert,
     or_,
     select,
     text,
@@ -307,21 +305,6 @@ class LeerlingenRepository:
         self._session.add(row)
         await self._session.flush()
         return row
-
-    async def vervang_perioden(
-        self, leerling_id: uuid.UUID, swv_id: uuid.UUID, perioden: Sequence[dict[str, Any]]
-    ) -> None:
-        """Replace the child's projected timeline (in the transaction of the new facts)."""
-        await self._session.execute(delete(PeriodeRow).where(PeriodeRow.leerling_id == leerling_id))
-        if perioden:
-            # One Core executemany: every row has every key, so one statement for all periods.
-            await self._session.execute(
-                insert(Base.metadata.tables[PeriodeRow.__tablename__]),
-                [
-                    {"leerling_id": leerling_id, "swv_id": swv_id, "volgnummer": n, **p}
-                    for n, p in enumerate(perioden)
-                ],
-            )
 
     async def vestigingen_van(self, leerling_id: uuid.UUID) -> list[uuid.UUID]:
         return list(

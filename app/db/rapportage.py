@@ -1,4 +1,5 @@
-"""Submitted Inspectie reports (immutable snapshots) and the batch reading of a whole SWV."""
+"""Submitted Inspectie reports (immutable snapshots), the register projection, and the batch
+reading of a whole SWV."""
 
 from __future__ import annotations
 
@@ -8,16 +9,22 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
+    Row,
+    SmallInteger,
     String,
+    delete,
+    insert,
     or_,
     select,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -41,6 +48,47 @@ class IndieningRow(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     aantal_rijen: Mapped[int] = mapped_column(Integer)
     per_categorie: Mapped[dict[str, Any]] = mapped_column(JSONB)
+
+
+class RegisterRijRow(Base):
+    """Projection: a child's row in the Inspectie register of one peildatum, as known now.
+
+    One row per (child, peildatum of the SWV) on which the child is listed, with exactly what
+    `InspectieRij` holds; replaced with the child's timeline in the transaction of every new
+    fact, and rebuilt with it (docs/decisions/0012-register-projectie.md).
+    """
+
+    __tablename__ = "register_rijen"
+    __table_args__ = (
+        Index("ix_register_rijen_swv_peildatum", "swv_id", "peildatum", "pseudoniem"),
+    )
+
+    leerling_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leerlingen.id"), primary_key=True)
+    peildatum: Mapped[date] = mapped_column(Date, primary_key=True)
+    swv_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("samenwerkingsverbanden.id"))
+    pseudoniem: Mapped[str] = mapped_column(String(40))
+    leeftijd: Mapped[int] = mapped_column(SmallInteger)
+    categorie_peildatum: Mapped[str] = mapped_column(String(12))
+    hoogste_categorie: Mapped[str] = mapped_column(String(12))
+    verloop: Mapped[list[str]] = mapped_column(ARRAY(String(12)))
+    typering: Mapped[str] = mapped_column(String(20))
+    soort: Mapped[str | None] = mapped_column(String(20))
+    startdatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)
+    duur_dagen: Mapped[int] = mapped_column(Integer)
+    duurklasse: Mapped[str] = mapped_column(String(24))
+    ziek_gemeld_door_ouders: Mapped[bool | None] = mapped_column(Boolean)
+    aanbod: Mapped[str | None] = mapped_column(String(20))
+    jeugdhulp: Mapped[str | None] = mapped_column(String(80))
+    reden_beeindigd: Mapped[str | None] = mapped_column(String(40))
+    pact_overschreden: Mapped[bool] = mapped_column(Boolean)
+    aantal_episodes: Mapped[int] = mapped_column(SmallInteger)
+
+
+REGISTER_KOLOMMEN: tuple[str, ...] = tuple(
+    c.name for c in RegisterRijRow.__table__.columns if c.name not in {"leerling_id", "swv_id"}
+)
+"""The stored columns of a register row besides its keys: `peildatum` and `InspectieRij`'s."""
 
 
 class RapportageRepository:
@@ -72,6 +120,52 @@ class RapportageRepository:
             )
             projectie = projectie.union(later)  # type: ignore[assignment]
         return list(await self._session.scalars(projectie))
+
+    async def vervang_projecties(
+        self,
+        leerling_id: uuid.UUID,
+        swv_id: uuid.UUID,
+        perioden: Sequence[dict[str, Any]],
+        rijen: Sequence[dict[str, Any]],
+    ) -> None:
+        """Replace the child's two projections in the transaction of its new facts: its timeline
+        (`tijdlijn_perioden`, one dict per period in order) and its rows in the Inspectie
+        register (`register_rijen`, one dict per peildatum). One statement deletes both, so a
+        child without register rows costs no round trip more than its timeline alone."""
+        weg = (
+            delete(RegisterRijRow)
+            .where(RegisterRijRow.leerling_id == leerling_id)
+            .cte("weg_register_rijen")
+        )
+        await self._session.execute(
+            delete(PeriodeRow).where(PeriodeRow.leerling_id == leerling_id).add_cte(weg)
+        )
+        if perioden:
+            # One Core executemany: every row has every key, so one statement for all periods.
+            await self._session.execute(
+                insert(Base.metadata.tables[PeriodeRow.__tablename__]),
+                [
+                    {"leerling_id": leerling_id, "swv_id": swv_id, "volgnummer": n, **p}
+                    for n, p in enumerate(perioden)
+                ],
+            )
+        if rijen:
+            await self._session.execute(
+                insert(Base.metadata.tables[RegisterRijRow.__tablename__]),
+                [{"leerling_id": leerling_id, "swv_id": swv_id, **r} for r in rijen],
+            )
+
+    async def register_rijen(self, swv_id: uuid.UUID, peildatum: date) -> Sequence[Row[Any]]:
+        """The register of a peildatum from the projection: the columns after `peildatum` in
+        `REGISTER_KOLOMMEN`, ordered by pseudonym as `leerlingen_batches` orders the children
+        (the same column collation); Core rows, no ORM instances."""
+        tabel = Base.metadata.tables[RegisterRijRow.__tablename__]
+        stmt = (
+            select(*(tabel.c[k] for k in REGISTER_KOLOMMEN[1:]))
+            .where(tabel.c.swv_id == swv_id, tabel.c.peildatum == peildatum)
+            .order_by(tabel.c.pseudoniem)
+        )
+        return (await self._session.execute(stmt)).all()
 
     async def leerlingen_batches(
         self,

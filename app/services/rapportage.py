@@ -1,7 +1,10 @@
 """The quarterly Inspectie report, the SWV's overview, and submissions (indienen).
 
-The register is computed by the pure domain (app/domain/rapportage.py) from the facts, read in
-batches of children ordered by pseudonym so memory stays bounded whatever the size of the SWV.
+The register as known now on a peildatum of the SWV is read from its projection (one row per
+child per peildatum, kept with the facts: app/services/registerrijen.py). Otherwise (as known on
+a moment, lesweken, another date) the pure domain (app/domain/rapportage.py) computes it from the
+facts, read in batches of children ordered by pseudonym so memory stays bounded whatever the
+size of the SWV. Both give the same rows (tests/rapportage/test_registerprojectie.py).
 A submission freezes the exact JSON bytes with their SHA-256, who and when; regenerating the
 report "as known at submission" gives the same bytes (tests/api/test_rapportage.py).
 """
@@ -38,7 +41,7 @@ from app.domain.rapportage import (
 )
 from app.domain.status import Signaal, bepaal_status
 from app.domain.toegang import Actor
-from app.services import register
+from app.services import register, registerrijen
 from app.services.errors import FieldError, InvalidInput, NotFound
 from app.services.exports import rij_naar_dict, schrijf_register_json
 
@@ -98,8 +101,11 @@ async def _register(
 ) -> InspectieRegister:
     swv = await register.swv_van(uow, actor)
     beleid = register.beleid_van(swv)
+    peildata = register.peildata_van(swv)
+    kop = register_kop(peildatum, bekend_op=bekend_op, peildata=peildata)
+    if registerrijen.beantwoordt(beleid, peildata, peildatum, bekend_op):
+        return InspectieRegister(kop, await registerrijen.lees(uow, swv.id, peildatum))
     kalender = register.kalender_voor(beleid)
-    kop = register_kop(peildatum, bekend_op=bekend_op, peildata=register.peildata_van(swv))
 
     def bereken(kinderen: Iterable[KindGegevens]) -> tuple[InspectieRij, ...]:
         return tuple(inspectie_rijen(kinderen, beleid, kop, kalender=kalender))
