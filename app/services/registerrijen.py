@@ -97,6 +97,18 @@ _REDEN: dict[str | None, Beeindigingsreden | None] = {
     None: None,
     **{r.value: r for r in Beeindigingsreden},
 }
+_VERLOPEN: dict[tuple[str, ...], tuple[Categorie, ...]] = {}
+"""Each course of categories seen (few distinct ones), converted once."""
+
+
+def _verloop(tekst: Sequence[str]) -> tuple[Categorie, ...]:
+    sleutel = tuple(tekst)
+    verloop = _VERLOPEN.get(sleutel)
+    if verloop is None:
+        verloop = tuple(_CATEGORIE[c] for c in sleutel)
+        if len(_VERLOPEN) < 4096:
+            _VERLOPEN[sleutel] = verloop
+    return verloop
 
 
 def rij_uit_opslag(row: Sequence[Any]) -> InspectieRij:
@@ -125,7 +137,7 @@ def rij_uit_opslag(row: Sequence[Any]) -> InspectieRij:
         leeftijd,
         _CATEGORIE[categorie_peildatum],
         _CATEGORIE[hoogste_categorie],
-        tuple(_CATEGORIE[c] for c in verloop),
+        _verloop(verloop),
         _TYPERING[typering],
         _SOORT[soort],
         startdatum,

@@ -65,6 +65,24 @@ def upgrade() -> None:
         "register_rijen",
         ["swv_id", "peildatum", "pseudoniem"],
         unique=False,
+        postgresql_include=[
+            "leeftijd",
+            "categorie_peildatum",
+            "hoogste_categorie",
+            "verloop",
+            "typering",
+            "soort",
+            "startdatum",
+            "einddatum",
+            "duur_dagen",
+            "duurklasse",
+            "ziek_gemeld_door_ouders",
+            "aanbod",
+            "jeugdhulp",
+            "reden_beeindigd",
+            "pact_overschreden",
+            "aantal_episodes",
+        ],
     )
     op.execute("ALTER TABLE register_rijen ENABLE ROW LEVEL SECURITY")
     op.execute("ALTER TABLE register_rijen FORCE ROW LEVEL SECURITY")
