@@ -199,6 +199,15 @@ class RapportageRepository:
         )
         return (await self._session.execute(stmt)).all()
 
+    async def register_stand(self, swv_id: uuid.UUID, peildatum: date) -> Sequence[Row[Any]]:
+        """Per child in the register of a peildatum: its pseudonym, the start of its episode and
+        whether that still ran on the peildatum (what the next register's mutations compare)."""
+        tabel = Base.metadata.tables[RegisterRijRow.__tablename__]
+        stmt = select(tabel.c.pseudoniem, tabel.c.startdatum, tabel.c.einddatum.is_(None)).where(
+            tabel.c.swv_id == swv_id, tabel.c.peildatum == peildatum
+        )
+        return (await self._session.execute(stmt)).all()
+
     async def leerlingen_batches(
         self,
         swv_id: uuid.UUID,

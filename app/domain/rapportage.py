@@ -12,7 +12,7 @@ import bisect
 import dataclasses
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -563,32 +563,57 @@ def _tel(sleutels: Iterable[str], waarden: Iterable[str]) -> Telling:
     return tuple(telling.items())
 
 
+@dataclass(frozen=True, slots=True)
+class VorigeStand:
+    """What the summary compares a register with: the previous peildatum's register reduced to,
+    per pseudonym, the start of its row's episode and whether it still ran then (``actief``)."""
+
+    peildatum: date
+    rijen: Mapping[str, tuple[date, bool]]
+
+    @classmethod
+    def van(cls, register: InspectieRegister) -> VorigeStand:
+        return cls(
+            register.kop.peildatum,
+            {r.pseudoniem: (r.startdatum, r.actief) for r in register.rijen},
+        )
+
+
 def mutatie(rij: InspectieRij, vorige: InspectieRij | None) -> Mutatie:
     """New, continuing, ended since the previous register, or ended before it (by pseudonym)."""
-    was_actief = vorige is not None and vorige.actief
-    if was_actief:
+    return _mutatie(rij, None if vorige is None else (vorige.startdatum, vorige.actief))
+
+
+def _mutatie(rij: InspectieRij, vorige: tuple[date, bool] | None) -> Mutatie:
+    if vorige is not None and vorige[1]:
         return Mutatie.LOPEND if rij.actief else Mutatie.BEEINDIGD
-    if vorige is not None and vorige.startdatum == rij.startdatum:
+    if vorige is not None and vorige[0] == rij.startdatum:
         return Mutatie.EERDER_BEEINDIGD
     return Mutatie.NIEUW
 
 
-def samenvatting(register: InspectieRegister, vorig: InspectieRegister | None) -> Samenvatting:
-    """Counts per category, age group and duration; new, ended and continuing; pact breaches."""
+def samenvatting(
+    register: InspectieRegister, vorig: InspectieRegister | VorigeStand | None
+) -> Samenvatting:
+    """Counts per category, age group and duration; new, ended and continuing; pact breaches.
+
+    The previous register may come whole or as the `VorigeStand` the mutations need."""
     rijen = register.rijen
     mutaties: Telling | None = None
     verdwenen: int | None = None
+    if isinstance(vorig, InspectieRegister):
+        vorig = VorigeStand.van(vorig)
     if vorig is not None:
-        eerder = {r.pseudoniem: r for r in vorig.rijen}
+        eerder = vorig.rijen
         mutaties = _tel(
-            (m.value for m in Mutatie), (mutatie(r, eerder.get(r.pseudoniem)) for r in rijen)
+            (m.value for m in Mutatie), (_mutatie(r, eerder.get(r.pseudoniem)) for r in rijen)
         )
         nu = {r.pseudoniem for r in rijen}
         verdwenen = sum(1 for p in eerder if p not in nu)
     return Samenvatting(
         peildatum=register.kop.peildatum,
         schooljaar=register.kop.schooljaar,
-        vorige_peildatum=None if vorig is None else vorig.kop.peildatum,
+        vorige_peildatum=None if vorig is None else vorig.peildatum,
         aantal=len(rijen),
         actief=sum(1 for r in rijen if r.actief),
         per_categorie=_tel(

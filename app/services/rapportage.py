@@ -34,6 +34,7 @@ from app.domain.rapportage import (
     Peildata,
     Samenvatting,
     SwvOverzicht,
+    VorigeStand,
     inspectie_rijen,
     register_kop,
     samenvatting,
@@ -125,6 +126,18 @@ async def _register(
     return InspectieRegister(kop, rijen)
 
 
+async def _vorige_stand(
+    uow: UnitOfWork, actor: Actor, peildatum: date, bekend_op: datetime | None
+) -> VorigeStand:
+    """The register of the previous peildatum as far as the summary compares with it."""
+    swv = await register.swv_van(uow, actor)
+    if registerrijen.beantwoordt(
+        register.beleid_van(swv), register.peildata_van(swv), peildatum, bekend_op
+    ):
+        return await registerrijen.lees_stand(uow, swv.id, peildatum)
+    return VorigeStand.van(await _register(uow, actor, peildatum, bekend_op))
+
+
 async def inspectie_rapport(
     uow: UnitOfWork, actor: Actor, *, peildatum: date, bekend_op: datetime | None
 ) -> Rapport:
@@ -132,7 +145,7 @@ async def inspectie_rapport(
     async with uow.voor(actor):
         huidig = await _register(uow, actor, peildatum, bekend_op)
         vorige_dag = register.peildata_van(await register.swv_van(uow, actor)).vorige(peildatum)
-        vorig = await _register(uow, actor, vorige_dag, bekend_op)
+        vorig = await _vorige_stand(uow, actor, vorige_dag, bekend_op)
         await uow.commit()
         return Rapport(huidig, samenvatting(huidig, vorig))
 

@@ -27,6 +27,7 @@ from app.domain.rapportage import (
     Peildata,
     SoortThuiszitter,
     Typering,
+    VorigeStand,
     inspectie_rijen_per_peildatum,
 )
 from app.domain.tijdlijn import Tijdlijn
@@ -173,3 +174,9 @@ def beantwoordt(
 async def lees(uow: UnitOfWork, swv_id: uuid.UUID, peildatum: date) -> tuple[InspectieRij, ...]:
     """The register's rows on a peildatum from the projection, in the order of the fold."""
     return tuple(rij_uit_opslag(r) for r in await uow.rapportage.register_rijen(swv_id, peildatum))
+
+
+async def lees_stand(uow: UnitOfWork, swv_id: uuid.UUID, peildatum: date) -> VorigeStand:
+    """The register of a peildatum as the next one's summary compares with it (no full rows)."""
+    rows = await uow.rapportage.register_stand(swv_id, peildatum)
+    return VorigeStand(peildatum, {r[0]: (r[1], r[2]) for r in rows})
