@@ -199,7 +199,9 @@ class RapportageRepository:
         )
         return (await self._session.execute(stmt)).all()
 
-    async def register_stand(self, swv_id: uuid.UUID, peildatum: date) -> Sequence[Row[Any]]:
+    async def register_stand(
+        self, swv_id: uuid.UUID, peildatum: date
+    ) -> Sequence[Row[str, date, bool]]:
         """Per child in the register of a peildatum: its pseudonym, the start of its episode and
         whether that still ran on the peildatum (what the next register's mutations compare)."""
         tabel = Base.metadata.tables[RegisterRijRow.__tablename__]

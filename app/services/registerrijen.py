@@ -179,4 +179,4 @@ async def lees(uow: UnitOfWork, swv_id: uuid.UUID, peildatum: date) -> tuple[Ins
 async def lees_stand(uow: UnitOfWork, swv_id: uuid.UUID, peildatum: date) -> VorigeStand:
     """The register of a peildatum as the next one's summary compares with it (no full rows)."""
     rows = await uow.rapportage.register_stand(swv_id, peildatum)
-    return VorigeStand(peildatum, {r[0]: (r[1], r[2]) for r in rows})
+    return VorigeStand(peildatum, {p: (start, actief) for p, start, actief in rows})
