@@ -101,6 +101,23 @@ def test_a_running_episode_is_open_on_each_peildatum_and_ends_at_18() -> None:
         assert rijen.get(peildatum) == gevouwen(k, peildatum, STANDAARD_PEILDATA), peildatum
 
 
+def test_not_in_the_registers_of_a_school_year_between_two_episodes() -> None:
+    k = kind(
+        "100001",
+        [
+            ingeschreven(),
+            feit(VerzuimGestart, "2023-09-04"),
+            feit(VerzuimBeeindigd, "2023-11-06", reden="schoolgang-hersteld"),
+            feit(VerzuimGestart, "2025-09-01"),
+        ],
+    )
+    rijen = per_peildatum(k, d("2026-03-31"))
+    assert not [p for p in rijen if d("2024-09-02") <= p <= d("2025-09-01")]
+    assert min(p for p in rijen if p > d("2024-09-01")) == d("2025-12-01")
+    for peildatum in alle_peildata(STANDAARD_PEILDATA, 2023, 2025):
+        assert rijen.get(peildatum) == gevouwen(k, peildatum, STANDAARD_PEILDATA), peildatum
+
+
 def test_an_swvs_own_peildata() -> None:
     k = kind(
         "100001",
