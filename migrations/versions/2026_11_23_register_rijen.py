@@ -1,8 +1,9 @@
 """The Inspectie register as a projection: a child's row per peildatum, per SWV (row-level
 security), replaced with its timeline (docs/decisions/0012-register-projectie.md).
 
-The rows are filled by `thuiszitters rebuild-projections` after this migration (until then the
-report of a database that already holds children lists nobody on the projection path).
+A migration cannot run the domain that computes the rows: `app.cli.migrate` (`thuiszitters
+migrate`, `run`) rebuilds the projections after applying this revision to a database that already
+had a schema (`PROJECTIE_REVISIES`).
 
 Revision ID: 2026_11_23_register_rijen
 Revises: 2026_11_23_audit_getoond
