@@ -36,15 +36,62 @@ def _alembic_config(url: str) -> object:
     return cfg
 
 
+PROJECTIE_REVISIES = frozenset({"2026_11_23_register_rijen"})
+"""Migrations that add a projection. Applied to a database that already had a schema (and so,
+perhaps, children), they are followed by a rebuild of the projections: a migration cannot run
+the domain that computes them."""
+
+
 def migrate(url: str, revision: str = "head") -> None:
-    """Bring the database schema to `revision` (default: the newest)."""
+    """Bring the database schema to `revision` (default: the newest); when that adds a
+    projection to an existing database, compute it (`rebuild-projections`)."""
     from alembic import command
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     cfg = _alembic_config(url)
     assert isinstance(cfg, Config)  # noqa: S101
+    voor = asyncio.run(_revisie(url))
     command.upgrade(cfg, revision)
     logger.info("database migrated", extra={"revision": revision})
+    na = asyncio.run(_revisie(url))
+    if voor is None or na is None or na == voor:
+        return
+    doorlopen = {s.revision for s in ScriptDirectory.from_config(cfg).iterate_revisions(na, voor)}
+    if doorlopen & PROJECTIE_REVISIES:
+        aantal = asyncio.run(_herbouw_projecties(url))
+        logger.info("projections rebuilt for the new migration", extra={"leerlingen": aantal})
+
+
+async def _revisie(url: str) -> str | None:
+    """The database's current migration, or None before the first one."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from app.db.session import async_url
+
+    engine = create_async_engine(async_url(url))
+    try:
+        async with engine.connect() as conn:
+            try:
+                versie = await conn.scalar(text("SELECT version_num FROM alembic_version"))
+            except DBAPIError:  # no alembic_version table: an empty database
+                return None
+            return None if versie is None else str(versie)
+    finally:
+        await engine.dispose()
+
+
+async def _herbouw_projecties(url: str) -> int:
+    from app.db.session import Database, UnitOfWork
+    from app.services import register
+
+    database = Database(url, pool_size=1)
+    try:
+        return await register.herbouw_projecties(UnitOfWork(database.sessionmaker))
+    finally:
+        await database.dispose()
 
 
 def _start_embedded(settings: Settings) -> object:

@@ -13,8 +13,9 @@ problem details, security headers or request log; the bench token is compared as
   JSON (SQL and JSON only).
 - `POST /v1/leerlingen/{id}/meldingen`: tenant and clock, lock the child (`FOR UPDATE`), read the
   SWV's settings, the clock, the facts; read the report with the domain, insert the fact, bump
-  `versie`, replace the projection (the domain's `bepaal_tijdlijn`, as
-  `register.projecteer_feiten`), write the audit row, commit.
+  `versie`, replace the projections (the domain's `bepaal_tijdlijn` and the child's Inspectie
+  register rows, as `register.projecteer_feiten`: one statement deletes both, the rows are
+  inserted only for a child in some register), write the audit row, commit.
 - `GET /v1/leerlingen?thuiszitter=true&peildatum=D&pageSize=N`: count, the page, the periods
   of the page's children on the peildatum, the audit row.
 - `GET /ping`: no database (the load generator's ceiling).
@@ -33,13 +34,16 @@ from urllib.parse import parse_qs
 
 import asyncpg  # type: ignore[import-untyped]
 
+from app.db.rapportage import REGISTER_KOLOMMEN
 from app.domain.beleid import Beleid, Weektelling
 from app.domain.classificatie import LANDELIJKE_THUISZITTERS
 from app.domain.feiten import Feit, OngeldigFeit, feit_naar_dict, feit_uit_dict
 from app.domain.leerling import Geboorte, Leerling
+from app.domain.rapportage import STANDAARD_PEILDATA
 from app.domain.regio import Regio
 from app.domain.status import Status, bepaal_status
 from app.domain.tijdlijn import bepaal_tijdlijn
+from app.services import registerrijen
 from bench.register_app import ENV_POOL, ENV_SWV, ENV_TOKEN, ENV_URL, bench_actor
 from bench.register_seed import projectie_tot
 
@@ -81,12 +85,21 @@ FEIT_INSERT = (
     "bron, bron_referentie, gemeld_door, school_id) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING volgnummer"
 )
-PERIODEN_DELETE = "DELETE FROM tijdlijn_perioden WHERE leerling_id = $1"
+# Issue 6 (register projection): the register rows are deleted in the timeline's statement.
+PERIODEN_DELETE = (
+    "WITH weg_register_rijen AS (DELETE FROM register_rijen WHERE leerling_id = $1) "
+    "DELETE FROM tijdlijn_perioden WHERE leerling_id = $1"
+)
 PERIODE_INSERT = (
     "INSERT INTO tijdlijn_perioden (leerling_id, volgnummer, swv_id, categorie, start, einde, "
     "regel, feit_ids, eindreden) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 )
 VERSIE = "UPDATE leerlingen SET versie = $2 WHERE id = $1"
+# Issue 6 (register projection): a child's rows in the Inspectie register, one per peildatum.
+REGISTER_RIJ_INSERT = (
+    f"INSERT INTO register_rijen (leerling_id, swv_id, {', '.join(REGISTER_KOLOMMEN)}) "  # noqa: S608
+    f"VALUES ({', '.join(f'${n}' for n in range(1, len(REGISTER_KOLOMMEN) + 3))})"
+)
 OP_PEILDATUM = (
     "FROM leerlingen WHERE swv_id = $1 AND id IN (SELECT leerling_id FROM tijdlijn_perioden "
     "WHERE swv_id = $1 AND categorie = ANY($2::varchar[]) AND start <= $3 "
@@ -323,12 +336,8 @@ class Floor:
             await conn.execute(VERSIE, lid, leerling["versie"] + 1)
             beleid = _beleid(swv)
             domein = _leerling(leerling)
-            tijdlijn = bepaal_tijdlijn(
-                domein,
-                [*(_feit(r) for r in rows), feit],
-                beleid,
-                tot=projectie_tot(domein, nu.date()),
-            )
+            feiten = [*(_feit(r) for r in rows), feit]
+            tijdlijn = bepaal_tijdlijn(domein, feiten, beleid, tot=projectie_tot(domein, nu.date()))
             await conn.execute(PERIODEN_DELETE, lid)
             await conn.executemany(
                 PERIODE_INSERT,
@@ -347,6 +356,20 @@ class Floor:
                     for n, p in enumerate(tijdlijn.perioden)
                 ],
             )
+            # Issue 6 (register projection): the rows from the same fold, as the application.
+            rijen = registerrijen.rijen(
+                leerling["pseudoniem"],
+                domein,
+                feiten,
+                tijdlijn,
+                beleid=beleid,
+                peildata=STANDAARD_PEILDATA,  # the bench SWV keeps the default peildata
+            )
+            if rijen:
+                await conn.executemany(
+                    REGISTER_RIJ_INSERT,
+                    [(lid, self.swv_uuid, *(r[k] for k in REGISTER_KOLOMMEN)) for r in rijen],
+                )
             await self._audit(conn, "feit:melden", "POST /leerlingen/{leerlingId}/meldingen", lid)
         return {
             "id": str(feit_id),

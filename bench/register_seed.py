@@ -1,11 +1,13 @@
 """Seed a throwaway register quickly: one SWV, its schools and gemeenten, N synthetic children
-with their facts and their projected timeline, written with COPY as the superuser.
+with their facts and their projections (timeline and Inspectie register rows), written with COPY
+as the superuser.
 
 The children come from `app.services.generator`; each child's projection rows are the domain's
-`bepaal_tijdlijn` with the horizon that `app.services.register._projecteer` uses, so the seeded
-projection equals what the application would have written fact by fact. The generator's fact ids
-and vestiging codes become the register's UUIDs. Two processes compute the rows while the main
-process copies them into PostgreSQL.
+`bepaal_tijdlijn` with the horizon that `app.services.register.projecteer` uses, and its register
+rows are `app.services.registerrijen.rijen` of that timeline (the function `projecteer` calls),
+so the seeded projections equal what the application would have written fact by fact. The
+generator's fact ids and vestiging codes become the register's UUIDs. Two processes compute the
+rows while the main process copies them into PostgreSQL.
 
 Bulk-load shortcuts, safe because the data is consistent by construction: the superuser bypasses
 row-level security (COPY is refused on RLS tables for other roles), and
@@ -27,12 +29,14 @@ from datetime import date, timedelta
 
 import asyncpg  # type: ignore[import-untyped]
 
+from app.db.rapportage import REGISTER_KOLOMMEN
 from app.domain.beleid import Beleid
 from app.domain.feiten import Correctie, Feit, feit_naar_dict
 from app.domain.leerling import Leerling
+from app.domain.rapportage import STANDAARD_PEILDATA
 from app.domain.regio import Regio
 from app.domain.tijdlijn import bepaal_tijdlijn
-from app.services import generator
+from app.services import generator, registerrijen
 
 SWV_CODE = "BENCH-01"
 EXTRA_VESTIGINGEN = ("99ZZ00", "99SO00")
@@ -75,6 +79,7 @@ PERIODE_KOLOMMEN = (
     "feit_ids",
     "eindreden",
 )
+REGISTER_RIJ_KOLOMMEN = ("leerling_id", "swv_id", *REGISTER_KOLOMMEN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +96,7 @@ class Batch:
     leerlingen: list[tuple[object, ...]]
     feiten: list[tuple[object, ...]]
     perioden: list[tuple[object, ...]]
+    register_rijen: list[tuple[object, ...]]
     vestigingen: list[tuple[uuid.UUID, uuid.UUID]]
 
 
@@ -100,6 +106,7 @@ class Seeded:
     leerling_ids: list[uuid.UUID]
     feiten: int
     perioden: int
+    register_rijen: int
     seconds: float
     schooljaar: int
     waiting: float
@@ -114,7 +121,7 @@ def schooljaar_voor(vandaag: date) -> int:
 
 
 def projectie_tot(leerling: Leerling, vandaag: date) -> date:
-    """The horizon of `register._projecteer` for the default beleid (calendar days, so no
+    """The horizon of `register.projecteer` for the default beleid (calendar days, so no
     holiday calendar and no clipping to it): far enough for every automatic transition."""
     return max(vandaag + timedelta(days=400), date(leerling.geboorte.jaar + 19, 12, 31))
 
@@ -156,7 +163,7 @@ def bereken(
     gemeente_codes = {naam: code for code, naam in generator.GEMEENTEN}
     beleid = Beleid()  # the SWV is created with `beleid = {}`: register.beleid_van's defaults
     rnd_ids = random.Random(f"bench-ids:{seed}:{start}")
-    batch = Batch([], [], [], [])
+    batch = Batch([], [], [], [], [])
     for index in range(start, stop):
         kind = generator._kind(
             random.Random(f"{seed}:{index}"),  # as generator.genereer_kinderen seeds each child
@@ -220,6 +227,17 @@ def bereken(
                 str(p.eindreden) if p.eindreden else None,
             )
             for n, p in enumerate(tijdlijn.perioden)
+        )
+        batch.register_rijen.extend(
+            (leerling_id, regio.swv_id, *(rij[k] for k in REGISTER_KOLOMMEN))
+            for rij in registerrijen.rijen(
+                kind.pseudoniem,
+                domein,
+                feiten,
+                tijdlijn,
+                beleid=beleid,
+                peildata=STANDAARD_PEILDATA,  # the SWV's `beleid = {}`: register.peildata_van
+            )
         )
     return batch
 
@@ -288,7 +306,7 @@ async def seed(
         await conn.execute("SET session_replication_role = replica")
         loop = asyncio.get_running_loop()
         leerling_ids: list[uuid.UUID] = []
-        aantal_feiten = aantal_perioden = 0
+        aantal_feiten = aantal_perioden = aantal_rijen = 0
         wachten = 0.0
         with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
             taken = [
@@ -314,6 +332,11 @@ async def seed(
                         "tijdlijn_perioden", records=rows.perioden, columns=PERIODE_KOLOMMEN
                     )
                     await conn.copy_records_to_table(
+                        "register_rijen",
+                        records=rows.register_rijen,
+                        columns=REGISTER_RIJ_KOLOMMEN,
+                    )
+                    await conn.copy_records_to_table(
                         "leerling_vestigingen",
                         records=rows.vestigingen,
                         columns=("leerling_id", "school_id"),
@@ -321,9 +344,17 @@ async def seed(
                 leerling_ids.extend(r[0] for r in rows.leerlingen)  # type: ignore[misc]
                 aantal_feiten += len(rows.feiten)
                 aantal_perioden += len(rows.perioden)
+                aantal_rijen += len(rows.register_rijen)
         await conn.execute("SET session_replication_role = origin")
         t_vacuum = time.perf_counter()
-        for tabel in ("leerlingen", "feiten", "tijdlijn_perioden", "leerling_vestigingen"):
+        tabellen = (
+            "leerlingen",
+            "feiten",
+            "tijdlijn_perioden",
+            "register_rijen",
+            "leerling_vestigingen",
+        )
+        for tabel in tabellen:
             await conn.execute(f"VACUUM ANALYZE {tabel}")
         vacuum = time.perf_counter() - t_vacuum
     finally:
@@ -333,6 +364,7 @@ async def seed(
         leerling_ids,
         aantal_feiten,
         aantal_perioden,
+        aantal_rijen,
         time.perf_counter() - t0,
         schooljaar,
         wachten,

@@ -175,11 +175,6 @@ _FEIT_INSERT = (
     "bron, bron_referentie, gemeld_door, school_id) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING volgnummer"
 )
-_PERIODEN_WEG = "DELETE FROM tijdlijn_perioden WHERE leerling_id = $1"
-_PERIODE_INSERT = (
-    "INSERT INTO tijdlijn_perioden (leerling_id, volgnummer, swv_id, categorie, start, einde, "
-    "regel, feit_ids, eindreden) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-)
 _VERSIE = "UPDATE leerlingen SET versie = $2 WHERE id = $1"
 _KOPPEL = (
     "INSERT INTO leerling_vestigingen (leerling_id, school_id) VALUES ($1, $2) "
@@ -430,31 +425,6 @@ class LeerlingenRepository:
         self._session.add(row)
         await self._session.flush()
         return row
-
-    async def vervang_perioden(
-        self, leerling_id: uuid.UUID, swv_id: uuid.UUID, perioden: Sequence[dict[str, Any]]
-    ) -> None:
-        """Replace the child's projected timeline (in the transaction of the new facts)."""
-        db = await self._driver()
-        await db.execute(_PERIODEN_WEG, leerling_id)
-        if perioden:
-            await db.executemany(
-                _PERIODE_INSERT,
-                [
-                    (
-                        leerling_id,
-                        n,
-                        swv_id,
-                        p["categorie"],
-                        p["start"],
-                        p["einde"],
-                        p["regel"],
-                        p["feit_ids"],
-                        p["eindreden"],
-                    )
-                    for n, p in enumerate(perioden)
-                ],
-            )
 
     async def vestigingen_van(self, leerling_id: uuid.UUID) -> list[uuid.UUID]:
         return list(

@@ -1,4 +1,5 @@
-"""Submitted Inspectie reports (immutable snapshots) and the batch reading of a whole SWV."""
+"""Submitted Inspectie reports (immutable snapshots), the register projection, and the batch
+reading of a whole SWV."""
 
 from __future__ import annotations
 
@@ -8,20 +9,26 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
+    Row,
+    SmallInteger,
     String,
     or_,
     select,
+    type_coerce,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.sqltypes import NullType
 
-from app.db.base import Base
+from app.db.base import Base, Driver
 from app.db.leerlingen import FeitRow, LeerlingRow, LeerlingVestigingRow, PeriodeRow
 from app.db.organisaties import GemeenteRow
 from app.db.scholen import SchoolRow
@@ -43,9 +50,91 @@ class IndieningRow(Base):
     per_categorie: Mapped[dict[str, Any]] = mapped_column(JSONB)
 
 
+class RegisterRijRow(Base):
+    """Projection: a child's row in the Inspectie register of one peildatum, as known now.
+
+    One row per (child, peildatum of the SWV) on which the child is listed, with exactly what
+    `InspectieRij` holds; replaced with the child's timeline in the transaction of every new
+    fact, and rebuilt with it (docs/decisions/0012-register-projectie.md).
+    """
+
+    __tablename__ = "register_rijen"
+    __table_args__ = (
+        # Covering: a register is one index-only scan, already in pseudonym order (no heap
+        # pages, no sort), at the price of a second copy of this small table.
+        Index(
+            "ix_register_rijen_swv_peildatum",
+            "swv_id",
+            "peildatum",
+            "pseudoniem",
+            postgresql_include=[
+                "leeftijd",
+                "categorie_peildatum",
+                "hoogste_categorie",
+                "verloop",
+                "typering",
+                "soort",
+                "startdatum",
+                "einddatum",
+                "duur_dagen",
+                "duurklasse",
+                "ziek_gemeld_door_ouders",
+                "aanbod",
+                "jeugdhulp",
+                "reden_beeindigd",
+                "pact_overschreden",
+                "aantal_episodes",
+            ],
+        ),
+    )
+
+    leerling_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leerlingen.id"), primary_key=True)
+    peildatum: Mapped[date] = mapped_column(Date, primary_key=True)
+    swv_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("samenwerkingsverbanden.id"))
+    pseudoniem: Mapped[str] = mapped_column(String(40))
+    leeftijd: Mapped[int] = mapped_column(SmallInteger)
+    categorie_peildatum: Mapped[str] = mapped_column(String(12))
+    hoogste_categorie: Mapped[str] = mapped_column(String(12))
+    verloop: Mapped[list[str]] = mapped_column(ARRAY(String(12)))
+    typering: Mapped[str] = mapped_column(String(20))
+    soort: Mapped[str | None] = mapped_column(String(20))
+    startdatum: Mapped[date] = mapped_column(Date)
+    einddatum: Mapped[date | None] = mapped_column(Date)
+    duur_dagen: Mapped[int] = mapped_column(Integer)
+    duurklasse: Mapped[str] = mapped_column(String(24))
+    ziek_gemeld_door_ouders: Mapped[bool | None] = mapped_column(Boolean)
+    aanbod: Mapped[str | None] = mapped_column(String(20))
+    jeugdhulp: Mapped[str | None] = mapped_column(String(80))
+    reden_beeindigd: Mapped[str | None] = mapped_column(String(40))
+    pact_overschreden: Mapped[bool] = mapped_column(Boolean)
+    aantal_episodes: Mapped[int] = mapped_column(SmallInteger)
+
+
+REGISTER_KOLOMMEN: tuple[str, ...] = tuple(
+    c.name for c in RegisterRijRow.__table__.columns if c.name not in {"leerling_id", "swv_id"}
+)
+"""The stored columns of a register row besides its keys: `peildatum` and `InspectieRij`'s."""
+
+
+# Plain SQL on the transaction's connection: these run with every reported fact (a hot path).
+_PROJECTIES_WEG = (
+    "WITH weg_register_rijen AS (DELETE FROM register_rijen WHERE leerling_id = $1) "
+    "DELETE FROM tijdlijn_perioden WHERE leerling_id = $1"
+)
+_PERIODE_INSERT = (
+    "INSERT INTO tijdlijn_perioden (leerling_id, volgnummer, swv_id, categorie, start, einde, "
+    "regel, feit_ids, eindreden) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+)
+_REGISTER_RIJ_INSERT = (
+    f"INSERT INTO register_rijen (leerling_id, swv_id, {', '.join(REGISTER_KOLOMMEN)}) "  # noqa: S608
+    f"VALUES ({', '.join(f'${n}' for n in range(1, len(REGISTER_KOLOMMEN) + 3))})"
+)
+
+
 class RapportageRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, driver: Driver) -> None:
         self._session = session
+        self._driver = driver
 
     async def kandidaten(
         self,
@@ -72,6 +161,71 @@ class RapportageRepository:
             )
             projectie = projectie.union(later)  # type: ignore[assignment]
         return list(await self._session.scalars(projectie))
+
+    async def vervang_projecties(
+        self,
+        leerling_id: uuid.UUID,
+        swv_id: uuid.UUID,
+        perioden: Sequence[dict[str, Any]],
+        rijen: Sequence[dict[str, Any]],
+    ) -> None:
+        """Replace the child's two projections in the transaction of its new facts: its timeline
+        (`tijdlijn_perioden`, one dict per period in order) and its rows in the Inspectie
+        register (`register_rijen`, one dict per peildatum). One statement deletes both, so a
+        child without register rows costs no round trip more than its timeline alone."""
+        db = await self._driver()
+        await db.execute(_PROJECTIES_WEG, leerling_id)
+        if perioden:
+            await db.executemany(
+                _PERIODE_INSERT,
+                [
+                    (
+                        leerling_id,
+                        n,
+                        swv_id,
+                        p["categorie"],
+                        p["start"],
+                        p["einde"],
+                        p["regel"],
+                        p["feit_ids"],
+                        p["eindreden"],
+                    )
+                    for n, p in enumerate(perioden)
+                ],
+            )
+        if rijen:
+            await db.executemany(
+                _REGISTER_RIJ_INSERT,
+                [(leerling_id, swv_id, *(r[k] for k in REGISTER_KOLOMMEN)) for r in rijen],
+            )
+
+    async def register_rijen(self, swv_id: uuid.UUID, peildatum: date) -> Sequence[Row[Any]]:
+        """The register of a peildatum from the projection: the columns after `peildatum` in
+        `REGISTER_KOLOMMEN`, ordered by pseudonym as `leerlingen_batches` orders the children
+        (the same column collation); Core rows, no ORM instances."""
+        tabel = Base.metadata.tables[RegisterRijRow.__tablename__]
+        kolommen = [
+            # asyncpg already gives a list of str: skip the ARRAY type's per-row processing.
+            type_coerce(tabel.c[k], NullType()).label(k) if k == "verloop" else tabel.c[k]
+            for k in REGISTER_KOLOMMEN[1:]
+        ]
+        stmt = (
+            select(*kolommen)
+            .where(tabel.c.swv_id == swv_id, tabel.c.peildatum == peildatum)
+            .order_by(tabel.c.pseudoniem)
+        )
+        return (await self._session.execute(stmt)).all()
+
+    async def register_stand(
+        self, swv_id: uuid.UUID, peildatum: date
+    ) -> Sequence[Row[str, date, bool]]:
+        """Per child in the register of a peildatum: its pseudonym, the start of its episode and
+        whether that still ran on the peildatum (what the next register's mutations compare)."""
+        tabel = Base.metadata.tables[RegisterRijRow.__tablename__]
+        stmt = select(tabel.c.pseudoniem, tabel.c.startdatum, tabel.c.einddatum.is_(None)).where(
+            tabel.c.swv_id == swv_id, tabel.c.peildatum == peildatum
+        )
+        return (await self._session.execute(stmt)).all()
 
     async def leerlingen_batches(
         self,

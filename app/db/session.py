@@ -201,7 +201,7 @@ class UnitOfWork:
             self.idempotentie = IdempotentieRepository(self.session)
             self.audit = AuditRepository(self.session, self.driver)
             self.toegang = ToegangRepository(self.session)
-            self.rapportage = RapportageRepository(self.session)
+            self.rapportage = RapportageRepository(self.session, self.driver)
             self._audited = False
         return self
 

@@ -8,9 +8,11 @@ Decisions where the sources are silent are explained in ``docs/rapportage.md``.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -32,7 +34,7 @@ from app.domain.feiten import (
 from app.domain.leerling import Geboorte, Leerling
 from app.domain.regio import Vakantiekalender
 from app.domain.status import Signaal, bepaal_status
-from app.domain.tijdlijn import Periode, bepaal_tijdlijn, geldende_feiten
+from app.domain.tijdlijn import Periode, Tijdlijn, bepaal_tijdlijn, geldende_feiten
 
 _DAG = timedelta(days=1)
 
@@ -372,10 +374,21 @@ def _aanbod_op(aanbod: Sequence[Feit], dag: date) -> AanbodSoort | None:
 def _rij(
     kind: KindGegevens, beleid: Beleid, kop: RegisterKop, kalender: Vakantiekalender | None
 ) -> InspectieRij | None:
-    peildatum, vanaf = kop.peildatum, kop.vanaf
     geldend, _problemen = geldende_feiten(kind.feiten, kop.bekend_op)
-    tijdlijn = bepaal_tijdlijn(kind.leerling, geldend, beleid, tot=peildatum, kalender=kalender)
-    episodes = _episodes(tijdlijn.perioden, vanaf)
+    tijdlijn = bepaal_tijdlijn(kind.leerling, geldend, beleid, tot=kop.peildatum, kalender=kalender)
+    return _rij_uit(kind, beleid, kop, tijdlijn.perioden, geldend)
+
+
+def _rij_uit(
+    kind: KindGegevens,
+    beleid: Beleid,
+    kop: RegisterKop,
+    perioden: Sequence[Periode],
+    geldend: Sequence[Feit],
+) -> InspectieRij | None:
+    """The row from the child's timeline up to the peildatum and its facts in force."""
+    peildatum, vanaf = kop.peildatum, kop.vanaf
+    episodes = _episodes(perioden, vanaf)
     if not episodes:
         return None
     laatste = episodes[-1]
@@ -385,7 +398,7 @@ def _rij(
             if not verloop or verloop[-1] is not p.categorie:
                 verloop.append(p.categorie)
     hoogste = max(verloop, key=_ERNST.__getitem__)
-    categorie = tijdlijn.perioden[-1].categorie
+    categorie = perioden[-1].categorie
     laatste_dag = peildatum if laatste.einde is None else laatste.einde - _DAG
     ziek, aanbod_feiten = _intervallen(geldend)
     ouders: bool | None = None
@@ -396,7 +409,7 @@ def _rij(
     aanbod = _aanbod_op(aanbod_feiten, laatste_dag)
     pact = (
         categorie in LANDELIJKE_THUISZITTERS
-        and peildatum >= plus_maanden(_verzuim_sinds(tijdlijn.perioden), beleid.pact_na_maanden)
+        and peildatum >= plus_maanden(_verzuim_sinds(perioden), beleid.pact_na_maanden)
         and not (
             aanbod is AanbodSoort.PASSEND_AANBOD
             or (aanbod is AanbodSoort.THUISWERKPLAN and beleid.thuiswerkplan_telt_als_aanbod)
@@ -443,6 +456,52 @@ def inspectie_rijen(
         rij = _rij(kind, beleid, kop, kalender)
         if rij is not None:
             yield rij
+
+
+def inspectie_rijen_per_peildatum(
+    kind: KindGegevens,
+    beleid: Beleid,
+    tijdlijn: Tijdlijn,
+    *,
+    peildata: Peildata = STANDAARD_PEILDATA,
+) -> list[tuple[date, InspectieRij]]:
+    """The child's row in the register of every peildatum up to ``tijdlijn.tot`` that lists it,
+    as known now, oldest first: the register as a projection (docs/decisions/0012).
+
+    ``tijdlijn`` must be ``bepaal_tijdlijn`` of ``kind.feiten`` (as known now, same ``beleid``
+    and calendar) up to its ``tot``: folded once for all peildata. Each row equals what
+    ``inspectie_rijen`` gives for that peildatum, because the fold classifies a day from the facts
+    valid up to that day only: the timeline up to a peildatum is this one cut after the period
+    that runs on it, left open. A child never B2a, B2b, B3 or A2a costs one pass over its periods.
+    """
+    perioden = tijdlijn.perioden
+    gemeld = [p for p in perioden if p.categorie in _TYPERING]
+    if not gemeld:
+        return []
+    tot = tijdlijn.tot
+    begin = gemeld[0].start
+    # A day is listed in the registers of its own school year and, in August, in the closing
+    # one of the year before (its window runs from 1 August of that year to 1 September).
+    jaren = range(
+        schooljaar_eindjaar(begin) - 1, schooljaar_eindjaar(min(gemeld[-1].einde or tot, tot)) + 1
+    )
+    kandidaten = sorted({p for jaar in jaren for p in peildata.van_schooljaar(jaar)})
+    geldend, _problemen = geldende_feiten(kind.feiten)
+    starts = [p.start for p in perioden]
+    uit: list[tuple[date, InspectieRij]] = []
+    for peildatum in kandidaten:
+        if not begin <= peildatum <= tot:
+            continue
+        k = bisect.bisect_right(starts, peildatum)  # perioden[k - 1] runs on the peildatum
+        tot_peildatum = [
+            *perioden[: k - 1],
+            dataclasses.replace(perioden[k - 1], einde=None, eindreden=None),
+        ]
+        kop = register_kop(peildatum, peildata=peildata)
+        rij = _rij_uit(kind, beleid, kop, tot_peildatum, geldend)
+        if rij is not None:
+            uit.append((peildatum, rij))
+    return uit
 
 
 def inspectie_register(
@@ -504,32 +563,57 @@ def _tel(sleutels: Iterable[str], waarden: Iterable[str]) -> Telling:
     return tuple(telling.items())
 
 
+@dataclass(frozen=True, slots=True)
+class VorigeStand:
+    """What the summary compares a register with: the previous peildatum's register reduced to,
+    per pseudonym, the start of its row's episode and whether it still ran then (``actief``)."""
+
+    peildatum: date
+    rijen: Mapping[str, tuple[date, bool]]
+
+    @classmethod
+    def van(cls, register: InspectieRegister) -> VorigeStand:
+        return cls(
+            register.kop.peildatum,
+            {r.pseudoniem: (r.startdatum, r.actief) for r in register.rijen},
+        )
+
+
 def mutatie(rij: InspectieRij, vorige: InspectieRij | None) -> Mutatie:
     """New, continuing, ended since the previous register, or ended before it (by pseudonym)."""
-    was_actief = vorige is not None and vorige.actief
-    if was_actief:
+    return _mutatie(rij, None if vorige is None else (vorige.startdatum, vorige.actief))
+
+
+def _mutatie(rij: InspectieRij, vorige: tuple[date, bool] | None) -> Mutatie:
+    if vorige is not None and vorige[1]:
         return Mutatie.LOPEND if rij.actief else Mutatie.BEEINDIGD
-    if vorige is not None and vorige.startdatum == rij.startdatum:
+    if vorige is not None and vorige[0] == rij.startdatum:
         return Mutatie.EERDER_BEEINDIGD
     return Mutatie.NIEUW
 
 
-def samenvatting(register: InspectieRegister, vorig: InspectieRegister | None) -> Samenvatting:
-    """Counts per category, age group and duration; new, ended and continuing; pact breaches."""
+def samenvatting(
+    register: InspectieRegister, vorig: InspectieRegister | VorigeStand | None
+) -> Samenvatting:
+    """Counts per category, age group and duration; new, ended and continuing; pact breaches.
+
+    The previous register may come whole or as the `VorigeStand` the mutations need."""
     rijen = register.rijen
     mutaties: Telling | None = None
     verdwenen: int | None = None
+    if isinstance(vorig, InspectieRegister):
+        vorig = VorigeStand.van(vorig)
     if vorig is not None:
-        eerder = {r.pseudoniem: r for r in vorig.rijen}
+        eerder = vorig.rijen
         mutaties = _tel(
-            (m.value for m in Mutatie), (mutatie(r, eerder.get(r.pseudoniem)) for r in rijen)
+            (m.value for m in Mutatie), (_mutatie(r, eerder.get(r.pseudoniem)) for r in rijen)
         )
         nu = {r.pseudoniem for r in rijen}
         verdwenen = sum(1 for p in eerder if p not in nu)
     return Samenvatting(
         peildatum=register.kop.peildatum,
         schooljaar=register.kop.schooljaar,
-        vorige_peildatum=None if vorig is None else vorig.kop.peildatum,
+        vorige_peildatum=None if vorig is None else vorig.peildatum,
         aantal=len(rijen),
         actief=sum(1 for r in rijen if r.actief),
         per_categorie=_tel(

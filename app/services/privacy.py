@@ -12,6 +12,7 @@ from typing import Any
 
 from app.db.audit import AuditRow
 from app.db.leerlingen import FeitRow, LeerlingRow
+from app.db.organisaties import SwvRow
 from app.db.session import UnitOfWork
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FEITKLASSEN, FeitSoort
@@ -85,11 +86,16 @@ async def anonimiseer_verlopen(
     uow: UnitOfWork, *, bewaarjaren: int, nu: datetime | None = None
 ) -> int:
     """Anonymise children whose record is closed (no open category now, nothing recorded or
-    valid for `bewaarjaren` years): identity and free text go, categories and dates stay."""
+    valid for `bewaarjaren` years): identity and free text go, categories and dates stay.
+
+    The child's projections are recomputed: its register rows carry the new pseudonym, and
+    without the birth day its age and 18th birthday count from the month (as for any child
+    registered with year and month only)."""
     async with uow.alle_swvs():
         moment = nu or await uow.klok()
         grens = moment - timedelta(days=round(365.25 * bewaarjaren))
         kandidaten = await uow.leerlingen.te_anonimiseren(grens)
+        swvs: dict[uuid.UUID, SwvRow] = {}
         aantal = 0
         await uow.leerlingen.sta_anonimiseren_toe(True)
         for leerling in kandidaten:
@@ -104,12 +110,17 @@ async def anonimiseer_verlopen(
             leerling.bsn_zoekhash = None
             leerling.geboortedag = None
             leerling.geanonimiseerd_op = moment
-            for feit in await uow.leerlingen.feiten(leerling.id):
+            feiten = await uow.leerlingen.feiten(leerling.id)
+            for feit in feiten:
                 schoon = _zonder_vrije_tekst(feit.payload, feit.soort)
                 if schoon != feit.payload:
                     feit.payload = schoon
                 if feit.bron_referentie is not None:
                     feit.bron_referentie = None
+            swv = swvs.get(leerling.swv_id) or await uow.organisaties.swv(leerling.swv_id)
+            assert swv is not None  # noqa: S101
+            swvs[swv.id] = swv
+            await register.projecteer(uow, leerling, swv, feiten, moment.date())
             aantal += 1
         await uow.flush()
         await uow.leerlingen.sta_anonimiseren_toe(False)

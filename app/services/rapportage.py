@@ -1,7 +1,10 @@
 """The quarterly Inspectie report, the SWV's overview, and submissions (indienen).
 
-The register is computed by the pure domain (app/domain/rapportage.py) from the facts, read in
-batches of children ordered by pseudonym so memory stays bounded whatever the size of the SWV.
+The register as known now on a peildatum of the SWV is read from its projection (one row per
+child per peildatum, kept with the facts: app/services/registerrijen.py). Otherwise (as known on
+a moment, lesweken, another date) the pure domain (app/domain/rapportage.py) computes it from the
+facts, read in batches of children ordered by pseudonym so memory stays bounded whatever the
+size of the SWV. Both give the same rows (tests/services/test_registerprojectie.py).
 A submission freezes the exact JSON bytes with their SHA-256, who and when; regenerating the
 report "as known at submission" gives the same bytes (tests/api/test_rapportage.py).
 """
@@ -31,6 +34,7 @@ from app.domain.rapportage import (
     Peildata,
     Samenvatting,
     SwvOverzicht,
+    VorigeStand,
     inspectie_rijen,
     register_kop,
     samenvatting,
@@ -38,7 +42,7 @@ from app.domain.rapportage import (
 )
 from app.domain.status import Signaal, bepaal_status
 from app.domain.toegang import Actor
-from app.services import register
+from app.services import register, registerrijen
 from app.services.errors import FieldError, InvalidInput, NotFound
 from app.services.exports import rij_naar_dict, schrijf_register_json
 
@@ -98,8 +102,11 @@ async def _register(
 ) -> InspectieRegister:
     swv = await register.swv_van(uow, actor)
     beleid = register.beleid_van(swv)
+    peildata = register.peildata_van(swv)
+    kop = register_kop(peildatum, bekend_op=bekend_op, peildata=peildata)
+    if registerrijen.beantwoordt(beleid, peildata, peildatum, bekend_op):
+        return InspectieRegister(kop, await registerrijen.lees(uow, swv.id, peildatum))
     kalender = register.kalender_voor(beleid)
-    kop = register_kop(peildatum, bekend_op=bekend_op, peildata=register.peildata_van(swv))
 
     def bereken(kinderen: Iterable[KindGegevens]) -> tuple[InspectieRij, ...]:
         return tuple(inspectie_rijen(kinderen, beleid, kop, kalender=kalender))
@@ -119,6 +126,18 @@ async def _register(
     return InspectieRegister(kop, rijen)
 
 
+async def _vorige_stand(
+    uow: UnitOfWork, actor: Actor, peildatum: date, bekend_op: datetime | None
+) -> VorigeStand:
+    """The register of the previous peildatum as far as the summary compares with it."""
+    swv = await register.swv_van(uow, actor)
+    if registerrijen.beantwoordt(
+        register.beleid_van(swv), register.peildata_van(swv), peildatum, bekend_op
+    ):
+        return await registerrijen.lees_stand(uow, swv.id, peildatum)
+    return VorigeStand.van(await _register(uow, actor, peildatum, bekend_op))
+
+
 async def inspectie_rapport(
     uow: UnitOfWork, actor: Actor, *, peildatum: date, bekend_op: datetime | None
 ) -> Rapport:
@@ -126,7 +145,7 @@ async def inspectie_rapport(
     async with uow.voor(actor):
         huidig = await _register(uow, actor, peildatum, bekend_op)
         vorige_dag = register.peildata_van(await register.swv_van(uow, actor)).vorige(peildatum)
-        vorig = await _register(uow, actor, vorige_dag, bekend_op)
+        vorig = await _vorige_stand(uow, actor, vorige_dag, bekend_op)
         await uow.commit()
         return Rapport(huidig, samenvatting(huidig, vorig))
 

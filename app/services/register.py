@@ -41,7 +41,7 @@ from app.domain.schoolvakanties import Schoolvakanties, laad_meegeleverde_kalend
 from app.domain.status import Signaal, Status, bepaal_status
 from app.domain.tijdlijn import Tijdlijn, bepaal_tijdlijn
 from app.domain.toegang import Actor, Operatie, Reikwijdte, mag
-from app.services import identiteit
+from app.services import identiteit, registerrijen
 from app.services.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from app.services.pagination import Page, PageRequest
 from app.services.toegang.versleuteling import Versleuteling
@@ -623,12 +623,14 @@ async def projecteer_feiten(
     feiten: list[Feit],
     vandaag: date,
 ) -> None:
-    """Replace the child's projections with what these facts (all of them) give."""
+    """Replace the child's projections with what these facts (all of them) give: its timeline,
+    and its rows in the Inspectie register of every peildatum that lists it
+    (app/services/registerrijen.py), from one fold."""
     beleid = beleid_van(swv)
     domein = leerling_van(leerling)
     tot = _tijdlijn_tot(beleid, _projectie_tot(domein, vandaag))
     tijdlijn = bepaal_tijdlijn(domein, feiten, beleid, tot=tot, kalender=kalender_voor(beleid))
-    await uow.leerlingen.vervang_perioden(
+    await uow.rapportage.vervang_projecties(
         leerling.id,
         leerling.swv_id,
         [
@@ -642,12 +644,16 @@ async def projecteer_feiten(
             }
             for p in tijdlijn.perioden
         ],
+        registerrijen.rijen(
+            leerling.pseudoniem, domein, feiten, tijdlijn, beleid=beleid, peildata=peildata_van(swv)
+        ),
     )
 
 
 async def herbouw_projecties(uow: UnitOfWork, swv_id: uuid.UUID | None = None) -> int:
-    """Recompute every child's projected timeline from its facts (CLI `rebuild-projections`),
-    of one SWV or of all; inside an outer unit of work it joins that transaction."""
+    """Recompute every child's projections (timeline and register rows) from its facts (CLI
+    `rebuild-projections`), of one SWV or of all; inside an outer unit of work it joins that
+    transaction."""
     async with uow.alle_swvs():
         vandaag = (await klok(uow)).date()
         aantal = 0

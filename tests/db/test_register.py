@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from app.db.fouten import DubbeleBronReferentie
 from app.db.leerlingen import FeitRow, LeerlingRow, PeriodeRow
+from app.db.rapportage import RegisterRijRow
 from app.db.session import UnitOfWork
 from app.domain.toegang import Rol
 from app.services import register
@@ -57,27 +59,97 @@ async def test_rule_15_facts_cannot_be_updated_or_deleted(
         await savepoint.rollback()
 
 
-async def test_rebuilt_projection_equals_the_stored_one(
+async def test_rebuilt_projections_equal_the_stored_ones(
     uow: UnitOfWork, swv_a: Swv, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
+    """`rebuild-projections` reproduces exactly what the appends stored: the timeline and the
+    rows of the Inspectie register."""
     ids = [await leerling_met_verzuim(uow, swv_a) for _ in range(3)]
 
-    async def snapshot() -> list[tuple[object, ...]]:
+    async def snapshot() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
         async with sessionmaker(info={"swv_id": "*"}) as session:
             rows = await session.scalars(
                 select(PeriodeRow)
                 .where(PeriodeRow.leerling_id.in_(ids))
                 .order_by(PeriodeRow.leerling_id, PeriodeRow.volgnummer)
             )
-            return [
+            perioden: list[tuple[object, ...]] = [
                 (r.leerling_id, r.volgnummer, r.categorie, r.start, r.einde, r.regel, r.feit_ids)
                 for r in rows
             ]
+            tabel = RegisterRijRow.__table__
+            rijen = await session.execute(
+                select(tabel)
+                .where(tabel.c.leerling_id.in_(ids))
+                .order_by(tabel.c.leerling_id, tabel.c.peildatum)
+            )
+            return perioden, [tuple(r) for r in rijen]
 
     stored = await snapshot()
-    assert {row[2] for row in stored} >= {"B1", "B2a", "B2b"}
+    assert {row[2] for row in stored[0]} >= {"B1", "B2a", "B2b"}
+    assert len(stored[1]) >= 3, "each thuiszitter is in the register of coming peildata"
     assert await register.herbouw_projecties(uow) >= 3
     assert await snapshot() == stored
+
+
+async def test_an_append_for_a_child_never_listed_costs_no_extra_statement(
+    uow: UnitOfWork, swv_a: Swv, connection: AsyncConnection
+) -> None:
+    """The register rows go with the timeline's statements: deleted in the same statement, and
+    inserted only for a child in some register."""
+    actor = swv_a.actor(Rol.REGISSEUR)
+    leerling = await register.registreer_leerling(
+        uow,
+        actor,
+        register.NieuweLeerling(
+            pseudoniem="ziek01",
+            geboortejaar=VANDAAG.year - 11,
+            geboortemaand=5,
+            regio="noord",
+            school_id=swv_a.scholen[0],
+        ),
+    )
+    await register.meld_feit(
+        uow,
+        actor,
+        leerling.id,
+        register.Melding("inschrijving", VANDAAG - timedelta(days=300), school_id=swv_a.scholen[0]),
+    )
+    statements: list[str] = []
+
+    def vastleggen(*args: Any) -> None:  # SQL through SQLAlchemy
+        statements.append(str(args[2]))
+
+    def vastleggen_driver(vraag: Any) -> None:  # the hot paths' plain SQL on the driver
+        if not vraag.query.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):  # the test's nesting
+            statements.append(vraag.query)
+
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None
+    event.listen(connection.sync_connection, "before_cursor_execute", vastleggen)
+    driver.add_query_logger(vastleggen_driver)
+    try:
+        await register.meld_feit(
+            uow, actor, leerling.id, register.Melding("ziekmelding", VANDAAG - timedelta(days=2))
+        )
+        zonder = list(statements)
+        statements.clear()
+        await register.meld_feit(
+            uow,
+            actor,
+            leerling.id,
+            register.Melding("verzuim-gestart", VANDAAG - timedelta(days=90)),
+        )
+        met = list(statements)
+    finally:
+        event.remove(connection.sync_connection, "before_cursor_execute", vastleggen)
+        driver.remove_query_logger(vastleggen_driver)
+    assert any(s.startswith("INSERT INTO feiten") for s in zonder)
+    register_statements = [s for s in zonder if "register_rijen" in s]
+    assert len(register_statements) == 1
+    assert "DELETE FROM tijdlijn_perioden" in register_statements[0]
+    assert len(met) == len(zonder) + 1
+    assert any(s.startswith("INSERT INTO register_rijen") for s in met)
 
 
 async def test_row_level_security_hides_other_swvs_even_from_a_faulty_query(
@@ -98,7 +170,15 @@ async def test_row_level_security_hides_other_swvs_even_from_a_faulty_query(
         query = text(f"SELECT count(*) FROM {table}")  # noqa: S608 (fixed table names)
         return int((await connection.execute(query)).scalar_one())
 
-    for table in ("leerlingen", "feiten", "tijdlijn_perioden", "leerling_vestigingen", "scholen"):
+    tables = (
+        "leerlingen",
+        "feiten",
+        "tijdlijn_perioden",
+        "register_rijen",
+        "leerling_vestigingen",
+        "scholen",
+    )
+    for table in tables:
         only_a = await count(table, str(swv_a.id))
         everything = await count(table, "*")
         assert 0 < only_a < everything, table

@@ -18,6 +18,7 @@ from app.domain.rapportage import (
     OVERZICHT_KOLOMMEN,
     Groepsrij,
     Mutatie,
+    VorigeStand,
     inspectie_register,
     mutatie,
     onderdrukken,
@@ -93,6 +94,9 @@ def test_new_ended_continuing_since_previous_peildatum_by_pseudonym() -> None:
     }
     assert s.verdwenen == 1
     assert s.vorige_peildatum == d("2024-12-01")
+    stand = VorigeStand.van(vorig)
+    assert stand.rijen["eerder"] == (d("2024-08-26"), False)
+    assert samenvatting(nu, stand) == s, "the previous register's stand is all it compares"
 
 
 # -- the SWV overview -------------------------------------------------------------------------
