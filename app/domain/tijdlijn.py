@@ -126,34 +126,33 @@ def _geldend(
     alle = feiten if type(feiten) is list else list(feiten)
     if bekend_op is not None:
         alle = [f for f in alle if f.geregistreerd_op <= bekend_op]
-    basis = [f for f in alle if type(f) not in _META_TYPES]
+    if _META_TYPES.isdisjoint(map(type, alle)):  # the common case, checked without a Python loop
+        return sorted(alle, key=_datum), []
+    meta: list[Correctie | Intrekking] = [
+        f  # type: ignore[misc]
+        for f in alle
+        if type(f) in _META_TYPES
+    ]
+    huidig = {f.id: f for f in alle if type(f) not in _META_TYPES}
+    alias: dict[str, str] = {}
     problemen: list[Dataprobleem] = []
-    if len(basis) != len(alle):
-        meta: list[Correctie | Intrekking] = [
-            f  # type: ignore[misc]
-            for f in alle
-            if type(f) in _META_TYPES
-        ]
-        huidig = {f.id: f for f in basis}
-        alias: dict[str, str] = {}
-        meta.sort(key=lambda m: (m.geregistreerd_op, m.id))
-        for m in meta:
-            sleutel = alias.get(m.betreft, m.betreft)
-            if sleutel not in huidig:
-                problemen.append(
-                    Dataprobleem(
-                        m.geldig_vanaf,
-                        f"{m.soort} verwijst naar een onbekend, ingetrokken of meta-feit",
-                        (m.id,),
-                    )
+    meta.sort(key=lambda m: (m.geregistreerd_op, m.id))
+    for m in meta:
+        sleutel = alias.get(m.betreft, m.betreft)
+        if sleutel not in huidig:
+            problemen.append(
+                Dataprobleem(
+                    m.geldig_vanaf,
+                    f"{m.soort} verwijst naar een onbekend, ingetrokken of meta-feit",
+                    (m.id,),
                 )
-            elif isinstance(m, Intrekking):
-                del huidig[sleutel]
-            else:
-                huidig[sleutel] = m.vervanging
-                alias[m.vervanging.id] = sleutel
-        basis = list(huidig.values())
-    basis.sort(key=_datum)
+            )
+        elif isinstance(m, Intrekking):
+            del huidig[sleutel]
+        else:
+            huidig[sleutel] = m.vervanging
+            alias[m.vervanging.id] = sleutel
+    basis = sorted(huidig.values(), key=_datum)
     return basis, problemen
 
 
@@ -326,6 +325,8 @@ class _Vouw:
         raw = self.raw
         redenen = self.redenen
         inschrijvingen: dict[str, str] = {}
+        inschrijving_ids: tuple[str, ...] = ()  # tuple(inschrijvingen.values()), kept at day end
+        ids: tuple[str, ...]  # the facts that explain a day's category
         vrijstellingen: dict[VrijstellingGrond, str] = {}
         uren: list[Verzuimuren] = []
         onvolkomenheden: list[AdministratieveOnvolkomenheid] = []
@@ -362,7 +363,6 @@ class _Vouw:
             grens = dag if i < n and (dag := feiten[i].geldig_vanaf) <= tot else eind
             # Classify the days d .. grens - 1 with the current state (DOMAIN.md rule 11).
             while d < grens:
-                ids: tuple[str, ...] | None = None
                 ongeoorloofd = beslist = False
                 volgende = plicht_einde
                 if d < plicht_start or d >= plicht_einde or bijzonder:
@@ -426,8 +426,8 @@ class _Vouw:
                         regel, ids, ongeoorloofd = "regel 6", (wacht_id,), True
                     elif verzuim_id is not None:
                         regel, ids, ongeoorloofd = "regel 5", (verzuim_id,), True
-                    else:  # enrolled and nothing open; the ids only when the period starts
-                        categorie, regel = Categorie.GEEN, "regel 5"
+                    else:  # enrolled and nothing open
+                        categorie, regel, ids = Categorie.GEEN, "regel 5", inschrijving_ids
                     if ongeoorloofd:  # count the days of the unbroken unexcused run (rule 5)
                         if run_einde != d or run_start is None:
                             run_start = d
@@ -452,13 +452,9 @@ class _Vouw:
                     run_einde = volgende
                 if categorie is not laatste_categorie:
                     categorie_sinds = d
-                    if ids is None:
-                        ids = tuple(inschrijvingen.values())
                     raw.append((d, categorie, regel, ids))
                     laatste_categorie, laatste_regel = categorie, regel
                 elif regel != laatste_regel:
-                    if ids is None:
-                        ids = tuple(inschrijvingen.values())
                     raw.append((d, categorie, regel, ids))
                     laatste_regel = regel
                 d = volgende
@@ -588,6 +584,7 @@ class _Vouw:
                 elif code == _UREN:
                     uren.append(feit)
             if gewijzigd:  # end-of-day contradiction checks (DOMAIN.md rule 11)
+                inschrijving_ids = tuple(inschrijvingen.values())
                 nu_dubbel = len(inschrijvingen) > 1
                 if nu_dubbel and not dubbel:
                     self._probleem(
