@@ -73,6 +73,8 @@ def _lesdagen(kalender: Vakantiekalender, vouw: _Vouw, van: date, tot_en_met: da
 # Tuples, not sets: membership by identity/str equality avoids Enum.__hash__ (a Python call).
 _LANDELIJK = tuple(LANDELIJKE_THUISZITTERS)
 _VERZUIM = tuple(VERZUIM)
+# Read per child; ``Categorie.A1`` would go through EnumType.__getattr__ (Python 3.11) each time.
+_A1, _B1 = Categorie.A1, Categorie.B1
 
 
 def _terug(
@@ -117,8 +119,8 @@ def bepaal_status(
         vouw.schorsing is not None
         or vouw.tlv is not None
         or vouw.uren
-        or categorie is Categorie.A1
-        or categorie is Categorie.B1
+        or categorie is _A1
+        or categorie is _B1
     ):  # only then can a rule-17 signal apply
         signalen.extend(_dreigend(vouw, categorie, peildatum))
     if landelijk and verzuim_sinds is not None:
