@@ -184,6 +184,12 @@ def _grenzen(jaar: int, maand: int, dag: int | None) -> tuple[date, date, date]:
     return leerplicht_start(g), leerplicht_einde(g), achttiende_verjaardag(g)
 
 
+@functools.lru_cache(maxsize=64)
+def _dagen(dagen: int) -> timedelta:
+    """``timedelta(days=dagen)``, made once: building one costs more than the lookup."""
+    return timedelta(days=dagen)
+
+
 # Fact kinds as small ints for the fold's dispatch, the most frequent first.
 _ZIEK, _ZIEK_EINDE, _VERZUIM, _VERZUIM_EINDE, _INSCHRIJVING, _UITSCHRIJVING = range(6)
 _OORDEEL, _VRIJ, _VRIJ_EINDE, _WACHT, _TLV, _PLAATSING, _HERVAT, _NIET_INGESCHREVEN = range(6, 14)
@@ -333,8 +339,8 @@ class _Vouw:
         b2_dagen = beleid.b2_na_dagen
         b2b_maanden = beleid.b2b_na_maanden
         a1_dagen = beleid.a1_na_dagen
-        b2_delta = _DAG * b2_dagen
-        a1_delta = _DAG * a1_dagen
+        b2_delta = _dagen(b2_dagen)
+        a1_delta = _dagen(a1_dagen)
         raw = self.raw
         redenen = self.redenen
         inschrijvingen: dict[str, str] = {}
