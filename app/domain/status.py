@@ -168,7 +168,8 @@ def bepaal_status(
             )
     if vouw.vrijstellingen and VrijstellingGrond.ART_5_A in vouw.vrijstellingen:
         signalen.extend(_vernieuwing(vouw, geldend, peildatum))
-    signalen.extend(_dataproblemen(problemen, vouw, peildatum))
+    if problemen or vouw.problemen:
+        signalen.extend(_dataproblemen(problemen, vouw, peildatum))
     return _Status(  # positional (in field order): measurably cheaper per child than keywords
         leerling.id,
         peildatum,
