@@ -57,9 +57,10 @@ native: $(STAMP)
 	$(BIN)/python tools/build_native.py --if-stale; \
 	else echo "no C compiler: no native build, the pure modules run"; fi
 
-## The domain tests once more, on the compiled modules: they must behave exactly as the pure ones.
+## The domain and register tests once more, on the compiled modules: they must behave exactly as
+## the pure ones (same goldens). The whole suite passes too: THUISZITTERS_NATIVE=1 pytest.
 pytest-native: native
-	@if [ -f build/native/manifest.json ]; then THUISZITTERS_NATIVE=1 $(BIN)/pytest tests/domain -q -p no:cacheprovider; \
+	@if [ -f build/native/manifest.json ]; then THUISZITTERS_NATIVE=1 $(BIN)/pytest tests/domain tests/rapportage -q -p no:cacheprovider; \
 	else echo "no native build: the pass on the compiled modules is skipped"; fi
 
 ## The committed contract, regenerated from the code.
