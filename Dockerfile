@@ -9,14 +9,14 @@ RUN python -m venv /opt/venv
 COPY pyproject.toml constraints.txt README.md ./
 COPY app ./app
 RUN /opt/venv/bin/pip install -c constraints.txt .
-# The domain's hot modules compiled with mypyc (docs/decisions/0013): mypy, pydantic (its mypy
-# plugin is in pyproject) and a C compiler live in this stage only; the runtime gets the extension
-# modules alone, which app/_native.py serves while they match the installed sources.
+# The domain's hot modules compiled with mypyc (docs/decisions/0013): mypy, setuptools, pydantic
+# (its mypy plugin is in pyproject) and a C compiler live in this stage only; the runtime gets the
+# extension modules alone, which app/_native.py serves while they match the installed sources.
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
     && rm -rf /var/lib/apt/lists/*
 COPY tools ./tools
 RUN python -m venv /opt/mypyc \
-    && /opt/mypyc/bin/pip install -c constraints.txt mypy pydantic \
+    && /opt/mypyc/bin/pip install -c constraints.txt mypy pydantic setuptools \
     && /opt/mypyc/bin/python tools/build_native.py --out /opt/native
 
 FROM python:3.11-slim-bookworm AS runtime
