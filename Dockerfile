@@ -9,6 +9,15 @@ RUN python -m venv /opt/venv
 COPY pyproject.toml constraints.txt README.md ./
 COPY app ./app
 RUN /opt/venv/bin/pip install -c constraints.txt .
+# The domain's hot modules compiled with mypyc (docs/decisions/0013): mypy, setuptools, pydantic
+# (its mypy plugin is in pyproject) and a C compiler live in this stage only; the runtime gets the
+# extension modules alone, which app/_native.py serves while they match the installed sources.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+COPY tools ./tools
+RUN python -m venv /opt/mypyc \
+    && /opt/mypyc/bin/pip install -c constraints.txt mypy pydantic setuptools \
+    && /opt/mypyc/bin/python tools/build_native.py --out /opt/native
 
 FROM python:3.11-slim-bookworm AS runtime
 ENV PATH=/opt/venv/bin:$PATH \
@@ -16,10 +25,12 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     THUISZITTERS_HOST=0.0.0.0 \
     PORT=8000 \
-    THUISZITTERS_WORKERS=4
+    THUISZITTERS_WORKERS=4 \
+    THUISZITTERS_NATIVE_DIR=/opt/native
 RUN groupadd --system app && useradd --system --gid app --no-create-home --shell /usr/sbin/nologin app
 WORKDIR /srv
 COPY --from=build /opt/venv /opt/venv
+COPY --from=build /opt/native /opt/native
 COPY alembic.ini ./
 COPY migrations ./migrations
 USER app

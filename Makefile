@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 NODE_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | sha1sum | cut -c1-12)
 
-.PHONY: run test install lint typecheck imports migrations-check pytest pytest-pg15 contract adr-lint openapi bench clean
+.PHONY: run test install lint typecheck imports migrations-check pytest pytest-pg15 pytest-native native contract adr-lint openapi bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,14 +25,14 @@ run: $(STAMP)
 	$(BIN)/thuiszitters run
 
 ## Every check: format, lint, types, import contracts, migrations, tests, contract drift, ADR linter.
-test: lint typecheck imports migrations-check pytest pytest-pg15 adr-lint
+test: lint typecheck imports migrations-check pytest pytest-pg15 pytest-native adr-lint
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy app tests bench migrations
+	$(BIN)/mypy app tests bench migrations tools
 
 imports: $(STAMP)
 	$(BIN)/lint-imports
@@ -50,6 +50,19 @@ pytest-pg15: $(STAMP)
 	if [ -n "$$bindir" ]; then echo "pytest on PostgreSQL 15 ($$bindir)"; THUISZITTERS_PG_BINDIR=$$bindir $(BIN)/pytest -q -p no:cacheprovider; \
 	else echo "PostgreSQL 15 server binaries not found: the PG 15 pass is skipped (.ci/run installs them)"; fi
 
+## Optional: the domain's hot modules compiled with mypyc into build/native, used when present
+## and current (docs/decisions/0013); without a C compiler the pure modules simply run.
+native: $(STAMP)
+	@if command -v "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_config_var("CC").split()[0])')" >/dev/null; then \
+	$(BIN)/python tools/build_native.py --if-stale; \
+	else echo "no C compiler: no native build, the pure modules run"; fi
+
+## The domain and register tests once more, on the compiled modules: they must behave exactly as
+## the pure ones (same goldens). The whole suite passes too: THUISZITTERS_NATIVE=1 pytest.
+pytest-native: native
+	@if [ -f build/native/manifest.json ]; then THUISZITTERS_NATIVE=1 $(BIN)/pytest tests/domain tests/rapportage -q -p no:cacheprovider; \
+	else echo "no native build: the pass on the compiled modules is skipped"; fi
+
 ## The committed contract, regenerated from the code.
 openapi: $(STAMP)
 	$(BIN)/thuiszitters openapi > openapi/openapi.json
@@ -58,9 +71,9 @@ adr-lint: $(NODE_STAMP)
 	npx --no-install spectral lint --fail-severity=error -r adr/linter.yaml openapi/openapi.json
 
 ## Benchmarks (not part of `make test`): each prints its ratio to a baseline from the same run.
-bench: $(STAMP)
+bench: $(STAMP) native
 	$(BIN)/python -m bench domain
 	$(BIN)/python -m bench register
 
 clean:
-	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache build/native build/native-c

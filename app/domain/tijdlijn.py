@@ -12,7 +12,7 @@ import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from app.domain.beleid import Beleid, Weektelling
 from app.domain.classificatie import Categorie
@@ -62,18 +62,29 @@ from app.domain.leerplicht import (
 )
 from app.domain.regio import Vakantiekalender
 
-_DAG = timedelta(days=1)
+_DAG: Final = timedelta(days=1)
 
-_VRIJSTELLING_CATEGORIE = {
+_VRIJSTELLING_CATEGORIE: Final = {
     VrijstellingGrond.ART_5_A: Categorie.A2A,
     VrijstellingGrond.ART_5_B: Categorie.A2B,
     VrijstellingGrond.ART_5_C: Categorie.A2C,
     VrijstellingGrond.ART_5A: Categorie.A2_OVERIG,
     VrijstellingGrond.ART_15: Categorie.A2_OVERIG,
 }
-_GROND_VOLGORDE = tuple(VrijstellingGrond)
+_GROND_VOLGORDE: Final = tuple(VrijstellingGrond)
 
 _META = (Correctie, Intrekking)
+
+# The members the fold reads per step, as module constants: on Python 3.11 ``Categorie.GEEN`` goes
+# through ``EnumType.__getattr__`` on every access, several times the cost of a global.
+_A1: Final = Categorie.A1
+_B1: Final = Categorie.B1
+_B2A: Final = Categorie.B2A
+_B2B: Final = Categorie.B2B
+_B3: Final = Categorie.B3
+_C: Final = Categorie.C
+_GEEN: Final = Categorie.GEEN
+_LESWEKEN: Final = Weektelling.LESWEKEN
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +125,9 @@ class Tijdlijn:
         return None
 
 
-_sleutel = operator.attrgetter("geldig_vanaf", "geregistreerd_op", "volgorde", "id")
-_datum = operator.attrgetter("geldig_vanaf")
-_META_TYPES = frozenset(_META)
+_sleutel: Final = operator.attrgetter("geldig_vanaf", "geregistreerd_op", "volgorde", "id")
+_datum: Final = operator.attrgetter("geldig_vanaf")
+_META_TYPES: Final = frozenset(_META)
 
 
 def _geldend(
@@ -126,34 +137,33 @@ def _geldend(
     alle = feiten if type(feiten) is list else list(feiten)
     if bekend_op is not None:
         alle = [f for f in alle if f.geregistreerd_op <= bekend_op]
-    basis = [f for f in alle if type(f) not in _META_TYPES]
+    if _META_TYPES.isdisjoint(map(type, alle)):  # the common case, checked without a Python loop
+        return sorted(alle, key=_datum), []
+    meta: list[Correctie | Intrekking] = [
+        f  # type: ignore[misc]
+        for f in alle
+        if type(f) in _META_TYPES
+    ]
+    huidig = {f.id: f for f in alle if type(f) not in _META_TYPES}
+    alias: dict[str, str] = {}
     problemen: list[Dataprobleem] = []
-    if len(basis) != len(alle):
-        meta: list[Correctie | Intrekking] = [
-            f  # type: ignore[misc]
-            for f in alle
-            if type(f) in _META_TYPES
-        ]
-        huidig = {f.id: f for f in basis}
-        alias: dict[str, str] = {}
-        meta.sort(key=lambda m: (m.geregistreerd_op, m.id))
-        for m in meta:
-            sleutel = alias.get(m.betreft, m.betreft)
-            if sleutel not in huidig:
-                problemen.append(
-                    Dataprobleem(
-                        m.geldig_vanaf,
-                        f"{m.soort} verwijst naar een onbekend, ingetrokken of meta-feit",
-                        (m.id,),
-                    )
+    meta.sort(key=lambda m: (m.geregistreerd_op, m.id))
+    for m in meta:
+        sleutel = alias.get(m.betreft, m.betreft)
+        if sleutel not in huidig:
+            problemen.append(
+                Dataprobleem(
+                    m.geldig_vanaf,
+                    f"{m.soort} verwijst naar een onbekend, ingetrokken of meta-feit",
+                    (m.id,),
                 )
-            elif isinstance(m, Intrekking):
-                del huidig[sleutel]
-            else:
-                huidig[sleutel] = m.vervanging
-                alias[m.vervanging.id] = sleutel
-        basis = list(huidig.values())
-    basis.sort(key=_datum)
+            )
+        elif isinstance(m, Intrekking):
+            del huidig[sleutel]
+        else:
+            huidig[sleutel] = m.vervanging
+            alias[m.vervanging.id] = sleutel
+    basis = sorted(huidig.values(), key=_datum)
     return basis, problemen
 
 
@@ -172,13 +182,42 @@ def _grenzen(jaar: int, maand: int, dag: int | None) -> tuple[date, date, date]:
     return leerplicht_start(g), leerplicht_einde(g), achttiende_verjaardag(g)
 
 
-# Fact kinds as small ints for the fold's dispatch, the most frequent first.
-_ZIEK, _ZIEK_EINDE, _VERZUIM, _VERZUIM_EINDE, _INSCHRIJVING, _UITSCHRIJVING = range(6)
-_OORDEEL, _VRIJ, _VRIJ_EINDE, _WACHT, _TLV, _PLAATSING, _HERVAT, _NIET_INGESCHREVEN = range(6, 14)
-_C11G, _C11G_EINDE, _SCHORSING, _SCHORSING_EINDE, _AANBOD, _AANBOD_EINDE = range(14, 20)
-_GAST, _GAST_EINDE, _KWAL, _ONVOLKOMENHEID, _UREN, _GEEN_EFFECT = range(20, 26)
+@functools.lru_cache(maxsize=64)
+def _dagen(dagen: int) -> timedelta:
+    """``timedelta(days=dagen)``, made once: building one costs more than the lookup."""
+    return timedelta(days=dagen)
 
-_SOORTCODE: dict[type, int] = {
+
+# Fact kinds as small ints for the fold's dispatch, the most frequent first (Final: a compiled
+# build inlines them).
+_ZIEK: Final = 0
+_ZIEK_EINDE: Final = 1
+_VERZUIM: Final = 2
+_VERZUIM_EINDE: Final = 3
+_INSCHRIJVING: Final = 4
+_UITSCHRIJVING: Final = 5
+_OORDEEL: Final = 6
+_VRIJ: Final = 7
+_VRIJ_EINDE: Final = 8
+_WACHT: Final = 9
+_TLV: Final = 10
+_PLAATSING: Final = 11
+_HERVAT: Final = 12
+_NIET_INGESCHREVEN: Final = 13
+_C11G: Final = 14
+_C11G_EINDE: Final = 15
+_SCHORSING: Final = 16
+_SCHORSING_EINDE: Final = 17
+_AANBOD: Final = 18
+_AANBOD_EINDE: Final = 19
+_GAST: Final = 20
+_GAST_EINDE: Final = 21
+_KWAL: Final = 22
+_ONVOLKOMENHEID: Final = 23
+_UREN: Final = 24
+_GEEN_EFFECT: Final = 25
+
+_SOORTCODE: Final[dict[type, int]] = {
     Ziekmelding: _ZIEK,
     ZiekmeldingBeeindigd: _ZIEK_EINDE,
     VerzuimGestart: _VERZUIM,
@@ -257,11 +296,11 @@ class _Vouw:
     categorie_sinds: date  # the start of the last run of one category (when there are periods)
 
     def __init__(self, leerling: Leerling, beleid: Beleid, kalender: Vakantiekalender | None):
-        if beleid.weektelling is Weektelling.LESWEKEN and kalender is None:
+        if beleid.weektelling is _LESWEKEN and kalender is None:
             raise ValueError("weektelling in lesweken vraagt een vakantiekalender")
         self.leerling = leerling
         self.beleid = beleid
-        self.kalender = kalender if beleid.weektelling is Weektelling.LESWEKEN else None
+        self.kalender = kalender if beleid.weektelling is _LESWEKEN else None
         g = leerling.geboorte
         self.plicht_start, self.leerplicht_einde, self.achttien = _grenzen(g.jaar, g.maand, g.dag)
         self.plicht_einde = self.achttien
@@ -321,11 +360,13 @@ class _Vouw:
         b2_dagen = beleid.b2_na_dagen
         b2b_maanden = beleid.b2b_na_maanden
         a1_dagen = beleid.a1_na_dagen
-        b2_delta = _DAG * b2_dagen
-        a1_delta = _DAG * a1_dagen
+        b2_delta = _dagen(b2_dagen)
+        a1_delta = _dagen(a1_dagen)
         raw = self.raw
         redenen = self.redenen
         inschrijvingen: dict[str, str] = {}
+        inschrijving_ids: tuple[str, ...] = ()  # tuple(inschrijvingen.values()), kept at day end
+        ids: tuple[str, ...]  # the facts that explain a day's category
         vrijstellingen: dict[VrijstellingGrond, str] = {}
         uren: list[Verzuimuren] = []
         onvolkomenheden: list[AdministratieveOnvolkomenheid] = []
@@ -362,27 +403,26 @@ class _Vouw:
             grens = dag if i < n and (dag := feiten[i].geldig_vanaf) <= tot else eind
             # Classify the days d .. grens - 1 with the current state (DOMAIN.md rule 11).
             while d < grens:
-                ids: tuple[str, ...] | None = None
                 ongeoorloofd = beslist = False
                 volgende = plicht_einde
                 if d < plicht_start or d >= plicht_einde or bijzonder:
                     beslist = True
                     if d < plicht_start:
                         categorie, regel, ids, volgende = (
-                            Categorie.GEEN,
+                            _GEEN,
                             "regel 2",
                             (),
                             plicht_start,
                         )
                     elif d >= plicht_einde:
-                        categorie, regel, volgende = Categorie.GEEN, "regel 2", grens
+                        categorie, regel, volgende = _GEEN, "regel 2", grens
                         ids = (kwal_id,) if kwal_id else ()
                     elif vrijstellingen:
                         grond = next(g for g in _GROND_VOLGORDE if g in vrijstellingen)
                         categorie, regel = _VRIJSTELLING_CATEGORIE[grond], "regel 8"
                         ids = tuple(vrijstellingen.values())
                     elif c11g_id is not None:
-                        categorie, regel, ids = Categorie.C, "regel 11", (c11g_id,)
+                        categorie, regel, ids = _C, "regel 11", (c11g_id,)
                     else:
                         beslist = False
                         if not inschrijvingen:
@@ -393,31 +433,31 @@ class _Vouw:
                                     break
                             else:
                                 beslist = True
-                                categorie, regel = Categorie.B3, "regel 7"
+                                categorie, regel = _B3, "regel 7"
                                 ids = (uitschrijving_id,) if uitschrijving_id else ()
                         if beslist:
                             pass
                         elif gast_id is not None:
                             beslist = True
-                            categorie, regel, ids = Categorie.GEEN, "regel 9", (gast_id,)
+                            categorie, regel, ids = _GEEN, "regel 9", (gast_id,)
                         elif schorsing is not None:
                             beslist = True
-                            categorie, regel, ids = Categorie.GEEN, "regel 17", (schorsing.id,)
+                            categorie, regel, ids = _GEEN, "regel 17", (schorsing.id,)
                 if beslist:
                     pass
                 elif ziek is not None and oordeel is None:
                     regel, ids = "regel 3", (ziek.id,)
                     if ziek_frequent:
-                        categorie = Categorie.A1
+                        categorie = _A1
                     else:
                         if kalender is None:
                             a1 = ziek.geldig_vanaf + a1_delta
                         else:
                             a1 = self.na(ziek.geldig_vanaf, a1_dagen)
                         if d >= a1:
-                            categorie = Categorie.A1
+                            categorie = _A1
                         else:
-                            categorie = Categorie.GEEN
+                            categorie = _GEEN
                             volgende = a1 if a1 < volgende else volgende
                 else:
                     if ziek is not None and oordeel is not None:
@@ -426,8 +466,8 @@ class _Vouw:
                         regel, ids, ongeoorloofd = "regel 6", (wacht_id,), True
                     elif verzuim_id is not None:
                         regel, ids, ongeoorloofd = "regel 5", (verzuim_id,), True
-                    else:  # enrolled and nothing open; the ids only when the period starts
-                        categorie, regel = Categorie.GEEN, "regel 5"
+                    else:  # enrolled and nothing open
+                        categorie, regel, ids = _GEEN, "regel 5", inschrijving_ids
                     if ongeoorloofd:  # count the days of the unbroken unexcused run (rule 5)
                         if run_einde != d or run_start is None:
                             run_start = d
@@ -436,29 +476,25 @@ class _Vouw:
                         else:
                             b2a = self.na(run_start, b2_dagen)
                         if d < b2a:
-                            categorie = Categorie.B1
+                            categorie = _B1
                             volgende = b2a if b2a < volgende else volgende
                         else:
                             if b2b_start != run_start:
                                 b2b_start = run_start
                                 b2b = self.na_maanden(run_start, b2b_maanden)
                             if d < b2b:
-                                categorie = Categorie.B2A
+                                categorie = _B2A
                                 volgende = b2b if b2b < volgende else volgende
                             else:
-                                categorie = Categorie.B2B
+                                categorie = _B2B
                 volgende = grens if grens < volgende else volgende
                 if ongeoorloofd:
                     run_einde = volgende
                 if categorie is not laatste_categorie:
                     categorie_sinds = d
-                    if ids is None:
-                        ids = tuple(inschrijvingen.values())
                     raw.append((d, categorie, regel, ids))
                     laatste_categorie, laatste_regel = categorie, regel
                 elif regel != laatste_regel:
-                    if ids is None:
-                        ids = tuple(inschrijvingen.values())
                     raw.append((d, categorie, regel, ids))
                     laatste_regel = regel
                 d = volgende
@@ -588,6 +624,7 @@ class _Vouw:
                 elif code == _UREN:
                     uren.append(feit)
             if gewijzigd:  # end-of-day contradiction checks (DOMAIN.md rule 11)
+                inschrijving_ids = tuple(inschrijvingen.values())
                 nu_dubbel = len(inschrijvingen) > 1
                 if nu_dubbel and not dubbel:
                     self._probleem(

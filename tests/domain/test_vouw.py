@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +23,7 @@ from app.domain.feiten import (
     ZiekmeldingBeeindigd,
 )
 from app.domain.leerling import Geboorte, Leerling
-from app.domain.status import Signaal, Verklaring, bepaal_status
+from app.domain.status import Signaal, Status, Verklaring, _Status, _Verklaring, bepaal_status
 from app.domain.tijdlijn import _Vouw, bepaal_tijdlijn, geldende_feiten
 from tests.domain.bouwers import KIND, d, feit, moment, status
 from tests.domain.strategieen import basisfeit
@@ -141,3 +143,18 @@ def test_rule_13_status_agrees_with_the_timeline_on_since_and_explanation(
     groep = LANDELIJKE_THUISZITTERS if landelijk else frozenset({laatste.categorie})
     assert status_.sinds == begin(groep)
     assert status_.verzuim_sinds == (begin(VERZUIM) if laatste.categorie in VERZUIM else None)
+
+
+def test_the_fast_status_is_a_frozen_status_equal_to_the_constructors() -> None:
+    velden = ("L", d("2024-03-01"), Categorie.B1, False, False, d("2024-02-01"), None, 30, None)
+    snel = _Status(*velden, (), _Verklaring("regel 5", ("v",)))
+    gewoon = Status(*velden, (), Verklaring("regel 5", ("v",)))
+    assert type(snel) is Status
+    assert type(snel.verklaring) is Verklaring
+    assert snel == gewoon
+    assert hash(snel) == hash(gewoon)
+    assert repr(snel) == repr(gewoon)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        snel.categorie = Categorie.GEEN  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del snel.verklaring.regel
