@@ -1,13 +1,17 @@
-"""A connection the database dropped costs one request a 503 problem, never a 500, and the pool
-replaces it: the next request succeeds (no pre-ping round trip on every request)."""
+"""The connection pool: a connection the database dropped costs one request a 503 problem, never
+a 500, and is replaced (no pre-ping round trip on every request); waiting requests are served in
+order of arrival."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 import pytest
 from httpx import ASGITransport, AsyncClient
+from sqlalchemy.util.concurrency import greenlet_spawn
 
 from app.api.app import create_app
 from app.config import Settings
@@ -47,5 +51,34 @@ async def test_a_dropped_connection_answers_503_once_and_the_pool_recovers(
             assert verloren.json()["type"] == "urn:thuiszitters:probleem:database-onbereikbaar"
             assert verloren.headers["retry-after"] == "1"
             assert (await client.get(pad, headers=headers)).status_code == 404
+    finally:
+        await database.dispose()
+
+
+async def test_connections_go_to_waiting_requests_in_order_of_arrival(postgres_url: str) -> None:
+    """A request that asks just as a connection comes free does not take it from those already
+    waiting for one (first come, first served: no long tail of starved requests under load)."""
+    database = Database(postgres_url, pool_size=1)
+    pool = database.engine.sync_engine.pool
+    volgorde: list[str] = []
+
+    async def wacht(naam: str) -> None:
+        verbinding = await greenlet_spawn(pool.connect)
+        volgorde.append(naam)
+        await greenlet_spawn(verbinding.close)
+
+    def geef_terug_en_vraag_opnieuw(verbinding: Any) -> Any:
+        verbinding.close()  # the connection comes free...
+        return pool.connect()  # ...and is asked for at once, before the waiters have run
+
+    try:
+        bezet = await greenlet_spawn(pool.connect)
+        wachtenden = [asyncio.create_task(wacht(f"wacht-{n}")) for n in range(3)]
+        await asyncio.sleep(0.1)  # all three are waiting now
+        opnieuw = await greenlet_spawn(geef_terug_en_vraag_opnieuw, bezet)
+        volgorde.append("opnieuw")
+        await greenlet_spawn(opnieuw.close)
+        await asyncio.gather(*wachtenden)
+        assert volgorde == ["wacht-0", "wacht-1", "wacht-2", "opnieuw"]
     finally:
         await database.dispose()
