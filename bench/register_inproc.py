@@ -98,7 +98,8 @@ async def call(
 
 def _requests(ids: list[str], vandaag: date, n: int, seed_value: int) -> dict[str, list[Any]]:
     rnd = random.Random(seed_value)
-    status = [("GET", f"/v1/leerlingen/{rnd.choice(ids)}/status", None) for _ in range(n)]
+    # fold=1: the floor folds the facts, as the application does (the application ignores it).
+    status = [("GET", f"/v1/leerlingen/{rnd.choice(ids)}/status?fold=1", None) for _ in range(n)]
     melding = []
     for k in range(n):
         dag = (vandaag - timedelta(days=rnd.randint(0, 364))).isoformat()

@@ -130,7 +130,24 @@ class Application:
         self.root = root
         self.api = api
         self.settings = settings
-        self._asgi = EdgeMiddleware(root, max_body_bytes=settings.max_body_bytes)
+        self._asgi = EdgeMiddleware(self._kies, max_body_bytes=settings.max_body_bytes)
+
+    async def _kies(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """`/v1/...` straight to the API, as the root's mount would pass it (the same scope), but
+        without a second pass through the root application's middleware and router on every
+        request; the rest (lifespan, `/`, unknown paths) through the root."""
+        if scope["type"] == "http" and scope["path"].startswith("/v1/"):
+            root_path = scope.get("root_path", "")
+            scope = {
+                **scope,
+                "app_root_path": scope.get("app_root_path", root_path),
+                "root_path": root_path + "/v1",
+                "path_params": {},
+                "endpoint": self.api,
+            }
+            await self.api(scope, receive, send)
+            return
+        await self.root(scope, receive, send)
 
     def use_database(
         self,

@@ -75,7 +75,10 @@ class EerlijkePool(AsyncAdaptedQueuePool):
 
     def _do_get(self) -> ConnectionPoolEntry:
         try:
-            await_(asyncio.wait_for(self._poort.acquire(), self._timeout))
+            if self._poort.locked():  # others are waiting, or every connection is in use
+                await_(asyncio.wait_for(self._poort.acquire(), self._timeout))
+            else:
+                await_(self._poort.acquire())  # free: no waiting, so no timer either
         except TimeoutError:
             raise sa_exc.TimeoutError(
                 f"no database connection came free within {self._timeout:.0f} s"

@@ -55,6 +55,7 @@ def test_every_route_is_in_the_matrix_or_explicitly_public(application: Applicat
         requires = [c for c in calls if isinstance(c, Requires)]
         if (method, path) in PUBLIC:
             assert get_actor not in calls, (method, path)
+            assert not requires, (method, path)
             continue
         if (method, path) in AUTHENTICATED_ONLY:
             assert get_actor in calls, (method, path)
