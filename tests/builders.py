@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -29,6 +30,11 @@ class FakeAuthenticator:
 
     async def authenticate(self, token: str) -> Actor | None:
         return self._tokens.get(token)
+
+
+# Unique within a test run (random codes collided now and then), and never GM99xx: the demo
+# data's and the generator's codes, which tests load too.
+_GEMEENTECODES = iter(random.Random().sample(range(1000, 9900), 8900))  # noqa: S311 (not a secret)
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,7 @@ async def maak_swv(
             school_ids.append(school.id)
         gemeente_ids, codes = [], []
         for _ in range(2):
-            gemeente_code = f"GM{secrets.randbelow(9000) + 1000}"
+            gemeente_code = f"GM{next(_GEMEENTECODES)}"
             gemeente = GemeenteRow(code=gemeente_code, naam=f"Testgemeente {gemeente_code}")
             session.add(gemeente)
             await session.flush()
