@@ -39,7 +39,6 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -258,7 +257,7 @@ class LeerlingenRepository:
         db = await self._driver()
         await db.execute(_VERSIE, leerling_id, versie)
 
-    async def koppel_vestiging_snel(self, leerling_id: uuid.UUID, school_id: uuid.UUID) -> None:
+    async def koppel_vestiging(self, leerling_id: uuid.UUID, school_id: uuid.UUID) -> None:
         db = await self._driver()
         await db.execute(_KOPPEL, leerling_id, school_id)
 
@@ -336,13 +335,6 @@ class LeerlingenRepository:
         await self._session.flush()
         return row
 
-    async def koppel_vestiging(self, leerling_id: uuid.UUID, school_id: uuid.UUID) -> None:
-        await self._session.execute(
-            pg_insert(LeerlingVestigingRow)
-            .values(leerling_id=leerling_id, school_id=school_id)
-            .on_conflict_do_nothing()
-        )
-
     async def lijst(
         self,
         actor: Actor,
@@ -409,22 +401,6 @@ class LeerlingenRepository:
         ):
             result.setdefault(row.leerling_id, []).append(row)
         return result
-
-    async def feit_op_bron(
-        self, swv_id: uuid.UUID, bron: str, bron_referentie: str
-    ) -> FeitRow | None:
-        return await self._session.scalar(
-            select(FeitRow).where(
-                FeitRow.swv_id == swv_id,
-                FeitRow.bron == bron,
-                FeitRow.bron_referentie == bron_referentie,
-            )
-        )
-
-    async def voeg_feit_toe(self, row: FeitRow) -> FeitRow:
-        self._session.add(row)
-        await self._session.flush()
-        return row
 
     async def vestigingen_van(self, leerling_id: uuid.UUID) -> list[uuid.UUID]:
         return list(

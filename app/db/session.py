@@ -39,14 +39,15 @@ ALLE_SWVS = "*"
 """Tenant value of maintenance work that spans every SWV (projection rebuilds, demo data)."""
 
 
+_BEGIN = "SELECT set_config('app.swv_id', $1, true), clock_timestamp()"
+"""Sets the tenant for row-level security and reads the clock, as a transaction begins."""
+
+
 @event.listens_for(Session, "after_begin")
 def _zet_swv(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
     """Row-level security: tell PostgreSQL which SWV this transaction works for (an empty
     value sees nothing). The policies in the migrations do the rest."""
-    begin = connection.exec_driver_sql(
-        "SELECT set_config('app.swv_id', $1, true), clock_timestamp()",
-        (str(session.info.get("swv_id") or ""),),
-    ).one()
+    begin = connection.exec_driver_sql(_BEGIN, (str(session.info.get("swv_id") or ""),)).one()
     # The moment the transaction began, for "today" without another round trip.
     session.info["begonnen_op"] = begin[1]
 
@@ -164,9 +165,6 @@ class AuditContext:
             resultaat=resultaat,
             request_id=self.request_id,
         )
-
-
-_BEGIN = "SELECT set_config('app.swv_id', $1, true), clock_timestamp()"
 
 
 class _Sessie:

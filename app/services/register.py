@@ -105,26 +105,32 @@ def leerling_van(row: LeerlingRow | Kind) -> Leerling:
     )
 
 
+def _feit(
+    soort: str, payload: dict[str, Any], feit_id: uuid.UUID, geldig_vanaf: date, op: datetime
+) -> Feit:
+    data: dict[str, object] = {
+        **payload,
+        "id": str(feit_id),
+        "geldig_vanaf": geldig_vanaf.isoformat(),
+        "geregistreerd_op": op.isoformat(),
+    }
+    return feit_uit_dict(soort, data)
+
+
 def feit_van(row: FeitRow) -> Feit:
     """The domain fact of a stored row."""
-    data: dict[str, object] = {
-        **row.payload,
-        "id": str(row.id),
-        "geldig_vanaf": row.geldig_vanaf.isoformat(),
-        "geregistreerd_op": row.geregistreerd_op.isoformat(),
-    }
-    return feit_uit_dict(row.soort, data)
+    return _feit(row.soort, row.payload, row.id, row.geldig_vanaf, row.geregistreerd_op)
 
 
 def feit_van_regel(regel: Any) -> Feit:
     """The domain fact of a stored fact read as a driver record (the hot paths)."""
-    data: dict[str, object] = {
-        **regel["payload"],
-        "id": str(regel["id"]),
-        "geldig_vanaf": regel["geldig_vanaf"].isoformat(),
-        "geregistreerd_op": regel["geregistreerd_op"].isoformat(),
-    }
-    return feit_uit_dict(regel["soort"], data)
+    return _feit(
+        regel["soort"],
+        regel["payload"],
+        regel["id"],
+        regel["geldig_vanaf"],
+        regel["geregistreerd_op"],
+    )
 
 
 def feitrij_van_regel(regel: Any) -> FeitRow:
@@ -501,7 +507,7 @@ async def meld_feit(
         except DubbeleBronReferentie:  # reported at the same moment for another child
             raise Conflict("Deze bronReferentie is al gebruikt voor een andere melding.") from None
         if school_id is not None:
-            await uow.leerlingen.koppel_vestiging_snel(leerling.id, school_id)
+            await uow.leerlingen.koppel_vestiging(leerling.id, school_id)
         leerling = dataclasses.replace(leerling, versie=leerling.versie + 1)
         await uow.leerlingen.zet_versie(leerling.id, leerling.versie)
         feiten = [*(feit_van_regel(r) for r in regels), feit]
