@@ -12,6 +12,7 @@ as a dedicated system user that is created on first use.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import importlib.util
 import logging
 import os
@@ -20,6 +21,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
@@ -56,6 +58,16 @@ def _ensure_system_user() -> pwd.struct_passwd:
     try:
         return pwd.getpwnam(SYSTEM_USER)
     except KeyError:
+        pass
+    # Several processes may start a server at once (parallel test workers): one creates the
+    # user, the others wait for it; concurrent `useradd` calls can clobber each other.
+    lock_dir = Path("/run/lock") if Path("/run/lock").is_dir() else Path(tempfile.gettempdir())
+    with (lock_dir / "thuiszitters-useradd.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return pwd.getpwnam(SYSTEM_USER)
+        except KeyError:
+            pass
         subprocess.run(  # noqa: S603
             [
                 "/usr/sbin/useradd",
