@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# pytest workers, each with its own throwaway PostgreSQL (pytest-xdist); 0 runs in one process.
+TEST_WORKERS ?= 2
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 NODE_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | sha1sum | cut -c1-12)
 
@@ -42,12 +44,12 @@ migrations-check: $(STAMP)
 
 ## The whole suite on PostgreSQL 18; app/domain must keep 100% branch coverage.
 pytest: $(STAMP)
-	$(BIN)/pytest --cov=app.domain --cov-branch --cov-fail-under=100 --cov-report=term:skip-covered
+	$(BIN)/pytest -n $(TEST_WORKERS) --cov=app.domain --cov-branch --cov-fail-under=100 --cov-report=term:skip-covered
 
 ## The same suite on the oldest supported PostgreSQL (15) when its server binaries are installed.
 pytest-pg15: $(STAMP)
 	@bindir=$$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null); \
-	if [ -n "$$bindir" ]; then echo "pytest on PostgreSQL 15 ($$bindir)"; THUISZITTERS_PG_BINDIR=$$bindir $(BIN)/pytest -q -p no:cacheprovider; \
+	if [ -n "$$bindir" ]; then echo "pytest on PostgreSQL 15 ($$bindir)"; THUISZITTERS_PG_BINDIR=$$bindir $(BIN)/pytest -n $(TEST_WORKERS) -q -p no:cacheprovider; \
 	else echo "PostgreSQL 15 server binaries not found: the PG 15 pass is skipped (.ci/run installs them)"; fi
 
 ## Optional: the domain's hot modules compiled with mypyc into build/native, used when present
@@ -60,7 +62,7 @@ native: $(STAMP)
 ## The domain and register tests once more, on the compiled modules: they must behave exactly as
 ## the pure ones (same goldens). The whole suite passes too: THUISZITTERS_NATIVE=1 pytest.
 pytest-native: native
-	@if [ -f build/native/manifest.json ]; then THUISZITTERS_NATIVE=1 $(BIN)/pytest tests/domain tests/rapportage -q -p no:cacheprovider; \
+	@if [ -f build/native/manifest.json ]; then THUISZITTERS_NATIVE=1 $(BIN)/pytest -n $(TEST_WORKERS) tests/domain tests/rapportage -q -p no:cacheprovider; \
 	else echo "no native build: the pass on the compiled modules is skipped"; fi
 
 ## The committed contract, regenerated from the code.
