@@ -357,29 +357,29 @@ _REG = (*_VAK, "regions", 0)
 @pytest.mark.parametrize(
     ("document", "melding"),
     [
-        ([], "document list is empty"),
-        ("tekst", "expected a JSON object"),
-        ({}, "'content' must be a non-empty list"),
-        ({"content": []}, "'content' must be a non-empty list"),
-        ({"content": ["x"]}, r"content\[0\]: expected a JSON object"),
-        (_met(("content", 0, "schoolyear"), _WEG), "'schoolyear' must be a non-empty string"),
-        (_met(("content", 0, "schoolyear"), "  "), "'schoolyear' must be a non-empty string"),
-        (_met(("content", 0, "schoolyear"), "2030"), "must look like 2024-2025"),
-        (_met(("content", 0, "schoolyear"), "20a0-2031"), "must look like 2024-2025"),
-        (_met(("content", 0, "schoolyear"), "2030-2032"), "two consecutive years"),
-        (_met(("content", 0, "vacations"), {}), "'vacations' must be a non-empty list"),
-        (_met((*_VAK, "type"), 3), "'type' must be a non-empty string"),
-        (_met((*_VAK, "compulsorydates"), "ja"), "'compulsorydates' must be true or false"),
-        (_met((*_VAK, "compulsorydates"), _WEG), "'compulsorydates' must be true or false"),
-        (_met((*_VAK, "regions"), []), "'regions' must be a non-empty list"),
-        (_met((*_VAK, "regions", 0), None), r"regions\[0\]: expected a JSON object"),
-        (_met((*_REG, "region"), "oost"), "noord, midden, zuid or heel Nederland"),
-        (_met((*_REG, "startdate"), _WEG), "'startdate' must be a non-empty ISO timestamp"),
-        (_met((*_REG, "enddate"), 20301027), "'enddate' must be a non-empty ISO timestamp"),
-        (_met((*_REG, "startdate"), "19-10-2030"), "'startdate' is not a valid ISO timestamp"),
-        (_met((*_REG, "enddate"), "2030-10-01T00:00:00Z"), "'enddate' lies before 'startdate'"),
-        (_met((*_REG, "startdate"), "2030-07-01T00:00:00Z"), "outside school year 2030-2031"),
-        (_met((*_REG, "enddate"), "2031-10-01T00:00:00Z"), "outside school year 2030-2031"),
+        ([], "de lijst met documenten is leeg"),
+        ("tekst", "verwacht een JSON-object"),
+        ({}, "'content' moet een niet-lege lijst zijn"),
+        ({"content": []}, "'content' moet een niet-lege lijst zijn"),
+        ({"content": ["x"]}, r"content\[0\]: verwacht een JSON-object"),
+        (_met(("content", 0, "schoolyear"), _WEG), "'schoolyear' moet een niet-lege tekst zijn"),
+        (_met(("content", 0, "schoolyear"), "  "), "'schoolyear' moet een niet-lege tekst zijn"),
+        (_met(("content", 0, "schoolyear"), "2030"), "moet de vorm 2024-2025 hebben"),
+        (_met(("content", 0, "schoolyear"), "20a0-2031"), "moet de vorm 2024-2025 hebben"),
+        (_met(("content", 0, "schoolyear"), "2030-2032"), "twee opeenvolgende jaren"),
+        (_met(("content", 0, "vacations"), {}), "'vacations' moet een niet-lege lijst zijn"),
+        (_met((*_VAK, "type"), 3), "'type' moet een niet-lege tekst zijn"),
+        (_met((*_VAK, "compulsorydates"), "ja"), "'compulsorydates' moet true of false zijn"),
+        (_met((*_VAK, "compulsorydates"), _WEG), "'compulsorydates' moet true of false zijn"),
+        (_met((*_VAK, "regions"), []), "'regions' moet een niet-lege lijst zijn"),
+        (_met((*_VAK, "regions", 0), None), r"regions\[0\]: verwacht een JSON-object"),
+        (_met((*_REG, "region"), "oost"), "noord, midden, zuid of heel Nederland"),
+        (_met((*_REG, "startdate"), _WEG), "'startdate' moet een niet-lege ISO-tijdstempel zijn"),
+        (_met((*_REG, "enddate"), 20301027), "'enddate' moet een niet-lege ISO-tijdstempel zijn"),
+        (_met((*_REG, "startdate"), "19-10-2030"), "'startdate' is geen geldige ISO-tijdstempel"),
+        (_met((*_REG, "enddate"), "2030-10-01T00:00:00Z"), "'enddate' ligt voor 'startdate'"),
+        (_met((*_REG, "startdate"), "2030-07-01T00:00:00Z"), "buiten schooljaar 2030-2031"),
+        (_met((*_REG, "enddate"), "2031-10-01T00:00:00Z"), "buiten schooljaar 2030-2031"),
     ],
 )
 def test_malformed_input_raises_a_clear_error(document: object, melding: str) -> None:
@@ -388,14 +388,14 @@ def test_malformed_input_raises_a_clear_error(document: object, melding: str) ->
 
 
 def test_invalid_json_text_is_a_format_error() -> None:
-    with pytest.raises(SchoolvakantieFormaatError, match="not valid JSON"):
+    with pytest.raises(SchoolvakantieFormaatError, match="geen geldige JSON"):
         Schoolvakanties.uit_json("{niet json")
-    with pytest.raises(SchoolvakantieFormaatError, match="not valid JSON"):
+    with pytest.raises(SchoolvakantieFormaatError, match="geen geldige JSON"):
         Schoolvakanties.uit_json(b"\xff\xfe\x00")
 
 
 def test_a_school_year_given_twice_is_rejected() -> None:
-    with pytest.raises(SchoolvakantieFormaatError, match="more than once"):
+    with pytest.raises(SchoolvakantieFormaatError, match="meer dan eens"):
         Schoolvakanties(lees_schoolvakanties([_document(), _document()]))
 
 
