@@ -268,7 +268,7 @@ def _lees_inhoud(ruw: object, plaats: str, fouten: list[str]) -> Schooljaar:
 
 def _splits(fout: str) -> tuple[str, str]:
     plaats, _, bericht = fout.partition(": ")
-    return (plaats, bericht) if bericht else ("", fout)
+    return plaats, bericht
 
 
 def lees_schoolvakanties(data: object) -> list[Schooljaar]:

@@ -25,7 +25,6 @@ from app.domain.schoolvakanties import (
     lees_schoolvakanties,
 )
 from app.domain.toegang import Actor
-from app.services import register
 from app.services.errors import FieldError, InvalidInput, NotFound
 
 Kalender = Schoolvakanties | KalenderMetAfwijkingen
@@ -84,6 +83,13 @@ def _vrije_perioden(inhoud: dict[str, Any]) -> list[VrijePeriode]:
         VrijePeriode(date.fromisoformat(p["eersteDag"]), date.fromisoformat(p["laatsteDag"]))
         for p in inhoud.get("perioden", [])
     ]
+
+
+async def _herbouw(uow: UnitOfWork, swv_id: uuid.UUID) -> None:
+    """Recompute the SWV's projections: its calendar changed (as a settings change does)."""
+    from app.services import register  # register reads the calendar from here
+
+    await register.herbouw_projecties(uow, swv_id)
 
 
 # -- loading ------------------------------------------------------------------------------------
@@ -161,7 +167,7 @@ async def laad_opendata(uow: UnitOfWork, actor: Actor, tekst: bytes) -> list[Ver
             )
             for naam, inhoud in jaren
         ]
-        await register.herbouw_projecties(uow, swv_id)
+        await _herbouw(uow, swv_id)
         await uow.commit()
         return [_versie(r) for r in rows]
 
@@ -208,7 +214,7 @@ async def zet_afwijkingen(
                 geregistreerd_door=actor.id,
             )
         )
-        await register.herbouw_projecties(uow, swv_id)
+        await _herbouw(uow, swv_id)
         await uow.commit()
         return _versie(row)
 
