@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from app.db.schoolvakanties import AFWIJKINGEN, OPENDATA, SchoolvakantieVersieRow
 from app.db.session import UnitOfWork
@@ -99,14 +99,18 @@ def _documenten(data: object) -> list[Any]:
     return data if isinstance(data, list) else [data]
 
 
-def lees_bestand(tekst: bytes) -> list[tuple[str, dict[str, Any]]]:
-    """Validate an open-data file (every error at once) and split it per school year."""
+def lees_json(tekst: bytes) -> object:
+    """The JSON of an open-data file read from disk (the CLI), or a 400-style error."""
     try:
-        data = json.loads(tekst)
+        return cast("object", json.loads(tekst))
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput(
             [FieldError("bestand", "geen_json", "Het bestand is geen geldige JSON.")]
         ) from None
+
+
+def lees_opendata(data: object) -> list[tuple[str, dict[str, Any]]]:
+    """Validate an open-data document (every error at once) and split it per school year."""
     try:
         jaren = lees_schoolvakanties(data)
         Schoolvakanties(jaren)
@@ -149,10 +153,10 @@ def _versie(row: SchoolvakantieVersieRow) -> Versie:
     )
 
 
-async def laad_opendata(uow: UnitOfWork, actor: Actor, tekst: bytes) -> list[Versie]:
+async def laad_opendata(uow: UnitOfWork, actor: Actor, data: object) -> list[Versie]:
     """Store each school year of a Rijksoverheid open-data file as a new version and recompute
     the SWV's projections in the same transaction (docs/domain.md regel 14)."""
-    jaren = lees_bestand(tekst)
+    jaren = lees_opendata(data)
     swv_id = uuid.UUID(actor.swv_id)
     async with uow.voor(actor):
         rows = [
