@@ -341,7 +341,7 @@ async def _schoolvakanties(uow: object, args: argparse.Namespace) -> None:
     swv_id = await _swv_id(uow, args.swv)
     actor = Actor(id=f"cli:{args.command}", rol=Rol.BEHEERDER, swv_id=str(swv_id), is_systeem=True)
     if args.command == "load-schoolvakanties":
-        data = schoolvakanties.lees_json(Path(args.bestand).read_bytes())
+        data = schoolvakanties.lees_json(args.inhoud)
         for versie in await schoolvakanties.laad_opendata(uow, actor, data):
             print(f"schooljaar {versie.schooljaar}: versie {versie.id} ({versie.geregistreerd_op})")
         return
@@ -480,6 +480,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     }:
         if args.command == "create-user":
             settings = _dev_keys(settings) if settings.encryption_key is None else settings
+        if args.command == "load-schoolvakanties":
+            try:
+                args.inhoud = Path(args.bestand).read_bytes()
+            except OSError:
+                raise SystemExit(f"bestand niet te lezen: {args.bestand}") from None
         return asyncio.run(_admin(settings, args))
     if args.command == "demo-totp":
         return cmd_demo_totp(args.gebruikersnaam)
