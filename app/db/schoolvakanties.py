@@ -71,22 +71,15 @@ class SchoolvakantiesRepository:
         """The newest load per school year and per vestiging, as known on `bekend_op`."""
         stmt = (
             select(SchoolvakantieVersieRow)
-            .distinct(
-                SchoolvakantieVersieRow.soort,
-                SchoolvakantieVersieRow.schooljaar,
-                SchoolvakantieVersieRow.school_id,
-            )
             .where(SchoolvakantieVersieRow.swv_id == swv_id)
-            .order_by(
-                SchoolvakantieVersieRow.soort,
-                SchoolvakantieVersieRow.schooljaar,
-                SchoolvakantieVersieRow.school_id,
-                SchoolvakantieVersieRow.geregistreerd_op.desc(),
-            )
+            .order_by(SchoolvakantieVersieRow.geregistreerd_op.desc())
         )
         if bekend_op is not None:
             stmt = stmt.where(SchoolvakantieVersieRow.geregistreerd_op <= bekend_op)
-        return list((await self._session.scalars(stmt)).all())
+        nieuwste: dict[tuple[str, str | None, uuid.UUID | None], SchoolvakantieVersieRow] = {}
+        for row in await self._session.scalars(stmt):
+            nieuwste.setdefault((row.soort, row.schooljaar, row.school_id), row)
+        return list(nieuwste.values())
 
     async def vestigingen_van(self, leerling_id: uuid.UUID) -> list[uuid.UUID]:
         """The vestigingen a child is connected to (whose own days off count for it)."""

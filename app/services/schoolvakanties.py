@@ -154,15 +154,18 @@ def _versie(row: SchoolvakantieVersieRow) -> Versie:
 
 
 async def laad_opendata(uow: UnitOfWork, actor: Actor, data: object) -> list[Versie]:
-    """Store each school year of a Rijksoverheid open-data file as a new version and recompute
-    the SWV's projections in the same transaction (docs/domain.md regel 14)."""
+    """Store each school year of a Rijksoverheid open-data file as a new version (recorded by the
+    register's one clock) and recompute the SWV's projections in the same transaction
+    (docs/domain.md regel 14)."""
     jaren = lees_opendata(data)
     swv_id = uuid.UUID(actor.swv_id)
     async with uow.voor(actor):
+        op = await uow.klok()
         rows = [
             await uow.schoolvakanties.voeg_toe(
                 SchoolvakantieVersieRow(
                     swv_id=swv_id,
+                    geregistreerd_op=op,
                     soort=OPENDATA,
                     schooljaar=naam,
                     inhoud={"content": [inhoud]},
@@ -207,6 +210,7 @@ async def zet_afwijkingen(
         row = await uow.schoolvakanties.voeg_toe(
             SchoolvakantieVersieRow(
                 swv_id=swv_id,
+                geregistreerd_op=await uow.klok(),
                 soort=AFWIJKINGEN,
                 school_id=school_id,
                 inhoud={
