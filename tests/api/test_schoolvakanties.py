@@ -97,6 +97,11 @@ async def test_regel_14_a_loaded_open_data_file_changes_the_count_and_bekend_op_
     leerling_id = await _thuis(client, regisseur, swv_a)
     voor = await _status(client, regisseur, leerling_id)
     assert voor["duurLesweken"] == 9
+    lijst = await client.get(
+        "/v1/leerlingen", params={"peildatum": "2027-01-05"}, headers=regisseur
+    )
+    (rij,) = [r for r in lijst.json()["data"] if r["id"] == leerling_id]
+    assert rij["categorie"] == "B2a"
     moment_voor = datetime.now(UTC).isoformat()
 
     geladen = await client.post(
@@ -111,6 +116,12 @@ async def test_regel_14_a_loaded_open_data_file_changes_the_count_and_bekend_op_
     # from 30 November, across kerst, to 13 January; to 1 March less voorjaar: 5 lesweken.
     na = await _status(client, regisseur, leerling_id)
     assert (na["sinds"], na["duurLesweken"]) == ("2027-01-13", 5)
+    # The projection (the list on a peildatum) is rebuilt with the new calendar.
+    lijst = await client.get(
+        "/v1/leerlingen", params={"peildatum": "2027-01-05"}, headers=regisseur
+    )
+    (rij,) = [r for r in lijst.json()["data"] if r["id"] == leerling_id]
+    assert rij["categorie"] == "B1"
     # As known before the load, the count is the one reported then.
     toen = await _status(client, regisseur, leerling_id, bekendOp=moment_voor)
     assert toen["duurLesweken"] == 9
