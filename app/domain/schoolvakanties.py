@@ -1,4 +1,4 @@
-"""School holiday calendar per region from the Rijksoverheid open data (DOMAIN.md rule 14).
+"""School holiday calendar per region from the Rijksoverheid open data (docs/domain.md regel 14).
 
 The input is the JSON served by the Rijksoverheid open-data API for the infotype
 ``schoolholidays``: one document per school year (or a list of them) whose ``content`` holds
@@ -57,23 +57,23 @@ _REGIO_WAARDEN = {regio.value: regio for regio in Regio}
 
 
 class SchoolvakantieFormaatError(ValueError):
-    """The school holiday data does not have the Rijksoverheid format (DOMAIN.md rule 14)."""
+    """The school holiday data does not have the Rijksoverheid format (docs/domain.md regel 14)."""
 
 
 class SchoolvakantieFoutenError(SchoolvakantieFormaatError):
-    """Every format error of one file at once, each as (place, message) (DOMAIN.md rule 14)."""
+    """Every format error of one file at once, each as (place, message) (regel 14)."""
 
     def __init__(self, fouten: Sequence[tuple[str, str]]) -> None:
-        """Keep every (place, message) pair; the text lists them all (DOMAIN.md rule 14)."""
+        """Keep every (place, message) pair; the text lists them all (docs/domain.md regel 14)."""
         self.fouten = tuple(fouten)
         super().__init__("; ".join(f"{plaats}: {bericht}" for plaats, bericht in self.fouten))
 
 
 class KalenderOntbreektError(LookupError):
-    """The calendar has no data for a date that was asked about (DOMAIN.md rule 14)."""
+    """The calendar has no data for a date that was asked about (docs/domain.md regel 14)."""
 
     def __init__(self, datum: date, bekend: Sequence[str]) -> None:
-        """Name the date, its missing school year and the known years (DOMAIN.md rule 14)."""
+        """Name the date, its missing school year and the known years (docs/domain.md regel 14)."""
         self.datum = datum
         self.schooljaar = schooljaar_van(datum)
         self.bekend = tuple(bekend)
@@ -91,19 +91,19 @@ def schooljaar_van(datum: date) -> str:
 
 @dataclass(frozen=True, slots=True)
 class VrijePeriode:
-    """Extra days off of one vestiging, both days inclusive (DOMAIN.md rule 14)."""
+    """Extra days off of one vestiging, both days inclusive (docs/domain.md regel 14)."""
 
     eerste_dag: date
     laatste_dag: date
 
     def bevat(self, datum: date) -> bool:
-        """Tell whether the date lies inside these days off (DOMAIN.md rule 14)."""
+        """Tell whether the date lies inside these days off (docs/domain.md regel 14)."""
         return self.eerste_dag <= datum <= self.laatste_dag
 
 
 @dataclass(frozen=True, slots=True)
 class Vakantieperiode:
-    """One holiday of one region, both days inclusive (DOMAIN.md rule 14)."""
+    """One holiday of one region, both days inclusive (docs/domain.md regel 14)."""
 
     schooljaar: str
     soort: str
@@ -113,13 +113,13 @@ class Vakantieperiode:
     verplicht: bool
 
     def bevat(self, datum: date) -> bool:
-        """Tell whether the date lies inside this holiday (DOMAIN.md rule 14)."""
+        """Tell whether the date lies inside this holiday (docs/domain.md regel 14)."""
         return self.eerste_dag <= datum <= self.laatste_dag
 
 
 @dataclass(frozen=True, slots=True)
 class Schooljaar:
-    """The holidays of one school year, e.g. "2024-2025" (DOMAIN.md rule 14)."""
+    """The holidays of one school year, e.g. "2024-2025" (docs/domain.md regel 14)."""
 
     naam: str
     beginjaar: int
@@ -127,12 +127,12 @@ class Schooljaar:
 
     @property
     def eerste_vakantiedag(self) -> date:
-        """First day of the earliest holiday in this school year (DOMAIN.md rule 14)."""
+        """First day of the earliest holiday in this school year (docs/domain.md regel 14)."""
         return min(periode.eerste_dag for periode in self.perioden)
 
     @property
     def laatste_vakantiedag(self) -> date:
-        """Last day of the latest holiday, i.e. the summer (DOMAIN.md rule 14)."""
+        """Last day of the latest holiday, i.e. the summer (docs/domain.md regel 14)."""
         return max(periode.laatste_dag for periode in self.perioden)
 
 
@@ -273,7 +273,7 @@ def _splits(fout: str) -> tuple[str, str]:
 
 def lees_schoolvakanties(data: object) -> list[Schooljaar]:
     """Parse one Rijksoverheid schoolholidays document or a list of them, reporting every
-    format error at once (DOMAIN.md rule 14)."""
+    format error at once (docs/domain.md regel 14)."""
     documenten = data if isinstance(data, list) else [data]
     if not documenten:
         raise SchoolvakantieFoutenError([("", "de lijst met documenten is leeg")])
@@ -302,10 +302,10 @@ def lees_schoolvakanties(data: object) -> list[Schooljaar]:
 
 
 class Schoolvakanties:
-    """Holiday calendar per region over the loaded school years (DOMAIN.md rule 14)."""
+    """Holiday calendar per region over the loaded school years (docs/domain.md regel 14)."""
 
     def __init__(self, schooljaren: Iterable[Schooljaar]) -> None:
-        """Build the calendar; each school year may occur only once (DOMAIN.md rule 14)."""
+        """Build the calendar; each school year may occur only once (docs/domain.md regel 14)."""
         per_naam: dict[str, Schooljaar] = {}
         for schooljaar in schooljaren:
             if schooljaar.naam in per_naam:
@@ -335,7 +335,7 @@ class Schoolvakanties:
 
     @classmethod
     def uit_json(cls, tekst: str | bytes) -> Schoolvakanties:
-        """Build the calendar from Rijksoverheid schoolholidays JSON text (DOMAIN.md rule 14)."""
+        """Build the calendar from Rijksoverheid schoolholidays JSON text (regel 14)."""
         try:
             data = json.loads(tekst)
         except (ValueError, UnicodeDecodeError):
@@ -344,15 +344,15 @@ class Schoolvakanties:
 
     @property
     def schooljaren(self) -> tuple[str, ...]:
-        """Names of the loaded school years, oldest first (DOMAIN.md rule 14)."""
+        """Names of the loaded school years, oldest first (docs/domain.md regel 14)."""
         return tuple(jaar.naam for jaar in self._schooljaren)
 
     def perioden(self, regio: Regio) -> tuple[Vakantieperiode, ...]:
-        """All holiday periods of a region, in date order (DOMAIN.md rule 14)."""
+        """All holiday periods of a region, in date order (docs/domain.md regel 14)."""
         return self._perioden[regio]
 
     def dekt(self, datum: date) -> bool:
-        """Tell whether the data covers this date: no data is not no holiday (DOMAIN.md rule 14)."""
+        """Tell whether the data covers this date: no data is not no holiday (regel 14)."""
         return any(begin <= datum <= eind for begin, eind in self._dekking)
 
     def _eis_dekking(self, datum: date) -> None:
@@ -360,16 +360,16 @@ class Schoolvakanties:
             raise KalenderOntbreektError(datum, self.schooljaren)
 
     def vakantie_op(self, datum: date, regio: Regio) -> Vakantieperiode | None:
-        """The holiday the region has on that date, or None (DOMAIN.md rule 14)."""
+        """The holiday the region has on that date, or None (docs/domain.md regel 14)."""
         self._eis_dekking(datum)
         return next((p for p in self._perioden[regio] if p.bevat(datum)), None)
 
     def is_vakantiedag(self, datum: date, regio: Regio) -> bool:
-        """Tell whether the date is a school holiday day in the region (DOMAIN.md rule 14)."""
+        """Tell whether the date is a school holiday day in the region (docs/domain.md regel 14)."""
         return self.vakantie_op(datum, regio) is not None
 
     def is_lesdag(self, datum: date, regio: Regio) -> bool:
-        """Tell whether the date is a Monday-Friday outside the holidays (DOMAIN.md rule 14)."""
+        """Tell whether the date is a Monday-Friday outside the holidays (regel 14)."""
         return datum.weekday() < 5 and not self.is_vakantiedag(datum, regio)
 
     def _dagen(self, start: date, eind: date) -> Iterator[date]:
@@ -383,54 +383,54 @@ class Schoolvakanties:
             dag += timedelta(days=1)
 
     def lesdagen_tussen(self, start: date, eind: date, regio: Regio) -> int:
-        """Count lesdagen from start through eind, both inclusive (DOMAIN.md rule 14)."""
+        """Count lesdagen from start through eind, both inclusive (docs/domain.md regel 14)."""
         return sum(1 for dag in self._dagen(start, eind) if self.is_lesdag(dag, regio))
 
     def lesweken_tussen(self, start: date, eind: date, regio: Regio) -> int:
-        """Count ISO weeks with at least one lesdag from start through eind (DOMAIN.md rule 14)."""
+        """Count ISO weeks with at least one lesdag from start through eind (regel 14)."""
         weken = {
             dag.isocalendar()[:2] for dag in self._dagen(start, eind) if self.is_lesdag(dag, regio)
         }
         return len(weken)
 
     def met_schooljaren(self, geladen: Iterable[Schooljaar]) -> Schoolvakanties:
-        """This calendar with loaded school years replacing same-named ones (DOMAIN.md rule 14)."""
+        """This calendar with loaded school years replacing same-named ones (regel 14)."""
         per_naam = {jaar.naam: jaar for jaar in self._schooljaren}
         per_naam.update((jaar.naam, jaar) for jaar in geladen)
         return Schoolvakanties(per_naam.values())
 
     def met_afwijkingen(self, vrij: Iterable[VrijePeriode]) -> KalenderMetAfwijkingen:
-        """This calendar plus a vestiging's own extra days off (DOMAIN.md rule 14)."""
+        """This calendar plus a vestiging's own extra days off (docs/domain.md regel 14)."""
         return KalenderMetAfwijkingen(self, tuple(vrij))
 
 
 class KalenderMetAfwijkingen:
     """A region's holidays plus a vestiging's extra days off; coverage stays the region's
-    (DOMAIN.md rule 14)."""
+    (docs/domain.md regel 14)."""
 
     def __init__(self, basis: Schoolvakanties, vrij: tuple[VrijePeriode, ...]) -> None:
-        """Wrap the calendar with the vestiging's extra days off (DOMAIN.md rule 14)."""
+        """Wrap the calendar with the vestiging's extra days off (docs/domain.md regel 14)."""
         self.basis = basis
         self.vrij = vrij
 
     @property
     def schooljaren(self) -> tuple[str, ...]:
-        """Names of the known school years, oldest first (DOMAIN.md rule 14)."""
+        """Names of the known school years, oldest first (docs/domain.md regel 14)."""
         return self.basis.schooljaren
 
     def dekt(self, datum: date) -> bool:
-        """Tell whether the region's data covers this date (DOMAIN.md rule 14)."""
+        """Tell whether the region's data covers this date (docs/domain.md regel 14)."""
         return self.basis.dekt(datum)
 
     def is_vakantiedag(self, datum: date, regio: Regio) -> bool:
-        """A holiday day of the region or an extra day off of the vestiging (DOMAIN.md rule 14)."""
+        """A holiday day of the region or an extra day off of the vestiging (regel 14)."""
         if self.basis.is_vakantiedag(datum, regio):
             return True
         return any(periode.bevat(datum) for periode in self.vrij)
 
 
 def laad_meegeleverde_kalender() -> Schoolvakanties:
-    """Load every school year shipped in app.domain.data (DOMAIN.md rule 14)."""
+    """Load every school year shipped in app.domain.data (docs/domain.md regel 14)."""
     bestanden = sorted(
         (
             bestand
