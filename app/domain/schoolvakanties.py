@@ -310,7 +310,7 @@ class Schoolvakanties:
         for schooljaar in schooljaren:
             if schooljaar.naam in per_naam:
                 raise SchoolvakantieFormaatError(
-                    f"school year {schooljaar.naam} komt meer dan eens voor"
+                    f"schooljaar {schooljaar.naam} komt meer dan eens voor"
                 )
             per_naam[schooljaar.naam] = schooljaar
         self._schooljaren = tuple(sorted(per_naam.values(), key=lambda jaar: jaar.beginjaar))
