@@ -14,6 +14,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -317,6 +318,8 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
             print(f"{sleutels} idempotentiesleutels vergeten")
         elif args.command == "rebuild-projections":
             print(f"{await register.herbouw_projecties(uow)} leerlingen herberekend")
+        elif args.command in {"load-schoolvakanties", "set-schoolvakantie-afwijkingen"}:
+            await _schoolvakanties(uow, args)
     except ServiceError as fout:
         print(f"{fout.detail}", file=sys.stderr)
         for veld in getattr(fout, "errors", []):
@@ -325,6 +328,38 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await database.dispose()
     return 0
+
+
+async def _schoolvakanties(uow: object, args: argparse.Namespace) -> None:
+    """Load an open-data file, or set a vestiging's days off, as the SWV's beheerder would."""
+    from app.db.session import UnitOfWork
+    from app.domain.toegang import Actor, Rol
+    from app.services import schoolvakanties
+    from app.services.errors import FieldError, InvalidInput
+
+    assert isinstance(uow, UnitOfWork)  # noqa: S101
+    swv_id = await _swv_id(uow, args.swv)
+    actor = Actor(id=f"cli:{args.command}", rol=Rol.BEHEERDER, swv_id=str(swv_id), is_systeem=True)
+    if args.command == "load-schoolvakanties":
+        data = schoolvakanties.lees_json(args.inhoud)
+        for versie in await schoolvakanties.laad_opendata(uow, actor, data):
+            print(f"schooljaar {versie.schooljaar}: versie {versie.id} ({versie.geregistreerd_op})")
+        return
+    async with uow.alle_swvs():
+        school_id = await uow.scholen.id_op_code(swv_id, args.vestiging)
+    if school_id is None:
+        raise SystemExit(f"onbekende vestiging: {args.vestiging}")
+    perioden = []
+    for nummer, tekst in enumerate(args.periode):
+        try:
+            eerste, _, laatste = tekst.partition(":")
+            perioden.append((date.fromisoformat(eerste), date.fromisoformat(laatste or eerste)))
+        except ValueError:
+            raise InvalidInput(
+                [FieldError(f"periode[{nummer}]", "ongeldig", "Verwacht JJJJ-MM-DD:JJJJ-MM-DD.")]
+            ) from None
+    versie = await schoolvakanties.zet_afwijkingen(uow, actor, school_id, perioden)
+    print(f"vestiging {args.vestiging}: versie {versie.id} ({versie.geregistreerd_op})")
 
 
 async def _swv_id(uow: object, code: str) -> uuid.UUID:
@@ -388,6 +423,21 @@ def build_parser() -> argparse.ArgumentParser:
     p_client.add_argument("--vestiging", action="append", default=[])
     p_client.add_argument("--gemeente", action="append", default=[])
     sub.add_parser("rebuild-projections", help="recompute every timeline from the facts")
+    p_vak = sub.add_parser(
+        "load-schoolvakanties",
+        help="load the Rijksoverheid's schoolvakanties open-data JSON (a new version per year)",
+    )
+    p_vak.add_argument("bestand", metavar="FILE")
+    p_vak.add_argument("--swv", required=True, help="code of the samenwerkingsverband")
+    p_afw = sub.add_parser(
+        "set-schoolvakantie-afwijkingen",
+        help="set a vestiging's own days off (replaces its list, as a new version)",
+    )
+    p_afw.add_argument("--swv", required=True, help="code of the samenwerkingsverband")
+    p_afw.add_argument("--vestiging", required=True, help="BRIN + vestigingsnummer, e.g. 12AB00")
+    p_afw.add_argument(
+        "--periode", action="append", default=[], help="JJJJ-MM-DD:JJJJ-MM-DD (repeatable)"
+    )
     p_gen = sub.add_parser("generate", help="load a synthetic region (fictitious children)")
     p_gen.add_argument("--swv", required=True, help="code of the SWV (created when missing)")
     p_gen.add_argument("--children", type=int, default=1000)
@@ -425,9 +475,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rebuild-projections",
         "maintenance",
         "generate",
+        "load-schoolvakanties",
+        "set-schoolvakantie-afwijkingen",
     }:
         if args.command == "create-user":
             settings = _dev_keys(settings) if settings.encryption_key is None else settings
+        if args.command == "load-schoolvakanties":
+            try:
+                args.inhoud = Path(args.bestand).read_bytes()
+            except OSError:
+                raise SystemExit(f"bestand niet te lezen: {args.bestand}") from None
         return asyncio.run(_admin(settings, args))
     if args.command == "demo-totp":
         return cmd_demo_totp(args.gebruikersnaam)

@@ -26,6 +26,7 @@ from app.api import (
     perioden,
     rapportages,
     scholen,
+    schoolvakanties,
     sessies,
 )
 from app.api.auth import Authenticator, NobodyAuthenticator
@@ -50,6 +51,10 @@ OPENAPI_TAGS = [
     {"name": "Rapportage", "description": "Het kwartaalregister voor de Inspectie en overzichten."},
     {"name": "Gebruikers", "description": "Gebruikers van het SWV (beheerder)."},
     {"name": "Instellingen", "description": "Beleid en privacymodus van het SWV (beheerder)."},
+    {
+        "name": "Schoolvakanties",
+        "description": "De vakantiekalender voor het tellen in lesweken, in versies (beheerder).",
+    },
 ]
 
 
@@ -75,6 +80,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(audit.router)
     v1.include_router(gebruikers.router)
     v1.include_router(instellingen.router)
+    v1.include_router(schoolvakanties.router)
     v1.include_router(rapportages.router)
     v1.state.authenticator = NobodyAuthenticator()
     v1.state.inlogrem = Inlogrem()

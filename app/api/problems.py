@@ -216,11 +216,15 @@ async def _audit_refusal(request: Request, resultaat: str) -> None:
 
 
 async def _kalender_handler(request: Request, exc: Exception) -> JSONResponse:
+    ontbreekt = exc.schooljaar if isinstance(exc, KalenderOntbreektError) else "onbekend"
+    bekend = exc.bekend if isinstance(exc, KalenderOntbreektError) else ()
     return problem_response(
         request,
         400,
-        "Voor deze datum heeft het register geen schoolvakantiekalender (lesweken); "
-        "kies een datum binnen de meegeleverde schooljaren.",
+        f"Voor schooljaar {ontbreekt} heeft het register geen schoolvakantiekalender "
+        f"(tellen in lesweken); bekende schooljaren: {', '.join(bekend) or 'geen'}. Kies een "
+        "datum binnen een bekend schooljaar, of laat de beheerder het open-databestand "
+        "schoolvakanties van de Rijksoverheid voor dat schooljaar laden.",
         slug="kalender-ontbreekt",
     )
 

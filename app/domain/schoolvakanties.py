@@ -1,4 +1,4 @@
-"""School holiday calendar per region from the Rijksoverheid open data (DOMAIN.md rule 14).
+"""School holiday calendar per region from the Rijksoverheid open data (docs/domain.md regel 14).
 
 The input is the JSON served by the Rijksoverheid open-data API for the infotype
 ``schoolholidays``: one document per school year (or a list of them) whose ``content`` holds
@@ -38,13 +38,17 @@ from importlib import resources
 from app.domain.regio import Regio
 
 __all__ = [
+    "KalenderMetAfwijkingen",
     "KalenderOntbreektError",
     "Schooljaar",
     "SchoolvakantieFormaatError",
+    "SchoolvakantieFoutenError",
     "Schoolvakanties",
     "Vakantieperiode",
+    "VrijePeriode",
     "laad_meegeleverde_kalender",
     "lees_schoolvakanties",
+    "schooljaar_van",
 ]
 
 _DATA_PACKAGE = "app.domain.data"
@@ -53,16 +57,53 @@ _REGIO_WAARDEN = {regio.value: regio for regio in Regio}
 
 
 class SchoolvakantieFormaatError(ValueError):
-    """The school holiday data does not have the Rijksoverheid format (DOMAIN.md rule 14)."""
+    """The school holiday data does not have the Rijksoverheid format (docs/domain.md regel 14)."""
+
+
+class SchoolvakantieFoutenError(SchoolvakantieFormaatError):
+    """Every format error of one file at once, each as (place, message) (regel 14)."""
+
+    def __init__(self, fouten: Sequence[tuple[str, str]]) -> None:
+        """Keep every (place, message) pair; the text lists them all (docs/domain.md regel 14)."""
+        self.fouten = tuple(fouten)
+        super().__init__("; ".join(f"{plaats}: {bericht}" for plaats, bericht in self.fouten))
 
 
 class KalenderOntbreektError(LookupError):
-    """The calendar has no data for a date that was asked about (DOMAIN.md rule 14)."""
+    """The calendar has no data for a date that was asked about (docs/domain.md regel 14)."""
+
+    def __init__(self, datum: date, bekend: Sequence[str]) -> None:
+        """Name the date, its missing school year and the known years (docs/domain.md regel 14)."""
+        self.datum = datum
+        self.schooljaar = schooljaar_van(datum)
+        self.bekend = tuple(bekend)
+        super().__init__(
+            f"geen schoolvakantiegegevens voor {datum.isoformat()} (schooljaar "
+            f"{self.schooljaar}); bekende schooljaren: {', '.join(self.bekend) or 'geen'}"
+        )
+
+
+def schooljaar_van(datum: date) -> str:
+    """The school year a date belongs to: from 1 August (WPO art. 1 "schooljaar")."""
+    begin = datum.year if datum.month >= 8 else datum.year - 1
+    return f"{begin}-{begin + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class VrijePeriode:
+    """Extra days off of one vestiging, both days inclusive (docs/domain.md regel 14)."""
+
+    eerste_dag: date
+    laatste_dag: date
+
+    def bevat(self, datum: date) -> bool:
+        """Tell whether the date lies inside these days off (docs/domain.md regel 14)."""
+        return self.eerste_dag <= datum <= self.laatste_dag
 
 
 @dataclass(frozen=True, slots=True)
 class Vakantieperiode:
-    """One holiday of one region, both days inclusive (DOMAIN.md rule 14)."""
+    """One holiday of one region, both days inclusive (docs/domain.md regel 14)."""
 
     schooljaar: str
     soort: str
@@ -72,13 +113,13 @@ class Vakantieperiode:
     verplicht: bool
 
     def bevat(self, datum: date) -> bool:
-        """Tell whether the date lies inside this holiday (DOMAIN.md rule 14)."""
+        """Tell whether the date lies inside this holiday (docs/domain.md regel 14)."""
         return self.eerste_dag <= datum <= self.laatste_dag
 
 
 @dataclass(frozen=True, slots=True)
 class Schooljaar:
-    """The holidays of one school year, e.g. "2024-2025" (DOMAIN.md rule 14)."""
+    """The holidays of one school year, e.g. "2024-2025" (docs/domain.md regel 14)."""
 
     naam: str
     beginjaar: int
@@ -86,12 +127,12 @@ class Schooljaar:
 
     @property
     def eerste_vakantiedag(self) -> date:
-        """First day of the earliest holiday in this school year (DOMAIN.md rule 14)."""
+        """First day of the earliest holiday in this school year (docs/domain.md regel 14)."""
         return min(periode.eerste_dag for periode in self.perioden)
 
     @property
     def laatste_vakantiedag(self) -> date:
-        """Last day of the latest holiday, i.e. the summer (DOMAIN.md rule 14)."""
+        """Last day of the latest holiday, i.e. the summer (docs/domain.md regel 14)."""
         return max(periode.laatste_dag for periode in self.perioden)
 
 
@@ -115,12 +156,14 @@ def _nederlandse_tijd(moment: datetime) -> datetime:
 
 def _datum(waarde: object, veld: str, plaats: str) -> date:
     if not isinstance(waarde, str) or not waarde.strip():
-        raise SchoolvakantieFormaatError(f"{plaats}: '{veld}' must be a non-empty ISO timestamp")
+        raise SchoolvakantieFormaatError(
+            f"{plaats}: '{veld}' moet een niet-lege ISO-tijdstempel zijn"
+        )
     try:
         moment = datetime.fromisoformat(waarde.strip())
     except ValueError:
         raise SchoolvakantieFormaatError(
-            f"{plaats}: '{veld}' is not a valid ISO timestamp"
+            f"{plaats}: '{veld}' is geen geldige ISO-tijdstempel"
         ) from None
     if moment.tzinfo is not None:
         moment = _nederlandse_tijd(moment)
@@ -130,20 +173,20 @@ def _datum(waarde: object, veld: str, plaats: str) -> date:
 def _tekst(bron: Mapping[str, object], veld: str, plaats: str) -> str:
     waarde = bron.get(veld)
     if not isinstance(waarde, str) or not waarde.strip():
-        raise SchoolvakantieFormaatError(f"{plaats}: '{veld}' must be a non-empty string")
+        raise SchoolvakantieFormaatError(f"{plaats}: '{veld}' moet een niet-lege tekst zijn")
     return waarde.strip()
 
 
 def _object(waarde: object, plaats: str) -> Mapping[str, object]:
     if not isinstance(waarde, Mapping):
-        raise SchoolvakantieFormaatError(f"{plaats}: expected a JSON object")
+        raise SchoolvakantieFormaatError(f"{plaats}: verwacht een JSON-object")
     return waarde
 
 
 def _lijst(bron: Mapping[str, object], veld: str, plaats: str) -> Sequence[object]:
     waarde = bron.get(veld)
     if not isinstance(waarde, list) or not waarde:
-        raise SchoolvakantieFormaatError(f"{plaats}: '{veld}' must be a non-empty list")
+        raise SchoolvakantieFormaatError(f"{plaats}: '{veld}' moet een niet-lege lijst zijn")
     return waarde
 
 
@@ -152,16 +195,18 @@ def _verplicht(waarde: object, plaats: str) -> bool:
         return waarde
     if isinstance(waarde, str) and waarde.strip().lower() in ("true", "false"):
         return waarde.strip().lower() == "true"
-    raise SchoolvakantieFormaatError(f"{plaats}: 'compulsorydates' must be true or false")
+    raise SchoolvakantieFormaatError(f"{plaats}: 'compulsorydates' moet true of false zijn")
 
 
 def _schooljaar_naam(waarde: str, plaats: str) -> tuple[str, int]:
     delen = [deel.strip() for deel in waarde.split("-")]
     if len(delen) != 2 or not all(len(deel) == 4 and deel.isdigit() for deel in delen):
-        raise SchoolvakantieFormaatError(f"{plaats}: 'schoolyear' must look like 2024-2025")
+        raise SchoolvakantieFormaatError(f"{plaats}: 'schoolyear' moet de vorm 2024-2025 hebben")
     begin, eind = int(delen[0]), int(delen[1])
     if eind != begin + 1:
-        raise SchoolvakantieFormaatError(f"{plaats}: 'schoolyear' must span two consecutive years")
+        raise SchoolvakantieFormaatError(
+            f"{plaats}: 'schoolyear' moet twee opeenvolgende jaren omvatten"
+        )
     return f"{begin}-{eind}", begin
 
 
@@ -172,55 +217,84 @@ def _regio_s(waarde: str, plaats: str) -> tuple[Regio, ...]:
     regio = _REGIO_WAARDEN.get(sleutel)
     if regio is None:
         raise SchoolvakantieFormaatError(
-            f"{plaats}: 'region' must be noord, midden, zuid or heel Nederland"
+            f"{plaats}: 'region' moet noord, midden, zuid of heel Nederland zijn"
         )
     return (regio,)
 
 
 def _lees_vakantie(
-    ruw: object, naam: str, beginjaar: int, plaats: str
+    ruw: object, naam: str, beginjaar: int, plaats: str, fouten: list[str]
 ) -> Iterator[Vakantieperiode]:
     vakantie = _object(ruw, plaats)
     soort = _tekst(vakantie, "type", plaats)
     verplicht = _verplicht(vakantie.get("compulsorydates"), plaats)
-    vroegst, laatst = date(beginjaar, 8, 1), date(beginjaar + 1, 9, 30)
     for nummer, regio_ruw in enumerate(_lijst(vakantie, "regions", plaats)):
         regio_plaats = f"{plaats}.regions[{nummer}]"
-        regio_data = _object(regio_ruw, regio_plaats)
-        regio_s = _regio_s(_tekst(regio_data, "region", regio_plaats), regio_plaats)
-        eerste = _datum(regio_data.get("startdate"), "startdate", regio_plaats)
-        laatste = _datum(regio_data.get("enddate"), "enddate", regio_plaats)
-        if laatste < eerste:
-            raise SchoolvakantieFormaatError(f"{regio_plaats}: 'enddate' lies before 'startdate'")
-        if eerste < vroegst or laatste > laatst:
-            raise SchoolvakantieFormaatError(
-                f"{regio_plaats}: dates lie outside school year {naam}"
-            )
-        for regio in regio_s:
-            yield Vakantieperiode(naam, soort, regio, eerste, laatste, verplicht)
+        try:
+            yield from _lees_regio(regio_ruw, regio_plaats, soort, verplicht, naam, beginjaar)
+        except SchoolvakantieFormaatError as fout:
+            fouten.append(str(fout))
 
 
-def _lees_inhoud(ruw: object, plaats: str) -> Schooljaar:
+def _lees_regio(  # noqa: PLR0917 (one region and what it belongs to)
+    regio_ruw: object, regio_plaats: str, soort: str, verplicht: bool, naam: str, beginjaar: int
+) -> Iterator[Vakantieperiode]:
+    vroegst, laatst = date(beginjaar, 8, 1), date(beginjaar + 1, 9, 30)
+    regio_data = _object(regio_ruw, regio_plaats)
+    regio_s = _regio_s(_tekst(regio_data, "region", regio_plaats), regio_plaats)
+    eerste = _datum(regio_data.get("startdate"), "startdate", regio_plaats)
+    laatste = _datum(regio_data.get("enddate"), "enddate", regio_plaats)
+    if laatste < eerste:
+        raise SchoolvakantieFormaatError(f"{regio_plaats}: 'enddate' ligt voor 'startdate'")
+    if eerste < vroegst or laatste > laatst:
+        raise SchoolvakantieFormaatError(f"{regio_plaats}: data liggen buiten schooljaar {naam}")
+    for regio in regio_s:
+        yield Vakantieperiode(naam, soort, regio, eerste, laatste, verplicht)
+
+
+def _lees_inhoud(ruw: object, plaats: str, fouten: list[str]) -> Schooljaar:
     inhoud = _object(ruw, plaats)
     naam, beginjaar = _schooljaar_naam(_tekst(inhoud, "schoolyear", plaats), plaats)
     perioden: list[Vakantieperiode] = []
     for nummer, vakantie in enumerate(_lijst(inhoud, "vacations", plaats)):
-        perioden.extend(_lees_vakantie(vakantie, naam, beginjaar, f"{plaats}.vacations[{nummer}]"))
+        try:
+            perioden.extend(
+                _lees_vakantie(vakantie, naam, beginjaar, f"{plaats}.vacations[{nummer}]", fouten)
+            )
+        except SchoolvakantieFormaatError as fout:
+            fouten.append(str(fout))
     return Schooljaar(naam, beginjaar, tuple(perioden))
 
 
+def _splits(fout: str) -> tuple[str, str]:
+    plaats, _, bericht = fout.partition(": ")
+    return plaats, bericht
+
+
 def lees_schoolvakanties(data: object) -> list[Schooljaar]:
-    """Parse one Rijksoverheid schoolholidays document or a list of them (DOMAIN.md rule 14)."""
+    """Parse one Rijksoverheid schoolholidays document or a list of them, reporting every
+    format error at once (docs/domain.md regel 14)."""
     documenten = data if isinstance(data, list) else [data]
     if not documenten:
-        raise SchoolvakantieFormaatError("document list is empty")
+        raise SchoolvakantieFoutenError([("", "de lijst met documenten is leeg")])
     schooljaren: list[Schooljaar] = []
+    fouten: list[str] = []
     for nummer, document in enumerate(documenten):
         plaats = f"document[{nummer}]"
-        for inhoud_nummer, inhoud in enumerate(
-            _lijst(_object(document, plaats), "content", plaats)
-        ):
-            schooljaren.append(_lees_inhoud(inhoud, f"{plaats}.content[{inhoud_nummer}]"))
+        try:
+            inhouden = _lijst(_object(document, plaats), "content", plaats)
+        except SchoolvakantieFormaatError as fout:
+            fouten.append(str(fout))
+            continue
+        for inhoud_nummer, inhoud in enumerate(inhouden):
+            try:
+                schooljaren.append(
+                    _lees_inhoud(inhoud, f"{plaats}.content[{inhoud_nummer}]", fouten)
+                )
+            except SchoolvakantieFormaatError as fout:
+                fouten.append(str(fout))
+    if fouten:
+        raise SchoolvakantieFoutenError([_splits(fout) for fout in fouten])
     return schooljaren
 
 
@@ -228,15 +302,15 @@ def lees_schoolvakanties(data: object) -> list[Schooljaar]:
 
 
 class Schoolvakanties:
-    """Holiday calendar per region over the loaded school years (DOMAIN.md rule 14)."""
+    """Holiday calendar per region over the loaded school years (docs/domain.md regel 14)."""
 
     def __init__(self, schooljaren: Iterable[Schooljaar]) -> None:
-        """Build the calendar; each school year may occur only once (DOMAIN.md rule 14)."""
+        """Build the calendar; each school year may occur only once (docs/domain.md regel 14)."""
         per_naam: dict[str, Schooljaar] = {}
         for schooljaar in schooljaren:
             if schooljaar.naam in per_naam:
                 raise SchoolvakantieFormaatError(
-                    f"school year {schooljaar.naam} is given more than once"
+                    f"schooljaar {schooljaar.naam} komt meer dan eens voor"
                 )
             per_naam[schooljaar.naam] = schooljaar
         self._schooljaren = tuple(sorted(per_naam.values(), key=lambda jaar: jaar.beginjaar))
@@ -261,44 +335,41 @@ class Schoolvakanties:
 
     @classmethod
     def uit_json(cls, tekst: str | bytes) -> Schoolvakanties:
-        """Build the calendar from Rijksoverheid schoolholidays JSON text (DOMAIN.md rule 14)."""
+        """Build the calendar from Rijksoverheid schoolholidays JSON text (regel 14)."""
         try:
             data = json.loads(tekst)
         except (ValueError, UnicodeDecodeError):
-            raise SchoolvakantieFormaatError("input is not valid JSON") from None
+            raise SchoolvakantieFormaatError("de invoer is geen geldige JSON") from None
         return cls(lees_schoolvakanties(data))
 
     @property
     def schooljaren(self) -> tuple[str, ...]:
-        """Names of the loaded school years, oldest first (DOMAIN.md rule 14)."""
+        """Names of the loaded school years, oldest first (docs/domain.md regel 14)."""
         return tuple(jaar.naam for jaar in self._schooljaren)
 
     def perioden(self, regio: Regio) -> tuple[Vakantieperiode, ...]:
-        """All holiday periods of a region, in date order (DOMAIN.md rule 14)."""
+        """All holiday periods of a region, in date order (docs/domain.md regel 14)."""
         return self._perioden[regio]
 
     def dekt(self, datum: date) -> bool:
-        """Tell whether the data covers this date: no data is not no holiday (DOMAIN.md rule 14)."""
+        """Tell whether the data covers this date: no data is not no holiday (regel 14)."""
         return any(begin <= datum <= eind for begin, eind in self._dekking)
 
     def _eis_dekking(self, datum: date) -> None:
         if not self.dekt(datum):
-            raise KalenderOntbreektError(
-                f"no school holiday data for {datum.isoformat()}; "
-                f"loaded school years: {', '.join(self.schooljaren) or 'none'}"
-            )
+            raise KalenderOntbreektError(datum, self.schooljaren)
 
     def vakantie_op(self, datum: date, regio: Regio) -> Vakantieperiode | None:
-        """The holiday the region has on that date, or None (DOMAIN.md rule 14)."""
+        """The holiday the region has on that date, or None (docs/domain.md regel 14)."""
         self._eis_dekking(datum)
         return next((p for p in self._perioden[regio] if p.bevat(datum)), None)
 
     def is_vakantiedag(self, datum: date, regio: Regio) -> bool:
-        """Tell whether the date is a school holiday day in the region (DOMAIN.md rule 14)."""
+        """Tell whether the date is a school holiday day in the region (docs/domain.md regel 14)."""
         return self.vakantie_op(datum, regio) is not None
 
     def is_lesdag(self, datum: date, regio: Regio) -> bool:
-        """Tell whether the date is a Monday-Friday outside the holidays (DOMAIN.md rule 14)."""
+        """Tell whether the date is a Monday-Friday outside the holidays (regel 14)."""
         return datum.weekday() < 5 and not self.is_vakantiedag(datum, regio)
 
     def _dagen(self, start: date, eind: date) -> Iterator[date]:
@@ -312,19 +383,54 @@ class Schoolvakanties:
             dag += timedelta(days=1)
 
     def lesdagen_tussen(self, start: date, eind: date, regio: Regio) -> int:
-        """Count lesdagen from start through eind, both inclusive (DOMAIN.md rule 14)."""
+        """Count lesdagen from start through eind, both inclusive (docs/domain.md regel 14)."""
         return sum(1 for dag in self._dagen(start, eind) if self.is_lesdag(dag, regio))
 
     def lesweken_tussen(self, start: date, eind: date, regio: Regio) -> int:
-        """Count ISO weeks with at least one lesdag from start through eind (DOMAIN.md rule 14)."""
+        """Count ISO weeks with at least one lesdag from start through eind (regel 14)."""
         weken = {
             dag.isocalendar()[:2] for dag in self._dagen(start, eind) if self.is_lesdag(dag, regio)
         }
         return len(weken)
 
+    def met_schooljaren(self, geladen: Iterable[Schooljaar]) -> Schoolvakanties:
+        """This calendar with loaded school years replacing same-named ones (regel 14)."""
+        per_naam = {jaar.naam: jaar for jaar in self._schooljaren}
+        per_naam.update((jaar.naam, jaar) for jaar in geladen)
+        return Schoolvakanties(per_naam.values())
+
+    def met_afwijkingen(self, vrij: Iterable[VrijePeriode]) -> KalenderMetAfwijkingen:
+        """This calendar plus a vestiging's own extra days off (docs/domain.md regel 14)."""
+        return KalenderMetAfwijkingen(self, tuple(vrij))
+
+
+class KalenderMetAfwijkingen:
+    """A region's holidays plus a vestiging's extra days off; coverage stays the region's
+    (docs/domain.md regel 14)."""
+
+    def __init__(self, basis: Schoolvakanties, vrij: tuple[VrijePeriode, ...]) -> None:
+        """Wrap the calendar with the vestiging's extra days off (docs/domain.md regel 14)."""
+        self.basis = basis
+        self.vrij = vrij
+
+    @property
+    def schooljaren(self) -> tuple[str, ...]:
+        """Names of the known school years, oldest first (docs/domain.md regel 14)."""
+        return self.basis.schooljaren
+
+    def dekt(self, datum: date) -> bool:
+        """Tell whether the region's data covers this date (docs/domain.md regel 14)."""
+        return self.basis.dekt(datum)
+
+    def is_vakantiedag(self, datum: date, regio: Regio) -> bool:
+        """A holiday day of the region or an extra day off of the vestiging (regel 14)."""
+        if self.basis.is_vakantiedag(datum, regio):
+            return True
+        return any(periode.bevat(datum) for periode in self.vrij)
+
 
 def laad_meegeleverde_kalender() -> Schoolvakanties:
-    """Load every school year shipped in app.domain.data (DOMAIN.md rule 14)."""
+    """Load every school year shipped in app.domain.data (docs/domain.md regel 14)."""
     bestanden = sorted(
         (
             bestand

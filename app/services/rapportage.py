@@ -42,7 +42,7 @@ from app.domain.rapportage import (
 )
 from app.domain.status import Signaal, bepaal_status
 from app.domain.toegang import Actor
-from app.services import register, registerrijen
+from app.services import register, registerrijen, schoolvakanties
 from app.services.errors import FieldError, InvalidInput, NotFound
 from app.services.exports import rij_naar_dict, schrijf_register_json
 
@@ -106,7 +106,7 @@ async def _register(
     kop = register_kop(peildatum, bekend_op=bekend_op, peildata=peildata)
     if registerrijen.beantwoordt(beleid, peildata, peildatum, bekend_op):
         return InspectieRegister(kop, await registerrijen.lees(uow, swv.id, peildatum))
-    kalender = register.kalender_voor(beleid)
+    kalender = await schoolvakanties.kalender_voor(uow, swv.id, beleid, bekend_op=bekend_op)
 
     def bereken(kinderen: Iterable[KindGegevens]) -> tuple[InspectieRij, ...]:
         return tuple(inspectie_rijen(kinderen, beleid, kop, kalender=kalender))
@@ -157,7 +157,7 @@ async def overzicht(
     async with uow.voor(actor):
         swv = await register.swv_van(uow, actor)
         beleid = register.beleid_van(swv)
-        kalender = register.kalender_voor(beleid)
+        kalender = await schoolvakanties.kalender_voor(uow, swv.id, beleid, bekend_op=bekend_op)
         result = await _met_kinderen(
             uow,
             swv.id,
@@ -317,7 +317,7 @@ async def leerplichtoverleg(
     async with uow.voor(actor):
         swv = await register.swv_van(uow, actor)
         beleid = register.beleid_van(swv)
-        kalender = register.kalender_voor(beleid)
+        kalender = await schoolvakanties.kalender_voor(uow, swv.id, beleid)
         rows, _ = await uow.leerlingen.lijst(actor, offset=0, limit=10_000_000)
         regels: list[OverlegRegel] = []
         for start in range(0, len(rows), 1000):

@@ -15,7 +15,6 @@ import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from app.db.fouten import DubbeleBronReferentie
@@ -37,11 +36,10 @@ from app.domain.identiteit import is_geldig_bsn
 from app.domain.leerling import Geboorte, Leerling
 from app.domain.rapportage import STANDAARD_PEILDATA, Peildata
 from app.domain.regio import Regio
-from app.domain.schoolvakanties import Schoolvakanties, laad_meegeleverde_kalender
 from app.domain.status import Signaal, Status, bepaal_status
 from app.domain.tijdlijn import Tijdlijn, bepaal_tijdlijn
 from app.domain.toegang import Actor, Operatie, Reikwijdte, mag
-from app.services import identiteit, registerrijen
+from app.services import identiteit, registerrijen, schoolvakanties
 from app.services.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from app.services.pagination import Page, PageRequest
 from app.services.toegang.versleuteling import Versleuteling
@@ -52,11 +50,6 @@ MAX_DAGEN_VOORUIT = 366
 
 _KOLOMMEN = ("id", "geldig_vanaf", "geregistreerd_op")
 _VESTIGING_SOORTEN = {FeitSoort.INSCHRIJVING, FeitSoort.UITSCHRIJVING, FeitSoort.PLAATSING}
-
-
-@lru_cache(maxsize=1)
-def _kalender() -> Schoolvakanties:
-    return laad_meegeleverde_kalender()
 
 
 BELEID_SLEUTELS = (
@@ -143,12 +136,7 @@ def _projectie_tot(leerling: Leerling, vandaag: date) -> date:
     return max(vandaag + timedelta(days=400), date(leerling.geboorte.jaar + 19, 12, 31))
 
 
-def kalender_voor(beleid: Beleid) -> Schoolvakanties | None:
-    return _kalender() if beleid.weektelling is Weektelling.LESWEKEN else None
-
-
-def _tijdlijn_tot(beleid: Beleid, gewenst: date) -> date:
-    kalender = kalender_voor(beleid)
+def _tijdlijn_tot(kalender: schoolvakanties.Kalender | None, gewenst: date) -> date:
     if kalender is None:
         return gewenst
     laatste = gewenst
@@ -373,7 +361,7 @@ async def _lijst_zoals_bekend(
     on a signal (signals depend on the peildatum, so they are not projected)."""
     swv = await swv_van(uow, actor)
     beleid = beleid_van(swv)
-    kalender = kalender_voor(beleid)
+    kalender = await schoolvakanties.kalender_voor(uow, swv.id, beleid, bekend_op=filter_.bekend_op)
     rows, _total = await uow.leerlingen.lijst(
         actor, offset=0, limit=10_000_000, school_id=filter_.school_id
     )
@@ -634,8 +622,11 @@ async def projecteer_feiten(
     (app/services/registerrijen.py), from one fold."""
     beleid = beleid_van(swv)
     domein = leerling_van(leerling)
-    tot = _tijdlijn_tot(beleid, _projectie_tot(domein, vandaag))
-    tijdlijn = bepaal_tijdlijn(domein, feiten, beleid, tot=tot, kalender=kalender_voor(beleid))
+    kalender = await schoolvakanties.kalender_voor(
+        uow, leerling.swv_id, beleid, leerling_id=leerling.id
+    )
+    tot = _tijdlijn_tot(kalender, _projectie_tot(domein, vandaag))
+    tijdlijn = bepaal_tijdlijn(domein, feiten, beleid, tot=tot, kalender=kalender)
     await uow.rapportage.vervang_projecties(
         leerling.id,
         leerling.swv_id,
@@ -699,12 +690,15 @@ class _Gelezen:
     domein: Leerling
     feiten: list[Feit]
     beleid: Beleid
-    kalender: Schoolvakanties | None
+    kalender: schoolvakanties.Kalender | None
     vandaag: date
 
 
-async def _lees(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> _Gelezen:
-    """One child in scope with its facts and its SWV's policy (inside the caller's block)."""
+async def _lees(
+    uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID, bekend_op: datetime | None
+) -> _Gelezen:
+    """One child in scope with its facts, its SWV's policy and holiday calendar as known on
+    `bekend_op` (inside the caller's block)."""
     leerling = await uow.leerlingen.kind(actor, leerling_id)
     if leerling is None:
         raise NotFound(NIET_GEVONDEN)
@@ -715,7 +709,9 @@ async def _lees(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> _Gelez
         leerling_van(leerling),
         [feit_van_regel(r) for r in regels],
         beleid,
-        kalender_voor(beleid),
+        await schoolvakanties.kalender_voor(
+            uow, leerling.swv_id, beleid, bekend_op=bekend_op, leerling_id=leerling.id
+        ),
         await vandaag(uow),
     )
 
@@ -730,7 +726,7 @@ async def status_op(
 ) -> tuple[Kind, Status]:
     """The child's status on a peildatum, as known now or as known on `bekend_op`."""
     async with uow.voor(actor):
-        g = await _lees(uow, actor, leerling_id)
+        g = await _lees(uow, actor, leerling_id, bekend_op)
         status = bepaal_status(
             g.domein,
             g.feiten,
@@ -753,7 +749,7 @@ async def tijdlijn_van(
 ) -> tuple[Kind, Tijdlijn]:
     """The child's consecutive categories up to `tot`, as known now or on `bekend_op`."""
     async with uow.voor(actor):
-        g = await _lees(uow, actor, leerling_id)
+        g = await _lees(uow, actor, leerling_id, bekend_op)
         tijdlijn = bepaal_tijdlijn(
             g.domein,
             g.feiten,

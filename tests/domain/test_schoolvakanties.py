@@ -16,10 +16,13 @@ from app.domain.schoolvakanties import (
     KalenderOntbreektError,
     Schooljaar,
     SchoolvakantieFormaatError,
+    SchoolvakantieFoutenError,
     Schoolvakanties,
     Vakantieperiode,
+    VrijePeriode,
     laad_meegeleverde_kalender,
     lees_schoolvakanties,
+    schooljaar_van,
 )
 
 NOORD, MIDDEN, ZUID = Regio.NOORD, Regio.MIDDEN, Regio.ZUID
@@ -102,7 +105,13 @@ def _document(schoolyear: str = "2030-2031", **vakantie: Any) -> dict[str, Any]:
 
 
 def test_shipped_calendar_covers_the_shipped_school_years(kalender: Schoolvakanties) -> None:
-    assert kalender.schooljaren == ("2023-2024", "2024-2025", "2025-2026")
+    assert kalender.schooljaren == (
+        "2023-2024",
+        "2024-2025",
+        "2025-2026",
+        "2026-2027",
+        "2027-2028",
+    )
 
 
 def test_shipped_calendar_satisfies_the_protocol(kalender: Schoolvakanties) -> None:
@@ -122,6 +131,12 @@ def test_shipped_calendar_satisfies_the_protocol(kalender: Schoolvakanties) -> N
         (NOORD, date(2026, 7, 4), date(2026, 8, 16)),
         (MIDDEN, date(2026, 7, 18), date(2026, 8, 30)),
         (ZUID, date(2026, 7, 11), date(2026, 8, 23)),
+        (NOORD, date(2027, 7, 10), date(2027, 8, 22)),
+        (MIDDEN, date(2027, 7, 17), date(2027, 8, 29)),
+        (ZUID, date(2027, 7, 24), date(2027, 9, 5)),
+        (NOORD, date(2028, 7, 15), date(2028, 8, 27)),
+        (MIDDEN, date(2028, 7, 8), date(2028, 8, 20)),
+        (ZUID, date(2028, 7, 22), date(2028, 9, 3)),
     ],
 )
 def test_zomervakantie_per_region(
@@ -168,14 +183,14 @@ def test_kerstvakantie_heel_nederland_applies_to_every_region(kalender: Schoolva
 def test_every_shipped_period_runs_saturday_to_sunday(kalender: Schoolvakanties) -> None:
     for regio in Regio:
         perioden = kalender.perioden(regio)
-        assert len(perioden) == 15
+        assert len(perioden) == 25
         for periode in perioden:
             assert periode.eerste_dag.weekday() == 5
             assert periode.laatste_dag.weekday() == 6
 
 
 def test_shipped_files_keep_the_rijksoverheid_shape() -> None:
-    for naam in ("2023-2024", "2024-2025", "2025-2026"):
+    for naam in ("2023-2024", "2024-2025", "2025-2026", "2026-2027", "2027-2028"):
         tekst = resources.files("app.domain.data").joinpath(f"schoolvakanties-{naam}.json")
         document = json.loads(tekst.read_text("utf-8"))
         assert document["content"][0]["schoolyear"] == naam
@@ -195,25 +210,30 @@ def test_shipped_files_keep_the_rijksoverheid_shape() -> None:
 def test_dekt_spans_consecutive_years_without_gaps(kalender: Schoolvakanties) -> None:
     assert kalender.dekt(date(2024, 9, 1))  # last summer day of noord in 2023-2024
     assert kalender.dekt(date(2024, 9, 2))  # first day after it belongs to 2024-2025
-    assert kalender.dekt(date(2026, 8, 30))
-    assert not kalender.dekt(date(2026, 8, 31))
+    assert kalender.dekt(date(2026, 8, 31))  # 2026-2027 follows 2025-2026 without a gap
+    assert kalender.dekt(date(2028, 9, 3))  # last summer day of zuid in 2027-2028
+    assert not kalender.dekt(date(2028, 9, 4))
     # The first loaded year starts at its first holiday: the previous summer is unknown.
     assert kalender.dekt(date(2023, 10, 14))
     assert not kalender.dekt(date(2023, 10, 13))
 
 
 def test_no_data_raises_instead_of_answering_no_holiday(kalender: Schoolvakanties) -> None:
-    with pytest.raises(KalenderOntbreektError, match="no school holiday data"):
-        kalender.is_vakantiedag(date(2026, 10, 20), NOORD)
+    with pytest.raises(KalenderOntbreektError, match="geen schoolvakantiegegevens") as fout:
+        kalender.is_vakantiedag(date(2028, 10, 20), NOORD)
+    assert fout.value.schooljaar == "2028-2029"
+    assert fout.value.datum == date(2028, 10, 20)
+    assert fout.value.bekend[-1] == "2027-2028"
+    assert "schooljaar 2028-2029" in str(fout.value)
     with pytest.raises(KalenderOntbreektError):
-        kalender.lesdagen_tussen(date(2026, 8, 1), date(2026, 9, 30), NOORD)
+        kalender.lesdagen_tussen(date(2028, 8, 1), date(2028, 9, 30), NOORD)
 
 
 def test_empty_calendar_covers_nothing() -> None:
     leeg = Schoolvakanties([])
     assert leeg.schooljaren == ()
     assert not leeg.dekt(date(2025, 1, 1))
-    with pytest.raises(KalenderOntbreektError, match="none"):
+    with pytest.raises(KalenderOntbreektError, match=r"geen$"):
         leeg.is_vakantiedag(date(2025, 1, 1), NOORD)
 
 
@@ -357,29 +377,29 @@ _REG = (*_VAK, "regions", 0)
 @pytest.mark.parametrize(
     ("document", "melding"),
     [
-        ([], "document list is empty"),
-        ("tekst", "expected a JSON object"),
-        ({}, "'content' must be a non-empty list"),
-        ({"content": []}, "'content' must be a non-empty list"),
-        ({"content": ["x"]}, r"content\[0\]: expected a JSON object"),
-        (_met(("content", 0, "schoolyear"), _WEG), "'schoolyear' must be a non-empty string"),
-        (_met(("content", 0, "schoolyear"), "  "), "'schoolyear' must be a non-empty string"),
-        (_met(("content", 0, "schoolyear"), "2030"), "must look like 2024-2025"),
-        (_met(("content", 0, "schoolyear"), "20a0-2031"), "must look like 2024-2025"),
-        (_met(("content", 0, "schoolyear"), "2030-2032"), "two consecutive years"),
-        (_met(("content", 0, "vacations"), {}), "'vacations' must be a non-empty list"),
-        (_met((*_VAK, "type"), 3), "'type' must be a non-empty string"),
-        (_met((*_VAK, "compulsorydates"), "ja"), "'compulsorydates' must be true or false"),
-        (_met((*_VAK, "compulsorydates"), _WEG), "'compulsorydates' must be true or false"),
-        (_met((*_VAK, "regions"), []), "'regions' must be a non-empty list"),
-        (_met((*_VAK, "regions", 0), None), r"regions\[0\]: expected a JSON object"),
-        (_met((*_REG, "region"), "oost"), "noord, midden, zuid or heel Nederland"),
-        (_met((*_REG, "startdate"), _WEG), "'startdate' must be a non-empty ISO timestamp"),
-        (_met((*_REG, "enddate"), 20301027), "'enddate' must be a non-empty ISO timestamp"),
-        (_met((*_REG, "startdate"), "19-10-2030"), "'startdate' is not a valid ISO timestamp"),
-        (_met((*_REG, "enddate"), "2030-10-01T00:00:00Z"), "'enddate' lies before 'startdate'"),
-        (_met((*_REG, "startdate"), "2030-07-01T00:00:00Z"), "outside school year 2030-2031"),
-        (_met((*_REG, "enddate"), "2031-10-01T00:00:00Z"), "outside school year 2030-2031"),
+        ([], "de lijst met documenten is leeg"),
+        ("tekst", "verwacht een JSON-object"),
+        ({}, "'content' moet een niet-lege lijst zijn"),
+        ({"content": []}, "'content' moet een niet-lege lijst zijn"),
+        ({"content": ["x"]}, r"content\[0\]: verwacht een JSON-object"),
+        (_met(("content", 0, "schoolyear"), _WEG), "'schoolyear' moet een niet-lege tekst zijn"),
+        (_met(("content", 0, "schoolyear"), "  "), "'schoolyear' moet een niet-lege tekst zijn"),
+        (_met(("content", 0, "schoolyear"), "2030"), "moet de vorm 2024-2025 hebben"),
+        (_met(("content", 0, "schoolyear"), "20a0-2031"), "moet de vorm 2024-2025 hebben"),
+        (_met(("content", 0, "schoolyear"), "2030-2032"), "twee opeenvolgende jaren"),
+        (_met(("content", 0, "vacations"), {}), "'vacations' moet een niet-lege lijst zijn"),
+        (_met((*_VAK, "type"), 3), "'type' moet een niet-lege tekst zijn"),
+        (_met((*_VAK, "compulsorydates"), "ja"), "'compulsorydates' moet true of false zijn"),
+        (_met((*_VAK, "compulsorydates"), _WEG), "'compulsorydates' moet true of false zijn"),
+        (_met((*_VAK, "regions"), []), "'regions' moet een niet-lege lijst zijn"),
+        (_met((*_VAK, "regions", 0), None), r"regions\[0\]: verwacht een JSON-object"),
+        (_met((*_REG, "region"), "oost"), "noord, midden, zuid of heel Nederland"),
+        (_met((*_REG, "startdate"), _WEG), "'startdate' moet een niet-lege ISO-tijdstempel zijn"),
+        (_met((*_REG, "enddate"), 20301027), "'enddate' moet een niet-lege ISO-tijdstempel zijn"),
+        (_met((*_REG, "startdate"), "19-10-2030"), "'startdate' is geen geldige ISO-tijdstempel"),
+        (_met((*_REG, "enddate"), "2030-10-01T00:00:00Z"), "'enddate' ligt voor 'startdate'"),
+        (_met((*_REG, "startdate"), "2030-07-01T00:00:00Z"), "buiten schooljaar 2030-2031"),
+        (_met((*_REG, "enddate"), "2031-10-01T00:00:00Z"), "buiten schooljaar 2030-2031"),
     ],
 )
 def test_malformed_input_raises_a_clear_error(document: object, melding: str) -> None:
@@ -388,14 +408,14 @@ def test_malformed_input_raises_a_clear_error(document: object, melding: str) ->
 
 
 def test_invalid_json_text_is_a_format_error() -> None:
-    with pytest.raises(SchoolvakantieFormaatError, match="not valid JSON"):
+    with pytest.raises(SchoolvakantieFormaatError, match="geen geldige JSON"):
         Schoolvakanties.uit_json("{niet json")
-    with pytest.raises(SchoolvakantieFormaatError, match="not valid JSON"):
+    with pytest.raises(SchoolvakantieFormaatError, match="geen geldige JSON"):
         Schoolvakanties.uit_json(b"\xff\xfe\x00")
 
 
 def test_a_school_year_given_twice_is_rejected() -> None:
-    with pytest.raises(SchoolvakantieFormaatError, match="more than once"):
+    with pytest.raises(SchoolvakantieFormaatError, match="meer dan eens"):
         Schoolvakanties(lees_schoolvakanties([_document(), _document()]))
 
 
@@ -417,3 +437,93 @@ def test_a_broken_shipped_file_names_the_file(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr("app.domain.schoolvakanties.resources", nep_resources)
     with pytest.raises(SchoolvakantieFormaatError, match=r"schoolvakanties-2099-2100\.json"):
         laad_meegeleverde_kalender()
+
+
+# --- the school years 2026-2027 and 2027-2028 (rule 14: the Rijksoverheid's dates) -----------
+
+
+@pytest.mark.parametrize(
+    ("regio", "dag", "soort"),
+    [
+        (NOORD, date(2026, 10, 12), "Herfstvakantie"),
+        (MIDDEN, date(2026, 10, 19), "Herfstvakantie"),
+        (ZUID, date(2026, 10, 19), "Herfstvakantie"),
+        (MIDDEN, date(2026, 12, 21), "Kerstvakantie"),
+        (NOORD, date(2027, 2, 22), "Voorjaarsvakantie"),
+        (ZUID, date(2027, 2, 15), "Voorjaarsvakantie"),
+        (ZUID, date(2027, 4, 26), "Meivakantie"),
+        (NOORD, date(2027, 10, 18), "Herfstvakantie"),
+        (ZUID, date(2027, 10, 25), "Herfstvakantie"),
+        (NOORD, date(2028, 1, 3), "Kerstvakantie"),
+        (NOORD, date(2028, 2, 21), "Voorjaarsvakantie"),
+        (MIDDEN, date(2028, 2, 28), "Voorjaarsvakantie"),
+        (MIDDEN, date(2028, 5, 1), "Meivakantie"),
+    ],
+)
+def test_regel_14_shipped_holidays_of_2026_2027_and_2027_2028(
+    kalender: Schoolvakanties, regio: Regio, dag: date, soort: str
+) -> None:
+    periode = kalender.vakantie_op(dag, regio)
+    assert periode is not None
+    assert periode.soort == soort
+
+
+def test_regel_14_regional_herfst_2026_differs_per_region(kalender: Schoolvakanties) -> None:
+    assert kalender.is_vakantiedag(date(2026, 10, 12), NOORD)
+    assert not kalender.is_vakantiedag(date(2026, 10, 12), MIDDEN)
+    assert not kalender.is_vakantiedag(date(2026, 10, 19), NOORD)
+    assert kalender.is_lesdag(date(2027, 3, 1), NOORD)
+
+
+def test_schooljaar_van_starts_on_1_august() -> None:
+    assert schooljaar_van(date(2027, 3, 1)) == "2026-2027"
+    assert schooljaar_van(date(2027, 7, 31)) == "2026-2027"
+    assert schooljaar_van(date(2027, 8, 1)) == "2027-2028"
+
+
+# --- loaded years replace shipped ones; a vestiging's own days off ----------------------------
+
+
+def test_regel_14_a_loaded_year_replaces_the_shipped_year_of_the_same_name(
+    kalender: Schoolvakanties,
+) -> None:
+    eigen = _document("2026-2027")
+    for vakantie in eigen["content"][0]["vacations"]:
+        for regio in vakantie["regions"]:
+            for veld in ("startdate", "enddate"):
+                regio[veld] = regio[veld].replace("2031-", "2027-").replace("2030-", "2026-")
+    nieuw = kalender.met_schooljaren(lees_schoolvakanties(eigen))
+    assert nieuw.schooljaren == kalender.schooljaren
+    # the loaded file has no voorjaarsvakantie: 22 February 2027 is a lesdag for noord now
+    assert kalender.is_vakantiedag(date(2027, 2, 22), NOORD)
+    assert not nieuw.is_vakantiedag(date(2027, 2, 22), NOORD)
+    assert nieuw.is_vakantiedag(date(2025, 12, 22), NOORD)  # other years stay
+
+
+def test_regel_14_a_vestiging_s_days_off_count_as_holiday(kalender: Schoolvakanties) -> None:
+    vrij = VrijePeriode(date(2027, 3, 1), date(2027, 3, 5))
+    eigen = kalender.met_afwijkingen([vrij])
+    assert eigen.schooljaren == kalender.schooljaren
+    assert eigen.is_vakantiedag(date(2027, 3, 3), NOORD)
+    assert not kalender.is_vakantiedag(date(2027, 3, 3), NOORD)
+    assert not eigen.is_vakantiedag(date(2027, 3, 8), NOORD)
+    assert eigen.is_vakantiedag(date(2027, 2, 22), NOORD)  # the region's holiday stays
+    assert eigen.dekt(date(2027, 3, 3))
+    assert not eigen.dekt(date(2028, 10, 1))
+    with pytest.raises(KalenderOntbreektError):
+        eigen.is_vakantiedag(date(2028, 10, 1), NOORD)
+
+
+def test_every_format_error_of_a_file_is_listed_at_once() -> None:
+    document = _met((*_REG, "region"), "oost")
+    document["content"][0]["vacations"][1]["compulsorydates"] = "ja"
+    document["content"][0]["vacations"][2]["regions"][1]["enddate"] = "2030-08-01T00:00:00Z"
+    with pytest.raises(SchoolvakantieFoutenError) as fout:
+        lees_schoolvakanties([document, "tekst"])
+    plaatsen = [plaats for plaats, _ in fout.value.fouten]
+    assert plaatsen == [
+        "document[0].content[0].vacations[0].regions[0]",
+        "document[0].content[0].vacations[1]",
+        "document[0].content[0].vacations[2].regions[1]",
+        "document[1]",
+    ]

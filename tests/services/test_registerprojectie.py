@@ -25,7 +25,7 @@ from app.domain.rapportage import (
     samenvatting,
 )
 from app.domain.toegang import Actor, Rol
-from app.services import instellingen, register, registerrijen
+from app.services import instellingen, register, registerrijen, schoolvakanties
 from app.services.demo import DEMO_SWV_CODE, laad_demodata
 from app.services.privacy import anonimiseer_verlopen
 from app.services.rapportage import (
@@ -63,7 +63,7 @@ async def gevouwen(uow: UnitOfWork, actor: Actor, peildatum: date) -> InspectieR
     async with uow.voor(actor):
         swv = await register.swv_van(uow, actor)
         beleid = register.beleid_van(swv)
-        kalender = register.kalender_voor(beleid)
+        kalender = await schoolvakanties.kalender_voor(uow, swv.id, beleid)
         kop = register_kop(peildatum, peildata=register.peildata_van(swv))
         rijen = await _met_kinderen(
             uow,
