@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, create_model
 from app.api.auth import toegang
 from app.api.deps import UowDep
 from app.api.idempotency import IdempotencyDep
-from app.api.leerlingen import BekendOp, Gebeurtenis, LeerlingId, gebeurtenis
+from app.api.leerlingen import BekendOp, Gebeurtenis, LeerlingId, NamensVeld, gebeurtenis
 from app.api.problems import problem_responses
 from app.api.schemas import ApiInput, ApiModel
 from app.domain.feiten import (
@@ -176,6 +176,8 @@ BRONNEN: tuple[Bron, ...] = (
 class StartInvoer(ApiInput):
     """Base of the request that starts a period."""
 
+    namens: NamensVeld = None
+
     startdatum: date = Field(description="Eerste dag waarop de situatie geldt.")
     bron_referentie: str | None = Field(
         default=None,
@@ -188,11 +190,15 @@ class StartInvoer(ApiInput):
 class EindeInvoer(ApiInput):
     """Base of the request that ends a period."""
 
+    namens: NamensVeld = None
+
     einddatum: date = Field(description=_EINDDATUM)
 
 
 class CorrectieInvoer(ApiInput):
     """Base of a correction: the whole corrected start, and why."""
+
+    namens: NamensVeld = None
 
     startdatum: date = Field(description="De juiste eerste dag.")
     reden: str = Field(
@@ -202,6 +208,8 @@ class CorrectieInvoer(ApiInput):
 
 class IntrekkingInvoer(ApiInput):
     """Withdraw a period that was reported in error; the history keeps it."""
+
+    namens: NamensVeld = None
 
     reden: str = Field(
         min_length=1, max_length=500, description="Waarom de periode ingetrokken wordt."
@@ -380,6 +388,7 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
                     gegevens=_gegevens(invoer, StartInvoer),
                     school_id=getattr(invoer, "school_id", None),
                     bron_referentie=invoer.bron_referentie,
+                    namens=invoer.namens,
                 ),
             )
             body = periode_van(periode).model_dump(mode="json", by_alias=True)
@@ -466,7 +475,9 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
                 periode_id,
                 if_match=if_match,
                 einde=service.Einde(
-                    einddatum=invoer.einddatum, gegevens=_gegevens(invoer, EindeInvoer)
+                    einddatum=invoer.einddatum,
+                    gegevens=_gegevens(invoer, EindeInvoer),
+                    namens=invoer.namens,
                 ),
             )
             response.headers["ETag"] = periode.etag
@@ -510,12 +521,13 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
                     gegevens=_gegevens(invoer, CorrectieInvoer),
                     school_id=getattr(invoer, "school_id", None),
                     einddatum=getattr(invoer, "einddatum", None),
+                    namens=invoer.namens,
                 ),
             )
             body = periode_van(periode).model_dump(mode="json", by_alias=True)
             headers = _headers(leerling_id, bron, periode)
             headers["Content-Location"] = headers.pop("Location")
-            headers["Location"] = f"/v1/leerlingen/{leerling_id}/gebeurtenissen/{feit.id}"
+            headers["Location"] = f"/v1/leerlingen/{leerling_id}/feiten/{feit.id}"
             return 201, body, headers
 
         return await idempotency.run(uow, actor, handle)
@@ -549,12 +561,19 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
     ) -> Any:
         async def handle() -> tuple[int, Any, dict[str, str]]:
             rows = await service.trek_periode_in(
-                uow, actor, soort, leerling_id, periode_id, if_match=if_match, reden=invoer.reden
+                uow,
+                actor,
+                soort,
+                leerling_id,
+                periode_id,
+                if_match=if_match,
+                reden=invoer.reden,
+                namens=invoer.namens,
             )
             body = IngetrokkenPeriode(
                 periode_id=periode_id, data=[gebeurtenis(r) for r in rows]
             ).model_dump(mode="json", by_alias=True)
-            location = f"/v1/leerlingen/{leerling_id}/gebeurtenissen/{rows[0].id}"
+            location = f"/v1/leerlingen/{leerling_id}/feiten/{rows[0].id}"
             return 201, body, {"Location": location}
 
         return await idempotency.run(uow, actor, handle)

@@ -1,4 +1,5 @@
-"""Use cases of the register: children, their facts, status, timeline and history.
+"""Use cases of the register: children, their projection, status and timeline (facts are
+appended through app/services/feiten.py).
 
 Facts are appended, never changed (DOMAIN.md rule 15). Each append recomputes the child's
 projected timeline in the same transaction, under a row lock on the child, so concurrent
@@ -11,26 +12,19 @@ that is most of the difference to the bare database work (docs/decisions/0014).
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from app.db.fouten import DubbeleBronReferentie
-from app.db.leerlingen import FeitRow, Kind, LeerlingRow
+from app.db.leerlingen import FeitRegel, FeitRow, Kind, LeerlingRow
 from app.db.organisaties import SwvInstellingen, SwvRow
 from app.db.session import UnitOfWork
 from app.domain.beleid import Beleid, DefinitieProfiel, Weektelling
 from app.domain.classificatie import LANDELIJKE_THUISZITTERS, Categorie
 from app.domain.feiten import (
-    Correctie,
     Feit,
-    FeitSoort,
-    Intrekking,
-    OngeldigFeit,
-    feit_naar_dict,
     feit_uit_dict,
 )
 from app.domain.identiteit import is_geldig_bsn
@@ -47,11 +41,6 @@ from app.services.pagination import Page, PageRequest
 from app.services.toegang.versleuteling import Versleuteling
 
 NIET_GEVONDEN = "Deze leerling bestaat niet of valt buiten uw bevoegdheid."
-MAX_DAGEN_VOORUIT = 366
-"""A fact may be about a date at most this far ahead (a vrijstelling for next school year)."""
-
-_KOLOMMEN = ("id", "geldig_vanaf", "geregistreerd_op")
-_VESTIGING_SOORTEN = {FeitSoort.INSCHRIJVING, FeitSoort.UITSCHRIJVING, FeitSoort.PLAATSING}
 
 
 @lru_cache(maxsize=1)
@@ -122,20 +111,9 @@ def feit_van(row: FeitRow) -> Feit:
     return _feit(row.soort, row.payload, row.id, row.geldig_vanaf, row.geregistreerd_op)
 
 
-def feit_van_regel(regel: Any) -> Feit:
-    """The domain fact of a stored fact read as a driver record (the hot paths)."""
-    return _feit(
-        regel["soort"],
-        regel["payload"],
-        regel["id"],
-        regel["geldig_vanaf"],
-        regel["geregistreerd_op"],
-    )
-
-
-def feitrij_van_regel(regel: Any) -> FeitRow:
-    """A stored fact as a (detached) row object, for the answer to a report."""
-    return FeitRow(**dict(regel.items()))
+def feit_van_regel(regel: FeitRegel) -> Feit:
+    """The domain fact of a stored fact read in plain SQL (the hot paths)."""
+    return _feit(regel.soort, regel.payload, regel.id, regel.geldig_vanaf, regel.geregistreerd_op)
 
 
 def _projectie_tot(leerling: Leerling, vandaag: date) -> date:
@@ -439,180 +417,7 @@ async def zoek_leerlingen(
         return [row] if row is not None else []
 
 
-# -- facts -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Melding:
-    """A fact as reported by a school, leerplicht or the SWV."""
-
-    soort: str
-    geldig_vanaf: date
-    gegevens: dict[str, Any] = field(default_factory=dict)
-    bron_referentie: str | None = None
-    school_id: uuid.UUID | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Gemeld:
-    feit: FeitRow
-    nieuw: bool
-    leerling: Kind
-    """The child after the report (its `versie` counts the report)."""
-
-
-def _bron(actor: Actor) -> str:
-    return actor.id if actor.is_systeem else f"swv:{actor.swv_id}"
-
-
-async def meld_feit(
-    uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID, melding: Melding
-) -> Gemeld:
-    """Append a fact; the same `bronReferentie` from the same source is the same report."""
-    async with uow.voor(actor):
-        leerling = await uow.leerlingen.kind(actor, leerling_id, lock=True)
-        if leerling is None:
-            raise NotFound(NIET_GEVONDEN)
-        swv = await instellingen_van(uow, actor)
-        bron = _bron(actor)
-        if melding.bron_referentie is not None:
-            bestaand = await uow.leerlingen.feitregel_op_bron(swv.id, bron, melding.bron_referentie)
-            if bestaand is not None:
-                if bestaand["leerling_id"] != leerling.id or bestaand["soort"] != melding.soort:
-                    raise Conflict("Deze bronReferentie is al gebruikt voor een andere melding.")
-                await uow.commit()
-                return Gemeld(feitrij_van_regel(bestaand), False, leerling)
-        nu = await klok(uow)
-        regels = await uow.leerlingen.feitregels(leerling.id)
-        feit_id = uuid.uuid4()
-        school_id = await _school_van(uow, actor, swv, melding)
-        feit = _lees_melding(melding, feit_id, nu, {str(r["id"]) for r in regels}, school_id)
-        await _controleer_vervanging(uow, actor, swv, feit)
-        payload = {k: v for k, v in feit_naar_dict(feit).items() if k not in _KOLOMMEN}
-        row = FeitRow(
-            id=feit_id,
-            leerling_id=leerling.id,
-            swv_id=swv.id,
-            soort=str(feit.soort),
-            geldig_vanaf=feit.geldig_vanaf,
-            geregistreerd_op=nu,
-            payload=payload,
-            bron=bron,
-            bron_referentie=melding.bron_referentie,
-            gemeld_door=actor.id,
-            school_id=school_id,
-        )
-        try:
-            await uow.leerlingen.schrijf_feit(row)
-        except DubbeleBronReferentie:  # reported at the same moment for another child
-            raise Conflict("Deze bronReferentie is al gebruikt voor een andere melding.") from None
-        if school_id is not None:
-            await uow.leerlingen.koppel_vestiging(leerling.id, school_id)
-        leerling = dataclasses.replace(leerling, versie=leerling.versie + 1)
-        await uow.leerlingen.zet_versie(leerling.id, leerling.versie)
-        feiten = [*(feit_van_regel(r) for r in regels), feit]
-        await projecteer_feiten(uow, leerling, swv, feiten, nu.date())
-        await uow.commit()
-        return Gemeld(row, True, leerling)
-
-
-def _lees_melding(
-    melding: Melding,
-    feit_id: uuid.UUID,
-    nu: datetime,
-    bekend: set[str],
-    school_id: uuid.UUID | None,
-) -> Feit:
-    fouten: list[FieldError] = []
-    if melding.geldig_vanaf > nu.date() + timedelta(days=MAX_DAGEN_VOORUIT):
-        fouten.append(
-            FieldError("geldigVanaf", "te_ver_vooruit", "Ligt meer dan een jaar in de toekomst.")
-        )
-    if melding.geldig_vanaf < date(1990, 1, 1):
-        fouten.append(FieldError("geldigVanaf", "te_oud", "Ligt voor 1990."))
-    data: dict[str, object] = {
-        **melding.gegevens,
-        "id": str(feit_id),
-        "geldig_vanaf": melding.geldig_vanaf.isoformat(),
-        "geregistreerd_op": nu.isoformat(),
-    }
-    if melding.soort in _VESTIGING_SOORTEN:
-        # The vestiging of the fact is always the checked `schoolId`, never free text.
-        if "vestiging" in melding.gegevens:
-            fouten.append(FieldError("gegevens.vestiging", "niet_toegestaan", "Gebruik schoolId."))
-        data["vestiging"] = str(school_id) if school_id else None
-    feit: Feit | None = None
-    try:
-        feit = feit_uit_dict(melding.soort, data)
-    except OngeldigFeit as fout:
-        fouten.extend(
-            FieldError(_veldnaam(p.veld), "ongeldig", p.probleem)
-            for p in fout.problemen
-            if p.veld not in _KOLOMMEN
-        )
-    if isinstance(feit, Correctie | Intrekking) and feit.betreft not in bekend:
-        fouten.append(
-            FieldError("gegevens.betreft", "onbekend", "Dit feit bestaat niet bij deze leerling.")
-        )
-    if fouten or feit is None:
-        raise InvalidInput(fouten)
-    return feit
-
-
-def _veldnaam(veld: str) -> str:
-    if veld == "soort":
-        return "soort"
-    head, *rest = veld.split("_")
-    return "gegevens." + head + "".join(p.capitalize() for p in rest)
-
-
-async def _school_van(
-    uow: UnitOfWork, actor: Actor, swv: SwvInstellingen, melding: Melding
-) -> uuid.UUID | None:
-    """The vestiging the fact is about or reported by, checked to exist in the SWV and, for a
-    school or school system, to be one of its own."""
-    school_id = melding.school_id
-    if (
-        school_id is None
-        and actor.reikwijdte is Reikwijdte.VESTIGINGEN
-        and len(actor.vestiging_ids) == 1
-    ):
-        school_id = uuid.UUID(next(iter(actor.vestiging_ids)))
-    if school_id is None:
-        if melding.soort in _VESTIGING_SOORTEN:
-            raise InvalidInput([FieldError("schoolId", "ontbreekt", "Noem de vestiging.")])
-        return None
-    await _eigen_school(uow, actor, swv, school_id, "schoolId")
-    return school_id
-
-
-async def _eigen_school(
-    uow: UnitOfWork, actor: Actor, swv: SwvInstellingen, school_id: uuid.UUID, veld: str
-) -> None:
-    if await uow.scholen.get(swv.id, school_id) is None:
-        raise InvalidInput([FieldError(veld, "onbekend", "Deze vestiging bestaat niet.")])
-    if actor.reikwijdte is Reikwijdte.VESTIGINGEN and str(school_id) not in actor.vestiging_ids:
-        raise InvalidInput(
-            [FieldError(veld, "buiten_bevoegdheid", "Een school meldt voor de eigen vestiging.")]
-        )
-
-
-async def _controleer_vervanging(
-    uow: UnitOfWork, actor: Actor, swv: SwvInstellingen, feit: Feit
-) -> None:
-    """A correction that names a vestiging names an existing one (and, for a school, its own)."""
-    if not isinstance(feit, Correctie):
-        return
-    vestiging = getattr(feit.vervanging, "vestiging", None)
-    if vestiging is None:
-        return
-    try:
-        school_id = uuid.UUID(str(vestiging))
-    except ValueError:
-        raise InvalidInput(
-            [FieldError("gegevens.vervanging.vestiging", "ongeldig", "Geen vestiging-id.")]
-        ) from None
-    await _eigen_school(uow, actor, swv, school_id, "gegevens.vervanging.vestiging")
+# -- projection ------------------------------------------------------------------------------
 
 
 async def projecteer(
@@ -678,19 +483,6 @@ async def herbouw_projecties(uow: UnitOfWork, swv_id: uuid.UUID | None = None) -
 
 
 # -- reading: history, status, timeline ------------------------------------------------------
-
-
-async def gebeurtenissen(
-    uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID
-) -> tuple[LeerlingRow, list[FeitRow]]:
-    """The whole history of a child: every fact as received, corrections included."""
-    async with uow.voor(actor):
-        leerling = await uow.leerlingen.get(actor, leerling_id)
-        if leerling is None:
-            raise NotFound(NIET_GEVONDEN)
-        rows = await uow.leerlingen.feiten(leerling.id)
-        await uow.commit()
-        return leerling, rows
 
 
 @dataclass(frozen=True, slots=True)
