@@ -11,7 +11,7 @@ problem details, security headers or request log; the bench token is compared as
   by SWV), its SWV's settings, its facts, the audit row. With `fold=1` it also folds the facts
   into the status with the domain, as the application does; without it, it answers the rows as
   JSON (SQL and JSON only).
-- `POST /v1/leerlingen/{id}/meldingen`: tenant and clock, lock the child (`FOR UPDATE`), read the
+- `POST /v1/leerlingen/{id}/feiten`: tenant and clock, lock the child (`FOR UPDATE`), read the
   SWV's settings, the clock, the facts; read the report with the domain, insert the fact, bump
   `versie`, replace the projections (the domain's `bepaal_tijdlijn` and the child's Inspectie
   register rows, as `register.projecteer_feiten`: one statement deletes both, the rows are
@@ -116,7 +116,7 @@ PERIODEN_OP = (
 )
 
 _STATUS = re.compile(r"^/v1/leerlingen/([0-9a-f-]{36})/status$")
-_MELDINGEN = re.compile(r"^/v1/leerlingen/([0-9a-f-]{36})/meldingen$")
+_FEITEN = re.compile(r"^/v1/leerlingen/([0-9a-f-]{36})/feiten$")
 _CAMEL = re.compile(r"([A-Z])")
 _KOLOMMEN = {"id", "geldig_vanaf", "geregistreerd_op"}
 _THUISZITTERS = sorted(str(c) for c in LANDELIJKE_THUISZITTERS)
@@ -242,7 +242,7 @@ class Floor:
         method: str = scope["method"]
         if method == "GET" and (m := _STATUS.match(path)):
             return 200, await self.status(m.group(1), fold=query.get("fold") == ["1"])
-        if method == "POST" and (m := _MELDINGEN.match(path)):
+        if method == "POST" and (m := _FEITEN.match(path)):
             body = b""
             for _ in range(1000):  # bounded: the benchmark's bodies are one or two chunks
                 message = await receive()
@@ -370,7 +370,7 @@ class Floor:
                     REGISTER_RIJ_INSERT,
                     [(lid, self.swv_uuid, *(r[k] for k in REGISTER_KOLOMMEN)) for r in rijen],
                 )
-            await self._audit(conn, "feit:melden", "POST /leerlingen/{leerlingId}/meldingen", lid)
+            await self._audit(conn, "feit:melden", "POST /leerlingen/{leerlingId}/feiten", lid)
         return {
             "id": str(feit_id),
             "soort": str(feit.soort),

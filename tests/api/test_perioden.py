@@ -119,7 +119,7 @@ async def leerling(
     if ingeschreven:
         melding = {"soort": "inschrijving", "geldigVanaf": dag(-400), "schoolId": body["schoolId"]}
         gemeld = await client.post(
-            f"/v1/leerlingen/{leerling_id}/meldingen", json=melding, headers=headers
+            f"/v1/leerlingen/{leerling_id}/feiten", json=melding, headers=headers
         )
         assert gemeld.status_code == 201, gemeld.text
     return leerling_id
@@ -160,7 +160,7 @@ def url(leerling_id: str, soort: Soort, periode_id: str | None = None, *rest: st
 async def soorten_in_geschiedenis(
     client: AsyncClient, headers: dict[str, str], leerling_id: str
 ) -> list[str]:
-    history = await client.get(f"/v1/leerlingen/{leerling_id}/gebeurtenissen", headers=headers)
+    history = await client.get(f"/v1/leerlingen/{leerling_id}/feiten", headers=headers)
     assert history.status_code == 200
     return [g["soort"] for g in history.json()["data"]]
 
@@ -225,7 +225,7 @@ async def test_end_with_if_match_shows_in_list_and_status(
     assert ended.headers["etag"] != etag
     listed = await client.get(url(leerling_id, soort), headers=regisseur)
     assert listed.json()["data"] == [ended.json()]
-    history = await client.get(f"/v1/leerlingen/{leerling_id}/gebeurtenissen", headers=regisseur)
+    history = await client.get(f"/v1/leerlingen/{leerling_id}/feiten", headers=regisseur)
     einde = history.json()["data"][-1]
     assert einde["soort"] == soort.einde
     assert einde["geldigVanaf"] == dag(-10), "the end fact names the first day it no longer held"
@@ -375,7 +375,7 @@ async def test_correction_replaces_the_start_and_keeps_history(
     status_url = f"/v1/leerlingen/{leerling_id}/status"
     peildatum = {"peildatum": dag(-50)}
     before = await client.get(status_url, params=peildatum, headers=regisseur)
-    history = await client.get(f"/v1/leerlingen/{leerling_id}/gebeurtenissen", headers=regisseur)
+    history = await client.get(f"/v1/leerlingen/{leerling_id}/feiten", headers=regisseur)
     known_then = history.json()["data"][-1]["geregistreerdOp"]
     item = url(leerling_id, soort, periode["id"])
 
@@ -397,7 +397,7 @@ async def test_correction_replaces_the_start_and_keeps_history(
         assert corrected.json()[naam] == waarde
     assert corrected.headers["etag"] != etag
     assert corrected.headers["content-location"].endswith(f"/{soort.pad}/{periode['id']}")
-    assert "/gebeurtenissen/" in corrected.headers["location"]
+    assert "/feiten/" in corrected.headers["location"]
     fetched = await client.get(item, headers=regisseur)
     assert fetched.json() == corrected.json()
     assert fetched.headers["etag"] == corrected.headers["etag"]
@@ -426,7 +426,7 @@ async def test_correction_of_verzuim_changes_the_category_but_not_what_was_known
     )
     status_url = f"/v1/leerlingen/{leerling_id}/status"
     assert (await client.get(status_url, headers=regisseur)).json()["categorie"] == "B2a"
-    history = await client.get(f"/v1/leerlingen/{leerling_id}/gebeurtenissen", headers=regisseur)
+    history = await client.get(f"/v1/leerlingen/{leerling_id}/feiten", headers=regisseur)
     known_then = history.json()["data"][-1]["geregistreerdOp"]
     corrected = await client.post(
         url(leerling_id, soort, periode["id"], "correcties"),

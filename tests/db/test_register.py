@@ -16,7 +16,7 @@ from app.db.leerlingen import FeitRow, LeerlingRow, PeriodeRow
 from app.db.rapportage import RegisterRijRow
 from app.db.session import UnitOfWork
 from app.domain.toegang import Rol
-from app.services import register
+from app.services import feiten, register
 from tests.builders import Swv
 
 VANDAAG = datetime.now(UTC).date()
@@ -35,14 +35,14 @@ async def leerling_met_verzuim(uow: UnitOfWork, swv: Swv) -> uuid.UUID:
             school_id=swv.scholen[0],
         ),
     )
-    await register.meld_feit(
+    await feiten.meld_feit(
         uow,
         actor,
         row.id,
-        register.Melding("inschrijving", VANDAAG - timedelta(days=300), school_id=swv.scholen[0]),
+        feiten.NieuwFeit("inschrijving", VANDAAG - timedelta(days=300), school_id=swv.scholen[0]),
     )
-    await register.meld_feit(
-        uow, actor, row.id, register.Melding("verzuim-gestart", VANDAAG - timedelta(days=100))
+    await feiten.meld_feit(
+        uow, actor, row.id, feiten.NieuwFeit("verzuim-gestart", VANDAAG - timedelta(days=100))
     )
     return row.id
 
@@ -109,11 +109,11 @@ async def test_an_append_for_a_child_never_listed_costs_no_extra_statement(
             school_id=swv_a.scholen[0],
         ),
     )
-    await register.meld_feit(
+    await feiten.meld_feit(
         uow,
         actor,
         leerling.id,
-        register.Melding("inschrijving", VANDAAG - timedelta(days=300), school_id=swv_a.scholen[0]),
+        feiten.NieuwFeit("inschrijving", VANDAAG - timedelta(days=300), school_id=swv_a.scholen[0]),
     )
     statements: list[str] = []
 
@@ -129,16 +129,16 @@ async def test_an_append_for_a_child_never_listed_costs_no_extra_statement(
     event.listen(connection.sync_connection, "before_cursor_execute", vastleggen)
     driver.add_query_logger(vastleggen_driver)
     try:
-        await register.meld_feit(
-            uow, actor, leerling.id, register.Melding("ziekmelding", VANDAAG - timedelta(days=2))
+        await feiten.meld_feit(
+            uow, actor, leerling.id, feiten.NieuwFeit("ziekmelding", VANDAAG - timedelta(days=2))
         )
         zonder = list(statements)
         statements.clear()
-        await register.meld_feit(
+        await feiten.meld_feit(
             uow,
             actor,
             leerling.id,
-            register.Melding("verzuim-gestart", VANDAAG - timedelta(days=90)),
+            feiten.NieuwFeit("verzuim-gestart", VANDAAG - timedelta(days=90)),
         )
         met = list(statements)
     finally:

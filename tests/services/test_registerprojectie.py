@@ -25,7 +25,7 @@ from app.domain.rapportage import (
     samenvatting,
 )
 from app.domain.toegang import Actor, Rol
-from app.services import instellingen, register, registerrijen
+from app.services import feiten, instellingen, register, registerrijen
 from app.services.demo import DEMO_SWV_CODE, laad_demodata
 from app.services.privacy import anonimiseer_verlopen
 from app.services.rapportage import (
@@ -155,17 +155,17 @@ async def test_projected_register_follows_corrections_and_withdrawals(
                 school_id=school,
             ),
         )
-        await register.meld_feit(
+        await feiten.meld_feit(
             uow,
             actor,
             leerling.id,
-            register.Melding("inschrijving", VANDAAG - timedelta(days=500), school_id=school),
+            feiten.NieuwFeit("inschrijving", VANDAAG - timedelta(days=500), school_id=school),
         )
-        gemeld = await register.meld_feit(
+        gemeld = await feiten.meld_feit(
             uow,
             actor,
             leerling.id,
-            register.Melding("verzuim-gestart", VANDAAG - timedelta(days=60)),
+            feiten.NieuwFeit("verzuim-gestart", VANDAAG - timedelta(days=60)),
         )
         verzuim[naam] = gemeld.feit
     eindjaar = (await peildata_van(uow, actor)).schooljaar(VANDAAG)
@@ -173,11 +173,11 @@ async def test_projected_register_follows_corrections_and_withdrawals(
     voor = await gelijk_op(uow, actor, peildata)
 
     eerder = verzuim["corr01"]
-    await register.meld_feit(
+    await feiten.meld_feit(
         uow,
         actor,
         eerder.leerling_id,
-        register.Melding(
+        feiten.NieuwFeit(
             "correctie",
             VANDAAG - timedelta(days=200),
             {
@@ -192,11 +192,11 @@ async def test_projected_register_follows_corrections_and_withdrawals(
         ),
     )
     ingetrokken = verzuim["intr01"]
-    await register.meld_feit(
+    await feiten.meld_feit(
         uow,
         actor,
         ingetrokken.leerling_id,
-        register.Melding(
+        feiten.NieuwFeit(
             "intrekking",
             ingetrokken.geldig_vanaf,
             {"betreft": str(ingetrokken.id), "reden": "de melding was verkeerd gedaan"},
@@ -272,13 +272,13 @@ async def test_projected_register_carries_the_pseudonym_of_an_anonymised_child(
         ),
     )
     for melding in (
-        register.Melding("inschrijving", VANDAAG - timedelta(days=400), school_id=school),
-        register.Melding("verzuim-gestart", VANDAAG - timedelta(days=200)),
-        register.Melding(
+        feiten.NieuwFeit("inschrijving", VANDAAG - timedelta(days=400), school_id=school),
+        feiten.NieuwFeit("verzuim-gestart", VANDAAG - timedelta(days=200)),
+        feiten.NieuwFeit(
             "verzuim-beeindigd", VANDAAG - timedelta(days=100), {"reden": "schoolgang-hersteld"}
         ),
     ):
-        await register.meld_feit(uow, actor, leerling.id, melding)
+        await feiten.meld_feit(uow, actor, leerling.id, melding)
     voor = await opgeslagen(sessionmaker, swv_a.id)
     assert voor
     assert {r[3] for r in voor} == {"anon01"}
@@ -306,10 +306,10 @@ async def test_a_child_never_listed_has_no_register_rows(uow: UnitOfWork, swv_a:
         ),
     )
     for melding in (
-        register.Melding("inschrijving", VANDAAG - timedelta(days=300), school_id=swv_a.scholen[0]),
-        register.Melding("ziekmelding", VANDAAG - timedelta(days=3), {"door_ouders": True}),
+        feiten.NieuwFeit("inschrijving", VANDAAG - timedelta(days=300), school_id=swv_a.scholen[0]),
+        feiten.NieuwFeit("ziekmelding", VANDAAG - timedelta(days=3), {"door_ouders": True}),
     ):
-        await register.meld_feit(uow, actor, leerling.id, melding)
+        await feiten.meld_feit(uow, actor, leerling.id, melding)
     async with uow.voor(actor):
         aantal = await uow.session.scalar(
             select(func.count()).where(RegisterRijRow.leerling_id == leerling.id)
