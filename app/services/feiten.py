@@ -37,6 +37,7 @@ MAX_DAGEN_VOORUIT = 366
 
 SERVERVELDEN = ("id", "geldig_vanaf", "geregistreerd_op")
 """Fields of a fact the server sets: never accepted inside `gegevens`."""
+_GEWONE_SOORTEN = frozenset(str(s) for s in FeitSoort) - {FeitSoort.CORRECTIE, FeitSoort.INTREKKING}
 _VESTIGING_SOORTEN = {FeitSoort.INSCHRIJVING, FeitSoort.UITSCHRIJVING, FeitSoort.PLAATSING}
 
 
@@ -115,6 +116,8 @@ async def voeg_feit_toe(
             swv.id, _bron(actor), nieuw_feit.bron_referentie
         )
     feit_id = bestaand.id if bestaand is not None else uuid.uuid4()
+    if nieuw_feit.soort in _GEWONE_SOORTEN:  # refused before its fields are read
+        _controleer_soort(actor, FeitSoort(nieuw_feit.soort), nieuw_feit.namens)
     school_id = await _school_van(uow, actor, swv, nieuw_feit)
     feit = _lees(nieuw_feit, feit_id, nu, {str(r.id) for r in dossier.regels}, school_id)
     _controleer_recht(actor, feit, nieuw_feit.namens, dossier)
@@ -194,23 +197,25 @@ def _controleer_recht(actor: Actor, feit: Feit, namens: Namens | None, dossier: 
         if isinstance(feit, Correctie):
             soorten.append(feit.vervanging.soort)
     for soort in soorten:
-        recht = feitrecht(actor.rol, soort, namens)
-        if recht is Feitrecht.BRON_ONTBREEKT:
-            raise InvalidInput(
-                [
-                    FieldError(
-                        "namens",
-                        "bron_ontbreekt",
-                        f"Een {soort} noemt de bron: namens jeugdarts of ggd.",
-                    )
-                ]
-            )
-        if recht is Feitrecht.NAMENS_ONGELDIG:
-            raise InvalidInput(
-                [FieldError("namens", "niet_toegestaan", f"Een {soort} wordt niet namens meld.")]
-            )
-        if recht is Feitrecht.GEEN_RECHT:
-            raise Forbidden(f"Uw rol mag een feit van soort '{soort}' niet vastleggen.")
+        _controleer_soort(actor, soort, namens)
+
+
+def _controleer_soort(actor: Actor, soort: FeitSoort, namens: Namens | None) -> None:
+    recht = feitrecht(actor.rol, soort, namens)
+    if recht is Feitrecht.BRON_ONTBREEKT:
+        raise InvalidInput(
+            [
+                FieldError(
+                    "namens", "bron_ontbreekt", f"Een {soort} noemt de bron: jeugdarts of ggd."
+                )
+            ]
+        )
+    if recht is Feitrecht.NAMENS_ONGELDIG:
+        raise InvalidInput(
+            [FieldError("namens", "niet_toegestaan", f"Een {soort} wordt niet namens gemeld.")]
+        )
+    if recht is Feitrecht.GEEN_RECHT:
+        raise Forbidden(f"Uw rol mag een feit van soort '{soort}' niet vastleggen.")
 
 
 def _lees(
