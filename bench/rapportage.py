@@ -66,7 +66,7 @@ from app.domain.rapportage import (
     register_kop,
 )
 from app.domain.toegang import Actor
-from app.services import feiten, rapportage, register, registerrijen
+from app.services import feiten, rapportage, registerrijen
 from bench.register_app import bench_actor
 from bench.register_seed import Seeded, seed
 

@@ -14,7 +14,7 @@ problem details, security headers or request log; the bench token is compared as
 - `POST /v1/leerlingen/{id}/feiten`: tenant and clock, lock the child (`FOR UPDATE`), read the
   SWV's settings, the clock, the facts; read the report with the domain, insert the fact, bump
   `versie`, replace the projections (the domain's `bepaal_tijdlijn` and the child's Inspectie
-  register rows, as `register.projecteer_feiten`: one statement deletes both, the rows are
+  register rows, as `projectie.projecteer_feiten`: one statement deletes both, the rows are
   inserted only for a child in some register), write the audit row, commit.
 - `GET /v1/leerlingen?thuiszitter=true&peildatum=D&pageSize=N`: count, the page, the periods
   of the page's children on the peildatum, the audit row.

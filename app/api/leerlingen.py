@@ -26,8 +26,8 @@ from app.domain.tijdlijn import Tijdlijn
 from app.domain.toegang import Actor, Namens, Operatie
 from app.services import feiten as feiten_service
 from app.services import identiteit as identiteit_service
+from app.services import leerlingen as service
 from app.services import privacy as privacy_service
-from app.services import register as service
 from app.services.errors import NotFound
 
 router = APIRouter(prefix="/leerlingen", tags=["Leerlingen"])

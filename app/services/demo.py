@@ -11,7 +11,7 @@ from app.db.organisaties import GemeenteRow, SwvRow
 from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
 from app.domain.toegang import Actor, Namens, Rol
-from app.services import feiten, register
+from app.services import feiten, leerlingen
 from app.services.synthetisch import laad_synthetische_regio
 from app.services.toegang import beheer
 from app.services.toegang.versleuteling import Versleuteling
@@ -94,10 +94,10 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
     systeem = Actor(id="demo-loader", rol=Rol.REGISSEUR, swv_id=swv_id, is_systeem=True)
     vandaag = await _vandaag(uow)
     for pseudoniem, leeftijd, situatie in DEMO_LEERLINGEN:
-        leerling = await register.registreer_leerling(
+        leerling = await leerlingen.registreer_leerling(
             uow,
             systeem,
-            register.NieuweLeerling(
+            leerlingen.NieuweLeerling(
                 pseudoniem=pseudoniem,
                 geboortejaar=vandaag.year - leeftijd,
                 geboortemaand=4,

@@ -17,7 +17,6 @@ from typing import Any
 
 from app.db.fouten import DubbeleBronReferentie
 from app.db.leerlingen import FeitRegel, FeitRow, Kind, LeerlingRow
-from app.db.organisaties import SwvInstellingen
 from app.db.session import UnitOfWork
 from app.domain.feiten import (
     Correctie,
@@ -29,7 +28,7 @@ from app.domain.feiten import (
     feit_uit_dict,
 )
 from app.domain.toegang import Actor, Feitrecht, Namens, Reikwijdte, feitrecht
-from app.services import register
+from app.services import context, leerlingen, projectie
 from app.services.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 
 MAX_DAGEN_VOORUIT = 366
@@ -86,7 +85,7 @@ async def lees_dossier(
     NotFound, the same for missing and out of scope."""
     leerling = await uow.leerlingen.kind(actor, leerling_id, lock=lock)
     if leerling is None:
-        raise NotFound(register.NIET_GEVONDEN)
+        raise NotFound(leerlingen.NIET_GEVONDEN)
     return Dossier(leerling, await uow.leerlingen.feitregels(leerling.id))
 
 
@@ -108,8 +107,8 @@ async def voeg_feit_toe(
         dossier = await lees_dossier(uow, actor, leerling_id, lock=True)
     leerling = dossier.leerling
     _geen_servervelden(nieuw_feit)
-    swv = await register.instellingen_van(uow, actor)
-    nu = await register.klok(uow)
+    swv = await context.swv_context(uow, actor)
+    nu = await context.klok(uow)
     bestaand = None
     if nieuw_feit.bron_referentie is not None:
         bestaand = await uow.leerlingen.feitregel_op_bron(
@@ -161,8 +160,8 @@ async def voeg_feit_toe(
     await uow.leerlingen.zet_versie(leerling.id, leerling.versie)
     dossier.leerling = leerling
     dossier.regels.append(FeitRegel(**{f: getattr(row, f) for f in FeitRegel.__slots__}))
-    feiten = [register.feit_van_regel(r) for r in dossier.regels]
-    await register.projecteer_feiten(uow, leerling, swv, feiten, nu.date())
+    feiten = [projectie.feit_van_regel(r) for r in dossier.regels]
+    await projectie.projecteer_feiten(uow, leerling, swv, feiten, nu.date())
     return Toegevoegd(row, True, leerling)
 
 
@@ -269,7 +268,7 @@ def _veldnaam(veld: str) -> str:
 
 
 async def _school_van(
-    uow: UnitOfWork, actor: Actor, swv: SwvInstellingen, nieuw_feit: NieuwFeit
+    uow: UnitOfWork, actor: Actor, swv: context.SwvContext, nieuw_feit: NieuwFeit
 ) -> uuid.UUID | None:
     """The vestiging the fact is about or reported by, checked to exist in the SWV and, for a
     school or school system, to be one of its own."""
@@ -289,7 +288,7 @@ async def _school_van(
 
 
 async def _eigen_school(
-    uow: UnitOfWork, actor: Actor, swv: SwvInstellingen, school_id: uuid.UUID, veld: str
+    uow: UnitOfWork, actor: Actor, swv: context.SwvContext, school_id: uuid.UUID, veld: str
 ) -> None:
     if await uow.scholen.get(swv.id, school_id) is None:
         raise InvalidInput([FieldError(veld, "onbekend", "Deze vestiging bestaat niet.")])
@@ -300,7 +299,7 @@ async def _eigen_school(
 
 
 async def _controleer_vervanging(
-    uow: UnitOfWork, actor: Actor, swv: SwvInstellingen, feit: Feit
+    uow: UnitOfWork, actor: Actor, swv: context.SwvContext, feit: Feit
 ) -> None:
     """A correction that names a vestiging names an existing one (and, for a school, its own)."""
     if not isinstance(feit, Correctie):
@@ -327,7 +326,7 @@ async def lijst_feiten(
     async with uow.voor(actor):
         leerling = await uow.leerlingen.get(actor, leerling_id)
         if leerling is None:
-            raise NotFound(register.NIET_GEVONDEN)
+            raise NotFound(leerlingen.NIET_GEVONDEN)
         rows = await uow.leerlingen.feiten(leerling.id)
         await uow.commit()
         return leerling, rows

@@ -29,7 +29,7 @@ from app.db.session import UnitOfWork
 from app.domain.feiten import Correctie, Feit, FeitSoort, Intrekking, feit_naar_dict
 from app.domain.tijdlijn import geldende_feiten
 from app.domain.toegang import Actor, Namens
-from app.services import feiten, register
+from app.services import feiten, projectie
 from app.services.errors import (
     Conflict,
     FieldError,
@@ -169,7 +169,7 @@ class _Stand:
 
     def herbereken(self) -> None:
         self.perioden = perioden_van(
-            self.soort, [register.feit_van_regel(r) for r in self.dossier.regels]
+            self.soort, [projectie.feit_van_regel(r) for r in self.dossier.regels]
         )
 
     def deelt_einde(self, periode: Periode) -> bool:
@@ -189,7 +189,7 @@ async def _stand(
     bekend_op: datetime | None = None,
 ) -> _Stand:
     dossier = await feiten.lees_dossier(uow, actor, leerling_id, lock=lock)
-    perioden = perioden_van(soort, [register.feit_van_regel(r) for r in dossier.regels], bekend_op)
+    perioden = perioden_van(soort, [projectie.feit_van_regel(r) for r in dossier.regels], bekend_op)
     return _Stand(soort, dossier, perioden)
 
 

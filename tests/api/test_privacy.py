@@ -85,9 +85,7 @@ async def test_closed_records_are_anonymised_after_the_retention_period(
         (await connection.execute(text("SELECT payload::text FROM feiten"))).scalars()
     )
     assert "Jan Jansen" not in payloads
-    history = await client.get(
-        f"/v1/leerlingen/{afgesloten['id']}/feiten", headers=regisseur
-    )
+    history = await client.get(f"/v1/leerlingen/{afgesloten['id']}/feiten", headers=regisseur)
     assert [g["soort"] for g in history.json()["data"]] == [
         "inschrijving",
         "administratieve-onvolkomenheid",

@@ -25,7 +25,7 @@ from app.domain.rapportage import (
     samenvatting,
 )
 from app.domain.toegang import Actor, Rol
-from app.services import feiten, instellingen, register, registerrijen
+from app.services import context, feiten, instellingen, leerlingen, projectie, registerrijen
 from app.services.demo import DEMO_SWV_CODE, laad_demodata
 from app.services.privacy import anonimiseer_verlopen
 from app.services.rapportage import (
@@ -53,18 +53,18 @@ def regisseur(swv_id: uuid.UUID) -> Actor:
 
 async def peildata_van(uow: UnitOfWork, actor: Actor) -> Peildata:
     async with uow.voor(actor):
-        swv = await register.swv_van(uow, actor)
+        swv = await context.swv_van(uow, actor)
         await uow.commit()
-    return register.peildata_van(swv)
+    return context.peildata_van(swv)
 
 
 async def gevouwen(uow: UnitOfWork, actor: Actor, peildatum: date) -> InspectieRegister:
     """The register by definition: every child of the SWV folded from its facts as known now."""
     async with uow.voor(actor):
-        swv = await register.swv_van(uow, actor)
-        beleid = register.beleid_van(swv)
-        kalender = register.kalender_voor(beleid)
-        kop = register_kop(peildatum, peildata=register.peildata_van(swv))
+        swv = await context.swv_van(uow, actor)
+        beleid = context.beleid_van(swv)
+        kalender = context.kalender_voor(beleid)
+        kop = register_kop(peildatum, peildata=context.peildata_van(swv))
         rijen = await _met_kinderen(
             uow,
             swv.id,
@@ -84,7 +84,7 @@ async def gelijk_op(uow: UnitOfWork, actor: Actor, peildata: list[date]) -> int:
     bytes and summary against the previous peildatum); returns how many rows it compared."""
     eigen = await peildata_van(uow, actor)
     async with uow.voor(actor):
-        beleid = register.beleid_van(await register.swv_van(uow, actor))
+        beleid = context.beleid_van(await context.swv_van(uow, actor))
         await uow.commit()
     rijen = 0
     for peildatum in peildata:
@@ -129,7 +129,7 @@ async def test_projected_register_equals_the_folded_one_on_a_generated_region_al
     peildata = await twee_schooljaren(uow, actor, 2026)
     assert await gelijk_op(uow, actor, peildata) > 20
     stored = await opgeslagen(sessionmaker, swv.id)
-    assert await register.herbouw_projecties(uow, swv.id) == 300
+    assert await projectie.herbouw_projecties(uow, swv.id) == 300
     assert await opgeslagen(sessionmaker, swv.id) == stored, "rebuild-projections reproduces it"
     verschillen = await tussen_peildata(
         uow, actor, van=date(2026, 3, 1), tot=date(2026, 6, 1), bekend_op=None
@@ -144,10 +144,10 @@ async def test_projected_register_follows_corrections_and_withdrawals(
     school = swv_a.scholen[0]
     verzuim: dict[str, FeitRow] = {}
     for naam in ("corr01", "intr01", "blijf1"):
-        leerling = await register.registreer_leerling(
+        leerling = await leerlingen.registreer_leerling(
             uow,
             actor,
-            register.NieuweLeerling(
+            leerlingen.NieuweLeerling(
                 pseudoniem=naam,
                 geboortejaar=VANDAAG.year - 12,
                 geboortemaand=3,
@@ -185,7 +185,7 @@ async def test_projected_register_follows_corrections_and_withdrawals(
                 "reden": "de melding was verkeerd gedaan",
                 "vervanging": {
                     "soort": "verzuim-gestart",
-                    **feit_naar_dict(register.feit_van(eerder)),
+                    **feit_naar_dict(projectie.feit_van(eerder)),
                     "geldig_vanaf": (VANDAAG - timedelta(days=200)).isoformat(),
                 },
             },
@@ -260,10 +260,10 @@ async def test_projected_register_carries_the_pseudonym_of_an_anonymised_child(
 ) -> None:
     actor = swv_a.actor(Rol.REGISSEUR)
     school = swv_a.scholen[0]
-    leerling = await register.registreer_leerling(
+    leerling = await leerlingen.registreer_leerling(
         uow,
         actor,
-        register.NieuweLeerling(
+        leerlingen.NieuweLeerling(
             pseudoniem="anon01",
             geboortejaar=VANDAAG.year - 10,
             geboortemaand=9,
@@ -294,10 +294,10 @@ async def test_projected_register_carries_the_pseudonym_of_an_anonymised_child(
 
 async def test_a_child_never_listed_has_no_register_rows(uow: UnitOfWork, swv_a: Swv) -> None:
     actor = swv_a.actor(Rol.REGISSEUR)
-    leerling = await register.registreer_leerling(
+    leerling = await leerlingen.registreer_leerling(
         uow,
         actor,
-        register.NieuweLeerling(
+        leerlingen.NieuweLeerling(
             pseudoniem="kort01",
             geboortejaar=VANDAAG.year - 9,
             geboortemaand=1,

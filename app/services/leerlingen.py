@@ -1,168 +1,36 @@
-"""Use cases of the register: children, their projection, status and timeline (facts are
-appended through app/services/feiten.py).
+"""Use cases on children: registration, lists, search, status and timeline.
 
-Facts are appended, never changed (DOMAIN.md rule 15). Each append recomputes the child's
-projected timeline in the same transaction, under a row lock on the child, so concurrent
-reports on one child are serialised and the projection always equals the fold of the facts.
-
-The hot paths (status, timeline, reporting a fact) read and write through the repositories'
-plain-SQL methods (`Kind`, fact records, `SwvInstellingen`) rather than ORM objects: per request
-that is most of the difference to the bare database work (docs/decisions/0014).
+Facts are appended through app/services/feiten.py (never changed, regel 15). The hot paths
+(status, timeline) read through the repositories' plain-SQL methods (`Kind`, `FeitRegel`,
+`SwvInstellingen`) rather than ORM objects: per request that is most of the difference to the
+bare database work (docs/decisions/0014).
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import lru_cache
-from typing import Any
+from datetime import date, datetime
 
-from app.db.leerlingen import FeitRegel, FeitRow, Kind, LeerlingRow
-from app.db.organisaties import SwvInstellingen, SwvRow
+from app.db.leerlingen import Kind, LeerlingRow
 from app.db.session import UnitOfWork
-from app.domain.beleid import Beleid, DefinitieProfiel, Weektelling
+from app.domain.beleid import Beleid
 from app.domain.classificatie import LANDELIJKE_THUISZITTERS, Categorie
-from app.domain.feiten import (
-    Feit,
-    feit_uit_dict,
-)
+from app.domain.feiten import Feit
 from app.domain.identiteit import is_geldig_bsn
-from app.domain.leerling import Geboorte, Leerling
-from app.domain.rapportage import STANDAARD_PEILDATA, Peildata
-from app.domain.regio import Regio
-from app.domain.schoolvakanties import Schoolvakanties, laad_meegeleverde_kalender
+from app.domain.leerling import Leerling
+from app.domain.schoolvakanties import Schoolvakanties
 from app.domain.status import Signaal, Status, bepaal_status
 from app.domain.tijdlijn import Tijdlijn, bepaal_tijdlijn
 from app.domain.toegang import Actor, Operatie, Reikwijdte, mag
-from app.services import identiteit, registerrijen
+from app.services import identiteit
+from app.services.context import SwvContext, klok, swv_context, swv_van, vandaag
 from app.services.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from app.services.pagination import Page, PageRequest
+from app.services.projectie import feit_van, feit_van_regel, leerling_van, projecteer
 from app.services.toegang.versleuteling import Versleuteling
 
 NIET_GEVONDEN = "Deze leerling bestaat niet of valt buiten uw bevoegdheid."
-
-
-@lru_cache(maxsize=1)
-def _kalender() -> Schoolvakanties:
-    return laad_meegeleverde_kalender()
-
-
-BELEID_SLEUTELS = (
-    "b2_na_dagen",
-    "a1_na_dagen",
-    "signaal_verzuim_na_dagen",
-    "signaal_schorsing_na_dagen",
-    "signaal_tlv_na_dagen",
-    "pact_na_maanden",
-    "thuiswerkplan_telt_als_aanbod",
-)
-"""Settings an SWV may change (app/services/instellingen.py); the rest keeps DOMAIN.md's value."""
-
-
-def beleid_van(swv: SwvRow | SwvInstellingen) -> Beleid:
-    """The SWV's policy from its stored settings (defaults of DOMAIN.md where unset)."""
-    instellingen = swv.beleid or {}
-    waarden: dict[str, Any] = {k: instellingen[k] for k in BELEID_SLEUTELS if k in instellingen}
-    profiel = instellingen.get("profiel")
-    if profiel is not None:
-        waarden["profiel"] = DefinitieProfiel("swv", frozenset(Categorie(c) for c in profiel))
-    weektelling = Weektelling(instellingen.get("weektelling", Weektelling.KALENDERDAGEN))
-    return Beleid(weektelling=weektelling, **waarden)
-
-
-def peildata_van(swv: SwvRow | SwvInstellingen) -> Peildata:
-    """The SWV's peildata and delivery day (default: 1 Dec, 1 Mar, 1 Jun, 1 Sep; the 15th)."""
-    instellingen = swv.beleid or {}
-    if "peildata" not in instellingen and "leverdag" not in instellingen:
-        return STANDAARD_PEILDATA
-    dagen = tuple(
-        (int(d[:2]), int(d[3:]))
-        for d in instellingen.get(
-            "peildata", [f"{m:02d}-{d:02d}" for m, d in STANDAARD_PEILDATA.dagen]
-        )
-    )
-    return Peildata(dagen=dagen, leverdag=int(instellingen.get("leverdag", 15)))
-
-
-def leerling_van(row: LeerlingRow | Kind) -> Leerling:
-    """The domain's view of a stored child."""
-    return Leerling(
-        id=str(row.id),
-        geboorte=Geboorte(row.geboortejaar, row.geboortemaand, row.geboortedag),
-        regio=Regio(row.regio),
-    )
-
-
-def _feit(
-    soort: str, payload: dict[str, Any], feit_id: uuid.UUID, geldig_vanaf: date, op: datetime
-) -> Feit:
-    data: dict[str, object] = {
-        **payload,
-        "id": str(feit_id),
-        "geldig_vanaf": geldig_vanaf.isoformat(),
-        "geregistreerd_op": op.isoformat(),
-    }
-    return feit_uit_dict(soort, data)
-
-
-def feit_van(row: FeitRow) -> Feit:
-    """The domain fact of a stored row."""
-    return _feit(row.soort, row.payload, row.id, row.geldig_vanaf, row.geregistreerd_op)
-
-
-def feit_van_regel(regel: FeitRegel) -> Feit:
-    """The domain fact of a stored fact read in plain SQL (the hot paths)."""
-    return _feit(regel.soort, regel.payload, regel.id, regel.geldig_vanaf, regel.geregistreerd_op)
-
-
-def _projectie_tot(leerling: Leerling, vandaag: date) -> date:
-    """Far enough ahead that every automatic transition (B1→B2a→B2b, 18 years) is in it."""
-    return max(vandaag + timedelta(days=400), date(leerling.geboorte.jaar + 19, 12, 31))
-
-
-def kalender_voor(beleid: Beleid) -> Schoolvakanties | None:
-    return _kalender() if beleid.weektelling is Weektelling.LESWEKEN else None
-
-
-def _tijdlijn_tot(beleid: Beleid, gewenst: date) -> date:
-    kalender = kalender_voor(beleid)
-    if kalender is None:
-        return gewenst
-    laatste = gewenst
-    while not kalender.dekt(laatste) and laatste > date(2000, 1, 1):
-        laatste -= timedelta(days=30)
-    return laatste
-
-
-async def klok(uow: UnitOfWork) -> datetime:
-    """The database server's clock: the one clock of the register (recorded time of facts,
-    read when it is needed: after the child's row lock, so it orders with the commits)."""
-    return await uow.klok()
-
-
-async def vandaag(uow: UnitOfWork) -> date:
-    """Today by the database server's clock, as the transaction began (no extra round trip
-    once the transaction has started)."""
-    begonnen = uow.begonnen_op
-    if begonnen is None:
-        return (await klok(uow)).date()
-    return begonnen.date()
-
-
-async def swv_van(uow: UnitOfWork, actor: Actor) -> SwvRow:
-    swv = await uow.organisaties.swv(uuid.UUID(actor.swv_id))
-    if swv is None:
-        raise NotFound("Dit samenwerkingsverband bestaat niet.")
-    return swv
-
-
-async def instellingen_van(uow: UnitOfWork, actor: Actor) -> SwvInstellingen:
-    """The actor's SWV's settings, in plain SQL (the hot paths)."""
-    swv = await uow.organisaties.instellingen(uuid.UUID(actor.swv_id))
-    if swv is None:
-        raise NotFound("Dit samenwerkingsverband bestaat niet.")
-    return swv
 
 
 # -- children --------------------------------------------------------------------------------
@@ -254,7 +122,7 @@ async def registreer_leerling(
         uow.betreft = row.id
         if school_id is not None:
             await uow.leerlingen.koppel_vestiging(row.id, school_id)
-        await projecteer(uow, row, swv, [], nu.date())
+        await projecteer(uow, row, SwvContext.van(swv), [], nu.date())
         await uow.commit()
         return row
 
@@ -349,9 +217,8 @@ async def _lijst_zoals_bekend(
 ) -> Page[LeerlingMetPeriode]:
     """The list computed by folding each child's facts: as known on `bekend_op`, or to filter
     on a signal (signals depend on the peildatum, so they are not projected)."""
-    swv = await swv_van(uow, actor)
-    beleid = beleid_van(swv)
-    kalender = kalender_voor(beleid)
+    ctx = await swv_context(uow, actor)
+    beleid, kalender = ctx.beleid, ctx.kalender
     rows, _total = await uow.leerlingen.lijst(
         actor, offset=0, limit=10_000_000, school_id=filter_.school_id
     )
@@ -417,71 +284,6 @@ async def zoek_leerlingen(
         return [row] if row is not None else []
 
 
-# -- projection ------------------------------------------------------------------------------
-
-
-async def projecteer(
-    uow: UnitOfWork, leerling: LeerlingRow, swv: SwvRow, rows: list[FeitRow], vandaag: date
-) -> None:
-    """Replace the child's projections with what its stored facts give."""
-    await projecteer_feiten(uow, leerling, swv, [feit_van(r) for r in rows], vandaag)
-
-
-async def projecteer_feiten(
-    uow: UnitOfWork,
-    leerling: LeerlingRow | Kind,
-    swv: SwvRow | SwvInstellingen,
-    feiten: list[Feit],
-    vandaag: date,
-) -> None:
-    """Replace the child's projections with what these facts (all of them) give: its timeline,
-    and its rows in the Inspectie register of every peildatum that lists it
-    (app/services/registerrijen.py), from one fold."""
-    beleid = beleid_van(swv)
-    domein = leerling_van(leerling)
-    tot = _tijdlijn_tot(beleid, _projectie_tot(domein, vandaag))
-    tijdlijn = bepaal_tijdlijn(domein, feiten, beleid, tot=tot, kalender=kalender_voor(beleid))
-    await uow.rapportage.vervang_projecties(
-        leerling.id,
-        leerling.swv_id,
-        [
-            {
-                "categorie": str(p.categorie),
-                "start": p.start,
-                "einde": p.einde,
-                "regel": p.regel,
-                "feit_ids": list(p.feit_ids),
-                "eindreden": str(p.eindreden) if p.eindreden else None,
-            }
-            for p in tijdlijn.perioden
-        ],
-        registerrijen.rijen(
-            leerling.pseudoniem, domein, feiten, tijdlijn, beleid=beleid, peildata=peildata_van(swv)
-        ),
-    )
-
-
-async def herbouw_projecties(uow: UnitOfWork, swv_id: uuid.UUID | None = None) -> int:
-    """Recompute every child's projections (timeline and register rows) from its facts (CLI
-    `rebuild-projections`), of one SWV or of all; inside an outer unit of work it joins that
-    transaction."""
-    async with uow.alle_swvs():
-        vandaag = (await klok(uow)).date()
-        aantal = 0
-        swvs: dict[uuid.UUID, SwvRow] = {}
-        for leerling_id in await uow.leerlingen.alle_ids(swv_id):
-            leerling = await uow.session.get(LeerlingRow, leerling_id, with_for_update=True)
-            assert leerling is not None  # noqa: S101
-            swv = swvs.get(leerling.swv_id) or await uow.organisaties.swv(leerling.swv_id)
-            assert swv is not None  # noqa: S101
-            swvs[swv.id] = swv
-            rows = await uow.leerlingen.feiten(leerling.id)
-            await projecteer(uow, leerling, swv, rows, vandaag)
-            aantal += 1
-        await uow.commit()
-        return aantal
-
-
 # -- reading: history, status, timeline ------------------------------------------------------
 
 
@@ -500,14 +302,14 @@ async def _lees(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> _Gelez
     leerling = await uow.leerlingen.kind(actor, leerling_id)
     if leerling is None:
         raise NotFound(NIET_GEVONDEN)
-    beleid = beleid_van(await instellingen_van(uow, actor))
+    ctx = await swv_context(uow, actor)
     regels = await uow.leerlingen.feitregels(leerling.id)
     return _Gelezen(
         leerling,
         leerling_van(leerling),
         [feit_van_regel(r) for r in regels],
-        beleid,
-        kalender_voor(beleid),
+        ctx.beleid,
+        ctx.kalender,
         await vandaag(uow),
     )
 
