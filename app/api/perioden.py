@@ -54,7 +54,7 @@ IfMatch = Annotated[
     ),
 ]
 _EINDDATUM = (
-    "Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `gebeurtenissen` noemt "
+    "Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt "
     "de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag."
 )
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -431,7 +431,7 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
         name=f"list_{bron.meervoud}",
         response_model=m.lijst,
         summary=f"{bron.pad.capitalize()} van de leerling",
-        description="Correcties en intrekkingen zijn verwerkt; `gebeurtenissen` toont alles.",
+        description="Correcties en intrekkingen zijn verwerkt; `feiten` toont alles.",
         responses=problem_responses(400, 401, 403, 404),
     )
 
@@ -543,7 +543,7 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
         description=(
             "Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de "
             "einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in "
-            "`gebeurtenissen`, en wat vóór de correctie bekend was blijft op te vragen met "
+            "`feiten`, en wat vóór de correctie bekend was blijft op te vragen met "
             "`bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode "
             "(`Content-Location`, `ETag`); `Location` wijst naar de correctie."
         ),
@@ -588,7 +588,7 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
         summary=f"Trek een {wat} in",
         description=(
             "Voegt een `intrekking` van het startfeit toe, en van het eindfeit als geen andere "
-            "periode het deelt. Daarna is de periode weg (404), maar `gebeurtenissen` toont "
+            "periode het deelt. Daarna is de periode weg (404), maar `feiten` toont "
             "alles. Vraagt `If-Match`."
         ),
         responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),

@@ -1,6 +1,6 @@
 """Who is asking: the actor of a request, its role and the organisations it acts for.
 
-Row scoping follows from the role (DOMAIN.md, privacy; issue "identity and access"):
+Row scoping follows from the role (docs/privacy.md, docs/domain.md):
 SWV-wide roles see every child of their SWV; a schoolmedewerker or school system the children
 enrolled at or reported by its own vestigingen; a leerplichtambtenaar or leerplicht system the
 children living in its gemeenten; the other roles no child at all.

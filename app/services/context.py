@@ -33,11 +33,11 @@ BELEID_SLEUTELS = (
     "pact_na_maanden",
     "thuiswerkplan_telt_als_aanbod",
 )
-"""Settings an SWV may change (app/services/instellingen.py); the rest keeps DOMAIN.md's value."""
+"""Settings an SWV may change (app/services/instellingen.py); the rest keeps the default of docs/domain.md."""
 
 
 def beleid_van(swv: SwvRow | SwvInstellingen) -> Beleid:
-    """The SWV's policy from its stored settings (defaults of DOMAIN.md where unset)."""
+    """The SWV's policy from its stored settings (defaults of docs/domain.md where unset)."""
     instellingen = swv.beleid or {}
     waarden: dict[str, Any] = {k: instellingen[k] for k in BELEID_SLEUTELS if k in instellingen}
     profiel = instellingen.get("profiel")

@@ -123,9 +123,10 @@ async def voeg_feit_toe(
     await _controleer_vervanging(uow, actor, swv, feit)
     payload = {k: v for k, v in feit_naar_dict(feit).items() if k not in SERVERVELDEN}
     if bestaand is not None:
+        if bestaand.leerling_id != leerling.id:  # another child: its fact's id is not named
+            raise Conflict("Deze bronReferentie is al gebruikt voor een ander feit.")
         if (
-            bestaand.leerling_id != leerling.id
-            or bestaand.soort != str(feit.soort)
+            bestaand.soort != str(feit.soort)
             or bestaand.geldig_vanaf != feit.geldig_vanaf
             or bestaand.payload != payload
             or bestaand.school_id != school_id

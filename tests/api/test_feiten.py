@@ -247,6 +247,12 @@ async def test_same_bron_referentie_other_content_is_409_naming_the_earlier_fact
     )
     assert anders.status_code == 409, anders.text
     assert eerste.json()["id"] in anders.json()["detail"]
+    ander_kind = await kind(client, regisseur, swv_a)
+    elders = await meld(
+        client, regisseur, ander_kind, "verzuim-gestart", dag(-3), bronReferentie=ref
+    )
+    assert elders.status_code == 409, elders.text
+    assert eerste.json()["id"] not in elders.text, "no fact id of another child"
 
 
 async def test_deprecated_inbox_and_history_answer_with_deprecation_headers(
