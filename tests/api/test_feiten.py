@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 
-from app.domain.feiten import FeitSoort
-from app.domain.toegang import RECHTEN, Operatie, Rol
+from app.domain.toegang import Rol
 from tests.api.test_leerlingen import dag, ingeschreven, meld
 from tests.builders import FakeAuthenticator, Swv
 
@@ -295,36 +294,3 @@ async def test_inbox_no_token_401_and_out_of_scope_404(
     missend = await client.post(f"/v1/leerlingen/{uuid.uuid4()}/feiten", json=body, headers=ander)
     assert buiten.status_code == missend.status_code == 404
     assert buiten.json()["detail"] == missend.json()["detail"]
-
-
-MELDERS = [r for r in Rol if Operatie.FEIT_MELDEN in RECHTEN[r]]
-
-
-@pytest.mark.parametrize("rol", MELDERS)
-async def test_fact_kind_matrix_over_http_every_kind(
-    client: AsyncClient, auth: FakeAuthenticator, regisseur: dict[str, str], swv_a: Swv, rol: Rol
-) -> None:
-    """Every fact kind × every role that may report: refused kinds are 403 and store nothing,
-    the others pass the right (201, or 400 for fields this test does not fill in)."""
-    from tests.domain.test_toegang import VERWACHT  # the matrix written out once
-
-    actor = swv_a.actor(
-        rol,
-        school=0 if rol in {Rol.SCHOOLMEDEWERKER, Rol.SCHOOLSYSTEEM} else None,
-        gemeente=0 if rol in {Rol.LEERPLICHTAMBTENAAR, Rol.LEERPLICHTSYSTEEM} else None,
-    )
-    headers = auth.headers(actor)
-    leerling_id = await kind(client, regisseur, swv_a)
-    for soort in FeitSoort:
-        if soort in {FeitSoort.CORRECTIE, FeitSoort.INTREKKING}:
-            continue
-        extra: dict[str, Any] = {"schoolId": str(swv_a.scholen[0])}
-        if soort is FeitSoort.JEUGDARTS_OORDEEL:
-            extra["namens"] = "jeugdarts"
-        voor = await aantal_feiten(client, regisseur, leerling_id)
-        response = await meld(client, headers, leerling_id, str(soort), dag(-1), **extra)
-        if str(rol) in VERWACHT[soort]:
-            assert response.status_code in {201, 400}, (soort, rol, response.text)
-        else:
-            assert_geweigerd(response, str(soort))
-            assert await aantal_feiten(client, regisseur, leerling_id) == voor
