@@ -72,7 +72,7 @@ SWV = (
 KLOK = "SELECT clock_timestamp()"
 FEITEN = (
     "SELECT id, volgnummer, leerling_id, swv_id, soort, geldig_vanaf, geregistreerd_op, payload, "
-    "bron, bron_referentie, gemeld_door, school_id FROM feiten WHERE leerling_id = $1 "
+    "bron, bron_referentie, gemeld_door, school_id, namens FROM feiten WHERE leerling_id = $1 "
     "ORDER BY volgnummer"
 )
 AUDIT = (
@@ -82,8 +82,8 @@ AUDIT = (
 )
 FEIT_INSERT = (
     "INSERT INTO feiten (id, leerling_id, swv_id, soort, geldig_vanaf, geregistreerd_op, payload, "
-    "bron, bron_referentie, gemeld_door, school_id) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING volgnummer"
+    "bron, bron_referentie, gemeld_door, school_id, namens) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING volgnummer"
 )
 # Issue 6 (register projection): the register rows are deleted in the timeline's statement.
 PERIODEN_DELETE = (
@@ -331,6 +331,7 @@ class Floor:
                 bron,
                 None,
                 self.actor.id,
+                None,
                 None,
             )
             await conn.execute(VERSIE, lid, leerling["versie"] + 1)
