@@ -307,13 +307,9 @@ class LeerlingenRepository:
             )
         return stmt.where(false())
 
-    async def get(
-        self, actor: Actor, leerling_id: uuid.UUID, *, lock: bool = False
-    ) -> LeerlingRow | None:
-        stmt = self.leesbaar(actor).where(LeerlingRow.id == leerling_id)
-        if lock:
-            stmt = stmt.with_for_update()
-        return await self._session.scalar(stmt)
+    async def get(self, actor: Actor, leerling_id: uuid.UUID) -> LeerlingRow | None:
+        """One child in the actor's scope as an ORM row (to change it: `kind(lock=True)`)."""
+        return await self._session.scalar(self.leesbaar(actor).where(LeerlingRow.id == leerling_id))
 
     async def op_bsn_hash(self, actor: Actor, zoekhash: bytes) -> LeerlingRow | None:
         return await self._session.scalar(

@@ -33,7 +33,7 @@ BELEID_SLEUTELS = (
     "pact_na_maanden",
     "thuiswerkplan_telt_als_aanbod",
 )
-"""Settings an SWV may change (app/services/instellingen.py); the rest keeps the default of docs/domain.md."""
+"""Settings an SWV may change (app/services/instellingen.py); else the docs/domain.md default."""
 
 
 def beleid_van(swv: SwvRow | SwvInstellingen) -> Beleid:
