@@ -86,11 +86,11 @@ async def _revisie(url: str) -> str | None:
 
 async def _herbouw_projecties(url: str) -> int:
     from app.db.session import Database, UnitOfWork
-    from app.services import register
+    from app.services import projectie
 
     database = Database(url, pool_size=1)
     try:
-        return await register.herbouw_projecties(UnitOfWork(database.sessionmaker))
+        return await projectie.herbouw_projecties(UnitOfWork(database.sessionmaker))
     finally:
         await database.dispose()
 
@@ -261,7 +261,7 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
     """The admin commands that need the database."""
     from app.db.session import Database, UnitOfWork
     from app.domain.toegang import Rol
-    from app.services import privacy, register, synthetisch
+    from app.services import privacy, projectie, synthetisch
     from app.services.errors import ServiceError
     from app.services.toegang import beheer
     from app.services.toegang.configuratie import versleuteling_uit
@@ -317,7 +317,7 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
             sleutels = await privacy.vergeet_idempotentie(uow)
             print(f"{sleutels} idempotentiesleutels vergeten")
         elif args.command == "rebuild-projections":
-            print(f"{await register.herbouw_projecties(uow)} leerlingen herberekend")
+            print(f"{await projectie.herbouw_projecties(uow)} leerlingen herberekend")
         elif args.command in {"load-schoolvakanties", "set-schoolvakantie-afwijkingen"}:
             await _schoolvakanties(uow, args)
     except ServiceError as fout:

@@ -66,7 +66,7 @@ from app.domain.rapportage import (
     register_kop,
 )
 from app.domain.toegang import Actor
-from app.services import rapportage, register, registerrijen
+from app.services import feiten, rapportage, registerrijen
 from bench.register_app import bench_actor
 from bench.register_seed import Seeded, seed
 
@@ -112,7 +112,7 @@ class Telling:
 
 @dataclass
 class AppendResult:
-    """`register.meld_feit` with and without the register rows maintained, per kind of child."""
+    """`feiten.meld_feit` with and without the register rows maintained, per kind of child."""
 
     soort: str  # "listed" (in the register of the peildatum) or "other" (in no register)
     met_s: list[float]
@@ -294,13 +294,13 @@ async def _register_rijen_van(url: str, swv_id: uuid.UUID, ids: list[Any]) -> in
 async def measure_appends(
     db: Database, url: str, actor: Actor, peildatum: date, n: int
 ) -> list[AppendResult]:
-    """What maintaining the register rows adds to one append (`register.meld_feit`, no HTTP):
+    """What maintaining the register rows adds to one append (`feiten.meld_feit`, no HTTP):
     an `aanbod-gestart` on distinct children, alternately with the projection maintained and
     with `registerrijen.rijen` stubbed out (so no rows computed or inserted; the timeline's
     statement still deletes them). Medians of wall and CPU time of this process per append."""
     swv_id = uuid.UUID(actor.swv_id)
     kinderen = await _kinderen(url, swv_id, peildatum, 2 * n)
-    melding = register.Melding(
+    melding = feiten.NieuwFeit(
         "aanbod-gestart", peildatum - timedelta(days=1), {"aanbod": "thuiswerkplan"}
     )
     uit: list[AppendResult] = []
@@ -313,7 +313,7 @@ async def measure_appends(
                 if not met:
                     stack.enter_context(mock.patch.object(registerrijen, "rijen", _geen_rijen))
                 t0, c0 = time.perf_counter(), time.process_time()
-                await register.meld_feit(UnitOfWork(db.sessionmaker), actor, leerling_id, melding)
+                await feiten.meld_feit(UnitOfWork(db.sessionmaker), actor, leerling_id, melding)
                 wall, cpu = time.perf_counter() - t0, time.process_time() - c0
             if met:
                 result.met_s.append(wall)

@@ -11,10 +11,10 @@ problem details, security headers or request log; the bench token is compared as
   by SWV), its SWV's settings, its facts, the audit row. With `fold=1` it also folds the facts
   into the status with the domain, as the application does; without it, it answers the rows as
   JSON (SQL and JSON only).
-- `POST /v1/leerlingen/{id}/meldingen`: tenant and clock, lock the child (`FOR UPDATE`), read the
+- `POST /v1/leerlingen/{id}/feiten`: tenant and clock, lock the child (`FOR UPDATE`), read the
   SWV's settings, the clock, the facts; read the report with the domain, insert the fact, bump
   `versie`, replace the projections (the domain's `bepaal_tijdlijn` and the child's Inspectie
-  register rows, as `register.projecteer_feiten`: one statement deletes both, the rows are
+  register rows, as `projectie.projecteer_feiten`: one statement deletes both, the rows are
   inserted only for a child in some register), write the audit row, commit.
 - `GET /v1/leerlingen?thuiszitter=true&peildatum=D&pageSize=N`: count, the page, the periods
   of the page's children on the peildatum, the audit row.
@@ -72,7 +72,7 @@ SWV = (
 KLOK = "SELECT clock_timestamp()"
 FEITEN = (
     "SELECT id, volgnummer, leerling_id, swv_id, soort, geldig_vanaf, geregistreerd_op, payload, "
-    "bron, bron_referentie, gemeld_door, school_id FROM feiten WHERE leerling_id = $1 "
+    "bron, bron_referentie, gemeld_door, school_id, namens FROM feiten WHERE leerling_id = $1 "
     "ORDER BY volgnummer"
 )
 AUDIT = (
@@ -82,8 +82,8 @@ AUDIT = (
 )
 FEIT_INSERT = (
     "INSERT INTO feiten (id, leerling_id, swv_id, soort, geldig_vanaf, geregistreerd_op, payload, "
-    "bron, bron_referentie, gemeld_door, school_id) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING volgnummer"
+    "bron, bron_referentie, gemeld_door, school_id, namens) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING volgnummer"
 )
 # Issue 6 (register projection): the register rows are deleted in the timeline's statement.
 PERIODEN_DELETE = (
@@ -116,7 +116,7 @@ PERIODEN_OP = (
 )
 
 _STATUS = re.compile(r"^/v1/leerlingen/([0-9a-f-]{36})/status$")
-_MELDINGEN = re.compile(r"^/v1/leerlingen/([0-9a-f-]{36})/meldingen$")
+_FEITEN = re.compile(r"^/v1/leerlingen/([0-9a-f-]{36})/feiten$")
 _CAMEL = re.compile(r"([A-Z])")
 _KOLOMMEN = {"id", "geldig_vanaf", "geregistreerd_op"}
 _THUISZITTERS = sorted(str(c) for c in LANDELIJKE_THUISZITTERS)
@@ -242,7 +242,7 @@ class Floor:
         method: str = scope["method"]
         if method == "GET" and (m := _STATUS.match(path)):
             return 200, await self.status(m.group(1), fold=query.get("fold") == ["1"])
-        if method == "POST" and (m := _MELDINGEN.match(path)):
+        if method == "POST" and (m := _FEITEN.match(path)):
             body = b""
             for _ in range(1000):  # bounded: the benchmark's bodies are one or two chunks
                 message = await receive()
@@ -332,6 +332,7 @@ class Floor:
                 None,
                 self.actor.id,
                 None,
+                None,
             )
             await conn.execute(VERSIE, lid, leerling["versie"] + 1)
             beleid = _beleid(swv)
@@ -370,7 +371,7 @@ class Floor:
                     REGISTER_RIJ_INSERT,
                     [(lid, self.swv_uuid, *(r[k] for k in REGISTER_KOLOMMEN)) for r in rijen],
                 )
-            await self._audit(conn, "feit:melden", "POST /leerlingen/{leerlingId}/meldingen", lid)
+            await self._audit(conn, "feit:melden", "POST /leerlingen/{leerlingId}/feiten", lid)
         return {
             "id": str(feit_id),
             "soort": str(feit.soort),

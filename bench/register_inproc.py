@@ -106,7 +106,7 @@ def _requests(ids: list[str], vandaag: date, n: int, seed_value: int) -> dict[st
         soort = "ziekmelding" if k % 2 == 0 else "ziekmelding-beeindigd"
         gegevens = {"doorOuders": True} if k % 2 == 0 else {}
         body = {"soort": soort, "geldigVanaf": dag, "gegevens": gegevens}
-        path = f"/v1/leerlingen/{rnd.choice(ids)}/meldingen"
+        path = f"/v1/leerlingen/{rnd.choice(ids)}/feiten"
         melding.append(("POST", path, json.dumps(body).encode()))
     return {"status": status, "melding": melding}
 

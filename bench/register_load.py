@@ -213,7 +213,7 @@ def melding_request(ids: list[str], vandaag: date) -> RequestFactory:
             body = {"soort": "ziekmelding", "geldigVanaf": dag, "gegevens": {"doorOuders": True}}
         else:
             body = {"soort": "ziekmelding-beeindigd", "geldigVanaf": dag}
-        return "POST", f"/v1/leerlingen/{rnd.choice(ids)}/meldingen", json.dumps(body).encode()
+        return "POST", f"/v1/leerlingen/{rnd.choice(ids)}/feiten", json.dumps(body).encode()
 
     return make
 

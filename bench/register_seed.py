@@ -3,7 +3,7 @@ with their facts and their projections (timeline and Inspectie register rows), w
 as the superuser.
 
 The children come from `app.services.generator`; each child's projection rows are the domain's
-`bepaal_tijdlijn` with the horizon that `app.services.register.projecteer` uses, and its register
+`bepaal_tijdlijn` with the horizon that `app.services.projectie.projecteer` uses, and its register
 rows are `app.services.registerrijen.rijen` of that timeline (the function `projecteer` calls),
 so the seeded projections equal what the application would have written fact by fact. The
 generator's fact ids and vestiging codes become the register's UUIDs. Two processes compute the
@@ -121,7 +121,7 @@ def schooljaar_voor(vandaag: date) -> int:
 
 
 def projectie_tot(leerling: Leerling, vandaag: date) -> date:
-    """The horizon of `register.projecteer` for the default beleid (calendar days, so no
+    """The horizon of `projectie.projecteer` for the default beleid (calendar days, so no
     holiday calendar and no clipping to it): far enough for every automatic transition."""
     return max(vandaag + timedelta(days=400), date(leerling.geboorte.jaar + 19, 12, 31))
 
@@ -161,7 +161,7 @@ def bereken(
     }
     begin = date(schooljaar - 1, 8, 1)
     gemeente_codes = {naam: code for code, naam in generator.GEMEENTEN}
-    beleid = Beleid()  # the SWV is created with `beleid = {}`: register.beleid_van's defaults
+    beleid = Beleid()  # the SWV is created with `beleid = {}`: context.beleid_van's defaults
     rnd_ids = random.Random(f"bench-ids:{seed}:{start}")
     batch = Batch([], [], [], [], [])
     for index in range(start, stop):
@@ -236,7 +236,7 @@ def bereken(
                 feiten,
                 tijdlijn,
                 beleid=beleid,
-                peildata=STANDAARD_PEILDATA,  # the SWV's `beleid = {}`: register.peildata_van
+                peildata=STANDAARD_PEILDATA,  # the SWV's `beleid = {}`: context.peildata_van
             )
         )
     return batch

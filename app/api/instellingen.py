@@ -17,8 +17,8 @@ from app.domain.classificatie import Categorie
 from app.domain.identiteit import PrivacyModus
 from app.domain.toegang import Actor, Operatie
 from app.services import instellingen as service
+from app.services.context import beleid_van, peildata_van
 from app.services.errors import PreconditionFailed, PreconditionRequired
-from app.services.register import beleid_van, peildata_van
 
 router = APIRouter(prefix="/instellingen", tags=["Instellingen"])
 Beheerder = Annotated[Actor, toegang(Operatie.INSTELLINGEN_BEHEREN)]

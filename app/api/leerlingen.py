@@ -1,11 +1,12 @@
-"""Children in the register: registration, lists, search, reports (meldingen), history,
-status and timeline."""
+"""Children in the register: registration, lists, search, their facts (the inbox and the
+history), status and timeline."""
 
 from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
+from email.utils import format_datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
@@ -22,10 +23,11 @@ from app.domain.classificatie import Categorie
 from app.domain.feiten import FeitSoort
 from app.domain.status import Signaal, Status
 from app.domain.tijdlijn import Tijdlijn
-from app.domain.toegang import Actor, Operatie
+from app.domain.toegang import Actor, Namens, Operatie
+from app.services import feiten as feiten_service
 from app.services import identiteit as identiteit_service
+from app.services import leerlingen as service
 from app.services import privacy as privacy_service
-from app.services import register as service
 from app.services.errors import NotFound
 
 router = APIRouter(prefix="/leerlingen", tags=["Leerlingen"])
@@ -46,6 +48,19 @@ BekendOp = Annotated[
     ),
 ]
 PROBLEMEN_LEERLING = problem_responses(400, 401, 403, 404)
+NamensVeld = Annotated[
+    Namens | None,
+    Field(
+        description="De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een "
+        "besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een "
+        "jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit."
+    ),
+]
+
+AFGESCHAFT_OP = date(2026, 12, 7)
+"""The day the old inbox and history paths (`/meldingen`, `/gebeurtenissen`) were deprecated."""
+ZONSONDERGANG = date(2027, 7, 1)
+"""The day those paths stop answering (API Design Rules /core/transition-period, API-19)."""
 
 
 # -- schemas ---------------------------------------------------------------------------------
@@ -132,8 +147,8 @@ class LeerlingZoekresultaat(ApiModel):
     data: list[Leerling]
 
 
-class MeldingInvoer(ApiInput):
-    """A fact about the child, as a school, leerplicht or the SWV reports it."""
+class FeitInvoer(ApiInput):
+    """A fact about the child, as a school, leerplicht or the SWV states it."""
 
     soort: FeitSoort = Field(description="Soort feit; zie `docs/domain.md`.")
     geldig_vanaf: date = Field(description="De datum waarop het feit betrekking heeft.")
@@ -151,6 +166,7 @@ class MeldingInvoer(ApiInput):
     school_id: uuid.UUID | None = Field(
         default=None, description="Vestiging waarover of waardoor gemeld wordt."
     )
+    namens: NamensVeld = None
 
 
 class Gebeurtenis(ApiModel):
@@ -164,6 +180,7 @@ class Gebeurtenis(ApiModel):
     bron: str
     bron_referentie: str | None
     school_id: uuid.UUID | None
+    namens: Namens | None = Field(description="De bron namens wie het feit is vastgelegd.")
 
 
 class GebeurtenisLijst(ApiModel):
@@ -251,6 +268,7 @@ def gebeurtenis(row: FeitRow) -> Gebeurtenis:
         bron=row.bron,
         bron_referentie=row.bron_referentie,
         school_id=row.school_id,
+        namens=Namens(row.namens) if row.namens else None,
     )
 
 
@@ -466,85 +484,188 @@ async def get_leerling(
     return leerling_antwoord(row, actor, request)
 
 
-@router.post(
-    "/{leerlingId}/meldingen",
-    status_code=status.HTTP_201_CREATED,
-    response_model=Gebeurtenis,
-    summary="Meld een feit over de leerling",
-    description=(
-        "Voegt een feit toe aan de geschiedenis van de leerling; er wordt nooit iets "
-        "overschreven. Een tweede melding met dezelfde `bronReferentie` van hetzelfde "
-        "bronsysteem is dezelfde melding en geeft 200 met het eerder vastgelegde feit. "
-        "Correcties (`correctie`) en intrekkingen (`intrekking`) verwijzen met "
-        "`gegevens.betreft` naar een eerder feit en vragen een `gegevens.reden`."
-    ),
-    responses={
-        200: {"description": "Deze melding was al ontvangen", "model": Gebeurtenis},
-        **problem_responses(400, 401, 403, 404, 409, 413, 422),
-    },
+_FEIT_MELDEN_OMSCHRIJVING = (
+    "Voegt een feit toe aan de geschiedenis van de leerling; er wordt nooit iets "
+    "overschreven. Een tweede melding met dezelfde `bronReferentie` van hetzelfde "
+    "bronsysteem en dezelfde inhoud is dezelfde melding en geeft 200 met het eerder vastgelegde "
+    "feit; met andere inhoud geeft zij 409 met het id van het eerdere feit. Velden die de server "
+    "zet (`id`, `geldigVanaf`, `geregistreerdOp`) horen niet in `gegevens` (400). "
+    "Correcties (`correctie`) en intrekkingen (`intrekking`) verwijzen met "
+    "`gegevens.betreft` naar een eerder feit en vragen een `gegevens.reden`. Welke rol welk "
+    "feit mag vastleggen staat in `docs/domain.md` (Wie meldt welk feit); een feit dat uw rol "
+    "niet mag vastleggen geeft 403 en er wordt niets opgeslagen."
 )
-async def create_melding(
-    leerling_id: LeerlingId,
-    invoer: MeldingInvoer,
-    actor: Annotated[Actor, toegang(Operatie.FEIT_MELDEN)],
+_FEIT_MELDEN_ANTWOORDEN: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Dit feit was al ontvangen", "model": Gebeurtenis},
+    **problem_responses(400, 401, 403, 404, 409, 413, 422),
+}
+
+
+async def _meld_feit(
+    leerling_id: uuid.UUID,
+    invoer: FeitInvoer,
+    actor: Actor,
     uow: UowDep,
     idempotency: IdempotencyDep,
 ) -> Any:
     async def handle() -> tuple[int, Any, dict[str, str]]:
-        gemeld = await service.meld_feit(
+        toegevoegd = await feiten_service.meld_feit(
             uow,
             actor,
             leerling_id,
-            service.Melding(
+            feiten_service.NieuwFeit(
                 soort=str(invoer.soort),
                 geldig_vanaf=invoer.geldig_vanaf,
                 gegevens=_sleutels(invoer.gegevens, _snake),
                 bron_referentie=invoer.bron_referentie,
                 school_id=invoer.school_id,
+                namens=invoer.namens,
             ),
         )
-        body = gebeurtenis(gemeld.feit).model_dump(mode="json", by_alias=True)
+        body = gebeurtenis(toegevoegd.feit).model_dump(mode="json", by_alias=True)
         headers = {
-            "Location": f"/v1/leerlingen/{leerling_id}/gebeurtenissen/{gemeld.feit.id}",
-            "ETag": _etag(gemeld.leerling),
+            "Location": f"/v1/leerlingen/{leerling_id}/feiten/{toegevoegd.feit.id}",
+            "ETag": _etag(toegevoegd.leerling),
         }
-        return (201 if gemeld.nieuw else 200), body, headers
+        return (201 if toegevoegd.nieuw else 200), body, headers
 
     return await idempotency.run(uow, actor, handle)
+
+
+@router.post(
+    "/{leerlingId}/feiten",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Gebeurtenis,
+    summary="Leg een feit over de leerling vast",
+    description=_FEIT_MELDEN_OMSCHRIJVING,
+    responses=_FEIT_MELDEN_ANTWOORDEN,
+)
+async def create_feit(
+    leerling_id: LeerlingId,
+    invoer: FeitInvoer,
+    actor: Annotated[Actor, toegang(Operatie.FEIT_MELDEN)],
+    uow: UowDep,
+    idempotency: IdempotencyDep,
+) -> Any:
+    return await _meld_feit(leerling_id, invoer, actor, uow, idempotency)
+
+
+def _afgeschaft(response: Response, opvolger: str) -> None:
+    """Deprecation (RFC 9745), Sunset (RFC 8594) and the successor (API Design Rules API-18)."""
+    response.headers["Deprecation"] = (
+        f"@{int(datetime.combine(AFGESCHAFT_OP, time(), UTC).timestamp())}"
+    )
+    response.headers["Sunset"] = format_datetime(
+        datetime.combine(ZONSONDERGANG, time(), UTC), usegmt=True
+    )
+    response.headers["Link"] = f'<{opvolger}>; rel="successor-version"'
+
+
+_AFGESCHAFT = (
+    " **Afgeschaft**: gebruik `{pad}`. Dit pad antwoordt tot de `Sunset`-datum "
+    f"({ZONSONDERGANG.isoformat()}) met de headers `Deprecation`, `Sunset` en `Link`."
+)
+
+
+@router.post(
+    "/{leerlingId}/meldingen",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Gebeurtenis,
+    summary="Meld een feit over de leerling (afgeschaft)",
+    description=_FEIT_MELDEN_OMSCHRIJVING
+    + _AFGESCHAFT.format(pad="POST /leerlingen/{leerlingId}/feiten"),
+    responses=_FEIT_MELDEN_ANTWOORDEN,
+    deprecated=True,
+)
+async def create_melding(
+    leerling_id: LeerlingId,
+    invoer: FeitInvoer,
+    actor: Annotated[Actor, toegang(Operatie.FEIT_MELDEN)],
+    uow: UowDep,
+    idempotency: IdempotencyDep,
+) -> Any:
+    antwoord = await _meld_feit(leerling_id, invoer, actor, uow, idempotency)
+    _afgeschaft(antwoord, f"/v1/leerlingen/{leerling_id}/feiten")
+    return antwoord
+
+
+@router.get(
+    "/{leerlingId}/feiten",
+    response_model=GebeurtenisLijst,
+    summary="De hele geschiedenis van de leerling: elk feit zoals ontvangen",
+    responses=PROBLEMEN_LEERLING,
+)
+async def list_feiten(
+    leerling_id: LeerlingId,
+    actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
+    uow: UowDep,
+) -> GebeurtenisLijst:
+    _leerling, rows = await feiten_service.lijst_feiten(uow, actor, leerling_id)
+    return GebeurtenisLijst(data=[gebeurtenis(r) for r in rows])
 
 
 @router.get(
     "/{leerlingId}/gebeurtenissen",
     response_model=GebeurtenisLijst,
-    summary="De hele geschiedenis van de leerling (alleen lezen)",
+    summary="De hele geschiedenis van de leerling (afgeschaft)",
+    description=_AFGESCHAFT.format(pad="GET /leerlingen/{leerlingId}/feiten").strip(),
     responses=PROBLEMEN_LEERLING,
+    deprecated=True,
 )
 async def list_gebeurtenissen(
     leerling_id: LeerlingId,
     actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
     uow: UowDep,
+    response: Response,
 ) -> GebeurtenisLijst:
-    _leerling, rows = await service.gebeurtenissen(uow, actor, leerling_id)
+    _leerling, rows = await feiten_service.lijst_feiten(uow, actor, leerling_id)
+    _afgeschaft(response, f"/v1/leerlingen/{leerling_id}/feiten")
     return GebeurtenisLijst(data=[gebeurtenis(r) for r in rows])
+
+
+async def _een_feit(
+    uow: UowDep, actor: Actor, leerling_id: uuid.UUID, feit_id: uuid.UUID
+) -> Gebeurtenis:
+    _leerling, rows = await feiten_service.lijst_feiten(uow, actor, leerling_id)
+    for row in rows:
+        if row.id == feit_id:
+            return gebeurtenis(row)
+    raise NotFound("Dit feit bestaat niet bij deze leerling.")
+
+
+@router.get(
+    "/{leerlingId}/feiten/{feitId}",
+    response_model=Gebeurtenis,
+    summary="Eén feit uit de geschiedenis van de leerling",
+    responses=PROBLEMEN_LEERLING,
+)
+async def get_feit(
+    leerling_id: LeerlingId,
+    feit_id: Annotated[uuid.UUID, Path(alias="feitId")],
+    actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
+    uow: UowDep,
+) -> Gebeurtenis:
+    return await _een_feit(uow, actor, leerling_id, feit_id)
 
 
 @router.get(
     "/{leerlingId}/gebeurtenissen/{gebeurtenisId}",
     response_model=Gebeurtenis,
-    summary="Eén gebeurtenis uit de geschiedenis van de leerling",
+    summary="Eén gebeurtenis uit de geschiedenis van de leerling (afgeschaft)",
+    description=_AFGESCHAFT.format(pad="GET /leerlingen/{leerlingId}/feiten/{feitId}").strip(),
     responses=PROBLEMEN_LEERLING,
+    deprecated=True,
 )
 async def get_gebeurtenis(
     leerling_id: LeerlingId,
     gebeurtenis_id: Annotated[uuid.UUID, Path(alias="gebeurtenisId")],
     actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
     uow: UowDep,
+    response: Response,
 ) -> Gebeurtenis:
-    _leerling, rows = await service.gebeurtenissen(uow, actor, leerling_id)
-    for row in rows:
-        if row.id == gebeurtenis_id:
-            return gebeurtenis(row)
-    raise NotFound("Deze gebeurtenis bestaat niet bij deze leerling.")
+    feit = await _een_feit(uow, actor, leerling_id, gebeurtenis_id)
+    _afgeschaft(response, f"/v1/leerlingen/{leerling_id}/feiten/{gebeurtenis_id}")
+    return feit
 
 
 class Inzage(ApiModel):

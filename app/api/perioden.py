@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, create_model
 from app.api.auth import toegang
 from app.api.deps import UowDep
 from app.api.idempotency import IdempotencyDep
-from app.api.leerlingen import BekendOp, Gebeurtenis, LeerlingId, gebeurtenis
+from app.api.leerlingen import BekendOp, Gebeurtenis, LeerlingId, NamensVeld, gebeurtenis
 from app.api.problems import problem_responses
 from app.api.schemas import ApiInput, ApiModel
 from app.domain.feiten import (
@@ -54,7 +54,7 @@ IfMatch = Annotated[
     ),
 ]
 _EINDDATUM = (
-    "Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `gebeurtenissen` noemt "
+    "Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt "
     "de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag."
 )
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -176,6 +176,8 @@ BRONNEN: tuple[Bron, ...] = (
 class StartInvoer(ApiInput):
     """Base of the request that starts a period."""
 
+    namens: NamensVeld = None
+
     startdatum: date = Field(description="Eerste dag waarop de situatie geldt.")
     bron_referentie: str | None = Field(
         default=None,
@@ -188,11 +190,15 @@ class StartInvoer(ApiInput):
 class EindeInvoer(ApiInput):
     """Base of the request that ends a period."""
 
+    namens: NamensVeld = None
+
     einddatum: date = Field(description=_EINDDATUM)
 
 
 class CorrectieInvoer(ApiInput):
     """Base of a correction: the whole corrected start, and why."""
+
+    namens: NamensVeld = None
 
     startdatum: date = Field(description="De juiste eerste dag.")
     reden: str = Field(
@@ -202,6 +208,8 @@ class CorrectieInvoer(ApiInput):
 
 class IntrekkingInvoer(ApiInput):
     """Withdraw a period that was reported in error; the history keeps it."""
+
+    namens: NamensVeld = None
 
     reden: str = Field(
         min_length=1, max_length=500, description="Waarom de periode ingetrokken wordt."
@@ -380,6 +388,7 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
                     gegevens=_gegevens(invoer, StartInvoer),
                     school_id=getattr(invoer, "school_id", None),
                     bron_referentie=invoer.bron_referentie,
+                    namens=invoer.namens,
                 ),
             )
             body = periode_van(periode).model_dump(mode="json", by_alias=True)
@@ -422,7 +431,7 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
         name=f"list_{bron.meervoud}",
         response_model=m.lijst,
         summary=f"{bron.pad.capitalize()} van de leerling",
-        description="Correcties en intrekkingen zijn verwerkt; `gebeurtenissen` toont alles.",
+        description="Correcties en intrekkingen zijn verwerkt; `feiten` toont alles.",
         responses=problem_responses(400, 401, 403, 404),
     )
 
@@ -466,7 +475,9 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
                 periode_id,
                 if_match=if_match,
                 einde=service.Einde(
-                    einddatum=invoer.einddatum, gegevens=_gegevens(invoer, EindeInvoer)
+                    einddatum=invoer.einddatum,
+                    gegevens=_gegevens(invoer, EindeInvoer),
+                    namens=invoer.namens,
                 ),
             )
             response.headers["ETag"] = periode.etag
@@ -510,12 +521,13 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
                     gegevens=_gegevens(invoer, CorrectieInvoer),
                     school_id=getattr(invoer, "school_id", None),
                     einddatum=getattr(invoer, "einddatum", None),
+                    namens=invoer.namens,
                 ),
             )
             body = periode_van(periode).model_dump(mode="json", by_alias=True)
             headers = _headers(leerling_id, bron, periode)
             headers["Content-Location"] = headers.pop("Location")
-            headers["Location"] = f"/v1/leerlingen/{leerling_id}/gebeurtenissen/{feit.id}"
+            headers["Location"] = f"/v1/leerlingen/{leerling_id}/feiten/{feit.id}"
             return 201, body, headers
 
         return await idempotency.run(uow, actor, handle)
@@ -531,7 +543,7 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
         description=(
             "Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de "
             "einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in "
-            "`gebeurtenissen`, en wat vóór de correctie bekend was blijft op te vragen met "
+            "`feiten`, en wat vóór de correctie bekend was blijft op te vragen met "
             "`bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode "
             "(`Content-Location`, `ETag`); `Location` wijst naar de correctie."
         ),
@@ -549,12 +561,19 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
     ) -> Any:
         async def handle() -> tuple[int, Any, dict[str, str]]:
             rows = await service.trek_periode_in(
-                uow, actor, soort, leerling_id, periode_id, if_match=if_match, reden=invoer.reden
+                uow,
+                actor,
+                soort,
+                leerling_id,
+                periode_id,
+                if_match=if_match,
+                reden=invoer.reden,
+                namens=invoer.namens,
             )
             body = IngetrokkenPeriode(
                 periode_id=periode_id, data=[gebeurtenis(r) for r in rows]
             ).model_dump(mode="json", by_alias=True)
-            location = f"/v1/leerlingen/{leerling_id}/gebeurtenissen/{rows[0].id}"
+            location = f"/v1/leerlingen/{leerling_id}/feiten/{rows[0].id}"
             return 201, body, {"Location": location}
 
         return await idempotency.run(uow, actor, handle)
@@ -569,7 +588,7 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
         summary=f"Trek een {wat} in",
         description=(
             "Voegt een `intrekking` van het startfeit toe, en van het eindfeit als geen andere "
-            "periode het deelt. Daarna is de periode weg (404), maar `gebeurtenissen` toont "
+            "periode het deelt. Daarna is de periode weg (404), maar `feiten` toont "
             "alles. Vraagt `If-Match`."
         ),
         responses=problem_responses(400, 401, 403, 404, 412, 413, 422, 428),

@@ -123,6 +123,8 @@ class FeitRow(Base):
     bron_referentie: Mapped[str | None] = mapped_column(String(200))
     gemeld_door: Mapped[str] = mapped_column(String(100))
     school_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("scholen.id"))
+    namens: Mapped[str | None] = mapped_column(String(20))
+    """The source the fact is stated for, when recorded on its behalf (leerplicht, jeugdarts)."""
 
 
 class PeriodeRow(Base):
@@ -156,13 +158,36 @@ class Kind:
     versie: int
 
 
+@dataclass(frozen=True, slots=True)
+class FeitRegel:
+    """A stored fact as the hot paths read it (the columns of `feiten`, in `_FEIT_KOLOMMEN`)."""
+
+    id: uuid.UUID
+    volgnummer: int
+    leerling_id: uuid.UUID
+    swv_id: uuid.UUID
+    soort: str
+    geldig_vanaf: date
+    geregistreerd_op: datetime
+    payload: dict[str, Any]
+    bron: str
+    bron_referentie: str | None
+    gemeld_door: str
+    school_id: uuid.UUID | None
+    namens: str | None
+
+    def als_rij(self) -> FeitRow:
+        """The same fact as a (detached) row object."""
+        return FeitRow(**{f: getattr(self, f) for f in self.__slots__})
+
+
 _KIND = (
     "SELECT id, swv_id, pseudoniem, geboortejaar, geboortemaand, geboortedag, regio, versie "
     "FROM leerlingen WHERE swv_id = $1 AND id = $2"
 )
 _FEIT_KOLOMMEN = (
     "id, volgnummer, leerling_id, swv_id, soort, geldig_vanaf, geregistreerd_op, payload, bron, "
-    "bron_referentie, gemeld_door, school_id"
+    "bron_referentie, gemeld_door, school_id, namens"
 )
 _FEITEN = f"SELECT {_FEIT_KOLOMMEN} FROM feiten WHERE leerling_id = $1 ORDER BY volgnummer"  # noqa: S608
 _FEIT_OP_BRON = (
@@ -171,8 +196,8 @@ _FEIT_OP_BRON = (
 )
 _FEIT_INSERT = (
     "INSERT INTO feiten (id, leerling_id, swv_id, soort, geldig_vanaf, geregistreerd_op, payload, "
-    "bron, bron_referentie, gemeld_door, school_id) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING volgnummer"
+    "bron, bron_referentie, gemeld_door, school_id, namens) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING volgnummer"
 )
 _VERSIE = "UPDATE leerlingen SET versie = $2 WHERE id = $1"
 _KOPPEL = (
@@ -219,16 +244,18 @@ class LeerlingenRepository:
         row = await db.fetchrow(sql, uuid.UUID(actor.swv_id), leerling_id, *parameters)
         return None if row is None else Kind(*row)
 
-    async def feitregels(self, leerling_id: uuid.UUID) -> list[Any]:
-        """Every fact of one child in the order received, as driver records (by column name)."""
+    async def feitregels(self, leerling_id: uuid.UUID) -> list[FeitRegel]:
+        """Every fact of one child in the order received, read in plain SQL."""
         db = await self._driver()
-        rows: list[Any] = await db.fetch(_FEITEN, leerling_id)
-        return rows
+        return [FeitRegel(*r) for r in await db.fetch(_FEITEN, leerling_id)]
 
-    async def feitregel_op_bron(self, swv_id: uuid.UUID, bron: str, bron_referentie: str) -> Any:
+    async def feitregel_op_bron(
+        self, swv_id: uuid.UUID, bron: str, bron_referentie: str
+    ) -> FeitRegel | None:
         """The fact a source system reported under this reference, or None."""
         db = await self._driver()
-        return await db.fetchrow(_FEIT_OP_BRON, swv_id, bron, bron_referentie)
+        row = await db.fetchrow(_FEIT_OP_BRON, swv_id, bron, bron_referentie)
+        return None if row is None else FeitRegel(*row)
 
     async def schrijf_feit(self, row: FeitRow) -> None:
         """Append one fact; its `volgnummer` is set from the database."""
@@ -247,6 +274,7 @@ class LeerlingenRepository:
                 row.bron_referentie,
                 row.gemeld_door,
                 row.school_id,
+                row.namens,
             )
         except asyncpg.UniqueViolationError as fout:
             if fout.constraint_name == "uq_feiten_bron_referentie":
@@ -279,13 +307,9 @@ class LeerlingenRepository:
             )
         return stmt.where(false())
 
-    async def get(
-        self, actor: Actor, leerling_id: uuid.UUID, *, lock: bool = False
-    ) -> LeerlingRow | None:
-        stmt = self.leesbaar(actor).where(LeerlingRow.id == leerling_id)
-        if lock:
-            stmt = stmt.with_for_update()
-        return await self._session.scalar(stmt)
+    async def get(self, actor: Actor, leerling_id: uuid.UUID) -> LeerlingRow | None:
+        """One child in the actor's scope as an ORM row (to change it: `kind(lock=True)`)."""
+        return await self._session.scalar(self.leesbaar(actor).where(LeerlingRow.id == leerling_id))
 
     async def op_bsn_hash(self, actor: Actor, zoekhash: bytes) -> LeerlingRow | None:
         return await self._session.scalar(

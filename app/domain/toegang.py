@@ -1,6 +1,6 @@
 """Who is asking: the actor of a request, its role and the organisations it acts for.
 
-Row scoping follows from the role (DOMAIN.md, privacy; issue "identity and access"):
+Row scoping follows from the role (docs/privacy.md, docs/domain.md):
 SWV-wide roles see every child of their SWV; a schoolmedewerker or school system the children
 enrolled at or reported by its own vestigingen; a leerplichtambtenaar or leerplicht system the
 children living in its gemeenten; the other roles no child at all.
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from app.domain.feiten import FeitSoort
 
 
 class Rol(StrEnum):
@@ -123,7 +125,7 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
         _O.RAPPORT_INSPECTIE,
         _O.RAPPORT_INDIENEN,
     },
-    Rol.SECRETARIAAT: (_MELDER - {_O.FEIT_CORRIGEREN}) | {_O.RAPPORT_SWV, _O.RAPPORT_INSPECTIE},
+    Rol.SECRETARIAAT: _MELDER | {_O.RAPPORT_SWV, _O.RAPPORT_INSPECTIE, _O.RAPPORT_INDIENEN},
     Rol.DIRECTEUR: frozenset(
         {
             _O.LEERLING_LEZEN,
@@ -157,3 +159,93 @@ def mag(actor: Actor, operatie: Operatie) -> bool:
     if operatie not in RECHTEN.get(actor.rol, frozenset()):
         return False
     return actor.scopes is None or str(operatie) in actor.scopes
+
+
+# -- who may state which fact ----------------------------------------------------------------
+
+
+class Namens(StrEnum):
+    """The source a fact is stated for when the caller records it on that source's behalf."""
+
+    LEERPLICHT = "leerplicht"
+    JEUGDARTS = "jeugdarts"
+    GGD = "ggd"
+
+
+SCHOOLROLLEN = frozenset({Rol.SCHOOLMEDEWERKER, Rol.SCHOOLSYSTEEM})
+LEERPLICHTROLLEN = frozenset({Rol.LEERPLICHTAMBTENAAR, Rol.LEERPLICHTSYSTEEM})
+SWV_ROLLEN = frozenset({Rol.BEGELEIDER, Rol.REGISSEUR, Rol.SECRETARIAAT, Rol.DIRECTEUR})
+_IEDEREEN = SCHOOLROLLEN | LEERPLICHTROLLEN | SWV_ROLLEN
+_F = FeitSoort
+
+FEITRECHTEN: dict[FeitSoort, frozenset[Rol]] = {
+    # Enrolment: the school, leerplicht (LPW art. 18) and the SWV's registration of it.
+    _F.INSCHRIJVING: _IEDEREEN,
+    _F.UITSCHRIJVING: _IEDEREEN,
+    # Absence, sickness and suspension: reported by the school (LPW art. 21, 21a), known to
+    # leerplicht, recorded by the SWV when it hears of it.
+    _F.VERZUIM_GESTART: _IEDEREEN,
+    _F.VERZUIM_BEEINDIGD: _IEDEREEN,
+    _F.VERZUIMUREN: _IEDEREEN,
+    _F.ZIEKMELDING: _IEDEREEN,
+    _F.ZIEKMELDING_BEEINDIGD: _IEDEREEN,
+    _F.SCHORSING_GESTART: _IEDEREEN,
+    _F.SCHORSING_BEEINDIGD: _IEDEREEN,
+    # The jeugdarts's verdict: anyone may record it, always naming the jeugdarts/GGD as source.
+    _F.JEUGDARTS_OORDEEL: _IEDEREEN,
+    # Decisions of the leerplichtambtenaar/college (LPW art. 5, 5a, 15, 11 onder g, 4a).
+    _F.NIET_INGESCHREVEN: LEERPLICHTROLLEN,
+    _F.VRIJSTELLING_VERLEEND: LEERPLICHTROLLEN,
+    _F.VRIJSTELLING_BEEINDIGD: LEERPLICHTROLLEN,
+    _F.BESLUIT_11G: LEERPLICHTROLLEN,
+    _F.BESLUIT_11G_BEEINDIGD: LEERPLICHTROLLEN,
+    _F.KWALIFICATIEPLICHT_BEEINDIGD: LEERPLICHTROLLEN,
+    # The toelaatbaarheidsverklaring is the SWV's decision (WPO art. 18a, WVO art. 17a).
+    _F.TLV_AFGEGEVEN: SWV_ROLLEN,
+    # Placement, waiting, offers and resumption: the SWV's workflows and the receiving school.
+    _F.PLAATSING: SCHOOLROLLEN | SWV_ROLLEN,
+    _F.WACHT_OP_PLEK: SCHOOLROLLEN | SWV_ROLLEN,
+    _F.AANBOD_GESTART: SCHOOLROLLEN | SWV_ROLLEN,
+    _F.AANBOD_BEEINDIGD: SCHOOLROLLEN | SWV_ROLLEN,
+    _F.GASTLEERLING: SCHOOLROLLEN | SWV_ROLLEN,
+    _F.GASTLEERLING_BEEINDIGD: SCHOOLROLLEN | SWV_ROLLEN,
+    _F.ONDERWIJS_HERVAT: _IEDEREEN,
+    # A gap in the administration is seen by whoever keeps it: school, leerplicht, SWV.
+    _F.ADMINISTRATIEVE_ONVOLKOMENHEID: _IEDEREEN,
+}
+"""Who may state which fact kind (deny by default); a correction or withdrawal of a fact needs
+the right to state that fact's kind. Documented in docs/domain.md, "Wie meldt welk feit"."""
+
+NAMENS_LEERPLICHT: frozenset[Rol] = frozenset({Rol.REGISSEUR})
+"""Roles that may state leerplicht's facts on its behalf, naming leerplicht as the source."""
+
+BRON_VERPLICHT: dict[FeitSoort, frozenset[Namens]] = {
+    _F.JEUGDARTS_OORDEEL: frozenset({Namens.JEUGDARTS, Namens.GGD}),
+}
+"""Fact kinds that must name their source: the jeugdarts's verdict is the jeugdarts's."""
+
+
+class Feitrecht(StrEnum):
+    """The answer to "may this role state this fact kind, on this behalf"."""
+
+    TOEGESTAAN = "toegestaan"
+    GEEN_RECHT = "geen-recht"
+    BRON_ONTBREEKT = "bron-ontbreekt"
+    NAMENS_ONGELDIG = "namens-ongeldig"
+
+
+def feitrecht(rol: Rol, soort: FeitSoort, namens: Namens | None) -> Feitrecht:
+    """Whether a role may state a fact kind, itself or on behalf of its source (FEITRECHTEN)."""
+    bronnen = BRON_VERPLICHT.get(soort)
+    if bronnen is not None and namens not in bronnen:
+        return Feitrecht.BRON_ONTBREEKT
+    if bronnen is None and namens in {Namens.JEUGDARTS, Namens.GGD}:
+        return Feitrecht.NAMENS_ONGELDIG
+    rollen = FEITRECHTEN.get(soort, frozenset())
+    if namens is Namens.LEERPLICHT:
+        if rol in LEERPLICHTROLLEN:
+            return Feitrecht.TOEGESTAAN if rol in rollen else Feitrecht.GEEN_RECHT
+        if rol not in NAMENS_LEERPLICHT or not rollen & LEERPLICHTROLLEN:
+            return Feitrecht.GEEN_RECHT
+        return Feitrecht.TOEGESTAAN
+    return Feitrecht.TOEGESTAAN if rol in rollen else Feitrecht.GEEN_RECHT

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from app.db.organisaties import GemeenteRow, SwvRow
 from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
-from app.domain.toegang import Actor, Rol
-from app.services import register
+from app.domain.toegang import Actor, Namens, Rol
+from app.services import feiten, leerlingen
 from app.services.synthetisch import laad_synthetische_regio
 from app.services.toegang import beheer
 from app.services.toegang.versleuteling import Versleuteling
@@ -94,10 +94,10 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
     systeem = Actor(id="demo-loader", rol=Rol.REGISSEUR, swv_id=swv_id, is_systeem=True)
     vandaag = await _vandaag(uow)
     for pseudoniem, leeftijd, situatie in DEMO_LEERLINGEN:
-        leerling = await register.registreer_leerling(
+        leerling = await leerlingen.registreer_leerling(
             uow,
             systeem,
-            register.NieuweLeerling(
+            leerlingen.NieuweLeerling(
                 pseudoniem=pseudoniem,
                 geboortejaar=vandaag.year - leeftijd,
                 geboortemaand=4,
@@ -107,32 +107,35 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
             ),
         )
         meldingen = [
-            register.Melding("inschrijving", vandaag - timedelta(days=700), school_id=school_id)
+            feiten.NieuwFeit("inschrijving", vandaag - timedelta(days=700), school_id=school_id)
         ]
         if situatie == "verzuim-lang":
-            meldingen.append(register.Melding("verzuim-gestart", vandaag - timedelta(days=120)))
+            meldingen.append(feiten.NieuwFeit("verzuim-gestart", vandaag - timedelta(days=120)))
         elif situatie == "verzuim-kort":
-            meldingen.append(register.Melding("verzuim-gestart", vandaag - timedelta(days=20)))
+            meldingen.append(feiten.NieuwFeit("verzuim-gestart", vandaag - timedelta(days=20)))
         elif situatie == "ziek":
             meldingen.append(
-                register.Melding("ziekmelding", vandaag - timedelta(days=45), {"door_ouders": True})
+                feiten.NieuwFeit("ziekmelding", vandaag - timedelta(days=45), {"door_ouders": True})
             )
         elif situatie == "vrijstelling":
             meldingen.append(
-                register.Melding(
+                feiten.NieuwFeit(
                     "uitschrijving", vandaag - timedelta(days=200), school_id=school_id
                 )
             )
             meldingen.append(
-                register.Melding(
-                    "vrijstelling-verleend", vandaag - timedelta(days=200), {"grond": "art-5-a"}
+                feiten.NieuwFeit(
+                    "vrijstelling-verleend",
+                    vandaag - timedelta(days=200),
+                    {"grond": "art-5-a"},
+                    namens=Namens.LEERPLICHT,
                 )
             )
         elif situatie == "wacht-op-plek":
-            meldingen.append(register.Melding("tlv-afgegeven", vandaag - timedelta(days=70)))
-            meldingen.append(register.Melding("wacht-op-plek", vandaag - timedelta(days=60)))
+            meldingen.append(feiten.NieuwFeit("tlv-afgegeven", vandaag - timedelta(days=70)))
+            meldingen.append(feiten.NieuwFeit("wacht-op-plek", vandaag - timedelta(days=60)))
         for melding in meldingen:
-            await register.meld_feit(uow, systeem, leerling.id, melding)
+            await feiten.meld_feit(uow, systeem, leerling.id, melding)
     # Beside the textbook cases, a generated region of the previous school year, so that lists,
     # reports and exports have something to show.
     await laad_synthetische_regio(

@@ -14,7 +14,7 @@ from app.db.organisaties import SwvRow
 from app.db.session import UnitOfWork
 from app.domain.identiteit import PrivacyModus
 from app.domain.toegang import Actor
-from app.services import register
+from app.services import context, projectie
 from app.services.errors import FieldError, InvalidInput, PreconditionFailed
 
 
@@ -29,7 +29,7 @@ class Wijziging:
 
 async def lees(uow: UnitOfWork, actor: Actor) -> SwvRow:
     async with uow.voor(actor):
-        swv = await register.swv_van(uow, actor)
+        swv = await context.swv_van(uow, actor)
         await uow.commit()
         return swv
 
@@ -72,7 +72,7 @@ async def wijzig(uow: UnitOfWork, actor: Actor, *, versie: int, wijziging: Wijzi
             )
         nieuw_beleid = {**(swv.beleid or {}), **wijziging.beleid}
         try:
-            register.peildata_van(SwvRow(beleid=nieuw_beleid))
+            context.peildata_van(SwvRow(beleid=nieuw_beleid))
         except ValueError:
             raise InvalidInput(
                 [FieldError("peildata", "ongeldig", "Geen geldige reeks peildata per schooljaar.")]
@@ -82,6 +82,6 @@ async def wijzig(uow: UnitOfWork, actor: Actor, *, versie: int, wijziging: Wijzi
         swv.beleid = nieuw_beleid
         swv.versie += 1
         await uow.flush()
-        await register.herbouw_projecties(uow, swv.id)
+        await projectie.herbouw_projecties(uow, swv.id)
         await uow.commit()
         return swv

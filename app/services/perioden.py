@@ -1,7 +1,7 @@
 """Use cases of a child's typed periods: a start fact and (optionally) an end fact.
 
 A period is read from the facts as they hold now (corrections and withdrawals applied, DOMAIN.md
-rule 15) and changed only by appending facts through `register.meld_feit`: an end fact, a
+rule 15) and changed only by appending facts through `feiten.voeg_feit_toe`: an end fact, a
 `correctie` or an `intrekking`. Its id is the id of the original start fact, so it stays the same
 across corrections. Every change names the version it was based on (`If-Match`), so no update is
 lost.
@@ -24,12 +24,12 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from app.db.leerlingen import FeitRow, LeerlingRow
+from app.db.leerlingen import FeitRow
 from app.db.session import UnitOfWork
 from app.domain.feiten import Correctie, Feit, FeitSoort, Intrekking, feit_naar_dict
 from app.domain.tijdlijn import geldende_feiten
-from app.domain.toegang import Actor
-from app.services import register
+from app.domain.toegang import Actor, Namens
+from app.services import feiten, projectie
 from app.services.errors import (
     Conflict,
     FieldError,
@@ -158,8 +158,7 @@ class _Stand:
     """The child (locked when changing) with its facts and its periods of one kind."""
 
     soort: PeriodeSoort
-    leerling: LeerlingRow
-    rows: list[FeitRow]
+    dossier: feiten.Dossier
     perioden: list[Periode]
 
     def periode(self, periode_id: uuid.UUID) -> Periode:
@@ -168,9 +167,10 @@ class _Stand:
                 return p
         raise NotFound(PERIODE_NIET_GEVONDEN)
 
-    def voeg_toe(self, row: FeitRow) -> None:
-        self.rows.append(row)
-        self.perioden = perioden_van(self.soort, [register.feit_van(r) for r in self.rows])
+    def herbereken(self) -> None:
+        self.perioden = perioden_van(
+            self.soort, [projectie.feit_van_regel(r) for r in self.dossier.regels]
+        )
 
     def deelt_einde(self, periode: Periode) -> bool:
         """Whether another period ends with the same end fact (overlapping starts)."""
@@ -188,29 +188,28 @@ async def _stand(
     lock: bool = False,
     bekend_op: datetime | None = None,
 ) -> _Stand:
-    leerling = await uow.leerlingen.get(actor, leerling_id, lock=lock)
-    if leerling is None:
-        raise NotFound(register.NIET_GEVONDEN)
-    rows = await uow.leerlingen.feiten(leerling.id)
-    perioden = perioden_van(soort, [register.feit_van(r) for r in rows], bekend_op)
-    return _Stand(soort, leerling, rows, perioden)
+    dossier = await feiten.lees_dossier(uow, actor, leerling_id, lock=lock)
+    perioden = perioden_van(soort, [projectie.feit_van_regel(r) for r in dossier.regels], bekend_op)
+    return _Stand(soort, dossier, perioden)
 
 
 async def _meld(
     uow: UnitOfWork,
     actor: Actor,
     stand: _Stand,
-    melding: register.Melding,
+    nieuw_feit: feiten.NieuwFeit,
     datumveld: str,
-) -> register.Gemeld:
-    """Append one fact through the register, naming any error by this resource's fields."""
+) -> feiten.Toegevoegd:
+    """Append one fact to the locked child, naming any error by this resource's fields."""
     try:
-        gemeld = await register.meld_feit(uow, actor, stand.leerling.id, melding)
+        toegevoegd = await feiten.voeg_feit_toe(
+            uow, actor, stand.dossier.leerling.id, nieuw_feit, dossier=stand.dossier
+        )
     except InvalidInput as fout:
         raise InvalidInput([_hernoem(e, datumveld) for e in fout.errors]) from None
-    if gemeld.nieuw:
-        stand.voeg_toe(gemeld.feit)
-    return gemeld
+    if toegevoegd.nieuw:
+        stand.herbereken()
+    return toegevoegd
 
 
 def _hernoem(fout: FieldError, datumveld: str) -> FieldError:
@@ -270,6 +269,7 @@ class NieuwePeriode:
     gegevens: dict[str, Any] = field(default_factory=dict)
     school_id: uuid.UUID | None = None
     bron_referentie: str | None = None
+    namens: Namens | None = None
 
 
 async def open_periode(
@@ -286,12 +286,13 @@ async def open_periode(
             uow,
             actor,
             stand,
-            register.Melding(
+            feiten.NieuwFeit(
                 soort=str(soort.start),
                 geldig_vanaf=nieuw.startdatum,
                 gegevens=nieuw.gegevens,
                 bron_referentie=nieuw.bron_referentie,
                 school_id=nieuw.school_id,
+                namens=nieuw.namens,
             ),
             "startdatum",
         )
@@ -311,6 +312,7 @@ class Einde:
 
     einddatum: date
     gegevens: dict[str, Any] = field(default_factory=dict)
+    namens: Namens | None = None
 
 
 async def beeindig_periode(
@@ -343,11 +345,12 @@ async def beeindig_periode(
             uow,
             actor,
             stand,
-            register.Melding(
+            feiten.NieuwFeit(
                 soort=str(soort.einde),
                 geldig_vanaf=einde.einddatum + _DAG,
                 gegevens=gegevens,
                 school_id=_school(soort, periode.start),
+                namens=einde.namens,
             ),
             "einddatum",
         )
@@ -365,6 +368,7 @@ class PeriodeCorrectie:
     gegevens: dict[str, Any] = field(default_factory=dict)
     school_id: uuid.UUID | None = None
     einddatum: date | None = None
+    namens: Namens | None = None
 
 
 async def corrigeer_periode(
@@ -395,7 +399,7 @@ async def corrigeer_periode(
             uow,
             actor,
             stand,
-            register.Melding(
+            feiten.NieuwFeit(
                 soort=str(FeitSoort.CORRECTIE),
                 geldig_vanaf=correctie.startdatum,
                 gegevens={
@@ -404,6 +408,7 @@ async def corrigeer_periode(
                     "vervanging": {"soort": str(soort.start), **vervanging},
                 },
                 school_id=correctie.school_id,
+                namens=correctie.namens,
             ),
             "startdatum",
         )
@@ -412,7 +417,7 @@ async def corrigeer_periode(
                 uow,
                 actor,
                 stand,
-                register.Melding(
+                feiten.NieuwFeit(
                     soort=str(FeitSoort.CORRECTIE),
                     geldig_vanaf=date.fromisoformat(str(nieuwe_eind["geldig_vanaf"])),
                     gegevens={
@@ -421,6 +426,7 @@ async def corrigeer_periode(
                         "vervanging": {"soort": str(periode.einde.soort), **nieuwe_eind},
                     },
                     school_id=correctie.school_id,
+                    namens=correctie.namens,
                 ),
                 "einddatum",
             )
@@ -477,6 +483,7 @@ async def trek_periode_in(
     *,
     if_match: str | None,
     reden: str,
+    namens: Namens | None = None,
 ) -> list[FeitRow]:
     """Append an `intrekking` of the start fact, and of the end fact unless another period
     shares it; the history keeps every fact (DOMAIN.md rule 15)."""
@@ -493,10 +500,11 @@ async def trek_periode_in(
                 uow,
                 actor,
                 stand,
-                register.Melding(
+                feiten.NieuwFeit(
                     soort=str(FeitSoort.INTREKKING),
                     geldig_vanaf=datum,
                     gegevens={"betreft": feit_id, "reden": reden},
+                    namens=namens,
                 ),
                 "startdatum",
             )

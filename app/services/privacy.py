@@ -12,13 +12,12 @@ from typing import Any
 
 from app.db.audit import AuditRow
 from app.db.leerlingen import FeitRow, LeerlingRow
-from app.db.organisaties import SwvRow
 from app.db.session import UnitOfWork
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FEITKLASSEN, FeitSoort
 from app.domain.status import Status
 from app.domain.toegang import Actor
-from app.services import register
+from app.services import context, leerlingen, projectie
 from app.services.errors import NotFound
 
 VRIJE_TEKST = ("toelichting", "reden", "voorziening", "melder")
@@ -41,12 +40,12 @@ async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzag
     async with uow.voor(actor):
         leerling = await uow.leerlingen.get(actor, leerling_id)
         if leerling is None:
-            raise NotFound(register.NIET_GEVONDEN)
+            raise NotFound(leerlingen.NIET_GEVONDEN)
         feiten = await uow.leerlingen.feiten(leerling.id)
         vestigingen = await uow.leerlingen.vestigingen_van(leerling.id)
         toegang = await uow.audit.over_leerling(leerling.id)
         await uow.commit()
-    _leerling, status = await register.status_op(
+    _leerling, status = await leerlingen.status_op(
         uow, actor, leerling_id, peildatum=None, bekend_op=None
     )
     return Inzage(leerling, vestigingen, feiten, status, toegang)
@@ -95,7 +94,7 @@ async def anonimiseer_verlopen(
         moment = nu or await uow.klok()
         grens = moment - timedelta(days=round(365.25 * bewaarjaren))
         kandidaten = await uow.leerlingen.te_anonimiseren(grens)
-        swvs: dict[uuid.UUID, SwvRow] = {}
+        swvs: dict[uuid.UUID, context.SwvContext] = {}
         aantal = 0
         await uow.leerlingen.sta_anonimiseren_toe(True)
         for leerling in kandidaten:
@@ -117,10 +116,11 @@ async def anonimiseer_verlopen(
                     feit.payload = schoon
                 if feit.bron_referentie is not None:
                     feit.bron_referentie = None
-            swv = swvs.get(leerling.swv_id) or await uow.organisaties.swv(leerling.swv_id)
-            assert swv is not None  # noqa: S101
-            swvs[swv.id] = swv
-            await register.projecteer(uow, leerling, swv, feiten, moment.date())
+            if leerling.swv_id not in swvs:
+                swv = await uow.organisaties.swv(leerling.swv_id)
+                assert swv is not None  # noqa: S101
+                swvs[swv.id] = await context.laad_context(uow, swv)
+            await projectie.projecteer(uow, leerling, swvs[leerling.swv_id], feiten, moment.date())
             aantal += 1
         await uow.flush()
         await uow.leerlingen.sta_anonimiseren_toe(False)

@@ -42,7 +42,7 @@ from app.domain.rapportage import (
 )
 from app.domain.status import Signaal, bepaal_status
 from app.domain.toegang import Actor
-from app.services import register, registerrijen, schoolvakanties
+from app.services import context, projectie, registerrijen
 from app.services.errors import FieldError, InvalidInput, NotFound
 from app.services.exports import rij_naar_dict, schrijf_register_json
 
@@ -52,8 +52,8 @@ T = TypeVar("T")
 def _kind(rij: tuple[LeerlingRow, list[FeitRow], str | None, str | None]) -> KindGegevens:
     leerling, feiten, school, gemeente = rij
     return KindGegevens(
-        leerling=register.leerling_van(leerling),
-        feiten=[register.feit_van(f) for f in feiten],
+        leerling=projectie.leerling_van(leerling),
+        feiten=[projectie.feit_van(f) for f in feiten],
         pseudoniem=leerling.pseudoniem,
         vestiging=school,
         gemeente=gemeente,
@@ -100,13 +100,12 @@ class Rapport:
 async def _register(
     uow: UnitOfWork, actor: Actor, peildatum: date, bekend_op: datetime | None
 ) -> InspectieRegister:
-    swv = await register.swv_van(uow, actor)
-    beleid = register.beleid_van(swv)
-    peildata = register.peildata_van(swv)
+    swv = await context.swv_context(uow, actor, bekend_op=bekend_op)
+    beleid, peildata = swv.beleid, swv.peildata
     kop = register_kop(peildatum, bekend_op=bekend_op, peildata=peildata)
     if registerrijen.beantwoordt(beleid, peildata, peildatum, bekend_op):
         return InspectieRegister(kop, await registerrijen.lees(uow, swv.id, peildatum))
-    kalender = await schoolvakanties.kalender_voor(uow, swv.id, beleid, bekend_op=bekend_op)
+    kalender = swv.kalender
 
     def bereken(kinderen: Iterable[KindGegevens]) -> tuple[InspectieRij, ...]:
         return tuple(inspectie_rijen(kinderen, beleid, kop, kalender=kalender))
@@ -130,10 +129,8 @@ async def _vorige_stand(
     uow: UnitOfWork, actor: Actor, peildatum: date, bekend_op: datetime | None
 ) -> VorigeStand:
     """The register of the previous peildatum as far as the summary compares with it."""
-    swv = await register.swv_van(uow, actor)
-    if registerrijen.beantwoordt(
-        register.beleid_van(swv), register.peildata_van(swv), peildatum, bekend_op
-    ):
+    swv = await context.swv_context(uow, actor)
+    if registerrijen.beantwoordt(swv.beleid, swv.peildata, peildatum, bekend_op):
         return await registerrijen.lees_stand(uow, swv.id, peildatum)
     return VorigeStand.van(await _register(uow, actor, peildatum, bekend_op))
 
@@ -144,7 +141,7 @@ async def inspectie_rapport(
     """The Inspectie register on a peildatum and its summary against the previous peildatum."""
     async with uow.voor(actor):
         huidig = await _register(uow, actor, peildatum, bekend_op)
-        vorige_dag = register.peildata_van(await register.swv_van(uow, actor)).vorige(peildatum)
+        vorige_dag = (await context.swv_context(uow, actor)).peildata.vorige(peildatum)
         vorig = await _vorige_stand(uow, actor, vorige_dag, bekend_op)
         await uow.commit()
         return Rapport(huidig, samenvatting(huidig, vorig))
@@ -155,9 +152,9 @@ async def overzicht(
 ) -> SwvOverzicht:
     """The SWV's fuller picture per school and gemeente (counts only, small cells hidden)."""
     async with uow.voor(actor):
-        swv = await register.swv_van(uow, actor)
-        beleid = register.beleid_van(swv)
-        kalender = await schoolvakanties.kalender_voor(uow, swv.id, beleid, bekend_op=bekend_op)
+        swv = await context.swv_context(uow, actor, bekend_op=bekend_op)
+        beleid = swv.beleid
+        kalender = swv.kalender
         result = await _met_kinderen(
             uow,
             swv.id,
@@ -192,7 +189,7 @@ def _controleer_peildatum(peildatum: date, peildata: Peildata) -> None:
 async def dien_in(uow: UnitOfWork, actor: Actor, *, peildatum: date) -> IndieningRow:
     """Freeze the report of a peildatum as known now: exact bytes, hash, who, when."""
     async with uow.voor(actor):
-        _controleer_peildatum(peildatum, register.peildata_van(await register.swv_van(uow, actor)))
+        _controleer_peildatum(peildatum, (await context.swv_context(uow, actor)).peildata)
         moment = await uow.klok()
         reg = await _register(uow, actor, peildatum, moment)
         inhoud = register_json(reg)
@@ -315,19 +312,19 @@ async def leerplichtoverleg(
     vrijstellingen and 11g, and frequent absentees (16 hours in 4 weeks, LPW art. 21),
     among the children in the caller's scope (a leerplichtambtenaar: its gemeente)."""
     async with uow.voor(actor):
-        swv = await register.swv_van(uow, actor)
-        beleid = register.beleid_van(swv)
-        kalender = await schoolvakanties.kalender_voor(uow, swv.id, beleid)
+        swv = await context.swv_context(uow, actor)
+        beleid = swv.beleid
+        kalender = swv.kalender
         rows, _ = await uow.leerlingen.lijst(actor, offset=0, limit=10_000_000)
         regels: list[OverlegRegel] = []
         for start in range(0, len(rows), 1000):
             deel = rows[start : start + 1000]
             feiten = await uow.leerlingen.feiten_van([r.id for r in deel])
             for row in deel:
-                eigen = [register.feit_van(f) for f in feiten.get(row.id, [])]
+                eigen = [projectie.feit_van(f) for f in feiten.get(row.id, [])]
                 uren = {f.id for f in eigen if f.soort is FeitSoort.VERZUIMUREN}
                 status = bepaal_status(
-                    register.leerling_van(row),
+                    projectie.leerling_van(row),
                     eigen,
                     beleid,
                     peildatum=peildatum,

@@ -2,7 +2,7 @@
 
 A child's rows in the register of every peildatum of its SWV on which it is listed, computed by
 the pure domain from the same fold as its timeline (`inspectie_rijen_per_peildatum`) and stored
-with it in the transaction of each new fact (`register.projecteer`). The report as known now
+with it in the transaction of each new fact (`projectie.projecteer`). The report as known now
 reads them back with one Core query per peildatum; what the projection cannot answer (as known
 on a moment, lesweken, a date that is no peildatum of the SWV) is folded from the facts as before.
 """
@@ -161,7 +161,7 @@ def beantwoordt(
     the SWV, counting calendar days.
 
     Within the horizon: each child's timeline is projected to at least 31 December of the year
-    it turns 19 (`register._projectie_tot`), and no category counts from its 18th birthday on
+    it turns 19 (`projectie._projectie_tot`), and no category counts from its 18th birthday on
     (rule 2), so no register after that horizon lists it. In lesweken mode the projection
     ends where the shipped holiday data ends, so the report folds the facts."""
     return (

@@ -87,9 +87,9 @@ def _vrije_perioden(inhoud: dict[str, Any]) -> list[VrijePeriode]:
 
 async def _herbouw(uow: UnitOfWork, swv_id: uuid.UUID) -> None:
     """Recompute the SWV's projections: its calendar changed (as a settings change does)."""
-    from app.services import register  # register reads the calendar from here
+    from app.services import projectie  # the projection reads the calendar from here
 
-    await register.herbouw_projecties(uow, swv_id)
+    await projectie.herbouw_projecties(uow, swv_id)
 
 
 # -- loading ------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
 from app.domain.feiten import feit_naar_dict
 from app.domain.rapportage import KindGegevens
-from app.services import register
+from app.services import context, projectie
 from app.services.generator import GEMEENTEN, School, genereer_kinderen, genereer_scholen
 
 _NAMESPACE = uuid.UUID("8f1b5f64-6b2c-4f8e-9a77-0c2f6f3c1d10")
@@ -122,7 +122,8 @@ async def _laad(
     async with uow.alle_swvs():
         swv = await uow.organisaties.swv(swv_id)
         assert swv is not None  # noqa: S101
-        vandaag: date = (await register.klok(uow)).date()
+        ctx = await context.laad_context(uow, swv)
+        vandaag: date = (await context.klok(uow)).date()
         for kind in kinderen:
             leerling = LeerlingRow(
                 id=_id(seed, kind.leerling.id),
@@ -159,5 +160,5 @@ async def _laad(
             await uow.session.flush()
             if kind.vestiging in scholen:
                 await uow.leerlingen.koppel_vestiging(leerling.id, scholen[kind.vestiging])
-            await register.projecteer(uow, leerling, swv, feiten, vandaag)
+            await projectie.projecteer(uow, leerling, ctx, feiten, vandaag)
         await uow.commit()

@@ -74,7 +74,7 @@ async def test_if_the_audit_write_fails_the_request_fails_and_nothing_is_written
     response = await meld(client, regisseur, leerling["id"], "verzuim-gestart", "2026-01-05")
     assert response.status_code == 500
     monkeypatch.undo()
-    history = await client.get(f"/v1/leerlingen/{leerling['id']}/gebeurtenissen", headers=regisseur)
+    history = await client.get(f"/v1/leerlingen/{leerling['id']}/feiten", headers=regisseur)
     assert "verzuim-gestart" not in {g["soort"] for g in history.json()["data"]}
 
 

@@ -49,7 +49,7 @@ async def meld(
     **kw: Any,
 ) -> Any:
     body: dict[str, Any] = {"soort": soort, "geldigVanaf": datum, **kw}
-    return await client.post(f"/v1/leerlingen/{leerling_id}/meldingen", json=body, headers=headers)
+    return await client.post(f"/v1/leerlingen/{leerling_id}/feiten", json=body, headers=headers)
 
 
 async def ingeschreven(
@@ -159,7 +159,7 @@ async def test_same_bron_referentie_is_the_same_report(
     assert first.status_code == 201
     assert second.status_code == 200
     assert first.json()["id"] == second.json()["id"]
-    history = await client.get(f"/v1/leerlingen/{leerling['id']}/gebeurtenissen", headers=systeem)
+    history = await client.get(f"/v1/leerlingen/{leerling['id']}/feiten", headers=systeem)
     assert [g["soort"] for g in history.json()["data"]].count("ziekmelding") == 1
 
 
@@ -168,7 +168,7 @@ async def test_idempotency_key_replays_and_refuses_other_bodies(
 ) -> None:
     leerling = await ingeschreven(client, regisseur, swv_a)
     headers = {**regisseur, "Idempotency-Key": "key-123"}
-    url = f"/v1/leerlingen/{leerling['id']}/meldingen"
+    url = f"/v1/leerlingen/{leerling['id']}/feiten"
     body = {"soort": "verzuim-gestart", "geldigVanaf": dag(-5)}
     first = await client.post(url, json=body, headers=headers)
     retry = await client.post(url, json=body, headers=headers)
@@ -177,7 +177,7 @@ async def test_idempotency_key_replays_and_refuses_other_bodies(
     other = await client.post(url, json={**body, "geldigVanaf": dag(-6)}, headers=headers)
     assert other.status_code == 422
     assert other.headers["content-type"] == "application/problem+json"
-    history = await client.get(f"/v1/leerlingen/{leerling['id']}/gebeurtenissen", headers=regisseur)
+    history = await client.get(f"/v1/leerlingen/{leerling['id']}/feiten", headers=regisseur)
     assert [g["soort"] for g in history.json()["data"]].count("verzuim-gestart") == 1
     bad_key = await client.post(url, json=body, headers={**regisseur, "Idempotency-Key": "a b"})
     assert bad_key.status_code == 400
@@ -191,7 +191,7 @@ async def test_rule_15_correction_is_kept_and_as_known_before_answers_as_before(
     url = f"/v1/leerlingen/{leerling['id']}/status"
     before = await client.get(url, headers=regisseur)
     assert before.json()["categorie"] == "B2a"
-    history = await client.get(f"/v1/leerlingen/{leerling['id']}/gebeurtenissen", headers=regisseur)
+    history = await client.get(f"/v1/leerlingen/{leerling['id']}/feiten", headers=regisseur)
     known_then = history.json()["data"][-1]["geregistreerdOp"]
     withdrawn = await meld(
         client,
@@ -209,7 +209,7 @@ async def test_rule_15_correction_is_kept_and_as_known_before_answers_as_before(
     soorten = [
         g["soort"]
         for g in (
-            await client.get(f"/v1/leerlingen/{leerling['id']}/gebeurtenissen", headers=regisseur)
+            await client.get(f"/v1/leerlingen/{leerling['id']}/feiten", headers=regisseur)
         ).json()["data"]
     ]
     assert soorten == ["inschrijving", "verzuim-gestart", "intrekking"]
@@ -219,7 +219,7 @@ async def test_invalid_report_lists_every_field_problem(
     client: AsyncClient, regisseur: dict[str, str], swv_a: Swv
 ) -> None:
     leerling = await ingeschreven(client, regisseur, swv_a)
-    url = f"/v1/leerlingen/{leerling['id']}/meldingen"
+    url = f"/v1/leerlingen/{leerling['id']}/feiten"
     unknown = await client.post(
         url, json={"soort": "weggelopen", "geldigVanaf": dag(0)}, headers=regisseur
     )
@@ -260,6 +260,7 @@ async def test_rule_11_contradictions_are_accepted_and_flagged(
         "vrijstelling-verleend",
         dag(-10),
         gegevens={"grond": "art-5-a"},
+        namens="leerplicht",
     )
     assert response.status_code == 201
     tijdlijn = await client.get(f"/v1/leerlingen/{leerling['id']}/tijdlijn", headers=regisseur)
@@ -290,6 +291,9 @@ async def test_history_is_read_only(
     leerling = await registreer(client, regisseur, swv_a)
     url = f"/v1/leerlingen/{leerling['id']}/gebeurtenissen"
     assert (await client.post(url, json={}, headers=regisseur)).status_code == 405
+    url = f"/v1/leerlingen/{leerling['id']}/feiten"
+    assert (await client.put(url, json={}, headers=regisseur)).status_code == 405
+    assert (await client.delete(f"{url}/{uuid.uuid4()}", headers=regisseur)).status_code == 405
 
 
 async def test_scope_school_sees_own_children_only(
@@ -364,7 +368,7 @@ async def test_location_of_a_report_points_to_the_recorded_fact(
     assert fetched.status_code == 200
     assert fetched.json() == created.json()
     missing = await client.get(
-        f"/v1/leerlingen/{leerling['id']}/gebeurtenissen/{uuid.uuid4()}", headers=regisseur
+        f"/v1/leerlingen/{leerling['id']}/feiten/{uuid.uuid4()}", headers=regisseur
     )
     assert missing.status_code == 404
 
@@ -374,7 +378,7 @@ async def test_list_as_known_before_a_withdrawal_answers_as_before(
 ) -> None:
     leerling = await ingeschreven(client, regisseur, swv_a)
     verzuim = await meld(client, regisseur, leerling["id"], "verzuim-gestart", dag(-40))
-    history = await client.get(f"/v1/leerlingen/{leerling['id']}/gebeurtenissen", headers=regisseur)
+    history = await client.get(f"/v1/leerlingen/{leerling['id']}/feiten", headers=regisseur)
     known_then = history.json()["data"][-1]["geregistreerdOp"]
     await meld(
         client,

@@ -29,6 +29,8 @@ class Soort:
     einde: str | None
     velden: dict[str, Any] = field(default_factory=dict)
     gecorrigeerd: dict[str, Any] = field(default_factory=dict)
+    bron: dict[str, Any] = field(default_factory=dict)
+    """`namens` for a kind the regisseur states on its source's behalf (docs/domain.md)."""
     ingeschreven: bool = True
     in_status: bool = True
 
@@ -61,6 +63,7 @@ def soorten(swv: Swv) -> list[Soort]:
             "vrijstelling-beeindigd",
             {"grond": "art-5-a"},
             {"grond": "art-5-b"},
+            bron={"namens": "leerplicht"},
         ),
         Soort("schorsingen", "schorsing-gestart", "schorsing-beeindigd"),
         Soort(
@@ -78,6 +81,7 @@ def soorten(swv: Swv) -> list[Soort]:
             {"belastbaarheid": "volledig"},
             {"belastbaarheid": "gedeeltelijk"},
             in_status=False,
+            bron={"namens": "jeugdarts"},
         ),
     ]
 
@@ -119,7 +123,7 @@ async def leerling(
     if ingeschreven:
         melding = {"soort": "inschrijving", "geldigVanaf": dag(-400), "schoolId": body["schoolId"]}
         gemeld = await client.post(
-            f"/v1/leerlingen/{leerling_id}/meldingen", json=melding, headers=headers
+            f"/v1/leerlingen/{leerling_id}/feiten", json=melding, headers=headers
         )
         assert gemeld.status_code == 201, gemeld.text
     return leerling_id
@@ -133,7 +137,7 @@ async def open_periode(
     start: int,
     **extra: Any,
 ) -> Response:
-    body = {"startdatum": dag(start), **soort.velden, **extra}
+    body = {"startdatum": dag(start), **soort.velden, **soort.bron, **extra}
     return await client.post(
         f"/v1/leerlingen/{leerling_id}/{soort.pad}", json=body, headers=headers
     )
@@ -160,7 +164,7 @@ def url(leerling_id: str, soort: Soort, periode_id: str | None = None, *rest: st
 async def soorten_in_geschiedenis(
     client: AsyncClient, headers: dict[str, str], leerling_id: str
 ) -> list[str]:
-    history = await client.get(f"/v1/leerlingen/{leerling_id}/gebeurtenissen", headers=headers)
+    history = await client.get(f"/v1/leerlingen/{leerling_id}/feiten", headers=headers)
     assert history.status_code == 200
     return [g["soort"] for g in history.json()["data"]]
 
@@ -216,7 +220,7 @@ async def test_end_with_if_match_shows_in_list_and_status(
         assert periode["id"] in during.json()["verklaring"]["feitIds"]
 
     ended = await client.patch(
-        item, json={"einddatum": dag(-11)}, headers={**regisseur, "If-Match": etag}
+        item, json={"einddatum": dag(-11), **soort.bron}, headers={**regisseur, "If-Match": etag}
     )
     assert ended.status_code == 200, ended.text
     assert ended.json()["einddatum"] == dag(-11)
@@ -225,7 +229,7 @@ async def test_end_with_if_match_shows_in_list_and_status(
     assert ended.headers["etag"] != etag
     listed = await client.get(url(leerling_id, soort), headers=regisseur)
     assert listed.json()["data"] == [ended.json()]
-    history = await client.get(f"/v1/leerlingen/{leerling_id}/gebeurtenissen", headers=regisseur)
+    history = await client.get(f"/v1/leerlingen/{leerling_id}/feiten", headers=regisseur)
     einde = history.json()["data"][-1]
     assert einde["soort"] == soort.einde
     assert einde["geldigVanaf"] == dag(-10), "the end fact names the first day it no longer held"
@@ -235,7 +239,9 @@ async def test_end_with_if_match_shows_in_list_and_status(
         assert after.json() != during.json()
 
     again = await client.patch(
-        item, json={"einddatum": dag(-5)}, headers={**regisseur, "If-Match": ended.headers["etag"]}
+        item,
+        json={"einddatum": dag(-5), **soort.bron},
+        headers={**regisseur, "If-Match": ended.headers["etag"]},
     )
     assert_problem(again, 409)
 
@@ -246,7 +252,7 @@ async def test_end_needs_if_match_and_a_fresh_etag(
 ) -> None:
     soort, leerling_id, periode, etag = await opgezet(client, regisseur, swv_a, pad)
     item = url(leerling_id, soort, periode["id"])
-    body = {"einddatum": dag(-11)}
+    body = {"einddatum": dag(-11), **soort.bron}
     assert_problem(await client.patch(item, json=body, headers=regisseur), 428)
     stale = await client.patch(item, json=body, headers={**regisseur, "If-Match": '"0000"'})
     assert_problem(stale, 412)
@@ -270,13 +276,13 @@ async def test_end_after_a_change_by_someone_else_is_412(
     soort, leerling_id, periode, etag = await opgezet(client, regisseur, swv_a, "verzuimperiodes")
     correctie = await client.post(
         url(leerling_id, soort, periode["id"], "correcties"),
-        json={"startdatum": dag(-90), "reden": "datum verkeerd overgenomen"},
+        json={"startdatum": dag(-90), "reden": "datum verkeerd overgenomen", **soort.bron},
         headers={**regisseur, "If-Match": etag},
     )
     assert correctie.status_code == 201, correctie.text
     lost = await client.patch(
         url(leerling_id, soort, periode["id"]),
-        json={"einddatum": dag(-11)},
+        json={"einddatum": dag(-11), **soort.bron},
         headers={**regisseur, "If-Match": etag},
     )
     assert_problem(lost, 412)
@@ -289,18 +295,18 @@ async def test_end_before_start_is_400_naming_the_field(
     soort, leerling_id, periode, etag = await opgezet(client, regisseur, swv_a, pad)
     item = url(leerling_id, soort, periode["id"])
     headers = {**regisseur, "If-Match": etag}
-    before = await client.patch(item, json={"einddatum": dag(-101)}, headers=headers)
+    before = await client.patch(item, json={"einddatum": dag(-101), **soort.bron}, headers=headers)
     body = assert_problem(before, 400)
     assert [e["name"] for e in body["errors"]] == ["einddatum"]
     assert dag(-101) not in before.text
     invalid = await client.patch(
-        item, json={"einddatum": "gisteren", "geheim": "123456782"}, headers=headers
+        item, json={"einddatum": "gisteren", "geheim": "123456782", **soort.bron}, headers=headers
     )
     body = assert_problem(invalid, 400)
     assert {e["name"] for e in body["errors"]} == {"einddatum", "geheim"}
     assert "gisteren" not in invalid.text
     assert "123456782" not in invalid.text
-    far = await client.patch(item, json={"einddatum": dag(400)}, headers=headers)
+    far = await client.patch(item, json={"einddatum": dag(400), **soort.bron}, headers=headers)
     assert [e["name"] for e in assert_problem(far, 400)["errors"]] == ["einddatum"]
 
 
@@ -310,14 +316,14 @@ async def test_end_reason_is_kept(
     soort, leerling_id, periode, etag = await opgezet(client, regisseur, swv_a, "verzuimperiodes")
     ended = await client.patch(
         url(leerling_id, soort, periode["id"]),
-        json={"einddatum": dag(-1), "reden": "schoolgang-hersteld"},
+        json={"einddatum": dag(-1), "reden": "schoolgang-hersteld", **soort.bron},
         headers={**regisseur, "If-Match": etag},
     )
     assert ended.status_code == 200, ended.text
     assert ended.json()["eindreden"] == "schoolgang-hersteld"
     wrong = await client.patch(
         url(leerling_id, soort_van(swv_a, "schorsingen"), periode["id"]),
-        json={"einddatum": dag(-1), "reden": "verhuizing"},
+        json={"einddatum": dag(-1), "reden": "verhuizing", **soort.bron},
         headers={**regisseur, "If-Match": etag},
     )
     assert_problem(wrong, 400)
@@ -331,7 +337,7 @@ async def test_jeugdarts_oordeel_cannot_be_ended(
     )
     response = await client.patch(
         url(leerling_id, soort, periode["id"]),
-        json={"einddatum": dag(-1)},
+        json={"einddatum": dag(-1), **soort.bron},
         headers={**regisseur, "If-Match": etag},
     )
     assert_problem(response, 405)
@@ -375,11 +381,16 @@ async def test_correction_replaces_the_start_and_keeps_history(
     status_url = f"/v1/leerlingen/{leerling_id}/status"
     peildatum = {"peildatum": dag(-50)}
     before = await client.get(status_url, params=peildatum, headers=regisseur)
-    history = await client.get(f"/v1/leerlingen/{leerling_id}/gebeurtenissen", headers=regisseur)
+    history = await client.get(f"/v1/leerlingen/{leerling_id}/feiten", headers=regisseur)
     known_then = history.json()["data"][-1]["geregistreerdOp"]
     item = url(leerling_id, soort, periode["id"])
 
-    body = {"startdatum": dag(-40), "reden": "startdatum verkeerd ingevoerd", **soort.gecorrigeerd}
+    body = {
+        "startdatum": dag(-40),
+        "reden": "startdatum verkeerd ingevoerd",
+        **soort.gecorrigeerd,
+        **soort.bron,
+    }
     no_reason = {k: v for k, v in body.items() if k != "reden"}
     missing = await client.post(
         f"{item}/correcties", json=no_reason, headers={**regisseur, "If-Match": etag}
@@ -397,7 +408,7 @@ async def test_correction_replaces_the_start_and_keeps_history(
         assert corrected.json()[naam] == waarde
     assert corrected.headers["etag"] != etag
     assert corrected.headers["content-location"].endswith(f"/{soort.pad}/{periode['id']}")
-    assert "/gebeurtenissen/" in corrected.headers["location"]
+    assert "/feiten/" in corrected.headers["location"]
     fetched = await client.get(item, headers=regisseur)
     assert fetched.json() == corrected.json()
     assert fetched.headers["etag"] == corrected.headers["etag"]
@@ -426,7 +437,7 @@ async def test_correction_of_verzuim_changes_the_category_but_not_what_was_known
     )
     status_url = f"/v1/leerlingen/{leerling_id}/status"
     assert (await client.get(status_url, headers=regisseur)).json()["categorie"] == "B2a"
-    history = await client.get(f"/v1/leerlingen/{leerling_id}/gebeurtenissen", headers=regisseur)
+    history = await client.get(f"/v1/leerlingen/{leerling_id}/feiten", headers=regisseur)
     known_then = history.json()["data"][-1]["geregistreerdOp"]
     corrected = await client.post(
         url(leerling_id, soort, periode["id"], "correcties"),
@@ -533,11 +544,11 @@ async def test_withdrawal_removes_the_period_and_keeps_history(
     expected = [soort.start, "intrekking"]
     if soort.einde is not None:
         ended = await client.patch(
-            item, json={"einddatum": dag(-2)}, headers={**regisseur, "If-Match": etag}
+            item, json={"einddatum": dag(-2), **soort.bron}, headers={**regisseur, "If-Match": etag}
         )
         etag = ended.headers["etag"]
         expected = [soort.start, soort.einde, "intrekking", "intrekking"]
-    body = {"reden": "melding was verkeerd"}
+    body = {"reden": "melding was verkeerd", **soort.bron}
     assert_problem(await client.post(f"{item}/intrekkingen", json=body, headers=regisseur), 428)
     stale = await client.post(
         f"{item}/intrekkingen", json=body, headers={**regisseur, "If-Match": '"oud"'}
@@ -609,7 +620,7 @@ async def test_retry_with_the_same_idempotency_key_returns_the_same_response(
 
     item = url(leerling_id, soort, first.json()["id"])
     withdraw = {**regisseur, "Idempotency-Key": f"in-{pad}", "If-Match": first.headers["etag"]}
-    body = {"reden": "verkeerd kind"}
+    body = {"reden": "verkeerd kind", **soort.bron}
     one = await client.post(f"{item}/intrekkingen", json=body, headers=withdraw)
     two = await client.post(f"{item}/intrekkingen", json=body, headers=withdraw)
     assert one.status_code == two.status_code == 201
@@ -703,13 +714,12 @@ async def test_wrong_role_is_403(
     assert (await client.get(item, headers=directeur)).status_code == 200
     assert_problem(await open_periode(client, directeur, leerling_id, soort, -1), 403)
     assert_problem(await client.patch(item, json={"einddatum": dag(-1)}, headers=directeur), 403)
+    # The secretariaat corrects facts (docs/domain.md, Wie meldt welk feit); the directeur not.
     secretariaat = {**auth.headers(swv_a.actor(Rol.SECRETARIAAT)), "If-Match": etag}
     correctie = {"startdatum": dag(-1), "reden": "r"}
+    assert_problem(await client.post(f"{item}/correcties", json=correctie, headers=directeur), 403)
     assert_problem(
-        await client.post(f"{item}/correcties", json=correctie, headers=secretariaat), 403
-    )
-    assert_problem(
-        await client.post(f"{item}/intrekkingen", json={"reden": "r"}, headers=secretariaat), 403
+        await client.post(f"{item}/intrekkingen", json={"reden": "r"}, headers=directeur), 403
     )
     ended = await client.patch(item, json={"einddatum": dag(-1)}, headers=secretariaat)
     assert ended.status_code == 200, ended.text

@@ -85,9 +85,7 @@ async def test_closed_records_are_anonymised_after_the_retention_period(
         (await connection.execute(text("SELECT payload::text FROM feiten"))).scalars()
     )
     assert "Jan Jansen" not in payloads
-    history = await client.get(
-        f"/v1/leerlingen/{afgesloten['id']}/gebeurtenissen", headers=regisseur
-    )
+    history = await client.get(f"/v1/leerlingen/{afgesloten['id']}/feiten", headers=regisseur)
     assert [g["soort"] for g in history.json()["data"]] == [
         "inschrijving",
         "administratieve-onvolkomenheid",
@@ -100,7 +98,7 @@ async def test_old_idempotency_answers_are_forgotten(
     regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
     leerling = await ingeschreven(client, regisseur, swv_a)
     headers = {**regisseur, "Idempotency-Key": "vergeet-mij"}
-    url = f"/v1/leerlingen/{leerling['id']}/meldingen"
+    url = f"/v1/leerlingen/{leerling['id']}/feiten"
     first = await client.post(
         url, json={"soort": "ziekmelding", "geldigVanaf": dag(-1)}, headers=headers
     )

@@ -89,6 +89,7 @@ async def regio(client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv) -> dic
         "vrijstelling-verleend",
         iso(PEILDATUM - timedelta(days=50)),
         gegevens={"grond": "art-5-a"},
+        namens="leerplicht",
     )
     await meld(
         client,

@@ -16,7 +16,7 @@ from app.db.leerlingen import FeitRow, LeerlingRow, PeriodeRow
 from app.db.rapportage import RegisterRijRow
 from app.db.session import UnitOfWork
 from app.domain.toegang import Rol
-from app.services import register
+from app.services import feiten, leerlingen, projectie
 from tests.builders import Swv
 
 VANDAAG = datetime.now(UTC).date()
@@ -24,10 +24,10 @@ VANDAAG = datetime.now(UTC).date()
 
 async def leerling_met_verzuim(uow: UnitOfWork, swv: Swv) -> uuid.UUID:
     actor = swv.actor(Rol.REGISSEUR)
-    row = await register.registreer_leerling(
+    row = await leerlingen.registreer_leerling(
         uow,
         actor,
-        register.NieuweLeerling(
+        leerlingen.NieuweLeerling(
             pseudoniem=f"{uuid.uuid4().int % 10**6:06d}",
             geboortejaar=VANDAAG.year - 11,
             geboortemaand=5,
@@ -35,14 +35,14 @@ async def leerling_met_verzuim(uow: UnitOfWork, swv: Swv) -> uuid.UUID:
             school_id=swv.scholen[0],
         ),
     )
-    await register.meld_feit(
+    await feiten.meld_feit(
         uow,
         actor,
         row.id,
-        register.Melding("inschrijving", VANDAAG - timedelta(days=300), school_id=swv.scholen[0]),
+        feiten.NieuwFeit("inschrijving", VANDAAG - timedelta(days=300), school_id=swv.scholen[0]),
     )
-    await register.meld_feit(
-        uow, actor, row.id, register.Melding("verzuim-gestart", VANDAAG - timedelta(days=100))
+    await feiten.meld_feit(
+        uow, actor, row.id, feiten.NieuwFeit("verzuim-gestart", VANDAAG - timedelta(days=100))
     )
     return row.id
 
@@ -88,7 +88,7 @@ async def test_rebuilt_projections_equal_the_stored_ones(
     stored = await snapshot()
     assert {row[2] for row in stored[0]} >= {"B1", "B2a", "B2b"}
     assert len(stored[1]) >= 3, "each thuiszitter is in the register of coming peildata"
-    assert await register.herbouw_projecties(uow) >= 3
+    assert await projectie.herbouw_projecties(uow) >= 3
     assert await snapshot() == stored
 
 
@@ -98,10 +98,10 @@ async def test_an_append_for_a_child_never_listed_costs_no_extra_statement(
     """The register rows go with the timeline's statements: deleted in the same statement, and
     inserted only for a child in some register."""
     actor = swv_a.actor(Rol.REGISSEUR)
-    leerling = await register.registreer_leerling(
+    leerling = await leerlingen.registreer_leerling(
         uow,
         actor,
-        register.NieuweLeerling(
+        leerlingen.NieuweLeerling(
             pseudoniem="ziek01",
             geboortejaar=VANDAAG.year - 11,
             geboortemaand=5,
@@ -109,11 +109,11 @@ async def test_an_append_for_a_child_never_listed_costs_no_extra_statement(
             school_id=swv_a.scholen[0],
         ),
     )
-    await register.meld_feit(
+    await feiten.meld_feit(
         uow,
         actor,
         leerling.id,
-        register.Melding("inschrijving", VANDAAG - timedelta(days=300), school_id=swv_a.scholen[0]),
+        feiten.NieuwFeit("inschrijving", VANDAAG - timedelta(days=300), school_id=swv_a.scholen[0]),
     )
     statements: list[str] = []
 
@@ -129,16 +129,16 @@ async def test_an_append_for_a_child_never_listed_costs_no_extra_statement(
     event.listen(connection.sync_connection, "before_cursor_execute", vastleggen)
     driver.add_query_logger(vastleggen_driver)
     try:
-        await register.meld_feit(
-            uow, actor, leerling.id, register.Melding("ziekmelding", VANDAAG - timedelta(days=2))
+        await feiten.meld_feit(
+            uow, actor, leerling.id, feiten.NieuwFeit("ziekmelding", VANDAAG - timedelta(days=2))
         )
         zonder = list(statements)
         statements.clear()
-        await register.meld_feit(
+        await feiten.meld_feit(
             uow,
             actor,
             leerling.id,
-            register.Melding("verzuim-gestart", VANDAAG - timedelta(days=90)),
+            feiten.NieuwFeit("verzuim-gestart", VANDAAG - timedelta(days=90)),
         )
         met = list(statements)
     finally:
@@ -200,10 +200,10 @@ async def test_hot_path_scope_equals_leesbaar_for_every_role_and_scope(
     regisseur = swv_a.actor(Rol.REGISSEUR)
     kinderen: list[uuid.UUID] = []
     for school, gemeente in ((0, 0), (1, 1), (0, None), (None, 1), (None, None)):
-        row = await register.registreer_leerling(
+        row = await leerlingen.registreer_leerling(
             uow,
             regisseur,
-            register.NieuweLeerling(
+            leerlingen.NieuweLeerling(
                 pseudoniem=f"{uuid.uuid4().int % 10**6:06d}",
                 geboortejaar=VANDAAG.year - 10,
                 geboortemaand=3,

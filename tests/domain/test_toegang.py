@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.toegang import RECHTEN, REIKWIJDTE, Actor, Operatie, Reikwijdte, Rol, mag
+from app.domain.feiten import FeitSoort
+from app.domain.toegang import (
+    RECHTEN,
+    REIKWIJDTE,
+    Actor,
+    Feitrecht,
+    Namens,
+    Operatie,
+    Reikwijdte,
+    Rol,
+    feitrecht,
+    mag,
+)
 
 
 def actor(rol: Rol) -> Actor:
@@ -80,3 +92,121 @@ def test_a_system_token_is_limited_to_its_scopes_within_its_role() -> None:
         scopes=frozenset({"audit:lezen"}),
     )
     assert not mag(breed, Operatie.AUDIT_LEZEN)
+
+
+# -- who may state which fact (docs/domain.md, "Wie meldt welk feit") ------------------------
+
+_SCHOOL = {"schoolmedewerker", "schoolsysteem"}
+_LEERPLICHT = {"leerplichtambtenaar", "leerplichtsysteem"}
+_SWV = {"begeleider-passend-onderwijs", "regisseur-thuiszitters", "secretariaat", "directeur"}
+_ALLE = _SCHOOL | _LEERPLICHT | _SWV
+VERWACHT: dict[str, set[str]] = {
+    **dict.fromkeys(
+        [
+            "inschrijving",
+            "uitschrijving",
+            "verzuim-gestart",
+            "verzuim-beeindigd",
+            "verzuimuren",
+            "ziekmelding",
+            "ziekmelding-beeindigd",
+            "schorsing-gestart",
+            "schorsing-beeindigd",
+            "jeugdarts-oordeel",
+            "onderwijs-hervat",
+            "administratieve-onvolkomenheid",
+        ],
+        _ALLE,
+    ),
+    **dict.fromkeys(
+        [
+            "niet-ingeschreven",
+            "vrijstelling-verleend",
+            "vrijstelling-beeindigd",
+            "besluit-11g",
+            "besluit-11g-beeindigd",
+            "kwalificatieplicht-beeindigd",
+        ],
+        _LEERPLICHT,
+    ),
+    "tlv-afgegeven": _SWV,
+    **dict.fromkeys(
+        [
+            "plaatsing",
+            "wacht-op-plek",
+            "aanbod-gestart",
+            "aanbod-beeindigd",
+            "gastleerling",
+            "gastleerling-beeindigd",
+        ],
+        _SCHOOL | _SWV,
+    ),
+    "correctie": set(),
+    "intrekking": set(),
+}
+"""The fact-kind matrix written out independently of FEITRECHTEN: every cell is checked."""
+
+
+@pytest.mark.parametrize("soort", list(FeitSoort))
+def test_fact_kind_matrix_every_cell(soort: FeitSoort) -> None:
+    """Who may state which fact: each fact kind × role, stated by the role itself."""
+    namens = Namens.JEUGDARTS if soort is FeitSoort.JEUGDARTS_OORDEEL else None
+    for rol in Rol:
+        verwacht = Feitrecht.TOEGESTAAN if rol in VERWACHT[soort] else Feitrecht.GEEN_RECHT
+        assert feitrecht(rol, soort, namens) is verwacht, (soort, rol)
+
+
+@pytest.mark.parametrize(
+    "soort",
+    [
+        FeitSoort.VRIJSTELLING_VERLEEND,
+        FeitSoort.VRIJSTELLING_BEEINDIGD,
+        FeitSoort.BESLUIT_11G,
+        FeitSoort.BESLUIT_11G_BEEINDIGD,
+        FeitSoort.NIET_INGESCHREVEN,
+        FeitSoort.KWALIFICATIEPLICHT_BEEINDIGD,
+    ],
+)
+def test_leerplicht_decisions_only_by_leerplicht_or_the_regisseur_on_its_behalf(
+    soort: FeitSoort,
+) -> None:
+    """LPW art. 5, 5a, 11 onder g: decisions of leerplicht; the regisseur names it as source."""
+    assert feitrecht(Rol.REGISSEUR, soort, None) is Feitrecht.GEEN_RECHT
+    assert feitrecht(Rol.REGISSEUR, soort, Namens.LEERPLICHT) is Feitrecht.TOEGESTAAN
+    assert feitrecht(Rol.LEERPLICHTAMBTENAAR, soort, Namens.LEERPLICHT) is Feitrecht.TOEGESTAAN
+    for rol in (Rol.SCHOOLMEDEWERKER, Rol.BEGELEIDER, Rol.SECRETARIAAT, Rol.DIRECTEUR):
+        assert feitrecht(rol, soort, Namens.LEERPLICHT) is Feitrecht.GEEN_RECHT, rol
+
+
+def test_namens_leerplicht_only_for_a_kind_leerplicht_states() -> None:
+    """The regisseur cannot state the SWV's own TLV as if leerplicht decided it."""
+    assert feitrecht(Rol.REGISSEUR, FeitSoort.TLV_AFGEGEVEN, Namens.LEERPLICHT) is (
+        Feitrecht.GEEN_RECHT
+    )
+    assert feitrecht(Rol.LEERPLICHTSYSTEEM, FeitSoort.TLV_AFGEGEVEN, Namens.LEERPLICHT) is (
+        Feitrecht.GEEN_RECHT
+    )
+
+
+def test_jeugdarts_oordeel_names_the_jeugdarts_or_ggd_as_source() -> None:
+    """A jeugdarts-oordeel is the jeugdarts's verdict: without that source it is refused."""
+    for rol in (Rol.SCHOOLMEDEWERKER, Rol.REGISSEUR, Rol.LEERPLICHTAMBTENAAR):
+        assert feitrecht(rol, FeitSoort.JEUGDARTS_OORDEEL, None) is Feitrecht.BRON_ONTBREEKT
+        assert feitrecht(rol, FeitSoort.JEUGDARTS_OORDEEL, Namens.LEERPLICHT) is (
+            Feitrecht.BRON_ONTBREEKT
+        )
+        assert feitrecht(rol, FeitSoort.JEUGDARTS_OORDEEL, Namens.GGD) is Feitrecht.TOEGESTAAN
+
+
+def test_namens_jeugdarts_only_on_a_jeugdarts_oordeel() -> None:
+    """Only the jeugdarts-oordeel has the jeugdarts or GGD as its source."""
+    assert feitrecht(Rol.REGISSEUR, FeitSoort.ZIEKMELDING, Namens.GGD) is (
+        Feitrecht.NAMENS_ONGELDIG
+    )
+
+
+def test_secretariaat_corrects_facts_and_submits_the_register() -> None:
+    """The secretariaat keeps the register and submits it (the SWV's division of tasks)."""
+    actor = Actor(id="s", rol=Rol.SECRETARIAAT, swv_id="x")
+    assert mag(actor, Operatie.FEIT_CORRIGEREN)
+    assert mag(actor, Operatie.RAPPORT_INDIENEN)

@@ -15,7 +15,7 @@ from app.db.session import UnitOfWork
 from app.domain.beleid import Beleid
 from app.domain.rapportage import InspectieRegister, inspectie_rijen, register_kop
 from app.domain.toegang import Actor, Rol
-from app.services import register
+from app.services import leerlingen
 from app.services.demo import (
     DEMO_GEBRUIKERS,
     DEMO_GEGENEREERD,
@@ -47,7 +47,7 @@ async def test_demo_data_loads_once_with_the_expected_categories(
     actor = Actor(id="t", rol=Rol.REGISSEUR, swv_id=str(swv.id))
     categories = {}
     for row in rows:
-        _leerling, status = await register.status_op(
+        _leerling, status = await leerlingen.status_op(
             uow, actor, row.id, peildatum=None, bekend_op=None
         )
         categories[row.pseudoniem] = str(status.categorie)

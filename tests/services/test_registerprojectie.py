@@ -25,7 +25,15 @@ from app.domain.rapportage import (
     samenvatting,
 )
 from app.domain.toegang import Actor, Rol
-from app.services import instellingen, register, registerrijen, schoolvakanties
+from app.services import (
+    context,
+    feiten,
+    instellingen,
+    leerlingen,
+    projectie,
+    registerrijen,
+    schoolvakanties,
+)
 from app.services.demo import DEMO_SWV_CODE, laad_demodata
 from app.services.privacy import anonimiseer_verlopen
 from app.services.rapportage import (
@@ -53,18 +61,18 @@ def regisseur(swv_id: uuid.UUID) -> Actor:
 
 async def peildata_van(uow: UnitOfWork, actor: Actor) -> Peildata:
     async with uow.voor(actor):
-        swv = await register.swv_van(uow, actor)
+        swv = await context.swv_van(uow, actor)
         await uow.commit()
-    return register.peildata_van(swv)
+    return context.peildata_van(swv)
 
 
 async def gevouwen(uow: UnitOfWork, actor: Actor, peildatum: date) -> InspectieRegister:
     """The register by definition: every child of the SWV folded from its facts as known now."""
     async with uow.voor(actor):
-        swv = await register.swv_van(uow, actor)
-        beleid = register.beleid_van(swv)
+        swv = await context.swv_van(uow, actor)
+        beleid = context.beleid_van(swv)
         kalender = await schoolvakanties.kalender_voor(uow, swv.id, beleid)
-        kop = register_kop(peildatum, peildata=register.peildata_van(swv))
+        kop = register_kop(peildatum, peildata=context.peildata_van(swv))
         rijen = await _met_kinderen(
             uow,
             swv.id,
@@ -84,7 +92,7 @@ async def gelijk_op(uow: UnitOfWork, actor: Actor, peildata: list[date]) -> int:
     bytes and summary against the previous peildatum); returns how many rows it compared."""
     eigen = await peildata_van(uow, actor)
     async with uow.voor(actor):
-        beleid = register.beleid_van(await register.swv_van(uow, actor))
+        beleid = context.beleid_van(await context.swv_van(uow, actor))
         await uow.commit()
     rijen = 0
     for peildatum in peildata:
@@ -129,7 +137,7 @@ async def test_projected_register_equals_the_folded_one_on_a_generated_region_al
     peildata = await twee_schooljaren(uow, actor, 2026)
     assert await gelijk_op(uow, actor, peildata) > 20
     stored = await opgeslagen(sessionmaker, swv.id)
-    assert await register.herbouw_projecties(uow, swv.id) == 300
+    assert await projectie.herbouw_projecties(uow, swv.id) == 300
     assert await opgeslagen(sessionmaker, swv.id) == stored, "rebuild-projections reproduces it"
     verschillen = await tussen_peildata(
         uow, actor, van=date(2026, 3, 1), tot=date(2026, 6, 1), bekend_op=None
@@ -144,10 +152,10 @@ async def test_projected_register_follows_corrections_and_withdrawals(
     school = swv_a.scholen[0]
     verzuim: dict[str, FeitRow] = {}
     for naam in ("corr01", "intr01", "blijf1"):
-        leerling = await register.registreer_leerling(
+        leerling = await leerlingen.registreer_leerling(
             uow,
             actor,
-            register.NieuweLeerling(
+            leerlingen.NieuweLeerling(
                 pseudoniem=naam,
                 geboortejaar=VANDAAG.year - 12,
                 geboortemaand=3,
@@ -155,17 +163,17 @@ async def test_projected_register_follows_corrections_and_withdrawals(
                 school_id=school,
             ),
         )
-        await register.meld_feit(
+        await feiten.meld_feit(
             uow,
             actor,
             leerling.id,
-            register.Melding("inschrijving", VANDAAG - timedelta(days=500), school_id=school),
+            feiten.NieuwFeit("inschrijving", VANDAAG - timedelta(days=500), school_id=school),
         )
-        gemeld = await register.meld_feit(
+        gemeld = await feiten.meld_feit(
             uow,
             actor,
             leerling.id,
-            register.Melding("verzuim-gestart", VANDAAG - timedelta(days=60)),
+            feiten.NieuwFeit("verzuim-gestart", VANDAAG - timedelta(days=60)),
         )
         verzuim[naam] = gemeld.feit
     eindjaar = (await peildata_van(uow, actor)).schooljaar(VANDAAG)
@@ -173,11 +181,11 @@ async def test_projected_register_follows_corrections_and_withdrawals(
     voor = await gelijk_op(uow, actor, peildata)
 
     eerder = verzuim["corr01"]
-    await register.meld_feit(
+    await feiten.meld_feit(
         uow,
         actor,
         eerder.leerling_id,
-        register.Melding(
+        feiten.NieuwFeit(
             "correctie",
             VANDAAG - timedelta(days=200),
             {
@@ -185,18 +193,18 @@ async def test_projected_register_follows_corrections_and_withdrawals(
                 "reden": "de melding was verkeerd gedaan",
                 "vervanging": {
                     "soort": "verzuim-gestart",
-                    **feit_naar_dict(register.feit_van(eerder)),
+                    **feit_naar_dict(projectie.feit_van(eerder)),
                     "geldig_vanaf": (VANDAAG - timedelta(days=200)).isoformat(),
                 },
             },
         ),
     )
     ingetrokken = verzuim["intr01"]
-    await register.meld_feit(
+    await feiten.meld_feit(
         uow,
         actor,
         ingetrokken.leerling_id,
-        register.Melding(
+        feiten.NieuwFeit(
             "intrekking",
             ingetrokken.geldig_vanaf,
             {"betreft": str(ingetrokken.id), "reden": "de melding was verkeerd gedaan"},
@@ -260,10 +268,10 @@ async def test_projected_register_carries_the_pseudonym_of_an_anonymised_child(
 ) -> None:
     actor = swv_a.actor(Rol.REGISSEUR)
     school = swv_a.scholen[0]
-    leerling = await register.registreer_leerling(
+    leerling = await leerlingen.registreer_leerling(
         uow,
         actor,
-        register.NieuweLeerling(
+        leerlingen.NieuweLeerling(
             pseudoniem="anon01",
             geboortejaar=VANDAAG.year - 10,
             geboortemaand=9,
@@ -272,13 +280,13 @@ async def test_projected_register_carries_the_pseudonym_of_an_anonymised_child(
         ),
     )
     for melding in (
-        register.Melding("inschrijving", VANDAAG - timedelta(days=400), school_id=school),
-        register.Melding("verzuim-gestart", VANDAAG - timedelta(days=200)),
-        register.Melding(
+        feiten.NieuwFeit("inschrijving", VANDAAG - timedelta(days=400), school_id=school),
+        feiten.NieuwFeit("verzuim-gestart", VANDAAG - timedelta(days=200)),
+        feiten.NieuwFeit(
             "verzuim-beeindigd", VANDAAG - timedelta(days=100), {"reden": "schoolgang-hersteld"}
         ),
     ):
-        await register.meld_feit(uow, actor, leerling.id, melding)
+        await feiten.meld_feit(uow, actor, leerling.id, melding)
     voor = await opgeslagen(sessionmaker, swv_a.id)
     assert voor
     assert {r[3] for r in voor} == {"anon01"}
@@ -294,10 +302,10 @@ async def test_projected_register_carries_the_pseudonym_of_an_anonymised_child(
 
 async def test_a_child_never_listed_has_no_register_rows(uow: UnitOfWork, swv_a: Swv) -> None:
     actor = swv_a.actor(Rol.REGISSEUR)
-    leerling = await register.registreer_leerling(
+    leerling = await leerlingen.registreer_leerling(
         uow,
         actor,
-        register.NieuweLeerling(
+        leerlingen.NieuweLeerling(
             pseudoniem="kort01",
             geboortejaar=VANDAAG.year - 9,
             geboortemaand=1,
@@ -306,10 +314,10 @@ async def test_a_child_never_listed_has_no_register_rows(uow: UnitOfWork, swv_a:
         ),
     )
     for melding in (
-        register.Melding("inschrijving", VANDAAG - timedelta(days=300), school_id=swv_a.scholen[0]),
-        register.Melding("ziekmelding", VANDAAG - timedelta(days=3), {"door_ouders": True}),
+        feiten.NieuwFeit("inschrijving", VANDAAG - timedelta(days=300), school_id=swv_a.scholen[0]),
+        feiten.NieuwFeit("ziekmelding", VANDAAG - timedelta(days=3), {"door_ouders": True}),
     ):
-        await register.meld_feit(uow, actor, leerling.id, melding)
+        await feiten.meld_feit(uow, actor, leerling.id, melding)
     async with uow.voor(actor):
         aantal = await uow.session.scalar(
             select(func.count()).where(RegisterRijRow.leerling_id == leerling.id)

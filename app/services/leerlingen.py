@@ -1,0 +1,363 @@
+"""Use cases on children: registration, lists, search, status and timeline.
+
+Facts are appended through app/services/feiten.py (never changed, regel 15). The hot paths
+(status, timeline) read through the repositories' plain-SQL methods (`Kind`, `FeitRegel`,
+`SwvInstellingen`) rather than ORM objects: per request that is most of the difference to the
+bare database work (docs/decisions/0014).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from app.db.leerlingen import Kind, LeerlingRow
+from app.db.session import UnitOfWork
+from app.domain.beleid import Beleid
+from app.domain.classificatie import LANDELIJKE_THUISZITTERS, Categorie
+from app.domain.feiten import Feit
+from app.domain.identiteit import is_geldig_bsn
+from app.domain.leerling import Leerling
+from app.domain.status import Signaal, Status, bepaal_status
+from app.domain.tijdlijn import Tijdlijn, bepaal_tijdlijn
+from app.domain.toegang import Actor, Operatie, Reikwijdte, mag
+from app.services import identiteit
+from app.services.context import klok, laad_context, swv_context, swv_van, vandaag
+from app.services.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from app.services.pagination import Page, PageRequest
+from app.services.projectie import feit_van, feit_van_regel, leerling_van, projecteer
+from app.services.schoolvakanties import Kalender
+from app.services.toegang.versleuteling import Versleuteling
+
+NIET_GEVONDEN = "Deze leerling bestaat niet of valt buiten uw bevoegdheid."
+
+
+# -- children --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NieuweLeerling:
+    pseudoniem: str
+    geboortejaar: int
+    geboortemaand: int
+    regio: str
+    school_id: uuid.UUID | None = None
+    woongemeente: str | None = None
+    identiteit: identiteit.Identiteit | None = None
+
+
+async def registreer_leerling(
+    uow: UnitOfWork,
+    actor: Actor,
+    nieuw: NieuweLeerling,
+    versleuteling: Versleuteling | None = None,
+) -> LeerlingRow:
+    """Register a child under a pseudonym code, connected to the caller's school or gemeente."""
+    if nieuw.identiteit is not None and not mag(actor, Operatie.IDENTITEIT_INZIEN):
+        raise Forbidden("Uw rol legt geen identificerende gegevens vast.")
+    heeft_bsn = nieuw.identiteit is not None and bool(nieuw.identiteit.bsn)
+    if heeft_bsn and not mag(actor, Operatie.BSN_INZIEN):
+        raise Forbidden("Uw rol legt geen BSN vast.")
+    async with uow.voor(actor):
+        swv = await swv_van(uow, actor)
+        nu = await klok(uow)
+        fouten: list[FieldError] = []
+        leeftijd = nu.year - nieuw.geboortejaar
+        if not 2 <= leeftijd <= 24:
+            fouten.append(
+                FieldError("geboortejaar", "implausibel", "Geen leeftijd voor school (2 tot 24).")
+            )
+        school_id = nieuw.school_id
+        if actor.reikwijdte is Reikwijdte.VESTIGINGEN:
+            if school_id is None and len(actor.vestiging_ids) == 1:
+                school_id = uuid.UUID(next(iter(actor.vestiging_ids)))
+            if school_id is None or str(school_id) not in actor.vestiging_ids:
+                fouten.append(
+                    FieldError("schoolId", "buiten_bevoegdheid", "Kies een eigen vestiging.")
+                )
+        if school_id is not None and await uow.scholen.get(swv.id, school_id) is None:
+            fouten.append(FieldError("schoolId", "onbekend", "Deze vestiging bestaat niet."))
+        gemeente_id = None
+        if nieuw.woongemeente is not None:
+            gemeente = await uow.organisaties.gemeente_op_code(nieuw.woongemeente)
+            if gemeente is None:
+                fouten.append(
+                    FieldError("woongemeente", "onbekend", "Deze gemeente is niet bekend.")
+                )
+            else:
+                gemeente_id = gemeente.id
+        if actor.reikwijdte is Reikwijdte.GEMEENTEN and (
+            gemeente_id is None or str(gemeente_id) not in actor.gemeente_ids
+        ):
+            fouten.append(
+                FieldError("woongemeente", "buiten_bevoegdheid", "Kies een eigen gemeente.")
+            )
+        fouten += identiteit.controleer(
+            swv, nieuw.identiteit, nieuw.geboortejaar, nieuw.geboortemaand
+        )
+        if fouten:
+            raise InvalidInput(fouten)
+        if await uow.leerlingen.bestaat_pseudoniem(swv.id, nieuw.pseudoniem):
+            raise Conflict("Deze pseudoniemcode is in dit samenwerkingsverband al in gebruik.")
+        row = LeerlingRow(
+            id=uuid.uuid4(),
+            swv_id=swv.id,
+            pseudoniem=nieuw.pseudoniem,
+            geboortejaar=nieuw.geboortejaar,
+            geboortemaand=nieuw.geboortemaand,
+            regio=nieuw.regio,
+            woongemeente_id=gemeente_id,
+        )
+        if nieuw.identiteit is not None:
+            if versleuteling is None:
+                raise RuntimeError("identified registration needs the encryption key")
+            bsn = nieuw.identiteit.bsn
+            if bsn is not None and await uow.leerlingen.bestaat_bsn(
+                swv.id, identiteit.bsn_zoekhash(versleuteling, swv.id, bsn)
+            ):
+                raise Conflict("Deze leerling is al geregistreerd.")
+            identiteit.sla_op(row, nieuw.identiteit, versleuteling)
+        row = await uow.leerlingen.add(row)
+        uow.betreft = row.id
+        if school_id is not None:
+            await uow.leerlingen.koppel_vestiging(row.id, school_id)
+        await projecteer(uow, row, await laad_context(uow, swv), [], nu.date())
+        await uow.commit()
+        return row
+
+
+async def haal_leerling(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> LeerlingRow:
+    """One child in the caller's scope, or NotFound (the same for missing and out of scope)."""
+    async with uow.voor(actor):
+        row = await uow.leerlingen.get(actor, leerling_id)
+        if row is None:
+            raise NotFound(NIET_GEVONDEN)
+        await uow.commit()  # the audit row of this read
+        return row
+
+
+@dataclass(frozen=True, slots=True)
+class LeerlingFilter:
+    school_id: uuid.UUID | None = None
+    peildatum: date | None = None
+    categorieen: tuple[Categorie, ...] | None = None
+    alleen_thuiszitters: bool = False
+    bekend_op: datetime | None = None
+    signaal: Signaal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodeOpPeildatum:
+    categorie: str
+    start: date
+
+
+@dataclass(frozen=True, slots=True)
+class LeerlingMetPeriode:
+    leerling: LeerlingRow
+    periode: PeriodeOpPeildatum | None
+
+
+async def lijst_leerlingen(
+    uow: UnitOfWork, actor: Actor, filter_: LeerlingFilter, page: PageRequest
+) -> tuple[Page[LeerlingMetPeriode], date]:
+    """A page of children in scope with their category on the peildatum: as known now from the
+    projection, or as known on `bekend_op` by folding each child's facts (slower, for audits)."""
+    async with uow.voor(actor):
+        peildatum = filter_.peildatum or await vandaag(uow)
+        categorieen: list[str] | None = None
+        if filter_.alleen_thuiszitters:
+            categorieen = sorted(LANDELIJKE_THUISZITTERS)
+        if filter_.categorieen:
+            gekozen = set(filter_.categorieen)
+            categorieen = sorted(gekozen & set(categorieen) if categorieen else gekozen)
+        if filter_.bekend_op is not None or filter_.signaal is not None:
+            result = await _lijst_zoals_bekend(
+                uow,
+                actor,
+                filter_=filter_,
+                peildatum=peildatum,
+                categorieen=categorieen,
+                page=page,
+            )
+            await uow.commit()
+            return result, peildatum
+        rows, total = await uow.leerlingen.lijst(
+            actor,
+            offset=page.offset,
+            limit=page.page_size,
+            school_id=filter_.school_id,
+            peildatum=peildatum,
+            categorieen=categorieen,
+        )
+        perioden = await uow.leerlingen.perioden_op([r.id for r in rows], peildatum)
+        uow.getoond = [r.id for r in rows]
+        items = [
+            LeerlingMetPeriode(
+                r,
+                PeriodeOpPeildatum(perioden[r.id].categorie, perioden[r.id].start)
+                if r.id in perioden
+                else None,
+            )
+            for r in rows
+        ]
+        await uow.commit()
+        return Page(items, page.page, page.page_size, total), peildatum
+
+
+async def _lijst_zoals_bekend(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    filter_: LeerlingFilter,
+    peildatum: date,
+    categorieen: list[str] | None,
+    page: PageRequest,
+) -> Page[LeerlingMetPeriode]:
+    """The list computed by folding each child's facts: as known on `bekend_op`, or to filter
+    on a signal (signals depend on the peildatum, so they are not projected)."""
+    ctx = await swv_context(uow, actor, bekend_op=filter_.bekend_op)
+    beleid, kalender = ctx.beleid, ctx.kalender
+    rows, _total = await uow.leerlingen.lijst(
+        actor, offset=0, limit=10_000_000, school_id=filter_.school_id
+    )
+    gevonden: list[LeerlingMetPeriode] = []
+    for start in range(0, len(rows), 1000):
+        deel = rows[start : start + 1000]
+        feiten = await uow.leerlingen.feiten_van([r.id for r in deel])
+        for row in deel:
+            domein, feitenlijst = leerling_van(row), [feit_van(f) for f in feiten.get(row.id, [])]
+            status = bepaal_status(
+                domein,
+                feitenlijst,
+                beleid,
+                peildatum=peildatum,
+                bekend_op=filter_.bekend_op,
+                kalender=kalender,
+            )
+            categorie = str(status.categorie)
+            if categorieen is not None and categorie not in categorieen:
+                continue
+            if filter_.signaal is not None and filter_.signaal not in {
+                s.signaal for s in status.signalen
+            }:
+                continue
+            # The same "since" as the projection gives: the start of the current period.
+            op_dag = bepaal_tijdlijn(
+                domein,
+                feitenlijst,
+                beleid,
+                tot=peildatum,
+                bekend_op=filter_.bekend_op,
+                kalender=kalender,
+            ).op(peildatum)
+            periode = PeriodeOpPeildatum(categorie, op_dag.start) if op_dag else None
+            gevonden.append(LeerlingMetPeriode(row, periode))
+    items = gevonden[page.offset : page.offset + page.page_size]
+    uow.getoond = [i.leerling.id for i in items]
+    return Page(items, page.page, page.page_size, len(gevonden))
+
+
+async def zoek_leerlingen(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    pseudoniem: str | None = None,
+    bsn: str | None = None,
+    versleuteling: Versleuteling | None = None,
+) -> list[LeerlingRow]:
+    """Children in scope with this pseudonym code or BSN (a POST body, never a URL); searching
+    by BSN is for roles with a legal basis to use it."""
+    if bsn is not None and not mag(actor, Operatie.BSN_INZIEN):
+        raise Forbidden("Uw rol zoekt niet op BSN.")
+    async with uow.voor(actor):
+        row = None
+        if pseudoniem is not None:
+            row = await uow.leerlingen.op_pseudoniem(actor, pseudoniem)
+        elif bsn is not None and versleuteling is not None and is_geldig_bsn(bsn):
+            zoekhash = identiteit.bsn_zoekhash(versleuteling, uuid.UUID(actor.swv_id), bsn)
+            row = await uow.leerlingen.op_bsn_hash(actor, zoekhash)
+        if row is not None:
+            uow.getoond = [row.id]  # the search shows up in this child's inzage
+        await uow.commit()
+        return [row] if row is not None else []
+
+
+# -- reading: history, status, timeline ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Gelezen:
+    leerling: Kind
+    domein: Leerling
+    feiten: list[Feit]
+    beleid: Beleid
+    kalender: Kalender | None
+    vandaag: date
+
+
+async def _lees(
+    uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID, bekend_op: datetime | None
+) -> _Gelezen:
+    """One child in scope with its facts, its SWV's policy and holiday calendar as known on
+    `bekend_op` (inside the caller's block)."""
+    leerling = await uow.leerlingen.kind(actor, leerling_id)
+    if leerling is None:
+        raise NotFound(NIET_GEVONDEN)
+    ctx = await swv_context(uow, actor, bekend_op=bekend_op)
+    regels = await uow.leerlingen.feitregels(leerling.id)
+    return _Gelezen(
+        leerling,
+        leerling_van(leerling),
+        [feit_van_regel(r) for r in regels],
+        ctx.beleid,
+        await ctx.kalender_van(uow, leerling.id),
+        await vandaag(uow),
+    )
+
+
+async def status_op(
+    uow: UnitOfWork,
+    actor: Actor,
+    leerling_id: uuid.UUID,
+    *,
+    peildatum: date | None,
+    bekend_op: datetime | None,
+) -> tuple[Kind, Status]:
+    """The child's status on a peildatum, as known now or as known on `bekend_op`."""
+    async with uow.voor(actor):
+        g = await _lees(uow, actor, leerling_id, bekend_op)
+        status = bepaal_status(
+            g.domein,
+            g.feiten,
+            g.beleid,
+            peildatum=peildatum or g.vandaag,
+            bekend_op=bekend_op,
+            kalender=g.kalender,
+        )
+        await uow.commit()
+        return g.leerling, status
+
+
+async def tijdlijn_van(
+    uow: UnitOfWork,
+    actor: Actor,
+    leerling_id: uuid.UUID,
+    *,
+    tot: date | None,
+    bekend_op: datetime | None,
+) -> tuple[Kind, Tijdlijn]:
+    """The child's consecutive categories up to `tot`, as known now or on `bekend_op`."""
+    async with uow.voor(actor):
+        g = await _lees(uow, actor, leerling_id, bekend_op)
+        tijdlijn = bepaal_tijdlijn(
+            g.domein,
+            g.feiten,
+            g.beleid,
+            tot=tot or g.vandaag,
+            bekend_op=bekend_op,
+            kalender=g.kalender,
+        )
+        await uow.commit()
+        return g.leerling, tijdlijn
