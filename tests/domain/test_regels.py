@@ -115,7 +115,7 @@ def test_rule_3_sickness_beats_unexcused_absence() -> None:
 
 # -- rule 4: jeugdarts ---------------------------------------------------------------------------
 
-# The absence "kan als ongeoorloofd aangemerkt worden" after the verdict: a designation, not a switch.
+# After the verdict the absence "kan als ongeoorloofd aangemerkt worden": a designation.
 AUTOMATISCH = Beleid(jeugdarts_oordeel_maakt_ongeoorloofd=True)
 
 
@@ -143,7 +143,7 @@ def test_rule_4_designation_after_the_verdict_makes_sickness_unexcused(
 
 
 def test_rule_4_verdict_alone_never_switches_by_default() -> None:
-    """Regel 4 (seed line "kan ... aangemerkt worden"): no automatic switch unless the SWV sets it."""
+    """Regel 4 ("kan ... aangemerkt worden"): no automatic switch unless the SWV sets it."""
     feiten = [
         INGESCHREVEN,
         feit(Ziekmelding, "2024-01-08", id="ziek"),
