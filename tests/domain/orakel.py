@@ -282,7 +282,7 @@ def _regels(
         a1 = stand.ziek_vaak or teller.meer_dan_dagen(ziek.geldig_vanaf, dag, beleid.a1_na_dagen)
         return Dag(Categorie.A1 if a1 else Categorie.GEEN, "regel 3", (ziek.id,)), False
     if ziek is not None and stand.oordeel is not None:  # regel 4
-        ids = (ziek.id, stand.oordeel)
+        ids: tuple[str, ...] = (ziek.id, stand.oordeel)
         if stand.aangemerkt is not None:
             ids = (*ids, stand.aangemerkt)
         return Dag(Categorie.B1, "regel 4", ids), True
