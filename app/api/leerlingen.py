@@ -334,7 +334,7 @@ def tijdlijn_van(
     summary="Registreer een leerling (gepseudonimiseerd)",
     description=(
         "Legt de leerling vast, zonder feiten. Registreren *bij* een school (`schoolId`) zegt "
-        "alleen wie de leerling aanmeldt en wie haar mag zien; het zegt **niets over de "
+        "alleen wie de leerling aanmeldt en wie de leerling mag zien; het zegt **niets over de "
         "inschrijving**. Meld die als feit `inschrijving` (of via `/inschrijvingen`), of "
         "`niet-ingeschreven` als de leerling nergens staat ingeschreven. Zolang geen feit iets "
         "over de inschrijving zegt, wordt de leerling nooit B3 (regel 7); een leerling zonder "
