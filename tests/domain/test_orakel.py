@@ -142,7 +142,7 @@ def _per_dag_van_de_vouw(
     return dagen, starts
 
 
-@settings(max_examples=300)
+@settings(max_examples=200)
 @given(LEERLINGEN, GESCHIEDENISSEN, BELEIDEN)
 def test_rules_2_to_11_the_fold_agrees_with_the_day_by_day_oracle(
     leerling: Leerling, feiten: list[Feit], beleid: Beleid
