@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from httpx import ASGITransport, AsyncClient
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -29,6 +31,20 @@ from app.db.embedded import EmbeddedPostgres
 from app.db.session import UnitOfWork, async_url
 from app.services.toegang.configuratie import nieuwe_sleutels
 from tests.builders import FakeAuthenticator, Swv, maak_swv
+
+# Property tests: no per-example deadline (a loaded 2-core machine must not flake them) and the
+# same examples on every run, so coverage is deterministic. THUISZITTERS_HYPOTHESIS=verkennen
+# draws fresh random examples for a local bug hunt.
+hypothesis_settings.register_profile(
+    "ci",
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile("verkennen", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("THUISZITTERS_HYPOTHESIS", "ci"))
 
 
 @pytest.fixture(scope="session")

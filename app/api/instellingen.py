@@ -44,6 +44,14 @@ class Instellingen(ApiModel):
     signaal_tlv_na_dagen: int
     pact_na_maanden: int
     thuiswerkplan_telt_als_aanbod: bool
+    jeugdarts_oordeel_maakt_ongeoorloofd: bool = Field(
+        description=(
+            "Of een oordeel van de jeugdarts (geheel of gedeeltelijk belastbaar) bij een lopende "
+            "ziekmelding het verzuim zelf ongeoorloofd maakt (regel 4). Standaard niet: het "
+            "verzuim 'kan' dan ongeoorloofd worden aangemerkt, met het feit "
+            "`ongeoorloofd-aangemerkt`."
+        )
+    )
     peildata: list[str] = Field(description="Peildata per schooljaar als MM-DD, in volgorde.")
     leverdag: int = Field(description="Uiterste leverdag na elke peildatum (dag van de maand).")
 
@@ -62,6 +70,7 @@ class InstellingenWijziging(ApiInput):
     signaal_tlv_na_dagen: int | None = Field(default=None, ge=1, le=365)
     pact_na_maanden: int | None = Field(default=None, ge=1, le=24)
     thuiswerkplan_telt_als_aanbod: bool | None = None
+    jeugdarts_oordeel_maakt_ongeoorloofd: bool | None = None
     peildata: list[Annotated[str, Field(pattern=r"^[0-9]{2}-[0-9]{2}$")]] | None = Field(
         default=None, min_length=1, max_length=12
     )
@@ -86,6 +95,7 @@ def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
         signaal_tlv_na_dagen=beleid.signaal_tlv_na_dagen,
         pact_na_maanden=beleid.pact_na_maanden,
         thuiswerkplan_telt_als_aanbod=beleid.thuiswerkplan_telt_als_aanbod,
+        jeugdarts_oordeel_maakt_ongeoorloofd=beleid.jeugdarts_oordeel_maakt_ongeoorloofd,
         peildata=[f"{m:02d}-{d:02d}" for m, d in peildata.dagen],
         leverdag=peildata.leverdag,
     )

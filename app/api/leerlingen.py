@@ -97,7 +97,11 @@ class LeerlingInvoer(ApiInput):
     geboortemaand: int = Field(ge=1, le=12, description="Geboortemaand (1-12).")
     regio: Regio = Field(description="Vakantieregio van de school.")
     school_id: uuid.UUID | None = Field(
-        default=None, description="Vestiging die de leerling aanmeldt (verplicht voor scholen)."
+        default=None,
+        description=(
+            "Vestiging die de leerling aanmeldt (verplicht voor scholen); geen inschrijving: "
+            "meld die als feit `inschrijving`."
+        ),
     )
     woongemeente: str | None = Field(
         default=None, pattern=r"^GM[0-9]{4}$", description="CBS-code van de woongemeente."
@@ -346,6 +350,14 @@ def tijdlijn_van(
     status_code=status.HTTP_201_CREATED,
     response_model=Leerling,
     summary="Registreer een leerling (gepseudonimiseerd)",
+    description=(
+        "Legt de leerling vast, zonder feiten. Registreren *bij* een school (`schoolId`) zegt "
+        "alleen wie de leerling aanmeldt en wie de leerling mag zien; het zegt **niets over de "
+        "inschrijving**. Meld die als feit `inschrijving` (of via `/inschrijvingen`), of "
+        "`niet-ingeschreven` als de leerling nergens staat ingeschreven. Zolang geen feit iets "
+        "over de inschrijving zegt, wordt de leerling nooit B3 (regel 7); een leerling zonder "
+        "feiten, en verzuim zonder bekende inschrijving, geven het signaal `dataprobleem`."
+    ),
     responses=problem_responses(400, 401, 403, 409, 413, 422),
 )
 async def create_leerling(

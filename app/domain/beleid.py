@@ -51,4 +51,5 @@ class Beleid:
     pact_na_maanden: int = 3
     thuiswerkplan_telt_als_aanbod: bool = True
     vrijstelling_signaal_dagen: int = 61
+    jeugdarts_oordeel_maakt_ongeoorloofd: bool = False  # regel 4: "kan", so no automatic switch
     profiel: DefinitieProfiel = LANDELIJK_PROFIEL

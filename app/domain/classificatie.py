@@ -22,6 +22,18 @@ class Categorie(StrEnum):
     GEEN = "geen"
 
 
+INSPECTIE_A2 = "A2"
+"""The Inspectie's code for a vrijstelling on a ground outside its A2a/A2b/A2c (regel 8)."""
+
+_INSPECTIE_CODE: dict[Categorie, str] = {c: c.value for c in Categorie}
+_INSPECTIE_CODE[Categorie.A2_OVERIG] = INSPECTIE_A2
+
+
+def inspectie_code(categorie: Categorie) -> str:
+    """The category as it leaves the system: A2-overig is the Inspectie's A2 (regel 8)."""
+    return _INSPECTIE_CODE[categorie]
+
+
 LANDELIJKE_THUISZITTERS: frozenset[Categorie] = frozenset(
     {Categorie.B2A, Categorie.B2B, Categorie.B3}
 )
@@ -71,7 +83,8 @@ CATEGORIEEN: tuple[CategorieDefinitie, ...] = (
     CategorieDefinitie(
         Categorie.A2_OVERIG,
         "Vrijstelling op een andere grond (trekkend bestaan; 16-17 jaar met ander onderwijs); "
-        "de grond wordt als gegeven bewaard.",
+        "de grond wordt als gegeven bewaard. Geen categorie van de Inspectie: in exports, "
+        "rapportages en indieningen heet zij A2 (vrijstelling, zonder a/b/c).",
         "LPW art. 5a, art. 15",
         False,
     ),
@@ -111,7 +124,7 @@ CATEGORIEEN: tuple[CategorieDefinitie, ...] = (
         Categorie.GEEN,
         "Geen van de categorieën: naar school, kortdurend ziek, buiten de leerplicht, of "
         "gastleerling met hersteld schoolritme.",
-        "DOMAIN.md regels 2 en 9",
+        "docs/domain.md regels 2 en 9",
         False,
     ),
 )

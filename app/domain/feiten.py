@@ -30,6 +30,7 @@ class FeitSoort(StrEnum):
     ZIEKMELDING = "ziekmelding"
     ZIEKMELDING_BEEINDIGD = "ziekmelding-beeindigd"
     JEUGDARTS_OORDEEL = "jeugdarts-oordeel"
+    ONGEOORLOOFD_AANGEMERKT = "ongeoorloofd-aangemerkt"
     VRIJSTELLING_VERLEEND = "vrijstelling-verleend"
     VRIJSTELLING_BEEINDIGD = "vrijstelling-beeindigd"
     BESLUIT_11G = "besluit-11g"
@@ -165,10 +166,11 @@ class Verzuimuren(_Basis):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Ziekmelding(_Basis):
-    """Reported sick from ``geldig_vanaf``; ``door_ouders`` whether the parents reported it."""
+    """Reported sick from ``geldig_vanaf``; who reported it, and whether return is uncertain."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.ZIEKMELDING
     door_ouders: bool = True
+    terugkeer_onzeker: bool = False  # whether a normal return to the school is uncertain
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -185,6 +187,13 @@ class JeugdartsOordeel(_Basis):
 
     soort: ClassVar[FeitSoort] = FeitSoort.JEUGDARTS_OORDEEL
     belastbaarheid: Belastbaarheid
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OngeoorloofdAangemerkt(_Basis):
+    """After a jeugdarts verdict the sickness absence is designated unexcused (regel 4)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.ONGEOORLOOFD_AANGEMERKT
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -347,6 +356,7 @@ Feit = (
     | Ziekmelding
     | ZiekmeldingBeeindigd
     | JeugdartsOordeel
+    | OngeoorloofdAangemerkt
     | VrijstellingVerleend
     | VrijstellingBeeindigd
     | Besluit11g

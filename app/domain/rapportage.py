@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from app.domain.beleid import Beleid
-from app.domain.classificatie import LANDELIJKE_THUISZITTERS, VERZUIM, Categorie
+from app.domain.classificatie import LANDELIJKE_THUISZITTERS, VERZUIM, Categorie, inspectie_code
 from app.domain.datums import plus_maanden, schooljaar_eindjaar
 from app.domain.feiten import (
     AanbodBeeindigd,
@@ -637,7 +637,7 @@ def samenvatting(
 # -- the SWV's own overview ------------------------------------------------------------------
 
 OVERZICHT_KOLOMMEN: tuple[str, ...] = (
-    *(c.value for c in Categorie if c is not Categorie.GEEN),
+    *dict.fromkeys(inspectie_code(c) for c in Categorie if c is not Categorie.GEEN),
     "thuiszitter-landelijk",
     "thuiszitter-profiel",
     Signaal.DREIGEND_THUISZITTER.value,
@@ -688,8 +688,8 @@ def _kenmerken(
         kalender=kalender,
     )
     kenmerken = {s.signaal.value for s in status.signalen}
-    if status.categorie is not Categorie.GEEN:
-        kenmerken.add(status.categorie.value)
+    if status.categorie is not Categorie.GEEN:  # as the Inspectie names it: A2-overig is A2
+        kenmerken.add(inspectie_code(status.categorie))
     if status.thuiszitter_landelijk:
         kenmerken.add("thuiszitter-landelijk")
     if status.thuiszitter_profiel:

@@ -131,9 +131,12 @@ def bepaal_status(
     vouw.vouwen(geldend, peildatum)
     raw = vouw.raw
     if not raw:
+        leeg = _dataproblemen(problemen, vouw, peildatum)
+        if not geldend:  # regel 7: a registered child about whom nothing is known is a problem
+            leeg.append(Signalering(Signaal.DATAPROBLEEM, "geen feiten bekend"))
         return _Status(
             leerling.id, peildatum, Categorie.GEEN, False, False, None, None, None, None,
-            tuple(_dataproblemen(problemen, vouw, peildatum)), _Verklaring("geen feiten", ()),
+            tuple(leeg), _Verklaring("geen feiten", ()),
         )  # fmt: skip
     _start, categorie, regel, ids = raw[-1]
     landelijk = categorie in _LANDELIJK
@@ -166,7 +169,7 @@ def bepaal_status(
                     ids,
                 )
             )
-    if vouw.vrijstellingen and VrijstellingGrond.ART_5_A in vouw.vrijstellingen:
+    if vouw.vrijstellingen:  # regel 8: the yearly kennisgeving (LPW art. 6)
         signalen.extend(_vernieuwing(vouw, geldend, peildatum))
     if problemen or vouw.problemen:
         signalen.extend(_dataproblemen(problemen, vouw, peildatum))
@@ -195,7 +198,7 @@ def _dreigend(vouw: _Vouw, categorie: Categorie, peildatum: date) -> list[Signal
     ):
         reden = f"geschorst langer dan {beleid.signaal_schorsing_na_dagen} dagen"
         uit.append(Signalering(signaal, reden, (schorsing.id,)))
-    if categorie is Categorie.A1 and vouw.ziek is not None:
+    if categorie is Categorie.A1 and vouw.ziek is not None and vouw.ziek.terugkeer_onzeker:
         uit.append(
             Signalering(signaal, "langdurig of vaak ziek, terugkeer onzeker", (vouw.ziek.id,))
         )
@@ -212,40 +215,82 @@ def _dreigend(vouw: _Vouw, categorie: Categorie, peildatum: date) -> list[Signal
         uit.append(Signalering(signaal, reden, (tlv.id,)))
     if not vouw.uren:
         return uit
-    grens = peildatum - timedelta(days=beleid.signaal_verzuimuren_dagen)
-    recent = [u for u in vouw.uren if u.geldig_vanaf > grens]
+    if vouw.kalender is None:  # regel 17: 28 calendar days stand in for four lesweken
+        grens = peildatum - timedelta(days=beleid.signaal_verzuimuren_dagen)
+        termijn = f"{beleid.signaal_verzuimuren_dagen} dagen"
+    else:  # regel 17 with regel 14: four consecutive lesweken (LPW art. 21)
+        grens = _lesweken_terug(vouw.kalender, vouw, peildatum, _LESWEKEN_LPW_21) - _DAG
+        termijn = f"{_LESWEKEN_LPW_21} opeenvolgende lesweken"
+    recent = [u for u in vouw.uren if grens < u.geldig_vanaf <= peildatum]
     if recent and sum(u.uren for u in recent) >= beleid.signaal_verzuimuren:
         reden = (
-            f"{beleid.signaal_verzuimuren:g} uur ongeoorloofd verzuim in "
-            f"{beleid.signaal_verzuimuren_dagen} dagen (LPW art. 21)"
+            f"{beleid.signaal_verzuimuren:g} uur ongeoorloofd verzuim in {termijn} (LPW art. 21)"
         )
         uit.append(Signalering(signaal, reden, tuple(u.id for u in recent)))
     return uit
 
 
+_DAG = timedelta(days=1)
+_LESWEKEN_LPW_21 = 4
+
+
+def _lesweken_terug(kalender: Vakantiekalender, vouw: _Vouw, peildatum: date, aantal: int) -> date:
+    """The Monday of the ``aantal``-th leswek back, counting the peildatum's week (LPW art. 21).
+
+    A leswek is a week (Monday to Sunday) with at least one weekday that is not a school holiday
+    of the child's region; whole holiday weeks are skipped, so the weeks are consecutive lesweken.
+    """
+    regio = vouw.leerling.regio
+    maandag = peildatum - timedelta(days=peildatum.weekday())
+    gevonden = 0
+    while True:
+        dagen = (maandag + timedelta(days=k) for k in range(5))
+        if any(not kalender.is_vakantiedag(dag, regio) for dag in dagen):
+            gevonden += 1
+            if gevonden == aantal:
+                return maandag
+        maandag -= timedelta(days=7)
+
+
+JAARLIJKSE_KENNISGEVING: dict[VrijstellingGrond, str] = {
+    VrijstellingGrond.ART_5_A: "art. 5 onder a",
+    VrijstellingGrond.ART_5_B: "art. 5 onder b",
+    VrijstellingGrond.ART_5_C: "art. 5 onder c",
+    VrijstellingGrond.ART_5A: "art. 5a",
+}
+"""Grounds whose vrijstelling needs a kennisgeving before 1 July of every school year (regel 8).
+
+LPW art. 6: the kennisgeving for a vrijstelling on art. 5 (and, via art. 5a, for the travelling
+life) is made "telkens vóór 1 juli" before the school year it is for. Art. 15 is a decision of
+the college for a stated period, not a yearly kennisgeving: no renewal signal.
+"""
+
+
 def _vernieuwing(vouw: _Vouw, geldend: list[Feit], peildatum: date) -> list[Signalering]:
-    laatste = max(
-        f.geldig_vanaf
-        for f in geldend
-        if isinstance(f, VrijstellingVerleend) and f.grond is VrijstellingGrond.ART_5_A
-    )
-    jaar = schooljaar_eindjaar(laatste)
-    deadline = date(jaar, 7, 1)
-    if peildatum < deadline - timedelta(days=vouw.beleid.vrijstelling_signaal_dagen):
-        return []
-    reden = f"vrijstelling art. 5 onder a moet vóór 1 juli {jaar} vernieuwd worden (LPW art. 6)"
-    return [
-        Signalering(
-            Signaal.VRIJSTELLING_VERNIEUWEN,
-            reden,
-            (vouw.vrijstellingen[VrijstellingGrond.ART_5_A],),
+    """Regel 8: a renewal signal per running ground with a yearly kennisgeving (LPW art. 6)."""
+    uit: list[Signalering] = []
+    for grond, artikel in JAARLIJKSE_KENNISGEVING.items():
+        lopend = vouw.vrijstellingen.get(grond)
+        if lopend is None:
+            continue
+        laatste = max(
+            f.geldig_vanaf
+            for f in geldend
+            if isinstance(f, VrijstellingVerleend) and f.grond is grond
         )
-    ]
+        jaar = schooljaar_eindjaar(laatste)
+        deadline = date(jaar, 7, 1)
+        if peildatum < deadline - timedelta(days=vouw.beleid.vrijstelling_signaal_dagen):
+            continue
+        reden = f"vrijstelling {artikel} moet vóór 1 juli {jaar} vernieuwd worden (LPW art. 6)"
+        uit.append(Signalering(Signaal.VRIJSTELLING_VERNIEUWEN, reden, (lopend,)))
+    return uit
 
 
 def _dataproblemen(
     problemen: list[Dataprobleem], vouw: _Vouw, peildatum: date
 ) -> list[Signalering]:
+    """Regel 11: contradictions and dangling facts up to the peildatum, as signals."""
     if not problemen and not vouw.problemen:
         return []
     return [

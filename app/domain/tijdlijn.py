@@ -36,6 +36,7 @@ from app.domain.feiten import (
     KwalificatieplichtBeeindigd,
     NietIngeschreven,
     OnderwijsHervat,
+    OngeoorloofdAangemerkt,
     Plaatsing,
     SchorsingBeeindigd,
     SchorsingGestart,
@@ -215,7 +216,8 @@ _GAST_EINDE: Final = 21
 _KWAL: Final = 22
 _ONVOLKOMENHEID: Final = 23
 _UREN: Final = 24
-_GEEN_EFFECT: Final = 25
+_AANGEMERKT: Final = 25
+_GEEN_EFFECT: Final = 26
 
 _SOORTCODE: Final[dict[type, int]] = {
     Ziekmelding: _ZIEK,
@@ -243,6 +245,7 @@ _SOORTCODE: Final[dict[type, int]] = {
     KwalificatieplichtBeeindigd: _KWAL,
     AdministratieveOnvolkomenheid: _ONVOLKOMENHEID,
     Verzuimuren: _UREN,
+    OngeoorloofdAangemerkt: _AANGEMERKT,
 }
 
 
@@ -379,6 +382,10 @@ class _Vouw:
         ziek: Ziekmelding | None = None
         ziek_frequent = False
         oordeel: JeugdartsOordeel | None = None
+        aangemerkt_id: str | None = None  # the designation of rule 4, while the verdict holds
+        oordeel_volstaat = beleid.jeugdarts_oordeel_maakt_ongeoorloofd  # SWV setting (rule 4)
+        inschrijving_bekend = False  # whether any fact stated (non-)enrolment yet (rule 7)
+        verzuim_onbekend_id: str | None = None  # an absence started today, enrolment unknown
         c11g_id: str | None = None
         schorsing: SchorsingGestart | None = None
         gast_id: str | None = None
@@ -404,48 +411,53 @@ class _Vouw:
             # Classify the days d .. grens - 1 with the current state (DOMAIN.md rule 11).
             while d < grens:
                 ongeoorloofd = beslist = False
+                gat_id: str | None = None  # an explained enrolment gap covering d (rule 7)
                 volgende = plicht_einde
                 if d < plicht_start or d >= plicht_einde or bijzonder:
                     beslist = True
-                    if d < plicht_start:
+                    if d < plicht_start:  # regel 2: not yet of compulsory school age
                         categorie, regel, ids, volgende = (
                             _GEEN,
                             "regel 2",
                             (),
                             plicht_start,
                         )
-                    elif d >= plicht_einde:
+                    elif d >= plicht_einde:  # regel 2: past leerplicht and kwalificatieplicht
                         categorie, regel, volgende = _GEEN, "regel 2", grens
                         ids = (kwal_id,) if kwal_id else ()
-                    elif vrijstellingen:
+                    elif vrijstellingen:  # regel 8, first in rule 11's order after regel 2
                         grond = next(g for g in _GROND_VOLGORDE if g in vrijstellingen)
                         categorie, regel = _VRIJSTELLING_CATEGORIE[grond], "regel 8"
                         ids = tuple(vrijstellingen.values())
-                    elif c11g_id is not None:
+                    elif c11g_id is not None:  # regel 11: besluit art. 11 onder g is C
                         categorie, regel, ids = _C, "regel 11", (c11g_id,)
                     else:
                         beslist = False
                         if not inschrijvingen:
-                            for o in onvolkomenheden:
+                            for o in onvolkomenheden:  # regel 7: an explained gap is no B3
                                 if o.geldig_vanaf <= d <= o.tot_en_met:
+                                    gat_id = o.id
                                     tot_en_met = o.tot_en_met + _DAG
                                     volgende = tot_en_met if tot_en_met < volgende else volgende
                                     break
                             else:
-                                beslist = True
-                                categorie, regel = _B3, "regel 7"
-                                ids = (uitschrijving_id,) if uitschrijving_id else ()
+                                if inschrijving_bekend:  # regel 7: known not to be enrolled
+                                    beslist = True
+                                    categorie, regel = _B3, "regel 7"
+                                    ids = (uitschrijving_id,) if uitschrijving_id else ()
                         if beslist:
                             pass
-                        elif gast_id is not None:
+                        elif gast_id is not None:  # regel 9: gastleerling with rhythm
                             beslist = True
                             categorie, regel, ids = _GEEN, "regel 9", (gast_id,)
-                        elif schorsing is not None:
+                        elif schorsing is not None:  # regel 17: suspended, not absent
                             beslist = True
                             categorie, regel, ids = _GEEN, "regel 17", (schorsing.id,)
                 if beslist:
                     pass
-                elif ziek is not None and oordeel is None:
+                elif ziek is not None and (
+                    oordeel is None or (aangemerkt_id is None and not oordeel_volstaat)
+                ):  # regel 3: sick is excused, unless rule 4 designated it unexcused
                     regel, ids = "regel 3", (ziek.id,)
                     if ziek_frequent:
                         categorie = _A1
@@ -460,15 +472,20 @@ class _Vouw:
                             categorie = _GEEN
                             volgende = a1 if a1 < volgende else volgende
                 else:
-                    if ziek is not None and oordeel is not None:
-                        regel, ids, ongeoorloofd = "regel 4", (ziek.id, oordeel.id), True
-                    elif wacht_id is not None:
+                    if ziek is not None and oordeel is not None:  # regel 4
+                        ids = (ziek.id, oordeel.id)
+                        if aangemerkt_id is not None:
+                            ids = (*ids, aangemerkt_id)
+                        regel, ongeoorloofd = "regel 4", True
+                    elif wacht_id is not None:  # regel 6: waiting for a place
                         regel, ids, ongeoorloofd = "regel 6", (wacht_id,), True
-                    elif verzuim_id is not None:
+                    elif verzuim_id is not None:  # regel 5: unexcused absence
                         regel, ids, ongeoorloofd = "regel 5", (verzuim_id,), True
-                    else:  # enrolled and nothing open
+                    elif gat_id is not None:  # regel 7: the explained gap is its own period
+                        categorie, regel, ids = _GEEN, "regel 7", (gat_id,)
+                    else:  # enrolled (or enrolment unknown) and nothing open
                         categorie, regel, ids = _GEEN, "regel 5", inschrijving_ids
-                    if ongeoorloofd:  # count the days of the unbroken unexcused run (rule 5)
+                    if ongeoorloofd:  # regel 5 and 14: count the unbroken unexcused run
                         if run_einde != d or run_start is None:
                             run_start = d
                         if kalender is None:
@@ -530,10 +547,13 @@ class _Vouw:
                         self._probleem(
                             d, "einde van ziekmelding zonder lopende ziekmelding", feit.id
                         )
-                    ziek = oordeel = None
+                    ziek = oordeel = aangemerkt_id = None
                 elif code == _VERZUIM:
                     if verzuim_id is None:
                         verzuim_id = feit.id
+                        if not inschrijving_bekend:  # checked at the end of the day (rule 7)
+                            verzuim_onbekend_id = feit.id
+                            gewijzigd = True
                 elif code == _VERZUIM_EINDE:
                     if verzuim_id is None:
                         self._probleem(d, "einde van verzuim zonder lopende verzuim", feit.id)
@@ -542,7 +562,7 @@ class _Vouw:
                     verzuim_id = None
                 elif code == _INSCHRIJVING:
                     inschrijvingen[feit.vestiging] = feit.id
-                    gewijzigd = True
+                    inschrijving_bekend = gewijzigd = True
                 elif code == _UITSCHRIJVING:
                     if inschrijvingen.pop(feit.vestiging, None) is None:
                         self._probleem(
@@ -551,12 +571,22 @@ class _Vouw:
                     uitschrijving_id = feit.id
                     if feit.reden is not None:
                         redenen[d] = feit.reden
-                    gewijzigd = True
+                    inschrijving_bekend = gewijzigd = True
                 elif code == _OORDEEL:
                     if feit.belastbaarheid is Belastbaarheid.NIET:
-                        oordeel = None
+                        oordeel = aangemerkt_id = None
                     elif ziek is not None:
                         oordeel = feit
+                elif code == _AANGEMERKT:
+                    if oordeel is None:
+                        self._probleem(
+                            d,
+                            "ongeoorloofd aangemerkt zonder oordeel van de jeugdarts bij een "
+                            "lopende ziekmelding",
+                            feit.id,
+                        )
+                    else:
+                        aangemerkt_id = feit.id
                 elif code == _VRIJ:
                     vrijstellingen.setdefault(feit.grond, feit.id)
                     gewijzigd = True
@@ -579,11 +609,12 @@ class _Vouw:
                 elif code == _HERVAT:
                     if feit.hervatting is Hervatting.VOLLEDIG:
                         verzuim_id = wacht_id = None
-                        ziek = oordeel = None
+                        ziek = oordeel = aangemerkt_id = None
                     if feit.reden is not None:
                         redenen[d] = feit.reden
                 elif code == _NIET_INGESCHREVEN:
                     uitschrijving_id = feit.id
+                    inschrijving_bekend = gewijzigd = True
                 elif code == _C11G:
                     c11g_id = feit.id
                     gewijzigd = True
@@ -636,6 +667,12 @@ class _Vouw:
                     ids = (*vrijstellingen.values(), *inschrijvingen.values())
                     self._probleem(d, "vrijstelling van inschrijving terwijl ingeschreven", *ids)
                 vrij_ingeschreven = vrij
+                if verzuim_onbekend_id is not None:
+                    if not inschrijving_bekend:
+                        self._probleem(
+                            d, "verzuim zonder bekende inschrijving", verzuim_onbekend_id
+                        )
+                    verzuim_onbekend_id = None
                 bijzonder = bool(
                     vrijstellingen
                     or c11g_id is not None

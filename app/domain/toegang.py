@@ -200,6 +200,8 @@ FEITRECHTEN: dict[FeitSoort, frozenset[Rol]] = {
     _F.BESLUIT_11G: LEERPLICHTROLLEN,
     _F.BESLUIT_11G_BEEINDIGD: LEERPLICHTROLLEN,
     _F.KWALIFICATIEPLICHT_BEEINDIGD: LEERPLICHTROLLEN,
+    # After a jeugdarts verdict the absence "kan" be designated unexcused (regel 4): leerplicht's.
+    _F.ONGEOORLOOFD_AANGEMERKT: LEERPLICHTROLLEN,
     # The toelaatbaarheidsverklaring is the SWV's decision (WPO art. 18a, WVO art. 17a).
     _F.TLV_AFGEGEVEN: SWV_ROLLEN,
     # Placement, waiting, offers and resumption: the SWV's workflows and the receiving school.

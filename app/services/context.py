@@ -26,6 +26,7 @@ BELEID_SLEUTELS = (
     "signaal_tlv_na_dagen",
     "pact_na_maanden",
     "thuiswerkplan_telt_als_aanbod",
+    "jeugdarts_oordeel_maakt_ongeoorloofd",
 )
 """Settings an SWV may change (app/services/instellingen.py); else the docs/domain.md default."""
 

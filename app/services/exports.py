@@ -28,6 +28,7 @@ from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
+from app.domain.classificatie import inspectie_code
 from app.domain.rapportage import (
     INSPECTIE_CATEGORIEEN,
     InspectieRij,
@@ -79,21 +80,21 @@ KOLOMMEN_V1: tuple[Kolom, ...] = (
         "Categorie op peildatum",
         12,
         Formaat.TEKST,
-        lambda r: r.categorie_peildatum.value,
+        lambda r: inspectie_code(r.categorie_peildatum),
     ),
     Kolom(
         "hoogste_categorie",
         "Hoogste categorie schooljaar",
         12,
         Formaat.TEKST,
-        lambda r: r.hoogste_categorie.value,
+        lambda r: inspectie_code(r.hoogste_categorie),
     ),
     Kolom(
         "verloop",
         "Verloop categorieën",
         18,
         Formaat.TEKST,
-        lambda r: tuple(c.value for c in r.verloop),
+        lambda r: tuple(inspectie_code(c) for c in r.verloop),
     ),
     Kolom("startdatum", "Startdatum", 12, Formaat.DATUM, lambda r: r.startdatum),
     Kolom(

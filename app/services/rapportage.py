@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from app.db.leerlingen import FeitRow, LeerlingRow
 from app.db.rapportage import IndieningRow
 from app.db.session import UnitOfWork
-from app.domain.classificatie import Categorie
+from app.domain.classificatie import Categorie, inspectie_code
 from app.domain.feiten import FeitSoort
 from app.domain.rapportage import (
     INSPECTIE_CATEGORIEEN,
@@ -195,10 +195,9 @@ async def dien_in(uow: UnitOfWork, actor: Actor, *, peildatum: date) -> Indienin
         inhoud = register_json(reg)
         telling: dict[str, int] = {}
         for rij in reg.rijen:
-            if rij.categorie_peildatum is not None:
-                telling[str(rij.categorie_peildatum)] = (
-                    telling.get(str(rij.categorie_peildatum), 0) + 1
-                )
+            if rij.categorie_peildatum is not None:  # as the Inspectie names it (regel 8)
+                code = inspectie_code(rij.categorie_peildatum)
+                telling[code] = telling.get(code, 0) + 1
         row = IndieningRow(
             swv_id=uuid.UUID(actor.swv_id),
             peildatum=peildatum,
@@ -339,7 +338,9 @@ async def leerplichtoverleg(
                 ):
                     reden = "frequent-verzuim"
                 if reden is not None:
-                    regels.append(OverlegRegel(row, reden, str(status.categorie), status.sinds))
+                    regels.append(
+                        OverlegRegel(row, reden, inspectie_code(status.categorie), status.sinds)
+                    )
         uow.getoond = [r.leerling.id for r in regels]
         await uow.commit()
         return sorted(regels, key=lambda r: (r.reden, r.leerling.pseudoniem))

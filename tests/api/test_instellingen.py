@@ -100,3 +100,56 @@ async def test_peildata_are_a_setting_per_swv(
         "/v1/inspectie-indieningen", json={"peildatum": f"{jaar}-03-01"}, headers=regisseur
     )
     assert on_default.status_code == 400
+
+
+async def test_rule_4_a_jeugdarts_verdict_needs_a_designation_unless_the_swv_sets_otherwise(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    beheerder = auth.headers(swv_a.actor(Rol.BEHEERDER))
+    regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    vandaag = datetime.now(UTC).date()
+
+    def dag(offset: int) -> str:
+        return (vandaag + timedelta(days=offset)).isoformat()
+
+    aangemerkt = await ingeschreven(client, regisseur, swv_a)
+    alleen_oordeel = await ingeschreven(client, regisseur, swv_a)
+    for leerling in (aangemerkt, alleen_oordeel):
+        await meld(client, regisseur, leerling["id"], "ziekmelding", dag(-60))
+        oordeel = await meld(
+            client,
+            regisseur,
+            leerling["id"],
+            "jeugdarts-oordeel",
+            dag(-40),
+            gegevens={"belastbaarheid": "gedeeltelijk"},
+            namens="jeugdarts",
+        )
+        assert oordeel.status_code == 201, oordeel.text
+    aanmerking = await meld(
+        client,
+        regisseur,
+        aangemerkt["id"],
+        "ongeoorloofd-aangemerkt",
+        dag(-35),
+        namens="leerplicht",
+    )
+    assert aanmerking.status_code == 201, aanmerking.text
+
+    async def categorie(leerling: dict[str, str]) -> str:
+        pad = f"/v1/leerlingen/{leerling['id']}/status"
+        return str((await client.get(pad, headers=regisseur)).json()["categorie"])
+
+    assert await categorie(aangemerkt) == "B2a"  # 36 days unexcused since the designation
+    assert await categorie(alleen_oordeel) == "A1"  # the verdict alone: still excused
+
+    current = await client.get("/v1/instellingen", headers=beheerder)
+    assert current.json()["jeugdartsOordeelMaaktOngeoorloofd"] is False
+    changed = await client.patch(
+        "/v1/instellingen",
+        json={"jeugdartsOordeelMaaktOngeoorloofd": True},
+        headers={**beheerder, "If-Match": current.headers["etag"]},
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["jeugdartsOordeelMaaktOngeoorloofd"] is True
+    assert await categorie(alleen_oordeel) == "B2a"

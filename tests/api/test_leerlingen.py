@@ -458,3 +458,26 @@ async def test_dates_outside_the_register_are_400_not_500(
     ):
         response = await client.get(url, params=params, headers=regisseur)
         assert response.status_code == 400, (url, response.status_code)
+
+
+async def test_rule_7_registering_at_a_school_states_nothing_about_enrolment(
+    client: AsyncClient, regisseur: dict[str, str], swv_a: Swv
+) -> None:
+    leerling = await registreer(client, regisseur, swv_a)
+    pad = f"/v1/leerlingen/{leerling['id']}/status"
+    leeg = (await client.get(pad, headers=regisseur)).json()
+    assert leeg["categorie"] == "geen"
+    assert [(s["signaal"], s["reden"]) for s in leeg["signalen"]] == [
+        ("dataprobleem", "geen feiten bekend")
+    ]
+    verzuim = await meld(client, regisseur, leerling["id"], "verzuim-gestart", dag(-10))
+    assert verzuim.status_code == 201, verzuim.text
+    status = (await client.get(pad, headers=regisseur)).json()
+    assert status["categorie"] == "B1"  # never B3 without a fact about enrolment
+    assert [(s["signaal"], s["reden"], s["feitIds"]) for s in status["signalen"]] == [
+        ("dataprobleem", "verzuim zonder bekende inschrijving", [verzuim.json()["id"]])
+    ]
+    school = str(swv_a.scholen[0])
+    await meld(client, regisseur, leerling["id"], "inschrijving", dag(-400), schoolId=school)
+    status = (await client.get(pad, headers=regisseur)).json()
+    assert (status["categorie"], status["signalen"]) == ("B1", [])

@@ -27,6 +27,7 @@ from app.domain.feiten import (
     KwalificatieplichtEinde,
     NietIngeschreven,
     OnderwijsHervat,
+    OngeoorloofdAangemerkt,
     Plaatsing,
     SchorsingBeeindigd,
     SchorsingGestart,
@@ -114,22 +115,26 @@ def test_rule_3_sickness_beats_unexcused_absence() -> None:
 
 # -- rule 4: jeugdarts ---------------------------------------------------------------------------
 
+# After the verdict the absence "kan als ongeoorloofd aangemerkt worden": a designation.
+AUTOMATISCH = Beleid(jeugdarts_oordeel_maakt_ongeoorloofd=True)
+
 
 @pytest.mark.parametrize("belastbaar", [Belastbaarheid.VOLLEDIG, Belastbaarheid.GEDEELTELIJK])
-def test_rule_4_jeugdarts_turn_makes_sickness_unexcused_from_the_verdict(
+def test_rule_4_designation_after_the_verdict_makes_sickness_unexcused(
     belastbaar: Belastbaarheid,
 ) -> None:
     feiten = [
         INGESCHREVEN,
         feit(Ziekmelding, "2024-01-08", id="ziek"),
-        feit(JeugdartsOordeel, "2024-03-01", belastbaarheid=belastbaar, id="oordeel"),
+        feit(JeugdartsOordeel, "2024-02-20", belastbaarheid=belastbaar, id="oordeel"),
+        feit(OngeoorloofdAangemerkt, "2024-03-01", id="aangemerkt"),
     ]
-    assert status(feiten, "2024-02-29").categorie is Categorie.A1
+    assert status(feiten, "2024-02-29").categorie is Categorie.A1  # verdict alone: still sick
     s = status(feiten, "2024-03-01")
     assert s.categorie is Categorie.B1
     assert s.verklaring.regel == "regel 4"
-    assert s.verklaring.feit_ids == ("ziek", "oordeel")
-    assert status(feiten, "2024-03-28").categorie is Categorie.B1  # day 28 after verdict
+    assert s.verklaring.feit_ids == ("ziek", "oordeel", "aangemerkt")
+    assert status(feiten, "2024-03-28").categorie is Categorie.B1  # day 28 after designation
     s = status(feiten, "2024-03-29")  # day 29: B2
     assert s.categorie is Categorie.B2A
     assert s.thuiszitter_landelijk
@@ -137,14 +142,56 @@ def test_rule_4_jeugdarts_turn_makes_sickness_unexcused_from_the_verdict(
     assert s.verzuim_sinds == d("2024-03-01")
 
 
+def test_rule_4_verdict_alone_never_switches_by_default() -> None:
+    """Regel 4 ("kan ... aangemerkt worden"): no automatic switch unless the SWV sets it."""
+    feiten = [
+        INGESCHREVEN,
+        feit(Ziekmelding, "2024-01-08", id="ziek"),
+        feit(JeugdartsOordeel, "2024-03-01", belastbaarheid=Belastbaarheid.VOLLEDIG, id="o"),
+    ]
+    s = status(feiten, "2024-06-01")
+    assert (s.categorie, s.verklaring.regel, s.thuiszitter_landelijk) == (
+        Categorie.A1,
+        "regel 3",
+        False,
+    )
+
+
+def test_rule_4_swv_setting_lets_the_verdict_decide() -> None:
+    feiten = [
+        INGESCHREVEN,
+        feit(Ziekmelding, "2024-01-08", id="ziek"),
+        feit(JeugdartsOordeel, "2024-03-01", belastbaarheid=Belastbaarheid.VOLLEDIG, id="o"),
+    ]
+    s = status(feiten, "2024-03-01", beleid=AUTOMATISCH)
+    assert (s.categorie, s.verklaring.feit_ids) == (Categorie.B1, ("ziek", "o"))
+    assert status(feiten, "2024-03-29", beleid=AUTOMATISCH).categorie is Categorie.B2A
+
+
+def test_rule_4_designation_without_a_verdict_is_a_data_problem() -> None:
+    feiten = [
+        INGESCHREVEN,
+        feit(Ziekmelding, "2024-01-08"),
+        feit(OngeoorloofdAangemerkt, "2024-02-01", id="aangemerkt"),
+    ]
+    s = status(feiten, "2024-03-01")
+    assert s.categorie is Categorie.A1
+    assert [(x.signaal, x.feit_ids) for x in s.signalen if x.signaal is Signaal.DATAPROBLEEM] == [
+        (Signaal.DATAPROBLEEM, ("aangemerkt",))
+    ]
+
+
 def test_rule_4_jeugdarts_not_able_keeps_sickness_excused() -> None:
     feiten = [
         INGESCHREVEN,
         feit(Ziekmelding, "2024-01-08"),
         feit(JeugdartsOordeel, "2024-02-01", belastbaarheid=Belastbaarheid.VOLLEDIG),
+        feit(OngeoorloofdAangemerkt, "2024-02-01"),
         feit(JeugdartsOordeel, "2024-02-10", belastbaarheid=Belastbaarheid.NIET),
+        feit(JeugdartsOordeel, "2024-02-20", belastbaarheid=Belastbaarheid.GEDEELTELIJK),
     ]
     assert status(feiten, "2024-02-05").categorie is Categorie.B1
+    # a "niet belastbaar" verdict also spends the designation: a new one is needed
     assert status(feiten, "2024-03-20").categorie is Categorie.A1
 
 
@@ -162,6 +209,7 @@ def test_rule_4_verdict_is_spent_when_the_sickness_ends() -> None:
         INGESCHREVEN,
         feit(Ziekmelding, "2024-01-08"),
         feit(JeugdartsOordeel, "2024-01-10", belastbaarheid=Belastbaarheid.VOLLEDIG),
+        feit(OngeoorloofdAangemerkt, "2024-01-10"),
         feit(ZiekmeldingBeeindigd, "2024-01-20"),
         feit(Ziekmelding, "2024-06-03"),
     ]
@@ -309,6 +357,57 @@ def test_rule_7_gap_outside_the_explained_days_is_still_b3() -> None:
     ]
 
 
+def test_rule_7_gap_explanation_cites_the_onvolkomenheid_as_its_own_period() -> None:
+    """Regel 7: during an explained gap the status cites that fact, not the ended enrolment."""
+    feiten = [
+        INGESCHREVEN,
+        feit(Uitschrijving, "2024-01-08", vestiging="01AB00", id="uit"),
+        feit(AdministratieveOnvolkomenheid, "2024-01-08", tot_en_met=d("2024-01-14"), id="gat"),
+        feit(Inschrijving, "2024-01-15", vestiging="02XY00", id="nieuw"),
+    ]
+    s = status(feiten, "2024-01-10")
+    assert (s.categorie, s.verklaring.regel, s.verklaring.feit_ids) == (
+        Categorie.GEEN,
+        "regel 7",
+        ("gat",),
+    )
+    tijdlijn = bepaal_tijdlijn(KIND, feiten, Beleid(), tot=d("2024-02-01"))
+    assert [(p.start, p.einde, p.regel, p.feit_ids) for p in tijdlijn.perioden] == [
+        (d("2022-08-22"), d("2024-01-07"), "regel 5", ("inschrijving",)),
+        (d("2024-01-08"), d("2024-01-14"), "regel 7", ("gat",)),
+        (d("2024-01-15"), None, "regel 5", ("nieuw",)),
+    ]
+
+
+def test_rule_7_absence_without_known_enrolment_is_a_data_problem_not_b3() -> None:
+    """Regel 7: B3 needs a fact that states the child is not enrolled; an absence does not."""
+    feiten = [feit(VerzuimGestart, "2024-01-08", id="verzuim")]
+    s = status(feiten, "2024-01-08")
+    assert s.categorie is Categorie.B1  # the absence as reported (regel 5), never B3
+    assert s.verklaring == s.verklaring.__class__("regel 5", ("verzuim",))
+    assert [(x.signaal, x.reden, x.feit_ids) for x in s.signalen] == [
+        (Signaal.DATAPROBLEEM, "verzuim zonder bekende inschrijving", ("verzuim",))
+    ]
+    # once an enrolment is stated that covers the start, the problem is gone
+    met = [feit(Inschrijving, "2023-08-28", vestiging="01AB00"), *feiten]
+    assert not status(met, "2024-01-08").signalen
+
+
+def test_rule_7_enrolment_stated_the_same_day_is_no_data_problem() -> None:
+    feiten = [
+        feit(VerzuimGestart, "2024-01-08", geregistreerd="2024-01-08"),
+        feit(Inschrijving, "2024-01-08", vestiging="01AB00", geregistreerd="2024-01-09"),
+    ]
+    assert not status(feiten, "2024-01-10").signalen
+
+
+def test_rule_7_only_facts_about_enrolment_make_a_child_b3() -> None:
+    ziek = [feit(Ziekmelding, "2024-01-08")]
+    assert status(ziek, "2024-01-10").categorie is Categorie.GEEN
+    uit = [*ziek, feit(NietIngeschreven, "2024-01-09", melder="leerplicht")]
+    assert status(uit, "2024-01-10").categorie is Categorie.B3
+
+
 def test_rule_7_later_registered_enrolment_closes_the_gap_as_known_now_only() -> None:
     feiten = [
         INGESCHREVEN,
@@ -375,9 +474,47 @@ def test_rule_8_renewed_vrijstelling_gives_no_signal() -> None:
     )
 
 
-def test_rule_8_other_grounds_need_no_renewal() -> None:
-    feiten = [feit(VrijstellingVerleend, "2023-08-01", grond=VrijstellingGrond.ART_5_B)]
+@pytest.mark.parametrize(
+    ("grond", "artikel"),
+    [
+        (VrijstellingGrond.ART_5_A, "art. 5 onder a"),
+        (VrijstellingGrond.ART_5_B, "art. 5 onder b"),
+        (VrijstellingGrond.ART_5_C, "art. 5 onder c"),
+        (VrijstellingGrond.ART_5A, "art. 5a"),
+    ],
+)
+def test_rule_8_every_ground_with_a_yearly_kennisgeving_is_renewed_before_1_july(
+    grond: VrijstellingGrond, artikel: str
+) -> None:
+    """Regel 8, LPW art. 6: the kennisgeving is made before 1 July of every school year."""
+    feiten = [feit(VrijstellingVerleend, "2023-08-01", grond=grond, id="v")]
+    assert Signaal.VRIJSTELLING_VERNIEUWEN not in signalen(status(feiten, "2024-04-30"))
+    s = status(feiten, "2024-05-01")
+    assert [(x.signaal, x.reden, x.feit_ids) for x in s.signalen] == [
+        (
+            Signaal.VRIJSTELLING_VERNIEUWEN,
+            f"vrijstelling {artikel} moet vóór 1 juli 2024 vernieuwd worden (LPW art. 6)",
+            ("v",),
+        )
+    ]
+
+
+def test_rule_8_art_15_is_a_decision_for_a_period_and_needs_no_renewal() -> None:
+    feiten = [feit(VrijstellingVerleend, "2023-08-01", grond=VrijstellingGrond.ART_15)]
     assert not signalen(status(feiten, "2024-06-15"))
+
+
+def test_rule_8_each_running_ground_has_its_own_renewal() -> None:
+    feiten = [
+        feit(VrijstellingVerleend, "2023-08-01", grond=VrijstellingGrond.ART_5_B, id="b"),
+        feit(VrijstellingVerleend, "2023-08-01", grond=VrijstellingGrond.ART_5_C, id="c"),
+        feit(VrijstellingVerleend, "2024-06-01", grond=VrijstellingGrond.ART_5_C, id="c2"),
+        feit(VrijstellingVerleend, "2024-08-01", grond=VrijstellingGrond.ART_5_C, id="c3"),
+    ]
+    s = status(feiten, "2024-06-15")
+    assert [x.feit_ids for x in s.signalen if x.signaal is Signaal.VRIJSTELLING_VERNIEUWEN] == [
+        ("b",)
+    ]
 
 
 # -- rule 9: gastleerling ------------------------------------------------------------------------
@@ -760,9 +897,17 @@ def test_rule_17_suspension_longer_than_2_days() -> None:
     assert not redenen(status(terug, "2024-01-10"))
 
 
-def test_rule_17_long_sickness_with_uncertain_return() -> None:
-    feiten = [INGESCHREVEN, feit(Ziekmelding, "2024-01-08")]
+def test_rule_17_long_sickness_with_recorded_uncertain_return() -> None:
+    """Regel 17: only sickness "waarvan het onzeker is of een normale terugkeer haalbaar is"."""
+    feiten = [INGESCHREVEN, feit(Ziekmelding, "2024-01-08", terugkeer_onzeker=True)]
     assert redenen(status(feiten, "2024-02-05")) == ["langdurig of vaak ziek, terugkeer onzeker"]
+
+
+def test_rule_17_long_sickness_without_recorded_uncertainty_is_no_warning() -> None:
+    feiten = [INGESCHREVEN, feit(Ziekmelding, "2024-01-08")]
+    s = status(feiten, "2024-02-05")
+    assert s.categorie is Categorie.A1
+    assert not redenen(s)
 
 
 def test_rule_17_unexcused_absence_approaching_4_weeks() -> None:
@@ -795,6 +940,28 @@ def test_rule_17_sixteen_hours_in_four_weeks() -> None:
     assert not redenen(status(feiten, "2024-02-05"))
 
 
+# Four lesweken before 26 January 2024 with the Christmas holiday of 23 Dec - 7 Jan: the weeks of
+# 22 Jan, 15 Jan, 8 Jan and 18 Dec (the two holiday weeks are not lesweken).
+LESWEKEN = Beleid(weektelling=Weektelling.LESWEKEN)
+
+
+def test_rule_17_sixteen_hours_in_four_consecutive_lesweken() -> None:
+    """Regel 17, LPW art. 21: 16 hours over four consecutive lesweken when counting lesweken."""
+    feiten = [
+        INGESCHREVEN,
+        feit(Verzuimuren, "2023-12-18", uren=10.0, id="u1"),
+        feit(Verzuimuren, "2024-01-22", uren=6.0, id="u2"),
+    ]
+    # calendar days: 18 December lies more than 28 days back
+    assert not redenen(status(feiten, "2024-01-26"))
+    s = status(feiten, "2024-01-26", beleid=LESWEKEN, kalender=KERST)
+    assert [(x.reden, x.feit_ids) for x in s.signalen] == [
+        ("16 uur ongeoorloofd verzuim in 4 opeenvolgende lesweken (LPW art. 21)", ("u1", "u2"))
+    ]
+    # a week later the week of 18 December is the fifth leswek back
+    assert not redenen(status(feiten, "2024-01-29", beleid=LESWEKEN, kalender=KERST))
+
+
 # -- edges of the fold -----------------------------------------------------------------------------
 
 
@@ -802,6 +969,10 @@ def test_rule_2_no_facts_no_category() -> None:
     s = status([], "2024-01-01")
     assert s.categorie is Categorie.GEEN
     assert s.sinds is None
+    # regel 7: a registered child with no facts at all is a data problem to resolve
+    assert [(x.signaal, x.reden) for x in s.signalen] == [
+        (Signaal.DATAPROBLEEM, "geen feiten bekend")
+    ]
     assert bepaal_tijdlijn(KIND, [], Beleid(), tot=d("2024-01-01")).perioden == ()
 
 

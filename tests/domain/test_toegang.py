@@ -126,6 +126,7 @@ VERWACHT: dict[str, set[str]] = {
             "besluit-11g",
             "besluit-11g-beeindigd",
             "kwalificatieplicht-beeindigd",
+            "ongeoorloofd-aangemerkt",
         ],
         _LEERPLICHT,
     ),

@@ -21,6 +21,7 @@ import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from app.domain.beleid import Beleid
+from app.domain.classificatie import Categorie
 from app.domain.feiten import (
     AanbodGestart,
     AanbodSoort,
@@ -28,6 +29,7 @@ from app.domain.feiten import (
     Belastbaarheid,
     Inschrijving,
     JeugdartsOordeel,
+    OngeoorloofdAangemerkt,
     Uitschrijving,
     VerzuimBeeindigd,
     VerzuimGestart,
@@ -48,6 +50,7 @@ from app.domain.rapportage import (
 )
 from app.services.exports import (
     KOLOMMEN_V1,
+    rij_naar_dict,
     schrijf_overzicht_csv,
     schrijf_register_csv,
     schrijf_register_json,
@@ -56,6 +59,7 @@ from app.services.exports import (
     schrijf_xlsx,
 )
 from tests.domain.bouwers import d, feit
+from tests.rapportage.bouwers import enige_rij, ingeschreven, kind
 
 GOLDEN = Path(__file__).parent / "golden"
 GEMAAKT_OP = datetime(2024, 12, 10, 9, 30, tzinfo=UTC)
@@ -100,7 +104,8 @@ def vaste_regio() -> list[KindGegevens]:
             Geboorte(2013, 2),
             [i(), feit(Ziekmelding, "2024-09-02", door_ouders=True, id="c1"),
              feit(JeugdartsOordeel, "2024-09-23", belastbaarheid=Belastbaarheid.GEDEELTELIJK,
-                  id="c2")],
+                  id="c2"),
+             feit(OngeoorloofdAangemerkt, "2024-09-23", id="c3")],
             soort=SoortThuiszitter.MEDISCH,
         ),
         k("241804", Geboorte(2008, 4),
@@ -235,3 +240,31 @@ def test_csv_free_text_never_starts_a_formula() -> None:
     rij = dataclasses.replace(reg.rijen[0], jeugdhulp="=HYPERLINK(1)")
     data = schrijf(lambda b: schrijf_register_csv([rij], b)).decode("utf-8-sig")
     assert ";'=HYPERLINK(1);" in data
+
+
+def test_rule_8_a2_overig_leaves_the_system_as_the_inspecties_a2() -> None:
+    """Regel 8: A2-overig (art. 5a, art. 15) is no Inspectie category; exports say A2."""
+    k = kind(
+        "250001",
+        [
+            ingeschreven(),
+            feit(VerzuimGestart, "2024-08-26"),
+            feit(Uitschrijving, "2024-10-14", vestiging="99AA00"),
+            feit(VrijstellingVerleend, "2024-10-14", grond=VrijstellingGrond.ART_15),
+        ],
+    )
+    rij = enige_rij(k, "2024-12-01")
+    assert rij.categorie_peildatum is Categorie.A2_OVERIG
+    uit = rij_naar_dict(rij)
+    assert (uit["categorie_peildatum"], uit["hoogste_categorie"], uit["verloop"]) == (
+        "A2",
+        "B2a",
+        ["B2a"],
+    )
+    csv_tekst = schrijf(lambda b: schrijf_register_csv([rij], b)).decode("utf-8-sig")
+    assert ";A2;B2a;" in csv_tekst
+    assert "A2-overig" not in csv_tekst
+    overzicht = swv_overzicht([k], Beleid(), peildatum=d("2024-12-01"), drempel=1)
+    totaal = dict(zip(overzicht.kolommen, overzicht.totaal.cellen, strict=True))
+    assert totaal["A2"] == 1
+    assert "A2-overig" not in overzicht.kolommen

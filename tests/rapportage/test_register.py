@@ -21,6 +21,7 @@ from app.domain.feiten import (
     Intrekking,
     JeugdartsOordeel,
     OnderwijsHervat,
+    OngeoorloofdAangemerkt,
     Uitschrijving,
     VerzuimBeeindigd,
     VerzuimGestart,
@@ -330,13 +331,14 @@ def test_age_groups(jaren: int, groep: Leeftijdsgroep) -> None:
 # -- fields from the facts --------------------------------------------------------------------
 
 
-def test_sick_reported_by_parents_then_jeugdarts_verdict_rule_4() -> None:
+def test_sick_reported_by_parents_then_jeugdarts_verdict_and_designation_rule_4() -> None:
     k = kind(
         "100001",
         [
             ingeschreven(),
             feit(Ziekmelding, "2024-09-02", door_ouders=True),
             feit(JeugdartsOordeel, "2024-09-16", belastbaarheid=Belastbaarheid.GEDEELTELIJK),
+            feit(OngeoorloofdAangemerkt, "2024-09-16"),
         ],
     )
     rij = enige_rij(k, "2024-12-01")

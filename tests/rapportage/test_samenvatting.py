@@ -108,7 +108,8 @@ def index(kolom: str) -> int:
 
 def test_swv_overview_counts_per_school_and_gemeente_with_the_fuller_picture() -> None:
     kinderen = [
-        kind("1", [ingeschreven(), feit(Ziekmelding, "2024-09-02")], vestiging="99AA00",
+        kind("1", [ingeschreven(), feit(Ziekmelding, "2024-09-02", terugkeer_onzeker=True)],
+             vestiging="99AA00",
              gemeente="Demostad"),
         kind("2", [feit(VrijstellingVerleend, "2024-09-02", grond=VrijstellingGrond.ART_5_B)],
              gemeente="Demostad"),
