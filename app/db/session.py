@@ -26,6 +26,7 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util.concurrency import await_
 
 from app.db.audit import AuditRegel, AuditRepository
+from app.db.escalaties import EscalatiesRepository
 from app.db.fouten import VerbindingVerloren
 from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
@@ -203,6 +204,7 @@ class UnitOfWork:
     audit: AuditRepository
     toegang: ToegangRepository
     rapportage: RapportageRepository
+    escalaties: EscalatiesRepository
 
     def __init__(
         self,
@@ -242,6 +244,7 @@ class UnitOfWork:
             self.audit = AuditRepository(self.session, self.driver)
             self.toegang = ToegangRepository(self.session)
             self.rapportage = RapportageRepository(self.session, self.driver)
+            self.escalaties = EscalatiesRepository(self.session)
             self._audited = False
         return self
 
