@@ -104,7 +104,7 @@ class EscalatiesRepository:
         self._session = session
 
     @staticmethod
-    def leesbaar(actor: Actor) -> Select[tuple[EscalatieRow]]:
+    def leesbaar(actor: Actor) -> Select[EscalatieRow]:
         """The escalations this actor may see: those of the children it may see."""
         kinderen = LeerlingenRepository.leesbaar(actor).with_only_columns(LeerlingRow.id)
         return select(EscalatieRow).where(
