@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 from app.api import (
     audit,
     classificaties,
+    escalaties,
     gebruikers,
     health,
     instellingen,
@@ -50,6 +51,10 @@ OPENAPI_TAGS = [
     {"name": "Rapportage", "description": "Het kwartaalregister voor de Inspectie en overzichten."},
     {"name": "Gebruikers", "description": "Gebruikers van het SWV (beheerder)."},
     {"name": "Instellingen", "description": "Beleid en privacymodus van het SWV (beheerder)."},
+    {
+        "name": "Escalaties",
+        "description": "Doorzettingskracht en doorzettingsmacht: overleg, afspraken, besluit.",
+    },
 ]
 
 
@@ -76,6 +81,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(gebruikers.router)
     v1.include_router(instellingen.router)
     v1.include_router(rapportages.router)
+    v1.include_router(escalaties.router)
     v1.state.authenticator = NobodyAuthenticator()
     v1.state.inlogrem = Inlogrem()
     if settings.jwt_signing_key is not None and settings.encryption_key is not None:
