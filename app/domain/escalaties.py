@@ -426,11 +426,12 @@ def _weigering(
     if isinstance(stap, Afspraak):
         return _afspraak(escalatie, stap, huidig, vandaag)
     if isinstance(stap, UitvoeringGestart):
-        if huidig is not _S.AFSPRAKEN_GEMAAKT:
+        if not escalatie.afspraken:
             return _conflict(
-                "Naar uitvoering kan alleen met ten minste één afspraak met eigenaar en "
-                f"termijn (status: {huidig})."
+                "Naar uitvoering kan alleen met ten minste één afspraak met eigenaar en termijn."
             )
+        if huidig is not _S.AFSPRAKEN_GEMAAKT:
+            return _conflict(f"Naar uitvoering kan alleen vanuit afspraken-gemaakt ({huidig}).")
         return _ongeldig(_datum_fouten(escalatie, stap.datum, vandaag, "datum"))
     if isinstance(stap, Beoordeling):
         return _beoordeel(escalatie, stap, huidig, vandaag)

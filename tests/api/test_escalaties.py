@@ -80,7 +80,7 @@ async def tot_afspraak(
     return afspraak
 
 
-async def test_regisseur_besluit_is_403_and_directeur_besluit_is_201_with_an_audit_row(
+async def test_regisseur_besluit_is_403_and_directeur_besluit_is_201_with_an_audit_row(  # noqa: PLR0917 (fixtures)
     client: AsyncClient,
     begeleider: dict[str, str],
     regisseur: dict[str, str],
@@ -371,7 +371,7 @@ async def test_creates_are_idempotent(
     assert a.json()["id"] == b.json()["id"]
 
 
-async def test_scope_tokens_and_problems(
+async def test_scope_tokens_and_problems(  # noqa: PLR0917 (fixtures)
     client: AsyncClient,
     auth: FakeAuthenticator,
     begeleider: dict[str, str],
