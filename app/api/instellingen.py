@@ -14,10 +14,12 @@ from app.api.schemas import ApiInput, ApiModel
 from app.db.organisaties import SwvRow
 from app.domain.beleid import Beleid
 from app.domain.classificatie import Categorie
+from app.domain.escalaties import DoorzettingsmachtBij
 from app.domain.identiteit import PrivacyModus
 from app.domain.toegang import Actor, Operatie
 from app.services import instellingen as service
 from app.services.errors import PreconditionFailed, PreconditionRequired
+from app.services.escalaties import escalatiebeleid_van
 from app.services.register import beleid_van, peildata_van
 
 router = APIRouter(prefix="/instellingen", tags=["Instellingen"])
@@ -46,6 +48,14 @@ class Instellingen(ApiModel):
     thuiswerkplan_telt_als_aanbod: bool
     peildata: list[str] = Field(description="Peildata per schooljaar als MM-DD, in volgorde.")
     leverdag: int = Field(description="Uiterste leverdag na elke peildatum (dag van de maand).")
+    doorzettingsmacht_bij: DoorzettingsmachtBij = Field(
+        description="Wie in het SWV doorzettingsmacht heeft (de Inspectie vraagt het); "
+        "standaard de directeur (seed 001 §2.5.2)."
+    )
+    afspraak_termijn_dagen: int = Field(
+        description="Standaardtermijn in dagen van een afspraak in een escalatie; 28 is een "
+        "keuze, de bronnen noemen geen getal."
+    )
 
 
 class InstellingenWijziging(ApiInput):
@@ -66,11 +76,14 @@ class InstellingenWijziging(ApiInput):
         default=None, min_length=1, max_length=12
     )
     leverdag: int | None = Field(default=None, ge=1, le=28)
+    doorzettingsmacht_bij: DoorzettingsmachtBij | None = None
+    afspraak_termijn_dagen: int | None = Field(default=None, ge=1, le=180)
 
 
 def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
     beleid: Beleid = beleid_van(swv)
     peildata = peildata_van(swv)
+    escalaties = escalatiebeleid_van(swv)
     response.headers["ETag"] = f'"{swv.versie}"'
     return Instellingen(
         code=swv.code,
@@ -88,6 +101,8 @@ def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
         thuiswerkplan_telt_als_aanbod=beleid.thuiswerkplan_telt_als_aanbod,
         peildata=[f"{m:02d}-{d:02d}" for m, d in peildata.dagen],
         leverdag=peildata.leverdag,
+        doorzettingsmacht_bij=escalaties.doorzettingsmacht_bij,
+        afspraak_termijn_dagen=escalaties.afspraak_termijn_dagen,
     )
 
 
@@ -122,6 +137,8 @@ async def update_instellingen(
         raise PreconditionFailed("De ETag in If-Match hoort niet bij deze instellingen.") from None
     velden = invoer.model_dump(exclude_none=True)
     beleid = {k: v for k, v in velden.items() if k not in {"privacy_modus", "rechtsgrond"}}
+    if "doorzettingsmacht_bij" in beleid:
+        beleid["doorzettingsmacht_bij"] = str(beleid["doorzettingsmacht_bij"])
     if "profiel" in beleid:
         beleid["profiel"] = sorted(str(c) for c in beleid["profiel"])
     swv = await service.wijzig(
