@@ -25,6 +25,7 @@ from app.db.leerlingen import FeitRow, LeerlingRow
 from app.db.rapportage import IndieningRow
 from app.db.session import UnitOfWork
 from app.domain.classificatie import Categorie
+from app.domain.escalaties import DoorzettingsmachtBij, EscalatieBeleid
 from app.domain.feiten import FeitSoort
 from app.domain.rapportage import (
     INSPECTIE_CATEGORIEEN,
@@ -42,7 +43,7 @@ from app.domain.rapportage import (
 )
 from app.domain.status import Signaal, bepaal_status
 from app.domain.toegang import Actor
-from app.services import register, registerrijen
+from app.services import escalaties, register, registerrijen
 from app.services.errors import FieldError, InvalidInput, NotFound
 from app.services.exports import rij_naar_dict, schrijf_register_json
 
@@ -95,6 +96,8 @@ async def _met_kinderen(
 class Rapport:
     register: InspectieRegister
     samenvatting: Samenvatting
+    doorzettingsmacht_bij: str = str(DoorzettingsmachtBij.DIRECTEUR_SWV)
+    """Who holds doorzettingsmacht in the SWV: the Inspectie asks (seed 000)."""
 
 
 async def _register(
@@ -147,13 +150,23 @@ async def inspectie_rapport(
         vorige_dag = register.peildata_van(await register.swv_van(uow, actor)).vorige(peildatum)
         vorig = await _vorige_stand(uow, actor, vorige_dag, bekend_op)
         await uow.commit()
-        return Rapport(huidig, samenvatting(huidig, vorig))
+        beleid = escalaties.escalatiebeleid_van(await register.swv_van(uow, actor))
+        return Rapport(huidig, samenvatting(huidig, vorig), str(beleid.doorzettingsmacht_bij))
+
+
+@dataclass(frozen=True, slots=True)
+class Overzicht:
+    """The SWV's overview, with its escalation settings (who holds doorzettingsmacht)."""
+
+    tabel: SwvOverzicht
+    escalatiebeleid: EscalatieBeleid
 
 
 async def overzicht(
     uow: UnitOfWork, actor: Actor, *, peildatum: date, bekend_op: datetime | None
-) -> SwvOverzicht:
-    """The SWV's fuller picture per school and gemeente (counts only, small cells hidden)."""
+) -> Overzicht:
+    """The SWV's fuller picture per school and gemeente (counts only, small cells hidden), and
+    who holds doorzettingsmacht with the default term of agreements (seed 000; seed 001 §2.5)."""
     async with uow.voor(actor):
         swv = await register.swv_van(uow, actor)
         beleid = register.beleid_van(swv)
@@ -166,7 +179,7 @@ async def overzicht(
             ),
         )
         await uow.commit()
-        return result
+        return Overzicht(result, escalaties.escalatiebeleid_van(swv))
 
 
 def register_json(register_: InspectieRegister) -> bytes:
