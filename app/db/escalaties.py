@@ -185,6 +185,13 @@ class EscalatiesRepository:
             )
         )
 
+    async def van_leerling(self, leerling_id: uuid.UUID) -> list[EscalatieRow]:
+        """Every escalation of one child, whoever asks (anonymisation)."""
+        rows = await self._session.scalars(
+            select(EscalatieRow).where(EscalatieRow.leerling_id == leerling_id)
+        )
+        return list(rows)
+
     async def stappen_van_leerling(self, leerling_id: uuid.UUID) -> list[EscalatieStapRow]:
         """Every step of the child's escalations (anonymisation blanks their free text)."""
         rows = await self._session.scalars(

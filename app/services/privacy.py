@@ -117,6 +117,13 @@ async def anonimiseer_verlopen(
                     feit.payload = schoon
                 if feit.bron_referentie is not None:
                     feit.bron_referentie = None
+            # Escalations: their free text (reasons, motivation, names) and references go;
+            # roles, dates and decisions stay.
+            for escalatie in await uow.escalaties.van_leerling(leerling.id):
+                escalatie.bron_referentie = None
+            for stap in await uow.escalaties.stappen_van_leerling(leerling.id):
+                stap.toelichting = None
+                stap.bron_referentie = None
             swv = swvs.get(leerling.swv_id) or await uow.organisaties.swv(leerling.swv_id)
             assert swv is not None  # noqa: S101
             swvs[swv.id] = swv

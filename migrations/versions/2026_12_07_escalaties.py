@@ -100,23 +100,33 @@ def upgrade() -> None:
             f"CREATE POLICY swv_scheiding ON {tabel} USING {EIGEN_SWV} WITH CHECK {EIGEN_SWV}"
         )
     # History is kept: an escalation and its steps are never changed or deleted. Anonymisation
-    # after the retention period may blank a step's free text and reference, nothing else.
+    # after the retention period may blank a step's free text and the source references,
+    # nothing else. (Nested IFs: a record field is only looked up on its own table.)
     op.execute(
         """
         CREATE FUNCTION escalaties_alleen_toevoegen() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
-            IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'escalatie_stappen'
-               AND current_setting('app.anonimiseren', true) = 'aan'
-               AND NEW.id = OLD.id AND NEW.escalatie_id = OLD.escalatie_id
-               AND NEW.swv_id = OLD.swv_id AND NEW.volgnummer = OLD.volgnummer
-               AND NEW.soort = OLD.soort AND NEW.datum = OLD.datum
-               AND NEW.van_status IS NOT DISTINCT FROM OLD.van_status
-               AND NEW.naar_status = OLD.naar_status
-               AND NEW.geregistreerd_op = OLD.geregistreerd_op
-               AND NEW.actor_id = OLD.actor_id AND NEW.actor_rol = OLD.actor_rol
-               AND NEW.gegevens = OLD.gegevens THEN
-                RETURN NEW;
+            IF TG_OP = 'UPDATE' AND current_setting('app.anonimiseren', true) = 'aan' THEN
+                IF TG_TABLE_NAME = 'escalatie_stappen' THEN
+                    IF NEW.id = OLD.id AND NEW.escalatie_id = OLD.escalatie_id
+                       AND NEW.swv_id = OLD.swv_id AND NEW.volgnummer = OLD.volgnummer
+                       AND NEW.soort = OLD.soort AND NEW.datum = OLD.datum
+                       AND NEW.van_status IS NOT DISTINCT FROM OLD.van_status
+                       AND NEW.naar_status = OLD.naar_status
+                       AND NEW.geregistreerd_op = OLD.geregistreerd_op
+                       AND NEW.actor_id = OLD.actor_id AND NEW.actor_rol = OLD.actor_rol
+                       AND NEW.gegevens = OLD.gegevens THEN
+                        RETURN NEW;
+                    END IF;
+                ELSIF NEW.id = OLD.id AND NEW.swv_id = OLD.swv_id
+                      AND NEW.leerling_id = OLD.leerling_id
+                      AND NEW.casus_id IS NOT DISTINCT FROM OLD.casus_id
+                      AND NEW.aanleiding = OLD.aanleiding AND NEW.geopend_op = OLD.geopend_op
+                      AND NEW.geregistreerd_op = OLD.geregistreerd_op
+                      AND NEW.geopend_door = OLD.geopend_door AND NEW.bron = OLD.bron THEN
+                    RETURN NEW;
+                END IF;
             END IF;
             RAISE EXCEPTION 'escalaties en hun stappen worden nooit gewijzigd of verwijderd'
                 USING ERRCODE = 'insufficient_privilege';
