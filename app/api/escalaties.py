@@ -101,7 +101,7 @@ class AfspraakInvoer(ApiInput):
     omschrijving: Tekst
     eigenaar: DeelnemerRol = Field(description="Wie de afspraak uitvoert (rol).")
     eigenaar_organisatie: Naam | None = None
-    datum: date | None = Field(
+    gemaakt_op: date | None = Field(
         default=None, ge=EERSTE_DATUM, description="Dag van de afspraak; standaard vandaag."
     )
     deadline: date | None = Field(
@@ -115,7 +115,9 @@ class AfspraakInvoer(ApiInput):
 class BeoordelingInvoer(ApiInput):
     nagekomen: bool
     reden: Tekst | None = Field(default=None, description="Verplicht als niet nagekomen.")
-    datum: date | None = Field(default=None, ge=EERSTE_DATUM)
+    beoordeeld_op: date | None = Field(
+        default=None, ge=EERSTE_DATUM, description="Dag van de beoordeling; standaard vandaag."
+    )
     bron_referentie: str | None = BronReferentie
 
 
@@ -126,7 +128,9 @@ class StatuswijzigingInvoer(ApiInput):
         description="in-uitvoering, besluit-uitgevoerd (alleen bij een instelling) of afgesloten."
     )
     reden: Tekst | None = Field(default=None, description="Verplicht bij afsluiten.")
-    datum: date | None = Field(default=None, ge=EERSTE_DATUM)
+    met_ingang_van: date | None = Field(
+        default=None, ge=EERSTE_DATUM, description="Dag van de wijziging; standaard vandaag."
+    )
     bron_referentie: str | None = BronReferentie
 
 
@@ -563,7 +567,7 @@ async def create_afspraak(
             actor,
             escalatie_id,
             service.NieuweAfspraak(
-                datum=invoer.datum,
+                datum=invoer.gemaakt_op,
                 eigenaar=invoer.eigenaar,
                 eigenaar_organisatie=invoer.eigenaar_organisatie,
                 omschrijving=invoer.omschrijving,
@@ -602,7 +606,7 @@ async def create_beoordeling(
             afspraak_id,
             nagekomen=invoer.nagekomen,
             reden=invoer.reden,
-            datum=invoer.datum,
+            datum=invoer.beoordeeld_op,
             if_match=if_match,
             bron_referentie=invoer.bron_referentie,
         )
@@ -638,7 +642,7 @@ async def create_statuswijziging(
             service.Overgang(
                 naar=invoer.status,
                 reden=invoer.reden,
-                datum=invoer.datum,
+                datum=invoer.met_ingang_van,
                 bron_referentie=invoer.bron_referentie,
             ),
             if_match=if_match,

@@ -73,7 +73,7 @@ async def tot_afspraak(
     assert overleg.status_code == 201, overleg.text
     afspraak = await stap(
         client, headers, overleg, "afspraken",
-        {"omschrijving": "Plek zoeken", "eigenaar": "schoolbestuur", "datum": dag(-50),
+        {"omschrijving": "Plek zoeken", "eigenaar": "schoolbestuur", "gemaaktOp": dag(-50),
          "deadline": deadline},
     )  # fmt: skip
     assert afspraak.status_code == 201, afspraak.text
