@@ -1,4 +1,4 @@
-"""Escalations: doorzettingskracht → doorzettingsmacht (seed 001 §2.5; docs/escalaties.md)."""
+"""Escalations: doorzettingskracht → doorzettingsmacht (docs/escalaties.md)."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ STAP_PROBLEMEN = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
 
 
 class EscalatieInvoer(ApiInput):
-    """A child reported to the directeur of the SWV (seed 001 §2.5.1)."""
+    """A child reported to the directeur of the SWV (docs/escalaties.md)."""
 
     leerling_id: uuid.UUID = Field(description="De leerling, ingeschreven of niet.")
     aanleiding: Aanleiding = Field(
@@ -135,7 +135,7 @@ class StatuswijzigingInvoer(ApiInput):
 
 
 class BesluitInvoer(ApiInput):
-    """The directeur's binding decision (seed 001 §2.5.2): give exactly one of `schoolId` and
+    """The directeur's binding decision (docs/escalaties.md regel E5): give exactly one of `schoolId` and
     `instelling`."""
 
     school_id: uuid.UUID | None = Field(default=None, description="Aangewezen vestiging.")

@@ -50,7 +50,7 @@ class Instellingen(ApiModel):
     leverdag: int = Field(description="Uiterste leverdag na elke peildatum (dag van de maand).")
     doorzettingsmacht_bij: DoorzettingsmachtBij = Field(
         description="Wie in het SWV doorzettingsmacht heeft (de Inspectie vraagt het); "
-        "standaard de directeur (seed 001 §2.5.2)."
+        "standaard de directeur (docs/escalaties.md)."
     )
     afspraak_termijn_dagen: int = Field(
         description="Standaardtermijn in dagen van een afspraak in een escalatie; 28 is een "

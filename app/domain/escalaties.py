@@ -1,6 +1,6 @@
 """Doorzettingskracht and doorzettingsmacht: the escalation that ends with a decision.
 
-Seed 001 §2.5 (docs/escalaties.md): the begeleider reports a (threatening) thuiszitter to the
+The SWV's protocol (docs/escalaties.md): the begeleider reports a (threatening) thuiszitter to the
 SWV's directeur, who convenes an overleg with at least the ouders, the school van inschrijving,
 the leerplichtambtenaar and the SWV, that ends only with concrete agreements with deadlines
 (doorzettingskracht). When an agreement is not carried out within its deadline, the directeur
@@ -36,7 +36,7 @@ from app.domain.toegang import Rol
 
 
 class EscalatieStatus(StrEnum):
-    """States of an escalation (seed 001 §2.5; docs/escalaties.md)."""
+    """States of an escalation (docs/escalaties.md)."""
 
     GEMELD_BIJ_DIRECTEUR = "gemeld-bij-directeur"
     OVERLEG_GEORGANISEERD = "overleg-georganiseerd"
@@ -52,7 +52,7 @@ class EscalatieStatus(StrEnum):
 
 class Aanleiding(StrEnum):
     """Why the escalation was opened: the begeleider's report, leerplicht's request, or the
-    Regioloket's doorbraakoverleg (seed 002), which follows the same route."""
+    Regioloket's doorbraakoverleg, which follows the same route."""
 
     MELDING_BEGELEIDER = "melding-begeleider"
     VERZOEK_LEERPLICHT = "verzoek-leerplicht"
@@ -60,7 +60,7 @@ class Aanleiding(StrEnum):
 
 
 class DeelnemerRol(StrEnum):
-    """Who takes part in an overleg (seed 001 §2.5.1)."""
+    """Who takes part in an overleg (docs/escalaties.md regel E1)."""
 
     OUDERS = "ouders"
     SCHOOL_VAN_INSCHRIJVING = "school-van-inschrijving"
@@ -78,11 +78,11 @@ VERPLICHTE_DEELNEMERS: tuple[DeelnemerRol, ...] = (
     DeelnemerRol.LEERPLICHTAMBTENAAR,
     DeelnemerRol.SWV,
 )
-"""Who at least takes part in the overleg, or is invited to it (seed 001 §2.5.1)."""
+"""Who at least takes part in the overleg, or is invited to it (docs/escalaties.md regel E1)."""
 
 
 class DoorzettingsmachtBij(StrEnum):
-    """Who holds doorzettingsmacht in the SWV: the Inspectie asks every SWV (seed 000)."""
+    """Who holds doorzettingsmacht in the SWV: the Inspectie asks every SWV."""
 
     DIRECTEUR_SWV = "directeur-swv"
     BESTUUR_SWV = "bestuur-swv"
@@ -92,7 +92,7 @@ class DoorzettingsmachtBij(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class EscalatieBeleid:
-    """The SWV's settings for escalations; defaults: the directeur (seed 001 §2.5.2) and a
+    """The SWV's settings for escalations; defaults: the directeur (regel E5) and a
     default term for agreements of 28 days (a choice: the seeds name no number)."""
 
     doorzettingsmacht_bij: DoorzettingsmachtBij = DoorzettingsmachtBij.DIRECTEUR_SWV
@@ -111,7 +111,7 @@ class EscalatieSignaal(StrEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Geopend:
-    """Reported to the directeur (seed 001 §2.5.1)."""
+    """Reported to the directeur (docs/escalaties.md)."""
 
     datum: date
     aanleiding: Aanleiding
@@ -138,7 +138,7 @@ class Overleg:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Afspraak:
-    """A concrete agreement with an owner and a deadline (seed 001 §2.5.1)."""
+    """A concrete agreement with an owner and a deadline (docs/escalaties.md regel E2)."""
 
     id: str
     datum: date
@@ -164,7 +164,7 @@ class Beoordeling:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Besluit:
     """The directeur's binding decision: which school or institution offers a place, by when,
-    within which frame, with a motivation (seed 001 §2.5.2)."""
+    within which frame, with a motivation (docs/escalaties.md regel E5)."""
 
     datum: date
     school_id: str | None
@@ -286,7 +286,7 @@ _OVERLEG_MOGELIJK = VOOR_BESLUIT | {_S.DOORZETTINGSMACHT}
 
 
 def onderwijsfeiten(feiten: Iterable[Feit]) -> tuple[Onderwijsfeit, ...]:
-    """The facts in force that show the child placed, enrolled or fully back (DOMAIN.md
+    """The facts in force that show the child placed, enrolled or fully back (docs/domain.md
     regel 10: partial resumption is not back)."""
     geldend, _ = geldende_feiten(feiten)
     uit: list[Onderwijsfeit] = []
@@ -300,7 +300,7 @@ def onderwijsfeiten(feiten: Iterable[Feit]) -> tuple[Onderwijsfeit, ...]:
 
 def ingeschreven_op(feiten: Iterable[Feit], datum: date) -> bool:
     """Whether the child is enrolled at any vestiging on the day (inschrijving until
-    uitschrijving; seed 001 §2.5.1 asks the school van inschrijving only of an enrolled child)."""
+    uitschrijving; regel E1 asks the school van inschrijving only of an enrolled child)."""
     geldend, _ = geldende_feiten(feiten)
     vestigingen: set[str] = set()
     for feit in geldend:
@@ -314,7 +314,7 @@ def ingeschreven_op(feiten: Iterable[Feit], datum: date) -> bool:
 
 
 def verlopen_afspraken(escalatie: Escalatie, vandaag: date) -> tuple[Afspraak, ...]:
-    """Agreements whose deadline passed without being kept (seed 001 §2.5.1)."""
+    """Agreements whose deadline passed without being kept (docs/escalaties.md regel E3)."""
     uit = []
     for afspraak in escalatie.afspraken:
         beoordeling = escalatie.beoordeling(afspraak.id)
@@ -325,8 +325,8 @@ def verlopen_afspraken(escalatie: Escalatie, vandaag: date) -> tuple[Afspraak, .
 
 def stand(escalatie: Escalatie, vandaag: date, onderwijs: Sequence[Onderwijsfeit] = ()) -> Stand:
     """The status as of `vandaag`: back in education is opgelost; a passed deadline unmet is
-    doorzettingsmacht; a placement at the designated school carries the decision out (seed 001
-    §2.5)."""
+    doorzettingsmacht; a placement at the designated school carries the decision out
+    (docs/escalaties.md regels E3, E4, E6)."""
     status = escalatie.status
     verlopen = verlopen_afspraken(escalatie, vandaag)
     uitgevoerd_met = None
@@ -359,8 +359,7 @@ def stand(escalatie: Escalatie, vandaag: date, onderwijs: Sequence[Onderwijsfeit
 
 def ontbrekende_deelnemers(overleg: Overleg) -> tuple[DeelnemerRol, ...]:
     """The required parties neither present nor invited; the school van inschrijving is not
-    required of a child enrolled nowhere (seed 001 §2.5.1, and §2.5: "ook voor kinderen die nog
-    niet zijn ingeschreven")."""
+    required of a child enrolled nowhere (docs/escalaties.md regel E1)."""
     rollen = {d.rol for d in overleg.deelnemers}
     return tuple(
         rol
@@ -389,7 +388,7 @@ def volgende(
     vandaag: date,
     onderwijs: Sequence[Onderwijsfeit] = (),
 ) -> Escalatie | Weigering:
-    """The escalation after the step, or why it is refused (seed 001 §2.5; docs/escalaties.md)."""
+    """The escalation after the step, or why it is refused (docs/escalaties.md)."""
     weigering = _weigering(escalatie, stap, rol, vandaag, onderwijs)
     return weigering if weigering is not None else _pas_toe(escalatie, stap)
 

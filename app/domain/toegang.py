@@ -111,7 +111,7 @@ _MELDER = frozenset(
     }
 )
 
-# Escalations (seed 001 §2.5): the SWV's begeleider reports to the directeur and works the
+# Escalations (docs/escalaties.md): the SWV's begeleider reports to the directeur and works the
 # case with the regisseur; school and leerplicht take part in the overleg and read the
 # escalations of their own children; only the directeur decides (doorzettingsmacht).
 _ESCALEREN = frozenset({_O.ESCALATIE_LEZEN, _O.ESCALATIE_BEHANDELEN})

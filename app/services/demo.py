@@ -170,7 +170,7 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
 async def _escaleer(
     uow: UnitOfWork, swv_id: str, leerling_id: uuid.UUID, vandaag: date, deadline: int
 ) -> None:
-    """An escalation with an overleg of the four parties and one agreement (seed 001 §2.5):
+    """An escalation with an overleg of the four parties and one agreement (docs/escalaties.md):
     a deadline in the past puts it on the directeur's overview (doorzettingsmacht)."""
     begeleider = Actor(id="demo-loader", rol=Rol.BEGELEIDER, swv_id=swv_id, is_systeem=True)
     beeld, _ = await escalaties.open_escalatie(

@@ -1,4 +1,4 @@
-"""Use cases of escalations: doorzettingskracht → doorzettingsmacht (seed 001 §2.5).
+"""Use cases of escalations: doorzettingskracht → doorzettingsmacht (docs/escalaties.md).
 
 Each step is checked by the pure machine (`app.domain.escalaties.volgende`) against the status
 as of today (the database's clock) and the child's facts, then appended as a history row; the
@@ -259,7 +259,7 @@ class NieuweEscalatie:
 async def open_escalatie(
     uow: UnitOfWork, actor: Actor, nieuw: NieuweEscalatie
 ) -> tuple[Beeld, bool]:
-    """Report a child to the directeur (seed 001 §2.5.1), enrolled or not; the same
+    """Report a child to the directeur (docs/escalaties.md), enrolled or not; the same
     `bronReferentie` from the same source is the same escalation (False: not new)."""
     async with uow.voor(actor):
         kind = await uow.leerlingen.kind(actor, nieuw.leerling_id)
@@ -443,7 +443,7 @@ async def leg_overleg_vast(
     if_match: str | None,
 ) -> Gezet:
     """An overleg planned or held; held only with ouders, school van inschrijving (of an
-    enrolled child), leerplichtambtenaar and SWV present or invited (seed 001 §2.5.1)."""
+    enrolled child), leerplichtambtenaar and SWV present or invited (docs/escalaties.md regel E1)."""
 
     def maak(stap_id: uuid.UUID, c: Context) -> Stap:
         return Overleg(
@@ -489,7 +489,7 @@ async def maak_afspraak(
     if_match: str | None,
 ) -> Gezet:
     """A concrete agreement with an owner and a deadline; without a deadline the SWV's
-    default term applies (seed 001 §2.5.1; the default is a choice, docs/escalaties.md)."""
+    default term applies (docs/escalaties.md regel E2; the default is a choice)."""
 
     def maak(stap_id: uuid.UUID, c: Context) -> Stap:
         datum = afspraak.datum or c.vandaag
@@ -576,7 +576,7 @@ async def wijzig_status(
     if_match: str | None,
 ) -> Gezet:
     """To execution (only with an agreement), a decision for an institution carried out, or
-    closed with a reason (seed 001 §2.5.1)."""
+    closed with a reason (docs/escalaties.md regel E2)."""
     if overgang.naar not in OVERGANGEN:
         raise InvalidInput(
             [
@@ -631,7 +631,7 @@ async def besluit(
     if_match: str | None,
 ) -> Gezet:
     """The directeur's binding decision: which school or institution offers the child a place,
-    by when, within which frame (seed 001 §2.5.2); before any deadline passed, with a reason."""
+    by when, within which frame (docs/escalaties.md regel E5); before any deadline passed, with a reason."""
 
     def maak(_stap_id: uuid.UUID, c: Context) -> Stap:
         return Besluit(

@@ -210,7 +210,7 @@ def samenvatting_naar_dict(
     s: Samenvatting, doorzettingsmacht_bij: str | None = None
 ) -> dict[str, object]:
     """The summary as a JSON-safe dict; every count key present, in a fixed order. With
-    `doorzettingsmacht_bij`, also who holds doorzettingsmacht in the SWV (seed 000 asks)."""
+    `doorzettingsmacht_bij`, also who holds doorzettingsmacht in the SWV (the Inspectie asks)."""
     extra = (
         {} if doorzettingsmacht_bij is None else {"doorzettingsmacht_bij": doorzettingsmacht_bij}
     )
@@ -293,7 +293,7 @@ def schrijf_samenvatting_csv(
     s: Samenvatting, uit: IO[bytes], doorzettingsmacht_bij: str | None = None
 ) -> None:
     """The summary as CSV lines ``onderdeel;sleutel;aantal`` (empty count: no previous report);
-    with `doorzettingsmacht_bij`, a line saying who holds doorzettingsmacht (seed 000)."""
+    with `doorzettingsmacht_bij`, a line saying who holds doorzettingsmacht (the Inspectie asks)."""
     with _Csv(uit) as writer:
         writer.writerow(["onderdeel", "sleutel", "aantal"])
         writer.writerow(["peildatum", s.peildatum.isoformat(), None])

@@ -97,7 +97,7 @@ class Rapport:
     register: InspectieRegister
     samenvatting: Samenvatting
     doorzettingsmacht_bij: str = str(DoorzettingsmachtBij.DIRECTEUR_SWV)
-    """Who holds doorzettingsmacht in the SWV: the Inspectie asks (seed 000)."""
+    """Who holds doorzettingsmacht in the SWV: the Inspectie asks (docs/escalaties.md)."""
 
 
 async def _register(
@@ -166,7 +166,7 @@ async def overzicht(
     uow: UnitOfWork, actor: Actor, *, peildatum: date, bekend_op: datetime | None
 ) -> Overzicht:
     """The SWV's fuller picture per school and gemeente (counts only, small cells hidden), and
-    who holds doorzettingsmacht with the default term of agreements (seed 000; seed 001 §2.5)."""
+    who holds doorzettingsmacht with the default term of agreements (docs/escalaties.md)."""
     async with uow.voor(actor):
         swv = await register.swv_van(uow, actor)
         beleid = register.beleid_van(swv)

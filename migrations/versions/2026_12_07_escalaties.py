@@ -1,4 +1,4 @@
-"""Escalations (doorzettingskracht → doorzettingsmacht, seed 001 §2.5) and their history:
+"""Escalations (doorzettingskracht → doorzettingsmacht, docs/escalaties.md) and their history:
 append-only, row-level security per SWV as the register tables (2026_11_23_rls).
 
 Revision ID: 2026_12_07_escalaties

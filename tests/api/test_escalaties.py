@@ -1,5 +1,5 @@
 """Escalations through HTTP against real PostgreSQL: doorzettingskracht → doorzettingsmacht
-(seed 001 §2.5; docs/escalaties.md)."""
+(docs/escalaties.md)."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ async def test_regisseur_besluit_is_403_and_directeur_besluit_is_201_with_an_aud
     auth: FakeAuthenticator,
     swv_a: Swv,
 ) -> None:
-    """Doorzettingsmacht lies with the directeur of the SWV (seed 001 §2.5.2)."""
+    """Doorzettingsmacht lies with the directeur of the SWV (regel E5)."""
     leerling = await ingeschreven(client, regisseur, swv_a)
     afspraak = await tot_afspraak(client, begeleider, leerling["id"], deadline=dag(-10))
     body = {
@@ -119,7 +119,7 @@ async def test_regisseur_besluit_is_403_and_directeur_besluit_is_201_with_an_aud
 async def test_overleg_without_the_leerplichtambtenaar_is_400_naming_the_role(
     client: AsyncClient, begeleider: dict[str, str], regisseur: dict[str, str], swv_a: Swv
 ) -> None:
-    """Seed 001 §2.5.1: at least ouders, school, leerplichtambtenaar and SWV take part."""
+    """Regel E1: at least ouders, school, leerplichtambtenaar and SWV take part."""
     leerling = await ingeschreven(client, regisseur, swv_a)
     geopend = await open_escalatie(client, begeleider, leerling["id"], gemeldOp=dag(-5))
     zonder = [d for d in VIER if d["rol"] != "leerplichtambtenaar"]
@@ -142,7 +142,7 @@ async def test_overleg_without_the_leerplichtambtenaar_is_400_naming_the_role(
 async def test_execution_needs_an_agreement_with_a_deadline(
     client: AsyncClient, begeleider: dict[str, str], regisseur: dict[str, str], swv_a: Swv
 ) -> None:
-    """Seed 001 §2.5.1: the overleg does not stop before concrete agreements exist."""
+    """Regel E2: the overleg does not stop before concrete agreements exist."""
     leerling = await ingeschreven(client, regisseur, swv_a)
     geopend = await open_escalatie(client, begeleider, leerling["id"], gemeldOp=dag(-5))
     overleg = await stap(
@@ -173,7 +173,7 @@ async def test_a_passed_deadline_puts_it_on_the_directeurs_overview(
     directeur: dict[str, str],
     swv_a: Swv,
 ) -> None:
-    """An agreement not carried out within its deadline: doorzettingsmacht (seed 001 §2.5.1)."""
+    """An agreement not carried out within its deadline: doorzettingsmacht (regel E3)."""
     leerling = await ingeschreven(client, regisseur, swv_a)
     verlopen = await tot_afspraak(client, begeleider, leerling["id"], deadline=dag(-1))
     ander = await ingeschreven(client, regisseur, swv_a)
@@ -198,7 +198,7 @@ async def test_a_passed_deadline_puts_it_on_the_directeurs_overview(
 async def test_escalation_for_a_b3_child_without_enrolment(
     client: AsyncClient, begeleider: dict[str, str], regisseur: dict[str, str], swv_a: Swv
 ) -> None:
-    """Doorzettingsmacht applies to children enrolled nowhere too (seed 001 §2.5.1); their
+    """Doorzettingsmacht applies to children enrolled nowhere too (regel E1); their
     overleg needs no school van inschrijving."""
     leerling = await registreer(client, regisseur, swv_a, schoolId=None)
     gemeld = await meld(client, regisseur, leerling["id"], "niet-ingeschreven", dag(-90))
@@ -221,7 +221,7 @@ async def test_a_plaatsing_at_the_designated_school_carries_the_decision_out(
     swv_a: Swv,
 ) -> None:
     """The decision is carried out when the designated school reports the placement; until
-    then, past the place-by date, `besluit-niet-uitgevoerd` (seed 001 §2.5.2)."""
+    then, past the place-by date, `besluit-niet-uitgevoerd` (regel E6)."""
     leerling = await registreer(client, regisseur, swv_a, schoolId=None)
     await meld(client, regisseur, leerling["id"], "niet-ingeschreven", dag(-90))
     zonder_school = [d for d in VIER if d["rol"] != "school-van-inschrijving"]
@@ -267,7 +267,7 @@ async def test_a_decision_before_any_deadline_passed_needs_a_reason(
     directeur: dict[str, str],
     swv_a: Swv,
 ) -> None:
-    """Doorzettingsmacht only when doorzettingskracht fails (seed 001 §2.5): early, with a
+    """Doorzettingsmacht only when doorzettingskracht fails (regel E5): early, with a
     recorded reason."""
     leerling = await ingeschreven(client, regisseur, swv_a)
     afspraak = await tot_afspraak(client, begeleider, leerling["id"], deadline=dag(10))

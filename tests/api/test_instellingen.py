@@ -105,7 +105,7 @@ async def test_peildata_are_a_setting_per_swv(
 async def test_who_holds_doorzettingsmacht_and_the_default_term_are_settings(
     client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
 ) -> None:
-    """Seed 000 asks every SWV who holds doorzettingsmacht; seed 001 §2.5.2 names the
+    """The Inspectie asks every SWV who holds doorzettingsmacht; the protocol names the
     directeur (the default); the 28-day default term of an agreement is a choice."""
     beheerder = auth.headers(swv_a.actor(Rol.BEHEERDER))
     current = await client.get("/v1/instellingen", headers=beheerder)

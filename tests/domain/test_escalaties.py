@@ -1,4 +1,4 @@
-"""The escalation machine (seed 001 §2.5; docs/escalaties.md): a test per transition and per
+"""The escalation machine (docs/escalaties.md): a test per transition and per
 refusal, and the status as of a day derived from the clock and the child's facts."""
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def geweigerd(uitkomst: Escalatie | Weigering, soort: WeigeringSoort) -> Weigeri
 
 
 def test_reported_to_the_directeur_opens_the_escalation() -> None:
-    """Seed 001 §2.5.1: the begeleider reports to the directeur."""
+    """The begeleider reports to the directeur."""
     assert gemeld() == Escalatie(S.GEMELD_BIJ_DIRECTEUR, START)
 
 
@@ -124,7 +124,7 @@ def test_planning_an_overleg_organises_it() -> None:
 
 
 def test_an_overleg_held_with_the_four_parties() -> None:
-    """Seed 001 §2.5.1: ouders, school van inschrijving, leerplichtambtenaar, SWV."""
+    """Regel E1: ouders, school van inschrijving, leerplichtambtenaar, SWV."""
     assert na(overleg()).status is S.OVERLEG_GEHOUDEN
     assert na(overleg(gehouden=False), overleg(6)).status is S.OVERLEG_GEHOUDEN
 
@@ -158,7 +158,7 @@ def test_an_agreement_marked_kept_or_not() -> None:
 
 
 def test_the_directeur_decides_once_a_deadline_passed() -> None:
-    """Seed 001 §2.5.2: doorzettingsmacht lies with the directeur."""
+    """Regel E5: doorzettingsmacht lies with the directeur."""
     e = na(overleg(), afspraak(30), besluit(), rol=DIR)
     assert e.status is S.BESLUIT_GENOMEN
     assert e.besluit == besluit()
@@ -233,7 +233,7 @@ def test_refused_a_second_report() -> None:
 def test_refused_an_overleg_held_without_a_required_party(
     ontbreekt: DeelnemerRol, ingeschreven: bool
 ) -> None:
-    """Seed 001 §2.5.1: the four parties take part or are invited; a 400 names who is missing."""
+    """Regel E1: the four parties take part or are invited; a 400 names who is missing."""
     zonder = tuple(x for x in VIER if x.rol is not ontbreekt)
     w = geweigerd(
         volgende(gemeld(), overleg(deelnemers=zonder, ingeschreven=ingeschreven), BEG, VANDAAG),
@@ -243,7 +243,7 @@ def test_refused_an_overleg_held_without_a_required_party(
 
 
 def test_a_child_enrolled_nowhere_needs_no_school_van_inschrijving() -> None:
-    """Seed 001 §2.5: it applies to children not enrolled anywhere too."""
+    """Regel E1: it applies to children not enrolled anywhere too."""
     zonder = tuple(x for x in VIER if x.rol is not D.SCHOOL_VAN_INSCHRIJVING)
     assert ontbrekende_deelnemers(overleg(deelnemers=zonder, ingeschreven=False)) == ()
     assert ontbrekende_deelnemers(overleg(deelnemers=zonder)) == (D.SCHOOL_VAN_INSCHRIJVING,)
@@ -281,7 +281,7 @@ def test_refused_an_agreement_with_a_deadline_before_it_or_in_the_future() -> No
 
 @pytest.mark.parametrize("stappen", [(), (overleg(gehouden=False),), (overleg(),)])
 def test_refused_execution_without_an_agreement(stappen: tuple[Stap, ...]) -> None:
-    """Seed 001 §2.5.1: no execution without concrete agreements (a 409)."""
+    """Regel E2: no execution without concrete agreements (a 409)."""
     e = na(*stappen)
     geweigerd(volgende(e, UitvoeringGestart(datum=VANDAAG), BEG, VANDAAG), WeigeringSoort.CONFLICT)
 
@@ -331,7 +331,7 @@ def test_refused_marking_after_closing() -> None:
 
 @pytest.mark.parametrize("rol", [r for r in Rol if r is not Rol.DIRECTEUR])
 def test_refused_a_decision_by_anyone_but_the_directeur(rol: Rol) -> None:
-    """Seed 001 §2.5.2: only the directeur of the SWV holds doorzettingsmacht."""
+    """Regel E5: only the directeur of the SWV holds doorzettingsmacht."""
     e = na(overleg(), afspraak(30))
     geweigerd(volgende(e, besluit(), rol, VANDAAG), WeigeringSoort.NIET_BEVOEGD)
 
@@ -343,7 +343,7 @@ def test_refused_a_decision_before_any_deadline_without_a_reason() -> None:
 
 
 def test_refused_a_decision_that_misses_its_parts() -> None:
-    """Seed 001 §2.5.2: which school or institution, within which frame, by when, why."""
+    """Regel E5: which school or institution, within which frame, by when, why."""
     e = na(overleg(), afspraak(30))
     leeg = besluit(school_id=None, met_kader=False, met_motivering=False,
                    plaatsen_uiterlijk=VANDAAG - timedelta(days=1))  # fmt: skip
@@ -388,7 +388,7 @@ def test_refused_closing_twice_or_without_a_reason() -> None:
 
 
 def test_a_passed_deadline_unmet_reaches_doorzettingsmacht() -> None:
-    """Seed 001 §2.5.1: a solution not carried out within its term: doorzettingsmacht."""
+    """Regel E3: a solution not carried out within its term: doorzettingsmacht."""
     e = na(overleg(), afspraak(30), UitvoeringGestart(datum=d(6)), vandaag=d(10))
     op_de_dag = stand(e, d(30))
     assert op_de_dag.status is S.IN_UITVOERING
@@ -416,7 +416,7 @@ def test_back_in_education_resolves_it() -> None:
 
 
 def test_a_placement_at_the_designated_school_carries_the_decision_out() -> None:
-    """Seed 001 §2.5.2; `besluit-niet-uitgevoerd` when the place-by date passes first."""
+    """Regel E6; `besluit-niet-uitgevoerd` when the place-by date passes first."""
     e = na(overleg(), afspraak(30), besluit(), rol=DIR)
     uiterlijk = VANDAAG + timedelta(days=14)
     assert stand(e, uiterlijk).signalen == ()
@@ -458,7 +458,7 @@ def test_enrolled_on_a_day_follows_inschrijving_and_uitschrijving() -> None:
 
 
 def test_education_facts_are_placements_enrolments_and_full_resumption() -> None:
-    """DOMAIN.md regel 10: partial resumption is not back in education."""
+    """Regel E4 and docs/domain.md regel 10: partial resumption is not back in education."""
     ingetrokken = _feit(Plaatsing, 3, vestiging="s9")
     feiten = [
         _feit(Inschrijving, 0, vestiging="s1"),
@@ -478,5 +478,5 @@ def test_education_facts_are_placements_enrolments_and_full_resumption() -> None
 
 
 def test_settings_default_to_the_directeur_and_28_days() -> None:
-    """Seed 001 §2.5.2: the directeur; the 28-day default term is a choice."""
+    """Regels E2 and E5: the directeur; the 28-day default term is a choice."""
     assert EscalatieBeleid() == EscalatieBeleid(DoorzettingsmachtBij.DIRECTEUR_SWV, 28)

@@ -83,7 +83,7 @@ def test_a_system_token_is_limited_to_its_scopes_within_its_role() -> None:
 
 
 def test_escalations_are_handled_by_the_swv_and_read_by_the_parties() -> None:
-    """Seed 001 §2.5.1: the begeleider reports to the directeur; school and leerplicht take part
+    """docs/escalaties.md: the begeleider reports to the directeur; school and leerplicht take part
     in the overleg and read their own children's escalations; systems do not."""
     behandelen = {rol for rol in Rol if mag(actor(rol), Operatie.ESCALATIE_BEHANDELEN)}
     assert behandelen == {Rol.BEGELEIDER, Rol.REGISSEUR, Rol.DIRECTEUR}

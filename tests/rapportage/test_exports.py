@@ -241,7 +241,7 @@ def test_csv_free_text_never_starts_a_formula() -> None:
 def test_who_holds_doorzettingsmacht_is_in_the_summary_and_the_chart_still_fits(
     doorzettingsmacht_bij: str | None,
 ) -> None:
-    """Seed 000: the Inspectie asks every SWV who holds doorzettingsmacht; the summary says it
+    """The Inspectie asks every SWV who holds doorzettingsmacht; the summary says it
     (an SWV setting, no child data), and the chart still reads its own table."""
     reg, s, _r = registers()
     data = schrijf(
