@@ -135,8 +135,8 @@ class StatuswijzigingInvoer(ApiInput):
 
 
 class BesluitInvoer(ApiInput):
-    """The directeur's binding decision (docs/escalaties.md regel E5): give exactly one of `schoolId` and
-    `instelling`."""
+    """The directeur's binding decision (docs/escalaties.md regel E5): give exactly one of
+    `schoolId` and `instelling`."""
 
     school_id: uuid.UUID | None = Field(default=None, description="Aangewezen vestiging.")
     instelling: Naam | None = Field(default=None, description="Aangewezen instelling.")

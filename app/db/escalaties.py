@@ -26,10 +26,12 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
+from app.db.fouten import DubbeleBronReferentie
 from app.db.leerlingen import LeerlingenRepository, LeerlingRow
 from app.domain.toegang import Actor
 
@@ -146,12 +148,21 @@ class EscalatiesRepository:
         return [(row, pseudoniem) for row, pseudoniem in await self._session.execute(stmt)]
 
     async def add(self, row: EscalatieRow) -> None:
-        self._session.add(row)
-        await self._session.flush()
+        """Store a new escalation; `DubbeleBronReferentie` when another request just stored one
+        under the same source and reference."""
+        await self._voeg_toe(row)
 
     async def voeg_stap_toe(self, row: EscalatieStapRow) -> None:
+        await self._voeg_toe(row)
+
+    async def _voeg_toe(self, row: EscalatieRow | EscalatieStapRow) -> None:
         self._session.add(row)
-        await self._session.flush()
+        try:
+            await self._session.flush()
+        except IntegrityError as fout:
+            if "bron_referentie" in str(fout.orig):
+                raise DubbeleBronReferentie from None
+            raise
 
     async def stappen(self, escalatie_id: uuid.UUID) -> list[EscalatieStapRow]:
         rows = await self._session.scalars(

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from app.db.escalaties import EscalatieRow, EscalatieStapRow
+from app.db.fouten import DubbeleBronReferentie
 from app.db.organisaties import SwvInstellingen, SwvRow
 from app.db.session import UnitOfWork
 from app.domain.escalaties import (
@@ -295,7 +296,12 @@ async def open_escalatie(
             bron=bron,
             bron_referentie=nieuw.bron_referentie,
         )
-        await uow.escalaties.add(row)
+        try:
+            await uow.escalaties.add(row)
+        except DubbeleBronReferentie:  # opened at the same moment by another request
+            raise Conflict(
+                "Deze bronReferentie is zojuist al gebruikt; herhaal het verzoek."
+            ) from None
         stap_row = _stap_row(row, 1, stap, van=None, naar=uitkomst.status, actor=actor, nu=nu)
         stap_row.toelichting = _toelichting(toelichting=nieuw.toelichting)
         await uow.escalaties.voeg_stap_toe(stap_row)
@@ -418,7 +424,12 @@ async def _zet_stap(  # noqa: PLR0917 (each argument is one part of every step)
             bron_referentie=bron_referentie,
         )
         stap_row.toelichting = toelichting
-        await uow.escalaties.voeg_stap_toe(stap_row)
+        try:
+            await uow.escalaties.voeg_stap_toe(stap_row)
+        except DubbeleBronReferentie:  # the escalation's row lock makes this unlikely
+            raise Conflict(
+                "Deze bronReferentie is zojuist al gebruikt; herhaal het verzoek."
+            ) from None
         beeld = _beeld(row, [*stappen, stap_row], onderwijs, vandaag)
         await uow.commit()
         return Gezet(beeld, stap_row, True)
@@ -443,7 +454,7 @@ async def leg_overleg_vast(
     if_match: str | None,
 ) -> Gezet:
     """An overleg planned or held; held only with ouders, school van inschrijving (of an
-    enrolled child), leerplichtambtenaar and SWV present or invited (docs/escalaties.md regel E1)."""
+    enrolled child), leerplichtambtenaar and SWV present or invited (docs/escalaties.md E1)."""
 
     def maak(stap_id: uuid.UUID, c: Context) -> Stap:
         return Overleg(
@@ -631,7 +642,7 @@ async def besluit(
     if_match: str | None,
 ) -> Gezet:
     """The directeur's binding decision: which school or institution offers the child a place,
-    by when, within which frame (docs/escalaties.md regel E5); before any deadline passed, with a reason."""
+    by when, within which frame; before any deadline passed, with a reason (regel E5)."""
 
     def maak(_stap_id: uuid.UUID, c: Context) -> Stap:
         return Besluit(
