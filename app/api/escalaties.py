@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
 from pydantic import Field, model_validator
@@ -124,7 +124,7 @@ class BeoordelingInvoer(ApiInput):
 class StatuswijzigingInvoer(ApiInput):
     """To execution, a decision for an institution carried out, or closed (with a reason)."""
 
-    status: EscalatieStatus = Field(
+    status: Literal["in-uitvoering", "besluit-uitgevoerd", "afgesloten"] = Field(
         description="in-uitvoering, besluit-uitgevoerd (alleen bij een instelling) of afgesloten."
     )
     reden: Tekst | None = Field(default=None, description="Verplicht bij afsluiten.")
@@ -640,7 +640,7 @@ async def create_statuswijziging(
             actor,
             escalatie_id,
             service.Overgang(
-                naar=invoer.status,
+                naar=EscalatieStatus(invoer.status),
                 reden=invoer.reden,
                 datum=invoer.met_ingang_van,
                 bron_referentie=invoer.bron_referentie,
