@@ -15,7 +15,7 @@ from app.api.idempotency import IdempotencyDep
 from app.api.pagination import paginate
 from app.api.problems import problem_responses
 from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel, Paginering
-from app.db.escalaties import EscalatieStapRow
+from app.db.escalaties import EscalatieRow, EscalatieStapRow
 from app.domain.escalaties import (
     Aanleiding,
     DeelnemerRol,
@@ -262,6 +262,16 @@ class StappenLijst(ApiModel):
     data: list[Stap]
 
 
+class EscalatieInzage(ApiModel):
+    """An escalation of the child with its whole history (AVG art. 15 inzage)."""
+
+    id: uuid.UUID
+    aanleiding: Aanleiding
+    gemeld_op: date
+    casus_id: uuid.UUID | None
+    stappen: list[Stap]
+
+
 # -- conversions -----------------------------------------------------------------------------
 
 
@@ -359,6 +369,16 @@ def escalatie_antwoord(beeld: service.Beeld) -> EscalatieUit:
         overleggen=overleggen,
         afspraken=afspraken,
         besluit=besluit,
+    )
+
+
+def inzage_van(row: EscalatieRow, stappen: list[EscalatieStapRow]) -> EscalatieInzage:
+    return EscalatieInzage(
+        id=row.id,
+        aanleiding=Aanleiding(row.aanleiding),
+        gemeld_op=row.geopend_op,
+        casus_id=row.casus_id,
+        stappen=[_stap(s) for s in stappen],
     )
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.db.audit import AuditRow
+from app.db.escalaties import EscalatieRow, EscalatieStapRow
 from app.db.leerlingen import FeitRow, LeerlingRow
 from app.db.organisaties import SwvRow
 from app.db.session import UnitOfWork
@@ -34,6 +35,7 @@ class Inzage:
     feiten: list[FeitRow]
     status: Status
     toegang: list[AuditRow]
+    escalaties: list[tuple[EscalatieRow, list[EscalatieStapRow]]]
 
 
 async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzage:
@@ -45,11 +47,20 @@ async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzag
         feiten = await uow.leerlingen.feiten(leerling.id)
         vestigingen = await uow.leerlingen.vestigingen_van(leerling.id)
         toegang = await uow.audit.over_leerling(leerling.id)
+        escalaties = await uow.escalaties.van_leerling(leerling.id)
+        stappen = await uow.escalaties.stappen_van([e.id for e in escalaties])
         await uow.commit()
     _leerling, status = await register.status_op(
         uow, actor, leerling_id, peildatum=None, bekend_op=None
     )
-    return Inzage(leerling, vestigingen, feiten, status, toegang)
+    return Inzage(
+        leerling,
+        vestigingen,
+        feiten,
+        status,
+        toegang,
+        [(e, stappen.get(e.id, [])) for e in escalaties],
+    )
 
 
 def _pseudoniem(leerling_id: uuid.UUID) -> str:

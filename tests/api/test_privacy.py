@@ -28,6 +28,17 @@ async def test_inzage_holds_everything_on_the_child_including_who_accessed_it(
     assert [g["soort"] for g in body["gebeurtenissen"]] == ["inschrijving", "verzuim-gestart"]
     assert body["status"]["categorie"] == "B1"
     assert {"feit:melden", "leerling:registreren"} <= {t["handeling"] for t in body["toegang"]}
+    assert body["escalaties"] == []
+    escalatie = await client.post(
+        "/v1/escalaties",
+        json={"leerlingId": leerling["id"], "aanleiding": "verzoek-leerplicht"},
+        headers=regisseur,
+    )
+    assert escalatie.status_code == 201
+    response = await client.get(f"/v1/leerlingen/{leerling['id']}/inzage", headers=regisseur)
+    escalaties = response.json()["escalaties"]
+    assert [e["id"] for e in escalaties] == [escalatie.json()["id"]]
+    assert [s["soort"] for s in escalaties[0]["stappen"]] == ["gemeld"], "with its history"
     begeleider = auth.headers(swv_a.actor(Rol.BEGELEIDER))
     denied = await client.get(f"/v1/leerlingen/{leerling['id']}/inzage", headers=begeleider)
     assert denied.status_code == 403
