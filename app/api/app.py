@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 from app.api import (
     audit,
     classificaties,
+    escalaties,
     gebruikers,
     health,
     instellingen,
@@ -55,6 +56,10 @@ OPENAPI_TAGS = [
         "name": "Schoolvakanties",
         "description": "De vakantiekalender voor het tellen in lesweken, in versies (beheerder).",
     },
+    {
+        "name": "Escalaties",
+        "description": "Doorzettingskracht en doorzettingsmacht: overleg, afspraken, besluit.",
+    },
 ]
 
 
@@ -82,6 +87,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(instellingen.router)
     v1.include_router(schoolvakanties.router)
     v1.include_router(rapportages.router)
+    v1.include_router(escalaties.router)
     v1.state.authenticator = NobodyAuthenticator()
     v1.state.inlogrem = Inlogrem()
     if settings.jwt_signing_key is not None and settings.encryption_key is not None:

@@ -14,11 +14,13 @@ from app.api.schemas import ApiInput, ApiModel
 from app.db.organisaties import SwvRow
 from app.domain.beleid import Beleid
 from app.domain.classificatie import Categorie
+from app.domain.escalaties import DoorzettingsmachtBij
 from app.domain.identiteit import PrivacyModus
 from app.domain.toegang import Actor, Operatie
 from app.services import instellingen as service
 from app.services.context import beleid_van, peildata_van
 from app.services.errors import PreconditionFailed, PreconditionRequired
+from app.services.escalaties import escalatiebeleid_van
 
 router = APIRouter(prefix="/instellingen", tags=["Instellingen"])
 Beheerder = Annotated[Actor, toegang(Operatie.INSTELLINGEN_BEHEREN)]
@@ -54,6 +56,14 @@ class Instellingen(ApiModel):
     )
     peildata: list[str] = Field(description="Peildata per schooljaar als MM-DD, in volgorde.")
     leverdag: int = Field(description="Uiterste leverdag na elke peildatum (dag van de maand).")
+    doorzettingsmacht_bij: DoorzettingsmachtBij = Field(
+        description="Wie in het SWV doorzettingsmacht heeft (de Inspectie vraagt het); "
+        "standaard de directeur (docs/escalaties.md)."
+    )
+    afspraak_termijn_dagen: int = Field(
+        description="Standaardtermijn in dagen van een afspraak in een escalatie; 28 is een "
+        "keuze, de bronnen noemen geen getal."
+    )
 
 
 class InstellingenWijziging(ApiInput):
@@ -75,11 +85,14 @@ class InstellingenWijziging(ApiInput):
         default=None, min_length=1, max_length=12
     )
     leverdag: int | None = Field(default=None, ge=1, le=28)
+    doorzettingsmacht_bij: DoorzettingsmachtBij | None = None
+    afspraak_termijn_dagen: int | None = Field(default=None, ge=1, le=180)
 
 
 def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
     beleid: Beleid = beleid_van(swv)
     peildata = peildata_van(swv)
+    escalaties = escalatiebeleid_van(swv)
     response.headers["ETag"] = f'"{swv.versie}"'
     return Instellingen(
         code=swv.code,
@@ -98,6 +111,8 @@ def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
         jeugdarts_oordeel_maakt_ongeoorloofd=beleid.jeugdarts_oordeel_maakt_ongeoorloofd,
         peildata=[f"{m:02d}-{d:02d}" for m, d in peildata.dagen],
         leverdag=peildata.leverdag,
+        doorzettingsmacht_bij=escalaties.doorzettingsmacht_bij,
+        afspraak_termijn_dagen=escalaties.afspraak_termijn_dagen,
     )
 
 
@@ -132,6 +147,8 @@ async def update_instellingen(
         raise PreconditionFailed("De ETag in If-Match hoort niet bij deze instellingen.") from None
     velden = invoer.model_dump(exclude_none=True)
     beleid = {k: v for k, v in velden.items() if k not in {"privacy_modus", "rechtsgrond"}}
+    if "doorzettingsmacht_bij" in beleid:
+        beleid["doorzettingsmacht_bij"] = str(beleid["doorzettingsmacht_bij"])
     if "profiel" in beleid:
         beleid["profiel"] = sorted(str(c) for c in beleid["profiel"])
     swv = await service.wijzig(

@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, Field, model_validator
 
 from app.api.auth import toegang
 from app.api.deps import PageDep, UowDep
+from app.api.escalaties import EscalatieInzage, inzage_van
 from app.api.idempotency import IdempotencyDep
 from app.api.pagination import paginate
 from app.api.problems import problem_responses
@@ -690,6 +691,9 @@ class Inzage(ApiModel):
     toegang: list[dict[str, Any]] = Field(
         description="Wie de gegevens raadpleegde of wijzigde: tijdstip, rol, handeling, resultaat."
     )
+    escalaties: list[EscalatieInzage] = Field(
+        description="Escalaties (doorzettingskracht en -macht) met hun hele geschiedenis."
+    )
 
 
 @router.get(
@@ -719,6 +723,7 @@ async def get_inzage(
             }
             for a in result.toegang
         ],
+        escalaties=[inzage_van(e, stappen) for e, stappen in result.escalaties],
     )
 
 

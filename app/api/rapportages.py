@@ -136,6 +136,7 @@ async def get_inspectie_rapport(
             schrijf_xlsx(
                 register.kop, register.rijen, rapport.samenvatting, uit,
                 gemaakt_op=gemaakt_op, reeks=reeks,
+                doorzettingsmacht_bij=rapport.doorzettingsmacht_bij,
             )  # fmt: skip
 
         return _antwoord(xlsx, XLSX, naam)
@@ -161,8 +162,17 @@ async def get_inspectie_samenvatting(
     rapport = await service.inspectie_rapport(uow, actor, peildatum=peildatum, bekend_op=bekend_op)
     naam = f"samenvatting-{peildatum.isoformat()}"
     if media == CSV:
-        return _antwoord(lambda uit: schrijf_samenvatting_csv(rapport.samenvatting, uit), CSV, naam)
-    inhoud = json.dumps(samenvatting_naar_dict(rapport.samenvatting), ensure_ascii=False)
+        return _antwoord(
+            lambda uit: schrijf_samenvatting_csv(
+                rapport.samenvatting, uit, rapport.doorzettingsmacht_bij
+            ),
+            CSV,
+            naam,
+        )
+    inhoud = json.dumps(
+        samenvatting_naar_dict(rapport.samenvatting, rapport.doorzettingsmacht_bij),
+        ensure_ascii=False,
+    )
     return StreamingResponse([inhoud.encode()], media_type=JSON)
 
 
@@ -170,7 +180,8 @@ async def get_inspectie_samenvatting(
     "/rapportages/swv-overzicht",
     summary="Het volledige beeld voor het SWV: per school en gemeente, alleen aantallen",
     description="A1, elke vrijstelling, C, B1–B3, dreigend thuiszitters, Thuiszitterspact en "
-    "dataproblemen. Cellen van 1 tot 4 worden onderdrukt, zodat geen kind herkenbaar is.",
+    "dataproblemen; in JSON ook wie doorzettingsmacht heeft en de afspraaktermijn. Cellen van "
+    "1 tot 4 worden onderdrukt, zodat geen kind herkenbaar is.",
     response_class=StreamingResponse,
     responses=json_of_csv("Het overzicht (JSON of CSV)."),
 )
@@ -182,7 +193,8 @@ async def get_swv_overzicht(
     bekend_op: BekendOp = None,
 ) -> StreamingResponse:
     media = _formaat(request, (JSON, CSV))
-    result = await service.overzicht(uow, actor, peildatum=peildatum, bekend_op=bekend_op)
+    overzicht = await service.overzicht(uow, actor, peildatum=peildatum, bekend_op=bekend_op)
+    result, beleid = overzicht.tabel, overzicht.escalatiebeleid
     naam = f"swv-overzicht-{peildatum.isoformat()}"
     if media == CSV:
         return _antwoord(lambda uit: schrijf_overzicht_csv(result, uit), CSV, naam)
@@ -196,6 +208,10 @@ async def get_swv_overzicht(
         "totaal": groep(result.totaal),
         "perSchool": [groep(g) for g in result.per_school],
         "perGemeente": [groep(g) for g in result.per_gemeente],
+        "doorzettingsmacht": {
+            "belegdBij": str(beleid.doorzettingsmacht_bij),
+            "afspraakTermijnDagen": beleid.afspraak_termijn_dagen,
+        },
     }
     return StreamingResponse([json.dumps(inhoud, ensure_ascii=False).encode()], media_type=JSON)
 

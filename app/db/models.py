@@ -6,6 +6,7 @@ from __future__ import annotations
 def import_all_models() -> None:
     """Import each table module once; their classes register on `Base.metadata`."""
     import app.db.audit
+    import app.db.escalaties
     import app.db.idempotentie
     import app.db.leerlingen
     import app.db.organisaties

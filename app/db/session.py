@@ -26,6 +26,7 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util.concurrency import await_
 
 from app.db.audit import AuditRegel, AuditRepository
+from app.db.escalaties import EscalatiesRepository
 from app.db.fouten import VerbindingVerloren
 from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
@@ -205,6 +206,7 @@ class UnitOfWork:
     toegang: ToegangRepository
     rapportage: RapportageRepository
     schoolvakanties: SchoolvakantiesRepository
+    escalaties: EscalatiesRepository
 
     def __init__(
         self,
@@ -245,6 +247,7 @@ class UnitOfWork:
             self.toegang = ToegangRepository(self.session)
             self.rapportage = RapportageRepository(self.session, self.driver)
             self.schoolvakanties = SchoolvakantiesRepository(self.session)
+            self.escalaties = EscalatiesRepository(self.session)
             self._audited = False
         return self
 

@@ -93,6 +93,8 @@ class Operatie(StrEnum):
     RAPPORT_SWV = "rapport:swv"
     RAPPORT_INDIENEN = "rapport:indienen"
     DOORZETTINGSMACHT_BESLUITEN = "doorzettingsmacht:besluiten"
+    ESCALATIE_LEZEN = "escalatie:lezen"
+    ESCALATIE_BEHANDELEN = "escalatie:behandelen"
     AUDIT_LEZEN = "audit:lezen"
     GEBRUIKER_BEHEREN = "gebruiker:beheren"
     INSTELLINGEN_BEHEREN = "instellingen:beheren"
@@ -111,13 +113,19 @@ _MELDER = frozenset(
     }
 )
 
+# Escalations (docs/escalaties.md): the SWV's begeleider reports to the directeur and works the
+# case with the regisseur; school and leerplicht take part in the overleg and read the
+# escalations of their own children; only the directeur decides (doorzettingsmacht).
+_ESCALEREN = frozenset({_O.ESCALATIE_LEZEN, _O.ESCALATIE_BEHANDELEN})
+
 RECHTEN: dict[Rol, frozenset[Operatie]] = {
-    Rol.SCHOOLMEDEWERKER: _MELDER,
+    Rol.SCHOOLMEDEWERKER: _MELDER | {_O.ESCALATIE_LEZEN},
     Rol.SCHOOLSYSTEEM: _MELDER,
-    Rol.LEERPLICHTAMBTENAAR: _MELDER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
+    Rol.LEERPLICHTAMBTENAAR: _MELDER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN, _O.ESCALATIE_LEZEN},
     Rol.LEERPLICHTSYSTEEM: _MELDER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
-    Rol.BEGELEIDER: (_MELDER - {_O.LEERLING_REGISTREREN}) | {_O.RAPPORT_SWV},
+    Rol.BEGELEIDER: (_MELDER - {_O.LEERLING_REGISTREREN}) | {_O.RAPPORT_SWV} | _ESCALEREN,
     Rol.REGISSEUR: _MELDER
+    | _ESCALEREN
     | {
         _O.IDENTITEIT_INZIEN,
         _O.INZAGE_EXPORTEREN,
@@ -135,6 +143,7 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
             _O.RAPPORT_INSPECTIE,
             _O.RAPPORT_INDIENEN,
             _O.DOORZETTINGSMACHT_BESLUITEN,
+            *_ESCALEREN,
         }
     ),
     Rol.FUNCTIONARIS_GEGEVENSBESCHERMING: frozenset(

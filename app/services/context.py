@@ -78,7 +78,7 @@ async def swv_van(uow: UnitOfWork, actor: Actor) -> SwvRow:
     return swv
 
 
-async def _instellingen(uow: UnitOfWork, actor: Actor) -> SwvInstellingen:
+async def instellingen_van(uow: UnitOfWork, actor: Actor) -> SwvInstellingen:
     """The actor's SWV's settings, in plain SQL (the hot paths)."""
     swv = await uow.organisaties.instellingen(uuid.UUID(actor.swv_id))
     if swv is None:
@@ -124,4 +124,4 @@ async def swv_context(
     uow: UnitOfWork, actor: Actor, *, bekend_op: datetime | None = None
 ) -> SwvContext:
     """The actor's SWV, its settings read once in plain SQL (the hot paths)."""
-    return await laad_context(uow, await _instellingen(uow, actor), bekend_op=bekend_op)
+    return await laad_context(uow, await instellingen_van(uow, actor), bekend_op=bekend_op)

@@ -10,8 +10,14 @@ from datetime import date, timedelta
 from app.db.organisaties import GemeenteRow, SwvRow
 from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
+from app.domain.escalaties import (
+    VERPLICHTE_DEELNEMERS,
+    Aanleiding,
+    DeelnemerRol,
+    EscalatieStatus,
+)
 from app.domain.toegang import Actor, Namens, Rol
-from app.services import feiten, leerlingen
+from app.services import escalaties, feiten, leerlingen
 from app.services.synthetisch import laad_synthetische_regio
 from app.services.toegang import beheer
 from app.services.toegang.versleuteling import Versleuteling
@@ -36,6 +42,8 @@ DEMO_LEERLINGEN = [
     ("241806", 16, "wacht-op-plek"),
 ]
 
+DEMO_ESCALATIES = {"verzuim-lang": -20, "wacht-op-plek": 10}
+"""Escalations of two textbook children: the deadline of their agreement in days from today."""
 
 DEMO_GEGENEREERD = 400
 """Generated children in the demo SWV (app/services/generator.py)."""
@@ -136,6 +144,8 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
             meldingen.append(feiten.NieuwFeit("wacht-op-plek", vandaag - timedelta(days=60)))
         for melding in meldingen:
             await feiten.meld_feit(uow, systeem, leerling.id, melding)
+        if situatie in DEMO_ESCALATIES:
+            await _escaleer(uow, swv_id, leerling.id, vandaag, DEMO_ESCALATIES[situatie])
     # Beside the textbook cases, a generated region of the previous school year, so that lists,
     # reports and exports have something to show.
     await laad_synthetische_regio(
@@ -158,6 +168,53 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
                 gemeenten=gemeenten,
                 totp_geheim=demo_totp_geheim(naam),
             )
+
+
+async def _escaleer(
+    uow: UnitOfWork, swv_id: str, leerling_id: uuid.UUID, vandaag: date, deadline: int
+) -> None:
+    """An escalation with an overleg of the four parties and one agreement (docs/escalaties.md):
+    a deadline in the past puts it on the directeur's overview (doorzettingsmacht)."""
+    begeleider = Actor(id="demo-loader", rol=Rol.BEGELEIDER, swv_id=swv_id, is_systeem=True)
+    beeld, _ = await escalaties.open_escalatie(
+        uow,
+        begeleider,
+        escalaties.NieuweEscalatie(
+            leerling_id, Aanleiding.MELDING_BEGELEIDER, gemeld_op=vandaag - timedelta(days=60)
+        ),
+    )
+    gezet = await escalaties.leg_overleg_vast(
+        uow,
+        begeleider,
+        beeld.row.id,
+        escalaties.NieuwOverleg(
+            datum=vandaag - timedelta(days=50),
+            gehouden=True,
+            deelnemers=tuple((rol, True, None) for rol in VERPLICHTE_DEELNEMERS),
+        ),
+        if_match=beeld.etag,
+    )
+    gezet = await escalaties.maak_afspraak(
+        uow,
+        begeleider,
+        beeld.row.id,
+        escalaties.NieuweAfspraak(
+            datum=vandaag - timedelta(days=50),
+            eigenaar=DeelnemerRol.SCHOOLBESTUUR,
+            eigenaar_organisatie="Demo schoolbestuur",
+            omschrijving="Een passende plek aanbieden",
+            deadline=vandaag + timedelta(days=deadline),
+        ),
+        if_match=gezet.beeld.etag,
+    )
+    if deadline > 0:
+        await escalaties.wijzig_status(
+            uow,
+            begeleider,
+            beeld.row.id,
+            escalaties.Overgang(EscalatieStatus.IN_UITVOERING),
+            if_match=gezet.beeld.etag,
+        )
 
 
 async def _vandaag(uow: UnitOfWork) -> date:

@@ -207,8 +207,14 @@ def _telling(telling: Telling) -> dict[str, int]:
     return dict(telling)
 
 
-def samenvatting_naar_dict(s: Samenvatting) -> dict[str, object]:
-    """The summary as a JSON-safe dict; every count key present, in a fixed order."""
+def samenvatting_naar_dict(
+    s: Samenvatting, doorzettingsmacht_bij: str | None = None
+) -> dict[str, object]:
+    """The summary as a JSON-safe dict; every count key present, in a fixed order. With
+    `doorzettingsmacht_bij`, also who holds doorzettingsmacht in the SWV (the Inspectie asks)."""
+    extra = (
+        {} if doorzettingsmacht_bij is None else {"doorzettingsmacht_bij": doorzettingsmacht_bij}
+    )
     return {
         "formaat": "thuiszitters-samenvatting",
         "versie": KOLOMMEN_VERSIE,
@@ -225,6 +231,7 @@ def samenvatting_naar_dict(s: Samenvatting) -> dict[str, object]:
         "mutaties": None if s.mutaties is None else _telling(s.mutaties),
         "verdwenen": s.verdwenen,
         "pact_overschreden": s.pact_overschreden,
+        **extra,
     }
 
 
@@ -283,11 +290,16 @@ def _samenvatting_regels(s: Samenvatting) -> list[tuple[str, str, int | None]]:
     return regels
 
 
-def schrijf_samenvatting_csv(s: Samenvatting, uit: IO[bytes]) -> None:
-    """The summary as CSV lines ``onderdeel;sleutel;aantal`` (empty count: no previous report)."""
+def schrijf_samenvatting_csv(
+    s: Samenvatting, uit: IO[bytes], doorzettingsmacht_bij: str | None = None
+) -> None:
+    """The summary as CSV lines ``onderdeel;sleutel;aantal`` (empty count: no previous report);
+    with `doorzettingsmacht_bij`, a line saying who holds doorzettingsmacht (the Inspectie asks)."""
     with _Csv(uit) as writer:
         writer.writerow(["onderdeel", "sleutel", "aantal"])
         writer.writerow(["peildatum", s.peildatum.isoformat(), None])
+        if doorzettingsmacht_bij is not None:
+            writer.writerow(["doorzettingsmacht-bij", doorzettingsmacht_bij, None])
         for regel in _samenvatting_regels(s):
             writer.writerow(regel)
 
@@ -386,6 +398,8 @@ def _samenvatting_blad(
     s: Samenvatting,
     reeks: Sequence[tuple[date, Mapping[str, int]]],
     versie: int,
+    *,
+    doorzettingsmacht_bij: str | None = None,
 ) -> None:
     ws = wb.create_sheet("Samenvatting")
     for letter, breedte in (("A", 26), ("B", 24), ("C", 10), ("D", 10), ("E", 10)):
@@ -399,6 +413,10 @@ def _samenvatting_blad(
     vorige = s.vorige_peildatum
     ws.append(["Vorige peildatum", None if vorige is None else vorige.isoformat()])
     ws.append(["Kolomindeling register", f"v{versie}"])
+    kopregels = 6
+    if doorzettingsmacht_bij is not None:
+        ws.append(["Doorzettingsmacht bij", doorzettingsmacht_bij])
+        kopregels += 1
     ws.append([])
     ws.append([_kopcel(ws, "Onderdeel"), _kopcel(ws, "Sleutel"), _kopcel(ws, "Aantal")])
     regels = _samenvatting_regels(s)
@@ -406,7 +424,7 @@ def _samenvatting_blad(
         ws.append(list(regel))
     ws.append([])
     categorieen = [c.value for c in INSPECTIE_CATEGORIEEN]
-    eerste = 8 + len(regels) + 2  # the row of the chart table's header
+    eerste = kopregels + 2 + len(regels) + 2  # the row of the chart table's header
     ws.append([_kopcel(ws, "Peildatum"), *(_kopcel(ws, c) for c in categorieen)])
     for peildatum, telling in reeks:
         ws.append([peildatum.isoformat(), *(telling.get(c, 0) for c in categorieen)])
@@ -434,6 +452,7 @@ def schrijf_xlsx(
     reeks: Sequence[tuple[date, Mapping[str, int]]] | None = None,
     kolommen: Sequence[Kolom] = KOLOMMEN_V1,
     versie: int = KOLOMMEN_VERSIE,
+    doorzettingsmacht_bij: str | None = None,
 ) -> None:
     """A workbook with a "Register" sheet (``kolommen``) and a "Samenvatting" sheet and chart.
 
@@ -449,6 +468,8 @@ def schrijf_xlsx(
     wb.properties.created = moment
     wb.properties.modified = moment
     _register_blad(wb, rijen, kolommen)
-    _samenvatting_blad(wb, kop, samenvatting, reeks, versie)
+    _samenvatting_blad(
+        wb, kop, samenvatting, reeks, versie, doorzettingsmacht_bij=doorzettingsmacht_bij
+    )
     archief = _VasteZip(uit, gemaakt_op)
     ExcelWriter(wb, archief).save()

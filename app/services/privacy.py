@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.db.audit import AuditRow
+from app.db.escalaties import EscalatieRow, EscalatieStapRow
 from app.db.leerlingen import FeitRow, LeerlingRow
 from app.db.session import UnitOfWork
 from app.domain.classificatie import Categorie
@@ -33,6 +34,7 @@ class Inzage:
     feiten: list[FeitRow]
     status: Status
     toegang: list[AuditRow]
+    escalaties: list[tuple[EscalatieRow, list[EscalatieStapRow]]]
 
 
 async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzage:
@@ -44,11 +46,20 @@ async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzag
         feiten = await uow.leerlingen.feiten(leerling.id)
         vestigingen = await uow.leerlingen.vestigingen_van(leerling.id)
         toegang = await uow.audit.over_leerling(leerling.id)
+        escalaties = await uow.escalaties.van_leerling(leerling.id)
+        stappen = await uow.escalaties.stappen_van([e.id for e in escalaties])
         await uow.commit()
     _leerling, status = await leerlingen.status_op(
         uow, actor, leerling_id, peildatum=None, bekend_op=None
     )
-    return Inzage(leerling, vestigingen, feiten, status, toegang)
+    return Inzage(
+        leerling,
+        vestigingen,
+        feiten,
+        status,
+        toegang,
+        [(e, stappen.get(e.id, [])) for e in escalaties],
+    )
 
 
 def _pseudoniem(leerling_id: uuid.UUID) -> str:
@@ -116,6 +127,13 @@ async def anonimiseer_verlopen(
                     feit.payload = schoon
                 if feit.bron_referentie is not None:
                     feit.bron_referentie = None
+            # Escalations: their free text (reasons, motivation, names) and references go;
+            # roles, dates and decisions stay.
+            for escalatie in await uow.escalaties.van_leerling(leerling.id):
+                escalatie.bron_referentie = None
+            for stap in await uow.escalaties.stappen_van_leerling(leerling.id):
+                stap.toelichting = None
+                stap.bron_referentie = None
             if leerling.swv_id not in swvs:
                 swv = await uow.organisaties.swv(leerling.swv_id)
                 assert swv is not None  # noqa: S101

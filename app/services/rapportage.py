@@ -25,6 +25,7 @@ from app.db.leerlingen import FeitRow, LeerlingRow
 from app.db.rapportage import IndieningRow
 from app.db.session import UnitOfWork
 from app.domain.classificatie import Categorie, inspectie_code
+from app.domain.escalaties import DoorzettingsmachtBij, EscalatieBeleid
 from app.domain.feiten import FeitSoort
 from app.domain.rapportage import (
     INSPECTIE_CATEGORIEEN,
@@ -42,7 +43,7 @@ from app.domain.rapportage import (
 )
 from app.domain.status import Signaal, bepaal_status
 from app.domain.toegang import Actor
-from app.services import context, projectie, registerrijen
+from app.services import context, escalaties, projectie, registerrijen
 from app.services.errors import FieldError, InvalidInput, NotFound
 from app.services.exports import rij_naar_dict, schrijf_register_json
 
@@ -95,6 +96,8 @@ async def _met_kinderen(
 class Rapport:
     register: InspectieRegister
     samenvatting: Samenvatting
+    doorzettingsmacht_bij: str = str(DoorzettingsmachtBij.DIRECTEUR_SWV)
+    """Who holds doorzettingsmacht in the SWV: the Inspectie asks (docs/escalaties.md)."""
 
 
 async def _register(
@@ -144,13 +147,23 @@ async def inspectie_rapport(
         vorige_dag = (await context.swv_context(uow, actor)).peildata.vorige(peildatum)
         vorig = await _vorige_stand(uow, actor, vorige_dag, bekend_op)
         await uow.commit()
-        return Rapport(huidig, samenvatting(huidig, vorig))
+        beleid = escalaties.escalatiebeleid_van(await context.swv_van(uow, actor))
+        return Rapport(huidig, samenvatting(huidig, vorig), str(beleid.doorzettingsmacht_bij))
+
+
+@dataclass(frozen=True, slots=True)
+class Overzicht:
+    """The SWV's overview, with its escalation settings (who holds doorzettingsmacht)."""
+
+    tabel: SwvOverzicht
+    escalatiebeleid: EscalatieBeleid
 
 
 async def overzicht(
     uow: UnitOfWork, actor: Actor, *, peildatum: date, bekend_op: datetime | None
-) -> SwvOverzicht:
-    """The SWV's fuller picture per school and gemeente (counts only, small cells hidden)."""
+) -> Overzicht:
+    """The SWV's fuller picture per school and gemeente (counts only, small cells hidden), and
+    who holds doorzettingsmacht with the default term of agreements (docs/escalaties.md)."""
     async with uow.voor(actor):
         swv = await context.swv_context(uow, actor, bekend_op=bekend_op)
         beleid = swv.beleid
@@ -163,7 +176,7 @@ async def overzicht(
             ),
         )
         await uow.commit()
-        return result
+        return Overzicht(result, escalaties.escalatiebeleid_van(swv.swv))
 
 
 def register_json(register_: InspectieRegister) -> bytes:

@@ -153,3 +153,29 @@ async def test_rule_4_a_jeugdarts_verdict_needs_a_designation_unless_the_swv_set
     assert changed.status_code == 200, changed.text
     assert changed.json()["jeugdartsOordeelMaaktOngeoorloofd"] is True
     assert await categorie(alleen_oordeel) == "B2a"
+
+
+async def test_who_holds_doorzettingsmacht_and_the_default_term_are_settings(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    """The Inspectie asks every SWV who holds doorzettingsmacht; the protocol names the
+    directeur (the default); the 28-day default term of an agreement is a choice."""
+    beheerder = auth.headers(swv_a.actor(Rol.BEHEERDER))
+    current = await client.get("/v1/instellingen", headers=beheerder)
+    assert current.json()["doorzettingsmachtBij"] == "directeur-swv"
+    assert current.json()["afspraakTermijnDagen"] == 28
+    changed = await client.patch(
+        "/v1/instellingen",
+        json={"doorzettingsmachtBij": "bestuur-swv", "afspraakTermijnDagen": 14},
+        headers={**beheerder, "If-Match": current.headers["etag"]},
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["doorzettingsmachtBij"] == "bestuur-swv"
+    assert changed.json()["afspraakTermijnDagen"] == 14
+    invalid = await client.patch(
+        "/v1/instellingen",
+        json={"doorzettingsmachtBij": "niemand", "afspraakTermijnDagen": 0},
+        headers={**beheerder, "If-Match": changed.headers["etag"]},
+    )
+    assert invalid.status_code == 400
+    assert len(invalid.json()["errors"]) == 2

@@ -28,6 +28,17 @@ async def test_inzage_holds_everything_on_the_child_including_who_accessed_it(
     assert [g["soort"] for g in body["gebeurtenissen"]] == ["inschrijving", "verzuim-gestart"]
     assert body["status"]["categorie"] == "B1"
     assert {"feit:melden", "leerling:registreren"} <= {t["handeling"] for t in body["toegang"]}
+    assert body["escalaties"] == []
+    escalatie = await client.post(
+        "/v1/escalaties",
+        json={"leerlingId": leerling["id"], "aanleiding": "verzoek-leerplicht"},
+        headers=regisseur,
+    )
+    assert escalatie.status_code == 201
+    response = await client.get(f"/v1/leerlingen/{leerling['id']}/inzage", headers=regisseur)
+    escalaties = response.json()["escalaties"]
+    assert [e["id"] for e in escalaties] == [escalatie.json()["id"]]
+    assert [s["soort"] for s in escalaties[0]["stappen"]] == ["gemeld"], "with its history"
     begeleider = auth.headers(swv_a.actor(Rol.BEGELEIDER))
     denied = await client.get(f"/v1/leerlingen/{leerling['id']}/inzage", headers=begeleider)
     assert denied.status_code == 403
@@ -63,6 +74,18 @@ async def test_closed_records_are_anonymised_after_the_retention_period(
     )
     thuis = await ingeschreven(client, regisseur, swv_a)
     await meld(client, regisseur, thuis["id"], "verzuim-gestart", dag(-10))
+    escalatie = await client.post(
+        "/v1/escalaties",
+        json={
+            "leerlingId": afgesloten["id"],
+            "aanleiding": "melding-begeleider",
+            "gemeldOp": dag(-30),
+            "toelichting": "Vader Piet Pietersen belde",
+            "bronReferentie": "Escalatie Fictief 7",
+        },
+        headers=regisseur,
+    )
+    assert escalatie.status_code == 201, escalatie.text
 
     now = datetime.now(UTC)
     assert await anonimiseer_verlopen(uow, bewaarjaren=2, nu=now) == 0
@@ -85,6 +108,20 @@ async def test_closed_records_are_anonymised_after_the_retention_period(
         (await connection.execute(text("SELECT payload::text FROM feiten"))).scalars()
     )
     assert "Jan Jansen" not in payloads
+    escalaties = " ".join(
+        (
+            await connection.execute(
+                text(
+                    "SELECT concat(e.bron_referentie, s.toelichting::text, s.bron_referentie) "
+                    "FROM escalaties e JOIN escalatie_stappen s ON s.escalatie_id = e.id"
+                )
+            )
+        ).scalars()
+    )
+    assert "Pietersen" not in escalaties, "an escalation's free text is blanked too"
+    assert "Fictief 7" not in escalaties
+    nog = await client.get(f"/v1/escalaties/{escalatie.json()['id']}", headers=regisseur)
+    assert nog.json()["status"] == "gemeld-bij-directeur", "the escalation itself stays"
     history = await client.get(f"/v1/leerlingen/{afgesloten['id']}/feiten", headers=regisseur)
     assert [g["soort"] for g in history.json()["data"]] == [
         "inschrijving",

@@ -120,6 +120,7 @@ async def test_register_lists_the_national_definition_and_vrijstellingen_only(
         headers=regio["headers"],
     )
     assert summary.status_code == 200
+    assert json.loads(summary.content)["doorzettingsmacht_bij"] == "directeur-swv"
 
 
 async def test_exports_in_csv_and_xlsx(client: AsyncClient, regio: dict[str, Any]) -> None:
@@ -228,6 +229,7 @@ async def test_swv_overview_hides_small_cells(
     assert body["drempel"] == 5
     assert all(v is None or v == 0 or v >= 5 for v in body["totaal"]["cellen"].values())
     assert "thui01" not in response.text
+    assert body["doorzettingsmacht"] == {"belegdBij": "directeur-swv", "afspraakTermijnDagen": 28}
 
 
 async def test_report_access_by_role(

@@ -82,6 +82,8 @@ async def test_every_protected_route_refuses_a_missing_token(
         url = url.replace("{schoolId}", "00000000-0000-4000-8000-000000000000")
         url = url.replace("{gebruikerId}", "00000000-0000-4000-8000-000000000000")
         url = url.replace("{periodeId}", "00000000-0000-4000-8000-000000000000")
+        url = url.replace("{escalatieId}", "00000000-0000-4000-8000-000000000000")
+        url = url.replace("{afspraakId}", "00000000-0000-4000-8000-000000000000")
         response = await client.request(method, url, json={})
         assert response.status_code == 401, (method, path, response.status_code)
 
@@ -120,6 +122,13 @@ async def test_matrix_two_swvs_two_schools_every_role_every_route_zero_leaks(  #
                 schoolId=str(swv.scholen[school]),
                 woongemeente=swv.gemeente_codes[school],
             )
+            escalatie = await client.post(
+                "/v1/escalaties",
+                json={"leerlingId": child["id"], "aanleiding": "melding-begeleider"},
+                headers=writer,
+            )
+            assert escalatie.status_code == 201, escalatie.text
+            child["escalatie"] = escalatie.json()["id"]
             children.append((child, swv, school))
     actors = [
         swv_a.actor(rol, school=0 if rol in {Rol.SCHOOLMEDEWERKER, Rol.SCHOOLSYSTEEM} else None,
@@ -150,6 +159,23 @@ async def test_matrix_two_swvs_two_schools_every_role_every_route_zero_leaks(  #
                     leaks.append((actor.rol, path, child["pseudoniem"], response.status_code))
                 if response.status_code == 200 and not visible:
                     leaks.append(("LEAK", actor.rol, path, child["pseudoniem"]))
+            response = await client.get(f"/v1/escalaties/{child['escalatie']}", headers=headers)
+            if not mag(actor, Operatie.ESCALATIE_LEZEN):
+                expected = {403}
+            else:
+                expected = {200} if visible else {404}
+            if response.status_code not in expected:
+                leaks.append(
+                    (actor.rol, "/escalaties/{id}", child["pseudoniem"], response.status_code)
+                )
+        escalaties = await client.get("/v1/escalaties", params={"pageSize": 100}, headers=headers)
+        if mag(actor, Operatie.ESCALATIE_LEZEN):
+            shown = {item["leerlingId"] for item in escalaties.json()["data"]}
+            for child, swv, school in children:
+                if child["id"] in shown and not in_scope(actor, child, swv, school, school):
+                    leaks.append(("ESCALATIE LIST LEAK", actor.rol, child["pseudoniem"]))
+        else:
+            assert escalaties.status_code == 403
         listed = await client.get("/v1/leerlingen", params={"pageSize": 100}, headers=headers)
         if mag(actor, Operatie.LEERLING_LEZEN):
             ids = {item["id"] for item in listed.json()["data"]}

@@ -211,3 +211,12 @@ def test_secretariaat_corrects_facts_and_submits_the_register() -> None:
     actor = Actor(id="s", rol=Rol.SECRETARIAAT, swv_id="x")
     assert mag(actor, Operatie.FEIT_CORRIGEREN)
     assert mag(actor, Operatie.RAPPORT_INDIENEN)
+
+
+def test_escalations_are_handled_by_the_swv_and_read_by_the_parties() -> None:
+    """docs/escalaties.md: the begeleider reports to the directeur; school and leerplicht take part
+    in the overleg and read their own children's escalations; systems do not."""
+    behandelen = {rol for rol in Rol if mag(actor(rol), Operatie.ESCALATIE_BEHANDELEN)}
+    assert behandelen == {Rol.BEGELEIDER, Rol.REGISSEUR, Rol.DIRECTEUR}
+    lezen = {rol for rol in Rol if mag(actor(rol), Operatie.ESCALATIE_LEZEN)}
+    assert lezen == behandelen | {Rol.SCHOOLMEDEWERKER, Rol.LEERPLICHTAMBTENAAR}

@@ -268,3 +268,34 @@ def test_rule_8_a2_overig_leaves_the_system_as_the_inspecties_a2() -> None:
     totaal = dict(zip(overzicht.kolommen, overzicht.totaal.cellen, strict=True))
     assert totaal["A2"] == 1
     assert "A2-overig" not in overzicht.kolommen
+
+
+@pytest.mark.parametrize("doorzettingsmacht_bij", [None, "directeur-swv"])
+def test_who_holds_doorzettingsmacht_is_in_the_summary_and_the_chart_still_fits(
+    doorzettingsmacht_bij: str | None,
+) -> None:
+    """The Inspectie asks every SWV who holds doorzettingsmacht; the summary says it
+    (an SWV setting, no child data), and the chart still reads its own table."""
+    reg, s, _r = registers()
+    data = schrijf(
+        lambda b: schrijf_xlsx(
+            reg.kop, reg.rijen, s, b, gemaakt_op=GEMAAKT_OP,
+            doorzettingsmacht_bij=doorzettingsmacht_bij,
+        )
+    )  # fmt: skip
+    ws = load_workbook(io.BytesIO(data))["Samenvatting"]
+    regels = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r and r[0]}
+    assert regels.get("Doorzettingsmacht bij") == doorzettingsmacht_bij
+    titel = ws._charts[0].series[0].tx.strRef.f  # e.g. 'Samenvatting'!B36
+    rij = int(titel.rsplit("!B", 1)[1])
+    assert ws[f"A{rij}"].value == "Peildatum"
+    tekst = schrijf(lambda b: schrijf_samenvatting_csv(s, b, doorzettingsmacht_bij)).decode(
+        "utf-8-sig"
+    )
+    assert ("doorzettingsmacht-bij;directeur-swv;" in tekst) == bool(doorzettingsmacht_bij)
+    if doorzettingsmacht_bij is not None:
+        from app.services.exports import samenvatting_naar_dict
+
+        assert samenvatting_naar_dict(s, doorzettingsmacht_bij)["doorzettingsmacht_bij"] == (
+            doorzettingsmacht_bij
+        )

@@ -15,7 +15,7 @@ from app.db.session import UnitOfWork
 from app.domain.beleid import Beleid
 from app.domain.rapportage import InspectieRegister, inspectie_rijen, register_kop
 from app.domain.toegang import Actor, Rol
-from app.services import leerlingen
+from app.services import escalaties, leerlingen
 from app.services.demo import (
     DEMO_GEBRUIKERS,
     DEMO_GEGENEREERD,
@@ -24,6 +24,7 @@ from app.services.demo import (
     demo_totp_geheim,
     laad_demodata,
 )
+from app.services.pagination import PageRequest
 from app.services.rapportage import _met_kinderen, inspectie_rapport, register_json
 from app.services.synthetisch import laad_synthetische_regio
 from app.services.toegang.totp import code_op
@@ -43,6 +44,14 @@ async def test_demo_data_loads_once_with_the_expected_categories(
             await uow.session.scalars(select(LeerlingRow).where(LeerlingRow.swv_id == swv.id))
         )
     assert len(rows) == 6 + DEMO_GEGENEREERD
+    directeur = Actor(id="d", rol=Rol.DIRECTEUR, swv_id=str(swv.id))
+    overzicht, _dag = await escalaties.lijst_escalaties(
+        uow, directeur, escalaties.Filter(), PageRequest()
+    )
+    assert sorted(str(b.stand.status) for b in overzicht.items) == [
+        "doorzettingsmacht",
+        "in-uitvoering",
+    ], "two demo escalations, one on the directeur's overview"
     rows = [r for r in rows if not r.pseudoniem.startswith("P")]
     actor = Actor(id="t", rol=Rol.REGISSEUR, swv_id=str(swv.id))
     categories = {}
