@@ -11,4 +11,5 @@ def import_all_models() -> None:
     import app.db.organisaties
     import app.db.rapportage
     import app.db.scholen
+    import app.db.tlv
     import app.db.toegang  # noqa: F401

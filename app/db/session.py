@@ -32,6 +32,7 @@ from app.db.leerlingen import LeerlingenRepository
 from app.db.organisaties import OrganisatiesRepository
 from app.db.rapportage import RapportageRepository
 from app.db.scholen import ScholenRepository
+from app.db.tlv import TlvRepository
 from app.db.toegang import ToegangRepository
 from app.domain.toegang import Actor
 
@@ -203,6 +204,7 @@ class UnitOfWork:
     audit: AuditRepository
     toegang: ToegangRepository
     rapportage: RapportageRepository
+    tlv: TlvRepository
 
     def __init__(
         self,
@@ -242,6 +244,7 @@ class UnitOfWork:
             self.audit = AuditRepository(self.session, self.driver)
             self.toegang = ToegangRepository(self.session)
             self.rapportage = RapportageRepository(self.session, self.driver)
+            self.tlv = TlvRepository(self.session)
             self._audited = False
         return self
 

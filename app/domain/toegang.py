@@ -94,6 +94,10 @@ class Operatie(StrEnum):
     AUDIT_LEZEN = "audit:lezen"
     GEBRUIKER_BEHEREN = "gebruiker:beheren"
     INSTELLINGEN_BEHEREN = "instellingen:beheren"
+    TLV_LEZEN = "tlv:lezen"
+    TLV_AFGEVEN = "tlv:afgeven"
+    TLV_CONTROLEREN = "tlv:controleren"
+    TLV_PLAATSING_INVOEREN = "tlv:plaatsing-invoeren"
 
 
 _O = Operatie
@@ -106,6 +110,7 @@ _MELDER = frozenset(
         _O.FEIT_CORRIGEREN,
         _O.SCHOOL_LEZEN,
         _O.CLASSIFICATIE_LEZEN,
+        _O.TLV_LEZEN,
     }
 )
 
@@ -114,7 +119,7 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
     Rol.SCHOOLSYSTEEM: _MELDER,
     Rol.LEERPLICHTAMBTENAAR: _MELDER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
     Rol.LEERPLICHTSYSTEEM: _MELDER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
-    Rol.BEGELEIDER: (_MELDER - {_O.LEERLING_REGISTREREN}) | {_O.RAPPORT_SWV},
+    Rol.BEGELEIDER: (_MELDER - {_O.LEERLING_REGISTREREN}) | {_O.RAPPORT_SWV, _O.TLV_CONTROLEREN},
     Rol.REGISSEUR: _MELDER
     | {
         _O.IDENTITEIT_INZIEN,
@@ -122,8 +127,10 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
         _O.RAPPORT_SWV,
         _O.RAPPORT_INSPECTIE,
         _O.RAPPORT_INDIENEN,
+        _O.TLV_AFGEVEN,
     },
-    Rol.SECRETARIAAT: (_MELDER - {_O.FEIT_CORRIGEREN}) | {_O.RAPPORT_SWV, _O.RAPPORT_INSPECTIE},
+    Rol.SECRETARIAAT: (_MELDER - {_O.FEIT_CORRIGEREN})
+    | {_O.RAPPORT_SWV, _O.RAPPORT_INSPECTIE, _O.TLV_AFGEVEN, _O.TLV_PLAATSING_INVOEREN},
     Rol.DIRECTEUR: frozenset(
         {
             _O.LEERLING_LEZEN,
@@ -133,6 +140,8 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
             _O.RAPPORT_INSPECTIE,
             _O.RAPPORT_INDIENEN,
             _O.DOORZETTINGSMACHT_BESLUITEN,
+            _O.TLV_LEZEN,
+            _O.TLV_AFGEVEN,
         }
     ),
     Rol.FUNCTIONARIS_GEGEVENSBESCHERMING: frozenset(
