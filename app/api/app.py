@@ -27,6 +27,7 @@ from app.api import (
     rapportages,
     scholen,
     sessies,
+    tlv,
 )
 from app.api.auth import Authenticator, NobodyAuthenticator
 from app.api.middleware import EdgeMiddleware
@@ -50,6 +51,7 @@ OPENAPI_TAGS = [
     {"name": "Rapportage", "description": "Het kwartaalregister voor de Inspectie en overzichten."},
     {"name": "Gebruikers", "description": "Gebruikers van het SWV (beheerder)."},
     {"name": "Instellingen", "description": "Beleid en privacymodus van het SWV (beheerder)."},
+    {"name": "TLV", "description": "Toelaatbaarheidsverklaringen en hun plaatsingschecks."},
 ]
 
 
@@ -76,6 +78,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(gebruikers.router)
     v1.include_router(instellingen.router)
     v1.include_router(rapportages.router)
+    v1.include_router(tlv.router)
     v1.state.authenticator = NobodyAuthenticator()
     v1.state.inlogrem = Inlogrem()
     if settings.jwt_signing_key is not None and settings.encryption_key is not None:

@@ -135,6 +135,8 @@ class TlvOvergangRow(Base):
     rol: Mapped[str] = mapped_column(String(40))
     door: Mapped[str] = mapped_column(String(100))
     geregistreerd_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    datum: Mapped[date | None] = mapped_column(Date)
+    """The step's date: placement, expected intake, first day without education."""
     volgende_check: Mapped[date | None] = mapped_column(Date)
     check_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("plaatsingschecks.id"))
 
@@ -146,7 +148,7 @@ class TlvRepository:
         self._session = session
 
     @staticmethod
-    def leesbaar(actor: Actor) -> Select[tuple[TlvRow]]:
+    def leesbaar(actor: Actor) -> Select[TlvRow]:
         """The TLVs this actor may see: the one place where TLV scoping is decided."""
         stmt = select(TlvRow).where(TlvRow.swv_id == uuid.UUID(actor.swv_id))
         reikwijdte = actor.reikwijdte

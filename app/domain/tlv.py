@@ -68,9 +68,7 @@ CHECK_NA_DAGEN = 28
 HERCHECK_NA_DAGEN = 7
 """Default: without an expected intake date, re-check after a week (a choice, docs/tlv.md)."""
 
-_OPEN = frozenset(
-    {TlvStaat.CHECK_GEPLAND, TlvStaat.WACHT_OP_INSTROOM, TlvStaat.GEEN_ONDERWIJS}
-)
+_OPEN = frozenset({TlvStaat.CHECK_GEPLAND, TlvStaat.WACHT_OP_INSTROOM, TlvStaat.GEEN_ONDERWIJS})
 """States in which a check is due (the worklist)."""
 
 
@@ -95,10 +93,19 @@ class Overgang:
     volgende_check: date | None
 
 
+class Aard(StrEnum):
+    """Why a transition is refused: the role, the current state, or the submitted data."""
+
+    ROL = "rol"
+    STAAT = "staat"
+    INVOER = "invoer"
+
+
 @dataclass(frozen=True, slots=True)
 class Weigering:
-    """A refused transition and why (Dutch, shown to the caller)."""
+    """A refused transition and why (Dutch, shown to the caller; never the submitted value)."""
 
+    aard: Aard
     reden: str
     veld: str | None = None
 
@@ -156,15 +163,17 @@ def _datumfout(tlv: Tlv, stap: Stap, vandaag: date) -> Weigering | None:
         TlvGebeurtenis.PLAATSINGSDATUM_INGEVOERD,
     }:
         if datum is None:
-            return Weigering("Deze uitkomst vraagt een datum.", "datum")
+            return Weigering(Aard.INVOER, "Deze uitkomst vraagt een datum.", "datum")
         if datum < tlv.afgegeven_op:
-            return Weigering("De datum ligt voor de afgifte van de TLV.", "datum")
+            return Weigering(Aard.INVOER, "De datum ligt voor de afgifte van de TLV.", "datum")
     if g is TlvGebeurtenis.GEEN_ONDERWIJS and datum is not None and datum > vandaag:
-        return Weigering("Geen onderwijs sinds een datum in de toekomst kan niet.", "datum")
+        return Weigering(
+            Aard.INVOER, "Geen onderwijs sinds een datum in de toekomst kan niet.", "datum"
+        )
     if g is TlvGebeurtenis.WACHT_OP_INSTROOM and datum is not None and datum <= vandaag:
-        return Weigering("De verwachte instroomdatum ligt niet na vandaag.", "datum")
+        return Weigering(Aard.INVOER, "De verwachte instroomdatum ligt niet na vandaag.", "datum")
     if g is TlvGebeurtenis.ONDERWIJS_OUDE_SCHOOL and datum is not None and datum > vandaag:
-        return Weigering("Het onderwijs kan niet in de toekomst hervat zijn.", "datum")
+        return Weigering(Aard.INVOER, "Het onderwijs kan niet in de toekomst hervat zijn.", "datum")
     return None
 
 
@@ -180,10 +189,10 @@ def stap(
     """One transition of the plaatsingscheck (seed 001 §2.4.2), or the reason it is refused."""
     g = verzoek.gebeurtenis
     if not _rol_mag(g, rol):
-        return Weigering("Uw rol zet deze stap niet.")
+        return Weigering(Aard.ROL, "Uw rol zet deze stap niet.")
     if tlv.staat not in _TOEGESTAAN[g]:
         huidig = tlv.staat.value if tlv.staat else "nieuw"
-        return Weigering(f"Deze stap kan niet in de staat '{huidig}'.")
+        return Weigering(Aard.STAAT, f"Deze stap kan niet in de staat '{huidig}'.")
     fout = _datumfout(tlv, verzoek, vandaag)
     if fout is not None:
         return fout
@@ -209,25 +218,49 @@ def stap(
 
 @dataclass(frozen=True, slots=True)
 class Historie:
-    """One stored transition: to which state, when it was recorded, the next check then."""
+    """One stored transition: what happened, to which state, its date, when it was recorded,
+    and the next check it planned."""
 
+    gebeurtenis: TlvGebeurtenis
     naar: TlvStaat
     geregistreerd_op: datetime
+    datum: date | None = None
+    volgende_check: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Stand:
+    """A TLV as its history tells it at a moment."""
+
+    staat: TlvStaat
     volgende_check: date | None
+    plaatsingsdatum: date | None
+    geen_onderwijs_sinds: date | None
+    overgangen: int
+    """How many transitions were recorded by then."""
 
 
-def staat_op(
-    historie: Iterable[Historie], bekend_op: datetime | None = None
-) -> Historie | None:
-    """The TLV's state as known at `bekend_op` (all history when None): the last transition
-    recorded by then (append-only history, docs/decisions/0010 bitemporality)."""
-    laatste: Historie | None = None
+def stand_op(historie: Iterable[Historie], bekend_op: datetime | None = None) -> Stand | None:
+    """The TLV as known at `bekend_op` (all history when None): the transitions recorded by
+    then, in order (append-only history, docs/decisions/0010 bitemporality); None before it
+    was issued."""
+    stand: Stand | None = None
     for h in historie:
         if bekend_op is not None and h.geregistreerd_op > bekend_op:
             continue
-        if laatste is None or h.geregistreerd_op >= laatste.geregistreerd_op:
-            laatste = h
-    return laatste
+        plaatsing = stand.plaatsingsdatum if stand else None
+        geen = stand.geen_onderwijs_sinds if stand else None
+        if h.gebeurtenis in {
+            TlvGebeurtenis.GEPLAATST,
+            TlvGebeurtenis.PLAATSINGSDATUM_INGEVOERD,
+        }:
+            plaatsing = h.datum
+        elif h.gebeurtenis is TlvGebeurtenis.GEEN_ONDERWIJS:
+            geen = h.datum
+        stand = Stand(
+            h.naar, h.volgende_check, plaatsing, geen, stand.overgangen + 1 if stand else 1
+        )
+    return stand
 
 
 def is_open(staat: TlvStaat) -> bool:

@@ -23,9 +23,7 @@ TABELLEN = ("tlvs", "plaatsingschecks", "tlv_overgangen")
 
 
 def _fk(tabel: str, kolom: str, doel: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(
-        [kolom], [f"{doel}.id"], name=op.f(f"fk_{tabel}_{kolom}_{doel}")
-    )
+    return sa.ForeignKeyConstraint([kolom], [f"{doel}.id"], name=op.f(f"fk_{tabel}_{kolom}_{doel}"))
 
 
 def upgrade() -> None:
@@ -123,6 +121,7 @@ def upgrade() -> None:
         sa.Column("rol", sa.String(length=40), nullable=False),
         sa.Column("door", sa.String(length=100), nullable=False),
         sa.Column("geregistreerd_op", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("datum", sa.Date(), nullable=True),
         sa.Column("volgende_check", sa.Date(), nullable=True),
         sa.Column("check_id", sa.Uuid(), nullable=True),
         _fk("tlv_overgangen", "tlv_id", "tlvs"),
