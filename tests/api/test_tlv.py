@@ -10,7 +10,7 @@ import pytest
 from httpx import AsyncClient
 
 from app.domain.toegang import Rol
-from tests.api.test_leerlingen import ingeschreven, meld
+from tests.api.test_leerlingen import ingeschreven
 from tests.builders import FakeAuthenticator, Swv
 
 ONBEKEND = "00000000-0000-4000-8000-000000000000"

@@ -80,3 +80,18 @@ def test_a_system_token_is_limited_to_its_scopes_within_its_role() -> None:
         scopes=frozenset({"audit:lezen"}),
     )
     assert not mag(breed, Operatie.AUDIT_LEZEN)
+
+
+def test_tlvs_are_issued_by_swv_roles_checked_by_the_begeleider_closed_by_the_secretariaat() -> (
+    None
+):
+    """TLV roles (seed 001 §2.4.2): regisseur, directeur, secretariaat issue and withdraw; the
+    begeleider records checks; the secretariaat enters the placement date."""
+    afgevers = {rol for rol in Rol if mag(actor(rol), Operatie.TLV_AFGEVEN)}
+    assert afgevers == {Rol.REGISSEUR, Rol.DIRECTEUR, Rol.SECRETARIAAT}
+    controleurs = {rol for rol in Rol if mag(actor(rol), Operatie.TLV_CONTROLEREN)}
+    assert controleurs == {Rol.BEGELEIDER}
+    invoerders = {rol for rol in Rol if mag(actor(rol), Operatie.TLV_PLAATSING_INVOEREN)}
+    assert invoerders == {Rol.SECRETARIAAT}
+    lezers = {rol for rol in Rol if mag(actor(rol), Operatie.TLV_LEZEN)}
+    assert lezers == {rol for rol in Rol if mag(actor(rol), Operatie.LEERLING_LEZEN)}
