@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response, status
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from app.api.auth import toegang
 from app.api.deps import PageDep, UowDep
@@ -42,6 +42,12 @@ IfMatch = Annotated[
     ),
 ]
 Uitkomst = Literal["geplaatst", "wacht-op-instroom", "onderwijs-oude-school", "geen-onderwijs"]
+_DATUMVELD = {
+    "geplaatst": "plaatsingsdatum",
+    "wacht-op-instroom": "verwachte_instroom",
+    "onderwijs-oude-school": "hervat_op",
+    "geen-onderwijs": "geen_onderwijs_sinds",
+}
 
 
 # -- schemas ---------------------------------------------------------------------------------
@@ -78,7 +84,10 @@ class Overgang(ApiModel):
     van: TlvStaat | None
     naar: TlvStaat
     gebeurtenis: TlvGebeurtenis
-    datum: date | None = Field(description="Datum van de stap (plaatsing, instroom, sinds).")
+    stapdatum: date | None = Field(
+        description="Datum van de stap: afgifte, plaatsing, verwachte instroom, geen onderwijs "
+        "sinds, hervat op."
+    )
     volgende_check: date | None
     rol: str
     geregistreerd_op: datetime
@@ -135,22 +144,53 @@ class Werklijst(ApiModel):
 
 
 class CheckInvoer(ApiInput):
-    """The calls with the old and the new school, and what they told."""
+    """The calls with the old and the new school, and what they told: one date field, the
+    one that belongs to the outcome."""
 
     uitkomst: Uitkomst = Field(
-        description="geplaatst (datum, schoolId), wacht-op-instroom (onderwijs op de oude "
-        "school; datum = verwachte instroom), onderwijs-oude-school, geen-onderwijs "
-        "(datum = eerste dag zonder onderwijs)."
+        description="geplaatst (`plaatsingsdatum`, `schoolId`), wacht-op-instroom (onderwijs "
+        "op de oude school; `verwachteInstroom`, anders een hercheck na een week), "
+        "onderwijs-oude-school (`hervatOp` na geen onderwijs), geen-onderwijs "
+        "(`geenOnderwijsSinds`: de eerste dag zonder onderwijs)."
     )
     gecontroleerd_op: date | None = Field(
         default=None, description="Dag van de gesprekken; standaard vandaag."
     )
     oude_school_gesproken: bool = Field(default=True)
     nieuwe_school_gesproken: bool = Field(default=True)
-    datum: date | None = Field(default=None, ge=EERSTE_DATUM, le=LAATSTE_DATUM)
+    plaatsingsdatum: date | None = Field(
+        default=None, ge=EERSTE_DATUM, le=LAATSTE_DATUM, description="Bij geplaatst."
+    )
+    verwachte_instroom: date | None = Field(
+        default=None, ge=EERSTE_DATUM, le=LAATSTE_DATUM, description="Bij wacht-op-instroom."
+    )
+    hervat_op: date | None = Field(
+        default=None,
+        ge=EERSTE_DATUM,
+        le=LAATSTE_DATUM,
+        description="Bij onderwijs-oude-school; standaard de dag van de check.",
+    )
+    geen_onderwijs_sinds: date | None = Field(
+        default=None, ge=EERSTE_DATUM, le=LAATSTE_DATUM, description="Bij geen-onderwijs."
+    )
     school_id: uuid.UUID | None = Field(
         default=None, description="Vestiging van plaatsing; standaard de beoogde."
     )
+
+    @model_validator(mode="after")
+    def _een_datumveld(self) -> CheckInvoer:
+        eigen = _DATUMVELD[self.uitkomst]
+        vreemd = [v for v in _DATUMVELD.values() if v != eigen and getattr(self, v) is not None]
+        if vreemd:
+            raise ValueError("alleen het datumveld van deze uitkomst mag mee")
+        return self
+
+    @property
+    def datum(self) -> date | None:
+        """The date of the outcome, from its own field."""
+        waarde: date | None = getattr(self, _DATUMVELD[self.uitkomst])
+        return waarde
+
     toelichting: str | None = Field(
         default=None,
         max_length=2000,
@@ -166,7 +206,10 @@ class Plaatsingscheck(ApiModel):
     oude_school_gesproken: bool
     nieuwe_school_gesproken: bool
     uitkomst: Uitkomst
-    datum: date | None
+    plaatsingsdatum: date | None
+    verwachte_instroom: date | None
+    hervat_op: date | None
+    geen_onderwijs_sinds: date | None
     school_id: uuid.UUID | None
     toelichting: str | None
     feit_id: uuid.UUID | None = Field(description="Het feit dat de uitkomst vastlegde.")
@@ -183,7 +226,7 @@ class TlvWijziging(ApiInput):
     plaatsingsdatum: date = Field(ge=EERSTE_DATUM, le=LAATSTE_DATUM)
 
 
-class IntrekkingInvoer(ApiInput):
+class TlvIntrekkingInvoer(ApiInput):
     reden: str = Field(min_length=1, max_length=500, description="Waarom (vrije tekst).")
 
 
@@ -195,7 +238,7 @@ def _overgang(o: TlvOvergangRow) -> Overgang:
         van=TlvStaat(o.van) if o.van else None,
         naar=TlvStaat(o.naar),
         gebeurtenis=TlvGebeurtenis(o.gebeurtenis),
-        datum=o.datum,
+        stapdatum=o.datum,
         volgende_check=o.volgende_check,
         rol=o.rol,
         geregistreerd_op=o.geregistreerd_op,
@@ -226,7 +269,21 @@ def tlv_van(m: service.TlvMetStaat, bekend_op: datetime | None = None) -> Tlv:
 
 
 def _check(c: PlaatsingscheckRow) -> Plaatsingscheck:
-    return Plaatsingscheck.model_validate(c)
+    datums = dict.fromkeys(_DATUMVELD.values())
+    datums[_DATUMVELD[c.uitkomst]] = c.datum
+    return Plaatsingscheck(
+        id=c.id,
+        tlv_id=c.tlv_id,
+        gecontroleerd_op=c.gecontroleerd_op,
+        oude_school_gesproken=c.oude_school_gesproken,
+        nieuwe_school_gesproken=c.nieuwe_school_gesproken,
+        uitkomst=c.uitkomst,
+        school_id=c.school_id,
+        toelichting=c.toelichting,
+        feit_id=c.feit_id,
+        geregistreerd_op=c.geregistreerd_op,
+        **datums,
+    )
 
 
 def _body(model: ApiModel) -> Any:
@@ -437,7 +494,7 @@ async def update_tlv(
 )
 async def withdraw_tlv(
     tlv_id: TlvId,
-    invoer: IntrekkingInvoer,
+    invoer: TlvIntrekkingInvoer,
     actor: Annotated[Actor, toegang(Operatie.TLV_AFGEVEN)],
     uow: UowDep,
     idempotency: IdempotencyDep,

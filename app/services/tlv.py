@@ -46,6 +46,14 @@ from app.services.errors import (
 from app.services.pagination import Page, PageRequest
 
 NIET_GEVONDEN = "Deze TLV bestaat niet of valt buiten uw bevoegdheid."
+DATUMVELD = {
+    TlvGebeurtenis.GEPLAATST: "plaatsingsdatum",
+    TlvGebeurtenis.WACHT_OP_INSTROOM: "verwachteInstroom",
+    TlvGebeurtenis.ONDERWIJS_OUDE_SCHOOL: "hervatOp",
+    TlvGebeurtenis.GEEN_ONDERWIJS: "geenOnderwijsSinds",
+    TlvGebeurtenis.PLAATSINGSDATUM_INGEVOERD: "plaatsingsdatum",
+}
+"""The request field that carries the date of each step."""
 OPEN_STATEN = sorted(s.value for s in TlvStaat if is_open(s))
 
 
@@ -111,17 +119,21 @@ async def _voeg_feit_toe(
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _weiger(weigering: Weigering) -> Exception:
+def _veld(gebeurtenis: TlvGebeurtenis) -> str:
+    return DATUMVELD.get(gebeurtenis, "datum")
+
+
+def _weiger(weigering: Weigering, gebeurtenis: TlvGebeurtenis) -> Exception:
     if weigering.aard is Aard.ROL:
         return Forbidden(weigering.reden)
     if weigering.aard is Aard.STAAT:
         return Conflict(weigering.reden)
-    return InvalidInput([FieldError(weigering.veld or "datum", "ongeldig", weigering.reden)])
+    return InvalidInput([FieldError(_veld(gebeurtenis), "ongeldig", weigering.reden)])
 
 
-def _overgang(uitkomst: Overgang | Weigering) -> Overgang:
+def _overgang(uitkomst: Overgang | Weigering, gebeurtenis: TlvGebeurtenis) -> Overgang:
     if isinstance(uitkomst, Weigering):
-        raise _weiger(uitkomst)
+        raise _weiger(uitkomst, gebeurtenis)
     return uitkomst
 
 
@@ -242,7 +254,10 @@ async def geef_af(
             )
         beleid = register.beleid_van(swv)
         machine = Tlv(nieuw.afgegeven_op, None)
-        afgifte = _overgang(stap(machine, Stap(TlvGebeurtenis.AFGEGEVEN), actor.rol, vandaag))
+        afgifte = _overgang(
+            stap(machine, Stap(TlvGebeurtenis.AFGEGEVEN), actor.rol, vandaag),
+            TlvGebeurtenis.AFGEGEVEN,
+        )
         gepland = _overgang(
             stap(
                 Tlv(nieuw.afgegeven_op, afgifte.naar),
@@ -250,7 +265,8 @@ async def geef_af(
                 actor.rol,
                 vandaag,
                 check_na_dagen=beleid.signaal_tlv_na_dagen,
-            )
+            ),
+            TlvGebeurtenis.CHECK_GEPLAND,
         )
         if fouten:
             raise InvalidInput(fouten)
@@ -475,9 +491,9 @@ async def leg_check_vast(
             hercheck_na_dagen=beleid.tlv_hercheck_na_dagen,
         )
         if isinstance(overgang, Weigering) and overgang.aard is not Aard.INVOER:
-            raise _weiger(overgang)
+            raise _weiger(overgang, nieuw.uitkomst)
         if isinstance(overgang, Weigering):
-            fouten.append(FieldError(overgang.veld or "datum", "ongeldig", overgang.reden))
+            fouten.append(FieldError(_veld(nieuw.uitkomst), "ongeldig", overgang.reden))
         if fouten or isinstance(overgang, Weigering):
             raise InvalidInput(fouten)
         nu = await register.klok(uow)
@@ -570,7 +586,8 @@ async def voer_plaatsing_in(
                 Stap(TlvGebeurtenis.PLAATSINGSDATUM_INGEVOERD, datum),
                 actor.rol,
                 vandaag,
-            )
+            ),
+            TlvGebeurtenis.PLAATSINGSDATUM_INGEVOERD,
         )
         nu = await register.klok(uow)
         if tlv.plaatsingsdatum != datum:
@@ -631,7 +648,8 @@ async def trek_in(
                 Stap(TlvGebeurtenis.INGETROKKEN),
                 actor.rol,
                 vandaag,
-            )
+            ),
+            TlvGebeurtenis.INGETROKKEN,
         )
         nu = await register.klok(uow)
         if tlv.plaatsingsdatum is None and tlv.feit_id is not None:

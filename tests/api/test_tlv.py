@@ -126,7 +126,9 @@ async def test_no_education_since_makes_the_child_b1_then_b2a_and_registered(
     weeks, B2a from day 29, on the Inspectie register of 2026-03-01 from 2026-01-19."""
     leerling = await ingeschreven(client, regisseur, swv_a)
     tlv = (await geef_af(client, regisseur, swv_a, leerling["id"])).json()
-    response = await check(client, begeleider, tlv["id"], "geen-onderwijs", datum="2026-01-19")
+    response = await check(
+        client, begeleider, tlv["id"], "geen-onderwijs", geenOnderwijsSinds="2026-01-19"
+    )
     assert response.status_code == 201, response.text
     vastgelegd = response.json()
     assert vastgelegd["feitId"]
@@ -167,7 +169,7 @@ async def test_placement_records_the_fact_clears_the_signal_and_the_secretariaat
     tlv = (await geef_af(client, regisseur, swv_a, leerling["id"])).json()
     school_x = str(swv_a.scholen[1])
     response = await check(
-        client, begeleider, tlv["id"], "geplaatst", datum="2026-02-16", schoolId=school_x
+        client, begeleider, tlv["id"], "geplaatst", plaatsingsdatum="2026-02-16", schoolId=school_x
     )
     assert response.status_code == 201, response.text
     feit = await client.get(
@@ -210,7 +212,9 @@ async def test_placement_records_the_fact_clears_the_signal_and_the_secretariaat
         f"/v1/leerlingen/{leerling['id']}/gebeurtenissen", headers=regisseur
     )
     assert [g["soort"] for g in historie.json()["data"]][-1] == "correctie"
-    nogmaals = await check(client, begeleider, tlv["id"], "geen-onderwijs", datum="2026-02-20")
+    nogmaals = await check(
+        client, begeleider, tlv["id"], "geen-onderwijs", geenOnderwijsSinds="2026-02-20"
+    )
     assert nogmaals.status_code == 409
 
 
@@ -221,8 +225,10 @@ async def test_waiting_for_intake_rechecks_at_the_expected_date_and_resumption_a
     geen-onderwijs appends onderwijs-hervat (regel 10)."""
     leerling = await ingeschreven(client, regisseur, swv_a)
     tlv = (await geef_af(client, regisseur, swv_a, leerling["id"])).json()
-    await check(client, begeleider, tlv["id"], "geen-onderwijs", datum="2026-01-19")
-    terug = await check(client, begeleider, tlv["id"], "onderwijs-oude-school", datum="2026-03-02")
+    await check(client, begeleider, tlv["id"], "geen-onderwijs", geenOnderwijsSinds="2026-01-19")
+    terug = await check(
+        client, begeleider, tlv["id"], "onderwijs-oude-school", hervatOp="2026-03-02"
+    )
     assert terug.status_code == 201, terug.text
     feit = await client.get(
         f"/v1/leerlingen/{leerling['id']}/gebeurtenissen/{terug.json()['feitId']}",
@@ -246,7 +252,9 @@ async def test_bekend_op_before_a_check_answers_as_before_it(
     leerling = await ingeschreven(client, regisseur, swv_a)
     tlv = (await geef_af(client, regisseur, swv_a, leerling["id"])).json()
     voor_de_check = tlv["geschiedenis"][-1]["geregistreerdOp"]
-    vastgelegd = await check(client, begeleider, tlv["id"], "geen-onderwijs", datum="2026-01-19")
+    vastgelegd = await check(
+        client, begeleider, tlv["id"], "geen-onderwijs", geenOnderwijsSinds="2026-01-19"
+    )
     assert vastgelegd.status_code == 201
     toen = await client.get(
         f"/v1/tlvs/{tlv['id']}", params={"bekendOp": voor_de_check}, headers=begeleider
@@ -309,7 +317,9 @@ async def test_no_token_401_and_out_of_scope_404(
     ]
     ander_begeleider = auth.headers(swv_b.actor(Rol.BEGELEIDER))
     assert (
-        await check(client, ander_begeleider, tlv["id"], "geen-onderwijs", datum="2026-01-19")
+        await check(
+            client, ander_begeleider, tlv["id"], "geen-onderwijs", geenOnderwijsSinds="2026-01-19"
+        )
     ).status_code == 404
     assert (await geef_af(client, ander, swv_b, leerling["id"])).status_code == 404
 
@@ -360,6 +370,16 @@ async def test_invalid_input_lists_every_error_without_echoing(
     onbekend = await check(client, begeleider, tlv["id"], "misschien")
     assert onbekend.status_code == 400
     assert "misschien" not in onbekend.text
+    vreemd = await check(
+        client, begeleider, tlv["id"], "geen-onderwijs", plaatsingsdatum="2026-01-19"
+    )
+    assert vreemd.status_code == 400
+    toekomst = await check(
+        client, begeleider, tlv["id"], "geen-onderwijs", geenOnderwijsSinds="2099-01-19"
+    )
+    assert toekomst.status_code == 400
+    assert [e["name"] for e in toekomst.json()["errors"]] == ["geenOnderwijsSinds"]
+    assert "2099" not in toekomst.text
 
 
 async def test_creates_are_idempotent_and_withdrawal_stops_the_signal(
