@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.db.session import UnitOfWork
 from app.domain.toegang import Rol
+from app.services.privacy import anonimiseer_verlopen
 from tests.api.test_leerlingen import ingeschreven
 from tests.builders import FakeAuthenticator, Swv
 
@@ -431,3 +435,48 @@ async def test_reading_a_tlv_is_audited(
     assert log.status_code == 200, log.text
     routes = [r["route"] for r in log.json()["data"]]
     assert "GET /tlvs/{tlvId}" in routes
+
+
+async def test_anonymisation_blanks_the_free_text_of_tlvs_and_checks(
+    client: AsyncClient,
+    regisseur: dict[str, str],
+    begeleider: dict[str, str],
+    swv_a: Swv,
+    uow: UnitOfWork,
+    connection: AsyncConnection,
+) -> None:
+    """Free text (a check's toelichting, a withdrawal's reason) is blanked on anonymisation."""
+    leerling = await ingeschreven(client, regisseur, swv_a)
+    tlv = (await geef_af(client, regisseur, swv_a, leerling["id"])).json()
+    await check(
+        client,
+        begeleider,
+        tlv["id"],
+        "wacht-op-instroom",
+        toelichting="Gesproken met Jan Jansen",
+        bronReferentie="Dossier Fictief 7",
+    )
+    huidig = await client.get(f"/v1/tlvs/{tlv['id']}", headers=regisseur)
+    await client.post(
+        f"/v1/tlvs/{tlv['id']}/intrekkingen",
+        json={"reden": "Bezwaar van Jan Jansen"},
+        headers={**regisseur, "If-Match": huidig.headers["etag"]},
+    )
+    later = datetime.now(UTC) + timedelta(days=3 * 366)
+    assert await anonimiseer_verlopen(uow, bewaarjaren=2, nu=later) >= 1
+    await connection.execute(text("SELECT set_config('app.swv_id', '*', true)"))
+    tekst = " ".join(
+        str(v)
+        for v in (
+            await connection.execute(
+                text(
+                    "SELECT t.intrekkingsreden, c.toelichting, c.bron_referentie "
+                    "FROM tlvs t JOIN plaatsingschecks c ON c.tlv_id = t.id "
+                    "WHERE t.leerling_id = :id"
+                ),
+                {"id": leerling["id"]},
+            )
+        ).one()
+    )
+    assert "Jan Jansen" not in tekst
+    assert "Fictief" not in tekst
