@@ -10,8 +10,10 @@ from datetime import date, timedelta
 from app.db.organisaties import GemeenteRow, SwvRow
 from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
+from app.domain.feiten import TlvCategorie, TlvSoort
+from app.domain.tlv import TlvGebeurtenis
 from app.domain.toegang import Actor, Rol
-from app.services import register
+from app.services import register, tlv
 from app.services.synthetisch import laad_synthetische_regio
 from app.services.toegang import beheer
 from app.services.toegang.versleuteling import Versleuteling
@@ -34,6 +36,8 @@ DEMO_LEERLINGEN = [
     ("241804", 15, "vrijstelling"),
     ("241805", 12, "naar-school"),
     ("241806", 16, "wacht-op-plek"),
+    ("241807", 10, "tlv-check"),
+    ("241808", 9, "tlv-geplaatst"),
 ]
 
 
@@ -89,9 +93,10 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
             await uow.organisaties.koppel(swv.id, gemeente.id)
         await uow.session.flush()
         await uow.commit()
-        swv_id, school_id = str(swv.id), scholen[0].id
+        swv_id, school_id, so_school_id = str(swv.id), scholen[0].id, scholen[3].id
 
     systeem = Actor(id="demo-loader", rol=Rol.REGISSEUR, swv_id=swv_id, is_systeem=True)
+    begeleider = Actor(id="demo-loader", rol=Rol.BEGELEIDER, swv_id=swv_id, is_systeem=True)
     vandaag = await _vandaag(uow)
     for pseudoniem, leeftijd, situatie in DEMO_LEERLINGEN:
         leerling = await register.registreer_leerling(
@@ -128,11 +133,40 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
                     "vrijstelling-verleend", vandaag - timedelta(days=200), {"grond": "art-5-a"}
                 )
             )
-        elif situatie == "wacht-op-plek":
-            meldingen.append(register.Melding("tlv-afgegeven", vandaag - timedelta(days=70)))
-            meldingen.append(register.Melding("wacht-op-plek", vandaag - timedelta(days=60)))
         for melding in meldingen:
             await register.meld_feit(uow, systeem, leerling.id, melding)
+        # The TLV workflow (docs/tlv.md): waiting without education, a check due, a placement.
+        uitkomst: tlv.NieuweCheck | None = None
+        if situatie == "wacht-op-plek":
+            afgegeven_op = vandaag - timedelta(days=70)
+            uitkomst = tlv.NieuweCheck(
+                TlvGebeurtenis.GEEN_ONDERWIJS, datum=vandaag - timedelta(days=60)
+            )
+        elif situatie == "tlv-check":
+            afgegeven_op = vandaag - timedelta(days=30)
+        elif situatie == "tlv-geplaatst":
+            afgegeven_op = vandaag - timedelta(days=60)
+            uitkomst = tlv.NieuweCheck(
+                TlvGebeurtenis.GEPLAATST,
+                datum=vandaag - timedelta(days=25),
+                school_id=so_school_id,
+            )
+        else:
+            continue
+        afgegeven = await tlv.geef_af(
+            uow,
+            systeem,
+            leerling.id,
+            tlv.NieuweTlv(
+                afgegeven_op=afgegeven_op,
+                onderwijssoort=TlvSoort.SO,
+                categorie=TlvCategorie.LAAG,
+                school_herkomst_id=school_id,
+                school_beoogd_id=so_school_id,
+            ),
+        )
+        if uitkomst is not None:
+            await tlv.leg_check_vast(uow, begeleider, afgegeven.tlv.tlv.id, uitkomst)
     # Beside the textbook cases, a generated region of the previous school year, so that lists,
     # reports and exports have something to show.
     await laad_synthetische_regio(

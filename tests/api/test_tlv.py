@@ -437,7 +437,7 @@ async def test_reading_a_tlv_is_audited(
     assert "GET /tlvs/{tlvId}" in routes
 
 
-async def test_anonymisation_blanks_the_free_text_of_tlvs_and_checks(
+async def test_anonymisation_blanks_the_free_text_of_tlvs_and_checks(  # noqa: PLR0917
     client: AsyncClient,
     regisseur: dict[str, str],
     begeleider: dict[str, str],
