@@ -26,6 +26,7 @@ from app.domain.toegang import Actor, Operatie
 from app.services import identiteit as identiteit_service
 from app.services import privacy as privacy_service
 from app.services import register as service
+from app.services import tlv as tlv_service
 from app.services.errors import NotFound
 
 router = APIRouter(prefix="/leerlingen", tags=["Leerlingen"])
@@ -181,6 +182,18 @@ class Verklaring(ApiModel):
     feit_ids: list[str] = Field(description="De feiten die haar bepaalden.")
 
 
+class TlvOpStatus(ApiModel):
+    """A TLV's state on the status page (docs/tlv.md); details at `/tlvs/{tlvId}`."""
+
+    tlv_id: uuid.UUID
+    afgegeven_op: date
+    onderwijssoort: str
+    staat: str
+    volgende_check: date | None
+    check_achterstallig: bool = Field(description="De check verviel vóór de peildatum.")
+    plaatsingsdatum: date | None
+
+
 class LeerlingStatus(ApiModel):
     """The child's situation on a peildatum, with its explanation."""
 
@@ -196,6 +209,9 @@ class LeerlingStatus(ApiModel):
     duur_lesweken: int | None
     signalen: list[Signalering]
     verklaring: Verklaring
+    tlvs: list[TlvOpStatus] = Field(
+        default_factory=list, description="De TLV's van de leerling met hun staat (zoals bekend)."
+    )
 
 
 class Periode(ApiModel):
@@ -602,10 +618,23 @@ async def get_status(
     peildatum: Peildatum = None,
     bekend_op: BekendOp = None,
 ) -> LeerlingStatus:
-    _leerling, s = await service.status_op(
+    _leerling, s, tlvs = await tlv_service.status_met_tlvs(
         uow, actor, leerling_id, peildatum=peildatum, bekend_op=bekend_op
     )
-    return status_van(leerling_id, s, bekend_op)
+    antwoord = status_van(leerling_id, s, bekend_op)
+    antwoord.tlvs = [
+        TlvOpStatus(
+            tlv_id=t.tlv_id,
+            afgegeven_op=t.afgegeven_op,
+            onderwijssoort=str(t.onderwijssoort),
+            staat=str(t.stand.staat),
+            volgende_check=t.stand.volgende_check,
+            check_achterstallig=t.achterstallig,
+            plaatsingsdatum=t.stand.plaatsingsdatum,
+        )
+        for t in tlvs
+    ]
+    return antwoord
 
 
 @router.get(

@@ -18,7 +18,7 @@ from app.api.problems import problem_responses
 from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel, Paginering
 from app.db.tlv import PlaatsingscheckRow, TlvOvergangRow
 from app.domain.feiten import TlvCategorie, TlvSoort
-from app.domain.tlv import TlvGebeurtenis, TlvStaat, achterstallig
+from app.domain.tlv import TlvGebeurtenis, TlvStaat
 from app.domain.toegang import Actor, Operatie
 from app.services import tlv as service
 
@@ -417,22 +417,19 @@ async def list_plaatsingschecks(
     resultaat, dag = await service.werklijst(
         uow, actor, peildatum=peildatum, school_id=school_id, page=page
     )
-    data = []
-    for m in resultaat.items:
-        checkdatum = m.stand.volgende_check
-        assert checkdatum is not None  # noqa: S101 (the worklist selects on it)
-        data.append(
-            TeControleren(
-                tlv_id=m.tlv.id,
-                leerling_id=m.tlv.leerling_id,
-                staat=m.stand.staat,
-                checkdatum=checkdatum,
-                achterstallig=achterstallig(checkdatum, dag),
-                afgegeven_op=m.tlv.afgegeven_op,
-                school_herkomst_id=m.tlv.school_herkomst_id,
-                school_beoogd_id=m.tlv.school_beoogd_id,
-            )
+    data = [
+        TeControleren(
+            tlv_id=item.tlv.tlv.id,
+            leerling_id=item.tlv.tlv.leerling_id,
+            staat=item.tlv.stand.staat,
+            checkdatum=item.checkdatum,
+            achterstallig=item.achterstallig,
+            afgegeven_op=item.tlv.tlv.afgegeven_op,
+            school_herkomst_id=item.tlv.tlv.school_herkomst_id,
+            school_beoogd_id=item.tlv.tlv.school_beoogd_id,
         )
+        for item in resultaat.items
+    ]
     return Werklijst(peildatum=dag, data=data, paginering=paginate(request, response, resultaat))
 
 

@@ -244,7 +244,7 @@ class UnitOfWork:
             self.audit = AuditRepository(self.session, self.driver)
             self.toegang = ToegangRepository(self.session)
             self.rapportage = RapportageRepository(self.session, self.driver)
-            self.tlv = TlvRepository(self.session)
+            self.tlv = TlvRepository(self.session, self.driver)
             self._audited = False
         return self
 

@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base
+from app.db.base import Base, Driver
 from app.db.leerlingen import LeerlingenRepository, LeerlingRow, LeerlingVestigingRow
 from app.domain.toegang import Actor, Reikwijdte
 
@@ -141,11 +141,26 @@ class TlvOvergangRow(Base):
     check_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("plaatsingschecks.id"))
 
 
+_HISTORIE_VAN_KIND = (
+    "SELECT t.id, t.afgegeven_op, t.onderwijssoort, o.gebeurtenis, o.naar, o.datum, "
+    "o.volgende_check, o.geregistreerd_op FROM tlvs t JOIN tlv_overgangen o ON o.tlv_id = t.id "
+    "WHERE t.leerling_id = $1 ORDER BY t.afgegeven_op, t.id, o.volgnummer"
+)
+
+
 class TlvRepository:
     """Every query on TLVs, their checks and their history."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, driver: Driver) -> None:
         self._session = session
+        self._driver = driver
+
+    async def historie_van_kind(self, leerling_id: uuid.UUID) -> list[Any]:
+        """The history of every TLV of one child, as driver records, in one indexed query (the
+        status page: plain SQL, docs/decisions/0014)."""
+        db = await self._driver()
+        rows: list[Any] = await db.fetch(_HISTORIE_VAN_KIND, leerling_id)
+        return rows
 
     @staticmethod
     def leesbaar(actor: Actor) -> Select[TlvRow]:

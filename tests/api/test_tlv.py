@@ -119,8 +119,14 @@ async def test_issue_appends_the_tlv_fact_and_plans_the_check_28_days_later(
         headers=begeleider,
     )
     assert tlv["id"] in [i["tlvId"] for i in per_school.json()["data"]]
-    signalen = (await status(client, regisseur, leerling["id"], "2026-02-02"))["signalen"]
-    assert "geen plaatsing" in json.dumps(signalen)
+    op_de_dag = await status(client, regisseur, leerling["id"], "2026-02-02")
+    assert "geen plaatsing" in json.dumps(op_de_dag["signalen"])
+    assert [(t["tlvId"], t["staat"], t["volgendeCheck"]) for t in op_de_dag["tlvs"]] == [
+        (tlv["id"], "check-gepland", "2026-02-02")
+    ]
+    assert op_de_dag["tlvs"][0]["checkAchterstallig"] is False
+    daarna = await status(client, regisseur, leerling["id"], "2026-02-03")
+    assert daarna["tlvs"][0]["checkAchterstallig"] is True
 
 
 async def test_no_education_since_makes_the_child_b1_then_b2a_and_registered(
@@ -269,6 +275,12 @@ async def test_bekend_op_before_a_check_answers_as_before_it(
     assert len(toen.json()["geschiedenis"]) == 2
     nu = await client.get(f"/v1/tlvs/{tlv['id']}", headers=begeleider)
     assert nu.json()["staat"] == "geen-onderwijs"
+    status_toen = await client.get(
+        f"/v1/leerlingen/{leerling['id']}/status",
+        params={"bekendOp": voor_de_check},
+        headers=regisseur,
+    )
+    assert [t["staat"] for t in status_toen.json()["tlvs"]] == ["check-gepland"]
     eerder = datetime.fromisoformat(voor_de_check).replace(year=2020).isoformat()
     niet_bekend = await client.get(
         f"/v1/tlvs/{tlv['id']}", params={"bekendOp": eerder}, headers=begeleider

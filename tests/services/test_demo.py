@@ -67,7 +67,7 @@ async def test_demo_data_loads_once_with_the_expected_categories(
     werklijst, _dag = await tlv.werklijst(
         uow, begeleider, peildatum=None, school_id=None, page=PageRequest(1, 100)
     )
-    assert [m.tlv.leerling_id for m in werklijst.items] == [ids["241807"]], "one check due"
+    assert [m.tlv.tlv.leerling_id for m in werklijst.items] == [ids["241807"]], "one check due"
     geplaatst = await tlv.tlvs_van_leerling(uow, begeleider, ids["241808"])
     assert [str(m.stand.staat) for m in geplaatst] == ["geplaatst"]
 
