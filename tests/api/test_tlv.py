@@ -318,6 +318,10 @@ async def test_no_token_401_and_out_of_scope_404(
         ("GET", "/v1/plaatsingschecks"),
         ("GET", f"/v1/leerlingen/{leerling['id']}/tlvs"),
         ("POST", f"/v1/tlvs/{tlv['id']}/plaatsingschecks"),
+        ("GET", f"/v1/tlvs/{tlv['id']}/plaatsingschecks"),
+        ("POST", f"/v1/tlvs/{tlv['id']}/intrekkingen"),
+        ("PATCH", f"/v1/tlvs/{tlv['id']}"),
+        ("POST", f"/v1/leerlingen/{leerling['id']}/tlvs"),
     ):
         assert (await client.request(method, url, json={})).status_code == 401
     ander = auth.headers(swv_b.actor(Rol.REGISSEUR))
@@ -338,6 +342,20 @@ async def test_no_token_401_and_out_of_scope_404(
         )
     ).status_code == 404
     assert (await geef_af(client, ander, swv_b, leerling["id"])).status_code == 404
+    etag = {"If-Match": f'"{tlv["id"]}-1"'}
+    ingetrokken = await client.post(
+        f"/v1/tlvs/{tlv['id']}/intrekkingen", json={"reden": "x"}, headers={**ander, **etag}
+    )
+    assert ingetrokken.status_code == 404
+    ander_secretariaat = auth.headers(swv_b.actor(Rol.SECRETARIAAT))
+    ingevoerd = await client.patch(
+        f"/v1/tlvs/{tlv['id']}",
+        json={"plaatsingsdatum": "2026-02-16"},
+        headers={**ander_secretariaat, **etag},
+    )
+    assert ingevoerd.status_code == 404
+    checks = await client.get(f"/v1/tlvs/{tlv['id']}/plaatsingschecks", headers=ander)
+    assert checks.status_code == 404
 
 
 async def test_old_and_new_school_read_the_tlv_leerplicht_of_its_gemeente(
