@@ -17,6 +17,7 @@ from app.api.idempotency import IdempotencyDep
 from app.api.pagination import paginate
 from app.api.problems import problem_responses
 from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel, Paginering
+from app.api.tlv import Plaatsingscheck, Tlv, plaatsingscheck_van, tlv_van
 from app.db.leerlingen import FeitRow, Kind, LeerlingRow
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FeitSoort
@@ -573,6 +574,8 @@ class Inzage(ApiModel):
     toegang: list[dict[str, Any]] = Field(
         description="Wie de gegevens raadpleegde of wijzigde: tijdstip, rol, handeling, resultaat."
     )
+    tlvs: list[Tlv] = Field(default_factory=list, description="De TLV's met hun geschiedenis.")
+    plaatsingschecks: list[Plaatsingscheck] = Field(default_factory=list)
 
 
 @router.get(
@@ -602,6 +605,8 @@ async def get_inzage(
             }
             for a in result.toegang
         ],
+        tlvs=[tlv_van(t) for t in result.tlvs],
+        plaatsingschecks=[plaatsingscheck_van(c) for c in result.plaatsingschecks],
     )
 
 

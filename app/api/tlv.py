@@ -268,7 +268,7 @@ def tlv_van(m: service.TlvMetStaat, bekend_op: datetime | None = None) -> Tlv:
     )
 
 
-def _check(c: PlaatsingscheckRow) -> Plaatsingscheck:
+def plaatsingscheck_van(c: PlaatsingscheckRow) -> Plaatsingscheck:
     datums = dict.fromkeys(_DATUMVELD.values())
     datums[_DATUMVELD[c.uitkomst]] = c.datum
     return Plaatsingscheck(
@@ -551,7 +551,11 @@ async def create_plaatsingscheck(
             "Location": f"/v1/tlvs/{tlv_id}/plaatsingschecks/{vastgelegd.check.id}",
             "ETag": service.etag(vastgelegd.tlv.tlv),
         }
-        return (201 if vastgelegd.nieuw else 200), _body(_check(vastgelegd.check)), headers
+        return (
+            (201 if vastgelegd.nieuw else 200),
+            _body(plaatsingscheck_van(vastgelegd.check)),
+            headers,
+        )
 
     return await idempotency.run(uow, actor, handle)
 
@@ -568,4 +572,4 @@ async def list_plaatsingschecks_van_tlv(
     uow: UowDep,
 ) -> PlaatsingscheckLijst:
     checks = await service.checks_van(uow, actor, tlv_id)
-    return PlaatsingscheckLijst(data=[_check(c) for c in checks])
+    return PlaatsingscheckLijst(data=[plaatsingscheck_van(c) for c in checks])

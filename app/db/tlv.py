@@ -281,6 +281,14 @@ class TlvRepository:
         )
         return list(await self._session.scalars(stmt))
 
+    async def checks_van_kind(self, leerling_id: uuid.UUID) -> list[PlaatsingscheckRow]:
+        stmt = (
+            select(PlaatsingscheckRow)
+            .where(PlaatsingscheckRow.leerling_id == leerling_id)
+            .order_by(PlaatsingscheckRow.geregistreerd_op, PlaatsingscheckRow.id)
+        )
+        return list(await self._session.scalars(stmt))
+
     async def overgangen(self, tlv_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[TlvOvergangRow]]:
         if not tlv_ids:
             return {}

@@ -14,11 +14,12 @@ from app.db.audit import AuditRow
 from app.db.leerlingen import FeitRow, LeerlingRow
 from app.db.organisaties import SwvRow
 from app.db.session import UnitOfWork
+from app.db.tlv import PlaatsingscheckRow
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FEITKLASSEN, FeitSoort
 from app.domain.status import Status
 from app.domain.toegang import Actor
-from app.services import register
+from app.services import register, tlv
 from app.services.errors import NotFound
 
 VRIJE_TEKST = ("toelichting", "reden", "voorziening", "melder")
@@ -34,6 +35,8 @@ class Inzage:
     feiten: list[FeitRow]
     status: Status
     toegang: list[AuditRow]
+    tlvs: list[tlv.TlvMetStaat]
+    plaatsingschecks: list[PlaatsingscheckRow]
 
 
 async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzage:
@@ -45,11 +48,13 @@ async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzag
         feiten = await uow.leerlingen.feiten(leerling.id)
         vestigingen = await uow.leerlingen.vestigingen_van(leerling.id)
         toegang = await uow.audit.over_leerling(leerling.id)
+        checks = await uow.tlv.checks_van_kind(leerling.id)
         await uow.commit()
     _leerling, status = await register.status_op(
         uow, actor, leerling_id, peildatum=None, bekend_op=None
     )
-    return Inzage(leerling, vestigingen, feiten, status, toegang)
+    tlvs = await tlv.tlvs_van_leerling(uow, actor, leerling_id)
+    return Inzage(leerling, vestigingen, feiten, status, toegang, tlvs, checks)
 
 
 def _pseudoniem(leerling_id: uuid.UUID) -> str:

@@ -510,3 +510,17 @@ async def test_anonymisation_blanks_the_free_text_of_tlvs_and_checks(  # noqa: P
     )
     assert "Jan Jansen" not in tekst
     assert "Fictief" not in tekst
+
+
+async def test_inzage_holds_the_tlvs_and_their_checks(
+    client: AsyncClient, regisseur: dict[str, str], begeleider: dict[str, str], swv_a: Swv
+) -> None:
+    """AVG art. 15: the inzage export holds the TLVs, their history and their checks."""
+    leerling = await ingeschreven(client, regisseur, swv_a)
+    tlv = (await geef_af(client, regisseur, swv_a, leerling["id"])).json()
+    await check(client, begeleider, tlv["id"], "wacht-op-instroom", toelichting="Gebeld")
+    inzage = await client.get(f"/v1/leerlingen/{leerling['id']}/inzage", headers=regisseur)
+    assert inzage.status_code == 200, inzage.text
+    body = inzage.json()
+    assert [t["staat"] for t in body["tlvs"]] == ["wacht-op-instroom"]
+    assert [c["toelichting"] for c in body["plaatsingschecks"]] == ["Gebeld"]
