@@ -30,10 +30,12 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, Driver
+from app.db.fouten import DubbeleBronReferentie
 from app.db.leerlingen import LeerlingenRepository, LeerlingRow, LeerlingVestigingRow
 from app.domain.toegang import Actor, Reikwijdte
 
@@ -252,14 +254,21 @@ class TlvRepository:
             )
         )
 
+    async def _voeg_toe(self, row: Base) -> None:
+        """Insert one row; the same source reference at the same moment is a conflict."""
+        try:
+            async with self._session.begin_nested():
+                self._session.add(row)
+                await self._session.flush()
+        except IntegrityError:
+            raise DubbeleBronReferentie from None
+
     async def voeg_toe(self, row: TlvRow) -> TlvRow:
-        self._session.add(row)
-        await self._session.flush()
+        await self._voeg_toe(row)
         return row
 
     async def voeg_check_toe(self, row: PlaatsingscheckRow) -> PlaatsingscheckRow:
-        self._session.add(row)
-        await self._session.flush()
+        await self._voeg_toe(row)
         return row
 
     async def schrijf_overgang(self, row: TlvOvergangRow) -> None:

@@ -10,10 +10,12 @@ state, and appends the facts the step states (`tlv-afgegeven`, `plaatsing`, `wac
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from app.db.fouten import DubbeleBronReferentie
 from app.db.leerlingen import FeitRow, Kind
 from app.db.session import UnitOfWork
 from app.db.tlv import PlaatsingscheckRow, TlvOvergangRow, TlvRow
@@ -47,6 +49,7 @@ from app.services.errors import (
 )
 from app.services.pagination import Page, PageRequest
 
+R = TypeVar("R")
 NIET_GEVONDEN = "Deze TLV bestaat niet of valt buiten uw bevoegdheid."
 DATUMVELD = {
     TlvGebeurtenis.GEPLAATST: "plaatsingsdatum",
@@ -202,6 +205,13 @@ async def _lees(
     return tlv, overgangen
 
 
+async def _bewaar(voeg_toe: Callable[[R], Awaitable[R]], row: R) -> R:
+    try:
+        return await voeg_toe(row)
+    except DubbeleBronReferentie:  # recorded at the same moment by another request
+        raise Conflict("Deze bronReferentie is net voor een ander verzoek gebruikt.") from None
+
+
 def _nu_bekend(tlv: TlvRow, overgangen: list[TlvOvergangRow]) -> TlvMetStaat:
     met = _met_staat(tlv, overgangen, None)
     assert met is not None  # noqa: S101 (a TLV is stored with its first transition)
@@ -273,7 +283,8 @@ async def geef_af(
         if fouten:
             raise InvalidInput(fouten)
         nu = await register.klok(uow)
-        tlv = await uow.tlv.voeg_toe(
+        tlv = await _bewaar(
+            uow.tlv.voeg_toe,
             TlvRow(
                 id=uuid.uuid4(),
                 swv_id=swv.id,
@@ -291,7 +302,7 @@ async def geef_af(
                 bron_referentie=nieuw.bron_referentie,
                 aangemaakt_door=actor.id,
                 aangemaakt_op=nu,
-            )
+            ),
         )
         uow.betreft = leerling.id
         await _schrijf(uow, actor, tlv, afgifte, nu, datum=nieuw.afgegeven_op)
@@ -513,7 +524,8 @@ async def leg_check_vast(
         if fouten or isinstance(overgang, Weigering):
             raise InvalidInput(fouten)
         nu = await register.klok(uow)
-        check = await uow.tlv.voeg_check_toe(
+        check = await _bewaar(
+            uow.tlv.voeg_check_toe,
             PlaatsingscheckRow(
                 id=uuid.uuid4(),
                 tlv_id=tlv.id,
@@ -530,7 +542,7 @@ async def leg_check_vast(
                 bron_referentie=nieuw.bron_referentie,
                 door=actor.id,
                 geregistreerd_op=nu,
-            )
+            ),
         )
         await _schrijf(uow, actor, tlv, overgang, nu, check_id=check.id, datum=nieuw.datum)
         feit = await _feit_van_uitkomst(uow, actor, tlv, huidig, check)

@@ -12,11 +12,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db.session import UnitOfWork
+from app.db.tlv import TlvRepository
 from app.domain.feiten import TlvSoort
 from app.domain.tlv import TlvGebeurtenis
 from app.domain.toegang import Rol
 from app.services import tlv
-from app.services.errors import NotFound
+from app.services.errors import Conflict, NotFound
 from tests.builders import Swv
 from tests.db.test_register import VANDAAG, leerling_met_verzuim
 
@@ -96,3 +97,24 @@ async def test_tlv_scope_per_role(uow: UnitOfWork, swv_a: Swv) -> None:
     ):
         with pytest.raises(NotFound):
             await tlv.lees_tlv(uow, actor, tlv_id)
+
+
+async def test_a_reference_taken_at_the_same_moment_is_a_conflict(
+    uow: UnitOfWork, swv_a: Swv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two requests with one bronReferentie at once: the second gets 409, never a 500."""
+    leerling_id = await leerling_met_verzuim(uow, swv_a)
+    nieuw = tlv.NieuweTlv(
+        afgegeven_op=VANDAAG - timedelta(days=3),
+        onderwijssoort=TlvSoort.SO,
+        bron_referentie="TLV-GELIJK",
+    )
+    regisseur = swv_a.actor(Rol.REGISSEUR)
+    await tlv.geef_af(uow, regisseur, leerling_id, nieuw)
+
+    async def niets(*_args: object) -> None:
+        return None  # as if the other request had not committed yet when this one looked
+
+    monkeypatch.setattr(TlvRepository, "op_bron", niets)
+    with pytest.raises(Conflict):
+        await tlv.geef_af(uow, regisseur, leerling_id, nieuw)
