@@ -22,6 +22,7 @@ from app.db.tlv import PlaatsingscheckRow, TlvOvergangRow, TlvRow
 from app.domain.feiten import FeitSoort, Hervatting, TlvCategorie, TlvSoort, feit_naar_dict
 from app.domain.status import Status
 from app.domain.tlv import (
+    UITKOMSTEN,
     Aard,
     Historie,
     Overgang,
@@ -497,12 +498,7 @@ async def leg_check_vast(
                 return Vastgelegd(bestaand, _nu_bekend(tlv, overgangen), False)
         if if_match is not None:
             _controleer_versie(tlv, if_match)
-        if nieuw.uitkomst not in {
-            TlvGebeurtenis.GEPLAATST,
-            TlvGebeurtenis.WACHT_OP_INSTROOM,
-            TlvGebeurtenis.ONDERWIJS_OUDE_SCHOOL,
-            TlvGebeurtenis.GEEN_ONDERWIJS,
-        }:
+        if nieuw.uitkomst not in UITKOMSTEN:
             raise InvalidInput([FieldError("uitkomst", "ongeldig", "Geen uitkomst van een check.")])
         vandaag = await register.vandaag(uow)
         beleid = register.beleid_van(await register.swv_van(uow, actor))
