@@ -573,3 +573,19 @@ async def list_plaatsingschecks_van_tlv(
 ) -> PlaatsingscheckLijst:
     checks = await service.checks_van(uow, actor, tlv_id)
     return PlaatsingscheckLijst(data=[plaatsingscheck_van(c) for c in checks])
+
+
+@router.get(
+    "/tlvs/{tlvId}/plaatsingschecks/{checkId}",
+    response_model=Plaatsingscheck,
+    summary="Eén vastgelegde plaatsingscheck",
+    responses=problem_responses(400, 401, 403, 404),
+)
+async def get_plaatsingscheck(
+    tlv_id: TlvId,
+    check_id: Annotated[uuid.UUID, Path(alias="checkId", description="Id van de check.")],
+    actor: Annotated[Actor, toegang(Operatie.TLV_LEZEN)],
+    uow: UowDep,
+) -> Plaatsingscheck:
+    check = await service.check_van(uow, actor, tlv_id, check_id)
+    return plaatsingscheck_van(check)

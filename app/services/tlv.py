@@ -439,6 +439,16 @@ async def checks_van(uow: UnitOfWork, actor: Actor, tlv_id: uuid.UUID) -> list[P
     return checks
 
 
+async def check_van(
+    uow: UnitOfWork, actor: Actor, tlv_id: uuid.UUID, check_id: uuid.UUID
+) -> PlaatsingscheckRow:
+    """One recorded check of a TLV in scope."""
+    for check in await checks_van(uow, actor, tlv_id):
+        if check.id == check_id:
+            return check
+    raise NotFound("Deze plaatsingscheck bestaat niet bij deze TLV.")
+
+
 # -- checks and their outcomes ---------------------------------------------------------------
 
 

@@ -253,6 +253,13 @@ async def test_waiting_for_intake_rechecks_at_the_expected_date_and_resumption_a
         "geen-onderwijs",
         "onderwijs-oude-school",
     ]
+    een = await client.get(terug.headers["location"], headers=begeleider)
+    assert een.status_code == 200
+    assert een.json()["hervatOp"] == "2026-03-02"
+    onbekend = await client.get(
+        f"/v1/tlvs/{tlv['id']}/plaatsingschecks/{ONBEKEND}", headers=begeleider
+    )
+    assert onbekend.status_code == 404
 
 
 async def test_bekend_op_before_a_check_answers_as_before_it(
