@@ -1,4 +1,4 @@
-"""The TLV-plaatsingscheck as a pure state machine (seed 001 §2.4.2; docs/tlv.md).
+"""The TLV-plaatsingscheck as a pure state machine (docs/tlv.md).
 
 A toelaatbaarheidsverklaring (WPO art. 18a, WVO art. 17a) is issued by the SWV; four weeks after
 issue the begeleider passend onderwijs calls the old and the new school: placed, still taught at
@@ -21,7 +21,7 @@ from app.domain.toegang import Rol
 
 
 class TlvStaat(StrEnum):
-    """The states of a TLV's placement check (seed 001 §2.4.2)."""
+    """The states of a TLV's placement check (docs/tlv.md)."""
 
     AFGEGEVEN = "afgegeven"
     CHECK_GEPLAND = "check-gepland"
@@ -59,12 +59,12 @@ UITKOMSTEN = frozenset(
 SWV_AFGEVERS = frozenset({Rol.REGISSEUR, Rol.DIRECTEUR, Rol.SECRETARIAAT})
 """Who issues and withdraws a TLV on behalf of the SWV (WPO art. 18a lid 6)."""
 CONTROLEURS = frozenset({Rol.BEGELEIDER})
-"""Who calls the schools and records the outcome (seed 001 §2.4.2: begeleider)."""
+"""Who calls the schools and records the outcome (actielijst na afgifte TLV: begeleider)."""
 INVOERDERS = frozenset({Rol.SECRETARIAAT})
-"""Who enters the placement date in the administration (seed 001 §2.4.2: secretariaat)."""
+"""Who enters the placement date in the administration (actielijst na afgifte TLV: secretariaat)."""
 
 CHECK_NA_DAGEN = 28
-"""Default: the check is due four weeks after issue (seed 001 §2.4.2); an SWV setting."""
+"""Default: the check is due four weeks after issue (docs/tlv.md); an SWV setting."""
 HERCHECK_NA_DAGEN = 7
 """Default: without an expected intake date, re-check after a week (a choice, docs/tlv.md)."""
 
@@ -120,7 +120,7 @@ class Tlv:
 
 
 def checkdatum(afgegeven_op: date, check_na_dagen: int = CHECK_NA_DAGEN) -> date:
-    """The first check: four weeks after issue (seed 001 §2.4.2), an SWV setting."""
+    """The first check: four weeks after issue (docs/tlv.md), an SWV setting."""
     return afgegeven_op + timedelta(days=check_na_dagen)
 
 
@@ -172,8 +172,13 @@ def _datumfout(tlv: Tlv, stap: Stap, vandaag: date) -> Weigering | None:
         )
     if g is TlvGebeurtenis.WACHT_OP_INSTROOM and datum is not None and datum <= vandaag:
         return Weigering(Aard.INVOER, "De verwachte instroomdatum ligt niet na vandaag.", "datum")
-    if g is TlvGebeurtenis.ONDERWIJS_OUDE_SCHOOL and datum is not None and datum > vandaag:
-        return Weigering(Aard.INVOER, "Het onderwijs kan niet in de toekomst hervat zijn.", "datum")
+    if g is TlvGebeurtenis.ONDERWIJS_OUDE_SCHOOL and datum is not None:
+        if datum > vandaag:
+            return Weigering(
+                Aard.INVOER, "Het onderwijs kan niet in de toekomst hervat zijn.", "datum"
+            )
+        if datum < tlv.afgegeven_op:
+            return Weigering(Aard.INVOER, "De datum ligt voor de afgifte van de TLV.", "datum")
     return None
 
 
@@ -186,7 +191,7 @@ def stap(
     check_na_dagen: int = CHECK_NA_DAGEN,
     hercheck_na_dagen: int = HERCHECK_NA_DAGEN,
 ) -> Overgang | Weigering:
-    """One transition of the plaatsingscheck (seed 001 §2.4.2), or the reason it is refused."""
+    """One transition of the plaatsingscheck (docs/tlv.md), or the reason it is refused."""
     g = verzoek.gebeurtenis
     if not _rol_mag(g, rol):
         return Weigering(Aard.ROL, "Uw rol zet deze stap niet.")
@@ -269,5 +274,5 @@ def is_open(staat: TlvStaat) -> bool:
 
 
 def achterstallig(volgende_check: date | None, peildatum: date) -> bool:
-    """A check is overdue when its date lies before the peildatum (seed 001 §2.4.2)."""
+    """A check is overdue when its date lies before the peildatum (docs/tlv.md)."""
     return volgende_check is not None and volgende_check < peildatum

@@ -1,4 +1,4 @@
-"""Use cases of TLVs and their plaatsingschecks (seed 001 §2.4.2; docs/tlv.md).
+"""Use cases of TLVs and their plaatsingschecks (docs/tlv.md).
 
 Each use case loads the TLV, asks the pure machine (`app.domain.tlv.stap`) whether the step is
 allowed, stores the transition as an append-only history row, updates the TLV's projected
@@ -237,7 +237,7 @@ async def geef_af(
     uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID, nieuw: NieuweTlv
 ) -> Afgegeven:
     """Issue a TLV (SWV roles; WPO art. 18a, WVO art. 17a), plan its check four weeks later
-    (seed 001 §2.4.2) and append the `tlv-afgegeven` fact with the TLV as source."""
+    (docs/tlv.md) and append the `tlv-afgegeven` fact with the TLV as source."""
     async with uow.voor(actor):
         leerling = await uow.leerlingen.get(actor, leerling_id)
         if leerling is None:
@@ -411,7 +411,7 @@ async def werklijst(
     page: PageRequest,
 ) -> tuple[Page[TeControleren], date]:
     """The begeleider's worklist: open checks due on or before the peildatum (default today),
-    earliest first; a check before the peildatum is overdue (seed 001 §2.4.2)."""
+    earliest first; a check before the peildatum is overdue (docs/tlv.md)."""
     async with uow.voor(actor):
         dag = peildatum or await register.vandaag(uow)
         resultaat = await lijst_tlvs(
@@ -495,7 +495,7 @@ async def leg_check_vast(
     if_match: str | None = None,
 ) -> Vastgelegd:
     """Record the begeleider's calls with the old and the new school and their outcome
-    (seed 001 §2.4.2); the outcome appends the fact it states, with the check as source."""
+    (docs/tlv.md); the outcome appends the fact it states, with the check as source."""
     async with uow.voor(actor):
         tlv, overgangen = await _lees(uow, actor, tlv_id, lock=True)
         bron = _bron(actor)
@@ -570,8 +570,8 @@ async def leg_check_vast(
 async def _feit_van_uitkomst(
     uow: UnitOfWork, actor: Actor, tlv: TlvRow, was: TlvStaat, check: PlaatsingscheckRow
 ) -> FeitRow | None:
-    """The fact an outcome states (seed 001 §2.4.2): placed → `plaatsing` at the new school;
-    no education → `wacht-op-plek` from its first day (DOMAIN rule 6: B1, then B2a after four
+    """The fact an outcome states (docs/tlv.md): placed → `plaatsing` at the new school;
+    no education → `wacht-op-plek` from its first day (regel 6: B1, then B2a after four
     weeks); taught at the old school again after none → `onderwijs-hervat`."""
     uitkomst = TlvGebeurtenis(check.uitkomst)
     bron_referentie = f"plaatsingscheck:{check.id}"
@@ -608,8 +608,8 @@ async def _feit_van_uitkomst(
 async def voer_plaatsing_in(
     uow: UnitOfWork, actor: Actor, tlv_id: uuid.UUID, datum: date, *, if_match: str | None
 ) -> TlvMetStaat:
-    """The secretariaat enters the placement date in the administration (seed 001 §2.4.2);
-    a date other than the check's corrects the `plaatsing` fact (DOMAIN rule 15)."""
+    """The secretariaat enters the placement date in the administration (docs/tlv.md);
+    a date other than the check's corrects the `plaatsing` fact (regel 15, docs/domain.md)."""
     async with uow.voor(actor):
         tlv, _overgangen = await _lees(uow, actor, tlv_id, lock=True)
         _controleer_versie(tlv, if_match)
@@ -671,7 +671,7 @@ async def trek_in(
     uow: UnitOfWork, actor: Actor, tlv_id: uuid.UUID, reden: str, *, if_match: str | None
 ) -> TlvMetStaat:
     """Withdraw a TLV with a reason (SWV roles); before a placement its `tlv-afgegeven` fact is
-    withdrawn too, so the no-placement signal stops (DOMAIN rule 15)."""
+    withdrawn too, so the no-placement signal stops (regel 15, docs/domain.md)."""
     async with uow.voor(actor):
         tlv, _overgangen = await _lees(uow, actor, tlv_id, lock=True)
         _controleer_versie(tlv, if_match)
@@ -719,7 +719,7 @@ class TlvSamenvatting:
     onderwijssoort: TlvSoort
     stand: Stand
     achterstallig: bool
-    """Its check fell due before the status's peildatum (seed 001 §2.4.2)."""
+    """Its check fell due before the status's peildatum (docs/tlv.md)."""
 
 
 async def status_met_tlvs(

@@ -83,7 +83,7 @@ async def status(
 async def test_issue_appends_the_tlv_fact_and_plans_the_check_28_days_later(
     client: AsyncClient, regisseur: dict[str, str], begeleider: dict[str, str], swv_a: Swv
 ) -> None:
-    """A TLV issued 2026-01-05 is due on 2026-02-02 (seed 001 §2.4.2: four weeks), not before."""
+    """A TLV issued 2026-01-05 is due on 2026-02-02 (four weeks, docs/tlv.md), not before."""
     leerling = await ingeschreven(client, regisseur, swv_a)
     response = await geef_af(client, regisseur, swv_a, leerling["id"])
     assert response.status_code == 201, response.text

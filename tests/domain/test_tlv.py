@@ -1,4 +1,4 @@
-"""The TLV-plaatsingscheck state machine (seed 001 §2.4.2): each transition and each refusal."""
+"""The TLV-plaatsingscheck state machine (docs/tlv.md): each transition and each refusal."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def weigering(uitkomst: Overgang | Weigering) -> Weigering:
 
 
 def test_the_check_is_due_four_weeks_after_issue() -> None:
-    """Seed 001 §2.4.2: 'na 4 weken na afgifte TLV'; 2026-01-05 gives 2026-02-02."""
+    """Actielijst na afgifte TLV: 'na 4 weken na afgifte TLV'; 2026-01-05 gives 2026-02-02."""
     assert checkdatum(AFGIFTE) == date(2026, 2, 2)
     assert checkdatum(AFGIFTE, 35) == date(2026, 2, 9)
 
@@ -86,7 +86,7 @@ OPEN = [S.CHECK_GEPLAND, S.WACHT_OP_INSTROOM, S.GEEN_ONDERWIJS]
 
 @pytest.mark.parametrize("van", OPEN)
 def test_placed_after_a_check(van: TlvStaat) -> None:
-    """Outcome (a): placed on a date; no further check (seed 001 §2.4.2)."""
+    """Outcome (a): placed on a date; no further check (docs/tlv.md)."""
     o = overgang(stap(tlv(van), Stap(G.GEPLAATST, date(2026, 2, 16)), Rol.BEGELEIDER, VANDAAG))
     assert (o.van, o.naar, o.volgende_check) == (van, S.GEPLAATST, None)
 
@@ -186,7 +186,7 @@ def test_education_cannot_resume_in_the_future() -> None:
 
 
 def test_the_secretariaat_enters_the_placement_date_and_closes() -> None:
-    """Seed 001 §2.4.2: 'Secretariaat voert datum plaatsing in' → afgerond."""
+    """Actielijst na afgifte TLV: 'Secretariaat voert datum plaatsing in' → afgerond."""
     stapje = Stap(G.PLAATSINGSDATUM_INGEVOERD, date(2026, 2, 16))
     o = overgang(stap(tlv(S.GEPLAATST), stapje, Rol.SECRETARIAAT, VANDAAG))
     assert (o.van, o.naar, o.volgende_check) == (S.GEPLAATST, S.AFGEROND, None)
@@ -253,3 +253,11 @@ def test_open_states_and_overdue_checks() -> None:
     assert not achterstallig(date(2026, 2, 2), date(2026, 2, 2))
     assert achterstallig(date(2026, 2, 2), date(2026, 2, 3))
     assert not achterstallig(None, date(2026, 2, 3))
+
+
+def test_education_resumed_before_the_tlv_is_refused() -> None:
+    eerder = date(2026, 1, 4)
+    w = weigering(
+        stap(tlv(S.GEEN_ONDERWIJS), Stap(G.ONDERWIJS_OUDE_SCHOOL, eerder), Rol.BEGELEIDER, VANDAAG)
+    )
+    assert (w.aard, w.veld) == (Aard.INVOER, "datum")
