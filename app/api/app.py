@@ -29,6 +29,7 @@ from app.api import (
     scholen,
     schoolvakanties,
     sessies,
+    tlv,
 )
 from app.api.auth import Authenticator, NobodyAuthenticator
 from app.api.middleware import EdgeMiddleware
@@ -60,6 +61,7 @@ OPENAPI_TAGS = [
         "name": "Escalaties",
         "description": "Doorzettingskracht en doorzettingsmacht: overleg, afspraken, besluit.",
     },
+    {"name": "TLV", "description": "Toelaatbaarheidsverklaringen en hun plaatsingschecks."},
 ]
 
 
@@ -88,6 +90,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(schoolvakanties.router)
     v1.include_router(rapportages.router)
     v1.include_router(escalaties.router)
+    v1.include_router(tlv.router)
     v1.state.authenticator = NobodyAuthenticator()
     v1.state.inlogrem = Inlogrem()
     if settings.jwt_signing_key is not None and settings.encryption_key is not None:

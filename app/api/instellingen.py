@@ -43,7 +43,12 @@ class Instellingen(ApiModel):
     a1_na_dagen: int
     signaal_verzuim_na_dagen: int
     signaal_schorsing_na_dagen: int
-    signaal_tlv_na_dagen: int
+    signaal_tlv_na_dagen: int = Field(
+        description="Plaatsingscheck en signaal zoveel dagen na afgifte van een TLV (4 weken)."
+    )
+    tlv_hercheck_na_dagen: int = Field(
+        description="Volgende plaatsingscheck zonder verwachte instroomdatum (keuze, docs/tlv.md)."
+    )
     pact_na_maanden: int
     thuiswerkplan_telt_als_aanbod: bool
     jeugdarts_oordeel_maakt_ongeoorloofd: bool = Field(
@@ -78,6 +83,7 @@ class InstellingenWijziging(ApiInput):
     signaal_verzuim_na_dagen: int | None = Field(default=None, ge=1, le=120)
     signaal_schorsing_na_dagen: int | None = Field(default=None, ge=1, le=60)
     signaal_tlv_na_dagen: int | None = Field(default=None, ge=1, le=365)
+    tlv_hercheck_na_dagen: int | None = Field(default=None, ge=1, le=90)
     pact_na_maanden: int | None = Field(default=None, ge=1, le=24)
     thuiswerkplan_telt_als_aanbod: bool | None = None
     jeugdarts_oordeel_maakt_ongeoorloofd: bool | None = None
@@ -106,6 +112,7 @@ def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
         signaal_verzuim_na_dagen=beleid.signaal_verzuim_na_dagen,
         signaal_schorsing_na_dagen=beleid.signaal_schorsing_na_dagen,
         signaal_tlv_na_dagen=beleid.signaal_tlv_na_dagen,
+        tlv_hercheck_na_dagen=beleid.tlv_hercheck_na_dagen,
         pact_na_maanden=beleid.pact_na_maanden,
         thuiswerkplan_telt_als_aanbod=beleid.thuiswerkplan_telt_als_aanbod,
         jeugdarts_oordeel_maakt_ongeoorloofd=beleid.jeugdarts_oordeel_maakt_ongeoorloofd,

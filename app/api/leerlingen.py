@@ -19,6 +19,7 @@ from app.api.idempotency import IdempotencyDep
 from app.api.pagination import paginate
 from app.api.problems import problem_responses
 from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel, Paginering
+from app.api.tlv import Plaatsingscheck, Tlv, plaatsingscheck_van, tlv_van
 from app.db.leerlingen import FeitRow, Kind, LeerlingRow
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FeitSoort
@@ -29,6 +30,7 @@ from app.services import feiten as feiten_service
 from app.services import identiteit as identiteit_service
 from app.services import leerlingen as service
 from app.services import privacy as privacy_service
+from app.services import tlv as tlv_service
 from app.services.errors import NotFound
 
 router = APIRouter(prefix="/leerlingen", tags=["Leerlingen"])
@@ -203,6 +205,18 @@ class Verklaring(ApiModel):
     feit_ids: list[str] = Field(description="De feiten die haar bepaalden.")
 
 
+class TlvOpStatus(ApiModel):
+    """A TLV's state on the status page (docs/tlv.md); details at `/tlvs/{tlvId}`."""
+
+    tlv_id: uuid.UUID
+    afgegeven_op: date
+    onderwijssoort: str
+    staat: str
+    volgende_check: date | None
+    check_achterstallig: bool = Field(description="De check verviel vóór de peildatum.")
+    plaatsingsdatum: date | None
+
+
 class LeerlingStatus(ApiModel):
     """The child's situation on a peildatum, with its explanation."""
 
@@ -218,6 +232,9 @@ class LeerlingStatus(ApiModel):
     duur_lesweken: int | None
     signalen: list[Signalering]
     verklaring: Verklaring
+    tlvs: list[TlvOpStatus] = Field(
+        default_factory=list, description="De TLV's van de leerling met hun staat (zoals bekend)."
+    )
 
 
 class Periode(ApiModel):
@@ -694,6 +711,8 @@ class Inzage(ApiModel):
     escalaties: list[EscalatieInzage] = Field(
         description="Escalaties (doorzettingskracht en -macht) met hun hele geschiedenis."
     )
+    tlvs: list[Tlv] = Field(default_factory=list, description="De TLV's met hun geschiedenis.")
+    plaatsingschecks: list[Plaatsingscheck] = Field(default_factory=list)
 
 
 @router.get(
@@ -724,6 +743,8 @@ async def get_inzage(
             for a in result.toegang
         ],
         escalaties=[inzage_van(e, stappen) for e, stappen in result.escalaties],
+        tlvs=[tlv_van(t) for t in result.tlvs],
+        plaatsingschecks=[plaatsingscheck_van(c) for c in result.plaatsingschecks],
     )
 
 
@@ -740,10 +761,23 @@ async def get_status(
     peildatum: Peildatum = None,
     bekend_op: BekendOp = None,
 ) -> LeerlingStatus:
-    _leerling, s = await service.status_op(
+    _leerling, s, tlvs = await tlv_service.status_met_tlvs(
         uow, actor, leerling_id, peildatum=peildatum, bekend_op=bekend_op
     )
-    return status_van(leerling_id, s, bekend_op)
+    antwoord = status_van(leerling_id, s, bekend_op)
+    antwoord.tlvs = [
+        TlvOpStatus(
+            tlv_id=t.tlv_id,
+            afgegeven_op=t.afgegeven_op,
+            onderwijssoort=str(t.onderwijssoort),
+            staat=str(t.stand.staat),
+            volgende_check=t.stand.volgende_check,
+            check_achterstallig=t.achterstallig,
+            plaatsingsdatum=t.stand.plaatsingsdatum,
+        )
+        for t in tlvs
+    ]
+    return antwoord
 
 
 @router.get(

@@ -13,4 +13,5 @@ def import_all_models() -> None:
     import app.db.rapportage
     import app.db.scholen
     import app.db.schoolvakanties
+    import app.db.tlv
     import app.db.toegang  # noqa: F401

@@ -34,6 +34,7 @@ from app.db.organisaties import OrganisatiesRepository
 from app.db.rapportage import RapportageRepository
 from app.db.scholen import ScholenRepository
 from app.db.schoolvakanties import SchoolvakantiesRepository
+from app.db.tlv import TlvRepository
 from app.db.toegang import ToegangRepository
 from app.domain.toegang import Actor
 
@@ -207,6 +208,7 @@ class UnitOfWork:
     rapportage: RapportageRepository
     schoolvakanties: SchoolvakantiesRepository
     escalaties: EscalatiesRepository
+    tlv: TlvRepository
 
     def __init__(
         self,
@@ -248,6 +250,7 @@ class UnitOfWork:
             self.rapportage = RapportageRepository(self.session, self.driver)
             self.schoolvakanties = SchoolvakantiesRepository(self.session)
             self.escalaties = EscalatiesRepository(self.session)
+            self.tlv = TlvRepository(self.session, self.driver)
             self._audited = False
         return self
 

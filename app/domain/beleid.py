@@ -46,6 +46,7 @@ class Beleid:
     signaal_verzuim_na_dagen: int = 21
     signaal_schorsing_na_dagen: int = 2
     signaal_tlv_na_dagen: int = 28
+    tlv_hercheck_na_dagen: int = 7
     signaal_verzuimuren: float = 16.0
     signaal_verzuimuren_dagen: int = 28
     pact_na_maanden: int = 3

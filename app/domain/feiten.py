@@ -92,6 +92,22 @@ class KwalificatieplichtEinde(StrEnum):
     VSO_DAGBESTEDING = "vso-dagbesteding"
 
 
+class TlvSoort(StrEnum):
+    """The kind of special education a TLV admits to (WPO art. 18a, WVO art. 17a)."""
+
+    SBO = "sbo"
+    SO = "so"
+    VSO = "vso"
+
+
+class TlvCategorie(StrEnum):
+    """The funding category of an SO/VSO TLV (laag, midden, hoog)."""
+
+    LAAG = "laag"
+    MIDDEN = "midden"
+    HOOG = "hoog"
+
+
 class Beeindigingsreden(StrEnum):
     """Why an absence ended, as the SWV reports it (DOMAIN.md rule 16, seed 004)."""
 
@@ -249,6 +265,9 @@ class TlvAfgegeven(_Basis):
     """A toelaatbaarheidsverklaring (TLV) was issued on ``geldig_vanaf``."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.TLV_AFGEGEVEN
+    onderwijssoort: TlvSoort | None = None
+    categorie: TlvCategorie | None = None
+    geldig_tot: date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

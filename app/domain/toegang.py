@@ -98,6 +98,10 @@ class Operatie(StrEnum):
     AUDIT_LEZEN = "audit:lezen"
     GEBRUIKER_BEHEREN = "gebruiker:beheren"
     INSTELLINGEN_BEHEREN = "instellingen:beheren"
+    TLV_LEZEN = "tlv:lezen"
+    TLV_AFGEVEN = "tlv:afgeven"
+    TLV_CONTROLEREN = "tlv:controleren"
+    TLV_PLAATSING_INVOEREN = "tlv:plaatsing-invoeren"
 
 
 _O = Operatie
@@ -110,6 +114,7 @@ _MELDER = frozenset(
         _O.FEIT_CORRIGEREN,
         _O.SCHOOL_LEZEN,
         _O.CLASSIFICATIE_LEZEN,
+        _O.TLV_LEZEN,
     }
 )
 
@@ -123,7 +128,9 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
     Rol.SCHOOLSYSTEEM: _MELDER,
     Rol.LEERPLICHTAMBTENAAR: _MELDER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN, _O.ESCALATIE_LEZEN},
     Rol.LEERPLICHTSYSTEEM: _MELDER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
-    Rol.BEGELEIDER: (_MELDER - {_O.LEERLING_REGISTREREN}) | {_O.RAPPORT_SWV} | _ESCALEREN,
+    Rol.BEGELEIDER: (_MELDER - {_O.LEERLING_REGISTREREN})
+    | {_O.RAPPORT_SWV, _O.TLV_CONTROLEREN}
+    | _ESCALEREN,
     Rol.REGISSEUR: _MELDER
     | _ESCALEREN
     | {
@@ -132,8 +139,16 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
         _O.RAPPORT_SWV,
         _O.RAPPORT_INSPECTIE,
         _O.RAPPORT_INDIENEN,
+        _O.TLV_AFGEVEN,
     },
-    Rol.SECRETARIAAT: _MELDER | {_O.RAPPORT_SWV, _O.RAPPORT_INSPECTIE, _O.RAPPORT_INDIENEN},
+    Rol.SECRETARIAAT: _MELDER
+    | {
+        _O.RAPPORT_SWV,
+        _O.RAPPORT_INSPECTIE,
+        _O.RAPPORT_INDIENEN,
+        _O.TLV_AFGEVEN,
+        _O.TLV_PLAATSING_INVOEREN,
+    },
     Rol.DIRECTEUR: frozenset(
         {
             _O.LEERLING_LEZEN,
@@ -144,6 +159,8 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
             _O.RAPPORT_INDIENEN,
             _O.DOORZETTINGSMACHT_BESLUITEN,
             *_ESCALEREN,
+            _O.TLV_LEZEN,
+            _O.TLV_AFGEVEN,
         }
     ),
     Rol.FUNCTIONARIS_GEGEVENSBESCHERMING: frozenset(

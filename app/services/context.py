@@ -24,6 +24,7 @@ BELEID_SLEUTELS = (
     "signaal_verzuim_na_dagen",
     "signaal_schorsing_na_dagen",
     "signaal_tlv_na_dagen",
+    "tlv_hercheck_na_dagen",
     "pact_na_maanden",
     "thuiswerkplan_telt_als_aanbod",
     "jeugdarts_oordeel_maakt_ongeoorloofd",

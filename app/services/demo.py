@@ -16,8 +16,10 @@ from app.domain.escalaties import (
     DeelnemerRol,
     EscalatieStatus,
 )
+from app.domain.feiten import TlvCategorie, TlvSoort
+from app.domain.tlv import TlvGebeurtenis
 from app.domain.toegang import Actor, Namens, Rol
-from app.services import escalaties, feiten, leerlingen
+from app.services import escalaties, feiten, leerlingen, tlv
 from app.services.synthetisch import laad_synthetische_regio
 from app.services.toegang import beheer
 from app.services.toegang.versleuteling import Versleuteling
@@ -40,6 +42,8 @@ DEMO_LEERLINGEN = [
     ("241804", 15, "vrijstelling"),
     ("241805", 12, "naar-school"),
     ("241806", 16, "wacht-op-plek"),
+    ("241807", 10, "tlv-check"),
+    ("241808", 9, "tlv-geplaatst"),
 ]
 
 DEMO_ESCALATIES = {"verzuim-lang": -20, "wacht-op-plek": 10}
@@ -97,9 +101,10 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
             await uow.organisaties.koppel(swv.id, gemeente.id)
         await uow.session.flush()
         await uow.commit()
-        swv_id, school_id = str(swv.id), scholen[0].id
+        swv_id, school_id, so_school_id = str(swv.id), scholen[0].id, scholen[3].id
 
     systeem = Actor(id="demo-loader", rol=Rol.REGISSEUR, swv_id=swv_id, is_systeem=True)
+    begeleider = Actor(id="demo-loader", rol=Rol.BEGELEIDER, swv_id=swv_id, is_systeem=True)
     vandaag = await _vandaag(uow)
     for pseudoniem, leeftijd, situatie in DEMO_LEERLINGEN:
         leerling = await leerlingen.registreer_leerling(
@@ -139,11 +144,16 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
                     namens=Namens.LEERPLICHT,
                 )
             )
-        elif situatie == "wacht-op-plek":
-            meldingen.append(feiten.NieuwFeit("tlv-afgegeven", vandaag - timedelta(days=70)))
-            meldingen.append(feiten.NieuwFeit("wacht-op-plek", vandaag - timedelta(days=60)))
         for melding in meldingen:
             await feiten.meld_feit(uow, systeem, leerling.id, melding)
+        await _tlv_demo(
+            uow,
+            (systeem, begeleider),
+            leerling.id,
+            situatie,
+            vandaag,
+            scholen=(school_id, so_school_id),
+        )
         if situatie in DEMO_ESCALATIES:
             await _escaleer(uow, swv_id, leerling.id, vandaag, DEMO_ESCALATIES[situatie])
     # Beside the textbook cases, a generated region of the previous school year, so that lists,
@@ -220,3 +230,47 @@ async def _escaleer(
 async def _vandaag(uow: UnitOfWork) -> date:
     async with uow:
         return (await uow.klok()).date()
+
+
+async def _tlv_demo(
+    uow: UnitOfWork,
+    actors: tuple[Actor, Actor],
+    leerling_id: uuid.UUID,
+    situatie: str,
+    vandaag: date,
+    *,
+    scholen: tuple[uuid.UUID, uuid.UUID],
+) -> None:
+    """The TLV workflow (docs/tlv.md): waiting without education, a check due, a placement."""
+    systeem, begeleider = actors
+    school_id, so_school_id = scholen
+    uitkomst: tlv.NieuweCheck | None = None
+    afgegeven_op: date | None = None
+    if situatie == "wacht-op-plek":
+        afgegeven_op = vandaag - timedelta(days=70)
+        uitkomst = tlv.NieuweCheck(
+            TlvGebeurtenis.GEEN_ONDERWIJS, datum=vandaag - timedelta(days=60)
+        )
+    elif situatie == "tlv-check":
+        afgegeven_op = vandaag - timedelta(days=30)
+    elif situatie == "tlv-geplaatst":
+        afgegeven_op = vandaag - timedelta(days=60)
+        uitkomst = tlv.NieuweCheck(
+            TlvGebeurtenis.GEPLAATST, datum=vandaag - timedelta(days=25), school_id=so_school_id
+        )
+    if afgegeven_op is None:
+        return
+    afgegeven = await tlv.geef_af(
+        uow,
+        systeem,
+        leerling_id,
+        tlv.NieuweTlv(
+            afgegeven_op=afgegeven_op,
+            onderwijssoort=TlvSoort.SO,
+            categorie=TlvCategorie.LAAG,
+            school_herkomst_id=school_id,
+            school_beoogd_id=so_school_id,
+        ),
+    )
+    if uitkomst is not None:
+        await tlv.leg_check_vast(uow, begeleider, afgegeven.tlv.tlv.id, uitkomst)

@@ -14,11 +14,12 @@ from app.db.audit import AuditRow
 from app.db.escalaties import EscalatieRow, EscalatieStapRow
 from app.db.leerlingen import FeitRow, LeerlingRow
 from app.db.session import UnitOfWork
+from app.db.tlv import PlaatsingscheckRow
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FEITKLASSEN, FeitSoort
 from app.domain.status import Status
 from app.domain.toegang import Actor
-from app.services import context, leerlingen, projectie
+from app.services import context, leerlingen, projectie, tlv
 from app.services.errors import NotFound
 
 VRIJE_TEKST = ("toelichting", "reden", "voorziening", "melder")
@@ -35,6 +36,8 @@ class Inzage:
     status: Status
     toegang: list[AuditRow]
     escalaties: list[tuple[EscalatieRow, list[EscalatieStapRow]]]
+    tlvs: list[tlv.TlvMetStaat]
+    plaatsingschecks: list[PlaatsingscheckRow]
 
 
 async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzage:
@@ -48,10 +51,12 @@ async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzag
         toegang = await uow.audit.over_leerling(leerling.id)
         escalaties = await uow.escalaties.van_leerling(leerling.id)
         stappen = await uow.escalaties.stappen_van([e.id for e in escalaties])
+        checks = await uow.tlv.checks_van_kind(leerling.id)
         await uow.commit()
     _leerling, status = await leerlingen.status_op(
         uow, actor, leerling_id, peildatum=None, bekend_op=None
     )
+    tlvs = await tlv.tlvs_van_leerling(uow, actor, leerling_id)
     return Inzage(
         leerling,
         vestigingen,
@@ -59,6 +64,8 @@ async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzag
         status,
         toegang,
         [(e, stappen.get(e.id, [])) for e in escalaties],
+        tlvs,
+        checks,
     )
 
 
@@ -134,6 +141,7 @@ async def anonimiseer_verlopen(
             for stap in await uow.escalaties.stappen_van_leerling(leerling.id):
                 stap.toelichting = None
                 stap.bron_referentie = None
+            await uow.tlv.wis_vrije_tekst(leerling.id)
             if leerling.swv_id not in swvs:
                 swv = await uow.organisaties.swv(leerling.swv_id)
                 assert swv is not None  # noqa: S101

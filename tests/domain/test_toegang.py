@@ -220,3 +220,18 @@ def test_escalations_are_handled_by_the_swv_and_read_by_the_parties() -> None:
     assert behandelen == {Rol.BEGELEIDER, Rol.REGISSEUR, Rol.DIRECTEUR}
     lezen = {rol for rol in Rol if mag(actor(rol), Operatie.ESCALATIE_LEZEN)}
     assert lezen == behandelen | {Rol.SCHOOLMEDEWERKER, Rol.LEERPLICHTAMBTENAAR}
+
+
+def test_tlvs_are_issued_by_swv_roles_checked_by_the_begeleider_closed_by_the_secretariaat() -> (
+    None
+):
+    """TLV roles (seed 001 §2.4.2): regisseur, directeur, secretariaat issue and withdraw; the
+    begeleider records checks; the secretariaat enters the placement date."""
+    afgevers = {rol for rol in Rol if mag(actor(rol), Operatie.TLV_AFGEVEN)}
+    assert afgevers == {Rol.REGISSEUR, Rol.DIRECTEUR, Rol.SECRETARIAAT}
+    controleurs = {rol for rol in Rol if mag(actor(rol), Operatie.TLV_CONTROLEREN)}
+    assert controleurs == {Rol.BEGELEIDER}
+    invoerders = {rol for rol in Rol if mag(actor(rol), Operatie.TLV_PLAATSING_INVOEREN)}
+    assert invoerders == {Rol.SECRETARIAAT}
+    lezers = {rol for rol in Rol if mag(actor(rol), Operatie.TLV_LEZEN)}
+    assert lezers == {rol for rol in Rol if mag(actor(rol), Operatie.LEERLING_LEZEN)}

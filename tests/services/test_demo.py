@@ -15,7 +15,7 @@ from app.db.session import UnitOfWork
 from app.domain.beleid import Beleid
 from app.domain.rapportage import InspectieRegister, inspectie_rijen, register_kop
 from app.domain.toegang import Actor, Rol
-from app.services import escalaties, leerlingen
+from app.services import escalaties, leerlingen, tlv
 from app.services.demo import (
     DEMO_GEBRUIKERS,
     DEMO_GEGENEREERD,
@@ -43,7 +43,7 @@ async def test_demo_data_loads_once_with_the_expected_categories(
         rows = list(
             await uow.session.scalars(select(LeerlingRow).where(LeerlingRow.swv_id == swv.id))
         )
-    assert len(rows) == 6 + DEMO_GEGENEREERD
+    assert len(rows) == 8 + DEMO_GEGENEREERD
     directeur = Actor(id="d", rol=Rol.DIRECTEUR, swv_id=str(swv.id))
     overzicht, _dag = await escalaties.lijst_escalaties(
         uow, directeur, escalaties.Filter(), PageRequest()
@@ -67,7 +67,17 @@ async def test_demo_data_loads_once_with_the_expected_categories(
         "241804": "A2a",
         "241805": "geen",
         "241806": "B2a",
+        "241807": "geen",
+        "241808": "geen",
     }
+    ids = {r.pseudoniem: r.id for r in rows}
+    begeleider = Actor(id="b", rol=Rol.BEGELEIDER, swv_id=str(swv.id))
+    werklijst, _dag = await tlv.werklijst(
+        uow, begeleider, peildatum=None, school_id=None, page=PageRequest(1, 100)
+    )
+    assert [m.tlv.tlv.leerling_id for m in werklijst.items] == [ids["241807"]], "one check due"
+    geplaatst = await tlv.tlvs_van_leerling(uow, begeleider, ids["241808"])
+    assert [str(m.stand.staat) for m in geplaatst] == ["geplaatst"]
 
 
 async def test_every_demo_user_can_log_in(
