@@ -26,9 +26,11 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util.concurrency import await_
 
 from app.db.audit import AuditRegel, AuditRepository
+from app.db.casussen import CasussenRepository
 from app.db.fouten import VerbindingVerloren
 from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
+from app.db.meldingen import MeldingenRepository
 from app.db.organisaties import OrganisatiesRepository
 from app.db.rapportage import RapportageRepository
 from app.db.scholen import ScholenRepository
@@ -203,6 +205,8 @@ class UnitOfWork:
     audit: AuditRepository
     toegang: ToegangRepository
     rapportage: RapportageRepository
+    meldingen: MeldingenRepository
+    casussen: CasussenRepository
 
     def __init__(
         self,
@@ -242,6 +246,8 @@ class UnitOfWork:
             self.audit = AuditRepository(self.session, self.driver)
             self.toegang = ToegangRepository(self.session)
             self.rapportage = RapportageRepository(self.session, self.driver)
+            self.meldingen = MeldingenRepository(self.session)
+            self.casussen = CasussenRepository(self.session)
             self._audited = False
         return self
 

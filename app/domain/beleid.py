@@ -52,3 +52,5 @@ class Beleid:
     thuiswerkplan_telt_als_aanbod: bool = True
     vrijstelling_signaal_dagen: int = 61
     profiel: DefinitieProfiel = LANDELIJK_PROFIEL
+    verzuim_gemeld_telt: bool = False
+    """Whether the SWV's own profile reads `verzuim-gemeld` as unexcused absence (regel 13)."""
