@@ -24,7 +24,6 @@ from sqlalchemy import (
     Select,
     String,
     Text,
-    func,
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -162,7 +161,7 @@ class CasussenRepository:
         self._session = session
 
     @staticmethod
-    def leesbaar(actor: Actor) -> Select[tuple[CasusRow]]:
+    def leesbaar(actor: Actor) -> Select[CasusRow]:
         """The cases this actor may see: the one place where their scoping is decided."""
         stmt = select(CasusRow).where(CasusRow.swv_id == uuid.UUID(actor.swv_id))
         voorwaarde = bereik(actor, CasusRow.school_id, CasusRow.leerling_id)
@@ -294,7 +293,3 @@ class CasussenRepository:
             select(CasusOvergangRow).where(CasusOvergangRow.casus_id.in_(list(casus_ids)))
         )
         return list(rows)
-
-    async def nu(self) -> datetime:
-        moment: datetime = await self._session.scalar(select(func.clock_timestamp()))
-        return moment

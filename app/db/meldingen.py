@@ -121,7 +121,7 @@ class MeldingenRepository:
         self._session = session
 
     @staticmethod
-    def leesbaar(actor: Actor) -> Select[tuple[MeldingRow]]:
+    def leesbaar(actor: Actor) -> Select[MeldingRow]:
         """The meldingen this actor may see: the one place where their scoping is decided."""
         stmt = select(MeldingRow).where(MeldingRow.swv_id == uuid.UUID(actor.swv_id))
         voorwaarde = bereik(actor, MeldingRow.school_id, MeldingRow.leerling_id)

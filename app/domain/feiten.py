@@ -159,7 +159,7 @@ class VerzuimBeeindigd(_Basis):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VerzuimGemeld(_Basis):
     """Absence of a nature not yet known, until ``einde`` (first day back): never counts
-    nationally, only in a profile that asks; a correction settles it (docs/domain.md regel 13, 15)."""
+    nationally, only in a profile that asks; a correction settles it (regels 13 en 15)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.VERZUIM_GEMELD
     einde: date | None = None

@@ -183,7 +183,7 @@ def bepaal_status(
         peildatum,
         categorie,
         landelijk,
-        _in_profiel(leerling, geldend, beleid, categorie, peildatum, kalender),
+        _in_profiel(vouw, geldend, categorie, peildatum),
         sinds,
         verzuim_sinds,
         duur,
@@ -217,21 +217,15 @@ def _als_verzuim(feiten: list[Feit]) -> list[Feit]:
     return uit
 
 
-def _in_profiel(
-    leerling: Leerling,
-    geldend: list[Feit],
-    beleid: Beleid,
-    categorie: Categorie,
-    peildatum: date,
-    kalender: Vakantiekalender | None,
-) -> bool:
+def _in_profiel(vouw: _Vouw, geldend: list[Feit], categorie: Categorie, peildatum: date) -> bool:
     """Thuiszitter in the SWV's own profile: an SWV that asks for it reads `verzuim-gemeld` as
     unexcused absence there, never nationally (docs/domain.md regel 13)."""
+    beleid = vouw.beleid
     if not beleid.verzuim_gemeld_telt or not any(type(f) is VerzuimGemeld for f in geldend):
         return categorie in beleid.profiel.categorieen
-    vouw = _Vouw(leerling, beleid, kalender)
-    vouw.vouwen(_als_verzuim(geldend), peildatum)
-    return bool(vouw.raw) and vouw.raw[-1][1] in beleid.profiel.categorieen
+    profiel = _Vouw(vouw.leerling, beleid, vouw.kalender)
+    profiel.vouwen(_als_verzuim(geldend), peildatum)
+    return bool(profiel.raw) and profiel.raw[-1][1] in beleid.profiel.categorieen
 
 
 def _dreigend(vouw: _Vouw, categorie: Categorie, peildatum: date) -> list[Signalering]:

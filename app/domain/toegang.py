@@ -94,6 +94,11 @@ class Operatie(StrEnum):
     AUDIT_LEZEN = "audit:lezen"
     GEBRUIKER_BEHEREN = "gebruiker:beheren"
     INSTELLINGEN_BEHEREN = "instellingen:beheren"
+    MELDING_INDIENEN = "melding:indienen"
+    MELDING_LEZEN = "melding:lezen"
+    MELDING_BEHANDELEN = "melding:behandelen"
+    CASUS_LEZEN = "casus:lezen"
+    CASUS_BIJWERKEN = "casus:bijwerken"
 
 
 _O = Operatie
@@ -109,13 +114,21 @@ _MELDER = frozenset(
     }
 )
 
+# Workflow meldingen and casussen (seed 001 §1.4, §2.1-2.2; seed 002): schools and leerplicht
+# send and follow their own, the SWV's regisseur and begeleiders take them in.
+_INDIENER = frozenset({_O.MELDING_INDIENEN, _O.MELDING_LEZEN, _O.CASUS_LEZEN})
+_CASUSWERKER = _INDIENER | {_O.CASUS_BIJWERKEN}
+_REGIE = _CASUSWERKER | {_O.MELDING_BEHANDELEN}
+_MEELEZER = frozenset({_O.MELDING_LEZEN, _O.CASUS_LEZEN})
+
 RECHTEN: dict[Rol, frozenset[Operatie]] = {
-    Rol.SCHOOLMEDEWERKER: _MELDER,
-    Rol.SCHOOLSYSTEEM: _MELDER,
-    Rol.LEERPLICHTAMBTENAAR: _MELDER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
-    Rol.LEERPLICHTSYSTEEM: _MELDER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
-    Rol.BEGELEIDER: (_MELDER - {_O.LEERLING_REGISTREREN}) | {_O.RAPPORT_SWV},
+    Rol.SCHOOLMEDEWERKER: _MELDER | _CASUSWERKER,
+    Rol.SCHOOLSYSTEEM: _MELDER | _INDIENER,
+    Rol.LEERPLICHTAMBTENAAR: _MELDER | _CASUSWERKER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
+    Rol.LEERPLICHTSYSTEEM: _MELDER | _INDIENER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
+    Rol.BEGELEIDER: (_MELDER - {_O.LEERLING_REGISTREREN}) | _REGIE | {_O.RAPPORT_SWV},
     Rol.REGISSEUR: _MELDER
+    | _REGIE
     | {
         _O.IDENTITEIT_INZIEN,
         _O.INZAGE_EXPORTEREN,
@@ -123,7 +136,9 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
         _O.RAPPORT_INSPECTIE,
         _O.RAPPORT_INDIENEN,
     },
-    Rol.SECRETARIAAT: (_MELDER - {_O.FEIT_CORRIGEREN}) | {_O.RAPPORT_SWV, _O.RAPPORT_INSPECTIE},
+    Rol.SECRETARIAAT: (_MELDER - {_O.FEIT_CORRIGEREN})
+    | _MEELEZER
+    | {_O.RAPPORT_SWV, _O.RAPPORT_INSPECTIE},
     Rol.DIRECTEUR: frozenset(
         {
             _O.LEERLING_LEZEN,
@@ -133,6 +148,9 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
             _O.RAPPORT_INSPECTIE,
             _O.RAPPORT_INDIENEN,
             _O.DOORZETTINGSMACHT_BESLUITEN,
+            _O.MELDING_LEZEN,
+            _O.CASUS_LEZEN,
+            _O.CASUS_BIJWERKEN,
         }
     ),
     Rol.FUNCTIONARIS_GEGEVENSBESCHERMING: frozenset(

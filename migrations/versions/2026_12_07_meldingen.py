@@ -37,7 +37,7 @@ def _fk(tabel: str, kolom: str, naar: str) -> sa.ForeignKeyConstraint:
     return sa.ForeignKeyConstraint([kolom], [f"{naar}.id"], name=op.f(f"fk_{tabel}_{kolom}_{naar}"))
 
 
-def _overgangen(tabel: str, ouder: str, kolom: str) -> None:
+def _overgangen(tabel: str, ouder: str, kolom: str, naam: str) -> None:
     op.create_table(
         tabel,
         sa.Column("id", sa.BigInteger(), sa.Identity(always=True), nullable=False),
@@ -54,7 +54,7 @@ def _overgangen(tabel: str, ouder: str, kolom: str) -> None:
         _fk(tabel, "swv_id", "samenwerkingsverbanden"),
         sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{tabel}")),
     )
-    op.create_index(f"ix_{tabel}_{kolom.split('_')[0]}", tabel, [kolom, "id"], unique=False)
+    op.create_index(f"ix_{tabel}_{naam}", tabel, [kolom, "id"], unique=False)
 
 
 def upgrade() -> None:
@@ -99,7 +99,7 @@ def upgrade() -> None:
         unique=True,
         postgresql_where="bron_referentie IS NOT NULL",
     )
-    _overgangen("melding_overgangen", "meldingen", "melding_id")
+    _overgangen("melding_overgangen", "meldingen", "melding_id", "melding")
     op.create_table(
         "casussen",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -136,7 +136,7 @@ def upgrade() -> None:
         unique=True,
         postgresql_where="bron_referentie IS NOT NULL",
     )
-    _overgangen("casus_overgangen", "casussen", "casus_id")
+    _overgangen("casus_overgangen", "casussen", "casus_id", "casus")
     op.create_table(
         "casus_plannen",
         sa.Column("casus_id", sa.Uuid(), nullable=False),
