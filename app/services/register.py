@@ -67,6 +67,7 @@ BELEID_SLEUTELS = (
     "signaal_tlv_na_dagen",
     "pact_na_maanden",
     "thuiswerkplan_telt_als_aanbod",
+    "verzuim_gemeld_telt",
 )
 """Settings an SWV may change (app/services/instellingen.py); the rest keeps DOMAIN.md's value."""
 
