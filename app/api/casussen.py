@@ -134,7 +134,7 @@ class Plan(ApiModel):
     door: str
 
 
-class StapInvoer(ApiInput):
+class CasusStapInvoer(ApiInput):
     actie: Literal["starten", "escaleren", "escalatie-beeindigen", "doel-behaald", "afsluiten"] = (
         Field(description="De stap; een plan stelt u vast met POST .../plannen.")
     )
@@ -142,7 +142,9 @@ class StapInvoer(ApiInput):
         default=None, description="Bij afsluiten verplicht (docs/domain.md regel 16)."
     )
     datum: Datum | None = Field(
-        default=None, description="Bij `schoolgang-hersteld`: eerste dag terug; standaard vandaag."
+        default=None,
+        json_schema_extra={"format": "date"},
+        description="Bij `schoolgang-hersteld`: eerste dag terug; standaard vandaag.",
     )
     toelichting: Tekst | None = None
 
@@ -201,8 +203,10 @@ class ToestemmingInvoer(ApiInput):
     geldig_tot: Datum | None = None
 
 
-class IntrekkingInvoer(ApiInput):
-    datum: Datum | None = Field(default=None, description="Standaard vandaag.")
+class ToestemmingIntrekkingInvoer(ApiInput):
+    datum: Datum | None = Field(
+        default=None, description="Standaard vandaag.", json_schema_extra={"format": "date"}
+    )
 
 
 class ToestemmingAntwoord(ApiModel):
@@ -230,7 +234,7 @@ class DocumentAntwoord(ApiModel):
     vastgelegd_op: datetime
 
 
-class Overgang(ApiModel):
+class CasusOvergang(ApiModel):
     van: CasusStatus | None
     naar: CasusStatus
     actie: str
@@ -268,7 +272,7 @@ class CasusDetail(Casus):
     verslagen: list[VerslagAntwoord]
     toestemmingen: list[ToestemmingAntwoord]
     documenten: list[DocumentAntwoord]
-    geschiedenis: list[Overgang]
+    geschiedenis: list[CasusOvergang]
 
 
 class CasusLijst(ApiModel):
@@ -377,7 +381,7 @@ def detail_van(d: service.CasusDetail) -> CasusDetail:
         toestemmingen=[toestemming_van(t) for t in d.toestemmingen],
         documenten=[document_van(x) for x in d.documenten],
         geschiedenis=[
-            Overgang(
+            CasusOvergang(
                 van=CasusStatus(o.van) if o.van else None,
                 naar=CasusStatus(o.naar),
                 actie=o.actie,
@@ -529,7 +533,7 @@ async def update_casus(
     summary="Stel een (nieuwe versie van het) plan van aanpak vast (If-Match verplicht)",
     responses=FOUTEN_WIJZIGING,
 )
-async def create_plan(
+async def create_casus_plan(
     casus_id: CasusId,
     invoer: PlanInvoer,
     response: Response,
@@ -571,9 +575,9 @@ async def create_plan(
     ),
     responses=FOUTEN_WIJZIGING,
 )
-async def create_stap(
+async def create_casus_stap(
     casus_id: CasusId,
-    invoer: StapInvoer,
+    invoer: CasusStapInvoer,
     response: Response,
     actor: Annotated[Actor, toegang(Operatie.CASUS_BIJWERKEN)],
     uow: UowDep,
@@ -603,7 +607,7 @@ async def create_stap(
     description="If-Match is optioneel: meegestuurd moet het de huidige ETag van de casus zijn.",
     responses=FOUTEN_TOEVOEGING,
 )
-async def create_verslag(
+async def create_casus_verslag(
     casus_id: CasusId,
     invoer: VerslagInvoer,
     actor: Werker,
@@ -636,7 +640,7 @@ async def create_verslag(
     summary="Leg een toestemming van de ouders vast (voor een OPP of dossier)",
     responses=FOUTEN_TOEVOEGING,
 )
-async def create_toestemming(
+async def create_casus_toestemming(
     casus_id: CasusId,
     invoer: ToestemmingInvoer,
     actor: Werker,
@@ -664,10 +668,10 @@ async def create_toestemming(
     summary="Trek een toestemming in: het document is dan verborgen voor andere rollen",
     responses=FOUTEN_WIJZIGING,
 )
-async def create_intrekking(
+async def create_toestemming_intrekking(
     casus_id: CasusId,
     toestemming_id: Annotated[uuid.UUID, Path(alias="toestemmingId")],
-    invoer: IntrekkingInvoer,
+    invoer: ToestemmingIntrekkingInvoer,
     response: Response,
     actor: Werker,
     uow: UowDep,
@@ -688,7 +692,7 @@ async def create_intrekking(
     summary="Leg een document vast (alleen metadata); een OPP alleen met geldende toestemming",
     responses=FOUTEN_TOEVOEGING,
 )
-async def create_document(
+async def create_casus_document(
     casus_id: CasusId,
     invoer: DocumentInvoer,
     actor: Werker,

@@ -68,7 +68,7 @@ class KindInvoer(ApiInput):
     identiteit: IdentiteitInvoer | None = None
 
 
-class MeldingInvoer(ApiInput):
+class NieuweMeldingInvoer(ApiInput):
     """A melding as the intake form (seed 001 Bijlage 2) and the Regioloket (seed 002) ask it."""
 
     soort: MeldingSoort = Field(
@@ -109,13 +109,13 @@ class MeldingInvoer(ApiInput):
     )
 
     @model_validator(mode="after")
-    def _precies_een_leerling(self) -> MeldingInvoer:
+    def _precies_een_leerling(self) -> NieuweMeldingInvoer:
         if (self.leerling_id is None) == (self.leerling is None):
             raise ValueError("geef precies één van leerlingId en leerling")
         return self
 
 
-class Overgang(ApiModel):
+class MeldingOvergang(ApiModel):
     """One step in the melding's history: who, when, from, to, why."""
 
     van: MeldingStatus | None
@@ -158,7 +158,7 @@ class Melding(ApiModel):
     sluitreden: Beeindigingsreden | None
     casus_id: uuid.UUID | None
     feit_ids: list[uuid.UUID] = Field(description="De feiten die de melding toevoegde.")
-    geschiedenis: list[Overgang] | None = Field(
+    geschiedenis: list[MeldingOvergang] | None = Field(
         default=None, description="Alleen bij het ophalen van één melding."
     )
 
@@ -168,7 +168,7 @@ class MeldingLijst(ApiModel):
     paginering: Paginering
 
 
-class StapInvoer(ApiInput):
+class MeldingStapInvoer(ApiInput):
     """A step in the melding's workflow (regisseur or begeleider)."""
 
     actie: MeldingActie
@@ -219,7 +219,7 @@ def melding_van(
         casus_id=row.casus_id,
         feit_ids=[uuid.UUID(f) for f in row.feit_ids],
         geschiedenis=[
-            Overgang(
+            MeldingOvergang(
                 van=MeldingStatus(o.van) if o.van else None,
                 naar=MeldingStatus(o.naar),
                 actie=o.actie,
@@ -256,8 +256,8 @@ def melding_van(
         **problem_responses(400, 401, 403, 409, 413, 422),
     },
 )
-async def create_melding(
-    invoer: MeldingInvoer,
+async def create_workflow_melding(
+    invoer: NieuweMeldingInvoer,
     request: Request,
     actor: Annotated[Actor, toegang(Operatie.MELDING_INDIENEN)],
     uow: UowDep,
@@ -433,9 +433,9 @@ async def get_melding(
     ),
     responses=problem_responses(400, 401, 403, 404, 409, 412, 413, 428),
 )
-async def create_stap(
+async def create_melding_stap(
     melding_id: MeldingId,
-    invoer: StapInvoer,
+    invoer: MeldingStapInvoer,
     response: Response,
     actor: Annotated[Actor, toegang(Operatie.MELDING_BEHANDELEN)],
     uow: UowDep,
