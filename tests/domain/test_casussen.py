@@ -45,7 +45,7 @@ DAG = date(2026, 11, 2)
         (S.OPEN, A.AFSLUITEN, Rol.SCHOOLMEDEWERKER, S.AFGESLOTEN),
     ],
 )
-def test_transition(van: S, actie: A, rol: Rol, naar: S) -> None:
+def test_transition(van: CasusStatus, actie: CasusActie, rol: Rol, naar: CasusStatus) -> None:
     assert overgang(van, actie, rol, reden=R) is naar
 
 
@@ -63,7 +63,9 @@ def test_transition(van: S, actie: A, rol: Rol, naar: S) -> None:
         (S.GEESCALEERD, A.DOEL_BEHAALD, Rol.REGISSEUR, R),
     ],
 )
-def test_refusal(van: S, actie: A, rol: Rol, reden: Beeindigingsreden | None) -> None:
+def test_refusal(
+    van: CasusStatus, actie: CasusActie, rol: Rol, reden: Beeindigingsreden | None
+) -> None:
     assert isinstance(overgang(van, actie, rol, reden=reden), Weigering)
 
 

@@ -52,7 +52,9 @@ R = Beeindigingsreden.SCHOOLGANG_HERSTELD
         (S.CASUS_GEOPEND, A.AFSLUITEN, K.DREIGEND, S.AFGESLOTEN),
     ],
 )
-def test_transition(van: S, actie: A, soort: K, naar: S) -> None:
+def test_transition(
+    van: MeldingStatus, actie: MeldingActie, soort: MeldingSoort, naar: MeldingStatus
+) -> None:
     assert overgang(van, actie, Rol.REGISSEUR, soort, reden=R) is naar
 
 
@@ -68,7 +70,13 @@ def test_transition(van: S, actie: A, soort: K, naar: S) -> None:
         (S.TOEGEWEZEN, A.CASUS_OPENEN, K.BEPERKT, Rol.REGISSEUR, R),
     ],
 )
-def test_refusal(van: S, actie: A, soort: K, rol: Rol, reden: Beeindigingsreden | None) -> None:
+def test_refusal(
+    van: MeldingStatus,
+    actie: MeldingActie,
+    soort: MeldingSoort,
+    rol: Rol,
+    reden: Beeindigingsreden | None,
+) -> None:
     assert isinstance(overgang(van, actie, rol, soort, reden=reden), Weigering)
 
 
