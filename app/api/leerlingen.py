@@ -16,7 +16,16 @@ from app.api.deps import PageDep, UowDep
 from app.api.idempotency import IdempotencyDep
 from app.api.pagination import paginate
 from app.api.problems import problem_responses
-from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel, Paginering
+from app.api.casussen import CasusDetail, detail_van
+from app.api.meldingen import Melding, melding_van
+from app.api.schemas import (
+    EERSTE_DATUM,
+    LAATSTE_DATUM,
+    ApiInput,
+    ApiModel,
+    IdentiteitInvoer,
+    Paginering,
+)
 from app.db.leerlingen import FeitRow, Kind, LeerlingRow
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FeitSoort
@@ -49,15 +58,6 @@ PROBLEMEN_LEERLING = problem_responses(400, 401, 403, 404)
 
 
 # -- schemas ---------------------------------------------------------------------------------
-
-
-class IdentiteitInvoer(ApiInput):
-    """Identifying details: only for an SWV that works identified, with a legal basis."""
-
-    naam: str | None = Field(default=None, min_length=1, max_length=200)
-    geboortedatum: date | None = None
-    adres: str | None = Field(default=None, min_length=1, max_length=300)
-    bsn: str | None = Field(default=None, pattern=r"^[0-9]{9}$", description="Elfproef.")
 
 
 class Identiteit(ApiModel):
@@ -557,6 +557,8 @@ class Inzage(ApiModel):
     toegang: list[dict[str, Any]] = Field(
         description="Wie de gegevens raadpleegde of wijzigde: tijdstip, rol, handeling, resultaat."
     )
+    meldingen: list[Melding] = Field(description="De meldingen over deze leerling.")
+    casussen: list[CasusDetail] = Field(description="De casussen van deze leerling.")
 
 
 @router.get(
@@ -586,6 +588,8 @@ async def get_inzage(
             }
             for a in result.toegang
         ],
+        meldingen=[melding_van(m, result.status.peildatum) for m in result.meldingen],
+        casussen=[detail_van(c) for c in result.casussen],
     )
 
 

@@ -13,10 +13,16 @@ from pydantic import AwareDatetime, Field, model_validator
 from app.api.auth import toegang
 from app.api.deps import PageDep, UowDep
 from app.api.idempotency import IdempotencyDep
-from app.api.leerlingen import IdentiteitInvoer
 from app.api.pagination import paginate
 from app.api.problems import problem_responses
-from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel, Paginering
+from app.api.schemas import (
+    EERSTE_DATUM,
+    LAATSTE_DATUM,
+    ApiInput,
+    ApiModel,
+    IdentiteitInvoer,
+    Paginering,
+)
 from app.db.meldingen import MeldingOvergangRow, MeldingRow
 from app.domain.feiten import Beeindigingsreden
 from app.domain.meldingen import Aard, GevraagdeActie, MeldingActie, MeldingSoort, MeldingStatus

@@ -318,6 +318,11 @@ async def _detail(uow: UnitOfWork, actor: Actor, casus: CasusRow) -> CasusDetail
     )
 
 
+async def van_leerling(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> list[CasusDetail]:
+    """Every case of one child with all it holds (the inzage export; inside the caller's block)."""
+    return [await _detail(uow, actor, c) for c in await uow.casussen.van_leerling(leerling_id)]
+
+
 async def haal(uow: UnitOfWork, actor: Actor, casus_id: uuid.UUID) -> CasusDetail:
     """One case in scope with everything it holds; the read is audited on the child."""
     async with uow.voor(actor):
@@ -649,3 +654,35 @@ async def leg_document_vast(
         )
         await uow.casussen.add(row)
         return row, await _klaar(uow, actor, casus)
+
+
+_VRIJE_TEKST = ("voortgang", "samenvatting", "wat")
+
+
+def _zonder_tekst(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: "" if k in _VRIJE_TEKST else _zonder_tekst(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_zonder_tekst(v) for v in data]
+    return data
+
+
+async def blank_vrije_tekst(uow: UnitOfWork, leerling_id: uuid.UUID) -> None:
+    """Anonymisation: scenario answers, goals, actions, reports, document titles and references,
+    names of coordinator and mediator, and reasons in the history go; states and dates stay."""
+    for casus in await uow.casussen.van_leerling(leerling_id):
+        casus.scenario = {}
+        casus.coordinator = None
+        casus.mediator = None
+        casus.bron_referentie = None
+        for plan in await uow.casussen.plannen(casus.id):
+            plan.doel = ""
+            plan.acties = _zonder_tekst(plan.acties)
+        for verslag in await uow.casussen.verslagen(casus.id):
+            verslag.gegevens = _zonder_tekst(verslag.gegevens)
+        for document in await uow.casussen.documenten(casus.id):
+            document.titel = ""
+            document.referentie = ""
+        for overgang_ in await uow.casussen.overgangen(casus.id):
+            overgang_.reden = None
+    await uow.flush()

@@ -502,3 +502,14 @@ async def te_laat(
         uow.getoond = [t.leerling_id for t in uit]
         await uow.commit()
         return uit, dag
+
+
+async def blank_vrije_tekst(uow: UnitOfWork, leerling_id: uuid.UUID) -> None:
+    """Anonymisation: the intake form's free text, the source reference and the reasons in the
+    history go; kinds, dates and states stay (inside the caller's anonymising block)."""
+    for row in await uow.meldingen.te_anonimiseren(leerling_id):
+        row.toelichting = {}
+        row.bron_referentie = None
+        for overgang_ in await uow.meldingen.overgangen(row.id):
+            overgang_.reden = None
+    await uow.flush()

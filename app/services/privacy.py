@@ -12,13 +12,14 @@ from typing import Any
 
 from app.db.audit import AuditRow
 from app.db.leerlingen import FeitRow, LeerlingRow
+from app.db.meldingen import MeldingRow
 from app.db.organisaties import SwvRow
 from app.db.session import UnitOfWork
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FEITKLASSEN, FeitSoort
 from app.domain.status import Status
 from app.domain.toegang import Actor
-from app.services import register
+from app.services import casussen, meldingen, register
 from app.services.errors import NotFound
 
 VRIJE_TEKST = ("toelichting", "reden", "voorziening", "melder")
@@ -34,6 +35,8 @@ class Inzage:
     feiten: list[FeitRow]
     status: Status
     toegang: list[AuditRow]
+    meldingen: list[MeldingRow]
+    casussen: list[casussen.CasusDetail]
 
 
 async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzage:
@@ -45,11 +48,13 @@ async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzag
         feiten = await uow.leerlingen.feiten(leerling.id)
         vestigingen = await uow.leerlingen.vestigingen_van(leerling.id)
         toegang = await uow.audit.over_leerling(leerling.id)
+        meldingrijen = await uow.meldingen.van_leerling(leerling.id)
+        zaken = await casussen.van_leerling(uow, actor, leerling.id)
         await uow.commit()
     _leerling, status = await register.status_op(
         uow, actor, leerling_id, peildatum=None, bekend_op=None
     )
-    return Inzage(leerling, vestigingen, feiten, status, toegang)
+    return Inzage(leerling, vestigingen, feiten, status, toegang, meldingrijen, zaken)
 
 
 def _pseudoniem(leerling_id: uuid.UUID) -> str:
@@ -120,6 +125,8 @@ async def anonimiseer_verlopen(
             swv = swvs.get(leerling.swv_id) or await uow.organisaties.swv(leerling.swv_id)
             assert swv is not None  # noqa: S101
             swvs[swv.id] = swv
+            await meldingen.blank_vrije_tekst(uow, leerling.id)
+            await casussen.blank_vrije_tekst(uow, leerling.id)
             await register.projecteer(uow, leerling, swv, feiten, moment.date())
             aantal += 1
         await uow.flush()

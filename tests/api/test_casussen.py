@@ -3,17 +3,21 @@ before an OPP, closing with schoolgang hersteld appends the fact; scope per role
 
 from __future__ import annotations
 
+import io
 import uuid
+import zipfile
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from app.db.casussen import CasusRow
+from app.db.session import UnitOfWork
 from app.domain.toegang import Rol
+from app.services.privacy import anonimiseer_verlopen
 from tests.api.test_meldingen import leerling_op_school
 from tests.builders import FakeAuthenticator, Swv
 
@@ -304,3 +308,141 @@ async def test_regie_mediator_only_on_a_vertrouwensbreuk_and_scenario_record(
         headers={**regisseur, "If-Match": opened.headers["etag"]},
     )
     assert stale.status_code == 412
+
+
+GEHEIM = "Synthetisch geheim Jansen Kerkstraat 12"
+
+
+async def _dossier_met_tekst(
+    client: AsyncClient, regisseur: dict[str, str], school: dict[str, str], swv: Swv
+) -> tuple[str, str]:
+    """A child with an ended absence, a melding and a case full of planted free text."""
+    leerling_id = await leerling_op_school(client, regisseur, swv)
+    body = {
+        "soort": "uitgebreid",
+        "leerlingId": leerling_id,
+        "aard": "ongeoorloofd",
+        "verzuimBegin": "2026-09-14",
+        "verzuimEinde": "2026-09-30",
+        "gevraagdeActies": ["meedenken"],
+        **{
+            veld: GEHEIM
+            for veld in (
+                "aanleiding",
+                "korteBeschrijving",
+                "gepleegdeInterventies",
+                "betrokkenHulpverlening",
+                "bijzonderhedenSchoolloopbaan",
+                "contactpersoon",
+            )
+        },
+    }
+    melding = await client.post("/v1/meldingen", json=body, headers=school)
+    assert melding.status_code == 201, melding.text
+    opened = await open_casus(client, school, leerling_id)
+    url = f"/v1/casussen/{opened.json()['id']}"
+    changed = await client.patch(
+        url,
+        json={"coordinator": GEHEIM[:90], "scenario": {"probleemVraag": GEHEIM}},
+        headers={**school, "If-Match": opened.headers["etag"]},
+    )
+    planned = await client.post(
+        f"{url}/plannen",
+        json={**plan(wat=GEHEIM), "doel": GEHEIM},
+        headers={**school, "If-Match": changed.headers["etag"]},
+    )
+    assert planned.status_code == 201, planned.text
+    evaluatie = {
+        "soort": "evaluatie",
+        "datum": VANDAAG.isoformat(),
+        "voortgang": GEHEIM,
+        "doelGehaald": False,
+    }
+    assert (
+        await client.post(f"{url}/verslagen", json={"verslag": evaluatie}, headers=school)
+    ).status_code == 201
+    verslag = {"soort": "verslag", "titel": GEHEIM, "referentie": GEHEIM}
+    assert (await client.post(f"{url}/documenten", json=verslag, headers=school)).status_code == 201
+    return leerling_id, opened.json()["id"]
+
+
+async def test_no_case_text_in_any_export_and_the_inzage_holds_it(
+    client: AsyncClient, regisseur: dict[str, str], school: dict[str, str], swv_a: Swv
+) -> None:
+    leerling_id, casus_id = await _dossier_met_tekst(client, regisseur, school, swv_a)
+    exports = [
+        ("/v1/rapportages/inspectie", "application/json"),
+        ("/v1/rapportages/inspectie", "text/csv"),
+        ("/v1/rapportages/inspectie", XLSX),
+        ("/v1/rapportages/inspectie/samenvatting", "application/json"),
+        ("/v1/rapportages/swv-overzicht", "application/json"),
+        ("/v1/rapportages/leerplichtoverleg", "application/json"),
+    ]
+    for pad, media in exports:
+        response = await client.get(
+            pad, params={"peildatum": "2026-12-01"}, headers={**regisseur, "Accept": media}
+        )
+        assert response.status_code == 200, (pad, media, response.text)
+        tekst = _tekst(response.content, media)
+        assert "Jansen" not in tekst and "Kerkstraat" not in tekst, (pad, media)
+    inzage = await client.get(f"/v1/leerlingen/{leerling_id}/inzage", headers=regisseur)
+    assert inzage.status_code == 200, inzage.text
+    body = inzage.json()
+    assert body["meldingen"][0]["aanleiding"] == GEHEIM
+    assert body["casussen"][0]["id"] == casus_id
+    assert body["casussen"][0]["plannen"][0]["doel"] == GEHEIM
+
+
+async def test_case_text_is_blanked_on_anonymisation(
+    client: AsyncClient,
+    regisseur: dict[str, str],
+    school: dict[str, str],
+    swv_a: Swv,
+    uow: UnitOfWork,
+    connection: AsyncConnection,
+) -> None:
+    await _dossier_met_tekst(client, regisseur, school, swv_a)
+    later = datetime.now(UTC) + timedelta(days=3 * 366)
+    assert await anonimiseer_verlopen(uow, bewaarjaren=2, nu=later) >= 1
+    await connection.execute(text("SELECT set_config('app.swv_id', '*', true)"))
+    for tabel in (
+        "meldingen",
+        "melding_overgangen",
+        "casussen",
+        "casus_overgangen",
+        "casus_plannen",
+        "casus_verslagen",
+        "casus_documenten",
+    ):
+        rows = (await connection.execute(text(f"SELECT t::text FROM {tabel} t"))).scalars()  # noqa: S608
+        assert not [r for r in rows if "Jansen" in r], tabel
+
+
+async def test_a_read_of_a_case_is_audited_on_the_child(
+    client: AsyncClient,
+    regisseur: dict[str, str],
+    school: dict[str, str],
+    swv_a: Swv,
+    connection: AsyncConnection,
+) -> None:
+    leerling_id = await leerling_op_school(client, regisseur, swv_a)
+    casus_id = (await open_casus(client, school, leerling_id)).json()["id"]
+    assert (await client.get(f"/v1/casussen/{casus_id}", headers=regisseur)).status_code == 200
+    await connection.execute(text("SELECT set_config('app.swv_id', '*', true)"))
+    handelingen = (
+        await connection.execute(
+            text("SELECT handeling FROM audit_log WHERE leerling_id = :id"),
+            {"id": uuid.UUID(leerling_id)},
+        )
+    ).scalars()
+    assert "casus:lezen" in set(handelingen)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _tekst(inhoud: bytes, media: str) -> str:
+    if media != XLSX:
+        return inhoud.decode()
+    with zipfile.ZipFile(io.BytesIO(inhoud)) as z:
+        return " ".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
