@@ -12,12 +12,12 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from pydantic import AwareDatetime, Field, model_validator
 
 from app.api.auth import toegang
+from app.api.casussen import CasusDetail, detail_van
 from app.api.deps import PageDep, UowDep
 from app.api.idempotency import IdempotencyDep
+from app.api.meldingen import Melding, melding_van
 from app.api.pagination import paginate
 from app.api.problems import problem_responses
-from app.api.casussen import CasusDetail, detail_van
-from app.api.meldingen import Melding, melding_van
 from app.api.schemas import (
     EERSTE_DATUM,
     LAATSTE_DATUM,

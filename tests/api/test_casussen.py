@@ -325,17 +325,17 @@ async def _dossier_met_tekst(
         "verzuimBegin": "2026-09-14",
         "verzuimEinde": "2026-09-30",
         "gevraagdeActies": ["meedenken"],
-        **{
-            veld: GEHEIM
-            for veld in (
+        **dict.fromkeys(
+            (
                 "aanleiding",
                 "korteBeschrijving",
                 "gepleegdeInterventies",
                 "betrokkenHulpverlening",
                 "bijzonderhedenSchoolloopbaan",
                 "contactpersoon",
-            )
-        },
+            ),
+            GEHEIM,
+        ),
     }
     melding = await client.post("/v1/meldingen", json=body, headers=school)
     assert melding.status_code == 201, melding.text
