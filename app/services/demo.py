@@ -7,11 +7,15 @@ import hashlib
 import uuid
 from datetime import date, timedelta
 
+from app.db.casussen import CasusRow
 from app.db.organisaties import GemeenteRow, SwvRow
 from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
+from app.domain.casussen import CasusActie, PlanActieSoort
+from app.domain.feiten import Beeindigingsreden
+from app.domain.meldingen import Aard, GevraagdeActie, MeldingActie, MeldingSoort
 from app.domain.toegang import Actor, Rol
-from app.services import register
+from app.services import casussen, meldingen, register
 from app.services.synthetisch import laad_synthetische_regio
 from app.services.toegang import beheer
 from app.services.toegang.versleuteling import Versleuteling
@@ -93,6 +97,7 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
 
     systeem = Actor(id="demo-loader", rol=Rol.REGISSEUR, swv_id=swv_id, is_systeem=True)
     vandaag = await _vandaag(uow)
+    kinderen: dict[str, uuid.UUID] = {}
     for pseudoniem, leeftijd, situatie in DEMO_LEERLINGEN:
         leerling = await register.registreer_leerling(
             uow,
@@ -106,33 +111,33 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
                 woongemeente=DEMO_GEMEENTEN[0][0],
             ),
         )
-        meldingen = [
+        feiten = [
             register.Melding("inschrijving", vandaag - timedelta(days=700), school_id=school_id)
         ]
         if situatie == "verzuim-lang":
-            meldingen.append(register.Melding("verzuim-gestart", vandaag - timedelta(days=120)))
-        elif situatie == "verzuim-kort":
-            meldingen.append(register.Melding("verzuim-gestart", vandaag - timedelta(days=20)))
+            feiten.append(register.Melding("verzuim-gestart", vandaag - timedelta(days=120)))
         elif situatie == "ziek":
-            meldingen.append(
+            feiten.append(
                 register.Melding("ziekmelding", vandaag - timedelta(days=45), {"door_ouders": True})
             )
         elif situatie == "vrijstelling":
-            meldingen.append(
+            feiten.append(
                 register.Melding(
                     "uitschrijving", vandaag - timedelta(days=200), school_id=school_id
                 )
             )
-            meldingen.append(
+            feiten.append(
                 register.Melding(
                     "vrijstelling-verleend", vandaag - timedelta(days=200), {"grond": "art-5-a"}
                 )
             )
         elif situatie == "wacht-op-plek":
-            meldingen.append(register.Melding("tlv-afgegeven", vandaag - timedelta(days=70)))
-            meldingen.append(register.Melding("wacht-op-plek", vandaag - timedelta(days=60)))
-        for melding in meldingen:
-            await register.meld_feit(uow, systeem, leerling.id, melding)
+            feiten.append(register.Melding("tlv-afgegeven", vandaag - timedelta(days=70)))
+            feiten.append(register.Melding("wacht-op-plek", vandaag - timedelta(days=60)))
+        for feit in feiten:
+            await register.meld_feit(uow, systeem, leerling.id, feit)
+        kinderen[pseudoniem] = leerling.id
+    await _demo_meldingen_en_casussen(uow, swv_id, school_id, kinderen, vandaag)
     # Beside the textbook cases, a generated region of the previous school year, so that lists,
     # reports and exports have something to show.
     await laad_synthetische_regio(
@@ -155,6 +160,129 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
                 gemeenten=gemeenten,
                 totp_geheim=demo_totp_geheim(naam),
             )
+
+
+async def _demo_meldingen_en_casussen(
+    uow: UnitOfWork,
+    swv_id: str,
+    school_id: uuid.UUID,
+    kinderen: dict[str, uuid.UUID],
+    vandaag: date,
+) -> None:
+    """Textbook meldingen and cases in several states, so that the regisseur's inbox and the
+    case lists show something on `make run` (synthetic text only)."""
+    school = Actor(
+        id="demo-digidoor",
+        rol=Rol.SCHOOLSYSTEEM,
+        swv_id=swv_id,
+        vestiging_ids=frozenset({str(school_id)}),
+        is_systeem=True,
+    )
+    regisseur = Actor(id="demo-regisseur", rol=Rol.REGISSEUR, swv_id=swv_id)
+
+    async def meld(pseudoniem: str, **velden: object) -> uuid.UUID:
+        nieuw = meldingen.NieuweMelding(leerling_id=kinderen[pseudoniem], **velden)  # type: ignore[arg-type]
+        return (await meldingen.dien_in(uow, school, nieuw)).melding.id
+
+    async def stap(melding_id: uuid.UUID, actie: MeldingActie, **velden: object) -> None:
+        async with uow.voor(regisseur):
+            row = await uow.meldingen.get(regisseur, melding_id)
+            assert row is not None  # noqa: S101
+            versie = row.versie
+        await meldingen.zet_stap(
+            uow,
+            regisseur,
+            melding_id,
+            versie=versie,
+            stap=meldingen.Stap(actie, **velden),  # type: ignore[arg-type]
+        )
+
+    # ontvangen: a beperkte melding from the school's system; it appends the absence itself.
+    await meld(
+        "231802",
+        soort=MeldingSoort.BEPERKT,
+        aard=Aard.ONGEOORLOOFD,
+        verzuim_begin=vandaag - timedelta(days=20),
+        bron_referentie="DD-DEMO-1",
+        toelichting={"aanleiding": "Demo: komt sinds drie weken niet meer naar school."},
+    )
+    # geregistreerd: nature not yet known (verzuim-gemeld), taken in by the regisseur.
+    kort = await meld(
+        "241805",
+        soort=MeldingSoort.BEPERKT,
+        aard=Aard.ONBEPAALD,
+        verzuim_begin=vandaag - timedelta(days=12),
+        verzuim_einde=vandaag - timedelta(days=8),
+        bron_referentie="DD-DEMO-2",
+    )
+    await stap(kort, MeldingActie.TOEWIJZEN, toegewezen_aan="demo-regisseur")
+    await stap(kort, MeldingActie.REGISTREREN)
+    # toegewezen: a dreigende melding, contact with the school due.
+    dreigend = await meld(
+        "241806",
+        soort=MeldingSoort.DREIGEND,
+        gevraagde_acties=(GevraagdeActie.ADVIES,),
+        bron_referentie="DD-DEMO-3",
+        toelichting={"korte_beschrijving": "Demo: wacht op een plek na de TLV."},
+    )
+    await stap(dreigend, MeldingActie.TOEWIJZEN, toegewezen_aan="demo-begeleider")
+    # afgesloten: the vrijstelling made the melding moot.
+    vrij = await meld("241804", soort=MeldingSoort.DREIGEND, bron_referentie="DD-DEMO-4")
+    await stap(
+        vrij,
+        MeldingActie.AFSLUITEN,
+        reden=Beeindigingsreden.ONTHEFFING_VRIJSTELLING,
+        toelichting="Demo: vrijstelling verleend.",
+    )
+    # casus-geopend: an uitgebreide melding, a case with a plan in execution, its weekly
+    # evaluation overdue (signal evaluatie-achterstallig).
+    lang = await meld(
+        "231801",
+        soort=MeldingSoort.UITGEBREID,
+        gevraagde_acties=(GevraagdeActie.DOORBRAAKOVERLEG,),
+        bron_referentie="DD-DEMO-5",
+        toelichting={"aanleiding": "Demo: langdurig verzuim, school en ouders staan stil."},
+    )
+    await stap(lang, MeldingActie.TOEWIJZEN, toegewezen_aan="demo-regisseur")
+    await stap(lang, MeldingActie.CASUS_OPENEN)
+    async with uow.voor(regisseur):
+        row = await uow.meldingen.get(regisseur, lang)
+        assert row is not None  # noqa: S101
+        casus_id = row.casus_id
+    assert casus_id is not None  # noqa: S101
+    detail = await casussen.stel_plan_vast(
+        uow,
+        regisseur,
+        casus_id,
+        versie=1,
+        doel="Demo: binnen zes weken weer halve dagen op school.",
+        acties=[
+            casussen.PlanActie(
+                wat="Demo: thuiswerkplan met dagelijkse opdrachten",
+                soort=PlanActieSoort.THUISWERKPLAN,
+                rol="mentor",
+                organisatie="Demo Lyceum De Horizon",
+                uiterlijk=vandaag + timedelta(days=14),
+                start=vandaag - timedelta(days=20),
+            )
+        ],
+    )
+    await casussen.zet_stap(
+        uow,
+        regisseur,
+        casus_id,
+        versie=detail.casus.versie,
+        stap=casussen.CasusStap(CasusActie.STARTEN),
+    )
+    # The case's history as if it ran for a month (the demo's clock starts today).
+    async with uow.alle_swvs():
+        casus = await uow.session.get(CasusRow, casus_id)
+        assert casus is not None  # noqa: S101
+        casus.plan_sinds = vandaag - timedelta(days=20)
+        casus.laatste_evaluatie = vandaag - timedelta(days=9)
+        casus.laatste_contact_ouders = vandaag - timedelta(days=3)
+        await uow.flush()
+        await uow.commit()
 
 
 async def _vandaag(uow: UnitOfWork) -> date:
