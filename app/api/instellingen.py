@@ -18,6 +18,7 @@ from app.domain.identiteit import PrivacyModus
 from app.domain.toegang import Actor, Operatie
 from app.services import instellingen as service
 from app.services.errors import PreconditionFailed, PreconditionRequired
+from app.services.meldingen import bsn_rechtsgrond, contact_werkdagen
 from app.services.register import beleid_van, peildata_van
 
 router = APIRouter(prefix="/instellingen", tags=["Instellingen"])
@@ -46,6 +47,18 @@ class Instellingen(ApiModel):
     thuiswerkplan_telt_als_aanbod: bool
     peildata: list[str] = Field(description="Peildata per schooljaar als MM-DD, in volgorde.")
     leverdag: int = Field(description="Uiterste leverdag na elke peildatum (dag van de maand).")
+    verzuim_gemeld_telt: bool = Field(
+        description="Telt verzuim van nog onbekende aard (`verzuim-gemeld`) in het eigen profiel "
+        "als ongeoorloofd? Nooit landelijk (regel 13). Standaard nee."
+    )
+    melding_contact_werkdagen: int = Field(
+        description="Werkdagen na toewijzing van een melding voor contact met de melder "
+        "(keuze; standaard 5)."
+    )
+    bsn_rechtsgrond: str | None = Field(
+        description="Vastgelegde rechtsgrond voor het BSN in meldingen (UAVG art. 46); zonder "
+        "deze geen BSN in een melding."
+    )
 
 
 class InstellingenWijziging(ApiInput):
@@ -66,6 +79,9 @@ class InstellingenWijziging(ApiInput):
         default=None, min_length=1, max_length=12
     )
     leverdag: int | None = Field(default=None, ge=1, le=28)
+    verzuim_gemeld_telt: bool | None = None
+    melding_contact_werkdagen: int | None = Field(default=None, ge=1, le=30)
+    bsn_rechtsgrond: str | None = Field(default=None, min_length=5, max_length=500)
 
 
 def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
@@ -88,6 +104,9 @@ def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
         thuiswerkplan_telt_als_aanbod=beleid.thuiswerkplan_telt_als_aanbod,
         peildata=[f"{m:02d}-{d:02d}" for m, d in peildata.dagen],
         leverdag=peildata.leverdag,
+        verzuim_gemeld_telt=beleid.verzuim_gemeld_telt,
+        melding_contact_werkdagen=contact_werkdagen(swv),
+        bsn_rechtsgrond=bsn_rechtsgrond(swv),
     )
 
 

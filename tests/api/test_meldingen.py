@@ -401,3 +401,27 @@ async def test_melding_te_laat_signals_day_29_without_a_melding(
         "/v1/meldingen/te-laat", params={"peildatum": "2026-10-12"}, headers=regisseur
     )
     assert [(r["leerlingId"], r["dag"]) for r in late.json()["data"]] == [(stil, 29)]
+
+
+async def test_the_settings_of_meldingen_are_swv_settings(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    beheerder = auth.headers(swv_a.actor(Rol.BEHEERDER))
+    huidig = await client.get("/v1/instellingen", headers=beheerder)
+    assert huidig.json()["meldingContactWerkdagen"] == 5
+    assert huidig.json()["verzuimGemeldTelt"] is False
+    assert huidig.json()["bsnRechtsgrond"] is None
+    geweigerd = await client.patch(
+        "/v1/instellingen",
+        json={"bsnRechtsgrond": "Fictieve wettelijke grondslag"},
+        headers={**beheerder, "If-Match": huidig.headers["etag"]},
+    )
+    assert geweigerd.status_code == 400
+    gewijzigd = await client.patch(
+        "/v1/instellingen",
+        json={"meldingContactWerkdagen": 3, "verzuimGemeldTelt": True},
+        headers={**beheerder, "If-Match": huidig.headers["etag"]},
+    )
+    assert gewijzigd.status_code == 200, gewijzigd.text
+    assert gewijzigd.json()["meldingContactWerkdagen"] == 3
+    assert gewijzigd.json()["verzuimGemeldTelt"] is True
