@@ -1,5 +1,6 @@
 """Casusregie: a case with a coördinator, a versioned plan van aanpak, weekly evaluations, the
-scenario model, meetings, contactmomenten, consents and documents (seed 001 §1.2, §2.1-2.2)."""
+scenario model, meetings, contactmomenten, consents and documents (aanpak thuiszitters §1.2,
+§2.1-2.2)."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ class CasusInvoer(ApiInput):
 
 
 class Scenario(ApiInput):
-    """The 12 questions of the scenario model (seed 001 §1.2); send the ones you answer."""
+    """The 12 questions of the scenario model (aanpak thuiszitters §1.2): send those answered."""
 
     probleem_vraag: Tekst | None = None
     wie_nodig: Tekst | None = None
@@ -245,7 +246,9 @@ class CasusOvergang(ApiModel):
 
 
 class Termijnen(ApiModel):
-    evaluatie_uiterlijk: date | None = Field(description="Wekelijkse evaluatie (seed 001 §2.2).")
+    evaluatie_uiterlijk: date | None = Field(
+        description="Wekelijkse evaluatie (aanpak thuiszitters §2.2)."
+    )
     contact_ouders_uiterlijk: date | None = Field(description="Wekelijks contact (§2.1).")
     signalen: list[CasusSignaal]
 

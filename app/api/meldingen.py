@@ -1,5 +1,5 @@
 """Workflow meldingen: a school, its system or leerplicht reports a child; the regisseur's inbox,
-assignment, registration, a case, closing (seed 001 §1.4, Bijlage 2; seed 002)."""
+assignment, registration, a case, closing (aanpak thuiszitters §1.4, Bijlage 2; Regioloket)."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ class KindInvoer(ApiInput):
 
 
 class NieuweMeldingInvoer(ApiInput):
-    """A melding as the intake form (seed 001 Bijlage 2) and the Regioloket (seed 002) ask it."""
+    """A melding as the meldingsformulier (aanpak thuiszitters, bijlage 2) and Regioloket ask."""
 
     soort: MeldingSoort = Field(
         description="beperkt (alleen het verzuim, voor de telling), uitgebreid (een vraag aan "

@@ -63,7 +63,7 @@ class CasusRow(Base):
     vertrouwensbreuk: Mapped[bool] = mapped_column(Boolean, default=False)
     mediator: Mapped[str | None] = mapped_column(String(100))
     scenario: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    """The 12 scenario questions (seed 001 §1.2): free text, never in an export."""
+    """The 12 scenario questions (aanpak thuiszitters §1.2): free text, never in an export."""
     sluitreden: Mapped[str | None] = mapped_column(String(40))
     geopend_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     plan_sinds: Mapped[date | None] = mapped_column(Date)

@@ -1,8 +1,8 @@
 """Casusregie: a case with an owner, a plan van aanpak evaluated weekly, and a closing reason.
 
 States `open` → `plan-opgesteld` → `in-uitvoering` (↔ `geescaleerd` while an escalation runs)
-→ `doel-gehaald` → `afgesloten` (seed 001 §1.2, §2.1-2.2). A case never changes a category
-itself: a plan action with an adapted programme appends `aanbod-gestart`, closing with
+→ `doel-gehaald` → `afgesloten` (aanpak thuiszitters §1.2, §2.1-2.2). A case never changes a
+category itself: a plan action with an adapted programme appends `aanbod-gestart`, closing with
 "schoolgang hersteld" appends `onderwijs-hervat` (`feiten_bij_*`).
 """
 
@@ -37,7 +37,7 @@ class CasusActie(StrEnum):
 
 
 class Coordinatie(StrEnum):
-    """Who holds the casuscoördinatie: the school by default, leerplicht may (seed 001 §2.2)."""
+    """Who holds the casuscoördinatie: the school by default, or leerplicht (aanpak §2.2)."""
 
     SCHOOL = "school"
     LEERPLICHT = "leerplicht"
@@ -56,7 +56,7 @@ class PlanActieSoort(StrEnum):
 
 
 class Contactpartij(StrEnum):
-    """With whom a contactmoment was held (seed 001 §2.1)."""
+    """With whom a contactmoment was held (aanpak thuiszitters §2.1)."""
 
     OUDERS = "ouders"
     SCHOOL = "school"
@@ -71,7 +71,7 @@ class OverlegSoort(StrEnum):
 
 
 class DocumentSoort(StrEnum):
-    """Documents exchanged under consent (seed 002 uitgebreide melding)."""
+    """Documents exchanged under consent (Regioloket, uitgebreide melding)."""
 
     OPP = "opp"
     DOSSIER = "dossier"
@@ -92,7 +92,7 @@ SCENARIOVRAGEN = (
     "doel_gehaald",
     "vervolgstap",
 )
-"""The 12 questions of the scenario model (seed 001 §1.2), in their order."""
+"""The 12 questions of the scenario model (aanpak thuiszitters §1.2), in their order."""
 
 REGISSEURS = frozenset({Rol.REGISSEUR, Rol.BEGELEIDER})
 CASUSWERKERS = REGISSEURS | {Rol.SCHOOLMEDEWERKER, Rol.LEERPLICHTAMBTENAAR}
@@ -101,9 +101,9 @@ ESCALEERDERS = REGISSEURS | {Rol.DIRECTEUR}
 TOESTEMMING_VEREIST = frozenset({DocumentSoort.OPP, DocumentSoort.DOSSIER})
 
 EVALUATIE_DAGEN = 7
-"""Plans are evaluated weekly (seed 001 §2.2 "wekelijks geëvalueerd")."""
+"""Plans are evaluated weekly (aanpak thuiszitters §2.2 "wekelijks geëvalueerd")."""
 CONTACT_OUDERS_DAGEN = 7
-"""The school keeps weekly contact with the parents (seed 001 §2.1)."""
+"""The school keeps weekly contact with the parents (aanpak thuiszitters §2.1)."""
 
 _LOPEND = (CasusStatus.PLAN_OPGESTELD, CasusStatus.IN_UITVOERING, CasusStatus.GEESCALEERD)
 
@@ -115,7 +115,7 @@ def overgang(
     *,
     reden: Beeindigingsreden | None = None,
 ) -> CasusStatus | Weigering:
-    """The case's next state, or why not (seed 001 §1.2, §2.1-2.2, §2.5; regel 16)."""
+    """The case's next state, or why not (aanpak thuiszitters §1.2, §2.1-2.2, §2.5; regel 16)."""
     if status is CasusStatus.AFGESLOTEN:
         return Weigering("De casus is afgesloten.")
     toegestaan = ESCALEERDERS if actie is CasusActie.ESCALEREN else CASUSWERKERS
@@ -197,7 +197,7 @@ def termijnen(
     vandaag: date,
 ) -> Termijnen:
     """Evaluation due 7 days after the last one (or the plan), parent contact 7 days after the
-    last (or the opening); overdue is a signal (seed 001 §2.1-2.2 "wekelijks")."""
+    last (or the opening); overdue is a signal (aanpak thuiszitters §2.1-2.2 "wekelijks")."""
     if status in (CasusStatus.DOEL_GEHAALD, CasusStatus.AFGESLOTEN):
         return Termijnen(None, None, ())
     signalen: list[CasusSignaal] = []
@@ -215,7 +215,7 @@ def termijnen(
 
 @dataclass(frozen=True, slots=True)
 class Toestemming:
-    """Parents' consent to exchange a kind of document, from `gegeven_op` (seed 002)."""
+    """Parents' consent to exchange a kind of document, from `gegeven_op` (Regioloket)."""
 
     soort: DocumentSoort
     gegeven_op: date
@@ -234,7 +234,7 @@ class Toestemming:
 def mag_document_vastleggen(
     soort: DocumentSoort, toestemmingen: list[Toestemming], vandaag: date
 ) -> bool:
-    """An OPP or dossier is exchanged only under a current consent of the parents (seed 002)."""
+    """An OPP or dossier is exchanged only under a current consent of the parents (Regioloket)."""
     if soort not in TOESTEMMING_VEREIST:
         return True
     return any(t.soort is soort and t.geldt_op(vandaag) for t in toestemmingen)
@@ -248,12 +248,12 @@ def document_zichtbaar(
     vandaag: date,
 ) -> bool:
     """Without a current consent, an OPP or dossier is hidden from every other role than the
-    one that recorded it (withdrawing consent hides it; seed 002, AVG art. 7 lid 3)."""
+    one that recorded it (withdrawing consent hides it; Regioloket, AVG art. 7 lid 3)."""
     if rol is vastgelegd_door:
         return True
     return mag_document_vastleggen(soort, toestemmingen, vandaag)
 
 
 def controleer_scenario(antwoorden: dict[str, str]) -> list[str]:
-    """The scenario record holds only the 12 questions of seed 001 §1.2: unknown keys."""
+    """The scenario record holds only the 12 questions of aanpak thuiszitters §1.2: unknown keys."""
     return sorted(k for k in antwoorden if k not in SCENARIOVRAGEN)

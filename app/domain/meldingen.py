@@ -18,7 +18,7 @@ from app.domain.toegang import Rol
 
 
 class MeldingSoort(StrEnum):
-    """Kinds of melding (seed 001 §1.4, seed 002 Regioloket)."""
+    """Kinds of melding (aanpak thuiszitters §1.4, Regioloket)."""
 
     BEPERKT = "beperkt"
     UITGEBREID = "uitgebreid"
@@ -26,7 +26,7 @@ class MeldingSoort(StrEnum):
 
 
 class Aard(StrEnum):
-    """The nature of the reported absence (seed 001 Bijlage 2)."""
+    """The nature of the reported absence (meldingsformulier, aanpak thuiszitters bijlage 2)."""
 
     ONGEOORLOOFD = "ongeoorloofd"
     GEOORLOOFD_ZIEK = "geoorloofd-ziek"
@@ -34,7 +34,7 @@ class Aard(StrEnum):
 
 
 class GevraagdeActie(StrEnum):
-    """What an uitgebreide melding asks of the SWV (seed 002)."""
+    """What an uitgebreide melding asks of the SWV (Regioloket)."""
 
     MEEDENKEN = "meedenken"
     TLV_AANVRAAG = "tlv-aanvraag"
@@ -88,7 +88,7 @@ def overgang(
     *,
     reden: Beeindigingsreden | None = None,
 ) -> MeldingStatus | Weigering:
-    """The melding's next state, or why not (seed 001 §1.4, §2.1; docs/domain.md regel 16)."""
+    """The melding's next state, or why not (aanpak thuiszitters §1.4, §2.1; regel 16)."""
     if status is MeldingStatus.AFGESLOTEN:
         return Weigering("De melding is afgesloten.")
     if rol not in BEHANDELAARS:
@@ -149,7 +149,7 @@ def controleer_melding(
     einde: date | None,
     gevraagde_acties: tuple[GevraagdeActie, ...],
 ) -> list[Veldprobleem]:
-    """What a melding of this kind must hold (seed 001 Bijlage 2, seed 002); never the values."""
+    """What a melding of this kind must hold (meldingsformulier, Regioloket); never the values."""
     problemen: list[Veldprobleem] = []
     if soort is MeldingSoort.BEPERKT:
         if begin is None:
@@ -188,7 +188,7 @@ def is_weekdag(dag: date) -> bool:
 
 def melding_te_laat(verzuim_sinds: date | None, peildatum: date, gemeld: bool) -> bool:
     """Signal `melding-te-laat`: unexcused absence reached day 29 and the school sent no
-    melding (seed 001 actielijst, docs/domain.md regel 5)."""
+    melding (aanpak thuiszitters actielijst, docs/domain.md regel 5)."""
     if verzuim_sinds is None or gemeld:
         return False
     return (peildatum - verzuim_sinds).days + 1 >= MELDING_TE_LAAT_DAG

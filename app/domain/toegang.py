@@ -114,8 +114,8 @@ _MELDER = frozenset(
     }
 )
 
-# Workflow meldingen and casussen (seed 001 §1.4, §2.1-2.2; seed 002): schools and leerplicht
-# send and follow their own, the SWV's regisseur and begeleiders take them in.
+# Workflow meldingen and casussen (aanpak thuiszitters §1.4, §2.1-2.2; Regioloket): schools and
+# leerplicht send and follow their own, the SWV's regisseur and begeleiders take them in.
 _INDIENER = frozenset({_O.MELDING_INDIENEN, _O.MELDING_LEZEN, _O.CASUS_LEZEN})
 _CASUSWERKER = _INDIENER | {_O.CASUS_BIJWERKEN}
 _REGIE = _CASUSWERKER | {_O.MELDING_BEHANDELEN}

@@ -1,6 +1,6 @@
 """Use cases of casusregie: open a case (from a melding or directly), its owner and scenario
 record, the versioned plan van aanpak, evaluations, meetings and contactmomenten, consents and
-documents, and the steps to closing (seed 001 §1.2, §2.1-2.2; seed 002).
+documents, and the steps to closing (aanpak thuiszitters §1.2, §2.1-2.2; Regioloket).
 
 A case never changes a category itself: where a step states something about the child's
 education, the ordinary fact is appended in the same transaction through `_voeg_feit_toe`.
@@ -179,7 +179,7 @@ class Geopend:
 
 
 async def open_casus(uow: UnitOfWork, actor: Actor, nieuw: NieuweCasus) -> Geopend:
-    """Open a case on a child in scope without a melding (e.g. after a phone round, seed 002)."""
+    """Open a case on a child in scope without a melding (e.g. after a phone round, Regioloket)."""
     async with uow.voor(actor):
         swv_id = uuid.UUID(actor.swv_id)
         if nieuw.bron_referentie is not None:
@@ -223,7 +223,7 @@ async def open_casus(uow: UnitOfWork, actor: Actor, nieuw: NieuweCasus) -> Geope
 
 
 def termijnen_van(casus: CasusRow, vandaag: date) -> Termijnen:
-    """The case's due dates and overdue signals today (seed 001 §2.1-2.2)."""
+    """The case's due dates and overdue signals today (aanpak thuiszitters §2.1-2.2)."""
     return termijnen(
         CasusStatus(casus.status),
         geopend_op=casus.geopend_op.date(),
@@ -291,7 +291,7 @@ def zichtbare_documenten(
     documenten: list[DocumentRow], toestemmingen: list[ToestemmingRow], rol: Rol, vandaag: date
 ) -> list[DocumentRow]:
     """Documents this role may see: an OPP or dossier without current consent is hidden from
-    every role but the one that recorded it (seed 002)."""
+    every role but the one that recorded it (Regioloket)."""
     geldig = _toestemmingen(toestemmingen)
     return [
         d
@@ -375,7 +375,7 @@ class Regie:
 async def wijzig_regie(
     uow: UnitOfWork, actor: Actor, casus_id: uuid.UUID, *, versie: int, regie: Regie
 ) -> CasusDetail:
-    """Change who coordinates, the mediator and the scenario record (seed 001 §1.2, §2.2)."""
+    """Change coordination, mediator and scenario record (aanpak thuiszitters §1.2, §2.2)."""
     async with uow.voor(actor):
         casus = await _te_wijzigen(uow, actor, casus_id, versie)
         fouten: list[FieldError] = []
@@ -537,7 +537,7 @@ async def leg_verslag_vast(
     uow: UnitOfWork, actor: Actor, casus_id: uuid.UUID, *, versie: int | None, verslag: Verslag
 ) -> tuple[VerslagRow, CasusDetail]:
     """Record a weekly evaluation, an OT/BT or doorbraak meeting, or a contactmoment
-    (seed 001 §2.1-2.2); they move the due dates of the case's signals."""
+    (aanpak thuiszitters §2.1-2.2); they move the due dates of the case's signals."""
     async with uow.voor(actor):
         casus = await _te_wijzigen(uow, actor, casus_id, versie)
         vandaag = await register.vandaag(uow)
@@ -578,7 +578,7 @@ async def geef_toestemming(
     gegeven_op: date,
     geldig_tot: date | None,
 ) -> tuple[ToestemmingRow, CasusDetail]:
-    """Record the parents' consent to exchange an OPP or dossier (seed 002)."""
+    """Record the parents' consent to exchange an OPP or dossier (Regioloket)."""
     async with uow.voor(actor):
         casus = await _te_wijzigen(uow, actor, casus_id, None)
         if geldig_tot is not None and geldig_tot < gegeven_op:
@@ -631,7 +631,7 @@ async def leg_document_vast(
     titel: str,
     referentie: str,
 ) -> tuple[DocumentRow, CasusDetail]:
-    """Record a document's metadata; an OPP or dossier only under a current consent (seed 002)."""
+    """Record a document's metadata; an OPP or dossier only under a current consent (Regioloket)."""
     async with uow.voor(actor):
         casus = await _te_wijzigen(uow, actor, casus_id, None)
         vandaag = await register.vandaag(uow)

@@ -61,7 +61,7 @@ TOELICHTING = (
     "niveau",
     "bijzonderheden_schoolloopbaan",
 )
-"""The intake form's free text (seed 001 Bijlage 2): only in the melding, never in an export."""
+"""The meldingsformulier's free text (aanpak thuiszitters bijlage 2): never in an export."""
 
 
 @lru_cache(maxsize=1)
@@ -215,7 +215,7 @@ async def _kind(  # noqa: PLR0917
         raise InvalidInput(fouten) from None
     if kind.identiteit is not None and versleuteling is not None:
         # Writing an identity is not reading one: a school in an identified SWV sends it with
-        # the melding (seed 001 Bijlage 2); who may see it is decided when it is read.
+        # the melding (meldingsformulier); who may see it is decided when it is read.
         bsn = kind.identiteit.bsn
         if bsn is not None and await uow.leerlingen.bestaat_bsn(
             swv.id, identiteit.bsn_zoekhash(versleuteling, swv.id, bsn)
@@ -232,7 +232,7 @@ async def dien_in(
     melding: NieuweMelding,
     versleuteling: Versleuteling | None = None,
 ) -> Ingediend:
-    """Receive a melding (seed 001 §1.4, Bijlage 2; seed 002) and append the facts it states;
+    """Receive a melding (aanpak thuiszitters §1.4, bijlage 2; Regioloket), append its facts;
     the same `bronReferentie` from the same source is the same melding."""
     async with uow.voor(actor):
         swv = await register.swv_van(uow, actor)
@@ -480,7 +480,7 @@ class TeLaat:
 async def te_laat(
     uow: UnitOfWork, actor: Actor, peildatum: date | None
 ) -> tuple[list[TeLaat], date]:
-    """Signal `melding-te-laat` on the children in scope (seed 001 actielijst "digidoor")."""
+    """Signal `melding-te-laat` on the children in scope (aanpak thuiszitters, actielijst)."""
     async with uow.voor(actor):
         dag = peildatum or await register.vandaag(uow)
         rows, _ = await uow.leerlingen.lijst(

@@ -1,5 +1,6 @@
 """The case's state machine, a test per transition and per refusal; the facts a case states;
-weekly due dates and their signals; consent before an OPP (seed 001 §1.2, §2.1-2.2; seed 002)."""
+weekly due dates and their signals; consent before an OPP (aanpak thuiszitters §1.2, §2.1-2.2;
+Regioloket)."""
 
 from __future__ import annotations
 

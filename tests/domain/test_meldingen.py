@@ -1,5 +1,6 @@
 """The melding's state machine, a test per transition and per refusal; the facts a melding
-states; due dates and the signal `melding-te-laat` (seed 001 §1.4, Bijlage 2; seed 002)."""
+states; due dates and the signal `melding-te-laat` (aanpak thuiszitters §1.4, bijlage 2;
+Regioloket)."""
 
 from __future__ import annotations
 
