@@ -27,10 +27,12 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
+from app.db.fouten import DubbeleBronReferentie
 from app.db.meldingen import bereik
 from app.domain.toegang import Actor
 
@@ -185,9 +187,15 @@ class CasussenRepository:
         )
 
     async def add(self, row: Any) -> None:
-        """Add a case or one of its records."""
+        """Add a case or one of its records; a case with a source reference stored at the same
+        moment by another request is `DubbeleBronReferentie`."""
         self._session.add(row)
-        await self._session.flush()
+        try:
+            await self._session.flush()
+        except IntegrityError as fout:
+            if "uq_casussen_bron_referentie" in str(fout.orig):
+                raise DubbeleBronReferentie from None
+            raise
 
     async def lijst(
         self,

@@ -28,10 +28,12 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
+from app.db.fouten import DubbeleBronReferentie
 from app.db.leerlingen import LeerlingRow
 from app.domain.toegang import Actor, Reikwijdte
 
@@ -146,8 +148,15 @@ class MeldingenRepository:
         )
 
     async def add(self, row: MeldingRow) -> None:
+        """Store a new melding; the same source reference stored at the same moment by another
+        request is `DubbeleBronReferentie`."""
         self._session.add(row)
-        await self._session.flush()
+        try:
+            await self._session.flush()
+        except IntegrityError as fout:
+            if "uq_meldingen_bron_referentie" in str(fout.orig):
+                raise DubbeleBronReferentie from None
+            raise
 
     async def overgang(self, row: MeldingOvergangRow) -> None:
         self._session.add(row)

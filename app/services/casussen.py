@@ -21,6 +21,7 @@ from app.db.casussen import (
     ToestemmingRow,
     VerslagRow,
 )
+from app.db.fouten import DubbeleBronReferentie
 from app.db.meldingen import MeldingRow
 from app.db.session import UnitOfWork
 from app.domain.casussen import (
@@ -143,7 +144,12 @@ async def _nieuw(
         bron_referentie=bron_referentie,
         versie=1,
     )
-    await uow.casussen.add(casus)
+    try:
+        await uow.casussen.add(casus)
+    except DubbeleBronReferentie:  # sent at the same moment by another request
+        raise Conflict(
+            "Deze bronReferentie is zojuist al ontvangen; probeer het opnieuw."
+        ) from None
     await _overgang(uow, actor, casus, None, CasusStatus.OPEN, "openen", None)
     return casus
 

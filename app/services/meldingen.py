@@ -13,6 +13,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
+from app.db.fouten import DubbeleBronReferentie
 from app.db.leerlingen import LeerlingRow
 from app.db.meldingen import MeldingOvergangRow, MeldingRow
 from app.db.organisaties import SwvRow
@@ -284,7 +285,12 @@ async def dien_in(
             feit_ids=[],
             versie=1,
         )
-        await uow.meldingen.add(row)
+        try:
+            await uow.meldingen.add(row)
+        except DubbeleBronReferentie:  # sent at the same moment by another request
+            raise Conflict(
+                "Deze bronReferentie is zojuist al ontvangen; probeer het opnieuw."
+            ) from None
         feit_ids = []
         for voorstel in feiten_van_melding(
             melding.aard, melding.verzuim_begin, melding.verzuim_einde
