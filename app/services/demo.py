@@ -180,71 +180,78 @@ async def _demo_meldingen_en_casussen(
     )
     regisseur = Actor(id="demo-regisseur", rol=Rol.REGISSEUR, swv_id=swv_id)
 
-    async def meld(pseudoniem: str, **velden: object) -> uuid.UUID:
-        nieuw = meldingen.NieuweMelding(leerling_id=kinderen[pseudoniem], **velden)  # type: ignore[arg-type]
-        return (await meldingen.dien_in(uow, school, nieuw)).melding.id
+    async def meld(melding: meldingen.NieuweMelding) -> uuid.UUID:
+        return (await meldingen.dien_in(uow, school, melding)).melding.id
 
-    async def stap(melding_id: uuid.UUID, actie: MeldingActie, **velden: object) -> None:
+    async def stap(melding_id: uuid.UUID, stap_: meldingen.Stap) -> None:
         async with uow.voor(regisseur):
             row = await uow.meldingen.get(regisseur, melding_id)
             assert row is not None  # noqa: S101
             versie = row.versie
-        await meldingen.zet_stap(
-            uow,
-            regisseur,
-            melding_id,
-            versie=versie,
-            stap=meldingen.Stap(actie, **velden),  # type: ignore[arg-type]
-        )
+        await meldingen.zet_stap(uow, regisseur, melding_id, versie=versie, stap=stap_)
 
     # ontvangen: a beperkte melding from the school's system; it appends the absence itself.
     await meld(
-        "231802",
-        soort=MeldingSoort.BEPERKT,
-        aard=Aard.ONGEOORLOOFD,
-        verzuim_begin=vandaag - timedelta(days=20),
-        bron_referentie="DD-DEMO-1",
-        toelichting={"aanleiding": "Demo: komt sinds drie weken niet meer naar school."},
+        meldingen.NieuweMelding(
+            soort=MeldingSoort.BEPERKT,
+            leerling_id=kinderen["231802"],
+            aard=Aard.ONGEOORLOOFD,
+            verzuim_begin=vandaag - timedelta(days=20),
+            bron_referentie="DD-DEMO-1",
+            toelichting={"aanleiding": "Demo: komt sinds drie weken niet meer naar school."},
+        )
     )
     # geregistreerd: nature not yet known (verzuim-gemeld), taken in by the regisseur.
     kort = await meld(
-        "241805",
-        soort=MeldingSoort.BEPERKT,
-        aard=Aard.ONBEPAALD,
-        verzuim_begin=vandaag - timedelta(days=12),
-        verzuim_einde=vandaag - timedelta(days=8),
-        bron_referentie="DD-DEMO-2",
+        meldingen.NieuweMelding(
+            soort=MeldingSoort.BEPERKT,
+            leerling_id=kinderen["241805"],
+            aard=Aard.ONBEPAALD,
+            verzuim_begin=vandaag - timedelta(days=12),
+            verzuim_einde=vandaag - timedelta(days=8),
+            bron_referentie="DD-DEMO-2",
+        )
     )
-    await stap(kort, MeldingActie.TOEWIJZEN, toegewezen_aan="demo-regisseur")
-    await stap(kort, MeldingActie.REGISTREREN)
+    await stap(kort, meldingen.Stap(MeldingActie.TOEWIJZEN, toegewezen_aan="demo-regisseur"))
+    await stap(kort, meldingen.Stap(MeldingActie.REGISTREREN))
     # toegewezen: a dreigende melding, contact with the school due.
     dreigend = await meld(
-        "241806",
-        soort=MeldingSoort.DREIGEND,
-        gevraagde_acties=(GevraagdeActie.ADVIES,),
-        bron_referentie="DD-DEMO-3",
-        toelichting={"korte_beschrijving": "Demo: wacht op een plek na de TLV."},
+        meldingen.NieuweMelding(
+            soort=MeldingSoort.DREIGEND,
+            leerling_id=kinderen["241806"],
+            gevraagde_acties=(GevraagdeActie.ADVIES,),
+            bron_referentie="DD-DEMO-3",
+            toelichting={"korte_beschrijving": "Demo: wacht op een plek na de TLV."},
+        )
     )
-    await stap(dreigend, MeldingActie.TOEWIJZEN, toegewezen_aan="demo-begeleider")
+    await stap(dreigend, meldingen.Stap(MeldingActie.TOEWIJZEN, toegewezen_aan="demo-begeleider"))
     # afgesloten: the vrijstelling made the melding moot.
-    vrij = await meld("241804", soort=MeldingSoort.DREIGEND, bron_referentie="DD-DEMO-4")
+    vrij = await meld(
+        meldingen.NieuweMelding(
+            soort=MeldingSoort.DREIGEND, leerling_id=kinderen["241804"], bron_referentie="DD-DEMO-4"
+        )
+    )
     await stap(
         vrij,
-        MeldingActie.AFSLUITEN,
-        reden=Beeindigingsreden.ONTHEFFING_VRIJSTELLING,
-        toelichting="Demo: vrijstelling verleend.",
+        meldingen.Stap(
+            MeldingActie.AFSLUITEN,
+            reden=Beeindigingsreden.ONTHEFFING_VRIJSTELLING,
+            toelichting="Demo: vrijstelling verleend.",
+        ),
     )
     # casus-geopend: an uitgebreide melding, a case with a plan in execution, its weekly
     # evaluation overdue (signal evaluatie-achterstallig).
     lang = await meld(
-        "231801",
-        soort=MeldingSoort.UITGEBREID,
-        gevraagde_acties=(GevraagdeActie.DOORBRAAKOVERLEG,),
-        bron_referentie="DD-DEMO-5",
-        toelichting={"aanleiding": "Demo: langdurig verzuim, school en ouders staan stil."},
+        meldingen.NieuweMelding(
+            soort=MeldingSoort.UITGEBREID,
+            leerling_id=kinderen["231801"],
+            gevraagde_acties=(GevraagdeActie.DOORBRAAKOVERLEG,),
+            bron_referentie="DD-DEMO-5",
+            toelichting={"aanleiding": "Demo: langdurig verzuim, school en ouders staan stil."},
+        )
     )
-    await stap(lang, MeldingActie.TOEWIJZEN, toegewezen_aan="demo-regisseur")
-    await stap(lang, MeldingActie.CASUS_OPENEN)
+    await stap(lang, meldingen.Stap(MeldingActie.TOEWIJZEN, toegewezen_aan="demo-regisseur"))
+    await stap(lang, meldingen.Stap(MeldingActie.CASUS_OPENEN))
     async with uow.voor(regisseur):
         row = await uow.meldingen.get(regisseur, lang)
         assert row is not None  # noqa: S101

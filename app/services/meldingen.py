@@ -38,7 +38,7 @@ from app.domain.meldingen import (
 from app.domain.regio import Regio
 from app.domain.schoolvakanties import Schoolvakanties, laad_meegeleverde_kalender
 from app.domain.toegang import Actor, Operatie, Reikwijdte, mag
-from app.services import identiteit, register
+from app.services import casussen, identiteit, register
 from app.services.errors import (
     Conflict,
     DomainRuleViolation,
@@ -418,8 +418,6 @@ async def zet_stap(
 ) -> tuple[MeldingRow, date]:
     """Take one step (assign, register, open a case, close): the state machine decides, the
     step is a history row, the melding's state its projection."""
-    from app.services import casussen  # the case a melding opens (one transaction)
-
     async with uow.voor(actor):
         row = await uow.meldingen.get(actor, melding_id, lock=True)
         if row is None:
