@@ -425,3 +425,36 @@ async def test_the_settings_of_meldingen_are_swv_settings(
     assert gewijzigd.status_code == 200, gewijzigd.text
     assert gewijzigd.json()["meldingContactWerkdagen"] == 3
     assert gewijzigd.json()["verzuimGemeldTelt"] is True
+
+
+async def test_leerplicht_reports_for_its_own_gemeente(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    leerplicht = auth.headers(swv_a.actor(Rol.LEERPLICHTAMBTENAAR, gemeente=0))
+    kind = {"pseudoniem": "261903", "geboortejaar": 2013, "geboortemaand": 5, "regio": "zuid"}
+    eigen = {"soort": "dreigend", "leerling": {**kind, "woongemeente": swv_a.gemeente_codes[0]}}
+    created = await client.post("/v1/meldingen", json=eigen, headers=leerplicht)
+    assert created.status_code == 201, created.text
+    assert created.json()["schoolId"] is None
+    seen = await client.get(f"/v1/meldingen/{created.json()['id']}", headers=leerplicht)
+    assert seen.status_code == 200
+    andere = {
+        "soort": "dreigend",
+        "leerling": {**kind, "pseudoniem": "261904", "woongemeente": swv_a.gemeente_codes[1]},
+    }
+    refused = await client.post("/v1/meldingen", json=andere, headers=leerplicht)
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["name"] == "leerling.woongemeente"
+
+
+async def test_a_role_that_registers_no_children_names_an_existing_one(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    begeleider = auth.headers(swv_a.actor(Rol.BEGELEIDER))
+    kind = {"pseudoniem": "261905", "geboortejaar": 2013, "geboortemaand": 5, "regio": "zuid"}
+    response = await client.post(
+        "/v1/meldingen", json={"soort": "dreigend", "leerling": kind}, headers=begeleider
+    )
+    assert response.status_code == 403
+    secretariaat = auth.headers(swv_a.actor(Rol.SECRETARIAAT))
+    assert (await client.post("/v1/meldingen", json={}, headers=secretariaat)).status_code == 403
