@@ -18,12 +18,14 @@ from starlette.types import Receive, Scope, Send
 
 from app.api import (
     audit,
+    casussen,
     classificaties,
     escalaties,
     gebruikers,
     health,
     instellingen,
     leerlingen,
+    meldingen,
     perioden,
     rapportages,
     scholen,
@@ -47,6 +49,14 @@ OPENAPI_TAGS = [
     {"name": "Gezondheid", "description": "Leeft de dienst, en kan hij bij zijn database?"},
     {"name": "Aanmelden", "description": "Sessies voor mensen, tokens voor systemen."},
     {"name": "Leerlingen", "description": "Het register: leerlingen, meldingen, status, tijdlijn."},
+    {
+        "name": "Meldingen",
+        "description": "Meldingen van scholen en leerplicht, en de inbox van de regisseur.",
+    },
+    {
+        "name": "Casussen",
+        "description": "Casusregie: coördinator, plan van aanpak, evaluaties, overleggen.",
+    },
     {"name": "Scholen", "description": "Schoolvestigingen in de regio van het SWV."},
     {"name": "Classificaties", "description": "De categorieën van de Inspectie."},
     {"name": "Audit", "description": "Wie deed wat met welke gegevens (alleen voor de FG)."},
@@ -81,6 +91,8 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(health.router)
     v1.include_router(sessies.router)
     v1.include_router(leerlingen.router)
+    v1.include_router(meldingen.router)
+    v1.include_router(casussen.router)
     v1.include_router(perioden.router)
     v1.include_router(scholen.router)
     v1.include_router(classificaties.router)

@@ -21,6 +21,7 @@ from app.services import instellingen as service
 from app.services.context import beleid_van, peildata_van
 from app.services.errors import PreconditionFailed, PreconditionRequired
 from app.services.escalaties import escalatiebeleid_van
+from app.services.meldingen import bsn_rechtsgrond, contact_werkdagen
 
 router = APIRouter(prefix="/instellingen", tags=["Instellingen"])
 Beheerder = Annotated[Actor, toegang(Operatie.INSTELLINGEN_BEHEREN)]
@@ -69,6 +70,18 @@ class Instellingen(ApiModel):
         description="Standaardtermijn in dagen van een afspraak in een escalatie; 28 is een "
         "keuze, de bronnen noemen geen getal."
     )
+    verzuim_gemeld_telt: bool = Field(
+        description="Telt verzuim van nog onbekende aard (`verzuim-gemeld`) in het eigen profiel "
+        "als ongeoorloofd? Nooit landelijk (regel 13). Standaard nee."
+    )
+    melding_contact_werkdagen: int = Field(
+        description="Werkdagen na toewijzing van een melding voor contact met de melder "
+        "(keuze; standaard 5)."
+    )
+    bsn_rechtsgrond: str | None = Field(
+        description="Vastgelegde rechtsgrond voor het BSN in meldingen (UAVG art. 46); zonder "
+        "deze geen BSN in een melding."
+    )
 
 
 class InstellingenWijziging(ApiInput):
@@ -93,6 +106,9 @@ class InstellingenWijziging(ApiInput):
     leverdag: int | None = Field(default=None, ge=1, le=28)
     doorzettingsmacht_bij: DoorzettingsmachtBij | None = None
     afspraak_termijn_dagen: int | None = Field(default=None, ge=1, le=180)
+    verzuim_gemeld_telt: bool | None = None
+    melding_contact_werkdagen: int | None = Field(default=None, ge=1, le=30)
+    bsn_rechtsgrond: str | None = Field(default=None, min_length=5, max_length=500)
 
 
 def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
@@ -120,6 +136,9 @@ def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
         leverdag=peildata.leverdag,
         doorzettingsmacht_bij=escalaties.doorzettingsmacht_bij,
         afspraak_termijn_dagen=escalaties.afspraak_termijn_dagen,
+        verzuim_gemeld_telt=beleid.verzuim_gemeld_telt,
+        melding_contact_werkdagen=contact_werkdagen(swv),
+        bsn_rechtsgrond=bsn_rechtsgrond(swv),
     )
 
 

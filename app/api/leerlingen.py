@@ -13,12 +13,21 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from pydantic import AwareDatetime, Field, model_validator
 
 from app.api.auth import toegang
+from app.api.casussen import CasusDetail, detail_van
 from app.api.deps import PageDep, UowDep
 from app.api.escalaties import EscalatieInzage, inzage_van
 from app.api.idempotency import IdempotencyDep
+from app.api.meldingen import Melding, melding_van
 from app.api.pagination import paginate
 from app.api.problems import problem_responses
-from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel, Paginering
+from app.api.schemas import (
+    EERSTE_DATUM,
+    LAATSTE_DATUM,
+    ApiInput,
+    ApiModel,
+    IdentiteitInvoer,
+    Paginering,
+)
 from app.api.tlv import Plaatsingscheck, Tlv, plaatsingscheck_van, tlv_van
 from app.db.leerlingen import FeitRow, Kind, LeerlingRow
 from app.domain.classificatie import Categorie
@@ -67,15 +76,6 @@ ZONSONDERGANG = date(2027, 7, 1)
 
 
 # -- schemas ---------------------------------------------------------------------------------
-
-
-class IdentiteitInvoer(ApiInput):
-    """Identifying details: only for an SWV that works identified, with a legal basis."""
-
-    naam: str | None = Field(default=None, min_length=1, max_length=200)
-    geboortedatum: date | None = None
-    adres: str | None = Field(default=None, min_length=1, max_length=300)
-    bsn: str | None = Field(default=None, pattern=r"^[0-9]{9}$", description="Elfproef.")
 
 
 class Identiteit(ApiModel):
@@ -713,6 +713,8 @@ class Inzage(ApiModel):
     )
     tlvs: list[Tlv] = Field(default_factory=list, description="De TLV's met hun geschiedenis.")
     plaatsingschecks: list[Plaatsingscheck] = Field(default_factory=list)
+    meldingen: list[Melding] = Field(description="De meldingen over deze leerling.")
+    casussen: list[CasusDetail] = Field(description="De casussen van deze leerling.")
 
 
 @router.get(
@@ -745,6 +747,8 @@ async def get_inzage(
         escalaties=[inzage_van(e, stappen) for e, stappen in result.escalaties],
         tlvs=[tlv_van(t) for t in result.tlvs],
         plaatsingschecks=[plaatsingscheck_van(c) for c in result.plaatsingschecks],
+        meldingen=[melding_van(m, result.status.peildatum) for m in result.meldingen],
+        casussen=[detail_van(c) for c in result.casussen],
     )
 
 

@@ -20,6 +20,15 @@ class ApiInput(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
 
 
+class IdentiteitInvoer(ApiInput):
+    """Identifying details: only for an SWV that works identified, with a legal basis."""
+
+    naam: str | None = Field(default=None, min_length=1, max_length=200)
+    geboortedatum: date | None = None
+    adres: str | None = Field(default=None, min_length=1, max_length=300)
+    bsn: str | None = Field(default=None, pattern=r"^[0-9]{9}$", description="Elfproef.")
+
+
 class Paginering(ApiModel):
     """Where this page stands in the whole list."""
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 def import_all_models() -> None:
     """Import each table module once; their classes register on `Base.metadata`."""
     import app.db.audit
+    import app.db.casussen
     import app.db.escalaties
     import app.db.idempotentie
     import app.db.leerlingen
+    import app.db.meldingen
     import app.db.organisaties
     import app.db.rapportage
     import app.db.scholen

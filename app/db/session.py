@@ -26,10 +26,12 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util.concurrency import await_
 
 from app.db.audit import AuditRegel, AuditRepository
+from app.db.casussen import CasussenRepository
 from app.db.escalaties import EscalatiesRepository
 from app.db.fouten import VerbindingVerloren
 from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
+from app.db.meldingen import MeldingenRepository
 from app.db.organisaties import OrganisatiesRepository
 from app.db.rapportage import RapportageRepository
 from app.db.scholen import ScholenRepository
@@ -209,6 +211,8 @@ class UnitOfWork:
     schoolvakanties: SchoolvakantiesRepository
     escalaties: EscalatiesRepository
     tlv: TlvRepository
+    meldingen: MeldingenRepository
+    casussen: CasussenRepository
 
     def __init__(
         self,
@@ -251,6 +255,8 @@ class UnitOfWork:
             self.schoolvakanties = SchoolvakantiesRepository(self.session)
             self.escalaties = EscalatiesRepository(self.session)
             self.tlv = TlvRepository(self.session, self.driver)
+            self.meldingen = MeldingenRepository(self.session)
+            self.casussen = CasussenRepository(self.session)
             self._audited = False
         return self
 

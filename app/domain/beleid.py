@@ -54,3 +54,5 @@ class Beleid:
     vrijstelling_signaal_dagen: int = 61
     jeugdarts_oordeel_maakt_ongeoorloofd: bool = False  # regel 4: "kan", so no automatic switch
     profiel: DefinitieProfiel = LANDELIJK_PROFIEL
+    verzuim_gemeld_telt: bool = False
+    """Whether the SWV's own profile reads `verzuim-gemeld` as unexcused absence (regel 13)."""

@@ -26,6 +26,7 @@ class FeitSoort(StrEnum):
     NIET_INGESCHREVEN = "niet-ingeschreven"
     VERZUIM_GESTART = "verzuim-gestart"
     VERZUIM_BEEINDIGD = "verzuim-beeindigd"
+    VERZUIM_GEMELD = "verzuim-gemeld"
     VERZUIMUREN = "verzuimuren"
     ZIEKMELDING = "ziekmelding"
     ZIEKMELDING_BEEINDIGD = "ziekmelding-beeindigd"
@@ -170,6 +171,15 @@ class VerzuimBeeindigd(_Basis):
     soort: ClassVar[FeitSoort] = FeitSoort.VERZUIM_BEEINDIGD
     volgorde: ClassVar[int] = 0
     reden: Beeindigingsreden | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerzuimGemeld(_Basis):
+    """Absence of a nature not yet known, until ``einde`` (first day back): never counts
+    nationally, only in a profile that asks; a correction settles it (regels 13 en 15)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.VERZUIM_GEMELD
+    einde: date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -371,6 +381,7 @@ Feit = (
     | NietIngeschreven
     | VerzuimGestart
     | VerzuimBeeindigd
+    | VerzuimGemeld
     | Verzuimuren
     | Ziekmelding
     | ZiekmeldingBeeindigd

@@ -11,7 +11,15 @@ from typing import Any, TypeVar, cast
 from app.domain.beleid import Beleid
 from app.domain.classificatie import LANDELIJKE_THUISZITTERS, VERZUIM, Categorie
 from app.domain.datums import plus_maanden, schooljaar_eindjaar
-from app.domain.feiten import AanbodSoort, Feit, VrijstellingGrond, VrijstellingVerleend
+from app.domain.feiten import (
+    AanbodSoort,
+    Feit,
+    VerzuimBeeindigd,
+    VerzuimGemeld,
+    VerzuimGestart,
+    VrijstellingGrond,
+    VrijstellingVerleend,
+)
 from app.domain.leerling import Leerling
 from app.domain.regio import Vakantiekalender
 from app.domain.tijdlijn import Dataprobleem, _geldend, _Vouw
@@ -178,7 +186,7 @@ def bepaal_status(
         peildatum,
         categorie,
         landelijk,
-        categorie in beleid.profiel.categorieen,
+        _in_profiel(vouw, geldend, categorie, peildatum),
         sinds,
         verzuim_sinds,
         duur,
@@ -186,6 +194,41 @@ def bepaal_status(
         tuple(signalen),
         _Verklaring(regel, ids),
     )
+
+
+def _als_verzuim(feiten: list[Feit]) -> list[Feit]:
+    """The facts with each `verzuim-gemeld` read as unexcused absence (its end included)."""
+    uit: list[Feit] = []
+    for f in feiten:
+        if isinstance(f, VerzuimGemeld):
+            uit.append(
+                VerzuimGestart(
+                    id=f.id, geldig_vanaf=f.geldig_vanaf, geregistreerd_op=f.geregistreerd_op
+                )
+            )
+            if f.einde is not None:
+                uit.append(
+                    VerzuimBeeindigd(
+                        id=f"{f.id}:einde",
+                        geldig_vanaf=f.einde,
+                        geregistreerd_op=f.geregistreerd_op,
+                    )
+                )
+        else:
+            uit.append(f)
+    uit.sort(key=lambda f: f.geldig_vanaf)
+    return uit
+
+
+def _in_profiel(vouw: _Vouw, geldend: list[Feit], categorie: Categorie, peildatum: date) -> bool:
+    """Thuiszitter in the SWV's own profile: an SWV that asks for it reads `verzuim-gemeld` as
+    unexcused absence there, never nationally (docs/domain.md regel 13)."""
+    beleid = vouw.beleid
+    if not beleid.verzuim_gemeld_telt or not any(type(f) is VerzuimGemeld for f in geldend):
+        return categorie in beleid.profiel.categorieen
+    profiel = _Vouw(vouw.leerling, beleid, vouw.kalender)
+    profiel.vouwen(_als_verzuim(geldend), peildatum)
+    return bool(profiel.raw) and profiel.raw[-1][1] in beleid.profiel.categorieen
 
 
 def _dreigend(vouw: _Vouw, categorie: Categorie, peildatum: date) -> list[Signalering]:

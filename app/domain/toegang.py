@@ -102,6 +102,11 @@ class Operatie(StrEnum):
     TLV_AFGEVEN = "tlv:afgeven"
     TLV_CONTROLEREN = "tlv:controleren"
     TLV_PLAATSING_INVOEREN = "tlv:plaatsing-invoeren"
+    MELDING_INDIENEN = "melding:indienen"
+    MELDING_LEZEN = "melding:lezen"
+    MELDING_BEHANDELEN = "melding:behandelen"
+    CASUS_LEZEN = "casus:lezen"
+    CASUS_BIJWERKEN = "casus:bijwerken"
 
 
 _O = Operatie
@@ -123,15 +128,26 @@ _MELDER = frozenset(
 # escalations of their own children; only the directeur decides (doorzettingsmacht).
 _ESCALEREN = frozenset({_O.ESCALATIE_LEZEN, _O.ESCALATIE_BEHANDELEN})
 
+# Workflow meldingen and casussen (aanpak thuiszitters §1.4, §2.1-2.2; Regioloket): schools and
+# leerplicht send and follow their own, the SWV's regisseur and begeleiders take them in.
+_INDIENER = frozenset({_O.MELDING_INDIENEN, _O.MELDING_LEZEN, _O.CASUS_LEZEN})
+_CASUSWERKER = _INDIENER | {_O.CASUS_BIJWERKEN}
+_REGIE = _CASUSWERKER | {_O.MELDING_BEHANDELEN}
+_MEELEZER = frozenset({_O.MELDING_LEZEN, _O.CASUS_LEZEN})
+
 RECHTEN: dict[Rol, frozenset[Operatie]] = {
-    Rol.SCHOOLMEDEWERKER: _MELDER | {_O.ESCALATIE_LEZEN},
-    Rol.SCHOOLSYSTEEM: _MELDER,
-    Rol.LEERPLICHTAMBTENAAR: _MELDER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN, _O.ESCALATIE_LEZEN},
-    Rol.LEERPLICHTSYSTEEM: _MELDER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
+    Rol.SCHOOLMEDEWERKER: _MELDER | _CASUSWERKER | {_O.ESCALATIE_LEZEN},
+    Rol.SCHOOLSYSTEEM: _MELDER | _INDIENER,
+    Rol.LEERPLICHTAMBTENAAR: _MELDER
+    | _CASUSWERKER
+    | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN, _O.ESCALATIE_LEZEN},
+    Rol.LEERPLICHTSYSTEEM: _MELDER | _INDIENER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
     Rol.BEGELEIDER: (_MELDER - {_O.LEERLING_REGISTREREN})
+    | _REGIE
     | {_O.RAPPORT_SWV, _O.TLV_CONTROLEREN}
     | _ESCALEREN,
     Rol.REGISSEUR: _MELDER
+    | _REGIE
     | _ESCALEREN
     | {
         _O.IDENTITEIT_INZIEN,
@@ -148,7 +164,8 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
         _O.RAPPORT_INDIENEN,
         _O.TLV_AFGEVEN,
         _O.TLV_PLAATSING_INVOEREN,
-    },
+    }
+    | _MEELEZER,
     Rol.DIRECTEUR: frozenset(
         {
             _O.LEERLING_LEZEN,
@@ -161,6 +178,9 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
             *_ESCALEREN,
             _O.TLV_LEZEN,
             _O.TLV_AFGEVEN,
+            _O.MELDING_LEZEN,
+            _O.CASUS_LEZEN,
+            _O.CASUS_BIJWERKEN,
         }
     ),
     Rol.FUNCTIONARIS_GEGEVENSBESCHERMING: frozenset(
@@ -212,6 +232,8 @@ FEITRECHTEN: dict[FeitSoort, frozenset[Rol]] = {
     # leerplicht, recorded by the SWV when it hears of it.
     _F.VERZUIM_GESTART: _IEDEREEN,
     _F.VERZUIM_BEEINDIGD: _IEDEREEN,
+    # Absence of a nature not yet known (a melding "nog onbepaald"): whoever reports absence.
+    _F.VERZUIM_GEMELD: _IEDEREEN,
     _F.VERZUIMUREN: _IEDEREEN,
     _F.ZIEKMELDING: _IEDEREEN,
     _F.ZIEKMELDING_BEEINDIGD: _IEDEREEN,

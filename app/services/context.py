@@ -28,6 +28,7 @@ BELEID_SLEUTELS = (
     "pact_na_maanden",
     "thuiswerkplan_telt_als_aanbod",
     "jeugdarts_oordeel_maakt_ongeoorloofd",
+    "verzuim_gemeld_telt",
 )
 """Settings an SWV may change (app/services/instellingen.py); else the docs/domain.md default."""
 

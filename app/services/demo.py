@@ -7,19 +7,22 @@ import hashlib
 import uuid
 from datetime import date, timedelta
 
+from app.db.casussen import CasusRow
 from app.db.organisaties import GemeenteRow, SwvRow
 from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
+from app.domain.casussen import CasusActie, PlanActieSoort
 from app.domain.escalaties import (
     VERPLICHTE_DEELNEMERS,
     Aanleiding,
     DeelnemerRol,
     EscalatieStatus,
 )
-from app.domain.feiten import TlvCategorie, TlvSoort
+from app.domain.feiten import Beeindigingsreden, TlvCategorie, TlvSoort
+from app.domain.meldingen import Aard, GevraagdeActie, MeldingActie, MeldingSoort
 from app.domain.tlv import TlvGebeurtenis
 from app.domain.toegang import Actor, Namens, Rol
-from app.services import escalaties, feiten, leerlingen, tlv
+from app.services import casussen, escalaties, feiten, leerlingen, meldingen, tlv
 from app.services.synthetisch import laad_synthetische_regio
 from app.services.toegang import beheer
 from app.services.toegang.versleuteling import Versleuteling
@@ -106,6 +109,7 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
     systeem = Actor(id="demo-loader", rol=Rol.REGISSEUR, swv_id=swv_id, is_systeem=True)
     begeleider = Actor(id="demo-loader", rol=Rol.BEGELEIDER, swv_id=swv_id, is_systeem=True)
     vandaag = await _vandaag(uow)
+    kinderen: dict[str, uuid.UUID] = {}
     for pseudoniem, leeftijd, situatie in DEMO_LEERLINGEN:
         leerling = await leerlingen.registreer_leerling(
             uow,
@@ -119,24 +123,22 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
                 woongemeente=DEMO_GEMEENTEN[0][0],
             ),
         )
-        meldingen = [
+        nieuwe_feiten = [
             feiten.NieuwFeit("inschrijving", vandaag - timedelta(days=700), school_id=school_id)
         ]
         if situatie == "verzuim-lang":
-            meldingen.append(feiten.NieuwFeit("verzuim-gestart", vandaag - timedelta(days=120)))
-        elif situatie == "verzuim-kort":
-            meldingen.append(feiten.NieuwFeit("verzuim-gestart", vandaag - timedelta(days=20)))
+            nieuwe_feiten.append(feiten.NieuwFeit("verzuim-gestart", vandaag - timedelta(days=120)))
         elif situatie == "ziek":
-            meldingen.append(
+            nieuwe_feiten.append(
                 feiten.NieuwFeit("ziekmelding", vandaag - timedelta(days=45), {"door_ouders": True})
             )
         elif situatie == "vrijstelling":
-            meldingen.append(
+            nieuwe_feiten.append(
                 feiten.NieuwFeit(
                     "uitschrijving", vandaag - timedelta(days=200), school_id=school_id
                 )
             )
-            meldingen.append(
+            nieuwe_feiten.append(
                 feiten.NieuwFeit(
                     "vrijstelling-verleend",
                     vandaag - timedelta(days=200),
@@ -144,8 +146,8 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
                     namens=Namens.LEERPLICHT,
                 )
             )
-        for melding in meldingen:
-            await feiten.meld_feit(uow, systeem, leerling.id, melding)
+        for nieuw_feit in nieuwe_feiten:
+            await feiten.meld_feit(uow, systeem, leerling.id, nieuw_feit)
         await _tlv_demo(
             uow,
             (systeem, begeleider),
@@ -156,6 +158,8 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
         )
         if situatie in DEMO_ESCALATIES:
             await _escaleer(uow, swv_id, leerling.id, vandaag, DEMO_ESCALATIES[situatie])
+        kinderen[pseudoniem] = leerling.id
+    await _demo_meldingen_en_casussen(uow, swv_id, school_id, kinderen, vandaag)
     # Beside the textbook cases, a generated region of the previous school year, so that lists,
     # reports and exports have something to show.
     await laad_synthetische_regio(
@@ -225,6 +229,136 @@ async def _escaleer(
             escalaties.Overgang(EscalatieStatus.IN_UITVOERING),
             if_match=gezet.beeld.etag,
         )
+
+
+async def _demo_meldingen_en_casussen(
+    uow: UnitOfWork,
+    swv_id: str,
+    school_id: uuid.UUID,
+    kinderen: dict[str, uuid.UUID],
+    vandaag: date,
+) -> None:
+    """Textbook meldingen and cases in several states, so that the regisseur's inbox and the
+    case lists show something on `make run` (synthetic text only)."""
+    school = Actor(
+        id="demo-digidoor",
+        rol=Rol.SCHOOLSYSTEEM,
+        swv_id=swv_id,
+        vestiging_ids=frozenset({str(school_id)}),
+        is_systeem=True,
+    )
+    regisseur = Actor(id="demo-regisseur", rol=Rol.REGISSEUR, swv_id=swv_id)
+
+    async def meld(melding: meldingen.NieuweMelding) -> uuid.UUID:
+        return (await meldingen.dien_in(uow, school, melding)).melding.id
+
+    async def stap(melding_id: uuid.UUID, stap_: meldingen.Stap) -> None:
+        async with uow.voor(regisseur):
+            row = await uow.meldingen.get(regisseur, melding_id)
+            assert row is not None  # noqa: S101
+            versie = row.versie
+        await meldingen.zet_stap(uow, regisseur, melding_id, versie=versie, stap=stap_)
+
+    # ontvangen: a beperkte melding from the school's system; it appends the absence itself.
+    await meld(
+        meldingen.NieuweMelding(
+            soort=MeldingSoort.BEPERKT,
+            leerling_id=kinderen["231802"],
+            aard=Aard.ONGEOORLOOFD,
+            verzuim_begin=vandaag - timedelta(days=20),
+            bron_referentie="DD-DEMO-1",
+            toelichting={"aanleiding": "Demo: komt sinds drie weken niet meer naar school."},
+        )
+    )
+    # geregistreerd: nature not yet known (verzuim-gemeld), taken in by the regisseur.
+    kort = await meld(
+        meldingen.NieuweMelding(
+            soort=MeldingSoort.BEPERKT,
+            leerling_id=kinderen["241805"],
+            aard=Aard.ONBEPAALD,
+            verzuim_begin=vandaag - timedelta(days=12),
+            verzuim_einde=vandaag - timedelta(days=8),
+            bron_referentie="DD-DEMO-2",
+        )
+    )
+    await stap(kort, meldingen.Stap(MeldingActie.TOEWIJZEN, toegewezen_aan="demo-regisseur"))
+    await stap(kort, meldingen.Stap(MeldingActie.REGISTREREN))
+    # toegewezen: a dreigende melding, contact with the school due.
+    dreigend = await meld(
+        meldingen.NieuweMelding(
+            soort=MeldingSoort.DREIGEND,
+            leerling_id=kinderen["241806"],
+            gevraagde_acties=(GevraagdeActie.ADVIES,),
+            bron_referentie="DD-DEMO-3",
+            toelichting={"korte_beschrijving": "Demo: wacht op een plek na de TLV."},
+        )
+    )
+    await stap(dreigend, meldingen.Stap(MeldingActie.TOEWIJZEN, toegewezen_aan="demo-begeleider"))
+    # afgesloten: the vrijstelling made the melding moot.
+    vrij = await meld(
+        meldingen.NieuweMelding(
+            soort=MeldingSoort.DREIGEND, leerling_id=kinderen["241804"], bron_referentie="DD-DEMO-4"
+        )
+    )
+    await stap(
+        vrij,
+        meldingen.Stap(
+            MeldingActie.AFSLUITEN,
+            reden=Beeindigingsreden.ONTHEFFING_VRIJSTELLING,
+            toelichting="Demo: vrijstelling verleend.",
+        ),
+    )
+    # casus-geopend: an uitgebreide melding, a case with a plan in execution, its weekly
+    # evaluation overdue (signal evaluatie-achterstallig).
+    lang = await meld(
+        meldingen.NieuweMelding(
+            soort=MeldingSoort.UITGEBREID,
+            leerling_id=kinderen["231801"],
+            gevraagde_acties=(GevraagdeActie.DOORBRAAKOVERLEG,),
+            bron_referentie="DD-DEMO-5",
+            toelichting={"aanleiding": "Demo: langdurig verzuim, school en ouders staan stil."},
+        )
+    )
+    await stap(lang, meldingen.Stap(MeldingActie.TOEWIJZEN, toegewezen_aan="demo-regisseur"))
+    await stap(lang, meldingen.Stap(MeldingActie.CASUS_OPENEN))
+    async with uow.voor(regisseur):
+        row = await uow.meldingen.get(regisseur, lang)
+        assert row is not None  # noqa: S101
+        casus_id = row.casus_id
+    assert casus_id is not None  # noqa: S101
+    detail = await casussen.stel_plan_vast(
+        uow,
+        regisseur,
+        casus_id,
+        versie=1,
+        doel="Demo: binnen zes weken weer halve dagen op school.",
+        acties=[
+            casussen.PlanActie(
+                wat="Demo: thuiswerkplan met dagelijkse opdrachten",
+                soort=PlanActieSoort.THUISWERKPLAN,
+                rol="mentor",
+                organisatie="Demo Lyceum De Horizon",
+                uiterlijk=vandaag + timedelta(days=14),
+                start=vandaag - timedelta(days=20),
+            )
+        ],
+    )
+    await casussen.zet_stap(
+        uow,
+        regisseur,
+        casus_id,
+        versie=detail.casus.versie,
+        stap=casussen.CasusStap(CasusActie.STARTEN),
+    )
+    # The case's history as if it ran for a month (the demo's clock starts today).
+    async with uow.alle_swvs():
+        casus = await uow.session.get(CasusRow, casus_id)
+        assert casus is not None  # noqa: S101
+        casus.plan_sinds = vandaag - timedelta(days=20)
+        casus.laatste_evaluatie = vandaag - timedelta(days=9)
+        casus.laatste_contact_ouders = vandaag - timedelta(days=3)
+        await uow.flush()
+        await uow.commit()
 
 
 async def _vandaag(uow: UnitOfWork) -> date:

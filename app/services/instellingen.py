@@ -56,6 +56,16 @@ async def wijzig(uow: UnitOfWork, actor: Actor, *, versie: int, wijziging: Wijzi
                     )
                 ]
             )
+        if modus is PrivacyModus.GEPSEUDONIMISEERD and wijziging.beleid.get("bsn_rechtsgrond"):
+            raise InvalidInput(
+                [
+                    FieldError(
+                        "bsnRechtsgrond",
+                        "niet_toegestaan",
+                        "Een rechtsgrond voor het BSN hoort bij geïdentificeerd werken.",
+                    )
+                ]
+            )
         if (
             modus is PrivacyModus.GEPSEUDONIMISEERD
             and swv.privacy_modus == PrivacyModus.GEIDENTIFICEERD
@@ -71,6 +81,8 @@ async def wijzig(uow: UnitOfWork, actor: Actor, *, versie: int, wijziging: Wijzi
                 ]
             )
         nieuw_beleid = {**(swv.beleid or {}), **wijziging.beleid}
+        if modus is PrivacyModus.GEPSEUDONIMISEERD:
+            nieuw_beleid.pop("bsn_rechtsgrond", None)  # no BSN without identified mode
         try:
             context.peildata_van(SwvRow(beleid=nieuw_beleid))
         except ValueError:

@@ -13,13 +13,14 @@ from typing import Any
 from app.db.audit import AuditRow
 from app.db.escalaties import EscalatieRow, EscalatieStapRow
 from app.db.leerlingen import FeitRow, LeerlingRow
+from app.db.meldingen import MeldingRow
 from app.db.session import UnitOfWork
 from app.db.tlv import PlaatsingscheckRow
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FEITKLASSEN, FeitSoort
 from app.domain.status import Status
 from app.domain.toegang import Actor
-from app.services import context, leerlingen, projectie, tlv
+from app.services import casussen, context, leerlingen, meldingen, projectie, tlv
 from app.services.errors import NotFound
 
 VRIJE_TEKST = ("toelichting", "reden", "voorziening", "melder")
@@ -38,6 +39,8 @@ class Inzage:
     escalaties: list[tuple[EscalatieRow, list[EscalatieStapRow]]]
     tlvs: list[tlv.TlvMetStaat]
     plaatsingschecks: list[PlaatsingscheckRow]
+    meldingen: list[MeldingRow]
+    casussen: list[casussen.CasusDetail]
 
 
 async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzage:
@@ -52,6 +55,8 @@ async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzag
         escalaties = await uow.escalaties.van_leerling(leerling.id)
         stappen = await uow.escalaties.stappen_van([e.id for e in escalaties])
         checks = await uow.tlv.checks_van_kind(leerling.id)
+        meldingrijen = await uow.meldingen.van_leerling(leerling.id)
+        zaken = await casussen.van_leerling(uow, actor, leerling.id)
         await uow.commit()
     _leerling, status = await leerlingen.status_op(
         uow, actor, leerling_id, peildatum=None, bekend_op=None
@@ -66,6 +71,8 @@ async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzag
         [(e, stappen.get(e.id, [])) for e in escalaties],
         tlvs,
         checks,
+        meldingrijen,
+        zaken,
     )
 
 
@@ -142,6 +149,8 @@ async def anonimiseer_verlopen(
                 stap.toelichting = None
                 stap.bron_referentie = None
             await uow.tlv.wis_vrije_tekst(leerling.id)
+            await meldingen.blank_vrije_tekst(uow, leerling.id)
+            await casussen.blank_vrije_tekst(uow, leerling.id)
             if leerling.swv_id not in swvs:
                 swv = await uow.organisaties.swv(leerling.swv_id)
                 assert swv is not None  # noqa: S101

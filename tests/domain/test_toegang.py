@@ -107,6 +107,7 @@ VERWACHT: dict[str, set[str]] = {
             "uitschrijving",
             "verzuim-gestart",
             "verzuim-beeindigd",
+            "verzuim-gemeld",
             "verzuimuren",
             "ziekmelding",
             "ziekmelding-beeindigd",
