@@ -8,7 +8,9 @@ def import_all_models() -> None:
     import app.db.audit
     import app.db.idempotentie
     import app.db.leerlingen
+    import app.db.notificaties
     import app.db.organisaties
     import app.db.rapportage
     import app.db.scholen
+    import app.db.taken
     import app.db.toegang  # noqa: F401

@@ -29,9 +29,11 @@ from app.db.audit import AuditRegel, AuditRepository
 from app.db.fouten import VerbindingVerloren
 from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
+from app.db.notificaties import NotificatiesRepository
 from app.db.organisaties import OrganisatiesRepository
 from app.db.rapportage import RapportageRepository
 from app.db.scholen import ScholenRepository
+from app.db.taken import TakenRepository
 from app.db.toegang import ToegangRepository
 from app.domain.toegang import Actor
 
@@ -203,6 +205,8 @@ class UnitOfWork:
     audit: AuditRepository
     toegang: ToegangRepository
     rapportage: RapportageRepository
+    taken: TakenRepository
+    notificaties: NotificatiesRepository
 
     def __init__(
         self,
@@ -242,6 +246,8 @@ class UnitOfWork:
             self.audit = AuditRepository(self.session, self.driver)
             self.toegang = ToegangRepository(self.session)
             self.rapportage = RapportageRepository(self.session, self.driver)
+            self.taken = TakenRepository(self.driver)
+            self.notificaties = NotificatiesRepository(self.driver)
             self._audited = False
         return self
 
