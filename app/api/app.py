@@ -23,10 +23,12 @@ from app.api import (
     health,
     instellingen,
     leerlingen,
+    notificaties,
     perioden,
     rapportages,
     scholen,
     sessies,
+    taken,
 )
 from app.api.auth import Authenticator, NobodyAuthenticator
 from app.api.middleware import EdgeMiddleware
@@ -50,6 +52,8 @@ OPENAPI_TAGS = [
     {"name": "Rapportage", "description": "Het kwartaalregister voor de Inspectie en overzichten."},
     {"name": "Gebruikers", "description": "Gebruikers van het SWV (beheerder)."},
     {"name": "Instellingen", "description": "Beleid en privacymodus van het SWV (beheerder)."},
+    {"name": "Taken", "description": "Actielijsten: de werklijst per rol en de kwartaalcyclus."},
+    {"name": "Notificaties", "description": "Wijzigingenfeed en webhook-abonnementen (systemen)."},
 ]
 
 
@@ -76,7 +80,10 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(gebruikers.router)
     v1.include_router(instellingen.router)
     v1.include_router(rapportages.router)
+    v1.include_router(taken.router)
+    v1.include_router(notificaties.router)
     v1.state.authenticator = NobodyAuthenticator()
+    v1.state.settings = settings
     v1.state.inlogrem = Inlogrem()
     if settings.jwt_signing_key is not None and settings.encryption_key is not None:
         beleid = tokenbeleid_uit(settings)

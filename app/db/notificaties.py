@@ -36,6 +36,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, Driver
+from app.domain.taken import PeriodeKort
 from app.domain.toegang import Actor, Reikwijdte
 
 TRANSACTIE = "(pg_current_xact_id()::text)::bigint"
@@ -212,13 +213,13 @@ def _leerling_bereik(actor: Actor, n: int) -> tuple[str, list[Any]]:
         return "", []
     if r is Reikwijdte.VESTIGINGEN and actor.vestiging_ids:
         return (
-            f" AND n.leerling_id IN (SELECT leerling_id FROM leerling_vestigingen "
+            f" AND n.leerling_id IN (SELECT leerling_id FROM leerling_vestigingen "  # noqa: S608
             f"WHERE school_id = ANY(${n}::uuid[]))",
             [[uuid.UUID(v) for v in actor.vestiging_ids]],
         )
     if r is Reikwijdte.GEMEENTEN and actor.gemeente_ids:
         return (
-            f" AND n.leerling_id IN (SELECT id FROM leerlingen "
+            f" AND n.leerling_id IN (SELECT id FROM leerlingen "  # noqa: S608
             f"WHERE woongemeente_id = ANY(${n}::uuid[]))",
             [[uuid.UUID(g) for g in actor.gemeente_ids]],
         )
@@ -288,6 +289,16 @@ class NotificatiesRepository:
         )
         return nieuw if rij is not None else None
 
+    async def perioden_van(self, leerling_id: uuid.UUID) -> list[PeriodeKort]:
+        """The child's projected timeline as stored (before it is replaced)."""
+        db = await self._driver()
+        rows = await db.fetch(
+            "SELECT categorie, start, einde FROM tijdlijn_perioden WHERE leerling_id = $1 "
+            "ORDER BY volgnummer",
+            leerling_id,
+        )
+        return [PeriodeKort(r["categorie"], r["start"], r["einde"]) for r in rows]
+
     async def feed(
         self, actor: Actor, na: tuple[int, int] | None, limiet: int
     ) -> list[Notificatie]:
@@ -330,7 +341,7 @@ class NotificatiesRepository:
     ) -> Abonnement:
         db = await self._driver()
         rij = await db.fetchrow(
-            "INSERT INTO abonnementen (id, swv_id, eigenaar, rol, vestiging_ids, gemeente_ids, "
+            "INSERT INTO abonnementen (id, swv_id, eigenaar, rol, vestiging_ids, gemeente_ids, "  # noqa: S608
             "url, geheim_versleuteld, soorten, bron_referentie, actief, versie) "
             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true, 1) "
             f"RETURNING {_A}",
@@ -463,7 +474,7 @@ class NotificatiesRepository:
         return gemeente
 
     async def zet_mail(
-        self, swv_id: uuid.UUID, sleutel: str, aan: str, onderwerp: str, tekst: str, nu: datetime
+        self, swv_id: uuid.UUID, sleutel: str, *, aan: str, onderwerp: str, tekst: str, nu: datetime
     ) -> bool:
         db = await self._driver()
         rij = await db.fetchrow(

@@ -129,14 +129,15 @@ def _bereik(actor: Actor, n: int) -> tuple[str, list[Any]]:
     if r is Reikwijdte.VESTIGINGEN and actor.vestiging_ids:
         ids = [uuid.UUID(v) for v in actor.vestiging_ids]
         return (
-            f" AND t.rol = ${n} AND (t.school_id = ANY(${n + 1}::uuid[]) OR t.leerling_id IN "
-            f"(SELECT leerling_id FROM leerling_vestigingen WHERE school_id = ANY(${n + 1}::uuid[])))",
+            f" AND t.rol = ${n} AND (t.school_id = ANY(${n + 1}::uuid[]) OR t.leerling_id IN "  # noqa: S608
+            "(SELECT leerling_id FROM leerling_vestigingen "
+            f"WHERE school_id = ANY(${n + 1}::uuid[])))",
             [str(actor.rol), ids],
         )
     if r is Reikwijdte.GEMEENTEN and actor.gemeente_ids:
         ids = [uuid.UUID(g) for g in actor.gemeente_ids]
         return (
-            f" AND t.rol = ${n} AND t.leerling_id IN "
+            f" AND t.rol = ${n} AND t.leerling_id IN "  # noqa: S608
             f"(SELECT id FROM leerlingen WHERE woongemeente_id = ANY(${n + 1}::uuid[]))",
             [str(actor.rol), ids],
         )
@@ -183,18 +184,12 @@ class TakenRepository:
         return nieuw
 
     async def werklijst(
-        self,
-        actor: Actor,
-        filter_: Werklijstfilter,
-        vandaag: date,
-        *,
-        limiet: int,
-        na: tuple[date, uuid.UUID] | None,
-    ) -> list[Taak]:
-        """A page of the actor's tasks by due date (keyset on `(vervalt_op, id)`)."""
+        self, actor: Actor, filter_: Werklijstfilter, vandaag: date, *, offset: int, limiet: int
+    ) -> tuple[list[Taak], int]:
+        """A page of the actor's tasks by due date, and how many there are in all."""
         db = await self._driver()
         waar, params = _bereik(actor, 2)
-        sql = f"SELECT {_KOLOMMEN} FROM taken t WHERE t.swv_id = $1{waar}"  # noqa: S608
+        sql = f" FROM taken t WHERE t.swv_id = $1{waar}"
         args: list[Any] = [uuid.UUID(actor.swv_id), *params]
 
         def p(waarde: Any) -> str:
@@ -219,10 +214,14 @@ class TakenRepository:
             sql += f" AND t.school_id = {p(filter_.school_id)}"
         if filter_.peildatum is not None:
             sql += f" AND t.peildatum = {p(filter_.peildatum)}"
-        if na is not None:
-            sql += f" AND (t.vervalt_op, t.id) > ({p(na[0])}, {p(na[1])})"
-        sql += f" ORDER BY t.vervalt_op, t.id LIMIT {p(limiet)}"
-        return [Taak(**dict(r)) for r in await db.fetch(sql, *args)]
+        filterargs = list(args)
+        pagina = f"SELECT {_KOLOMMEN}{sql} ORDER BY t.vervalt_op, t.id"
+        pagina += f" LIMIT {p(limiet)} OFFSET {p(offset)}"
+        rijen = [Taak(**dict(r)) for r in await db.fetch(pagina, *args)]
+        if offset == 0 and len(rijen) < limiet:
+            return rijen, len(rijen)
+        totaal: int = await db.fetchval(f"SELECT count(*){sql}", *filterargs)
+        return rijen, totaal
 
     async def get(self, actor: Actor, taak_id: uuid.UUID, *, lock: bool = False) -> Taak | None:
         db = await self._driver()
@@ -234,7 +233,7 @@ class TakenRepository:
         return Taak(**dict(rij)) if rij is not None else None
 
     async def zet_status(
-        self, taak: Taak, swv_id: uuid.UUID, naar: str, door: str, op: datetime, tekst: str
+        self, taak: Taak, swv_id: uuid.UUID, *, naar: str, door: str, op: datetime, tekst: str
     ) -> Taak:
         """Close the task and append its transition (one statement each)."""
         db = await self._driver()
@@ -274,6 +273,10 @@ class TakenRepository:
             peildatum,
         )
         return [Taak(**dict(r)) for r in rows]
+
+    async def swv_ids(self) -> list[uuid.UUID]:
+        db = await self._driver()
+        return [r["id"] for r in await db.fetch("SELECT id FROM samenwerkingsverbanden")]
 
     async def context_gegevens(self, swv_id: uuid.UUID, vanaf: date) -> dict[str, list[Any]]:
         """What the generators read: schools, thuiszitter periods starting since `vanaf`, TLV

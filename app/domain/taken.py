@@ -190,6 +190,35 @@ CYCLUS = ("belronde", "navraag", "leerplichtoverleg", "groslijst", "inspectie")
 """The steps of the quarterly cycle, in order (docs/domain.md, "Actielijsten")."""
 
 
+@dataclass(frozen=True, slots=True)
+class Stap:
+    """One step of a peildatum's cycle: how many of its tasks are done, open and late."""
+
+    code: str
+    totaal: int
+    afgerond: int
+    open: int
+    te_laat: int
+    status: Taakstatus
+
+
+def stap(code: str, statussen: list[Taakstatus]) -> Stap:
+    """A step is done when all its tasks are closed, late when one is late, otherwise open
+    (or planned while none has opened)."""
+    afgerond = sum(s in AFGESLOTEN for s in statussen)
+    te_laat = sum(s is Taakstatus.TE_LAAT for s in statussen)
+    lopend = [s for s in statussen if s not in AFGESLOTEN]
+    if not lopend:
+        status = Taakstatus.AFGEROND if statussen else Taakstatus.GEPLAND
+    elif te_laat:
+        status = Taakstatus.TE_LAAT
+    elif all(s is Taakstatus.GEPLAND for s in lopend):
+        status = Taakstatus.GEPLAND
+    else:
+        status = Taakstatus.OPEN
+    return Stap(code, len(statussen), afgerond, len(lopend) - te_laat, te_laat, status)
+
+
 def _per_peildatum(
     code: str,
     rol: Rol,
@@ -337,11 +366,14 @@ def overgangen(perioden: Iterable[PeriodeKort]) -> list[Overgang]:
     for p in rij:
         aansluitend = vorige is not None and vorige.einde == p.start - timedelta(days=1)
         voor = vorige.categorie if vorige is not None and aansluitend else None
-        if vorige is not None and vorige.categorie in _THUISZITTER:
-            if not aansluitend or p.categorie not in _THUISZITTER:
-                assert vorige.einde is not None  # noqa: S101 (a period followed by another ends)
-                uit.append(_einde(vorige.einde))
-        if voor != p.categorie:
+        if (
+            vorige is not None
+            and vorige.categorie in _THUISZITTER
+            and (not aansluitend or p.categorie not in _THUISZITTER)
+        ):
+            assert vorige.einde is not None  # noqa: S101 (a period followed by another ends)
+            uit.append(_einde(vorige.einde))
+        if voor != p.categorie and (voor is not None or p.categorie != "geen"):
             uit.append(Overgang("leerling.categorie-gewijzigd", p.start, p.categorie, voor))
         if p.categorie in _THUISZITTER and voor not in _THUISZITTER:
             uit.append(Overgang("leerling.thuiszitter-gestart", p.start, p.categorie, voor))

@@ -39,9 +39,10 @@ from app.domain.rapportage import STANDAARD_PEILDATA, Peildata
 from app.domain.regio import Regio
 from app.domain.schoolvakanties import Schoolvakanties, laad_meegeleverde_kalender
 from app.domain.status import Signaal, Status, bepaal_status
+from app.domain.taken import PeriodeKort
 from app.domain.tijdlijn import Tijdlijn, bepaal_tijdlijn
 from app.domain.toegang import Actor, Operatie, Reikwijdte, mag
-from app.services import identiteit, registerrijen
+from app.services import identiteit, notificaties, registerrijen
 from app.services.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from app.services.pagination import Page, PageRequest
 from app.services.toegang.versleuteling import Versleuteling
@@ -636,6 +637,7 @@ async def projecteer_feiten(
     domein = leerling_van(leerling)
     tot = _tijdlijn_tot(beleid, _projectie_tot(domein, vandaag))
     tijdlijn = bepaal_tijdlijn(domein, feiten, beleid, tot=tot, kalender=kalender_voor(beleid))
+    voor = await uow.notificaties.perioden_van(leerling.id)
     await uow.rapportage.vervang_projecties(
         leerling.id,
         leerling.swv_id,
@@ -653,6 +655,16 @@ async def projecteer_feiten(
         registerrijen.rijen(
             leerling.pseudoniem, domein, feiten, tijdlijn, beleid=beleid, peildata=peildata_van(swv)
         ),
+    )
+    # Events: the transitions the new timeline gained up to today (app/services/notificaties.py).
+    await notificaties.kondig_tijdlijn_aan(
+        uow,
+        leerling.swv_id,
+        leerling.id,
+        voor=voor,
+        na=[PeriodeKort(str(p.categorie), p.start, p.einde) for p in tijdlijn.perioden],
+        vandaag=vandaag,
+        nu=uow.begonnen_op or await klok(uow),
     )
 
 
