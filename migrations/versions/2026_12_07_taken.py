@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 from pgqueuer.adapters.persistence.qb import QueryBuilderEnvironment
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.util import await_
 
 revision: str = "2026_12_07_taken"
 down_revision: str | None = "2026_11_23_register_rijen"
@@ -33,6 +34,13 @@ PER_SWV = (
     "mails",
     "mailadressen",
 )
+
+
+def _script(sql: str) -> None:
+    """A script of several statements (a function body among them): run by the driver itself,
+    in the migration's transaction (a prepared statement takes one command)."""
+    driver = op.get_bind().connection.driver_connection
+    await_(driver.execute(sql))
 
 
 def upgrade() -> None:
@@ -282,11 +290,11 @@ def upgrade() -> None:
         op.execute(
             f"CREATE POLICY swv_scheiding ON {tabel} USING {EIGEN_SWV} WITH CHECK {EIGEN_SWV}"
         )
-    op.execute(QueryBuilderEnvironment().build_install_query(create_schema=False))
+    _script(QueryBuilderEnvironment().build_install_query(create_schema=False))
 
 
 def downgrade() -> None:
-    op.execute(QueryBuilderEnvironment().build_uninstall_query())
+    _script(QueryBuilderEnvironment().build_uninstall_query())
     for tabel in PER_SWV:
         op.execute(f"DROP POLICY swv_scheiding ON {tabel}")
     op.drop_index("ix_taak_overgangen_taak", table_name="taak_overgangen")
