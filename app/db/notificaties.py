@@ -36,7 +36,6 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, Driver
-from app.domain.taken import PeriodeKort
 from app.domain.toegang import Actor, Reikwijdte
 
 TRANSACTIE = "(pg_current_xact_id()::text)::bigint"
@@ -254,6 +253,52 @@ UPDATE notificaties SET verdeeld = true WHERE volgnummer IN (SELECT volgnummer F
 """
 
 
+@dataclass(frozen=True, slots=True)
+class NieuweNotificatie:
+    id: uuid.UUID
+    swv_id: uuid.UUID
+    soort: str
+    onderwerp_id: uuid.UUID
+    leerling_id: uuid.UUID | None
+    data: dict[str, Any]
+    sleutel: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Mailsjabloon:
+    """The e-mail for a new thuiszitter: a subject and a text that ends in the child's link."""
+
+    onderwerp: str
+    tekst_voor_link: str
+
+
+# One round trip: the events, and the e-mails that follow from them (a new thuiszitter: to the
+# leerplichtambtenaren of the child's gemeente with a work address).
+_SCHRIJF = """
+WITH ins AS (
+    INSERT INTO notificaties (id, swv_id, soort, onderwerp_id, leerling_id, data, sleutel,
+                              aangemaakt_op)
+    SELECT i, s, so, o, l, d::jsonb, k, $8
+    FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::text[],
+                $7::text[]) AS u(i, s, so, o, l, d, k)
+    ON CONFLICT (swv_id, sleutel) WHERE sleutel IS NOT NULL DO NOTHING
+    RETURNING id, swv_id, soort, leerling_id
+), mail AS (
+    INSERT INTO mails (swv_id, sleutel, aan, onderwerp, tekst, status, pogingen, volgende_poging)
+    SELECT ins.swv_id, ins.id::text || ':' || m.adres, m.adres, $9,
+           $10 || '/v1/leerlingen/' || ins.leerling_id::text || E'\n', 'wachtend', 0, $8
+    FROM ins
+    JOIN leerlingen l ON l.id = ins.leerling_id
+    JOIN gebruikers g ON g.swv_id = ins.swv_id AND g.actief AND g.rol = 'leerplichtambtenaar'
+         AND l.woongemeente_id = ANY(g.gemeente_ids)
+    JOIN mailadressen m ON m.gebruiker_id = g.id
+    WHERE ins.soort = 'leerling.thuiszitter-gestart'
+    ON CONFLICT DO NOTHING
+)
+SELECT id FROM ins
+"""
+
+
 class NotificatiesRepository:
     """Every query on events, subscriptions, deliveries and mails."""
 
@@ -261,43 +306,28 @@ class NotificatiesRepository:
         self._driver = driver
 
     async def schrijf(
-        self,
-        *,
-        swv_id: uuid.UUID,
-        soort: str,
-        onderwerp_id: uuid.UUID,
-        leerling_id: uuid.UUID | None,
-        data: dict[str, Any],
-        sleutel: str | None,
-        op: datetime,
-    ) -> uuid.UUID | None:
-        """Append an event in the current transaction; None when `sleutel` was announced."""
-        db = await self._driver()
-        nieuw = uuid.uuid4()
-        rij = await db.fetchrow(
-            "INSERT INTO notificaties (id, swv_id, soort, onderwerp_id, leerling_id, data, "
-            "sleutel, aangemaakt_op) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-            "ON CONFLICT (swv_id, sleutel) WHERE sleutel IS NOT NULL DO NOTHING RETURNING id",
-            nieuw,
-            swv_id,
-            soort,
-            onderwerp_id,
-            leerling_id,
-            json.dumps(data),
-            sleutel,
-            op,
-        )
-        return nieuw if rij is not None else None
-
-    async def perioden_van(self, leerling_id: uuid.UUID) -> list[PeriodeKort]:
-        """The child's projected timeline as stored (before it is replaced)."""
+        self, events: list[NieuweNotificatie], mail: Mailsjabloon, op: datetime
+    ) -> list[uuid.UUID]:
+        """Append events in the current transaction, in one statement, with the e-mail to
+        leerplicht of the child's gemeente for each new thuiszitter; the ids written (an event
+        whose `sleutel` was announced before is skipped)."""
+        if not events:
+            return []
         db = await self._driver()
         rows = await db.fetch(
-            "SELECT categorie, start, einde FROM tijdlijn_perioden WHERE leerling_id = $1 "
-            "ORDER BY volgnummer",
-            leerling_id,
+            _SCHRIJF,
+            [e.id for e in events],
+            [e.swv_id for e in events],
+            [e.soort for e in events],
+            [e.onderwerp_id for e in events],
+            [e.leerling_id for e in events],
+            [json.dumps(e.data) for e in events],
+            [e.sleutel for e in events],
+            op,
+            mail.onderwerp,
+            mail.tekst_voor_link,
         )
-        return [PeriodeKort(r["categorie"], r["start"], r["einde"]) for r in rows]
+        return [r["id"] for r in rows]
 
     async def feed(
         self, actor: Actor, na: tuple[int, int] | None, limiet: int
@@ -465,13 +495,6 @@ class NotificatiesRepository:
             gemeente_id,
         )
         return [r["adres"] for r in rows]
-
-    async def woongemeente(self, leerling_id: uuid.UUID) -> uuid.UUID | None:
-        db = await self._driver()
-        gemeente: uuid.UUID | None = await db.fetchval(
-            "SELECT woongemeente_id FROM leerlingen WHERE id = $1", leerling_id
-        )
-        return gemeente
 
     async def zet_mail(
         self, swv_id: uuid.UUID, sleutel: str, *, aan: str, onderwerp: str, tekst: str, nu: datetime

@@ -79,6 +79,7 @@ class Termijnen:
     navraag_dagen_voor_peildatum: int = 28
     tlv_check_dagen: int = 28
     horizon_dagen: int = 60
+    inhaal_dagen: int = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +173,10 @@ def periode_van(peildata: Peildata, peildatum: date) -> str:
     return f"{jaar}-{peildata.van_schooljaar(jaar).index(peildatum) + 1}"
 
 
-def rond_peildata(peildata: Peildata, vandaag: date, horizon: int) -> list[date]:
+def rond_peildata(peildata: Peildata, vandaag: date, horizon: int, inhaal: int) -> list[date]:
     """The peildata whose cycle runs on `vandaag`: from `horizon` days before each peildatum to
-    its delivery deadline."""
+    `inhaal` days after its delivery deadline (a worker that was down still makes the task, and
+    it shows late)."""
     eindjaar = schooljaar_eindjaar(vandaag)
     kandidaten = sorted(
         {d for j in (eindjaar - 1, eindjaar, eindjaar + 1) for d in peildata.van_schooljaar(j)}
@@ -182,7 +184,9 @@ def rond_peildata(peildata: Peildata, vandaag: date, horizon: int) -> list[date]
     return [
         p
         for p in kandidaten
-        if p - timedelta(days=horizon) <= vandaag <= peildata.uiterste_leverdatum(p)
+        if p - timedelta(days=horizon)
+        <= vandaag
+        <= peildata.uiterste_leverdatum(p) + timedelta(days=inhaal)
     ]
 
 
@@ -227,7 +231,7 @@ def _per_peildatum(
 ) -> Generator:
     def genereer_code(context: Context, vandaag: date) -> Iterable[TaakSpec]:
         pd, t = context.peildata, context.termijnen
-        for p in rond_peildata(pd, vandaag, t.horizon_dagen):
+        for p in rond_peildata(pd, vandaag, t.horizon_dagen, t.inhaal_dagen):
             yield TaakSpec(
                 code, rol, "", periode_van(pd, p), opent(pd, p, t), vervalt(pd, p, t), peildatum=p
             )
@@ -263,7 +267,7 @@ generator("inspectie")(_per_peildatum("inspectie", Rol.SECRETARIAAT, _op_peildat
 def _navraag(context: Context, vandaag: date) -> Iterable[TaakSpec]:
     """Ask each school for its (dreigende) thuiszitters before each peildatum."""
     pd, t = context.peildata, context.termijnen
-    for p in rond_peildata(pd, vandaag, t.horizon_dagen):
+    for p in rond_peildata(pd, vandaag, t.horizon_dagen, t.inhaal_dagen):
         for school in context.scholen:
             yield TaakSpec(
                 "navraag",

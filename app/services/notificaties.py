@@ -21,7 +21,13 @@ from typing import Any
 
 import httpx
 
-from app.db.notificaties import Abonnement, Notificatie, TeBezorgen
+from app.db.notificaties import (
+    Abonnement,
+    Mailsjabloon,
+    NieuweNotificatie,
+    Notificatie,
+    TeBezorgen,
+)
 from app.db.session import UnitOfWork
 from app.domain import notificaties as regels
 from app.domain.notificaties import Soort
@@ -72,6 +78,14 @@ class Smtp:
 # -- publishing (called by every feature, inside its transaction) -----------------------------
 
 
+def _mail(publieke_url: str) -> Mailsjabloon:
+    return Mailsjabloon(
+        "Nieuwe thuiszitter in uw gemeente",
+        "Er is een nieuwe thuiszitter geregistreerd in uw gemeente.\n"
+        f"Bekijk het dossier (na inloggen): {publieke_url}",
+    )
+
+
 async def publiceer(
     uow: UnitOfWork,
     swv_id: uuid.UUID,
@@ -86,55 +100,48 @@ async def publiceer(
 ) -> uuid.UUID | None:
     """Write an event in the caller's transaction (a rolled-back change leaves none); ids and
     kinds only (docs/privacy.md). The same `sleutel` is announced once. E-mail to people that
-    follows from the event is written in the same transaction."""
+    follows from the event is written in the same statement."""
     inhoud = dict(data or {})
-    if not regels.alleen_kenmerken(inhoud):
-        raise ValueError("een notificatie bevat alleen ids, datums en soorten")
-    event_id = await uow.notificaties.schrijf(
-        swv_id=swv_id,
-        soort=soort,
+    event = _nieuw(
+        swv_id,
+        soort,
         onderwerp_id=onderwerp_id,
         leerling_id=leerling_id,
         data=inhoud,
         sleutel=sleutel,
-        op=nu,
     )
-    if event_id is not None and soort == Soort.THUISZITTER_GESTART and leerling_id is not None:
-        gemeente = await uow.notificaties.woongemeente(leerling_id)
-        if gemeente is not None:
-            rollen = [str(Rol.LEERPLICHTAMBTENAAR)]
-            for adres in await uow.notificaties.ontvangers(swv_id, rollen, gemeente):
-                link = f"{publieke_url}/v1/leerlingen/{leerling_id}"
-                await uow.notificaties.zet_mail(
-                    swv_id,
-                    f"{event_id}:{adres}",
-                    aan=adres,
-                    onderwerp="Nieuwe thuiszitter in uw gemeente",
-                    tekst="Er is een nieuwe thuiszitter geregistreerd in uw gemeente.\n"
-                    f"Bekijk het dossier (na inloggen): {link}\n",
-                    nu=nu,
-                )
-    return event_id
+    ids = await uow.notificaties.schrijf([event], _mail(publieke_url), nu)
+    return ids[0] if ids else None
+
+
+def _nieuw(
+    swv_id: uuid.UUID,
+    soort: str,
+    *,
+    onderwerp_id: uuid.UUID,
+    leerling_id: uuid.UUID | None,
+    data: dict[str, Any],
+    sleutel: str | None,
+) -> NieuweNotificatie:
+    if not regels.alleen_kenmerken(data):
+        raise ValueError("een notificatie bevat alleen ids, datums en soorten")
+    return NieuweNotificatie(uuid.uuid4(), swv_id, soort, onderwerp_id, leerling_id, data, sleutel)
 
 
 def _sleutel(leerling_id: uuid.UUID, o: Overgang) -> str:
     return f"{o.soort}:{leerling_id}:{o.datum.isoformat()}"
 
 
-async def _kondig_aan(
-    uow: UnitOfWork, swv_id: uuid.UUID, leerling_id: uuid.UUID, o: Overgang, nu: datetime
-) -> None:
+def _overgang(swv_id: uuid.UUID, leerling_id: uuid.UUID, o: Overgang) -> NieuweNotificatie:
     data: dict[str, Any] = {"leerlingId": str(leerling_id), "datum": o.datum.isoformat()}
     if o.categorie is not None:
         data["categorie"] = o.categorie
     if o.vorige is not None:
         data["vorigeCategorie"] = o.vorige
-    await publiceer(
-        uow,
+    return _nieuw(
         swv_id,
         o.soort,
-        leerling_id,
-        nu=nu,
+        onderwerp_id=leerling_id,
         leerling_id=leerling_id,
         data=data,
         sleutel=_sleutel(leerling_id, o),
@@ -150,17 +157,26 @@ async def kondig_tijdlijn_aan(
     na: Iterable[PeriodeKort],
     vandaag: date,
     nu: datetime,
+    publieke_url: str = PUBLIEKE_URL,
 ) -> None:
     """After a child's timeline was re-projected: announce the transitions it gained up to
     today (later ones are announced on their day by `dagelijkse_overgangen`)."""
     oud = set(overgangen(voor))
-    for o in overgangen(na):
-        if o not in oud and o.datum <= vandaag:
-            await _kondig_aan(uow, swv_id, leerling_id, o, nu)
+    nieuw = [
+        _overgang(swv_id, leerling_id, o)
+        for o in overgangen(na)
+        if o not in oud and o.datum <= vandaag
+    ]
+    await uow.notificaties.schrijf(nieuw, _mail(publieke_url), nu)
 
 
 async def dagelijkse_overgangen(
-    uow: UnitOfWork, vandaag: date, nu: datetime, *, venster: int = 7
+    uow: UnitOfWork,
+    vandaag: date,
+    nu: datetime,
+    *,
+    venster: int = 7,
+    publieke_url: str = PUBLIEKE_URL,
 ) -> int:
     """Date-driven transitions without a new fact (day 29 → thuiszitter, B2a → B2b, ends):
     announce those dated in the last `venster` days, each once (docs/domain.md regel 4)."""
@@ -179,15 +195,16 @@ async def dagelijkse_overgangen(
             per_kind.setdefault((r["swv_id"], r["leerling_id"]), []).append(
                 PeriodeKort(r["categorie"], r["start"], r["einde"])
             )
-        aantal = 0
         van = vandaag - timedelta(days=venster)
-        for (swv_id, leerling_id), perioden in per_kind.items():
-            for o in overgangen(perioden):
-                if van <= o.datum <= vandaag:
-                    await _kondig_aan(uow, swv_id, leerling_id, o, nu)
-                    aantal += 1
+        nieuw = [
+            _overgang(swv_id, leerling_id, o)
+            for (swv_id, leerling_id), perioden in per_kind.items()
+            for o in overgangen(perioden)
+            if van <= o.datum <= vandaag
+        ]
+        geschreven = await uow.notificaties.schrijf(nieuw, _mail(publieke_url), nu)
         await uow.commit()
-        return aantal
+        return len(geschreven)
 
 
 # -- the change feed ---------------------------------------------------------------------------

@@ -637,8 +637,7 @@ async def projecteer_feiten(
     domein = leerling_van(leerling)
     tot = _tijdlijn_tot(beleid, _projectie_tot(domein, vandaag))
     tijdlijn = bepaal_tijdlijn(domein, feiten, beleid, tot=tot, kalender=kalender_voor(beleid))
-    voor = await uow.notificaties.perioden_van(leerling.id)
-    await uow.rapportage.vervang_projecties(
+    voor = await uow.rapportage.vervang_projecties(
         leerling.id,
         leerling.swv_id,
         [
@@ -661,7 +660,7 @@ async def projecteer_feiten(
         uow,
         leerling.swv_id,
         leerling.id,
-        voor=voor,
+        voor=[PeriodeKort(*p) for p in voor],
         na=[PeriodeKort(str(p.categorie), p.start, p.einde) for p in tijdlijn.perioden],
         vandaag=vandaag,
         nu=uow.begonnen_op or await klok(uow),
