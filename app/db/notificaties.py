@@ -342,7 +342,9 @@ class NotificatiesRepository:
         args: list[Any] = [uuid.UUID(actor.swv_id), limiet, *params]
         sql = (
             f"SELECT {_N} FROM notificaties n WHERE n.swv_id = $1{waar} "  # noqa: S608
-            "AND n.transactie < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint"
+            "AND (n.transactie < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint "
+            # A transaction sees its own events (the feed's own requests write none).
+            "OR n.transactie = (pg_current_xact_id_if_assigned()::text)::bigint)"
         )
         if na is not None:
             args += [na[0], na[1]]
@@ -350,7 +352,7 @@ class NotificatiesRepository:
         sql += " ORDER BY n.transactie, n.volgnummer LIMIT $2"
         return [_notificatie(r) for r in await db.fetch(sql, *args)]
 
-    async def van_soort(self, swv_id: uuid.UUID) -> list[Notificatie]:
+    async def van_swv(self, swv_id: uuid.UUID) -> list[Notificatie]:
         db = await self._driver()
         rows = await db.fetch(
             f"SELECT {_N} FROM notificaties n WHERE n.swv_id = $1 ORDER BY volgnummer",  # noqa: S608
