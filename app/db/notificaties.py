@@ -498,6 +498,18 @@ class NotificatiesRepository:
         )
         return [r["adres"] for r in rows]
 
+    async def zet_mailadres(self, swv_id: uuid.UUID, gebruikersnaam: str, adres: str) -> None:
+        """A user's work address for notifications (replaces an earlier one)."""
+        db = await self._driver()
+        await db.execute(
+            "INSERT INTO mailadressen (gebruiker_id, swv_id, adres) "
+            "SELECT id, swv_id, $3 FROM gebruikers WHERE swv_id = $1 AND gebruikersnaam = $2 "
+            "ON CONFLICT (gebruiker_id) DO UPDATE SET adres = excluded.adres",
+            swv_id,
+            gebruikersnaam,
+            adres,
+        )
+
     async def zet_mail(
         self, swv_id: uuid.UUID, sleutel: str, *, aan: str, onderwerp: str, tekst: str, nu: datetime
     ) -> bool:
