@@ -3,6 +3,7 @@ scoped webhooks with retries and signatures, the change feed, and no personal da
 
 from __future__ import annotations
 
+import itertools
 import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.db.notificaties import Notificatie
 from app.db.session import UnitOfWork
 from app.domain import notificaties as regels
 from app.domain.toegang import Actor, Rol
@@ -78,7 +80,8 @@ async def abonneer(uow: UnitOfWork, actor: Actor, url: str, soorten: list[str]) 
     _, geheim, nieuw = await notificaties.abonneer(
         uow, actor, VERSLEUTELING, url=url, soorten=soorten, bron_referentie=None
     )
-    assert nieuw and geheim
+    assert nieuw
+    assert geheim
     return geheim
 
 
@@ -179,7 +182,7 @@ async def test_a_receiver_answering_500_gets_the_same_event_with_growing_delays(
         await bezorg(uow, nu + timedelta(days=2))
     assert len(o.ontvangen) == aantal_na_200 == 3
     assert len({r.headers["webhook-id"] for r in o.ontvangen}) == 1
-    wachttijden = [b - a for a, b in zip(pogingen, pogingen[1:], strict=False)]
+    wachttijden = [b - a for a, b in itertools.pairwise(pogingen)]
     assert timedelta(0) < wachttijden[0] < wachttijden[1]
 
 
@@ -213,16 +216,20 @@ async def test_a_rolled_back_change_leaves_no_event(uow: UnitOfWork, swv_a: Swv)
     """The outbox is written in the change's transaction: a rollback leaves no event."""
     leerling_id = await kind_met_verzuim(uow, swv_a)
     voor = len(await _alle(uow, swv_a))
-    with pytest.raises(RuntimeError):
+
+    async def mislukte_wijziging() -> None:
         async with uow.voor(swv_a.actor(Rol.REGISSEUR)):
             await notificaties.publiceer(
                 uow, swv_a.id, "leerling.signaal-gestart", leerling_id, nu=_nu(VANDAAG)
             )
             raise RuntimeError("de wijziging mislukt")
+
+    with pytest.raises(RuntimeError):
+        await mislukte_wijziging()
     assert len(await _alle(uow, swv_a)) == voor
 
 
-async def _alle(uow: UnitOfWork, swv: Swv) -> list[notificaties.Notificatie]:
+async def _alle(uow: UnitOfWork, swv: Swv) -> list[Notificatie]:
     async with uow.voor(swv.actor(Rol.REGISSEUR)):
         return await uow.notificaties.van_swv(swv.id)
 

@@ -75,7 +75,7 @@ async def test_two_workers_deliver_each_event_once_per_subscription_and_create_e
                 )
 
         gedaan = await asyncio.gather(werker(), werker())
-        nieuw = await asyncio.gather(
+        await asyncio.gather(
             taken.genereer_taken(UnitOfWork(eigen), VANDAAG),
             taken.genereer_taken(UnitOfWork(eigen), VANDAAG),
         )
