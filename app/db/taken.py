@@ -274,6 +274,19 @@ class TakenRepository:
         )
         return [Taak(**dict(r)) for r in rows]
 
+    async def wis_toelichting(self, leerling_id: uuid.UUID) -> None:
+        """Anonymisation: the free text of the child's tasks and their history goes."""
+        db = await self._driver()
+        await db.execute(
+            "UPDATE taak_overgangen SET toelichting = NULL WHERE toelichting IS NOT NULL "
+            "AND taak_id IN (SELECT id FROM taken WHERE leerling_id = $1)",
+            leerling_id,
+        )
+        await db.execute(
+            "UPDATE taken SET toelichting = NULL WHERE leerling_id = $1 AND toelichting IS NOT NULL",
+            leerling_id,
+        )
+
     async def swv_ids(self) -> list[uuid.UUID]:
         db = await self._driver()
         return [r["id"] for r in await db.fetch("SELECT id FROM samenwerkingsverbanden")]

@@ -183,3 +183,35 @@ async def test_changing_peildata_moves_open_tasks_and_never_completed_ones(
     assert per_id[navraag[1].id].vervalt_op == date(2026, 12, 7)
     assert per_id[navraag[0].id].vervalt_op == klaar.taak.vervalt_op == date(2026, 11, 30)
     assert len([t for t in na.items if t.taak.code == "navraag"]) == 2
+
+
+async def test_anonymisation_blanks_the_free_text_of_a_childs_tasks(
+    uow: UnitOfWork, swv_a: Swv, connection: AsyncConnection
+) -> None:
+    """Free text (outcome, reason) is blanked when the child is anonymised (docs/privacy.md)."""
+    from tests.services.test_notificaties import kind_met_verzuim
+
+    leerling_id = await kind_met_verzuim(uow, swv_a, dagen_geleden=40)
+    await taken.genereer_taken(uow, date.today())  # noqa: DTZ011 (the projection's today)
+    begeleider = swv_a.actor(Rol.BEGELEIDER)
+    pagina, _ = await taken.werklijst(
+        uow, begeleider, Werklijstfilter(leerling_id=leerling_id), ALLES
+    )
+    taak = pagina.items[0].taak
+    await taken.sluit(
+        uow, begeleider, taak.id, actie=Actie.AFRONDEN, toelichting="Gebeld", versie=taak.versie
+    )
+    async with uow.alle_swvs():
+        await uow.taken.wis_toelichting(leerling_id)
+        await uow.commit()
+    await connection.execute(text("SELECT set_config('app.swv_id', '*', true)"))
+    teksten = (
+        await connection.execute(
+            text(
+                "SELECT t.toelichting, o.toelichting FROM taken t "
+                "JOIN taak_overgangen o ON o.taak_id = t.id WHERE t.id = :id"
+            ),
+            {"id": taak.id},
+        )
+    ).all()
+    assert teksten == [(None, None)]
