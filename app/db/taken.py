@@ -283,7 +283,8 @@ class TakenRepository:
             leerling_id,
         )
         await db.execute(
-            "UPDATE taken SET toelichting = NULL WHERE leerling_id = $1 AND toelichting IS NOT NULL",
+            "UPDATE taken SET toelichting = NULL "
+            "WHERE leerling_id = $1 AND toelichting IS NOT NULL",
             leerling_id,
         )
 
