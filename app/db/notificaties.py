@@ -266,14 +266,18 @@ class NieuweNotificatie:
 
 @dataclass(frozen=True, slots=True)
 class Mailsjabloon:
-    """The e-mail for a new thuiszitter: a subject and a text that ends in the child's link."""
+    """The e-mails for a new thuiszitter and a new melding: subjects, and texts that end in
+    the link to the record."""
 
     onderwerp: str
     tekst_voor_link: str
+    melding_onderwerp: str
+    melding_tekst_voor_link: str
 
 
 # One round trip: the events, and the e-mails that follow from them (a new thuiszitter: to the
-# leerplichtambtenaren of the child's gemeente with a work address).
+# leerplichtambtenaren of the child's gemeente with a work address; a new melding: to the
+# regisseurs of the SWV).
 _SCHRIJF = """
 WITH ins AS (
     INSERT INTO notificaties (id, swv_id, soort, onderwerp_id, leerling_id, data, sleutel,
@@ -282,7 +286,7 @@ WITH ins AS (
     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::text[],
                 $7::text[]) AS u(i, s, so, o, l, d, k)
     ON CONFLICT (swv_id, sleutel) WHERE sleutel IS NOT NULL DO NOTHING
-    RETURNING id, swv_id, soort, leerling_id
+    RETURNING id, swv_id, soort, onderwerp_id, leerling_id
 ), mail AS (
     INSERT INTO mails (swv_id, sleutel, aan, onderwerp, tekst, status, pogingen, volgende_poging)
     SELECT ins.swv_id, ins.id::text || ':' || m.adres, m.adres, $9,
@@ -293,6 +297,13 @@ WITH ins AS (
          AND l.woongemeente_id = ANY(g.gemeente_ids)
     JOIN mailadressen m ON m.gebruiker_id = g.id
     WHERE ins.soort = 'leerling.thuiszitter-gestart'
+    UNION ALL
+    SELECT ins.swv_id, ins.id::text || ':' || m.adres, m.adres, $11,
+           $12 || '/v1/meldingen/' || ins.onderwerp_id::text || E'\n', 'wachtend', 0, $8
+    FROM ins
+    JOIN gebruikers g ON g.swv_id = ins.swv_id AND g.actief AND g.rol = 'regisseur-thuiszitters'
+    JOIN mailadressen m ON m.gebruiker_id = g.id
+    WHERE ins.soort = 'melding.ontvangen'
     ON CONFLICT DO NOTHING
 )
 SELECT id FROM ins
@@ -326,6 +337,8 @@ class NotificatiesRepository:
             op,
             mail.onderwerp,
             mail.tekst_voor_link,
+            mail.melding_onderwerp,
+            mail.melding_tekst_voor_link,
         )
         return [r["id"] for r in rows]
 

@@ -20,6 +20,7 @@ class Soort(StrEnum):
     THUISZITTER_GESTART = "leerling.thuiszitter-gestart"
     THUISZITTER_BEEINDIGD = "leerling.thuiszitter-beeindigd"
     SIGNAAL_GESTART = "leerling.signaal-gestart"
+    MELDING_ONTVANGEN = "melding.ontvangen"
     TAAK_TE_LAAT = "taak.te-laat"
     HERINNERING = "swv.herinnering"
 

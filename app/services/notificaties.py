@@ -83,6 +83,8 @@ def _mail(publieke_url: str) -> Mailsjabloon:
         "Nieuwe thuiszitter in uw gemeente",
         "Er is een nieuwe thuiszitter geregistreerd in uw gemeente.\n"
         f"Bekijk het dossier (na inloggen): {publieke_url}",
+        "Nieuwe melding ontvangen",
+        f"Er is een nieuwe melding ontvangen.\nBekijk de melding (na inloggen): {publieke_url}",
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db.session import UnitOfWork
+from app.domain.toegang import Rol
 from app.services import notificaties
 from app.services.notificaties import Bezorging, Smtp
 from tests.builders import Swv
@@ -127,3 +128,25 @@ async def test_monthly_reminder_in_the_second_week_once(
 
 async def test_smtp_off_leaves_mails_waiting(uow: UnitOfWork) -> None:
     assert await notificaties.verstuur_mails(uow, _nu(date(2026, 12, 8)), Smtp(), Bezorging()) == 0
+
+
+async def test_a_new_melding_mails_the_regisseurs_a_link(
+    uow: UnitOfWork,
+    swv_a: Swv,
+    connection: AsyncConnection,
+    smtp: tuple[Smtp, Postbus],
+) -> None:
+    """`melding.ontvangen` (published by the meldingen workflow): the regisseurs get a link."""
+    server, postbus = smtp
+    await mailadres(connection, swv_a, "regisseur-thuiszitters", "regie@swv.test")
+    melding_id = uuid.uuid4()
+    nu = _nu(date(2026, 12, 8))
+    async with uow.voor(swv_a.actor(Rol.REGISSEUR)):
+        await notificaties.publiceer(uow, swv_a.id, "melding.ontvangen", melding_id, nu=nu)
+        await uow.commit()
+    await notificaties.verstuur_mails(uow, nu, server, Bezorging())
+    berichten = [inhoud for aan, inhoud in postbus.berichten if aan == ["regie@swv.test"]]
+    assert len(berichten) == 1
+    tekst = message_from_bytes(berichten[0]).get_payload(decode=True)
+    assert isinstance(tekst, bytes)
+    assert f"/v1/meldingen/{melding_id}" in tekst.decode()
