@@ -288,6 +288,19 @@ class TakenRepository:
             leerling_id,
         )
 
+    async def laat_geworden(self, van: date, tot: date) -> list[tuple[uuid.UUID, Taak]]:
+        """Open tasks (every SWV) whose due day lies in [van, tot): late since then."""
+        db = await self._driver()
+        rows = await db.fetch(
+            f"SELECT swv_id, {_KOLOMMEN} FROM taken t WHERE status = 'open' "  # noqa: S608
+            "AND vervalt_op >= $1 AND vervalt_op < $2 ORDER BY vervalt_op, id",
+            van,
+            tot,
+        )
+        return [
+            (r["swv_id"], Taak(**{k: v for k, v in dict(r).items() if k != "swv_id"})) for r in rows
+        ]
+
     async def swv_ids(self) -> list[uuid.UUID]:
         db = await self._driver()
         return [r["id"] for r in await db.fetch("SELECT id FROM samenwerkingsverbanden")]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from app.db.session import UnitOfWork
 from app.db.taken import Taak, Werklijstfilter
 from app.domain import taken as regels
+from app.domain.notificaties import Soort
 from app.domain.taken import (
     Actie,
     Context,
@@ -21,6 +22,7 @@ from app.domain.taken import (
     Weigering,
 )
 from app.domain.toegang import Actor, Reikwijdte, Rol
+from app.services import notificaties
 from app.services.errors import (
     Conflict,
     FieldError,
@@ -72,6 +74,28 @@ async def _genereer_voor(uow: UnitOfWork, swv_id: uuid.UUID, op: date) -> int:
         termijnen=termijnen,
     )
     return await uow.taken.schrijf(swv_id, regels.genereer(context, op))
+
+
+async def kondig_te_laat_aan(
+    uow: UnitOfWork, vandaag: date, nu: datetime, *, venster: int = 7
+) -> int:
+    """`taak.te-laat` for each open task that became late in the last `venster` days, once."""
+    async with uow.alle_swvs():
+        aantal = 0
+        for swv_id, t in await uow.taken.laat_geworden(vandaag - timedelta(days=venster), vandaag):
+            if await notificaties.publiceer(
+                uow,
+                swv_id,
+                Soort.TAAK_TE_LAAT,
+                t.id,
+                nu=nu,
+                leerling_id=t.leerling_id,
+                data={"taakId": str(t.id), "code": t.code, "vervaltOp": t.vervalt_op.isoformat()},
+                sleutel=f"taak.te-laat:{t.id}",
+            ):
+                aantal += 1
+        await uow.commit()
+        return aantal
 
 
 @dataclass(frozen=True, slots=True)

@@ -215,3 +215,19 @@ async def test_anonymisation_blanks_the_free_text_of_a_childs_tasks(
         )
     ).all()
     assert teksten == [(None, None)]
+
+
+async def test_a_task_that_becomes_late_is_announced_once(uow: UnitOfWork, swv_a: Swv) -> None:
+    """`taak.te-laat` the day after the due day, once however often the job runs."""
+    from datetime import UTC, datetime
+
+    await taken.genereer_taken(uow, date(2026, 12, 2))
+    nu = datetime(2026, 12, 16, 6, tzinfo=UTC)
+    eerste = await taken.kondig_te_laat_aan(uow, date(2026, 12, 16), nu)
+    assert eerste >= 1
+    assert await taken.kondig_te_laat_aan(uow, date(2026, 12, 17), nu) == 0
+    async with uow.voor(swv_a.actor(Rol.REGISSEUR)):
+        events = await uow.notificaties.van_swv(swv_a.id)
+    inspectie = [e for e in events if e.soort == "taak.te-laat" and e.data["code"] == "inspectie"]
+    assert len(inspectie) == 1
+    assert inspectie[0].data["vervaltOp"] == "2026-12-15"
