@@ -81,3 +81,20 @@ async def test_subscribe_once_with_its_secret_pause_and_scope(
     assert fout.status_code == 400
     assert len(fout.json()["errors"]) == 2
     assert "geheim-soort" not in fout.text
+
+
+async def test_only_https_or_loopback_targets(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    headers = auth.headers(swv_a.actor(Rol.SCHOOLSYSTEEM, school=0))
+    for url in (
+        "http://127.0.0.1.voorbeeld.test/x",
+        "https://gebruiker:ww@host.test/x",
+        "ftp://host/x",
+    ):
+        antwoord = await client.post("/v1/abonnementen", json={"url": url}, headers=headers)
+        assert antwoord.status_code == 400, url
+    goed = await client.post(
+        "/v1/abonnementen", json={"url": "http://127.0.0.1:9/hook"}, headers=headers
+    )
+    assert goed.status_code == 201
