@@ -40,6 +40,7 @@ def _script(sql: str) -> None:
     """A script of several statements (a function body among them): run by the driver itself,
     in the migration's transaction (a prepared statement takes one command)."""
     driver = op.get_bind().connection.driver_connection
+    assert driver is not None  # noqa: S101 (asyncpg under the migration)
     await_(driver.execute(sql))
 
 
