@@ -182,7 +182,10 @@ def cmd_run(settings: Settings) -> int:
     finally:
         if worker is not None:
             worker.terminate()
-            worker.wait(timeout=30)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
         if pg is not None:
             pg.stop()
             logger.info("embedded PostgreSQL stopped")
