@@ -160,8 +160,12 @@ def cmd_run(settings: Settings) -> int:
         if settings.demo_data:
             asyncio.run(_load_demo(url, settings))
         settings = settings.model_copy(update={"database_url": SecretStr(url)})
+        if "THUISZITTERS_PUBLIC_URL" not in os.environ:  # links point at this server
+            settings = settings.model_copy(
+                update={"public_url": f"http://{settings.host}:{settings.port}"}
+            )
         if settings.run_worker:
-            worker = _start_worker(url)
+            worker = _start_worker(url, settings.public_url)
         print(
             f"\n  Thuiszitters API: http://{settings.host}:{settings.port}/v1/docs"
             f"\n  Contract:         http://{settings.host}:{settings.port}/v1/openapi.json"
@@ -192,9 +196,9 @@ def cmd_run(settings: Settings) -> int:
     return 0
 
 
-def _start_worker(url: str) -> subprocess.Popen[bytes]:
+def _start_worker(url: str, public_url: str) -> subprocess.Popen[bytes]:
     """`run`: a worker process beside the API, on the same database (and data directory)."""
-    env = {**os.environ, "DATABASE_URL": url}
+    env = {**os.environ, "DATABASE_URL": url, "THUISZITTERS_PUBLIC_URL": public_url}
     return subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=env)
 
 
