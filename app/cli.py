@@ -147,6 +147,7 @@ def cmd_run(settings: Settings) -> int:
     from app.db.embedded import EmbeddedPostgres
 
     pg: EmbeddedPostgres | None = None
+    worker: subprocess.Popen[bytes] | None = None
     settings = _dev_keys(settings)
     try:
         if settings.database_url is None:
@@ -160,6 +161,12 @@ def cmd_run(settings: Settings) -> int:
         if settings.demo_data:
             asyncio.run(_load_demo(url, settings))
         settings = settings.model_copy(update={"database_url": SecretStr(url)})
+        if "THUISZITTERS_PUBLIC_URL" not in os.environ:  # links point at this server
+            settings = settings.model_copy(
+                update={"public_url": f"http://{settings.host}:{settings.port}"}
+            )
+        if settings.run_worker:
+            worker = _start_worker(url, settings.public_url)
         print(
             f"\n  Thuiszitters API: http://{settings.host}:{settings.port}/v1/docs"
             f"\n  Contract:         http://{settings.host}:{settings.port}/v1/openapi.json"
@@ -178,10 +185,85 @@ def cmd_run(settings: Settings) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
         if pg is not None:
             pg.stop()
             logger.info("embedded PostgreSQL stopped")
     return 0
+
+
+def _start_worker(url: str, public_url: str) -> subprocess.Popen[bytes]:
+    """`run`: a worker process beside the API, on the same database (and data directory)."""
+    env = {**os.environ, "DATABASE_URL": url, "THUISZITTERS_PUBLIC_URL": public_url}
+    return subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=env)
+
+
+def cmd_worker(settings: Settings) -> int:
+    """The worker: scheduled jobs, deliveries and e-mail (several may run at once)."""
+    import signal
+
+    import httpx
+
+    from app.db.session import Database, UnitOfWork
+    from app.services.notificaties import Bezorging, Smtp
+    from app.services.planning import Bezorgers, worker
+    from app.services.toegang.configuratie import versleuteling_uit
+
+    if settings.database_url is None:
+        print("DATABASE_URL is not set", file=sys.stderr)
+        return 2
+    url = settings.database_url.get_secret_value()
+    settings = _dev_keys(settings) if settings.encryption_key is None else settings
+
+    async def draai() -> None:
+        database = Database(url, pool_size=2)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        bezorging = Bezorging(
+            basis_seconden=settings.webhook_backoff_seconds,
+            max_pogingen=settings.webhook_max_attempts,
+            timeout_seconden=settings.webhook_timeout_seconds,
+            publieke_url=settings.public_url,
+        )
+        smtp = Smtp(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            afzender=settings.smtp_sender,
+            gebruiker=settings.smtp_user,
+            wachtwoord=settings.smtp_password.get_secret_value()
+            if settings.smtp_password
+            else None,
+            starttls=settings.smtp_starttls,
+        )
+        try:
+            async with httpx.AsyncClient(follow_redirects=False) as client:
+                bezorgers = Bezorgers(versleuteling_uit(settings), client, bezorging, smtp)
+                await worker(
+                    make_url_plain(url),
+                    lambda: UnitOfWork(database.sessionmaker),
+                    bezorgers,
+                    interval=settings.worker_interval_seconds,
+                    stop=stop,
+                )
+        finally:
+            await database.dispose()
+
+    asyncio.run(draai())
+    return 0
+
+
+def make_url_plain(url: str) -> str:
+    """The URL asyncpg itself takes (no SQLAlchemy driver name)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def cmd_serve(settings: Settings) -> int:
@@ -402,6 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="dev: embedded database, migrations, demo data, API with docs")
     sub.add_parser("serve", help="production: serve the API against DATABASE_URL")
+    sub.add_parser("worker", help="scheduled jobs, webhooks and e-mail (DATABASE_URL)")
     p_migrate = sub.add_parser("migrate", help="apply database migrations (DATABASE_URL)")
     p_migrate.add_argument("revision", nargs="?", default="head")
     sub.add_parser("openapi", help="print the OpenAPI contract")
@@ -462,6 +545,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_run(settings)
     if args.command == "serve":
         return cmd_serve(settings)
+    if args.command == "worker":
+        return cmd_worker(settings)
     if args.command == "migrate":
         return cmd_migrate(settings, args.revision)
     if args.command == "openapi":

@@ -87,6 +87,32 @@ class Settings(BaseSettings):
     demo_data: bool = Field(
         default=True, description="`thuiszitters run` loads the synthetic demo data set."
     )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Base URL of the API as people and systems reach it: links in e-mails and "
+        "the `dataref` of events.",
+    )
+    worker_interval_seconds: float = Field(
+        default=5.0, gt=0, le=300, description="How often each worker delivers due events."
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=60, description="Timeout of one webhook delivery."
+    )
+    webhook_backoff_seconds: int = Field(
+        default=30, ge=1, le=3600, description="Wait after the first failed delivery; doubles."
+    )
+    webhook_max_attempts: int = Field(
+        default=10, ge=1, le=30, description="Attempts before a delivery is dead (dead letter)."
+    )
+    smtp_host: str | None = Field(default=None, description="SMTP server; unset: no e-mail.")
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port.")
+    smtp_sender: str = Field(default="thuiszitters@localhost", description="`From` of the e-mails.")
+    smtp_user: str | None = Field(default=None, description="SMTP login, if any.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password, if any.")
+    smtp_starttls: bool = Field(default=False, description="Use STARTTLS.")
+    run_worker: bool = Field(
+        default=True, description="`thuiszitters run` starts a worker beside the API."
+    )
 
 
 @lru_cache(maxsize=1)

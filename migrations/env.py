@@ -32,12 +32,18 @@ def _url() -> str:
     return settings.database_url.get_secret_value()
 
 
+def _eigen(name: str | None, type_: str, parent_names: object) -> bool:
+    """The job queue's tables are the library's schema (migration 2026_12_07_taken), not models."""
+    return not (type_ == "table" and name is not None and name.startswith("pgqueuer"))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
         compare_server_default=True,
+        include_name=_eigen,
         transaction_per_migration=True,
     )
     with context.begin_transaction():

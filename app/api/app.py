@@ -26,11 +26,13 @@ from app.api import (
     instellingen,
     leerlingen,
     meldingen,
+    notificaties,
     perioden,
     rapportages,
     scholen,
     schoolvakanties,
     sessies,
+    taken,
     tlv,
 )
 from app.api.auth import Authenticator, NobodyAuthenticator
@@ -72,6 +74,8 @@ OPENAPI_TAGS = [
         "description": "Doorzettingskracht en doorzettingsmacht: overleg, afspraken, besluit.",
     },
     {"name": "TLV", "description": "Toelaatbaarheidsverklaringen en hun plaatsingschecks."},
+    {"name": "Taken", "description": "Actielijsten: de werklijst per rol en de kwartaalcyclus."},
+    {"name": "Notificaties", "description": "Wijzigingenfeed en webhook-abonnementen (systemen)."},
 ]
 
 
@@ -103,7 +107,10 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(rapportages.router)
     v1.include_router(escalaties.router)
     v1.include_router(tlv.router)
+    v1.include_router(taken.router)
+    v1.include_router(notificaties.router)
     v1.state.authenticator = NobodyAuthenticator()
+    v1.state.settings = settings
     v1.state.inlogrem = Inlogrem()
     if settings.jwt_signing_key is not None and settings.encryption_key is not None:
         beleid = tokenbeleid_uit(settings)

@@ -11,9 +11,11 @@ def import_all_models() -> None:
     import app.db.idempotentie
     import app.db.leerlingen
     import app.db.meldingen
+    import app.db.notificaties
     import app.db.organisaties
     import app.db.rapportage
     import app.db.scholen
     import app.db.schoolvakanties
+    import app.db.taken
     import app.db.tlv
     import app.db.toegang  # noqa: F401

@@ -119,7 +119,8 @@ REGISTER_KOLOMMEN: tuple[str, ...] = tuple(
 # Plain SQL on the transaction's connection: these run with every reported fact (a hot path).
 _PROJECTIES_WEG = (
     "WITH weg_register_rijen AS (DELETE FROM register_rijen WHERE leerling_id = $1) "
-    "DELETE FROM tijdlijn_perioden WHERE leerling_id = $1"
+    "DELETE FROM tijdlijn_perioden WHERE leerling_id = $1 "
+    "RETURNING volgnummer, categorie, start, einde"
 )
 _PERIODE_INSERT = (
     "INSERT INTO tijdlijn_perioden (leerling_id, volgnummer, swv_id, categorie, start, einde, "
@@ -168,13 +169,14 @@ class RapportageRepository:
         swv_id: uuid.UUID,
         perioden: Sequence[dict[str, Any]],
         rijen: Sequence[dict[str, Any]],
-    ) -> None:
+    ) -> list[tuple[str, date, date | None]]:
         """Replace the child's two projections in the transaction of its new facts: its timeline
         (`tijdlijn_perioden`, one dict per period in order) and its rows in the Inspectie
         register (`register_rijen`, one dict per peildatum). One statement deletes both, so a
-        child without register rows costs no round trip more than its timeline alone."""
+        child without register rows costs no round trip more than its timeline alone. Returns
+        the timeline it replaced (category, start, end): the events announce what changed."""
         db = await self._driver()
-        await db.execute(_PROJECTIES_WEG, leerling_id)
+        oud = sorted(await db.fetch(_PROJECTIES_WEG, leerling_id), key=lambda r: r[0])
         if perioden:
             await db.executemany(
                 _PERIODE_INSERT,
@@ -198,6 +200,7 @@ class RapportageRepository:
                 _REGISTER_RIJ_INSERT,
                 [(leerling_id, swv_id, *(r[k] for k in REGISTER_KOLOMMEN)) for r in rijen],
             )
+        return [(r["categorie"], r["start"], r["einde"]) for r in oud]
 
     async def register_rijen(self, swv_id: uuid.UUID, peildatum: date) -> Sequence[Row[Any]]:
         """The register of a peildatum from the projection: the columns after `peildatum` in

@@ -32,10 +32,12 @@ from app.db.fouten import VerbindingVerloren
 from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
 from app.db.meldingen import MeldingenRepository
+from app.db.notificaties import NotificatiesRepository
 from app.db.organisaties import OrganisatiesRepository
 from app.db.rapportage import RapportageRepository
 from app.db.scholen import ScholenRepository
 from app.db.schoolvakanties import SchoolvakantiesRepository
+from app.db.taken import TakenRepository
 from app.db.tlv import TlvRepository
 from app.db.toegang import ToegangRepository
 from app.domain.toegang import Actor
@@ -213,6 +215,8 @@ class UnitOfWork:
     tlv: TlvRepository
     meldingen: MeldingenRepository
     casussen: CasussenRepository
+    taken: TakenRepository
+    notificaties: NotificatiesRepository
 
     def __init__(
         self,
@@ -257,6 +261,8 @@ class UnitOfWork:
             self.tlv = TlvRepository(self.session, self.driver)
             self.meldingen = MeldingenRepository(self.session)
             self.casussen = CasussenRepository(self.session)
+            self.taken = TakenRepository(self.driver)
+            self.notificaties = NotificatiesRepository(self.driver)
             self._audited = False
         return self
 

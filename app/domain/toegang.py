@@ -107,6 +107,10 @@ class Operatie(StrEnum):
     MELDING_BEHANDELEN = "melding:behandelen"
     CASUS_LEZEN = "casus:lezen"
     CASUS_BIJWERKEN = "casus:bijwerken"
+    TAAK_LEZEN = "taak:lezen"
+    TAAK_AFHANDELEN = "taak:afhandelen"
+    NOTIFICATIE_LEZEN = "notificatie:lezen"
+    ABONNEMENT_BEHEREN = "abonnement:beheren"
 
 
 _O = Operatie
@@ -198,6 +202,19 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
     Rol.INSPECTIE_EXPORT: frozenset({_O.RAPPORT_INSPECTIE, _O.CLASSIFICATIE_LEZEN}),
 }
 """The permission matrix: the single source of truth of who may do what (deny by default)."""
+
+_TAKEN = frozenset({_O.TAAK_LEZEN, _O.TAAK_AFHANDELEN, _O.NOTIFICATIE_LEZEN})
+for _rol in (
+    Rol.SCHOOLMEDEWERKER,
+    Rol.LEERPLICHTAMBTENAAR,
+    Rol.BEGELEIDER,
+    Rol.REGISSEUR,
+    Rol.SECRETARIAAT,
+    Rol.DIRECTEUR,
+):
+    RECHTEN[_rol] |= _TAKEN  # actielijsten and the change feed (docs/domain.md, "Actielijsten")
+for _rol in (Rol.SCHOOLSYSTEEM, Rol.LEERPLICHTSYSTEEM):
+    RECHTEN[_rol] |= {_O.NOTIFICATIE_LEZEN, _O.ABONNEMENT_BEHEREN}  # webhooks, the change feed
 
 
 def mag(actor: Actor, operatie: Operatie) -> bool:

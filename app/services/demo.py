@@ -69,6 +69,13 @@ DEMO_GEBRUIKERS: list[tuple[str, Rol, list[str], list[str]]] = [
 ]
 
 
+DEMO_MAILADRESSEN = (
+    ("demo-school", "zorgcoordinator@school.demo.invalid"),
+    ("demo-leerplicht", "leerplicht@gemeente.demo.invalid"),
+)
+"""Fictitious work addresses (the reserved `.invalid` domain) of two demo users."""
+
+
 def demo_totp_geheim(gebruikersnaam: str) -> str:
     """The demo users' TOTP secrets are derived from their names, so a newcomer can log in
     (`thuiszitters demo-totp NAAM` prints the current code). Never for real users."""
@@ -182,6 +189,11 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
                 gemeenten=gemeenten,
                 totp_geheim=demo_totp_geheim(naam),
             )
+        # Work addresses for the e-mail of the worker (app/services/notificaties.py).
+        async with uow.alle_swvs():
+            for naam, adres in DEMO_MAILADRESSEN:
+                await uow.notificaties.zet_mailadres(uuid.UUID(swv_id), naam, adres)
+            await uow.commit()
 
 
 async def _escaleer(

@@ -151,6 +151,7 @@ async def anonimiseer_verlopen(
             await uow.tlv.wis_vrije_tekst(leerling.id)
             await meldingen.blank_vrije_tekst(uow, leerling.id)
             await casussen.blank_vrije_tekst(uow, leerling.id)
+            await uow.taken.wis_toelichting(leerling.id)  # outcomes and reasons of tasks
             if leerling.swv_id not in swvs:
                 swv = await uow.organisaties.swv(leerling.swv_id)
                 assert swv is not None  # noqa: S101

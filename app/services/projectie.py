@@ -14,8 +14,9 @@ from app.db.session import UnitOfWork
 from app.domain.feiten import Feit, feit_uit_dict
 from app.domain.leerling import Geboorte, Leerling
 from app.domain.regio import Regio
+from app.domain.taken import PeriodeKort
 from app.domain.tijdlijn import bepaal_tijdlijn
-from app.services import registerrijen
+from app.services import notificaties, registerrijen
 from app.services.context import SwvContext, klok, laad_context
 from app.services.schoolvakanties import Kalender
 
@@ -87,7 +88,7 @@ async def projecteer_feiten(
     kalender = await swv.kalender_van(uow, leerling.id)
     tot = _tijdlijn_tot(kalender, _projectie_tot(domein, vandaag))
     tijdlijn = bepaal_tijdlijn(domein, feiten, beleid, tot=tot, kalender=kalender)
-    await uow.rapportage.vervang_projecties(
+    voor = await uow.rapportage.vervang_projecties(
         leerling.id,
         leerling.swv_id,
         [
@@ -104,6 +105,16 @@ async def projecteer_feiten(
         registerrijen.rijen(
             leerling.pseudoniem, domein, feiten, tijdlijn, beleid=beleid, peildata=swv.peildata
         ),
+    )
+    # Events: the transitions the new timeline gained up to today (app/services/notificaties.py).
+    await notificaties.kondig_tijdlijn_aan(
+        uow,
+        leerling.swv_id,
+        leerling.id,
+        voor=[PeriodeKort(*p) for p in voor],
+        na=[PeriodeKort(str(p.categorie), p.start, p.einde) for p in tijdlijn.perioden],
+        vandaag=vandaag,
+        nu=uow.begonnen_op or await klok(uow),
     )
 
 

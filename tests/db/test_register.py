@@ -148,7 +148,11 @@ async def test_an_append_for_a_child_never_listed_costs_no_extra_statement(
     register_statements = [s for s in zonder if "register_rijen" in s]
     assert len(register_statements) == 1
     assert "DELETE FROM tijdlijn_perioden" in register_statements[0]
-    assert len(met) == len(zonder) + 1
+    # The events of what changed (app/services/notificaties.py) cost one statement, if any.
+    zonder_events = [s for s in zonder if "INTO notificaties" not in s]
+    met_events = [s for s in met if "INTO notificaties" not in s]
+    assert len(met) - len(met_events) <= 1
+    assert len(met_events) == len(zonder_events) + 1
     assert any(s.startswith("INSERT INTO register_rijen") for s in met)
 
 

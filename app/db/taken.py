@@ -1,0 +1,341 @@
+"""Tasks of the actielijsten (`taken`) and their append-only history: tables and queries.
+
+Scope: a task is about the SWV (no child, no school), a school, or a child. SWV-wide roles see
+the tasks of their role; a school the tasks about its vestigingen or their children; leerplicht
+those about the children of its gemeenten (the same rule as `LeerlingenRepository.leesbaar`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base, Driver
+from app.domain.taken import TaakSpec
+from app.domain.toegang import Actor, Reikwijdte
+
+
+class TaakRow(Base):
+    """A task: one per rule (`code`), subject and period within an SWV."""
+
+    __tablename__ = "taken"
+    __table_args__ = (
+        UniqueConstraint("swv_id", "code", "onderwerp", "periode"),
+        CheckConstraint(
+            "status IN ('open', 'afgerond', 'niet-van-toepassing')", name="status_bekend"
+        ),
+        Index("ix_taken_werklijst", "swv_id", "rol", "vervalt_op"),
+        Index("ix_taken_leerling", "leerling_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    swv_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("samenwerkingsverbanden.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    onderwerp: Mapped[str] = mapped_column(String(80))
+    periode: Mapped[str] = mapped_column(String(20))
+    rol: Mapped[str] = mapped_column(String(40))
+    toegewezen_aan: Mapped[str | None] = mapped_column(String(100))
+    leerling_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("leerlingen.id"))
+    school_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("scholen.id"))
+    peildatum: Mapped[date | None] = mapped_column(Date)
+    opent_op: Mapped[date] = mapped_column(Date)
+    vervalt_op: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(24))
+    toelichting: Mapped[str | None] = mapped_column(Text)
+    versie: Mapped[int] = mapped_column(Integer)
+    aangemaakt_op: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class TaakOvergangRow(Base):
+    """A task's transition (who, when, from, to, why): never updated (the state's history)."""
+
+    __tablename__ = "taak_overgangen"
+    __table_args__ = (Index("ix_taak_overgangen_taak", "taak_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    taak_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("taken.id"))
+    swv_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("samenwerkingsverbanden.id"))
+    van: Mapped[str | None] = mapped_column(String(24))
+    naar: Mapped[str] = mapped_column(String(24))
+    door: Mapped[str] = mapped_column(String(100))
+    op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    toelichting: Mapped[str | None] = mapped_column(Text)
+
+
+@dataclass(frozen=True, slots=True)
+class Taak:
+    id: uuid.UUID
+    code: str
+    onderwerp: str
+    periode: str
+    rol: str
+    toegewezen_aan: str | None
+    leerling_id: uuid.UUID | None
+    school_id: uuid.UUID | None
+    peildatum: date | None
+    opent_op: date
+    vervalt_op: date
+    status: str
+    toelichting: str | None
+    versie: int
+
+
+_KOLOMMEN = (
+    "id, code, onderwerp, periode, rol, toegewezen_aan, leerling_id, school_id, peildatum, "
+    "opent_op, vervalt_op, status, toelichting, versie"
+)
+
+# A new task is inserted; an open one follows its rule's dates (a moved peildatum); a closed
+# one is never touched.
+_UPSERT = (
+    "INSERT INTO taken (id, swv_id, code, onderwerp, periode, rol, leerling_id, school_id, "
+    "peildatum, opent_op, vervalt_op, status, versie) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'open', 1) "
+    "ON CONFLICT (swv_id, code, onderwerp, periode) DO UPDATE SET "
+    "opent_op = excluded.opent_op, vervalt_op = excluded.vervalt_op, "
+    "peildatum = excluded.peildatum, versie = taken.versie + 1 "
+    "WHERE taken.status = 'open' AND (taken.opent_op, taken.vervalt_op, taken.peildatum) "
+    "IS DISTINCT FROM (excluded.opent_op, excluded.vervalt_op, excluded.peildatum) "
+    "RETURNING id, (xmax = 0) AS nieuw"
+)
+
+
+def _bereik(actor: Actor, n: int) -> tuple[str, list[Any]]:
+    """The task scope of `actor` as SQL on `taken t`, parameters numbered from `n`."""
+    r = actor.reikwijdte
+    if r is Reikwijdte.SWV:
+        return f" AND (t.rol = ${n} OR t.toegewezen_aan = ${n + 1})", [str(actor.rol), actor.id]
+    if r is Reikwijdte.VESTIGINGEN and actor.vestiging_ids:
+        ids = [uuid.UUID(v) for v in actor.vestiging_ids]
+        return (
+            f" AND t.rol = ${n} AND (t.school_id = ANY(${n + 1}::uuid[]) OR t.leerling_id IN "  # noqa: S608
+            "(SELECT leerling_id FROM leerling_vestigingen "
+            f"WHERE school_id = ANY(${n + 1}::uuid[])))",
+            [str(actor.rol), ids],
+        )
+    if r is Reikwijdte.GEMEENTEN and actor.gemeente_ids:
+        ids = [uuid.UUID(g) for g in actor.gemeente_ids]
+        return (
+            f" AND t.rol = ${n} AND t.leerling_id IN "  # noqa: S608
+            f"(SELECT id FROM leerlingen WHERE woongemeente_id = ANY(${n + 1}::uuid[]))",
+            [str(actor.rol), ids],
+        )
+    return " AND false", []
+
+
+@dataclass(frozen=True, slots=True)
+class Werklijstfilter:
+    status: str | None = None
+    vervalt_voor: date | None = None
+    leerling_id: uuid.UUID | None = None
+    school_id: uuid.UUID | None = None
+    peildatum: date | None = None
+
+
+class TakenRepository:
+    """Every query on tasks: plain SQL on the transaction's connection."""
+
+    def __init__(self, driver: Driver) -> None:
+        self._driver = driver
+
+    async def schrijf(self, swv_id: uuid.UUID, specs: Sequence[TaakSpec]) -> int:
+        """Insert new tasks, move open ones; the number inserted. Safe from two workers at
+        once: the unique key decides, the second insert becomes a no-op or an update."""
+        db = await self._driver()
+        nieuw = 0
+        for s in specs:
+            rij = await db.fetchrow(
+                _UPSERT,
+                uuid.uuid4(),
+                swv_id,
+                s.code,
+                s.onderwerp,
+                s.periode,
+                str(s.rol),
+                uuid.UUID(s.leerling_id) if s.leerling_id else None,
+                uuid.UUID(s.school_id) if s.school_id else None,
+                s.peildatum,
+                s.opent_op,
+                s.vervalt_op,
+            )
+            if rij is not None and rij["nieuw"]:
+                nieuw += 1
+        return nieuw
+
+    async def werklijst(
+        self, actor: Actor, filter_: Werklijstfilter, vandaag: date, *, offset: int, limiet: int
+    ) -> tuple[list[Taak], int]:
+        """A page of the actor's tasks by due date, and how many there are in all."""
+        db = await self._driver()
+        waar, params = _bereik(actor, 2)
+        sql = f" FROM taken t WHERE t.swv_id = $1{waar}"
+        args: list[Any] = [uuid.UUID(actor.swv_id), *params]
+
+        def p(waarde: Any) -> str:
+            args.append(waarde)
+            return f"${len(args)}"
+
+        if filter_.status is not None:
+            if filter_.status == "gepland":
+                sql += f" AND t.status = 'open' AND t.opent_op > {p(vandaag)}"
+            elif filter_.status == "open":
+                v = p(vandaag)
+                sql += f" AND t.status = 'open' AND t.opent_op <= {v} AND t.vervalt_op >= {v}"
+            elif filter_.status == "te-laat":
+                sql += f" AND t.status = 'open' AND t.vervalt_op < {p(vandaag)}"
+            else:
+                sql += f" AND t.status = {p(filter_.status)}"
+        if filter_.vervalt_voor is not None:
+            sql += f" AND t.vervalt_op < {p(filter_.vervalt_voor)}"
+        if filter_.leerling_id is not None:
+            sql += f" AND t.leerling_id = {p(filter_.leerling_id)}"
+        if filter_.school_id is not None:
+            sql += f" AND t.school_id = {p(filter_.school_id)}"
+        if filter_.peildatum is not None:
+            sql += f" AND t.peildatum = {p(filter_.peildatum)}"
+        filterargs = list(args)
+        pagina = f"SELECT {_KOLOMMEN}{sql} ORDER BY t.vervalt_op, t.id"
+        pagina += f" LIMIT {p(limiet)} OFFSET {p(offset)}"
+        rijen = [Taak(**dict(r)) for r in await db.fetch(pagina, *args)]
+        if offset == 0 and len(rijen) < limiet:
+            return rijen, len(rijen)
+        totaal: int = await db.fetchval(f"SELECT count(*){sql}", *filterargs)
+        return rijen, totaal
+
+    async def get(self, actor: Actor, taak_id: uuid.UUID, *, lock: bool = False) -> Taak | None:
+        db = await self._driver()
+        waar, params = _bereik(actor, 3)
+        sql = f"SELECT {_KOLOMMEN} FROM taken t WHERE t.swv_id = $1 AND t.id = $2{waar}"  # noqa: S608
+        if lock:
+            sql += " FOR UPDATE"
+        rij = await db.fetchrow(sql, uuid.UUID(actor.swv_id), taak_id, *params)
+        return Taak(**dict(rij)) if rij is not None else None
+
+    async def zet_status(
+        self, taak: Taak, swv_id: uuid.UUID, *, naar: str, door: str, op: datetime, tekst: str
+    ) -> Taak:
+        """Close the task and append its transition (one statement each)."""
+        db = await self._driver()
+        await db.execute(
+            "UPDATE taken SET status = $2, toelichting = $3, versie = versie + 1 WHERE id = $1",
+            taak.id,
+            naar,
+            tekst,
+        )
+        await db.execute(
+            "INSERT INTO taak_overgangen (taak_id, swv_id, van, naar, door, op, toelichting) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            taak.id,
+            swv_id,
+            taak.status,
+            naar,
+            door,
+            op,
+            tekst,
+        )
+        return Taak(
+            **{
+                **{k: getattr(taak, k) for k in Taak.__slots__},
+                "status": naar,
+                "toelichting": tekst,
+                "versie": taak.versie + 1,
+            }
+        )
+
+    async def van_peildatum(self, actor: Actor, peildatum: date) -> list[Taak]:
+        """Every task of one peildatum's cycle the actor may see (any role: the overview)."""
+        db = await self._driver()
+        rows = await db.fetch(
+            f"SELECT {_KOLOMMEN} FROM taken t WHERE t.swv_id = $1 AND t.peildatum = $2 "  # noqa: S608
+            "ORDER BY t.code, t.onderwerp",
+            uuid.UUID(actor.swv_id),
+            peildatum,
+        )
+        return [Taak(**dict(r)) for r in rows]
+
+    async def wis_toelichting(self, leerling_id: uuid.UUID) -> None:
+        """Anonymisation: the free text of the child's tasks and their history goes."""
+        db = await self._driver()
+        await db.execute(
+            "UPDATE taak_overgangen SET toelichting = NULL WHERE toelichting IS NOT NULL "
+            "AND taak_id IN (SELECT id FROM taken WHERE leerling_id = $1)",
+            leerling_id,
+        )
+        await db.execute(
+            "UPDATE taken SET toelichting = NULL "
+            "WHERE leerling_id = $1 AND toelichting IS NOT NULL",
+            leerling_id,
+        )
+
+    async def laat_geworden(self, van: date, tot: date) -> list[tuple[uuid.UUID, Taak]]:
+        """Open tasks (every SWV) whose due day lies in [van, tot): late since then."""
+        db = await self._driver()
+        rows = await db.fetch(
+            f"SELECT swv_id, {_KOLOMMEN} FROM taken t WHERE status = 'open' "  # noqa: S608
+            "AND vervalt_op >= $1 AND vervalt_op < $2 ORDER BY vervalt_op, id",
+            van,
+            tot,
+        )
+        return [
+            (r["swv_id"], Taak(**{k: v for k, v in dict(r).items() if k != "swv_id"})) for r in rows
+        ]
+
+    async def swv_ids(self) -> list[uuid.UUID]:
+        db = await self._driver()
+        return [r["id"] for r in await db.fetch("SELECT id FROM samenwerkingsverbanden")]
+
+    async def context_gegevens(self, swv_id: uuid.UUID, vanaf: date) -> dict[str, list[Any]]:
+        """What the generators read: schools, thuiszitter periods starting since `vanaf`, TLV
+        facts, vrijstelling facts (ids and dates only)."""
+        db = await self._driver()
+        scholen = await db.fetch("SELECT id FROM scholen WHERE swv_id = $1 ORDER BY id", swv_id)
+        perioden = await db.fetch(
+            "SELECT leerling_id, categorie, start, einde FROM tijdlijn_perioden "
+            "WHERE swv_id = $1 AND leerling_id IN (SELECT leerling_id FROM tijdlijn_perioden "
+            "WHERE swv_id = $1 AND start >= $2 AND categorie = ANY($3::text[])) "
+            "ORDER BY leerling_id, volgnummer",
+            swv_id,
+            vanaf,
+            ["B2a", "B2b", "B3"],
+        )
+        tlvs = await db.fetch(
+            "SELECT leerling_id, id, geldig_vanaf FROM feiten "
+            "WHERE swv_id = $1 AND soort = 'tlv-afgegeven' AND geldig_vanaf >= $2",
+            swv_id,
+            vanaf,
+        )
+        vrijstellingen = await db.fetch(
+            "SELECT DISTINCT ON (leerling_id) leerling_id, id FROM feiten "
+            "WHERE swv_id = $1 AND soort = 'vrijstelling-verleend' "
+            "AND leerling_id IN (SELECT leerling_id FROM tijdlijn_perioden "
+            "WHERE swv_id = $1 AND categorie LIKE 'C%' AND einde IS NULL) "
+            "ORDER BY leerling_id, geldig_vanaf DESC",
+            swv_id,
+        )
+        return {
+            "scholen": list(scholen),
+            "perioden": list(perioden),
+            "tlvs": list(tlvs),
+            "vrijstellingen": list(vrijstellingen),
+        }
