@@ -162,7 +162,7 @@ async def test_a_server_shutting_down_answers_503_not_500(
         assert antwoord.json()["type"] == "urn:thuiszitters:probleem:database-onbereikbaar"
     finally:
         await blijver.close()
-    await asyncio.to_thread(server.start_opnieuw)
+        await asyncio.to_thread(server.start_opnieuw)
     weg = await client.get(pad, headers=headers)
     statussen[weg.status_code] += 1
     tel("afsluiten", statussen)
