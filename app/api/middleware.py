@@ -43,7 +43,7 @@ def _route(scope: Scope, root_path: str) -> str:
     """The template of the matched route with the prefix of its mount (`/v1/leerlingen/
     {leerlingId}`), never the path itself: a path can hold a child's id."""
     template = getattr(scope.get("route"), "path_format", None)
-    if not template:
+    if not isinstance(template, str) or not template:
         return "(geen route)"
     mount = str(scope.get("root_path", ""))[len(root_path) :]
     return mount + template
