@@ -75,7 +75,11 @@ class LeerlingInvoer(ApiInput):
 
     pseudoniem: str = Field(
         pattern=r"^[A-Za-z0-9-]{4,40}$",
-        description="Pseudoniemcode die de school toekent, bijvoorbeeld 231801 (seed 004).",
+        description=(
+            "Pseudoniemcode die de school toekent, bijvoorbeeld 231801. Het register zet er bij "
+            "een school de BRIN en het vestigingsnummer voor (99AB00/231801), bij een gemeente "
+            "de CBS-code; met dat voorvoegsel hoogstens 40 tekens."
+        ),
         examples=["231801"],
     )
     geboortejaar: int = Field(ge=1990, le=2100, description="Geboortejaar.")
