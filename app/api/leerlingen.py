@@ -77,8 +77,8 @@ class LeerlingInvoer(ApiInput):
         pattern=r"^[A-Za-z0-9-]{4,40}$",
         description=(
             "Pseudoniemcode die de school toekent, bijvoorbeeld 231801. Het register zet er bij "
-            "een school de BRIN en het vestigingsnummer voor (99AB00/231801), bij een gemeente "
-            "de CBS-code; met dat voorvoegsel hoogstens 40 tekens."
+            "een school of gemeente een eigen, ondoorzichtig voorvoegsel voor "
+            "(v1c9e4b2a/231801); met dat voorvoegsel hoogstens 40 tekens."
         ),
         examples=["231801"],
     )

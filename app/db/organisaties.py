@@ -104,15 +104,6 @@ class OrganisatiesRepository:
     async def gemeente_op_code(self, code: str) -> GemeenteRow | None:
         return await self._session.scalar(select(GemeenteRow).where(GemeenteRow.code == code))
 
-    async def gemeentecodes(self, gemeente_ids: list[uuid.UUID]) -> list[str]:
-        """The CBS codes of these gemeenten, in code order."""
-        rows = await self._session.scalars(
-            select(GemeenteRow.code)
-            .where(GemeenteRow.id.in_(gemeente_ids))
-            .order_by(GemeenteRow.code)
-        )
-        return list(rows)
-
     async def add(self, row: SwvRow | GemeenteRow) -> None:
         self._session.add(row)
         await self._session.flush()

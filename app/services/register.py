@@ -191,14 +191,18 @@ class NieuweLeerling:
 
 
 def _pseudoniem(
-    actor: Actor, nieuw: NieuweLeerling, school: SchoolRow | None, fouten: list[FieldError]
+    actor: Actor,
+    nieuw: NieuweLeerling,
+    school: SchoolRow | None,
+    gemeente_id: uuid.UUID | None,
+    fouten: list[FieldError],
 ) -> tuple[str, str | None]:
     """The code to store and its prefix: a school's or gemeente's own (docs/decisions/0032)."""
     naamruimte = None
     if actor.reikwijdte is Reikwijdte.VESTIGINGEN and school is not None:
-        naamruimte = f"{school.brin}{school.vestigingsnummer}"
-    elif actor.reikwijdte is Reikwijdte.GEMEENTEN:
-        naamruimte = nieuw.woongemeente
+        naamruimte = naamruimte_van("v", school.id)
+    elif actor.reikwijdte is Reikwijdte.GEMEENTEN and gemeente_id is not None:
+        naamruimte = naamruimte_van("g", gemeente_id)
     pseudoniem = met_naamruimte(naamruimte, nieuw.pseudoniem)
     if len(pseudoniem) > PSEUDONIEM_MAX:
         fouten.append(
@@ -280,7 +284,7 @@ async def registreer_leerling(
         fouten += identiteit.controleer(
             swv, nieuw.identiteit, nieuw.geboortejaar, nieuw.geboortemaand
         )
-        pseudoniem, naamruimte = _pseudoniem(actor, nieuw, school, fouten)
+        pseudoniem, naamruimte = _pseudoniem(actor, nieuw, school, gemeente_id, fouten)
         if fouten:
             raise InvalidInput(fouten)
         await _pseudoniem_vrij(
@@ -457,19 +461,23 @@ NAAMRUIMTE_SCHEIDING = "/"
 
 
 def met_naamruimte(naamruimte: str | None, pseudoniem: str) -> str:
-    """The stored code: a school's pseudonym codes are its own, prefixed with its BRIN and
-    vestigingsnummer, a gemeente's with its CBS code, the SWV's bare (docs/decisions/0032)."""
+    """The stored code: a school's or gemeente's pseudonym codes are its own, prefixed with its
+    own opaque prefix; the SWV's stay bare (docs/decisions/0032)."""
     return pseudoniem if naamruimte is None else f"{naamruimte}{NAAMRUIMTE_SCHEIDING}{pseudoniem}"
 
 
-async def _naamruimten(uow: UnitOfWork, actor: Actor) -> list[str]:
+def naamruimte_van(soort: str, organisatie_id: uuid.UUID) -> str:
+    """A vestiging's ("v") or gemeente's ("g") own prefix: opaque, since neither the school nor
+    the gemeente may reach the Inspectie export (docs/rapportage.md, Privacy)."""
+    return f"{soort}{organisatie_id.hex[:8]}"
+
+
+def _naamruimten(actor: Actor) -> list[str]:
     """The prefixes of the caller's own pseudonym codes (its vestigingen or gemeenten)."""
     if actor.reikwijdte is Reikwijdte.VESTIGINGEN:
-        swv_id = uuid.UUID(actor.swv_id)
-        scholen = [await uow.scholen.get(swv_id, uuid.UUID(v)) for v in sorted(actor.vestiging_ids)]
-        return [f"{s.brin}{s.vestigingsnummer}" for s in scholen if s is not None]
+        return [naamruimte_van("v", uuid.UUID(v)) for v in sorted(actor.vestiging_ids)]
     if actor.reikwijdte is Reikwijdte.GEMEENTEN:
-        return await uow.organisaties.gemeentecodes([uuid.UUID(g) for g in actor.gemeente_ids])
+        return [naamruimte_van("g", uuid.UUID(g)) for g in sorted(actor.gemeente_ids)]
     return []
 
 
@@ -489,7 +497,7 @@ async def zoek_leerlingen(
         row = None
         if pseudoniem is not None:
             codes = [pseudoniem]
-            for naamruimte in await _naamruimten(uow, actor):
+            for naamruimte in _naamruimten(actor):
                 codes.append(met_naamruimte(naamruimte, pseudoniem))
             row = await uow.leerlingen.op_pseudoniemen(actor, codes)
         elif bsn is not None and versleuteling is not None and is_geldig_bsn(bsn):
