@@ -235,3 +235,24 @@ def test_csv_free_text_never_starts_a_formula() -> None:
     rij = dataclasses.replace(reg.rijen[0], jeugdhulp="=HYPERLINK(1)")
     data = schrijf(lambda b: schrijf_register_csv([rij], b)).decode("utf-8-sig")
     assert ";'=HYPERLINK(1);" in data
+
+
+def test_xlsx_header_columns_are_wide_enough_to_read() -> None:
+    reg, s, _r = registers()
+    blad = load_workbook(io.BytesIO(xlsx_bytes(reg, s)))["Register"]
+    breedtes = {  # adjacent columns of one width are one <col min max> element
+        n: d.width for d in blad.column_dimensions.values() for n in range(d.min, d.max + 1)
+    }
+    for i, k in enumerate(KOLOMMEN_V1, start=1):
+        assert breedtes[i] >= len(k.kop), k.kop
+
+
+def test_xlsx_free_text_is_text_never_a_formula() -> None:
+    reg, s, _r = registers()
+    rij = dataclasses.replace(reg.rijen[0], jeugdhulp="=HYPERLINK(1)")
+    uit = io.BytesIO()
+    schrijf_xlsx(reg.kop, [rij], s, uit, gemaakt_op=GEMAAKT_OP)
+    blad = load_workbook(uit)["Register"]
+    kolom = [k.sleutel for k in KOLOMMEN_V1].index("jeugdhulp") + 1
+    assert blad.cell(row=2, column=kolom).value == "'=HYPERLINK(1)"
+    assert blad.cell(row=2, column=kolom).data_type == "s"
