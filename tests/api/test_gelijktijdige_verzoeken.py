@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 from httpx import ASGITransport, AsyncClient
+from sqlalchemy import update
 
 from app.api.app import create_app
 from app.config import Settings
+from app.db.organisaties import SwvRow
 from app.db.session import Database
 from app.domain.toegang import Rol
 from tests.builders import FakeAuthenticator, Swv, maak_swv
@@ -100,3 +102,36 @@ async def test_six_identical_schools_give_one_201_and_five_409(
     }
     antwoorden = await tegelijk(echte_client, "/v1/scholen", body, headers)
     assert sorted(a.status_code for a in antwoorden) == [201] + [409] * (GELIJKTIJDIG - 1)
+
+
+async def test_six_registrations_of_one_bsn_give_one_201_and_five_409(
+    echte_client: AsyncClient, auth: FakeAuthenticator, swv: Swv, database: Database
+) -> None:
+    """The same child (BSN) under six different codes at once: stored once."""
+    async with database.sessionmaker(info={"swv_id": "*"}) as session:
+        await session.execute(
+            update(SwvRow)
+            .where(SwvRow.id == swv.id)
+            .values(privacy_modus="geidentificeerd", rechtsgrond="Testgrondslag (fictief)")
+        )
+        await session.commit()
+    headers = auth.headers(swv.actor(Rol.LEERPLICHTAMBTENAAR, gemeente=0))
+    bsn = "111222333"  # fictitious, passes the elfproef
+
+    async def registreer(n: int) -> Any:
+        body = {
+            "pseudoniem": f"B{n}{uuid.uuid4().int % 10**6:06d}",
+            "geboortejaar": datetime.now(UTC).year - 12,
+            "geboortemaand": 6,
+            "regio": "midden",
+            "woongemeente": swv.gemeente_codes[0],
+            "identiteit": {"naam": "Fictief Testkind", "bsn": bsn},
+        }
+        return await echte_client.post("/v1/leerlingen", json=body, headers=headers)
+
+    antwoorden = await asyncio.gather(*(registreer(n) for n in range(GELIJKTIJDIG)))
+    telling = Counter(a.status_code for a in antwoorden)
+    print(f"BSN: {GELIJKTIJDIG} gelijktijdig -> {dict(telling)}")  # noqa: T201
+    assert sorted(a.status_code for a in antwoorden) == [201] + [409] * (GELIJKTIJDIG - 1)
+    for antwoord in antwoorden:
+        assert bsn not in antwoord.text or antwoord.status_code == 201
