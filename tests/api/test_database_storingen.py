@@ -5,6 +5,7 @@ is lost and nothing retried is stored twice. Each test prints its counts."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 import uuid
@@ -299,3 +300,49 @@ async def test_under_kills_and_a_restart_only_2xx_and_503_and_nothing_lost_or_do
     assert onverwacht == []
     assert len(geregistreerd) == 48
     assert verloren == dubbel == 0
+
+
+async def test_a_request_cancelled_mid_statement_leaves_no_500_behind(
+    settings: Settings, auth: FakeAuthenticator, server: Server
+) -> None:
+    """A request cancelled while its statement runs (a client that gave up) can leave the
+    connection mid-operation; the next request on it answers 2xx or 503, never 500."""
+    database = Database(server.url, pool_size=1, statement_timeout_ms=5_000)
+    app = create_app(settings, database)
+    app.use_authenticator(auth)
+    swv = await maak_swv(database.sessionmaker, f"SC{uuid.uuid4().hex[:8]}")
+    headers = auth.headers(swv.actor(Rol.REGISSEUR))
+    pad = f"/v1/leerlingen/{uuid.uuid4()}"
+    statussen: Counter[int] = Counter()
+    try:
+        async with AsyncClient(
+            transport=ASGITransport(app=app, raise_app_exceptions=False),
+            base_url="http://testserver",
+        ) as client:
+            beheer = await asyncpg.connect(server.pg.superuser_url(server.pg.database))
+            try:
+                async with beheer.transaction():
+                    await beheer.execute("LOCK TABLE leerlingen IN ACCESS EXCLUSIVE MODE")
+                    verzoek = asyncio.create_task(client.get(pad, headers=headers))
+                    for _ in range(100):  # until the request waits for the lock
+                        if await beheer.fetchval(
+                            "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                            "'thuiszitters' AND wait_event_type = 'Lock'"
+                        ):
+                            break
+                        await asyncio.sleep(0.02)
+                    verzoek.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await verzoek
+            finally:
+                await beheer.close()
+            for _ in range(5):
+                antwoord = await client.get(pad, headers=headers)
+                statussen[antwoord.status_code] += 1
+                assert antwoord.status_code == 404 or is_503(antwoord), antwoord.text
+                if antwoord.status_code == 404:
+                    break
+    finally:
+        await database.dispose()
+    tel("verzoek afgebroken", statussen)
+    assert statussen[404] == 1
