@@ -8,6 +8,7 @@ import getpass
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -139,6 +140,11 @@ def _dev_keys(settings: Settings) -> Settings:
     return settings.model_copy(update=update)
 
 
+def _stop_op_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM (docker stop, systemd, an IDE's stop button) ends `run` as Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 def cmd_run(settings: Settings) -> int:
     """Development: embedded PostgreSQL unless DATABASE_URL, migrate, demo data, serve."""
     import uvicorn
@@ -149,6 +155,9 @@ def cmd_run(settings: Settings) -> int:
     pg: EmbeddedPostgres | None = None
     worker: subprocess.Popen[bytes] | None = None
     settings = _dev_keys(settings)
+    # uvicorn stops gracefully on SIGTERM and then raises it again once its own handlers are
+    # gone; with the default action the process would die there, leaving PostgreSQL running.
+    vorige = signal.signal(signal.SIGTERM, _stop_op_sigterm)
     try:
         if settings.database_url is None:
             started = _start_embedded(settings)
@@ -185,15 +194,18 @@ def cmd_run(settings: Settings) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        if worker is not None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-        if pg is not None:
-            pg.stop()
-            logger.info("embedded PostgreSQL stopped")
+        try:
+            if worker is not None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+            if pg is not None:
+                pg.stop()
+                logger.info("embedded PostgreSQL stopped")
+        finally:
+            signal.signal(signal.SIGTERM, vorige)
     return 0
 
 
@@ -205,8 +217,6 @@ def _start_worker(url: str, public_url: str) -> subprocess.Popen[bytes]:
 
 def cmd_worker(settings: Settings) -> int:
     """The worker: scheduled jobs, deliveries and e-mail (several may run at once)."""
-    import signal
-
     import httpx
 
     from app.db.session import Database, UnitOfWork

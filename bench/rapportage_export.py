@@ -1,6 +1,9 @@
 """One register export measured in a process of its own (part 3 of ``bench.rapportage``).
 
 Run: ``python -m bench.rapportage_export {xlsx,csv} ROWS PATH``; prints one JSON line.
+Or ``python -m bench.rapportage_export vergelijk ROWS DIR``: XLSX and CSV of ROWS and of a fifth
+of them, each in a fresh interpreter; prints the XLSX/CSV ratio against its target (within 4x)
+and whether the XLSX's memory stays flat in the row count.
 
 The rows are synthetic: a few hundred template rows from the pure domain over the generator's
 children (school year 2024-2025, peildatum 1 June 2025), repeated with a fresh pseudonym each
@@ -23,7 +26,9 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import os
 import resource
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -49,6 +54,7 @@ PEILDATUM = date(2025, 6, 1)
 GEMAAKT_OP = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 TEMPLATE_CHILDREN = 6_000
 FORMATS = ("xlsx", "csv")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def templates(seed: int = 20240101, children: int = TEMPLATE_CHILDREN) -> list[InspectieRij]:
@@ -145,9 +151,70 @@ def measure(fmt: str, aantal: int, path: Path) -> dict[str, float | int | str]:
     }
 
 
+TARGET_RATIO = 4.0
+"""XLSX within this many times the CSV of the same rows (CPU time: on a loaded machine the
+wall time also counts the waiting for a core)."""
+FLAT_FACTOR = 1.5
+"""Memory flat in the row count: the XLSX's heap peak at N rows within this factor of N/5's."""
+
+
+def _fresh(fmt: str, aantal: int, path: Path) -> dict[str, float | int | str]:
+    """`measure` in a fresh interpreter, so each peak is that export's alone."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.rapportage_export", fmt, str(aantal), str(path)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+    )
+    result: dict[str, float | int | str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def vergelijk(aantal: int, workdir: Path) -> dict[str, float | bool]:
+    """XLSX against CSV at `aantal` rows, and the XLSX's memory at a fifth of them."""
+    gemeten = {
+        (fmt, n): _fresh(fmt, n, workdir / f"register-{n}.{fmt}")
+        for n in (aantal, max(aantal // 5, 1))
+        for fmt in FORMATS
+    }
+    x, c = gemeten[("xlsx", aantal)], gemeten[("csv", aantal)]
+    klein = gemeten[("xlsx", max(aantal // 5, 1))]
+    cpu = float(x["cpu_seconds"]) / max(float(c["cpu_seconds"]), 1e-9)
+    heap = float(x["heap_peak_mb"]) / max(float(klein["heap_peak_mb"]), 1e-9)
+    return {
+        "ratio_cpu": cpu,
+        "ratio_wall": float(x["seconds"]) / max(float(c["seconds"]), 1e-9),
+        "ratio_met": cpu <= TARGET_RATIO,
+        "heap_mb": float(x["heap_peak_mb"]),
+        "heap_mb_fifth": float(klein["heap_peak_mb"]),
+        "rss_growth_mb": float(x["hwm_peak_mb"]) - float(x["hwm_before_mb"]),
+        "flat": heap <= FLAT_FACTOR,
+    }
+
+
 def main(argv: list[str]) -> int:
+    if len(argv) == 3 and argv[0] == "vergelijk":
+        r = vergelijk(int(argv[1]), Path(argv[2]))
+        print(
+            f"XLSX / CSV of {int(argv[1]):,} rows: {r['ratio_cpu']:.1f}x CPU "
+            f"({r['ratio_wall']:.1f}x wall); target <= {TARGET_RATIO:.0f}x: "
+            f"{'met' if r['ratio_met'] else 'NOT met'}"
+        )
+        print(
+            f"XLSX heap peak {r['heap_mb']:.1f} MB at {int(argv[1]):,} rows, "
+            f"{r['heap_mb_fifth']:.1f} MB at a fifth; RSS growth {r['rss_growth_mb']:.1f} MB; "
+            f"flat in the row count: {'yes' if r['flat'] else 'NO'}"
+        )
+        return 0
     if len(argv) != 3 or argv[0] not in FORMATS:
-        print("usage: python -m bench.rapportage_export {xlsx,csv} ROWS PATH", file=sys.stderr)
+        print(
+            "usage: python -m bench.rapportage_export {xlsx,csv} ROWS PATH\n"
+            "       python -m bench.rapportage_export vergelijk ROWS DIR",
+            file=sys.stderr,
+        )
         return 2
     print(json.dumps(measure(argv[0], int(argv[1]), Path(argv[2]))))
     return 0

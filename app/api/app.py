@@ -172,13 +172,16 @@ class Application:
         request; the rest (lifespan, `/`, unknown paths) through the root."""
         if scope["type"] == "http" and scope["path"].startswith("/v1/"):
             root_path = scope.get("root_path", "")
-            scope = {
-                **scope,
-                "app_root_path": scope.get("app_root_path", root_path),
-                "root_path": root_path + "/v1",
-                "path_params": {},
-                "endpoint": self.api,
-            }
+            # In place, as a mount does: the route the API's router matches (`scope["route"]`)
+            # is then seen by the edge middleware, which names it in the access log.
+            scope.update(
+                {
+                    "app_root_path": scope.get("app_root_path", root_path),
+                    "root_path": root_path + "/v1",
+                    "path_params": {},
+                    "endpoint": self.api,
+                }
+            )
             await self.api(scope, receive, send)
             return
         await self.root(scope, receive, send)

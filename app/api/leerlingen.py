@@ -93,7 +93,11 @@ class LeerlingInvoer(ApiInput):
 
     pseudoniem: str = Field(
         pattern=r"^[A-Za-z0-9-]{4,40}$",
-        description="Pseudoniemcode die de school toekent, bijvoorbeeld 231801 (seed 004).",
+        description=(
+            "Pseudoniemcode die de school toekent, bijvoorbeeld 231801. Het register zet er bij "
+            "een school of gemeente een eigen, ondoorzichtig voorvoegsel voor "
+            "(v1c9e4b2a/231801); met dat voorvoegsel hoogstens 40 tekens."
+        ),
         examples=["231801"],
     )
     geboortejaar: int = Field(ge=1990, le=2100, description="Geboortejaar.")

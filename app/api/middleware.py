@@ -39,6 +39,16 @@ DOCS_CSP = (
 )
 
 
+def _route(scope: Scope, root_path: str) -> str:
+    """The template of the matched route with the prefix of its mount (`/v1/leerlingen/
+    {leerlingId}`), never the path itself: a path can hold a child's id."""
+    template = getattr(scope.get("route"), "path_format", None)
+    if not isinstance(template, str) or not template:
+        return "(geen route)"
+    mount = str(scope.get("root_path", ""))[len(root_path) :]
+    return mount + template
+
+
 class _BodyTooLarge(HTTPException):
     """Raised while the body is read; an HTTPException so that FastAPI passes it on as is."""
 
@@ -66,6 +76,7 @@ class EdgeMiddleware:
         started = time.perf_counter()
         status_holder: dict[str, Any] = {"status": 500, "started": False}
         is_docs = scope["path"].startswith(self.docs_prefixes)
+        root_path = scope.get("root_path", "")
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -106,12 +117,11 @@ class EdgeMiddleware:
                     detail="Er ging iets mis aan onze kant.",
                 )
         finally:
-            route = scope.get("route")
             logger.info(
                 "request",
                 extra={
                     "http_method": scope["method"],
-                    "route": getattr(route, "path_format", None) or "(geen route)",
+                    "route": _route(scope, root_path),
                     "status": status_holder["status"],
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },

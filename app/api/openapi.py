@@ -21,7 +21,8 @@ Register en casusregie voor thuiszitters van een samenwerkingsverband passend on
 
 Alle fouten zijn `application/problem+json` (RFC 9457). Ongeldige invoer geeft **400** met elke
 fout in `errors`; ingevoerde waarden worden nooit herhaald. Elke respons draagt de header
-`API-Version`.
+`API-Version`. Een **503** met `Retry-After` betekent dat de database dit verzoek niet kon
+afmaken en dat er niets is opgeslagen: herhaal het na dat aantal seconden.
 """
 _HTTP_METHODS = {"get", "put", "post", "delete", "patch"}
 
@@ -29,6 +30,14 @@ API_VERSION_HEADER = {
     "description": "De volledige versie van dit contract (semver).",
     "schema": {"type": "string", "example": API_VERSION},
 }
+
+
+RETRY_AFTER_HEADER = {
+    "description": "Na hoeveel seconden u het verzoek kunt herhalen.",
+    "schema": {"type": "integer", "example": 1},
+}
+ZONDER_DATABASE = {"/health"}
+"""Paths that never touch the database (liveness), so never answer the database's 503."""
 
 
 def operation_id(route: APIRoute) -> str:
@@ -58,15 +67,22 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     }
     components = schema.setdefault("components", {})
     components.setdefault("headers", {})["API-Version"] = API_VERSION_HEADER
+    components["headers"]["Retry-After"] = RETRY_AFTER_HEADER
     schemas = components.setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
 
-    for path_item in schema.get("paths", {}).values():
+    for path, path_item in schema.get("paths", {}).items():
         for method, operation in path_item.items():
             if method not in _HTTP_METHODS:
                 continue
             responses: dict[str, Any] = operation.setdefault("responses", {})
+            if path not in ZONDER_DATABASE and "503" not in responses:
+                # Any database fault: nothing stored, retry after `Retry-After` (problems.py).
+                responses["503"] = {
+                    "description": "Dienst niet beschikbaar (database); probeer het opnieuw",
+                    "headers": {"Retry-After": {"$ref": "#/components/headers/Retry-After"}},
+                }
             default_422 = responses.get("422", {})
             if "HTTPValidationError" in str(default_422.get("content", "")):
                 # FastAPI's own validation answer: ours is a 400 (see docs/decisions/0003).

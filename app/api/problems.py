@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.deps import audit_context
-from app.db.fouten import is_onbereikbaar
+from app.db.fouten import DATABASE_FOUTEN, dubbele_sleutel, is_onbereikbaar, is_time_out
 from app.db.session import UnitOfWork
 from app.domain.schoolvakanties import KalenderOntbreektError
 from app.services.audit import registreer_weigering
@@ -229,7 +229,32 @@ async def _kalender_handler(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
+_DUBBEL: dict[str, str] = {
+    "uq_leerlingen_swv_id_pseudoniem": "Deze pseudoniemcode is al in gebruik.",
+    "uq_leerlingen_bsn": "Deze leerling is al geregistreerd.",
+    "uq_gebruikers_gebruikersnaam": "Deze gebruikersnaam is al in gebruik.",
+    "uq_api_clients_client_id": "Deze client-id is al in gebruik.",
+    "uq_scholen_swv_id_brin_vestigingsnummer": "Deze vestiging is al geregistreerd.",
+}
+"""What a 409 says per unique constraint; any other says the generic text."""
+
+
+def database_probleem(request: Request, exc: BaseException) -> JSONResponse | None:
+    """A database fault as the problem a client can act on, or None for a fault in our code.
+
+    Nothing was committed in each case, so a retry is safe: a lost connection or a restarting
+    server (503, the pool replaces the connection), a statement timeout (503), and a write that
+    ran into a unique constraint because an identical request committed first (409).
+    """
+    if is_time_out(exc):
+        logger.warning("database statement timeout")
+        return problem_response(
+            request,
+            503,
+            "De database deed te lang over dit verzoek; probeer het zo opnieuw.",
+            slug="database-time-out",
+            headers={"Retry-After": "2"},
+        )
     if is_onbereikbaar(exc):
         # Lost or no database connection: nothing was committed, so a retry is safe. The
         # pool replaces a dropped connection, so the next request normally succeeds.
@@ -241,6 +266,31 @@ async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
             slug="database-onbereikbaar",
             headers={"Retry-After": "1"},
         )
+    constraint = dubbele_sleutel(exc)
+    if constraint is not None:
+        logger.info("unique violation answered 409", extra={"constraint": constraint})
+        return problem_response(
+            request,
+            409,
+            _DUBBEL.get(constraint, "Dit is zojuist al vastgelegd door een ander verzoek."),
+            slug="al-vastgelegd",
+        )
+    return None
+
+
+async def _database_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Database errors are answered here, inside the application, so that a 503 or 409 is not
+    also reported as an unhandled error by the server."""
+    antwoord = database_probleem(request, exc)
+    if antwoord is None:
+        raise exc
+    return antwoord
+
+
+async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
+    antwoord = database_probleem(request, exc)
+    if antwoord is not None:
+        return antwoord
     logger.exception("unhandled error", exc_info=exc)
     return problem_response(
         request, 500, "Er ging iets mis aan onze kant. Vermeld het verzoek-id bij een melding."
@@ -253,6 +303,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_handler)
     app.add_exception_handler(ServiceError, _service_error_handler)
     app.add_exception_handler(KalenderOntbreektError, _kalender_handler)
+    for soort in DATABASE_FOUTEN:
+        app.add_exception_handler(soort, _database_handler)
     app.add_exception_handler(Exception, _unhandled_handler)
 
 

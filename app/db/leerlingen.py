@@ -340,10 +340,13 @@ class LeerlingenRepository:
         )
         return found is not None
 
-    async def op_pseudoniem(self, actor: Actor, pseudoniem: str) -> LeerlingRow | None:
-        return await self._session.scalar(
-            self.leesbaar(actor).where(LeerlingRow.pseudoniem == pseudoniem)
+    async def op_pseudoniemen(self, actor: Actor, pseudoniemen: list[str]) -> LeerlingRow | None:
+        """The child in the actor's scope under the first of these codes that one has."""
+        rows = await self._session.scalars(
+            self.leesbaar(actor).where(LeerlingRow.pseudoniem.in_(pseudoniemen))
         )
+        gevonden = {row.pseudoniem: row for row in rows}
+        return next((gevonden[p] for p in pseudoniemen if p in gevonden), None)
 
     async def bestaat_pseudoniem(self, swv_id: uuid.UUID, pseudoniem: str) -> bool:
         """Whether the code is taken in the SWV, whoever may see the child (for a 409)."""

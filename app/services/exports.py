@@ -1,9 +1,9 @@
 """Writers for the Inspectie register and its summary: JSON, CSV and XLSX (issue 6).
 
 Every writer takes the rows as an iterable and writes to a binary file-like object, so a large
-register streams with bounded memory (XLSX through openpyxl's write-only mode). The output is a
-function of the input only: the XLSX document properties and zip timestamps come from the
-``gemaakt_op`` argument, never from the clock, so the same report gives the same bytes.
+register streams with bounded memory (XLSX through XlsxWriter's constant-memory mode). The
+output is a function of the input only: the XLSX document properties and zip timestamps come
+from the ``gemaakt_op`` argument, never from the clock, so the same report gives the same bytes.
 The column layout is ``KOLOMMEN_V1``; docs/rapportage.md explains every column and choice.
 """
 
@@ -13,7 +13,10 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
+import struct
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,12 +24,9 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import IO, Any
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.chart import BarChart, Reference  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
+import xlsxwriter  # type: ignore[import-untyped]
+from xlsxwriter.utility import xl_rowcol_to_cell_fast  # type: ignore[import-untyped]
+from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from app.domain.classificatie import inspectie_code
 from app.domain.rapportage import (
@@ -323,73 +323,110 @@ def schrijf_overzicht_csv(overzicht: SwvOverzicht, uit: IO[bytes]) -> None:
 # -- XLSX ------------------------------------------------------------------------------------
 
 
-class _VasteZip(zipfile.ZipFile):
-    """A zip whose entries all carry one fixed timestamp and mode: reproducible bytes."""
-
-    def __init__(self, uit: IO[bytes], moment: datetime) -> None:
-        super().__init__(uit, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-        tijd = moment.astimezone(UTC) if moment.tzinfo else moment
-        self.vast = (
-            max(tijd.year, 1980),
-            tijd.month,
-            tijd.day,
-            tijd.hour,
-            tijd.minute,
-            tijd.second,
-        )
-
-    def _info(self, naam: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(naam, self.vast)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o600 << 16
-        return info
-
-    def writestr(  # type: ignore[override]
-        self,
-        zinfo_or_arcname: str | zipfile.ZipInfo,
-        data: bytes | str,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        if isinstance(zinfo_or_arcname, str):
-            zinfo_or_arcname = self._info(zinfo_or_arcname)
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(  # type: ignore[override]
-        self,
-        filename: str | os.PathLike[str],
-        arcname: str | None = None,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        del compress_type, compresslevel
-        naam = arcname if arcname is not None else os.fspath(filename)
-        with open(filename, "rb") as bron, self.open(self._info(naam), "w") as doel:
-            shutil.copyfileobj(bron, doel, 1 << 20)
+def _vaste_tijd(pad: str, moment: datetime) -> None:
+    """Give every entry of the zip at `pad` one fixed timestamp, in place: the local header's and
+    the central directory's DOS date and time (XlsxWriter dates its entries in 1980)."""
+    tijd = moment.astimezone(UTC) if moment.tzinfo else moment
+    dos_tijd = (tijd.hour << 11) | (tijd.minute << 5) | (tijd.second // 2)
+    dos_datum = ((max(tijd.year, 1980) - 1980) << 9) | (tijd.month << 5) | tijd.day
+    veld = struct.pack("<HH", dos_tijd, dos_datum)
+    with zipfile.ZipFile(pad) as archief:
+        lokaal = [i.header_offset for i in archief.infolist()]
+        centraal_start = archief.start_dir
+        aantal = len(lokaal)
+    with open(pad, "r+b") as f:
+        for offset in lokaal:  # local file header: signature, version, flags, method, time
+            f.seek(offset)
+            if f.read(4) != b"PK\x03\x04":
+                raise ValueError("unexpected zip layout")
+            f.seek(offset + 10)
+            f.write(veld)
+        f.seek(centraal_start)
+        for _ in range(aantal):  # central header: ..., made by, needed, flags, method, time
+            kop = f.read(46)
+            if kop[:4] != b"PK\x01\x02":
+                raise ValueError("unexpected zip layout")
+            f.seek(-46 + 12, os.SEEK_CUR)
+            f.write(veld)
+            naam, extra, commentaar = struct.unpack("<HHH", kop[28:34])
+            f.seek(46 - 16 + naam + extra + commentaar, os.SEEK_CUR)
 
 
-def _kopcel(ws: Any, waarde: object) -> Any:
-    cel = WriteOnlyCell(ws, value=waarde)
-    cel.font = Font(bold=True)
-    return cel
+_BIJZONDER = re.compile(r"[&<>\x00-\x1f]|_x[0-9A-Fa-f]{4}_|^\s|\s$")
+"""Text that needs XML escaping, Excel's `_xHHHH_` escape, or `xml:space`: XlsxWriter's path."""
+
+
+class _Registerblad(Worksheet):  # type: ignore[misc]
+    """The register sheet: XlsxWriter's worksheet with a shorter path for its ordinary cells.
+
+    In constant-memory mode each row is written out as XML when the next begins; most time
+    went into the general cell writer. Plain text (nothing to escape) and numbers take a direct
+    path here, producing the XML the general writer does; anything else goes through it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stijlen: dict[int, str] = {}
+
+    def _write_cell(self, row: int, col: int, cell: Any) -> None:
+        soort = type(cell).__name__
+        opmaak = cell.format
+        if opmaak is None and (
+            row in self.row_info
+            or (col in self.col_info and self.col_info[col].column_format is not None)
+        ):
+            super()._write_cell(row, col, cell)  # a row's or column's own format applies
+            return
+        stijl = ""
+        if opmaak is not None:
+            stijl = self._stijlen.get(id(opmaak), "")
+            if not stijl:
+                stijl = self._stijlen[id(opmaak)] = f' s="{opmaak._get_xf_index()}"'
+        ref = xl_rowcol_to_cell_fast(row, col)
+        if soort == "String" and not _BIJZONDER.search(cell.string):
+            self.fh.write(f'<c r="{ref}"{stijl} t="inlineStr"><is><t>{cell.string}</t></is></c>')
+        elif soort in ("Number", "Datetime"):
+            self.fh.write(f'<c r="{ref}"{stijl}><v>{cell.number:.16G}</v></c>')
+        else:
+            super()._write_cell(row, col, cell)
+
+
+def _breedte(k: Kolom) -> float:
+    """Wide enough for the header text to read in Excel (about one unit per character)."""
+    return max(k.breedte, round(len(k.kop) * 1.1 + 2, 1))
 
 
 def _register_blad(wb: Any, rijen: Iterable[InspectieRij], kolommen: Sequence[Kolom]) -> None:
-    ws = wb.create_sheet("Register")
-    for i, k in enumerate(kolommen, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = k.breedte
-    ws.freeze_panes = "A2"
-    ws.append([_kopcel(ws, k.kop) for k in kolommen])
-    datums = [i for i, k in enumerate(kolommen) if k.formaat is Formaat.DATUM]
-    for rij in rijen:
-        waarden: list[Any] = [_tekst(k.waarde(rij)) for k in kolommen]
-        for i in datums:
-            waarde = kolommen[i].waarde(rij)
-            if waarde is not None:
-                cel = WriteOnlyCell(ws, value=waarde)
-                cel.number_format = XLSX_DATUMFORMAAT
-                waarden[i] = cel
-        ws.append(waarden)
+    ws = wb.add_worksheet("Register", worksheet_class=_Registerblad)
+    vet = wb.add_format({"bold": True})
+    datum = wb.add_format({"num_format": XLSX_DATUMFORMAAT})
+    for i, k in enumerate(kolommen):
+        ws.set_column(i, i, _breedte(k))
+    ws.freeze_panes(1, 0)
+    for i, k in enumerate(kolommen):
+        ws.write_string(0, i, k.kop, vet)
+    # Explicit writers per cell: `write` would turn text starting with "=" into a formula. The
+    # undecorated ones: the public ones only add parsing of "A1" cell names (XlsxWriter 3.3).
+    tekst, getal = ws._write_string, ws._write_number
+    serieel: dict[date, float] = {}  # a date as Excel's serial number, once per date
+    for r, rij in enumerate(rijen, start=1):
+        for i, k in enumerate(kolommen):
+            waarde = k.waarde(rij)
+            if waarde is None:
+                continue
+            if type(waarde) is str:
+                tekst(r, i, "'" + waarde if waarde.startswith(_FORMULE) else waarde)
+            elif isinstance(waarde, date):
+                nummer = serieel.get(waarde)
+                if nummer is None:
+                    nummer = serieel[waarde] = ws._convert_date_time(waarde)
+                getal(r, i, nummer, datum)
+            else:
+                getoond = _tekst(waarde)
+                if isinstance(getoond, str):
+                    tekst(r, i, getoond)
+                elif getoond is not None:
+                    getal(r, i, getoond)
 
 
 def _samenvatting_blad(
@@ -401,45 +438,58 @@ def _samenvatting_blad(
     *,
     doorzettingsmacht_bij: str | None = None,
 ) -> None:
-    ws = wb.create_sheet("Samenvatting")
-    for letter, breedte in (("A", 26), ("B", 24), ("C", 10), ("D", 10), ("E", 10)):
-        ws.column_dimensions[letter].width = breedte
-    datum = WriteOnlyCell(ws, value=kop.peildatum)
-    datum.number_format = XLSX_DATUMFORMAAT
-    ws.append([_kopcel(ws, "Thuiszittersregister: samenvatting")])
-    ws.append(["Peildatum", datum])
-    ws.append(["Schooljaar", kop.schooljaar])
-    ws.append(["Telt vanaf", kop.vanaf.isoformat()])
+    ws = wb.add_worksheet("Samenvatting")
+    vet = wb.add_format({"bold": True})
+    datum = wb.add_format({"num_format": XLSX_DATUMFORMAAT})
+    for kolom, breedte in enumerate((26, 24, 10, 10, 10)):
+        ws.set_column(kolom, kolom, breedte)
+    regel = 0
+
+    def schrijf(*cellen: object, opmaak: Any = None) -> None:
+        nonlocal regel
+        for kolom, cel in enumerate(cellen):
+            if isinstance(cel, str):
+                ws.write_string(regel, kolom, cel, opmaak)
+            elif isinstance(cel, date):
+                ws.write_datetime(regel, kolom, cel, datum)
+            elif isinstance(cel, int):
+                ws.write_number(regel, kolom, cel, opmaak)
+        regel += 1
+
+    schrijf("Thuiszittersregister: samenvatting", opmaak=vet)
+    schrijf("Peildatum", kop.peildatum)
+    schrijf("Schooljaar", kop.schooljaar)
+    schrijf("Telt vanaf", kop.vanaf.isoformat())
     vorige = s.vorige_peildatum
-    ws.append(["Vorige peildatum", None if vorige is None else vorige.isoformat()])
-    ws.append(["Kolomindeling register", f"v{versie}"])
-    kopregels = 6
+    schrijf("Vorige peildatum", None if vorige is None else vorige.isoformat())
+    schrijf("Kolomindeling register", f"v{versie}")
     if doorzettingsmacht_bij is not None:
-        ws.append(["Doorzettingsmacht bij", doorzettingsmacht_bij])
-        kopregels += 1
-    ws.append([])
-    ws.append([_kopcel(ws, "Onderdeel"), _kopcel(ws, "Sleutel"), _kopcel(ws, "Aantal")])
-    regels = _samenvatting_regels(s)
-    for regel in regels:
-        ws.append(list(regel))
-    ws.append([])
+        schrijf("Doorzettingsmacht bij", doorzettingsmacht_bij)
+    schrijf()
+    schrijf("Onderdeel", "Sleutel", "Aantal", opmaak=vet)
+    for onderdeel, sleutel, aantal in _samenvatting_regels(s):
+        schrijf(onderdeel, sleutel, aantal)
+    schrijf()
     categorieen = [c.value for c in INSPECTIE_CATEGORIEEN]
-    eerste = kopregels + 2 + len(regels) + 2  # the row of the chart table's header
-    ws.append([_kopcel(ws, "Peildatum"), *(_kopcel(ws, c) for c in categorieen)])
+    eerste = regel  # the chart table's header (0-based)
+    schrijf("Peildatum", *categorieen, opmaak=vet)
     for peildatum, telling in reeks:
-        ws.append([peildatum.isoformat(), *(telling.get(c, 0) for c in categorieen)])
-    laatste = eerste + len(reeks)
-    grafiek = BarChart()
-    grafiek.type = "col"
-    grafiek.grouping = "clustered"
-    grafiek.title = "Thuiszitters per categorie per peildatum"
-    grafiek.y_axis.title = "Aantal kinderen"
-    grafiek.x_axis.title = "Peildatum"
-    data = Reference(ws, min_col=2, max_col=1 + len(categorieen), min_row=eerste, max_row=laatste)
-    grafiek.add_data(data, titles_from_data=True)
-    grafiek.set_categories(Reference(ws, min_col=1, min_row=eerste + 1, max_row=laatste))
-    grafiek.width, grafiek.height = 18, 9
-    ws.add_chart(grafiek, "F2")
+        schrijf(peildatum.isoformat(), *(telling.get(c, 0) for c in categorieen))
+    laatste = regel - 1
+    grafiek = wb.add_chart({"type": "column"})
+    for kolom in range(1, 1 + len(categorieen)):
+        grafiek.add_series(
+            {
+                "name": ["Samenvatting", eerste, kolom],
+                "categories": ["Samenvatting", eerste + 1, 0, laatste, 0],
+                "values": ["Samenvatting", eerste + 1, kolom, laatste, kolom],
+            }
+        )
+    grafiek.set_title({"name": "Thuiszitters per categorie per peildatum"})
+    grafiek.set_y_axis({"name": "Aantal kinderen"})
+    grafiek.set_x_axis({"name": "Peildatum"})
+    grafiek.set_size({"width": 680, "height": 340})  # 18 by 9 cm
+    ws.insert_chart("F2", grafiek)
 
 
 def schrijf_xlsx(
@@ -457,19 +507,30 @@ def schrijf_xlsx(
     """A workbook with a "Register" sheet (``kolommen``) and a "Samenvatting" sheet and chart.
 
     ``reeks`` gives the counts per category per peildatum for the chart (oldest first); by
-    default only this summary's peildatum. Rows stream through openpyxl's write-only mode.
+    default only this summary's peildatum. Rows stream through XlsxWriter's constant-memory mode
+    (each row goes to a temporary file as it is written) into a temporary workbook file, whose
+    zip entries then get `gemaakt_op` as their timestamp before it is copied to ``uit``.
     """
     if reeks is None:
         reeks = [(samenvatting.peildatum, dict(samenvatting.per_categorie))]
-    wb = Workbook(write_only=True)
     moment = gemaakt_op.astimezone(UTC).replace(tzinfo=None) if gemaakt_op.tzinfo else gemaakt_op
-    wb.properties.creator = "thuiszitters"
-    wb.properties.title = f"Thuiszittersregister {kop.schooljaar}, peildatum {kop.peildatum}"
-    wb.properties.created = moment
-    wb.properties.modified = moment
-    _register_blad(wb, rijen, kolommen)
-    _samenvatting_blad(
-        wb, kop, samenvatting, reeks, versie, doorzettingsmacht_bij=doorzettingsmacht_bij
-    )
-    archief = _VasteZip(uit, gemaakt_op)
-    ExcelWriter(wb, archief).save()
+    with tempfile.TemporaryDirectory(prefix="thuiszitters-xlsx-") as tmp:
+        pad = os.path.join(tmp, "register.xlsx")
+        wb = xlsxwriter.Workbook(
+            pad, {"constant_memory": True, "tmpdir": tmp, "strings_to_numbers": False}
+        )
+        wb.set_properties(
+            {
+                "author": "thuiszitters",
+                "title": f"Thuiszittersregister {kop.schooljaar}, peildatum {kop.peildatum}",
+                "created": moment,
+            }
+        )
+        _register_blad(wb, rijen, kolommen)
+        _samenvatting_blad(
+            wb, kop, samenvatting, reeks, versie, doorzettingsmacht_bij=doorzettingsmacht_bij
+        )
+        wb.close()
+        _vaste_tijd(pad, gemaakt_op)
+        with open(pad, "rb") as bron:
+            shutil.copyfileobj(bron, uit, 1 << 20)

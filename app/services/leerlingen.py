@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.db.leerlingen import Kind, LeerlingRow
+from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
 from app.domain.beleid import Beleid
 from app.domain.classificatie import LANDELIJKE_THUISZITTERS, Categorie
@@ -47,6 +48,50 @@ class NieuweLeerling:
     identiteit: identiteit.Identiteit | None = None
 
 
+def _pseudoniem(
+    actor: Actor,
+    nieuw: NieuweLeerling,
+    school: SchoolRow | None,
+    gemeente_id: uuid.UUID | None,
+    fouten: list[FieldError],
+) -> tuple[str, str | None]:
+    """The code to store and its prefix: a school's or gemeente's own (docs/decisions/0032)."""
+    naamruimte = None
+    if actor.reikwijdte is Reikwijdte.VESTIGINGEN and school is not None:
+        naamruimte = naamruimte_van("v", school.id)
+    elif actor.reikwijdte is Reikwijdte.GEMEENTEN and gemeente_id is not None:
+        naamruimte = naamruimte_van("g", gemeente_id)
+    pseudoniem = met_naamruimte(naamruimte, nieuw.pseudoniem)
+    if len(pseudoniem) > PSEUDONIEM_MAX:
+        fouten.append(
+            FieldError(
+                "pseudoniem",
+                "te_lang",
+                "Met de code van uw vestiging of gemeente ervoor is een pseudoniemcode "
+                f"hoogstens {PSEUDONIEM_MAX} tekens.",
+            )
+        )
+    return pseudoniem, naamruimte
+
+
+async def _pseudoniem_vrij(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    swv_id: uuid.UUID,
+    pseudoniem: str,
+    ingevoerd: str,
+    naamruimte: str | None,
+) -> None:
+    """409 for a code in use, where the caller may know of it: a school or gemeente learns only
+    of its own (prefixed) codes and of an unprefixed code of a child it may see."""
+    if naamruimte is None:
+        if await uow.leerlingen.bestaat_pseudoniem(swv_id, pseudoniem):
+            raise Conflict("Deze pseudoniemcode is in dit samenwerkingsverband al in gebruik.")
+    elif await uow.leerlingen.op_pseudoniemen(actor, [pseudoniem, ingevoerd]):
+        raise Conflict("Deze pseudoniemcode is bij u al in gebruik.")
+
+
 async def registreer_leerling(
     uow: UnitOfWork,
     actor: Actor,
@@ -76,7 +121,8 @@ async def registreer_leerling(
                 fouten.append(
                     FieldError("schoolId", "buiten_bevoegdheid", "Kies een eigen vestiging.")
                 )
-        if school_id is not None and await uow.scholen.get(swv.id, school_id) is None:
+        school = None if school_id is None else await uow.scholen.get(swv.id, school_id)
+        if school_id is not None and school is None:
             fouten.append(FieldError("schoolId", "onbekend", "Deze vestiging bestaat niet."))
         gemeente_id = None
         if nieuw.woongemeente is not None:
@@ -96,14 +142,21 @@ async def registreer_leerling(
         fouten += identiteit.controleer(
             swv, nieuw.identiteit, nieuw.geboortejaar, nieuw.geboortemaand
         )
+        pseudoniem, naamruimte = _pseudoniem(actor, nieuw, school, gemeente_id, fouten)
         if fouten:
             raise InvalidInput(fouten)
-        if await uow.leerlingen.bestaat_pseudoniem(swv.id, nieuw.pseudoniem):
-            raise Conflict("Deze pseudoniemcode is in dit samenwerkingsverband al in gebruik.")
+        await _pseudoniem_vrij(
+            uow,
+            actor,
+            swv_id=swv.id,
+            pseudoniem=pseudoniem,
+            ingevoerd=nieuw.pseudoniem,
+            naamruimte=naamruimte,
+        )
         row = LeerlingRow(
             id=uuid.uuid4(),
             swv_id=swv.id,
-            pseudoniem=nieuw.pseudoniem,
+            pseudoniem=pseudoniem,
             geboortejaar=nieuw.geboortejaar,
             geboortemaand=nieuw.geboortemaand,
             regio=nieuw.regio,
@@ -259,6 +312,32 @@ async def _lijst_zoals_bekend(
     return Page(items, page.page, page.page_size, len(gevonden))
 
 
+PSEUDONIEM_MAX = 40
+NAAMRUIMTE_SCHEIDING = "/"
+"""Between a school's or gemeente's code and its own pseudonym code; never in an entered code."""
+
+
+def met_naamruimte(naamruimte: str | None, pseudoniem: str) -> str:
+    """The stored code: a school's or gemeente's pseudonym codes are its own, prefixed with its
+    own opaque prefix; the SWV's stay bare (docs/decisions/0032)."""
+    return pseudoniem if naamruimte is None else f"{naamruimte}{NAAMRUIMTE_SCHEIDING}{pseudoniem}"
+
+
+def naamruimte_van(soort: str, organisatie_id: uuid.UUID) -> str:
+    """A vestiging's ("v") or gemeente's ("g") own prefix: opaque, since neither the school nor
+    the gemeente may reach the Inspectie export (docs/rapportage.md, Privacy)."""
+    return f"{soort}{organisatie_id.hex[:8]}"
+
+
+def _naamruimten(actor: Actor) -> list[str]:
+    """The prefixes of the caller's own pseudonym codes (its vestigingen or gemeenten)."""
+    if actor.reikwijdte is Reikwijdte.VESTIGINGEN:
+        return [naamruimte_van("v", uuid.UUID(v)) for v in sorted(actor.vestiging_ids)]
+    if actor.reikwijdte is Reikwijdte.GEMEENTEN:
+        return [naamruimte_van("g", uuid.UUID(g)) for g in sorted(actor.gemeente_ids)]
+    return []
+
+
 async def zoek_leerlingen(
     uow: UnitOfWork,
     actor: Actor,
@@ -274,7 +353,10 @@ async def zoek_leerlingen(
     async with uow.voor(actor):
         row = None
         if pseudoniem is not None:
-            row = await uow.leerlingen.op_pseudoniem(actor, pseudoniem)
+            codes = [pseudoniem]
+            for naamruimte in _naamruimten(actor):
+                codes.append(met_naamruimte(naamruimte, pseudoniem))
+            row = await uow.leerlingen.op_pseudoniemen(actor, codes)
         elif bsn is not None and versleuteling is not None and is_geldig_bsn(bsn):
             zoekhash = identiteit.bsn_zoekhash(versleuteling, uuid.UUID(actor.swv_id), bsn)
             row = await uow.leerlingen.op_bsn_hash(actor, zoekhash)

@@ -286,8 +286,8 @@ def test_who_holds_doorzettingsmacht_is_in_the_summary_and_the_chart_still_fits(
     ws = load_workbook(io.BytesIO(data))["Samenvatting"]
     regels = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r and r[0]}
     assert regels.get("Doorzettingsmacht bij") == doorzettingsmacht_bij
-    titel = ws._charts[0].series[0].tx.strRef.f  # e.g. 'Samenvatting'!B36
-    rij = int(titel.rsplit("!B", 1)[1])
+    titel = ws._charts[0].series[0].tx.strRef.f  # e.g. Samenvatting!$B$36
+    rij = int(titel.rsplit("!", 1)[1].replace("$", "")[1:])
     assert ws[f"A{rij}"].value == "Peildatum"
     tekst = schrijf(lambda b: schrijf_samenvatting_csv(s, b, doorzettingsmacht_bij)).decode(
         "utf-8-sig"
@@ -299,3 +299,24 @@ def test_who_holds_doorzettingsmacht_is_in_the_summary_and_the_chart_still_fits(
         assert samenvatting_naar_dict(s, doorzettingsmacht_bij)["doorzettingsmacht_bij"] == (
             doorzettingsmacht_bij
         )
+
+
+def test_xlsx_header_columns_are_wide_enough_to_read() -> None:
+    reg, s, _r = registers()
+    blad = load_workbook(io.BytesIO(xlsx_bytes(reg, s)))["Register"]
+    breedtes = {  # adjacent columns of one width are one <col min max> element
+        n: d.width for d in blad.column_dimensions.values() for n in range(d.min, d.max + 1)
+    }
+    for i, k in enumerate(KOLOMMEN_V1, start=1):
+        assert breedtes[i] >= len(k.kop), k.kop
+
+
+def test_xlsx_free_text_is_text_never_a_formula() -> None:
+    reg, s, _r = registers()
+    rij = dataclasses.replace(reg.rijen[0], jeugdhulp="=HYPERLINK(1)")
+    uit = io.BytesIO()
+    schrijf_xlsx(reg.kop, [rij], s, uit, gemaakt_op=GEMAAKT_OP)
+    blad = load_workbook(uit)["Register"]
+    kolom = [k.sleutel for k in KOLOMMEN_V1].index("jeugdhulp") + 1
+    assert blad.cell(row=2, column=kolom).value == "'=HYPERLINK(1)"
+    assert blad.cell(row=2, column=kolom).data_type == "s"

@@ -1,0 +1,69 @@
+"""`thuiszitters run` stops its embedded PostgreSQL on SIGTERM (docker stop, systemd, an IDE's
+stop button) as it does on Ctrl-C: no server process of its data directory remains."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from app.db.embedded import _free_port
+
+
+def postgres_van(data_dir: Path) -> list[int]:
+    """Processes whose command line names the data directory (the postmaster does)."""
+    gevonden = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            regel = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(data_dir) in regel and "postgres" in regel:
+            gevonden.append(int(proc.name))
+    return gevonden
+
+
+def test_sigterm_stops_the_api_and_the_embedded_postgresql() -> None:
+    with tempfile.TemporaryDirectory(prefix="thuiszitters-run-") as tmp:
+        data_dir = Path(tmp) / "data"
+        port = _free_port()
+        env = {
+            **os.environ,
+            "THUISZITTERS_DATA_DIR": str(data_dir),
+            "PORT": str(port),
+            "THUISZITTERS_DEMO_DATA": "false",
+        }
+        env.pop("THUISZITTERS_DATABASE_URL", None)
+        env.pop("DATABASE_URL", None)
+        exe = Path(sys.executable).parent / "thuiszitters"
+        proces = subprocess.Popen(
+            [str(exe), "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        try:
+            deadline = time.monotonic() + 180  # a bound, not a measurement
+            while True:
+                assert proces.poll() is None, proces.stderr.read() if proces.stderr else ""
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/health") as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                assert time.monotonic() < deadline, "the API did not start"
+                time.sleep(0.3)
+            assert postgres_van(data_dir), "the embedded server should be running"
+            proces.send_signal(signal.SIGTERM)
+            assert proces.wait(timeout=120) == 0
+        finally:
+            if proces.poll() is None:
+                proces.kill()
+                proces.wait()
+        assert postgres_van(data_dir) == []
+        assert not (data_dir / "pgdata" / "postmaster.pid").exists()
