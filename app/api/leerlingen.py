@@ -90,7 +90,8 @@ class LeerlingInvoer(ApiInput):
 
     pseudoniem: str = Field(
         pattern=r"^[A-Za-z0-9-]{4,40}$",
-        description="Pseudoniemcode die de school toekent, bijvoorbeeld 231801 (seed 004).",
+        description="Pseudoniemcode die de school toekent, bijvoorbeeld 231801 "
+        "(Definities thuiszitters, docs/bronnen.md).",
         examples=["231801"],
     )
     geboortejaar: int = Field(ge=1990, le=2100, description="Geboortejaar.")

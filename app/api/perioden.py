@@ -153,7 +153,7 @@ BRONNEN: tuple[Bron, ...] = (
         meervoud="aanbod",
         omschrijving="aanbod",
         soort=service.PeriodeSoort(FeitSoort.AANBOD_GESTART, FeitSoort.AANBOD_BEEINDIGD),
-        velden={"aanbod": Veld(AanbodSoort, "Soort aanbod (DOMAIN.md regels 10 en 12).")},
+        velden={"aanbod": Veld(AanbodSoort, "Soort aanbod (docs/domain.md regels 10 en 12).")},
     ),
     Bron(
         pad="jeugdarts-oordelen",
@@ -163,7 +163,8 @@ BRONNEN: tuple[Bron, ...] = (
         soort=service.PeriodeSoort(FeitSoort.JEUGDARTS_OORDEEL),
         velden={
             "belastbaarheid": Veld(
-                Belastbaarheid, "Oordeel van de jeugdarts over schoolbezoek (DOMAIN.md regel 4)."
+                Belastbaarheid,
+                "Oordeel van de jeugdarts over schoolbezoek (docs/domain.md regel 4).",
             )
         },
     ),
@@ -273,11 +274,11 @@ class Modellen:
         if bron.eindreden:
             periode_velden["eindreden"] = (
                 Beeindigingsreden | None,
-                Field(description="Reden van beëindiging (DOMAIN.md regel 16), als gemeld."),
+                Field(description="Reden van beëindiging (docs/domain.md regel 16), als gemeld."),
             )
             einde_velden["reden"] = (
                 Beeindigingsreden | None,
-                Field(default=None, description="Reden van beëindiging (DOMAIN.md regel 16)."),
+                Field(default=None, description="Reden van beëindiging (docs/domain.md regel 16)."),
             )
         periode = create_model(
             naam,

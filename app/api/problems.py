@@ -209,7 +209,7 @@ async def _service_error_handler(request: Request, exc: Exception) -> JSONRespon
 
 
 async def _audit_refusal(request: Request, resultaat: str) -> None:
-    """Denied attempts are audited too (issue 5); the refused work itself left no trace."""
+    """Denied attempts are audited too; the refused work itself left no trace."""
     context = audit_context(request)
     if context is not None:
         await registreer_weigering(UnitOfWork(request.app.state.sessionmaker), context, resultaat)

@@ -96,7 +96,7 @@ class LeerlingVestigingRow(Base):
 
 
 class FeitRow(Base):
-    """One fact, never updated or deleted (a trigger refuses both): DOMAIN.md rule 15."""
+    """One fact, never updated or deleted (a trigger refuses both): docs/domain.md regel 15."""
 
     __tablename__ = "feiten"
     __table_args__ = (

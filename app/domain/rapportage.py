@@ -1,4 +1,4 @@
-"""The quarterly Inspectie register, its summary and the SWV's fuller overview (issue 6).
+"""The quarterly Inspectie register, its summary and the SWV's fuller overview.
 
 Pure functions of the facts: ``f(kinderen, beleid, peildatum, bekend_op) -> report``. No clock; no
 I/O. Every ordering is fixed (rows by pseudonym, counts in a declared key order) so that the same
@@ -38,7 +38,7 @@ from app.domain.tijdlijn import Periode, Tijdlijn, bepaal_tijdlijn, geldende_fei
 
 _DAG = timedelta(days=1)
 
-# -- peildata (seed 001, DOMAIN.md "The quarterly Inspectie report") ---------------------------
+# -- peildata (Aanpak thuiszitters, docs/rapportage.md) ---------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ class Peildata:
             raise ValueError("peildata liggen vóór 1 december na het einde van het schooljaar")
 
     def van_schooljaar(self, eindjaar: int) -> tuple[date, ...]:
-        """The peildata of the school year that ends on 31 July of ``eindjaar`` (seed 001)."""
+        """The peildata of the school year ending 31 July ``eindjaar`` (Aanpak thuiszitters)."""
         uit: list[date] = []
         vorige = date(eindjaar - 1, 7, 31)
         for maand, dag in self.dagen:
@@ -102,7 +102,7 @@ STANDAARD_PEILDATA = Peildata()
 
 
 class SoortThuiszitter(StrEnum):
-    """Kind of thuiszitter as the school reports it (seed 004); never derived from facts."""
+    """Kind of thuiszitter as the school reports it (Definities thuiszitters); never derived."""
 
     SCHOOLWEIGERAAR = "schoolweigeraar"
     SCHOOLONTHOUDING = "schoolonthouding"
@@ -117,9 +117,10 @@ _VRIJE_TEKST = re.compile(r"^[^\d@]*(\d[^\d@]*){0,4}$")
 class KindGegevens:
     """One child as the reports need it: the domain's ``Leerling`` and facts, plus context.
 
-    ``pseudoniem`` is the code the SWV shows the Inspectie (seed 004: e.g. 231801). ``vestiging``
-    and ``gemeente`` only feed the SWV's aggregates. ``soort`` and ``jeugdhulp`` are not facts the
-    domain knows; they are passed through when the register holds them, never invented.
+    ``pseudoniem`` is the code the SWV shows the Inspectie (Definities thuiszitters: e.g. 231801).
+    ``vestiging`` and ``gemeente`` only feed the SWV's aggregates. ``soort`` and ``jeugdhulp``
+    are not facts the domain knows; they are passed through when the register holds them, never
+    invented.
     """
 
     leerling: Leerling
@@ -144,7 +145,7 @@ class KindGegevens:
 
 
 class Typering(StrEnum):
-    """Typing of a row (seed 004): thuiszitter, absoluut verzuimer or vrijstelling."""
+    """Typing of a row (Definities thuiszitters): thuiszitter, absoluut verzuimer, vrijstelling."""
 
     THUISZITTER = "thuiszitter"
     ABSOLUUT_VERZUIMER = "absoluut-verzuimer"
@@ -152,7 +153,7 @@ class Typering(StrEnum):
 
 
 class Duurklasse(StrEnum):
-    """Duration bucket of an episode in calendar time (seed 001 Bijlage 1)."""
+    """Duration bucket of an episode in calendar time (Aanpak thuiszitters Bijlage 1)."""
 
     TOT_4_WEKEN = "tot-4-weken"
     VIER_WEKEN_TOT_3_MAANDEN = "4-weken-tot-3-maanden"
@@ -183,7 +184,7 @@ INSPECTIE_CATEGORIEEN: tuple[Categorie, ...] = (
     Categorie.B3,
     Categorie.A2A,
 )
-"""The national definition plus art. 5 onder a: what the Inspectie register lists (seed 000)."""
+"""The national definition plus art. 5 onder a (Inspectie, Thuiszittersregistratie)."""
 
 _TYPERING = {
     Categorie.B2A: Typering.THUISZITTER,
@@ -226,7 +227,7 @@ class InspectieRij:
 
     @property
     def maand_beeindigd(self) -> str | None:
-        """Month (JJJJ-MM) of the first day no longer in the episode (seed 004)."""
+        """Month (JJJJ-MM) of the first day no longer in the episode (Definities thuiszitters)."""
         return None if self.einddatum is None else self.einddatum.strftime("%Y-%m")
 
     @property
@@ -513,7 +514,9 @@ def inspectie_register(
     peildata: Peildata = STANDAARD_PEILDATA,
     kalender: Vakantiekalender | None = None,
 ) -> InspectieRegister:
-    """Every child B2a, B2b, B3 or A2a on a day of the school year up to the peildatum (seed 000).
+    """Every child B2a, B2b, B3 or A2a on a day of the school year up to the peildatum.
+
+    Source: Inspectie, Thuiszittersregistratie (docs/bronnen.md).
 
     Cumulative: a child stays listed once back at school, with end and ending reason (rule 16).
     National definition only, whatever the SWV's own profile (rule 13); days outside leerplicht
@@ -730,8 +733,9 @@ def swv_overzicht(
 ) -> SwvOverzicht:
     """A1, every vrijstelling, C, B1-B3, dreigend, pact and data problems per school and gemeente.
 
-    Counts only (seed 001 groslijst: directeur, board, councils). Cells from 1 to ``drempel - 1``
-    are suppressed (``None``), also in the SWV total; ``drempel=1`` switches suppression off.
+    Counts only (Aanpak thuiszitters, groslijst: directeur, board, councils). Cells from 1 to
+    ``drempel - 1`` are suppressed (``None``), also in the SWV total; ``drempel=1`` switches
+    suppression off.
     """
     if drempel < 1:
         raise ValueError("drempel moet minstens 1 zijn")

@@ -1,4 +1,4 @@
-"""A deterministic synthetic SWV region: schools, children and their facts (issue 6, item 8).
+"""A deterministic synthetic SWV region: schools, children and their facts.
 
 Everything is fictitious: BRIN codes 99xx, gemeente codes GM99xx, pseudonyms ``P`` + 7 digits,
 birth year and month only; never a name, a BSN, an address or an exact birth date. The same seed

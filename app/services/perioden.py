@@ -1,14 +1,14 @@
 """Use cases of a child's typed periods: a start fact and (optionally) an end fact.
 
-A period is read from the facts as they hold now (corrections and withdrawals applied, DOMAIN.md
-rule 15) and changed only by appending facts through `feiten.voeg_feit_toe`: an end fact, a
-`correctie` or an `intrekking`. Its id is the id of the original start fact, so it stays the same
-across corrections. Every change names the version it was based on (`If-Match`), so no update is
-lost.
+A period is read from the facts as they hold now (corrections and withdrawals applied,
+docs/domain.md regel 15) and changed only by appending facts through `feiten.voeg_feit_toe`: an end
+fact, a `correctie` or an `intrekking`. Its id is the id of the original start fact, so it stays
+the same across corrections. Every change names the version it was based on (`If-Match`), so no
+update is lost.
 
 **Pairing.** A start pairs with the first end fact of the same kind dated after it (with the
 same vestiging or grond where the kind has one). Two overlapping starts of one kind share that
-end: the domain folds them into one situation (DOMAIN.md rules 5-12), and ending it ends both.
+end: the domain folds them into one situation (docs/domain.md regels 5-12), and ending it ends both.
 
 **Dates.** An end fact names the first day on which the situation no longer holds; a period's
 `einddatum` is the last day it held: the end fact's date minus one day.
@@ -486,7 +486,7 @@ async def trek_periode_in(
     namens: Namens | None = None,
 ) -> list[FeitRow]:
     """Append an `intrekking` of the start fact, and of the end fact unless another period
-    shares it; the history keeps every fact (DOMAIN.md rule 15)."""
+    shares it; the history keeps every fact (docs/domain.md regel 15)."""
     async with uow.voor(actor):
         stand = await _stand(uow, actor, soort, leerling_id, lock=True)
         periode = stand.periode(periode_id)

@@ -307,7 +307,7 @@ _OVERLEG = {
 async def leerplichtoverleg(
     uow: UnitOfWork, actor: Actor, *, peildatum: date
 ) -> list[OverlegRegel]:
-    """The list for the quarterly leerplicht overleg (seed 001): absoluut verzuim,
+    """The list for the quarterly leerplicht overleg (Aanpak thuiszitters): absoluut verzuim,
     vrijstellingen and 11g, and frequent absentees (16 hours in 4 weeks, LPW art. 21),
     among the children in the caller's scope (a leerplichtambtenaar: its gemeente)."""
     async with uow.voor(actor):

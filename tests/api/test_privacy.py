@@ -1,4 +1,4 @@
-"""AVG rights and retention (issue 5 item 7): inzage export, anonymisation in place."""
+"""AVG rights and retention: inzage export, anonymisation in place."""
 
 from __future__ import annotations
 

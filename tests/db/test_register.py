@@ -155,7 +155,7 @@ async def test_an_append_for_a_child_never_listed_costs_no_extra_statement(
 async def test_row_level_security_hides_other_swvs_even_from_a_faulty_query(
     uow: UnitOfWork, swv_a: Swv, swv_b: Swv, connection: AsyncConnection
 ) -> None:
-    """Issue 5: the application's database role cannot read another SWV's rows."""
+    """The application's database role cannot read another SWV's rows."""
     await leerling_met_verzuim(uow, swv_a)
     await leerling_met_verzuim(uow, swv_b)
     role = (

@@ -1,4 +1,4 @@
-"""Facts as JSON-safe dicts for the register (DOMAIN.md rule 15: facts are kept as recorded)."""
+"""Facts as JSON-safe dicts for the register (docs/domain.md regel 15: kept as recorded)."""
 
 from __future__ import annotations
 

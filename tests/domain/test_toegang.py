@@ -1,4 +1,4 @@
-"""The permission matrix and row scope of each role (issue 5: deny by default)."""
+"""The permission matrix and row scope of each role (deny by default)."""
 
 from __future__ import annotations
 

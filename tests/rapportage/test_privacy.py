@@ -1,4 +1,4 @@
-"""No identifying field in any Inspectie export (issue 6, item 7), and the generator's promises.
+"""No identifying field in any Inspectie export, and the generator's promises.
 
 The scanner looks for a person's name, an exact birth date, a nine-digit number that passes the
 BSN elfproef, a Dutch postcode or street address, and the register's internal child ids. It is

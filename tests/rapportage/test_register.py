@@ -1,4 +1,4 @@
-"""The Inspectie register: each rule of the report in a test named after it (issue 6, DOMAIN.md)."""
+"""The Inspectie register: each rule of the report in a test named after it (docs/rapportage.md)."""
 
 from __future__ import annotations
 
