@@ -19,20 +19,19 @@ from starlette.types import Receive, Scope, Send
 from app.api import (
     audit,
     classificaties,
-    gebruikers,
     health,
     instellingen,
     leerlingen,
     perioden,
-    rapportages,
+    rapportage,
     scholen,
     schoolvakanties,
-    sessies,
 )
 from app.api.auth import Authenticator, NobodyAuthenticator
 from app.api.middleware import EdgeMiddleware
 from app.api.openapi import build_openapi, operation_id
 from app.api.problems import install_problem_handlers
+from app.api.toegang import gebruikers, sessies
 from app.config import Settings, get_settings
 from app.db.session import Database, UnitOfWork
 from app.services.toegang.configuratie import tokenbeleid_uit, versleuteling_uit
@@ -81,7 +80,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(gebruikers.router)
     v1.include_router(instellingen.router)
     v1.include_router(schoolvakanties.router)
-    v1.include_router(rapportages.router)
+    v1.include_router(rapportage.router)
     v1.state.authenticator = NobodyAuthenticator()
     v1.state.inlogrem = Inlogrem()
     if settings.jwt_signing_key is not None and settings.encryption_key is not None:

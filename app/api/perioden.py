@@ -6,6 +6,18 @@ the contract is precise) and its routes (one generic implementation), with stabl
 such as `createVerzuimperiode`, `endVerzuimperiode`, `withdrawVerzuimperiode`.
 
 Every change needs `If-Match` with the period's `ETag` (428 without it, 412 when stale).
+
+Resources (all under `/leerlingen/{leerlingId}/`; start fact → end fact):
+
+| path | start fact | end fact |
+|---|---|---|
+| `inschrijvingen` | `inschrijving` | `uitschrijving` (same vestiging) |
+| `verzuimperiodes` | `verzuim-gestart` | `verzuim-beeindigd` |
+| `ziekmeldingen` | `ziekmelding` | `ziekmelding-beeindigd` |
+| `vrijstellingen` | `vrijstelling-verleend` | `vrijstelling-beeindigd` (same grond) |
+| `schorsingen` | `schorsing-gestart` | `schorsing-beeindigd` |
+| `aanbod` | `aanbod-gestart` | `aanbod-beeindigd` |
+| `jeugdarts-oordelen` | `jeugdarts-oordeel` | none (a later verdict replaces it) |
 """
 
 from __future__ import annotations
@@ -21,7 +33,7 @@ from pydantic import BaseModel, Field, create_model
 
 from app.api.auth import toegang
 from app.api.deps import UowDep
-from app.api.idempotency import IdempotencyDep
+from app.api.idempotentie import IdempotencyDep
 from app.api.leerlingen import BekendOp, Gebeurtenis, LeerlingId, NamensVeld, gebeurtenis
 from app.api.problems import problem_responses
 from app.api.schemas import ApiInput, ApiModel

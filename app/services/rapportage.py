@@ -4,7 +4,7 @@ The register as known now on a peildatum of the SWV is read from its projection 
 child per peildatum, kept with the facts: app/services/registerrijen.py). Otherwise (as known on
 a moment, lesweken, another date) the pure domain (app/domain/rapportage.py) computes it from the
 facts, read in batches of children ordered by pseudonym so memory stays bounded whatever the
-size of the SWV. Both give the same rows (tests/services/test_registerprojectie.py).
+size of the SWV. Both give the same rows (tests/services/test_registerrijen.py).
 A submission freezes the exact JSON bytes with their SHA-256, who and when; regenerating the
 report "as known at submission" gives the same bytes (tests/api/test_rapportage.py).
 """

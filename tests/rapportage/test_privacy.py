@@ -19,6 +19,7 @@ from app.domain.beleid import Beleid
 from app.domain.classificatie import Categorie
 from app.domain.rapportage import KindGegevens, inspectie_register, samenvatting
 from app.domain.status import bepaal_status
+from app.services.demo.generator import genereer_kinderen, genereer_scholen
 from app.services.exports import (
     schrijf_register_csv,
     schrijf_register_json,
@@ -26,7 +27,6 @@ from app.services.exports import (
     schrijf_samenvatting_json,
     schrijf_xlsx,
 )
-from app.services.generator import genereer_kinderen, genereer_scholen
 from tests.rapportage.test_exports import GEMAAKT_OP, vaste_regio
 
 NAMEN = (

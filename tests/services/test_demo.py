@@ -24,8 +24,8 @@ from app.services.demo import (
     demo_totp_geheim,
     laad_demodata,
 )
+from app.services.demo.synthetisch import laad_synthetische_regio
 from app.services.rapportage import _met_kinderen, inspectie_rapport, register_json
-from app.services.synthetisch import laad_synthetische_regio
 from app.services.toegang.totp import code_op
 from app.services.toegang.versleuteling import Versleuteling
 

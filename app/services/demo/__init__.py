@@ -12,7 +12,7 @@ from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
 from app.domain.toegang import Actor, Namens, Rol
 from app.services import feiten, leerlingen
-from app.services.synthetisch import laad_synthetische_regio
+from app.services.demo.synthetisch import laad_synthetische_regio
 from app.services.toegang import beheer
 from app.services.toegang.versleuteling import Versleuteling
 
@@ -38,7 +38,7 @@ DEMO_LEERLINGEN = [
 
 
 DEMO_GEGENEREERD = 400
-"""Generated children in the demo SWV (app/services/generator.py)."""
+"""Generated children in the demo SWV (app/services/demo/generator.py)."""
 DEMO_WACHTWOORD = "demo-wachtwoord-thuiszitters"
 """The password of every demo user (synthetic; the demo SWV lives on a developer's machine)."""
 DEMO_GEBRUIKERS: list[tuple[str, Rol, list[str], list[str]]] = [

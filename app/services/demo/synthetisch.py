@@ -1,4 +1,4 @@
-"""Load a synthetic region (app/services/generator.py) into the register: demo and benchmarks.
+"""Load a synthetic region (app/services/demo/generator.py) into the register: demo and benchmarks.
 
 Children, facts and projections are written in batches through the same tables and the same
 projection as real reports, so a generated region behaves exactly like a real one.
@@ -17,7 +17,7 @@ from app.db.session import UnitOfWork
 from app.domain.feiten import feit_naar_dict
 from app.domain.rapportage import KindGegevens
 from app.services import context, projectie
-from app.services.generator import GEMEENTEN, School, genereer_kinderen, genereer_scholen
+from app.services.demo.generator import GEMEENTEN, School, genereer_kinderen, genereer_scholen
 
 _NAMESPACE = uuid.UUID("8f1b5f64-6b2c-4f8e-9a77-0c2f6f3c1d10")
 BRON = "synthetisch"
