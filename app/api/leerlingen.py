@@ -18,7 +18,7 @@ from app.api.idempotentie import IdempotencyDep
 from app.api.pagination import paginate
 from app.api.problems import problem_responses
 from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel, Paginering
-from app.db.leerlingen import FeitRow, Kind, LeerlingRow
+from app.db.leerlingen import FeitRow, LeerlingRecord, LeerlingRow
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FeitSoort
 from app.domain.status import Signaal, Status
@@ -294,7 +294,7 @@ def leerling_antwoord(row: LeerlingRow, actor: Actor, request: Request) -> Leerl
     )
 
 
-def _etag(row: LeerlingRow | Kind) -> str:
+def _etag(row: LeerlingRow | LeerlingRecord) -> str:
     return f'"{row.id}-{row.versie}"'
 
 

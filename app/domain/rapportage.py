@@ -34,7 +34,7 @@ from app.domain.feiten import (
 from app.domain.leerling import Geboorte, Leerling
 from app.domain.regio import Vakantiekalender
 from app.domain.status import Signaal, bepaal_status
-from app.domain.tijdlijn import Periode, Tijdlijn, bepaal_tijdlijn, geldende_feiten
+from app.domain.tijdlijn import Tijdlijn, Tijdvak, bepaal_tijdlijn, geldende_feiten
 
 _DAG = timedelta(days=1)
 
@@ -114,7 +114,7 @@ _VRIJE_TEKST = re.compile(r"^[^\d@]*(\d[^\d@]*){0,4}$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class KindGegevens:
+class LeerlingVoorRapport:
     """One child as the reports need it: the domain's ``Leerling`` and facts, plus context.
 
     ``pseudoniem`` is the code the SWV shows the Inspectie (Definities thuiszitters: e.g. 231801).
@@ -288,12 +288,12 @@ def duurklasse(start: date, laatste_dag: date) -> Duurklasse:
 class _Episode:
     typering: Typering
     start: date
-    perioden: list[Periode] = field(default_factory=list)
+    perioden: list[Tijdvak] = field(default_factory=list)
     einde: date | None = None  # first day no longer in the episode
     reden: Beeindigingsreden | None = None
 
 
-def _episodes(perioden: Sequence[Periode], vanaf: date) -> list[_Episode]:
+def _episodes(perioden: Sequence[Tijdvak], vanaf: date) -> list[_Episode]:
     """Runs of one typing (B2a-B2b together) that touch [vanaf, peildatum], oldest first."""
     uit: list[_Episode] = []
     huidig: _Episode | None = None
@@ -320,7 +320,7 @@ def _episodes(perioden: Sequence[Periode], vanaf: date) -> list[_Episode]:
     return [e for e in uit if e.einde is None or e.einde > vanaf]
 
 
-def _reden(episode: _Episode, volgende: Periode) -> Beeindigingsreden | None:
+def _reden(episode: _Episode, volgende: Tijdvak) -> Beeindigingsreden | None:
     """The reason from the ending fact; else only what the next category says unambiguously."""
     reden = episode.perioden[-1].eindreden
     if reden is not None:
@@ -354,7 +354,7 @@ def _intervallen(geldend: Sequence[Feit]) -> tuple[list[tuple[date, date | None]
     return ziek, aanbod
 
 
-def _verzuim_sinds(perioden: Sequence[Periode]) -> date:
+def _verzuim_sinds(perioden: Sequence[Tijdvak]) -> date:
     """Day 1 of the absence running on the last day, as ``Status.verzuim_sinds`` (rule 12)."""
     k = len(perioden) - 1
     while k > 0 and perioden[k - 1].categorie in VERZUIM:
@@ -373,7 +373,7 @@ def _aanbod_op(aanbod: Sequence[Feit], dag: date) -> AanbodSoort | None:
 
 
 def _rij(
-    kind: KindGegevens, beleid: Beleid, kop: RegisterKop, kalender: Vakantiekalender | None
+    kind: LeerlingVoorRapport, beleid: Beleid, kop: RegisterKop, kalender: Vakantiekalender | None
 ) -> InspectieRij | None:
     geldend, _problemen = geldende_feiten(kind.feiten, kop.bekend_op)
     tijdlijn = bepaal_tijdlijn(kind.leerling, geldend, beleid, tot=kop.peildatum, kalender=kalender)
@@ -381,10 +381,10 @@ def _rij(
 
 
 def _rij_uit(
-    kind: KindGegevens,
+    kind: LeerlingVoorRapport,
     beleid: Beleid,
     kop: RegisterKop,
-    perioden: Sequence[Periode],
+    perioden: Sequence[Tijdvak],
     geldend: Sequence[Feit],
 ) -> InspectieRij | None:
     """The row from the child's timeline up to the peildatum and its facts in force."""
@@ -446,7 +446,7 @@ def register_kop(
 
 
 def inspectie_rijen(
-    kinderen: Iterable[KindGegevens],
+    kinderen: Iterable[LeerlingVoorRapport],
     beleid: Beleid,
     kop: RegisterKop,
     *,
@@ -460,7 +460,7 @@ def inspectie_rijen(
 
 
 def inspectie_rijen_per_peildatum(
-    kind: KindGegevens,
+    kind: LeerlingVoorRapport,
     beleid: Beleid,
     tijdlijn: Tijdlijn,
     *,
@@ -506,7 +506,7 @@ def inspectie_rijen_per_peildatum(
 
 
 def inspectie_register(
-    kinderen: Iterable[KindGegevens],
+    kinderen: Iterable[LeerlingVoorRapport],
     beleid: Beleid,
     *,
     peildatum: date,
@@ -676,7 +676,7 @@ class SwvOverzicht:
 
 
 def _kenmerken(
-    kind: KindGegevens,
+    kind: LeerlingVoorRapport,
     beleid: Beleid,
     peildatum: date,
     bekend_op: datetime | None,
@@ -723,7 +723,7 @@ def onderdrukken(rijen: Sequence[Groepsrij], totaal: Groepsrij, drempel: int) ->
 
 
 def swv_overzicht(
-    kinderen: Iterable[KindGegevens],
+    kinderen: Iterable[LeerlingVoorRapport],
     beleid: Beleid,
     *,
     peildatum: date,

@@ -89,7 +89,7 @@ _LESWEKEN: Final = Weektelling.LESWEKEN
 
 
 @dataclass(frozen=True, slots=True)
-class Periode:
+class Tijdvak:
     """Consecutive days with one category, the rule and the facts that explain it."""
 
     categorie: Categorie
@@ -115,10 +115,10 @@ class Tijdlijn:
 
     leerling_id: str
     tot: date
-    perioden: tuple[Periode, ...]
+    perioden: tuple[Tijdvak, ...]
     dataproblemen: tuple[Dataprobleem, ...]
 
-    def op(self, datum: date) -> Periode | None:
+    def op(self, datum: date) -> Tijdvak | None:
         """The period that contains ``datum``, if the timeline covers it."""
         for periode in self.perioden:
             if periode.start <= datum and (periode.einde is None or datum <= periode.einde):
@@ -693,19 +693,19 @@ class _Vouw:
         self.categorie_sinds = categorie_sinds
         return i
 
-    def perioden(self) -> tuple[Periode, ...]:
-        """The raw periods as Periode values, each closed on the day before the next starts."""
+    def perioden(self) -> tuple[Tijdvak, ...]:
+        """The raw periods as Tijdvak values, each closed on the day before the next starts."""
         raw = self.raw
-        uit: list[Periode] = []
+        uit: list[Tijdvak] = []
         for k, (start, categorie, regel, ids) in enumerate(raw):
             if k + 1 < len(raw):
                 volgende = raw[k + 1][0]
                 reden = self.redenen.get(volgende)
                 if reden is None and volgende == self.achttien and raw[k + 1][2] == "regel 2":
                     reden = Beeindigingsreden.ACHTTIEN_JAAR
-                uit.append(Periode(categorie, start, volgende - _DAG, regel, ids, reden))
+                uit.append(Tijdvak(categorie, start, volgende - _DAG, regel, ids, reden))
             else:
-                uit.append(Periode(categorie, start, None, regel, ids))
+                uit.append(Tijdvak(categorie, start, None, regel, ids))
         return tuple(uit)
 
 

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.db.fouten import DubbeleBronReferentie
-from app.db.leerlingen import FeitRegel, FeitRow, Kind, LeerlingRow
+from app.db.leerlingen import FeitRegel, FeitRow, LeerlingRecord, LeerlingRow
 from app.db.session import UnitOfWork
 from app.domain.feiten import (
     Correctie,
@@ -57,7 +57,7 @@ class NieuwFeit:
 class Toegevoegd:
     feit: FeitRow
     nieuw: bool
-    leerling: Kind
+    leerling: LeerlingRecord
     """The child after the append (its `versie` counts the fact)."""
 
 
@@ -65,7 +65,7 @@ class Toegevoegd:
 class Dossier:
     """A child in scope with its stored facts, as read in this transaction (locked to change)."""
 
-    leerling: Kind
+    leerling: LeerlingRecord
     regels: list[FeitRegel]
 
     def soort_van(self, feit_id: str) -> FeitSoort | None:

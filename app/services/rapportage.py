@@ -30,7 +30,7 @@ from app.domain.rapportage import (
     INSPECTIE_CATEGORIEEN,
     InspectieRegister,
     InspectieRij,
-    KindGegevens,
+    LeerlingVoorRapport,
     Peildata,
     Samenvatting,
     SwvOverzicht,
@@ -49,9 +49,9 @@ from app.services.exports import rij_naar_dict, schrijf_register_json
 T = TypeVar("T")
 
 
-def _kind(rij: tuple[LeerlingRow, list[FeitRow], str | None, str | None]) -> KindGegevens:
+def _kind(rij: tuple[LeerlingRow, list[FeitRow], str | None, str | None]) -> LeerlingVoorRapport:
     leerling, feiten, school, gemeente = rij
-    return KindGegevens(
+    return LeerlingVoorRapport(
         leerling=projectie.leerling_van(leerling),
         feiten=[projectie.feit_van(f) for f in feiten],
         pseudoniem=leerling.pseudoniem,
@@ -63,7 +63,7 @@ def _kind(rij: tuple[LeerlingRow, list[FeitRow], str | None, str | None]) -> Kin
 async def _met_kinderen(
     uow: UnitOfWork,
     swv_id: uuid.UUID,
-    fn: Callable[[Iterable[KindGegevens]], T],
+    fn: Callable[[Iterable[LeerlingVoorRapport]], T],
     *,
     alleen: list[uuid.UUID] | None = None,
 ) -> T:
@@ -75,13 +75,13 @@ async def _met_kinderen(
     loop = asyncio.get_running_loop()
     batches = uow.rapportage.leerlingen_batches(swv_id, alleen=alleen).__aiter__()
 
-    async def volgende() -> list[KindGegevens] | None:
+    async def volgende() -> list[LeerlingVoorRapport] | None:
         try:
             return [_kind(r) for r in await batches.__anext__()]
         except StopAsyncIteration:
             return None
 
-    def kinderen() -> Iterator[KindGegevens]:
+    def kinderen() -> Iterator[LeerlingVoorRapport]:
         while True:
             batch = asyncio.run_coroutine_threadsafe(volgende(), loop).result()
             if batch is None:
@@ -107,7 +107,7 @@ async def _register(
         return InspectieRegister(kop, await registerrijen.lees(uow, swv.id, peildatum))
     kalender = swv.kalender
 
-    def bereken(kinderen: Iterable[KindGegevens]) -> tuple[InspectieRij, ...]:
+    def bereken(kinderen: Iterable[LeerlingVoorRapport]) -> tuple[InspectieRij, ...]:
         return tuple(inspectie_rijen(kinderen, beleid, kop, kalender=kalender))
 
     alleen = None

@@ -15,7 +15,7 @@ from app.db.organisaties import GemeenteRow, SwvRow
 from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
 from app.domain.feiten import feit_naar_dict
-from app.domain.rapportage import KindGegevens
+from app.domain.rapportage import LeerlingVoorRapport
 from app.services import context, projectie
 from app.services.demo.generator import GEMEENTEN, School, genereer_kinderen, genereer_scholen
 
@@ -99,7 +99,7 @@ async def laad_synthetische_regio(
     geladen = 0
     kinderen = genereer_kinderen(aantal, seed=seed, schooljaar=schooljaar, scholen=scholen_gen[:-2])
     while True:
-        deel: list[KindGegevens] = []
+        deel: list[LeerlingVoorRapport] = []
         for kind in kinderen:
             deel.append(kind)
             if len(deel) == batch:
@@ -114,7 +114,7 @@ async def _laad(
     uow: UnitOfWork,
     swv_id: uuid.UUID,
     *,
-    kinderen: list[KindGegevens],
+    kinderen: list[LeerlingVoorRapport],
     seed: int,
     scholen: dict[str, uuid.UUID],
     gemeenten: dict[str, uuid.UUID],
