@@ -44,10 +44,11 @@ async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzag
         feiten = await uow.leerlingen.feiten(leerling.id)
         vestigingen = await uow.leerlingen.vestigingen_van(leerling.id)
         toegang = await uow.audit.over_leerling(leerling.id)
+        # The status joins this transaction: one snapshot, one audit row for the export.
+        _leerling, status = await leerlingen.status_op(
+            uow, actor, leerling_id, peildatum=None, bekend_op=None
+        )
         await uow.commit()
-    _leerling, status = await leerlingen.status_op(
-        uow, actor, leerling_id, peildatum=None, bekend_op=None
-    )
     return Inzage(leerling, vestigingen, feiten, status, toegang)
 
 
