@@ -19,7 +19,7 @@ from app.api.pagination import paginate
 from app.api.problems import problem_responses
 from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel, Paginering
 from app.db.leerlingen import FeitRow, LeerlingRecord, LeerlingRow
-from app.domain.classificatie import Categorie
+from app.domain.classificatie import LANDELIJKE_THUISZITTERS, Categorie
 from app.domain.feiten import FeitSoort
 from app.domain.status import Signaal, Status
 from app.domain.tijdlijn import Tijdlijn
@@ -450,7 +450,7 @@ async def list_leerlingen(
                 geboortemaand=item.leerling.geboortemaand,
                 regio=item.leerling.regio,
                 categorie=cat,
-                thuiszitter=cat in {Categorie.B2A, Categorie.B2B, Categorie.B3},
+                thuiszitter=cat in LANDELIJKE_THUISZITTERS,
                 categorie_sinds=periode.start if periode else None,
             )
         )

@@ -45,6 +45,7 @@ from app.domain.feiten import (
     VrijstellingGrond,
     feit_naar_dict,
 )
+from app.domain.perioden import Periode, PeriodeSoort, PeriodeStatus
 from app.domain.toegang import Actor, Operatie
 from app.services import perioden as service
 
@@ -96,7 +97,7 @@ class Bron:
     enkelvoud: str
     meervoud: str
     omschrijving: str
-    soort: service.PeriodeSoort
+    soort: PeriodeSoort
     velden: dict[str, Veld] = field(default_factory=dict)
     eindreden: bool = False
 
@@ -115,9 +116,7 @@ BRONNEN: tuple[Bron, ...] = (
         enkelvoud="inschrijving",
         meervoud="inschrijvingen",
         omschrijving="inschrijving",
-        soort=service.PeriodeSoort(
-            FeitSoort.INSCHRIJVING, FeitSoort.UITSCHRIJVING, sleutel="vestiging"
-        ),
+        soort=PeriodeSoort(FeitSoort.INSCHRIJVING, FeitSoort.UITSCHRIJVING, sleutel="vestiging"),
         velden={"school_id": Veld(uuid.UUID, "Vestiging waarop de leerling is ingeschreven.")},
         eindreden=True,
     ),
@@ -126,7 +125,7 @@ BRONNEN: tuple[Bron, ...] = (
         enkelvoud="verzuimperiode",
         meervoud="verzuimperiodes",
         omschrijving="verzuimperiode",
-        soort=service.PeriodeSoort(FeitSoort.VERZUIM_GESTART, FeitSoort.VERZUIM_BEEINDIGD),
+        soort=PeriodeSoort(FeitSoort.VERZUIM_GESTART, FeitSoort.VERZUIM_BEEINDIGD),
         eindreden=True,
     ),
     Bron(
@@ -134,7 +133,7 @@ BRONNEN: tuple[Bron, ...] = (
         enkelvoud="ziekmelding",
         meervoud="ziekmeldingen",
         omschrijving="ziekmelding",
-        soort=service.PeriodeSoort(FeitSoort.ZIEKMELDING, FeitSoort.ZIEKMELDING_BEEINDIGD),
+        soort=PeriodeSoort(FeitSoort.ZIEKMELDING, FeitSoort.ZIEKMELDING_BEEINDIGD),
         velden={
             "door_ouders": Veld(bool, "Of de ouders de leerling ziek meldden.", standaard=True)
         },
@@ -144,7 +143,7 @@ BRONNEN: tuple[Bron, ...] = (
         enkelvoud="vrijstelling",
         meervoud="vrijstellingen",
         omschrijving="vrijstelling",
-        soort=service.PeriodeSoort(
+        soort=PeriodeSoort(
             FeitSoort.VRIJSTELLING_VERLEEND, FeitSoort.VRIJSTELLING_BEEINDIGD, sleutel="grond"
         ),
         velden={
@@ -157,14 +156,14 @@ BRONNEN: tuple[Bron, ...] = (
         enkelvoud="schorsing",
         meervoud="schorsingen",
         omschrijving="schorsing",
-        soort=service.PeriodeSoort(FeitSoort.SCHORSING_GESTART, FeitSoort.SCHORSING_BEEINDIGD),
+        soort=PeriodeSoort(FeitSoort.SCHORSING_GESTART, FeitSoort.SCHORSING_BEEINDIGD),
     ),
     Bron(
         pad="aanbod",
         enkelvoud="aanbod",
         meervoud="aanbod",
         omschrijving="aanbod",
-        soort=service.PeriodeSoort(FeitSoort.AANBOD_GESTART, FeitSoort.AANBOD_BEEINDIGD),
+        soort=PeriodeSoort(FeitSoort.AANBOD_GESTART, FeitSoort.AANBOD_BEEINDIGD),
         velden={"aanbod": Veld(AanbodSoort, "Soort aanbod (docs/domain.md regels 10 en 12).")},
     ),
     Bron(
@@ -172,7 +171,7 @@ BRONNEN: tuple[Bron, ...] = (
         enkelvoud="jeugdarts_oordeel",
         meervoud="jeugdarts_oordelen",
         omschrijving="jeugdarts-oordeel",
-        soort=service.PeriodeSoort(FeitSoort.JEUGDARTS_OORDEEL),
+        soort=PeriodeSoort(FeitSoort.JEUGDARTS_OORDEEL),
         velden={
             "belastbaarheid": Veld(
                 Belastbaarheid,
@@ -272,7 +271,7 @@ class Modellen:
         if bron.beeindigbaar:
             periode_velden["einddatum"] = (date | None, Field(description=_EINDDATUM))
             periode_velden["status"] = (
-                service.PeriodeStatus,
+                PeriodeStatus,
                 Field(
                     description="`beeindigd` zodra een einde is vastgelegd (ook als de "
                     "einddatum nog komt), anders `lopend`."
@@ -342,7 +341,7 @@ def _gegevens(invoer: BaseModel, basis: type[BaseModel]) -> dict[str, Any]:
     return invoer.model_dump(mode="json", exclude={*basis.model_fields, *_APART})
 
 
-def _weergave(bron: Bron, periode: service.Periode) -> dict[str, Any]:
+def _weergave(bron: Bron, periode: Periode) -> dict[str, Any]:
     feit = feit_naar_dict(periode.start)
     data: dict[str, Any] = {"id": periode.id, "startdatum": periode.startdatum}
     if bron.beeindigbaar:
@@ -362,7 +361,7 @@ def _met_lichaam(endpoint: _F, model: type[BaseModel]) -> _F:
     return endpoint
 
 
-def _headers(leerling_id: uuid.UUID, bron: Bron, periode: service.Periode) -> dict[str, str]:
+def _headers(leerling_id: uuid.UUID, bron: Bron, periode: Periode) -> dict[str, str]:
     return {
         "Location": f"/v1/leerlingen/{leerling_id}/{bron.pad}/{periode.id}",
         "ETag": periode.etag,
@@ -380,7 +379,7 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
     item = f"/{bron.pad}/{{periodeId}}"
     wat = bron.omschrijving
 
-    def periode_van(p: service.Periode) -> BaseModel:
+    def periode_van(p: Periode) -> BaseModel:
         return m.periode.model_validate(_weergave(bron, p))
 
     async def create(

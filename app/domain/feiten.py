@@ -13,9 +13,9 @@ import dataclasses
 import types
 import typing
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 
 class FeitSoort(StrEnum):
@@ -522,3 +522,16 @@ def feit_uit_dict(soort: str, data: dict[str, object]) -> Feit:
     if problemen:
         raise OngeldigFeit(problemen)
     return cls(**kwargs)  # type: ignore[arg-type]
+
+
+MAX_DAGEN_VOORUIT: Final = 366
+EERSTE_GELDIG_VANAF: Final = date(1990, 1, 1)
+
+
+def geldig_vanaf_fout(geldig_vanaf: date, vandaag: date) -> tuple[str, str] | None:
+    """Code and reason when a fact's date is implausible: over a year ahead, or before 1990."""
+    if geldig_vanaf > vandaag + timedelta(days=MAX_DAGEN_VOORUIT):
+        return ("te_ver_vooruit", "Ligt meer dan een jaar in de toekomst.")
+    if geldig_vanaf < EERSTE_GELDIG_VANAF:
+        return ("te_oud", "Ligt voor 1990.")
+    return None

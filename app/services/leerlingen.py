@@ -18,7 +18,7 @@ from app.domain.beleid import Beleid
 from app.domain.classificatie import LANDELIJKE_THUISZITTERS, Categorie
 from app.domain.feiten import Feit
 from app.domain.identiteit import is_geldig_bsn
-from app.domain.leerling import Leerling
+from app.domain.leerling import Leerling, geboortejaar_plausibel
 from app.domain.status import Signaal, Status, bepaal_status
 from app.domain.tijdlijn import Tijdlijn, bepaal_tijdlijn
 from app.domain.toegang import Actor, Operatie, Reikwijdte, mag
@@ -63,8 +63,7 @@ async def registreer_leerling(
         swv = await swv_van(uow, actor)
         nu = await klok(uow)
         fouten: list[FieldError] = []
-        leeftijd = nu.year - nieuw.geboortejaar
-        if not 2 <= leeftijd <= 24:
+        if not geboortejaar_plausibel(nieuw.geboortejaar, nu.year):
             fouten.append(
                 FieldError("geboortejaar", "implausibel", "Geen leeftijd voor school (2 tot 24).")
             )
