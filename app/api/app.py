@@ -19,10 +19,12 @@ from starlette.types import Receive, Scope, Send
 from app.api import (
     audit,
     classificaties,
+    feiten,
     health,
     instellingen,
     leerlingen,
     perioden,
+    privacy,
     rapportage,
     scholen,
     schoolvakanties,
@@ -73,6 +75,8 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(health.router)
     v1.include_router(sessies.router)
     v1.include_router(leerlingen.router)
+    v1.include_router(feiten.router)
+    v1.include_router(privacy.router)
     v1.include_router(perioden.router)
     v1.include_router(scholen.router)
     v1.include_router(classificaties.router)

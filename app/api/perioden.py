@@ -33,8 +33,9 @@ from pydantic import BaseModel, Field, create_model
 
 from app.api.auth import toegang
 from app.api.deps import UowDep
+from app.api.feiten import Gebeurtenis, gebeurtenis
 from app.api.idempotentie import IdempotencyDep
-from app.api.leerlingen import BekendOp, Gebeurtenis, LeerlingId, NamensVeld, gebeurtenis
+from app.api.leerlingen import BekendOp, LeerlingId, NamensVeld
 from app.api.problems import problem_responses
 from app.api.schemas import ApiInput, ApiModel
 from app.domain.feiten import (
