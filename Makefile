@@ -8,7 +8,7 @@ TEST_WORKERS ?= 2
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 NODE_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | sha1sum | cut -c1-12)
 
-.PHONY: run test install lint typecheck imports migrations-check pytest pytest-pg15 pytest-native native contract adr-lint openapi bench clean
+.PHONY: run test check install lint typecheck imports migrations-check pytest pytest-pg15 pytest-native native contract api-design-rules-lint adr-lint openapi bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,16 @@ run: $(STAMP)
 	$(BIN)/thuiszitters run
 
 ## Every check: format, lint, types, import contracts, migrations, tests, contract drift, ADR linter.
-test: lint typecheck imports migrations-check pytest pytest-pg15 pytest-native adr-lint
+test: lint typecheck imports migrations-check pytest pytest-pg15 pytest-native api-design-rules-lint
+
+## The inner loop, under a minute: format, lint, types, import contracts, the name mirror and the
+## domain tests (the oracle property, ~10 s alone, runs in `make test`). Pre-commit runs the same.
+check: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy app tests
+	$(BIN)/lint-imports
+	$(BIN)/pytest tests/domain tests/test_namen.py -q -p no:cacheprovider --ignore=tests/domain/test_orakel.py
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
@@ -69,8 +78,9 @@ pytest-native: native
 openapi: $(STAMP)
 	$(BIN)/thuiszitters openapi > openapi/openapi.json
 
-adr-lint: $(NODE_STAMP)
-	npx --no-install spectral lint --fail-severity=error -r adr/linter.yaml openapi/openapi.json
+## The NL API Design Rules linter (api-design-rules/) on the contract. `adr-lint` is the old name.
+api-design-rules-lint adr-lint: $(NODE_STAMP)
+	npx --no-install spectral lint --fail-severity=error -r api-design-rules/linter.yaml openapi/openapi.json
 
 ## Benchmarks (not part of `make test`): each prints its ratio to a baseline from the same run.
 bench: $(STAMP) native

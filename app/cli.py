@@ -353,7 +353,8 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
     """The admin commands that need the database."""
     from app.db.session import Database, UnitOfWork
     from app.domain.toegang import Rol
-    from app.services import privacy, projectie, synthetisch
+    from app.services import privacy, projectie
+    from app.services.demo import synthetisch
     from app.services.errors import ServiceError
     from app.services.toegang import beheer
     from app.services.toegang.configuratie import versleuteling_uit

@@ -1,6 +1,6 @@
 """Classify a synthetic SWV region on a peildatum and compare with a loop that only reads facts.
 
-Targets (issue 3): at least 1,000,000 facts per second on one core; the region in under 3 s.
+Targets: at least 1,000,000 facts per second on one core; the region in under 3 s.
 Run: ``python -m bench domain [--children N] [--seed S]``.
 """
 

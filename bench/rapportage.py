@@ -1,5 +1,5 @@
 """The quarterly Inspectie report against a one-query SQL floor, and the XLSX export of a large
-register against CSV (issue 6, item 9).
+register against CSV.
 
 Run: ``python -m bench rapportage [--children N] [--xlsx-rows R] [--peildatum D] [--profile]
 [--appends N]``.

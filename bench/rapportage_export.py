@@ -46,8 +46,8 @@ from app.domain.rapportage import (
     register_kop,
     samenvatting,
 )
+from app.services.demo.generator import genereer_kinderen
 from app.services.exports import schrijf_register_csv, schrijf_xlsx
-from app.services.generator import genereer_kinderen
 
 SCHOOLJAAR = 2025
 PEILDATUM = date(2025, 6, 1)

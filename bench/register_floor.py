@@ -85,7 +85,7 @@ FEIT_INSERT = (
     "bron, bron_referentie, gemeld_door, school_id, namens) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING volgnummer"
 )
-# Issue 6 (register projection): the register rows are deleted in the timeline's statement.
+# Register projection (decision 0012): the register rows are deleted in the timeline's statement.
 PERIODEN_DELETE = (
     "WITH weg_register_rijen AS (DELETE FROM register_rijen WHERE leerling_id = $1) "
     "DELETE FROM tijdlijn_perioden WHERE leerling_id = $1"
@@ -95,7 +95,7 @@ PERIODE_INSERT = (
     "regel, feit_ids, eindreden) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 )
 VERSIE = "UPDATE leerlingen SET versie = $2 WHERE id = $1"
-# Issue 6 (register projection): a child's rows in the Inspectie register, one per peildatum.
+# Register projection (decision 0012): a child's rows in the Inspectie register, one per peildatum.
 REGISTER_RIJ_INSERT = (
     f"INSERT INTO register_rijen (leerling_id, swv_id, {', '.join(REGISTER_KOLOMMEN)}) "  # noqa: S608
     f"VALUES ({', '.join(f'${n}' for n in range(1, len(REGISTER_KOLOMMEN) + 3))})"
@@ -357,7 +357,7 @@ class Floor:
                     for n, p in enumerate(tijdlijn.perioden)
                 ],
             )
-            # Issue 6 (register projection): the rows from the same fold, as the application.
+            # Register projection (decision 0012): the rows from the same fold, as the application.
             rijen = registerrijen.rijen(
                 leerling["pseudoniem"],
                 domein,

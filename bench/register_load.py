@@ -1,5 +1,5 @@
 """The register under load: the real application against a floor that runs its SQL without the
-framework, on a throwaway PostgreSQL seeded with a synthetic region (issue 4, item 8).
+framework, on a throwaway PostgreSQL seeded with a synthetic region.
 
 Run: ``python -m bench register [--children N] [--seconds S] [--concurrency C]``.
 

@@ -2,7 +2,7 @@
 with their facts and their projections (timeline and Inspectie register rows), written with COPY
 as the superuser.
 
-The children come from `app.services.generator`; each child's projection rows are the domain's
+The children come from `app.services.demo.generator`; each child's projection rows are the domain's
 `bepaal_tijdlijn` with the horizon that `app.services.projectie.projecteer` uses, and its register
 rows are `app.services.registerrijen.rijen` of that timeline (the function `projecteer` calls),
 so the seeded projections equal what the application would have written fact by fact. The
@@ -36,7 +36,8 @@ from app.domain.leerling import Leerling
 from app.domain.rapportage import STANDAARD_PEILDATA
 from app.domain.regio import Regio
 from app.domain.tijdlijn import bepaal_tijdlijn
-from app.services import generator, registerrijen
+from app.services import registerrijen
+from app.services.demo import generator
 
 SWV_CODE = "BENCH-01"
 EXTRA_VESTIGINGEN = ("99ZZ00", "99SO00")

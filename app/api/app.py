@@ -21,17 +21,17 @@ from app.api import (
     casussen,
     classificaties,
     escalaties,
-    gebruikers,
+    feiten,
     health,
     instellingen,
     leerlingen,
     meldingen,
     notificaties,
     perioden,
-    rapportages,
+    privacy,
+    rapportage,
     scholen,
     schoolvakanties,
-    sessies,
     taken,
     tlv,
 )
@@ -39,6 +39,7 @@ from app.api.auth import Authenticator, NobodyAuthenticator
 from app.api.middleware import EdgeMiddleware
 from app.api.openapi import build_openapi, operation_id
 from app.api.problems import install_problem_handlers
+from app.api.toegang import gebruikers, sessies
 from app.config import Settings, get_settings
 from app.db.session import Database, UnitOfWork
 from app.services.toegang.configuratie import tokenbeleid_uit, versleuteling_uit
@@ -95,6 +96,8 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(health.router)
     v1.include_router(sessies.router)
     v1.include_router(leerlingen.router)
+    v1.include_router(feiten.router)
+    v1.include_router(privacy.router)
     v1.include_router(meldingen.router)
     v1.include_router(casussen.router)
     v1.include_router(perioden.router)
@@ -104,7 +107,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(gebruikers.router)
     v1.include_router(instellingen.router)
     v1.include_router(schoolvakanties.router)
-    v1.include_router(rapportages.router)
+    v1.include_router(rapportage.router)
     v1.include_router(escalaties.router)
     v1.include_router(tlv.router)
     v1.include_router(taken.router)

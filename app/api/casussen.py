@@ -13,7 +13,7 @@ from pydantic import Field
 
 from app.api.auth import toegang
 from app.api.deps import PageDep, UowDep
-from app.api.idempotency import IdempotencyDep
+from app.api.idempotentie import IdempotencyDep
 from app.api.meldingen import Datum, IfMatch, Tekst, etag, versie_uit
 from app.api.pagination import paginate
 from app.api.problems import problem_responses

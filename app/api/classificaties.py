@@ -1,4 +1,4 @@
-"""The reference list of categories (seed 001 Bijlage 1), for front-ends."""
+"""The reference list of categories (Aanpak thuiszitters Bijlage 1), for front-ends."""
 
 from __future__ import annotations
 

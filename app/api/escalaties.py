@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 
 from app.api.auth import toegang
 from app.api.deps import PageDep, UowDep
-from app.api.idempotency import IdempotencyDep
+from app.api.idempotentie import IdempotencyDep
 from app.api.pagination import paginate
 from app.api.problems import problem_responses
 from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel, Paginering

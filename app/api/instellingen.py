@@ -28,14 +28,14 @@ Beheerder = Annotated[Actor, toegang(Operatie.INSTELLINGEN_BEHEREN)]
 
 
 class Instellingen(ApiModel):
-    """The settings of your SWV; where the sources are silent, DOMAIN.md's default applies."""
+    """The settings of your SWV; where the sources are silent, docs/domain.md's default applies."""
 
     code: str
     naam: str
     privacy_modus: PrivacyModus
     rechtsgrond: str | None
     weektelling: Literal["kalenderdagen", "lesweken"] = Field(
-        description="Hoe '4 weken' en '3 maanden' tellen (DOMAIN.md regel 14)."
+        description="Hoe '4 weken' en '3 maanden' tellen (docs/domain.md regel 14)."
     )
     profiel: list[Categorie] = Field(
         description="Wat het SWV zelf als thuiszitter telt (regel 13)."

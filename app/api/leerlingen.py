@@ -1,23 +1,21 @@
-"""Children in the register: registration, lists, search, their facts (the inbox and the
-history), status and timeline."""
+"""Children in the register: registration, lists, search, status and timeline.
+
+Their facts (the inbox and the history) are in `app/api/feiten.py`, the inzage export in
+`app/api/privacy.py`.
+"""
 
 from __future__ import annotations
 
-import re
 import uuid
-from datetime import UTC, date, datetime, time
-from email.utils import format_datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from pydantic import AwareDatetime, Field, model_validator
 
 from app.api.auth import toegang
-from app.api.casussen import CasusDetail, detail_van
 from app.api.deps import PageDep, UowDep
-from app.api.escalaties import EscalatieInzage, inzage_van
-from app.api.idempotency import IdempotencyDep
-from app.api.meldingen import Melding, melding_van
+from app.api.idempotentie import IdempotencyDep
 from app.api.pagination import paginate
 from app.api.problems import problem_responses
 from app.api.schemas import (
@@ -28,19 +26,14 @@ from app.api.schemas import (
     IdentiteitInvoer,
     Paginering,
 )
-from app.api.tlv import Plaatsingscheck, Tlv, plaatsingscheck_van, tlv_van
-from app.db.leerlingen import FeitRow, Kind, LeerlingRow
-from app.domain.classificatie import Categorie
-from app.domain.feiten import FeitSoort
+from app.db.leerlingen import LeerlingRecord, LeerlingRow
+from app.domain.classificatie import LANDELIJKE_THUISZITTERS, Categorie
 from app.domain.status import Signaal, Status
 from app.domain.tijdlijn import Tijdlijn
 from app.domain.toegang import Actor, Namens, Operatie
-from app.services import feiten as feiten_service
 from app.services import identiteit as identiteit_service
 from app.services import leerlingen as service
-from app.services import privacy as privacy_service
 from app.services import tlv as tlv_service
-from app.services.errors import NotFound
 
 router = APIRouter(prefix="/leerlingen", tags=["Leerlingen"])
 
@@ -69,11 +62,6 @@ NamensVeld = Annotated[
     ),
 ]
 
-AFGESCHAFT_OP = date(2026, 12, 7)
-"""The day the old inbox and history paths (`/meldingen`, `/gebeurtenissen`) were deprecated."""
-ZONSONDERGANG = date(2027, 7, 1)
-"""The day those paths stop answering (API Design Rules /core/transition-period, API-19)."""
-
 
 # -- schemas ---------------------------------------------------------------------------------
 
@@ -94,9 +82,10 @@ class LeerlingInvoer(ApiInput):
     pseudoniem: str = Field(
         pattern=r"^[A-Za-z0-9-]{4,40}$",
         description=(
-            "Pseudoniemcode die de school toekent, bijvoorbeeld 231801. Het register zet er bij "
-            "een school of gemeente een eigen, ondoorzichtig voorvoegsel voor "
-            "(v1c9e4b2a/231801); met dat voorvoegsel hoogstens 40 tekens."
+            "Pseudoniemcode die de school toekent, bijvoorbeeld 231801 (Definities "
+            "thuiszitters, docs/bronnen.md). Het register zet er bij een school of gemeente een "
+            "eigen, ondoorzichtig voorvoegsel voor (v1c9e4b2a/231801); met dat voorvoegsel "
+            "hoogstens 40 tekens."
         ),
         examples=["231801"],
     )
@@ -156,46 +145,6 @@ class ZoekVraag(ApiInput):
 
 class LeerlingZoekresultaat(ApiModel):
     data: list[Leerling]
-
-
-class FeitInvoer(ApiInput):
-    """A fact about the child, as a school, leerplicht or the SWV states it."""
-
-    soort: FeitSoort = Field(description="Soort feit; zie `docs/domain.md`.")
-    geldig_vanaf: date = Field(description="De datum waarop het feit betrekking heeft.")
-    gegevens: dict[str, Any] = Field(
-        default_factory=dict,
-        description="Velden die bij deze soort horen (camelCase), bijvoorbeeld "
-        '`{"doorOuders": true}` bij een ziekmelding.',
-    )
-    bron_referentie: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=200,
-        description="Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.",
-    )
-    school_id: uuid.UUID | None = Field(
-        default=None, description="Vestiging waarover of waardoor gemeld wordt."
-    )
-    namens: NamensVeld = None
-
-
-class Gebeurtenis(ApiModel):
-    """One fact in the child's history, as the register received it."""
-
-    id: uuid.UUID
-    soort: str
-    geldig_vanaf: date
-    geregistreerd_op: datetime
-    gegevens: dict[str, Any]
-    bron: str
-    bron_referentie: str | None
-    school_id: uuid.UUID | None
-    namens: Namens | None = Field(description="De bron namens wie het feit is vastgelegd.")
-
-
-class GebeurtenisLijst(ApiModel):
-    data: list[Gebeurtenis]
 
 
 class Signalering(ApiModel):
@@ -266,37 +215,6 @@ class LeerlingTijdlijn(ApiModel):
 
 # -- conversions -----------------------------------------------------------------------------
 
-_CAMEL = re.compile(r"_([a-z0-9])")
-_SNAKE = re.compile(r"([A-Z])")
-
-
-def _camel(naam: str) -> str:
-    return _CAMEL.sub(lambda m: m.group(1).upper(), naam)
-
-
-def _snake(naam: str) -> str:
-    return _SNAKE.sub(lambda m: "_" + m.group(1).lower(), naam)
-
-
-def _sleutels(data: Any, omzetten: Any) -> Any:
-    if isinstance(data, dict):
-        return {omzetten(k): _sleutels(v, omzetten) for k, v in data.items()}
-    return data
-
-
-def gebeurtenis(row: FeitRow) -> Gebeurtenis:
-    return Gebeurtenis(
-        id=row.id,
-        soort=row.soort,
-        geldig_vanaf=row.geldig_vanaf,
-        geregistreerd_op=row.geregistreerd_op,
-        gegevens=_sleutels(row.payload, _camel),
-        bron=row.bron,
-        bron_referentie=row.bron_referentie,
-        school_id=row.school_id,
-        namens=Namens(row.namens) if row.namens else None,
-    )
-
 
 def leerling_antwoord(row: LeerlingRow, actor: Actor, request: Request) -> Leerling:
     """The child as this actor may see it (identity fields by role)."""
@@ -315,7 +233,7 @@ def leerling_antwoord(row: LeerlingRow, actor: Actor, request: Request) -> Leerl
     )
 
 
-def _etag(row: LeerlingRow | Kind) -> str:
+def leerling_etag(row: LeerlingRow | LeerlingRecord) -> str:
     return f'"{row.id}-{row.versie}"'
 
 
@@ -413,7 +331,7 @@ async def create_leerling(
             getattr(request.app.state, "versleuteling", None),
         )
         body = leerling_antwoord(row, actor, request).model_dump(mode="json", by_alias=True)
-        return 201, body, {"Location": f"/v1/leerlingen/{row.id}", "ETag": _etag(row)}
+        return 201, body, {"Location": f"/v1/leerlingen/{row.id}", "ETag": leerling_etag(row)}
 
     return await idempotency.run(uow, actor, handle)
 
@@ -471,7 +389,7 @@ async def list_leerlingen(
                 geboortemaand=item.leerling.geboortemaand,
                 regio=item.leerling.regio,
                 categorie=cat,
-                thuiszitter=cat in {Categorie.B2A, Categorie.B2B, Categorie.B3},
+                thuiszitter=cat in LANDELIJKE_THUISZITTERS,
                 categorie_sinds=periode.start if periode else None,
             )
         )
@@ -514,246 +432,8 @@ async def get_leerling(
     response: Response,
 ) -> Leerling:
     row = await service.haal_leerling(uow, actor, leerling_id)
-    response.headers["ETag"] = _etag(row)
+    response.headers["ETag"] = leerling_etag(row)
     return leerling_antwoord(row, actor, request)
-
-
-_FEIT_MELDEN_OMSCHRIJVING = (
-    "Voegt een feit toe aan de geschiedenis van de leerling; er wordt nooit iets "
-    "overschreven. Een tweede melding met dezelfde `bronReferentie` van hetzelfde "
-    "bronsysteem en dezelfde inhoud is dezelfde melding en geeft 200 met het eerder vastgelegde "
-    "feit; met andere inhoud geeft zij 409 met het id van het eerdere feit. Velden die de server "
-    "zet (`id`, `geldigVanaf`, `geregistreerdOp`) horen niet in `gegevens` (400). "
-    "Correcties (`correctie`) en intrekkingen (`intrekking`) verwijzen met "
-    "`gegevens.betreft` naar een eerder feit en vragen een `gegevens.reden`. Welke rol welk "
-    "feit mag vastleggen staat in `docs/domain.md` (Wie meldt welk feit); een feit dat uw rol "
-    "niet mag vastleggen geeft 403 en er wordt niets opgeslagen."
-)
-_FEIT_MELDEN_ANTWOORDEN: dict[int | str, dict[str, Any]] = {
-    200: {"description": "Dit feit was al ontvangen", "model": Gebeurtenis},
-    **problem_responses(400, 401, 403, 404, 409, 413, 422),
-}
-
-
-async def _meld_feit(
-    leerling_id: uuid.UUID,
-    invoer: FeitInvoer,
-    actor: Actor,
-    uow: UowDep,
-    idempotency: IdempotencyDep,
-) -> Any:
-    async def handle() -> tuple[int, Any, dict[str, str]]:
-        toegevoegd = await feiten_service.meld_feit(
-            uow,
-            actor,
-            leerling_id,
-            feiten_service.NieuwFeit(
-                soort=str(invoer.soort),
-                geldig_vanaf=invoer.geldig_vanaf,
-                gegevens=_sleutels(invoer.gegevens, _snake),
-                bron_referentie=invoer.bron_referentie,
-                school_id=invoer.school_id,
-                namens=invoer.namens,
-            ),
-        )
-        body = gebeurtenis(toegevoegd.feit).model_dump(mode="json", by_alias=True)
-        headers = {
-            "Location": f"/v1/leerlingen/{leerling_id}/feiten/{toegevoegd.feit.id}",
-            "ETag": _etag(toegevoegd.leerling),
-        }
-        return (201 if toegevoegd.nieuw else 200), body, headers
-
-    return await idempotency.run(uow, actor, handle)
-
-
-@router.post(
-    "/{leerlingId}/feiten",
-    status_code=status.HTTP_201_CREATED,
-    response_model=Gebeurtenis,
-    summary="Leg een feit over de leerling vast",
-    description=_FEIT_MELDEN_OMSCHRIJVING,
-    responses=_FEIT_MELDEN_ANTWOORDEN,
-)
-async def create_feit(
-    leerling_id: LeerlingId,
-    invoer: FeitInvoer,
-    actor: Annotated[Actor, toegang(Operatie.FEIT_MELDEN)],
-    uow: UowDep,
-    idempotency: IdempotencyDep,
-) -> Any:
-    return await _meld_feit(leerling_id, invoer, actor, uow, idempotency)
-
-
-def _afgeschaft(response: Response, opvolger: str) -> None:
-    """Deprecation (RFC 9745), Sunset (RFC 8594) and the successor (API Design Rules API-18)."""
-    response.headers["Deprecation"] = (
-        f"@{int(datetime.combine(AFGESCHAFT_OP, time(), UTC).timestamp())}"
-    )
-    response.headers["Sunset"] = format_datetime(
-        datetime.combine(ZONSONDERGANG, time(), UTC), usegmt=True
-    )
-    response.headers["Link"] = f'<{opvolger}>; rel="successor-version"'
-
-
-_AFGESCHAFT = (
-    " **Afgeschaft**: gebruik `{pad}`. Dit pad antwoordt tot de `Sunset`-datum "
-    f"({ZONSONDERGANG.isoformat()}) met de headers `Deprecation`, `Sunset` en `Link`."
-)
-
-
-@router.post(
-    "/{leerlingId}/meldingen",
-    status_code=status.HTTP_201_CREATED,
-    response_model=Gebeurtenis,
-    summary="Meld een feit over de leerling (afgeschaft)",
-    description=_FEIT_MELDEN_OMSCHRIJVING
-    + _AFGESCHAFT.format(pad="POST /leerlingen/{leerlingId}/feiten"),
-    responses=_FEIT_MELDEN_ANTWOORDEN,
-    deprecated=True,
-)
-async def create_melding(
-    leerling_id: LeerlingId,
-    invoer: FeitInvoer,
-    actor: Annotated[Actor, toegang(Operatie.FEIT_MELDEN)],
-    uow: UowDep,
-    idempotency: IdempotencyDep,
-) -> Any:
-    antwoord = await _meld_feit(leerling_id, invoer, actor, uow, idempotency)
-    _afgeschaft(antwoord, f"/v1/leerlingen/{leerling_id}/feiten")
-    return antwoord
-
-
-@router.get(
-    "/{leerlingId}/feiten",
-    response_model=GebeurtenisLijst,
-    summary="De hele geschiedenis van de leerling: elk feit zoals ontvangen",
-    responses=PROBLEMEN_LEERLING,
-)
-async def list_feiten(
-    leerling_id: LeerlingId,
-    actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
-    uow: UowDep,
-) -> GebeurtenisLijst:
-    _leerling, rows = await feiten_service.lijst_feiten(uow, actor, leerling_id)
-    return GebeurtenisLijst(data=[gebeurtenis(r) for r in rows])
-
-
-@router.get(
-    "/{leerlingId}/gebeurtenissen",
-    response_model=GebeurtenisLijst,
-    summary="De hele geschiedenis van de leerling (afgeschaft)",
-    description=_AFGESCHAFT.format(pad="GET /leerlingen/{leerlingId}/feiten").strip(),
-    responses=PROBLEMEN_LEERLING,
-    deprecated=True,
-)
-async def list_gebeurtenissen(
-    leerling_id: LeerlingId,
-    actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
-    uow: UowDep,
-    response: Response,
-) -> GebeurtenisLijst:
-    _leerling, rows = await feiten_service.lijst_feiten(uow, actor, leerling_id)
-    _afgeschaft(response, f"/v1/leerlingen/{leerling_id}/feiten")
-    return GebeurtenisLijst(data=[gebeurtenis(r) for r in rows])
-
-
-async def _een_feit(
-    uow: UowDep, actor: Actor, leerling_id: uuid.UUID, feit_id: uuid.UUID
-) -> Gebeurtenis:
-    _leerling, rows = await feiten_service.lijst_feiten(uow, actor, leerling_id)
-    for row in rows:
-        if row.id == feit_id:
-            return gebeurtenis(row)
-    raise NotFound("Dit feit bestaat niet bij deze leerling.")
-
-
-@router.get(
-    "/{leerlingId}/feiten/{feitId}",
-    response_model=Gebeurtenis,
-    summary="Eén feit uit de geschiedenis van de leerling",
-    responses=PROBLEMEN_LEERLING,
-)
-async def get_feit(
-    leerling_id: LeerlingId,
-    feit_id: Annotated[uuid.UUID, Path(alias="feitId")],
-    actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
-    uow: UowDep,
-) -> Gebeurtenis:
-    return await _een_feit(uow, actor, leerling_id, feit_id)
-
-
-@router.get(
-    "/{leerlingId}/gebeurtenissen/{gebeurtenisId}",
-    response_model=Gebeurtenis,
-    summary="Eén gebeurtenis uit de geschiedenis van de leerling (afgeschaft)",
-    description=_AFGESCHAFT.format(pad="GET /leerlingen/{leerlingId}/feiten/{feitId}").strip(),
-    responses=PROBLEMEN_LEERLING,
-    deprecated=True,
-)
-async def get_gebeurtenis(
-    leerling_id: LeerlingId,
-    gebeurtenis_id: Annotated[uuid.UUID, Path(alias="gebeurtenisId")],
-    actor: Annotated[Actor, toegang(Operatie.LEERLING_LEZEN)],
-    uow: UowDep,
-    response: Response,
-) -> Gebeurtenis:
-    feit = await _een_feit(uow, actor, leerling_id, gebeurtenis_id)
-    _afgeschaft(response, f"/v1/leerlingen/{leerling_id}/feiten/{gebeurtenis_id}")
-    return feit
-
-
-class Inzage(ApiModel):
-    """Everything the register holds on one child (AVG art. 15), with who accessed it."""
-
-    leerling: Leerling
-    vestiging_ids: list[uuid.UUID]
-    gebeurtenissen: list[Gebeurtenis]
-    status: LeerlingStatus
-    toegang: list[dict[str, Any]] = Field(
-        description="Wie de gegevens raadpleegde of wijzigde: tijdstip, rol, handeling, resultaat."
-    )
-    escalaties: list[EscalatieInzage] = Field(
-        description="Escalaties (doorzettingskracht en -macht) met hun hele geschiedenis."
-    )
-    tlvs: list[Tlv] = Field(default_factory=list, description="De TLV's met hun geschiedenis.")
-    plaatsingschecks: list[Plaatsingscheck] = Field(default_factory=list)
-    meldingen: list[Melding] = Field(description="De meldingen over deze leerling.")
-    casussen: list[CasusDetail] = Field(description="De casussen van deze leerling.")
-
-
-@router.get(
-    "/{leerlingId}/inzage",
-    response_model=Inzage,
-    summary="Inzage-export: alles wat over deze leerling is vastgelegd (AVG art. 15)",
-    responses=PROBLEMEN_LEERLING,
-)
-async def get_inzage(
-    leerling_id: LeerlingId,
-    request: Request,
-    actor: Annotated[Actor, toegang(Operatie.INZAGE_EXPORTEREN)],
-    uow: UowDep,
-) -> Inzage:
-    result = await privacy_service.inzage(uow, actor, leerling_id)
-    return Inzage(
-        leerling=leerling_antwoord(result.leerling, actor, request),
-        vestiging_ids=result.vestiging_ids,
-        gebeurtenissen=[gebeurtenis(r) for r in result.feiten],
-        status=status_van(leerling_id, result.status, None),
-        toegang=[
-            {
-                "tijdstip": a.tijdstip.isoformat(),
-                "rol": a.actor_rol,
-                "handeling": a.handeling,
-                "resultaat": a.resultaat,
-            }
-            for a in result.toegang
-        ],
-        escalaties=[inzage_van(e, stappen) for e, stappen in result.escalaties],
-        tlvs=[tlv_van(t) for t in result.tlvs],
-        plaatsingschecks=[plaatsingscheck_van(c) for c in result.plaatsingschecks],
-        meldingen=[melding_van(m, result.status.peildatum) for m in result.meldingen],
-        casussen=[detail_van(c) for c in result.casussen],
-    )
 
 
 @router.get(

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from app.api.auth import toegang
 from app.api.deps import UowDep
-from app.api.idempotency import IdempotencyDep
+from app.api.idempotentie import IdempotencyDep
 from app.api.problems import problem_responses
 from app.api.schemas import ApiInput, ApiModel
 from app.db.notificaties import Abonnement as AbonnementRij

@@ -6,6 +6,18 @@ the contract is precise) and its routes (one generic implementation), with stabl
 such as `createVerzuimperiode`, `endVerzuimperiode`, `withdrawVerzuimperiode`.
 
 Every change needs `If-Match` with the period's `ETag` (428 without it, 412 when stale).
+
+Resources (all under `/leerlingen/{leerlingId}/`; start fact → end fact):
+
+| path | start fact | end fact |
+|---|---|---|
+| `inschrijvingen` | `inschrijving` | `uitschrijving` (same vestiging) |
+| `verzuimperiodes` | `verzuim-gestart` | `verzuim-beeindigd` |
+| `ziekmeldingen` | `ziekmelding` | `ziekmelding-beeindigd` |
+| `vrijstellingen` | `vrijstelling-verleend` | `vrijstelling-beeindigd` (same grond) |
+| `schorsingen` | `schorsing-gestart` | `schorsing-beeindigd` |
+| `aanbod` | `aanbod-gestart` | `aanbod-beeindigd` |
+| `jeugdarts-oordelen` | `jeugdarts-oordeel` | none (a later verdict replaces it) |
 """
 
 from __future__ import annotations
@@ -21,8 +33,9 @@ from pydantic import BaseModel, Field, create_model
 
 from app.api.auth import toegang
 from app.api.deps import UowDep
-from app.api.idempotency import IdempotencyDep
-from app.api.leerlingen import BekendOp, Gebeurtenis, LeerlingId, NamensVeld, gebeurtenis
+from app.api.feiten import Gebeurtenis, gebeurtenis
+from app.api.idempotentie import IdempotencyDep
+from app.api.leerlingen import BekendOp, LeerlingId, NamensVeld
 from app.api.problems import problem_responses
 from app.api.schemas import ApiInput, ApiModel
 from app.domain.feiten import (
@@ -33,6 +46,7 @@ from app.domain.feiten import (
     VrijstellingGrond,
     feit_naar_dict,
 )
+from app.domain.perioden import Periode, PeriodeSoort, PeriodeStatus
 from app.domain.toegang import Actor, Operatie
 from app.services import perioden as service
 
@@ -84,7 +98,7 @@ class Bron:
     enkelvoud: str
     meervoud: str
     omschrijving: str
-    soort: service.PeriodeSoort
+    soort: PeriodeSoort
     velden: dict[str, Veld] = field(default_factory=dict)
     eindreden: bool = False
 
@@ -103,9 +117,7 @@ BRONNEN: tuple[Bron, ...] = (
         enkelvoud="inschrijving",
         meervoud="inschrijvingen",
         omschrijving="inschrijving",
-        soort=service.PeriodeSoort(
-            FeitSoort.INSCHRIJVING, FeitSoort.UITSCHRIJVING, sleutel="vestiging"
-        ),
+        soort=PeriodeSoort(FeitSoort.INSCHRIJVING, FeitSoort.UITSCHRIJVING, sleutel="vestiging"),
         velden={"school_id": Veld(uuid.UUID, "Vestiging waarop de leerling is ingeschreven.")},
         eindreden=True,
     ),
@@ -114,7 +126,7 @@ BRONNEN: tuple[Bron, ...] = (
         enkelvoud="verzuimperiode",
         meervoud="verzuimperiodes",
         omschrijving="verzuimperiode",
-        soort=service.PeriodeSoort(FeitSoort.VERZUIM_GESTART, FeitSoort.VERZUIM_BEEINDIGD),
+        soort=PeriodeSoort(FeitSoort.VERZUIM_GESTART, FeitSoort.VERZUIM_BEEINDIGD),
         eindreden=True,
     ),
     Bron(
@@ -122,7 +134,7 @@ BRONNEN: tuple[Bron, ...] = (
         enkelvoud="ziekmelding",
         meervoud="ziekmeldingen",
         omschrijving="ziekmelding",
-        soort=service.PeriodeSoort(FeitSoort.ZIEKMELDING, FeitSoort.ZIEKMELDING_BEEINDIGD),
+        soort=PeriodeSoort(FeitSoort.ZIEKMELDING, FeitSoort.ZIEKMELDING_BEEINDIGD),
         velden={
             "door_ouders": Veld(bool, "Of de ouders de leerling ziek meldden.", standaard=True)
         },
@@ -132,7 +144,7 @@ BRONNEN: tuple[Bron, ...] = (
         enkelvoud="vrijstelling",
         meervoud="vrijstellingen",
         omschrijving="vrijstelling",
-        soort=service.PeriodeSoort(
+        soort=PeriodeSoort(
             FeitSoort.VRIJSTELLING_VERLEEND, FeitSoort.VRIJSTELLING_BEEINDIGD, sleutel="grond"
         ),
         velden={
@@ -145,25 +157,26 @@ BRONNEN: tuple[Bron, ...] = (
         enkelvoud="schorsing",
         meervoud="schorsingen",
         omschrijving="schorsing",
-        soort=service.PeriodeSoort(FeitSoort.SCHORSING_GESTART, FeitSoort.SCHORSING_BEEINDIGD),
+        soort=PeriodeSoort(FeitSoort.SCHORSING_GESTART, FeitSoort.SCHORSING_BEEINDIGD),
     ),
     Bron(
         pad="aanbod",
         enkelvoud="aanbod",
         meervoud="aanbod",
         omschrijving="aanbod",
-        soort=service.PeriodeSoort(FeitSoort.AANBOD_GESTART, FeitSoort.AANBOD_BEEINDIGD),
-        velden={"aanbod": Veld(AanbodSoort, "Soort aanbod (DOMAIN.md regels 10 en 12).")},
+        soort=PeriodeSoort(FeitSoort.AANBOD_GESTART, FeitSoort.AANBOD_BEEINDIGD),
+        velden={"aanbod": Veld(AanbodSoort, "Soort aanbod (docs/domain.md regels 10 en 12).")},
     ),
     Bron(
         pad="jeugdarts-oordelen",
         enkelvoud="jeugdarts_oordeel",
         meervoud="jeugdarts_oordelen",
         omschrijving="jeugdarts-oordeel",
-        soort=service.PeriodeSoort(FeitSoort.JEUGDARTS_OORDEEL),
+        soort=PeriodeSoort(FeitSoort.JEUGDARTS_OORDEEL),
         velden={
             "belastbaarheid": Veld(
-                Belastbaarheid, "Oordeel van de jeugdarts over schoolbezoek (DOMAIN.md regel 4)."
+                Belastbaarheid,
+                "Oordeel van de jeugdarts over schoolbezoek (docs/domain.md regel 4).",
             )
         },
     ),
@@ -259,7 +272,7 @@ class Modellen:
         if bron.beeindigbaar:
             periode_velden["einddatum"] = (date | None, Field(description=_EINDDATUM))
             periode_velden["status"] = (
-                service.PeriodeStatus,
+                PeriodeStatus,
                 Field(
                     description="`beeindigd` zodra een einde is vastgelegd (ook als de "
                     "einddatum nog komt), anders `lopend`."
@@ -273,11 +286,11 @@ class Modellen:
         if bron.eindreden:
             periode_velden["eindreden"] = (
                 Beeindigingsreden | None,
-                Field(description="Reden van beëindiging (DOMAIN.md regel 16), als gemeld."),
+                Field(description="Reden van beëindiging (docs/domain.md regel 16), als gemeld."),
             )
             einde_velden["reden"] = (
                 Beeindigingsreden | None,
-                Field(default=None, description="Reden van beëindiging (DOMAIN.md regel 16)."),
+                Field(default=None, description="Reden van beëindiging (docs/domain.md regel 16)."),
             )
         periode = create_model(
             naam,
@@ -329,7 +342,7 @@ def _gegevens(invoer: BaseModel, basis: type[BaseModel]) -> dict[str, Any]:
     return invoer.model_dump(mode="json", exclude={*basis.model_fields, *_APART})
 
 
-def _weergave(bron: Bron, periode: service.Periode) -> dict[str, Any]:
+def _weergave(bron: Bron, periode: Periode) -> dict[str, Any]:
     feit = feit_naar_dict(periode.start)
     data: dict[str, Any] = {"id": periode.id, "startdatum": periode.startdatum}
     if bron.beeindigbaar:
@@ -349,7 +362,7 @@ def _met_lichaam(endpoint: _F, model: type[BaseModel]) -> _F:
     return endpoint
 
 
-def _headers(leerling_id: uuid.UUID, bron: Bron, periode: service.Periode) -> dict[str, str]:
+def _headers(leerling_id: uuid.UUID, bron: Bron, periode: Periode) -> dict[str, str]:
     return {
         "Location": f"/v1/leerlingen/{leerling_id}/{bron.pad}/{periode.id}",
         "ETag": periode.etag,
@@ -367,7 +380,7 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
     item = f"/{bron.pad}/{{periodeId}}"
     wat = bron.omschrijving
 
-    def periode_van(p: service.Periode) -> BaseModel:
+    def periode_van(p: Periode) -> BaseModel:
         return m.periode.model_validate(_weergave(bron, p))
 
     async def create(

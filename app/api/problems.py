@@ -22,15 +22,8 @@ from app.db.session import UnitOfWork
 from app.domain.schoolvakanties import KalenderOntbreektError
 from app.services.audit import registreer_weigering
 from app.services.errors import (
-    Conflict,
-    DomainRuleViolation,
-    Forbidden,
     InvalidInput,
-    NotFound,
-    PreconditionFailed,
-    PreconditionRequired,
     ServiceError,
-    Unauthenticated,
 )
 
 logger = logging.getLogger(__name__)
@@ -179,16 +172,7 @@ def _http_phrase(status: int) -> str:
 
 async def _service_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ServiceError)  # noqa: S101
-    status = {
-        Unauthenticated: 401,
-        Forbidden: 403,
-        NotFound: 404,
-        Conflict: 409,
-        PreconditionFailed: 412,
-        PreconditionRequired: 428,
-        InvalidInput: 400,
-        DomainRuleViolation: 409,
-    }.get(type(exc), getattr(exc, "status", 400))
+    status = exc.status
     errors = None
     if isinstance(exc, InvalidInput):
         errors = [
@@ -209,7 +193,7 @@ async def _service_error_handler(request: Request, exc: Exception) -> JSONRespon
 
 
 async def _audit_refusal(request: Request, resultaat: str) -> None:
-    """Denied attempts are audited too (issue 5); the refused work itself left no trace."""
+    """Denied attempts are audited too; the refused work itself left no trace."""
     context = audit_context(request)
     if context is not None:
         await registreer_weigering(UnitOfWork(request.app.state.sessionmaker), context, resultaat)

@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, Field
 
 from app.api.auth import toegang
 from app.api.deps import UowDep
-from app.api.idempotency import IdempotencyDep
+from app.api.idempotentie import IdempotencyDep
 from app.api.problems import problem_responses
 from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel
 from app.domain.toegang import Actor, Operatie

@@ -96,7 +96,7 @@ class LeerlingVestigingRow(Base):
 
 
 class FeitRow(Base):
-    """One fact, never updated or deleted (a trigger refuses both): DOMAIN.md rule 15."""
+    """One fact, never updated or deleted (a trigger refuses both): docs/domain.md regel 15."""
 
     __tablename__ = "feiten"
     __table_args__ = (
@@ -127,7 +127,7 @@ class FeitRow(Base):
     """The source the fact is stated for, when recorded on its behalf (leerplicht, jeugdarts)."""
 
 
-class PeriodeRow(Base):
+class TijdvakRow(Base):
     """Projection: the child's timeline as known now, one row per period (fast lists)."""
 
     __tablename__ = "tijdlijn_perioden"
@@ -145,7 +145,7 @@ class PeriodeRow(Base):
 
 
 @dataclass(frozen=True, slots=True)
-class Kind:
+class LeerlingRecord:
     """A child as the hot paths read it: what the domain and an ETag need, without the ORM."""
 
     id: uuid.UUID
@@ -236,13 +236,13 @@ class LeerlingenRepository:
 
     async def kind(
         self, actor: Actor, leerling_id: uuid.UUID, *, lock: bool = False
-    ) -> Kind | None:
+    ) -> LeerlingRecord | None:
         """One child in the actor's scope (`FOR UPDATE` with `lock`), or None."""
         voorwaarde, parameters = _bereik(actor)
         sql = _KIND + voorwaarde + (" FOR UPDATE" if lock else "")
         db = await self._driver()
         row = await db.fetchrow(sql, uuid.UUID(actor.swv_id), leerling_id, *parameters)
-        return None if row is None else Kind(*row)
+        return None if row is None else LeerlingRecord(*row)
 
     async def feitregels(self, leerling_id: uuid.UUID) -> list[FeitRegel]:
         """Every fact of one child in the order received, read in plain SQL."""
@@ -383,11 +383,11 @@ class LeerlingenRepository:
                 )
             )
         if peildatum is not None and categorieen is not None:
-            op_peildatum = select(PeriodeRow.leerling_id).where(
-                PeriodeRow.swv_id == uuid.UUID(actor.swv_id),
-                PeriodeRow.categorie.in_(list(categorieen)),
-                PeriodeRow.start <= peildatum,
-                or_(PeriodeRow.einde.is_(None), PeriodeRow.einde >= peildatum),
+            op_peildatum = select(TijdvakRow.leerling_id).where(
+                TijdvakRow.swv_id == uuid.UUID(actor.swv_id),
+                TijdvakRow.categorie.in_(list(categorieen)),
+                TijdvakRow.start <= peildatum,
+                or_(TijdvakRow.einde.is_(None), TijdvakRow.einde >= peildatum),
             )
             stmt = stmt.where(LeerlingRow.id.in_(op_peildatum))
         total = await self._session.scalar(select(func.count()).select_from(stmt.subquery()))
@@ -398,15 +398,15 @@ class LeerlingenRepository:
 
     async def perioden_op(
         self, leerling_ids: Sequence[uuid.UUID], peildatum: date
-    ) -> dict[uuid.UUID, PeriodeRow]:
+    ) -> dict[uuid.UUID, TijdvakRow]:
         """The projected period of each child on a peildatum (as known now)."""
         if not leerling_ids:
             return {}
         rows = await self._session.scalars(
-            select(PeriodeRow).where(
-                PeriodeRow.leerling_id.in_(list(leerling_ids)),
-                PeriodeRow.start <= peildatum,
-                or_(PeriodeRow.einde.is_(None), PeriodeRow.einde >= peildatum),
+            select(TijdvakRow).where(
+                TijdvakRow.leerling_id.in_(list(leerling_ids)),
+                TijdvakRow.start <= peildatum,
+                or_(TijdvakRow.einde.is_(None), TijdvakRow.einde >= peildatum),
             )
         )
         return {r.leerling_id: r for r in rows}
@@ -476,10 +476,10 @@ class LeerlingenRepository:
             stmt = stmt.where(LeerlingRow.swv_id == swv_id)
         return list(await self._session.scalars(stmt))
 
-    async def perioden(self, leerling_id: uuid.UUID) -> list[PeriodeRow]:
+    async def perioden(self, leerling_id: uuid.UUID) -> list[TijdvakRow]:
         rows = await self._session.scalars(
-            select(PeriodeRow)
-            .where(PeriodeRow.leerling_id == leerling_id)
-            .order_by(PeriodeRow.volgnummer)
+            select(TijdvakRow)
+            .where(TijdvakRow.leerling_id == leerling_id)
+            .order_by(TijdvakRow.volgnummer)
         )
         return list(rows)

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.sqltypes import NullType
 
 from app.db.base import Base, Driver
-from app.db.leerlingen import FeitRow, LeerlingRow, LeerlingVestigingRow, PeriodeRow
+from app.db.leerlingen import FeitRow, LeerlingRow, LeerlingVestigingRow, TijdvakRow
 from app.db.organisaties import GemeenteRow
 from app.db.scholen import SchoolRow
 
@@ -150,11 +150,11 @@ class RapportageRepository:
         of `categorieen` overlaps it, or (as known on `bekend_op`) a fact recorded later may
         have changed what was known then. Everyone else cannot qualify: their facts, and so
         their timeline, are the same then as now."""
-        projectie = select(PeriodeRow.leerling_id).where(
-            PeriodeRow.swv_id == swv_id,
-            PeriodeRow.categorie.in_(list(categorieen)),
-            PeriodeRow.start <= tot_en_met,
-            or_(PeriodeRow.einde.is_(None), PeriodeRow.einde >= vanaf),
+        projectie = select(TijdvakRow.leerling_id).where(
+            TijdvakRow.swv_id == swv_id,
+            TijdvakRow.categorie.in_(list(categorieen)),
+            TijdvakRow.start <= tot_en_met,
+            or_(TijdvakRow.einde.is_(None), TijdvakRow.einde >= vanaf),
         )
         if bekend_op is not None:
             later = select(FeitRow.leerling_id).where(

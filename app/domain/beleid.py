@@ -1,4 +1,4 @@
-"""The SWV's policies as plain values, with the defaults of DOMAIN.md (rules 3, 12-14, 17)."""
+"""The SWV's policies as plain values, with the defaults of docs/domain.md (regels 3, 12-14, 17)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from app.domain.classificatie import LANDELIJKE_THUISZITTERS, Categorie
 
 
 class Weektelling(StrEnum):
-    """How "4 weeks" and "3 months" are counted (DOMAIN.md rule 14)."""
+    """How "4 weeks" and "3 months" are counted (docs/domain.md regel 14)."""
 
     KALENDERDAGEN = "kalenderdagen"
     LESWEKEN = "lesweken"
@@ -17,7 +17,7 @@ class Weektelling(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class DefinitieProfiel:
-    """The categories an SWV counts as thuiszitter in its own lists (DOMAIN.md rule 13)."""
+    """The categories an SWV counts as thuiszitter in its own lists (docs/domain.md regel 13)."""
 
     naam: str
     categorieen: frozenset[Categorie]
@@ -36,7 +36,7 @@ class Frequentie:
 
 @dataclass(frozen=True, slots=True)
 class Beleid:
-    """Per-SWV settings; every default is the one DOMAIN.md gives or docs/domain.md explains."""
+    """Per-SWV settings; every default is the one docs/domain.md gives."""
 
     weektelling: Weektelling = Weektelling.KALENDERDAGEN
     b2_na_dagen: int = 28

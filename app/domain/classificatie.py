@@ -1,4 +1,4 @@
-"""The Inspectie categories (doelgroepen, seed 001 Bijlage 1) and their reference list."""
+"""The Inspectie categories (Aanpak thuiszitters Bijlage 1) and their reference list."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from enum import StrEnum
 
 
 class Categorie(StrEnum):
-    """A child's category on one day (seed 001 Bijlage 1; GEEN = none applies)."""
+    """A child's category on one day (Aanpak thuiszitters Bijlage 1; GEEN = none applies)."""
 
     A1 = "A1"
     A2A = "A2a"
@@ -91,20 +91,20 @@ CATEGORIEEN: tuple[CategorieDefinitie, ...] = (
     CategorieDefinitie(
         Categorie.B1,
         "Relatief verzuim: ingeschreven en ongeoorloofd afwezig, tot en met 4 weken.",
-        "LPW art. 2 en 21; seed 001 Bijlage 1",
+        "LPW art. 2 en 21; Aanpak thuiszitters Bijlage 1",
         False,
     ),
     CategorieDefinitie(
         Categorie.B2A,
         "Langdurig relatief verzuim: ingeschreven, langer dan 4 weken en ten hoogste 3 maanden "
         "ongeoorloofd afwezig.",
-        "seed 001 Bijlage 1",
+        "Aanpak thuiszitters Bijlage 1",
         True,
     ),
     CategorieDefinitie(
         Categorie.B2B,
         "Langdurig relatief verzuim langer dan 3 maanden.",
-        "seed 001 Bijlage 1",
+        "Aanpak thuiszitters Bijlage 1",
         True,
     ),
     CategorieDefinitie(

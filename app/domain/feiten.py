@@ -4,7 +4,7 @@ Every fact has the date it is about (``geldig_vanaf``, valid time) and the momen
 learned it (``geregistreerd_op``, recorded time, timezone-aware). A fact that starts a situation
 holds from ``geldig_vanaf``; a fact that ends one gives the *first day on which the situation no
 longer holds* (periods are half-open). Facts are never changed or deleted: a ``Correctie`` or an
-``Intrekking`` refers to an earlier fact by id (DOMAIN.md rule 15).
+``Intrekking`` refers to an earlier fact by id (docs/domain.md regel 15).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import dataclasses
 import types
 import typing
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 
 class FeitSoort(StrEnum):
@@ -63,7 +63,7 @@ class VrijstellingGrond(StrEnum):
 
 
 class Belastbaarheid(StrEnum):
-    """Jeugdarts verdict on whether a sick child can attend school (seed 001 §1.1)."""
+    """Jeugdarts verdict on whether a sick child can attend school (Aanpak thuiszitters §1.1)."""
 
     VOLLEDIG = "volledig"
     GEDEELTELIJK = "gedeeltelijk"
@@ -71,21 +71,21 @@ class Belastbaarheid(StrEnum):
 
 
 class AanbodSoort(StrEnum):
-    """Kind of offer while a child is absent (DOMAIN.md rules 10 and 12)."""
+    """Kind of offer while a child is absent (docs/domain.md regels 10 and 12)."""
 
     PASSEND_AANBOD = "passend-aanbod"
     THUISWERKPLAN = "thuiswerkplan"
 
 
 class Hervatting(StrEnum):
-    """Whether education was resumed fully or only partly (DOMAIN.md rule 10)."""
+    """Whether education was resumed fully or only partly (docs/domain.md regel 10)."""
 
     VOLLEDIG = "volledig"
     GEDEELTELIJK = "gedeeltelijk"
 
 
 class KwalificatieplichtEinde(StrEnum):
-    """Grounds on which kwalificatieplicht ends before 18 (LPW art. 4a, seed 004)."""
+    """Grounds on which kwalificatieplicht ends before 18 (LPW art. 4a, Definities thuiszitters)."""
 
     STARTKWALIFICATIE = "startkwalificatie"
     PRAKTIJKONDERWIJS = "praktijkonderwijs"
@@ -110,7 +110,7 @@ class TlvCategorie(StrEnum):
 
 
 class Beeindigingsreden(StrEnum):
-    """Why an absence ended, as the SWV reports it (DOMAIN.md rule 16, seed 004)."""
+    """Why an absence ended, as the SWV reports it (docs/domain.md regel 16)."""
 
     SCHOOLGANG_HERSTELD = "schoolgang-hersteld"
     VERHUIZING = "verhuizing"
@@ -291,7 +291,7 @@ class Plaatsing(_Basis):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WachtOpPlek(_Basis):
-    """Waiting for a place without any education from ``geldig_vanaf`` (DOMAIN.md rule 6)."""
+    """Waiting for a place without any education from ``geldig_vanaf`` (docs/domain.md regel 6)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.WACHT_OP_PLEK
 
@@ -331,7 +331,7 @@ class GastleerlingBeeindigd(_Basis):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OnderwijsHervat(_Basis):
-    """Education resumed from ``geldig_vanaf``, fully or partly (DOMAIN.md rule 10)."""
+    """Education resumed from ``geldig_vanaf``, fully or partly (docs/domain.md regel 10)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.ONDERWIJS_HERVAT
     volgorde: ClassVar[int] = 0
@@ -341,7 +341,7 @@ class OnderwijsHervat(_Basis):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class KwalificatieplichtBeeindigd(_Basis):
-    """Kwalificatieplicht ended on ``geldig_vanaf`` on a ground of LPW art. 4a / seed 004."""
+    """Kwalificatieplicht ended on ``geldig_vanaf`` on a ground of LPW art. 4a (regel 1)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.KWALIFICATIEPLICHT_BEEINDIGD
     grond: KwalificatieplichtEinde
@@ -349,7 +349,7 @@ class KwalificatieplichtBeeindigd(_Basis):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AdministratieveOnvolkomenheid(_Basis):
-    """An explained enrolment gap from ``geldig_vanaf`` to ``tot_en_met`` (DOMAIN.md rule 7)."""
+    """An explained enrolment gap ``geldig_vanaf``..``tot_en_met`` (docs/domain.md regel 7)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.ADMINISTRATIEVE_ONVOLKOMENHEID
     tot_en_met: date
@@ -358,7 +358,7 @@ class AdministratieveOnvolkomenheid(_Basis):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Intrekking(_Basis):
-    """Withdraws the fact with id ``betreft``; it no longer has any effect (DOMAIN.md rule 15)."""
+    """Withdraws the fact ``betreft``; it no longer has any effect (docs/domain.md regel 15)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.INTREKKING
     betreft: str
@@ -367,7 +367,7 @@ class Intrekking(_Basis):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Correctie(_Basis):
-    """Replaces the fact with id ``betreft`` by ``vervanging`` (DOMAIN.md rule 15)."""
+    """Replaces the fact with id ``betreft`` by ``vervanging`` (docs/domain.md regel 15)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.CORRECTIE
     betreft: str
@@ -552,3 +552,16 @@ def feit_uit_dict(soort: str, data: dict[str, object]) -> Feit:
     if problemen:
         raise OngeldigFeit(problemen)
     return cls(**kwargs)  # type: ignore[arg-type]
+
+
+MAX_DAGEN_VOORUIT: Final = 366
+EERSTE_GELDIG_VANAF: Final = date(1990, 1, 1)
+
+
+def geldig_vanaf_fout(geldig_vanaf: date, vandaag: date) -> tuple[str, str] | None:
+    """Code and reason when a fact's date is implausible: over a year ahead, or before 1990."""
+    if geldig_vanaf > vandaag + timedelta(days=MAX_DAGEN_VOORUIT):
+        return ("te_ver_vooruit", "Ligt meer dan een jaar in de toekomst.")
+    if geldig_vanaf < EERSTE_GELDIG_VANAF:
+        return ("te_oud", "Ligt voor 1990.")
+    return None

@@ -1,4 +1,4 @@
-"""Identifying details, only where an SWV has a legal basis (DOMAIN.md, privacy)."""
+"""Identifying details, only where an SWV has a legal basis (docs/privacy.md)."""
 
 from __future__ import annotations
 

@@ -39,3 +39,8 @@ class Leerling:
     id: str
     geboorte: Geboorte
     regio: Regio = Regio.MIDDEN
+
+
+def geboortejaar_plausibel(geboortejaar: int, jaar: int) -> bool:
+    """A birth year gives an age for school in ``jaar``: 2 to 24 (a plausibility check, a keuze)."""
+    return 2 <= jaar - geboortejaar <= 24

@@ -1,4 +1,4 @@
-"""Leerplicht and kwalificatieplicht of a child on a date (DOMAIN.md rules 1-2, LPW art. 3-4a).
+"""Leerplicht and kwalificatieplicht on a date (docs/domain.md regels 1-2, LPW art. 3-4a).
 
 With month precision (the default, pseudonymous mode) the boundaries are computed as follows.
 Leerplicht's start and end depend only on the birth *month* (LPW art. 3 counts from the month after
@@ -24,7 +24,7 @@ def _eerste_van_volgende_maand(jaar: int, maand: int) -> date:
 
 
 def leerplicht_start(geboorte: Geboorte) -> date:
-    """First day of the month after the fifth birthday (LPW art. 3 lid 1, DOMAIN.md rule 1)."""
+    """First day of the month after the fifth birthday (LPW art. 3 lid 1, regel 1)."""
     return _eerste_van_volgende_maand(geboorte.jaar + 5, geboorte.maand)
 
 
@@ -57,7 +57,7 @@ def _kwalificatie_beeindigd(feiten: Iterable[Feit]) -> date | None:
 
 
 def is_leerplichtig(leerling: Leerling, datum: date) -> bool:
-    """Fully leerplichtig on ``datum`` (LPW art. 3, DOMAIN.md rule 1)."""
+    """Fully leerplichtig on ``datum`` (LPW art. 3, docs/domain.md regel 1)."""
     g = leerling.geboorte
     return leerplicht_start(g) <= datum < leerplicht_einde(g)
 
@@ -69,6 +69,6 @@ def is_kwalificatieplichtig(leerling: Leerling, datum: date, feiten: Iterable[Fe
 
 
 def valt_onder_leerplichtwet(leerling: Leerling, datum: date, feiten: Iterable[Feit] = ()) -> bool:
-    """Leer- or kwalificatieplichtig on ``datum``; otherwise never counted (DOMAIN.md rule 2)."""
+    """Leer- or kwalificatieplichtig on ``datum``; else never counted (docs/domain.md regel 2)."""
     g = leerling.geboorte
     return leerplicht_start(g) <= datum < plicht_einde(g, _kwalificatie_beeindigd(feiten))

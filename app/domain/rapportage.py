@@ -1,4 +1,4 @@
-"""The quarterly Inspectie register, its summary and the SWV's fuller overview (issue 6).
+"""The quarterly Inspectie register, its summary and the SWV's fuller overview.
 
 Pure functions of the facts: ``f(kinderen, beleid, peildatum, bekend_op) -> report``. No clock; no
 I/O. Every ordering is fixed (rows by pseudonym, counts in a declared key order) so that the same
@@ -34,11 +34,11 @@ from app.domain.feiten import (
 from app.domain.leerling import Geboorte, Leerling
 from app.domain.regio import Vakantiekalender
 from app.domain.status import Signaal, bepaal_status
-from app.domain.tijdlijn import Periode, Tijdlijn, bepaal_tijdlijn, geldende_feiten
+from app.domain.tijdlijn import Tijdlijn, Tijdvak, bepaal_tijdlijn, geldende_feiten
 
 _DAG = timedelta(days=1)
 
-# -- peildata (seed 001, DOMAIN.md "The quarterly Inspectie report") ---------------------------
+# -- peildata (Aanpak thuiszitters, docs/rapportage.md) ---------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ class Peildata:
             raise ValueError("peildata liggen vóór 1 december na het einde van het schooljaar")
 
     def van_schooljaar(self, eindjaar: int) -> tuple[date, ...]:
-        """The peildata of the school year that ends on 31 July of ``eindjaar`` (seed 001)."""
+        """The peildata of the school year ending 31 July ``eindjaar`` (Aanpak thuiszitters)."""
         uit: list[date] = []
         vorige = date(eindjaar - 1, 7, 31)
         for maand, dag in self.dagen:
@@ -102,7 +102,7 @@ STANDAARD_PEILDATA = Peildata()
 
 
 class SoortThuiszitter(StrEnum):
-    """Kind of thuiszitter as the school reports it (seed 004); never derived from facts."""
+    """Kind of thuiszitter as the school reports it (Definities thuiszitters); never derived."""
 
     SCHOOLWEIGERAAR = "schoolweigeraar"
     SCHOOLONTHOUDING = "schoolonthouding"
@@ -114,12 +114,13 @@ _VRIJE_TEKST = re.compile(r"^[^\d@]*(\d[^\d@]*){0,4}$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class KindGegevens:
+class LeerlingVoorRapport:
     """One child as the reports need it: the domain's ``Leerling`` and facts, plus context.
 
-    ``pseudoniem`` is the code the SWV shows the Inspectie (seed 004: e.g. 231801). ``vestiging``
-    and ``gemeente`` only feed the SWV's aggregates. ``soort`` and ``jeugdhulp`` are not facts the
-    domain knows; they are passed through when the register holds them, never invented.
+    ``pseudoniem`` is the code the SWV shows the Inspectie (Definities thuiszitters: e.g. 231801).
+    ``vestiging`` and ``gemeente`` only feed the SWV's aggregates. ``soort`` and ``jeugdhulp``
+    are not facts the domain knows; they are passed through when the register holds them, never
+    invented.
     """
 
     leerling: Leerling
@@ -144,7 +145,7 @@ class KindGegevens:
 
 
 class Typering(StrEnum):
-    """Typing of a row (seed 004): thuiszitter, absoluut verzuimer or vrijstelling."""
+    """Typing of a row (Definities thuiszitters): thuiszitter, absoluut verzuimer, vrijstelling."""
 
     THUISZITTER = "thuiszitter"
     ABSOLUUT_VERZUIMER = "absoluut-verzuimer"
@@ -152,7 +153,7 @@ class Typering(StrEnum):
 
 
 class Duurklasse(StrEnum):
-    """Duration bucket of an episode in calendar time (seed 001 Bijlage 1)."""
+    """Duration bucket of an episode in calendar time (Aanpak thuiszitters Bijlage 1)."""
 
     TOT_4_WEKEN = "tot-4-weken"
     VIER_WEKEN_TOT_3_MAANDEN = "4-weken-tot-3-maanden"
@@ -183,7 +184,7 @@ INSPECTIE_CATEGORIEEN: tuple[Categorie, ...] = (
     Categorie.B3,
     Categorie.A2A,
 )
-"""The national definition plus art. 5 onder a: what the Inspectie register lists (seed 000)."""
+"""The national definition plus art. 5 onder a (Inspectie, Thuiszittersregistratie)."""
 
 _TYPERING = {
     Categorie.B2A: Typering.THUISZITTER,
@@ -226,7 +227,7 @@ class InspectieRij:
 
     @property
     def maand_beeindigd(self) -> str | None:
-        """Month (JJJJ-MM) of the first day no longer in the episode (seed 004)."""
+        """Month (JJJJ-MM) of the first day no longer in the episode (Definities thuiszitters)."""
         return None if self.einddatum is None else self.einddatum.strftime("%Y-%m")
 
     @property
@@ -287,12 +288,12 @@ def duurklasse(start: date, laatste_dag: date) -> Duurklasse:
 class _Episode:
     typering: Typering
     start: date
-    perioden: list[Periode] = field(default_factory=list)
+    perioden: list[Tijdvak] = field(default_factory=list)
     einde: date | None = None  # first day no longer in the episode
     reden: Beeindigingsreden | None = None
 
 
-def _episodes(perioden: Sequence[Periode], vanaf: date) -> list[_Episode]:
+def _episodes(perioden: Sequence[Tijdvak], vanaf: date) -> list[_Episode]:
     """Runs of one typing (B2a-B2b together) that touch [vanaf, peildatum], oldest first."""
     uit: list[_Episode] = []
     huidig: _Episode | None = None
@@ -319,7 +320,7 @@ def _episodes(perioden: Sequence[Periode], vanaf: date) -> list[_Episode]:
     return [e for e in uit if e.einde is None or e.einde > vanaf]
 
 
-def _reden(episode: _Episode, volgende: Periode) -> Beeindigingsreden | None:
+def _reden(episode: _Episode, volgende: Tijdvak) -> Beeindigingsreden | None:
     """The reason from the ending fact; else only what the next category says unambiguously."""
     reden = episode.perioden[-1].eindreden
     if reden is not None:
@@ -353,7 +354,7 @@ def _intervallen(geldend: Sequence[Feit]) -> tuple[list[tuple[date, date | None]
     return ziek, aanbod
 
 
-def _verzuim_sinds(perioden: Sequence[Periode]) -> date:
+def _verzuim_sinds(perioden: Sequence[Tijdvak]) -> date:
     """Day 1 of the absence running on the last day, as ``Status.verzuim_sinds`` (rule 12)."""
     k = len(perioden) - 1
     while k > 0 and perioden[k - 1].categorie in VERZUIM:
@@ -372,7 +373,7 @@ def _aanbod_op(aanbod: Sequence[Feit], dag: date) -> AanbodSoort | None:
 
 
 def _rij(
-    kind: KindGegevens, beleid: Beleid, kop: RegisterKop, kalender: Vakantiekalender | None
+    kind: LeerlingVoorRapport, beleid: Beleid, kop: RegisterKop, kalender: Vakantiekalender | None
 ) -> InspectieRij | None:
     geldend, _problemen = geldende_feiten(kind.feiten, kop.bekend_op)
     tijdlijn = bepaal_tijdlijn(kind.leerling, geldend, beleid, tot=kop.peildatum, kalender=kalender)
@@ -380,10 +381,10 @@ def _rij(
 
 
 def _rij_uit(
-    kind: KindGegevens,
+    kind: LeerlingVoorRapport,
     beleid: Beleid,
     kop: RegisterKop,
-    perioden: Sequence[Periode],
+    perioden: Sequence[Tijdvak],
     geldend: Sequence[Feit],
 ) -> InspectieRij | None:
     """The row from the child's timeline up to the peildatum and its facts in force."""
@@ -445,7 +446,7 @@ def register_kop(
 
 
 def inspectie_rijen(
-    kinderen: Iterable[KindGegevens],
+    kinderen: Iterable[LeerlingVoorRapport],
     beleid: Beleid,
     kop: RegisterKop,
     *,
@@ -459,7 +460,7 @@ def inspectie_rijen(
 
 
 def inspectie_rijen_per_peildatum(
-    kind: KindGegevens,
+    kind: LeerlingVoorRapport,
     beleid: Beleid,
     tijdlijn: Tijdlijn,
     *,
@@ -505,7 +506,7 @@ def inspectie_rijen_per_peildatum(
 
 
 def inspectie_register(
-    kinderen: Iterable[KindGegevens],
+    kinderen: Iterable[LeerlingVoorRapport],
     beleid: Beleid,
     *,
     peildatum: date,
@@ -513,7 +514,9 @@ def inspectie_register(
     peildata: Peildata = STANDAARD_PEILDATA,
     kalender: Vakantiekalender | None = None,
 ) -> InspectieRegister:
-    """Every child B2a, B2b, B3 or A2a on a day of the school year up to the peildatum (seed 000).
+    """Every child B2a, B2b, B3 or A2a on a day of the school year up to the peildatum.
+
+    Source: Inspectie, Thuiszittersregistratie (docs/bronnen.md).
 
     Cumulative: a child stays listed once back at school, with end and ending reason (rule 16).
     National definition only, whatever the SWV's own profile (rule 13); days outside leerplicht
@@ -673,7 +676,7 @@ class SwvOverzicht:
 
 
 def _kenmerken(
-    kind: KindGegevens,
+    kind: LeerlingVoorRapport,
     beleid: Beleid,
     peildatum: date,
     bekend_op: datetime | None,
@@ -720,7 +723,7 @@ def onderdrukken(rijen: Sequence[Groepsrij], totaal: Groepsrij, drempel: int) ->
 
 
 def swv_overzicht(
-    kinderen: Iterable[KindGegevens],
+    kinderen: Iterable[LeerlingVoorRapport],
     beleid: Beleid,
     *,
     peildatum: date,
@@ -730,8 +733,9 @@ def swv_overzicht(
 ) -> SwvOverzicht:
     """A1, every vrijstelling, C, B1-B3, dreigend, pact and data problems per school and gemeente.
 
-    Counts only (seed 001 groslijst: directeur, board, councils). Cells from 1 to ``drempel - 1``
-    are suppressed (``None``), also in the SWV total; ``drempel=1`` switches suppression off.
+    Counts only (Aanpak thuiszitters, groslijst: directeur, board, councils). Cells from 1 to
+    ``drempel - 1`` are suppressed (``None``), also in the SWV total; ``drempel=1`` switches
+    suppression off.
     """
     if drempel < 1:
         raise ValueError("drempel moet minstens 1 zijn")

@@ -16,8 +16,8 @@ class Regio(StrEnum):
 
 
 class Vakantiekalender(Protocol):
-    """Answers whether a date is a school-holiday day in a region (DOMAIN.md rule 14)."""
+    """Answers whether a date is a school-holiday day in a region (docs/domain.md regel 14)."""
 
     def is_vakantiedag(self, datum: date, regio: Regio) -> bool:
-        """Whether ``datum`` falls in a school holiday of ``regio`` (DOMAIN.md rule 14)."""
+        """Whether ``datum`` falls in a school holiday of ``regio`` (docs/domain.md regel 14)."""
         ...

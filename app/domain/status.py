@@ -26,7 +26,7 @@ from app.domain.tijdlijn import Dataprobleem, _geldend, _Vouw
 
 
 class Signaal(StrEnum):
-    """Kinds of signal on a peildatum (DOMAIN.md rules 8, 11, 12 and 17)."""
+    """Kinds of signal on a peildatum (docs/domain.md regels 8, 11, 12 and 17)."""
 
     DREIGEND_THUISZITTER = "dreigend-thuiszitter"
     THUISZITTERSPACT = "thuiszitterspact-overschreden"

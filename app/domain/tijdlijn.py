@@ -1,4 +1,4 @@
-"""The fold from a child's facts to its timeline of categories (DOMAIN.md rules 2-11, 15).
+"""The fold from a child's facts to its timeline of categories (docs/domain.md regels 2-11, 15).
 
 One pass over the facts sorted by valid date. Between two fact dates the state is constant; the
 category can still change on dates that follow from it (leerplicht start and end, day 29 of
@@ -89,7 +89,7 @@ _LESWEKEN: Final = Weektelling.LESWEKEN
 
 
 @dataclass(frozen=True, slots=True)
-class Periode:
+class Tijdvak:
     """Consecutive days with one category, the rule and the facts that explain it."""
 
     categorie: Categorie
@@ -102,7 +102,7 @@ class Periode:
 
 @dataclass(frozen=True, slots=True)
 class Dataprobleem:
-    """Contradictory or dangling facts to fix at the source (DOMAIN.md rules 11 and 15)."""
+    """Contradictory or dangling facts to fix at the source (docs/domain.md regels 11 and 15)."""
 
     datum: date
     beschrijving: str
@@ -115,10 +115,10 @@ class Tijdlijn:
 
     leerling_id: str
     tot: date
-    perioden: tuple[Periode, ...]
+    perioden: tuple[Tijdvak, ...]
     dataproblemen: tuple[Dataprobleem, ...]
 
-    def op(self, datum: date) -> Periode | None:
+    def op(self, datum: date) -> Tijdvak | None:
         """The period that contains ``datum``, if the timeline covers it."""
         for periode in self.perioden:
             if periode.start <= datum and (periode.einde is None or datum <= periode.einde):
@@ -312,7 +312,7 @@ class _Vouw:
         self.problemen: list[Dataprobleem] = []
         self._na_cache: dict[tuple[date, int], date] = {}
 
-    # -- counting (DOMAIN.md rule 14) -------------------------------------------------------
+    # -- counting (docs/domain.md regel 14) -------------------------------------------------------
 
     def na(self, start: date, dagen: int) -> date:
         """The first day on which more than ``dagen`` counted days have passed since ``start``."""
@@ -408,7 +408,7 @@ class _Vouw:
         d = eind  # the first day not yet classified; none before the first fact day
         while True:
             grens = dag if i < n and (dag := feiten[i].geldig_vanaf) <= tot else eind
-            # Classify the days d .. grens - 1 with the current state (DOMAIN.md rule 11).
+            # Classify the days d .. grens - 1 with the current state (docs/domain.md regel 11).
             while d < grens:
                 ongeoorloofd = beslist = False
                 gat_id: str | None = None  # an explained enrolment gap covering d (rule 7)
@@ -654,7 +654,7 @@ class _Vouw:
                     onvolkomenheden.append(feit)
                 elif code == _UREN:
                     uren.append(feit)
-            if gewijzigd:  # end-of-day contradiction checks (DOMAIN.md rule 11)
+            if gewijzigd:  # end-of-day contradiction checks (docs/domain.md regel 11)
                 inschrijving_ids = tuple(inschrijvingen.values())
                 nu_dubbel = len(inschrijvingen) > 1
                 if nu_dubbel and not dubbel:
@@ -693,19 +693,19 @@ class _Vouw:
         self.categorie_sinds = categorie_sinds
         return i
 
-    def perioden(self) -> tuple[Periode, ...]:
-        """The raw periods as Periode values, each closed on the day before the next starts."""
+    def perioden(self) -> tuple[Tijdvak, ...]:
+        """The raw periods as Tijdvak values, each closed on the day before the next starts."""
         raw = self.raw
-        uit: list[Periode] = []
+        uit: list[Tijdvak] = []
         for k, (start, categorie, regel, ids) in enumerate(raw):
             if k + 1 < len(raw):
                 volgende = raw[k + 1][0]
                 reden = self.redenen.get(volgende)
                 if reden is None and volgende == self.achttien and raw[k + 1][2] == "regel 2":
                     reden = Beeindigingsreden.ACHTTIEN_JAAR
-                uit.append(Periode(categorie, start, volgende - _DAG, regel, ids, reden))
+                uit.append(Tijdvak(categorie, start, volgende - _DAG, regel, ids, reden))
             else:
-                uit.append(Periode(categorie, start, None, regel, ids))
+                uit.append(Tijdvak(categorie, start, None, regel, ids))
         return tuple(uit)
 
 

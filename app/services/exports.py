@@ -1,4 +1,4 @@
-"""Writers for the Inspectie register and its summary: JSON, CSV and XLSX (issue 6).
+"""Writers for the Inspectie register and its summary: JSON, CSV and XLSX.
 
 Every writer takes the rows as an iterable and writes to a binary file-like object, so a large
 register streams with bounded memory (XLSX through XlsxWriter's constant-memory mode). The

@@ -12,11 +12,11 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from app.db.fouten import DubbeleBronReferentie
-from app.db.leerlingen import FeitRegel, FeitRow, Kind, LeerlingRow
+from app.db.leerlingen import FeitRegel, FeitRow, LeerlingRecord, LeerlingRow
 from app.db.session import UnitOfWork
 from app.domain.feiten import (
     Correctie,
@@ -26,12 +26,12 @@ from app.domain.feiten import (
     OngeldigFeit,
     feit_naar_dict,
     feit_uit_dict,
+    geldig_vanaf_fout,
 )
 from app.domain.toegang import Actor, Feitrecht, Namens, Reikwijdte, feitrecht
 from app.services import context, leerlingen, projectie
 from app.services.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 
-MAX_DAGEN_VOORUIT = 366
 """A fact may be about a date at most this far ahead (a vrijstelling for next school year)."""
 
 SERVERVELDEN = ("id", "geldig_vanaf", "geregistreerd_op")
@@ -57,7 +57,7 @@ class NieuwFeit:
 class Toegevoegd:
     feit: FeitRow
     nieuw: bool
-    leerling: Kind
+    leerling: LeerlingRecord
     """The child after the append (its `versie` counts the fact)."""
 
 
@@ -65,7 +65,7 @@ class Toegevoegd:
 class Dossier:
     """A child in scope with its stored facts, as read in this transaction (locked to change)."""
 
-    leerling: Kind
+    leerling: LeerlingRecord
     regels: list[FeitRegel]
 
     def soort_van(self, feit_id: str) -> FeitSoort | None:
@@ -226,12 +226,9 @@ def _lees(
     school_id: uuid.UUID | None,
 ) -> Feit:
     fouten: list[FieldError] = []
-    if nieuw_feit.geldig_vanaf > nu.date() + timedelta(days=MAX_DAGEN_VOORUIT):
-        fouten.append(
-            FieldError("geldigVanaf", "te_ver_vooruit", "Ligt meer dan een jaar in de toekomst.")
-        )
-    if nieuw_feit.geldig_vanaf < date(1990, 1, 1):
-        fouten.append(FieldError("geldigVanaf", "te_oud", "Ligt voor 1990."))
+    datumfout = geldig_vanaf_fout(nieuw_feit.geldig_vanaf, nu.date())
+    if datumfout is not None:
+        fouten.append(FieldError("geldigVanaf", *datumfout))
     data: dict[str, object] = {
         **nieuw_feit.gegevens,
         "id": str(feit_id),

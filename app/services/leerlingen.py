@@ -1,7 +1,7 @@
 """Use cases on children: registration, lists, search, status and timeline.
 
 Facts are appended through app/services/feiten.py (never changed, regel 15). The hot paths
-(status, timeline) read through the repositories' plain-SQL methods (`Kind`, `FeitRegel`,
+(status, timeline) read through the repositories' plain-SQL methods (`LeerlingRecord`, `FeitRegel`,
 `SwvInstellingen`) rather than ORM objects: per request that is most of the difference to the
 bare database work (docs/decisions/0014).
 """
@@ -12,14 +12,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.db.leerlingen import Kind, LeerlingRow
+from app.db.leerlingen import LeerlingRecord, LeerlingRow
 from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
 from app.domain.beleid import Beleid
 from app.domain.classificatie import LANDELIJKE_THUISZITTERS, Categorie
 from app.domain.feiten import Feit
 from app.domain.identiteit import is_geldig_bsn
-from app.domain.leerling import Leerling
+from app.domain.leerling import Leerling, geboortejaar_plausibel
 from app.domain.status import Signaal, Status, bepaal_status
 from app.domain.tijdlijn import Tijdlijn, bepaal_tijdlijn
 from app.domain.toegang import Actor, Operatie, Reikwijdte, mag
@@ -108,8 +108,7 @@ async def registreer_leerling(
         swv = await swv_van(uow, actor)
         nu = await klok(uow)
         fouten: list[FieldError] = []
-        leeftijd = nu.year - nieuw.geboortejaar
-        if not 2 <= leeftijd <= 24:
+        if not geboortejaar_plausibel(nieuw.geboortejaar, nu.year):
             fouten.append(
                 FieldError("geboortejaar", "implausibel", "Geen leeftijd voor school (2 tot 24).")
             )
@@ -201,20 +200,20 @@ class LeerlingFilter:
 
 
 @dataclass(frozen=True, slots=True)
-class PeriodeOpPeildatum:
+class TijdvakOpPeildatum:
     categorie: str
     start: date
 
 
 @dataclass(frozen=True, slots=True)
-class LeerlingMetPeriode:
+class LeerlingMetTijdvak:
     leerling: LeerlingRow
-    periode: PeriodeOpPeildatum | None
+    periode: TijdvakOpPeildatum | None
 
 
 async def lijst_leerlingen(
     uow: UnitOfWork, actor: Actor, filter_: LeerlingFilter, page: PageRequest
-) -> tuple[Page[LeerlingMetPeriode], date]:
+) -> tuple[Page[LeerlingMetTijdvak], date]:
     """A page of children in scope with their category on the peildatum: as known now from the
     projection, or as known on `bekend_op` by folding each child's facts (slower, for audits)."""
     async with uow.voor(actor):
@@ -247,9 +246,9 @@ async def lijst_leerlingen(
         perioden = await uow.leerlingen.perioden_op([r.id for r in rows], peildatum)
         uow.getoond = [r.id for r in rows]
         items = [
-            LeerlingMetPeriode(
+            LeerlingMetTijdvak(
                 r,
-                PeriodeOpPeildatum(perioden[r.id].categorie, perioden[r.id].start)
+                TijdvakOpPeildatum(perioden[r.id].categorie, perioden[r.id].start)
                 if r.id in perioden
                 else None,
             )
@@ -267,7 +266,7 @@ async def _lijst_zoals_bekend(
     peildatum: date,
     categorieen: list[str] | None,
     page: PageRequest,
-) -> Page[LeerlingMetPeriode]:
+) -> Page[LeerlingMetTijdvak]:
     """The list computed by folding each child's facts: as known on `bekend_op`, or to filter
     on a signal (signals depend on the peildatum, so they are not projected)."""
     ctx = await swv_context(uow, actor, bekend_op=filter_.bekend_op)
@@ -275,7 +274,7 @@ async def _lijst_zoals_bekend(
     rows, _total = await uow.leerlingen.lijst(
         actor, offset=0, limit=10_000_000, school_id=filter_.school_id
     )
-    gevonden: list[LeerlingMetPeriode] = []
+    gevonden: list[LeerlingMetTijdvak] = []
     for start in range(0, len(rows), 1000):
         deel = rows[start : start + 1000]
         feiten = await uow.leerlingen.feiten_van([r.id for r in deel])
@@ -305,8 +304,8 @@ async def _lijst_zoals_bekend(
                 bekend_op=filter_.bekend_op,
                 kalender=kalender,
             ).op(peildatum)
-            periode = PeriodeOpPeildatum(categorie, op_dag.start) if op_dag else None
-            gevonden.append(LeerlingMetPeriode(row, periode))
+            periode = TijdvakOpPeildatum(categorie, op_dag.start) if op_dag else None
+            gevonden.append(LeerlingMetTijdvak(row, periode))
     items = gevonden[page.offset : page.offset + page.page_size]
     uow.getoond = [i.leerling.id for i in items]
     return Page(items, page.page, page.page_size, len(gevonden))
@@ -371,7 +370,7 @@ async def zoek_leerlingen(
 
 @dataclass(frozen=True, slots=True)
 class _Gelezen:
-    leerling: Kind
+    leerling: LeerlingRecord
     domein: Leerling
     feiten: list[Feit]
     beleid: Beleid
@@ -406,7 +405,7 @@ async def status_op(
     *,
     peildatum: date | None,
     bekend_op: datetime | None,
-) -> tuple[Kind, Status]:
+) -> tuple[LeerlingRecord, Status]:
     """The child's status on a peildatum, as known now or as known on `bekend_op`."""
     async with uow.voor(actor):
         g = await _lees(uow, actor, leerling_id, bekend_op)
@@ -429,7 +428,7 @@ async def tijdlijn_van(
     *,
     tot: date | None,
     bekend_op: datetime | None,
-) -> tuple[Kind, Tijdlijn]:
+) -> tuple[LeerlingRecord, Tijdlijn]:
     """The child's consecutive categories up to `tot`, as known now or on `bekend_op`."""
     async with uow.voor(actor):
         g = await _lees(uow, actor, leerling_id, bekend_op)

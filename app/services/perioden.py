@@ -1,14 +1,14 @@
 """Use cases of a child's typed periods: a start fact and (optionally) an end fact.
 
-A period is read from the facts as they hold now (corrections and withdrawals applied, DOMAIN.md
-rule 15) and changed only by appending facts through `feiten.voeg_feit_toe`: an end fact, a
-`correctie` or an `intrekking`. Its id is the id of the original start fact, so it stays the same
-across corrections. Every change names the version it was based on (`If-Match`), so no update is
-lost.
+A period is read from the facts as they hold now (corrections and withdrawals applied,
+docs/domain.md regel 15) and changed only by appending facts through `feiten.voeg_feit_toe`: an end
+fact, a `correctie` or an `intrekking`. Its id is the id of the original start fact, so it stays
+the same across corrections. Every change names the version it was based on (`If-Match`), so no
+update is lost.
 
 **Pairing.** A start pairs with the first end fact of the same kind dated after it (with the
 same vestiging or grond where the kind has one). Two overlapping starts of one kind share that
-end: the domain folds them into one situation (DOMAIN.md rules 5-12), and ending it ends both.
+end: the domain folds them into one situation (docs/domain.md regels 5-12), and ending it ends both.
 
 **Dates.** An end fact names the first day on which the situation no longer holds; a period's
 `einddatum` is the last day it held: the end fact's date minus one day.
@@ -16,18 +16,15 @@ end: the domain folds them into one situation (DOMAIN.md rules 5-12), and ending
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from app.db.leerlingen import FeitRow
 from app.db.session import UnitOfWork
-from app.domain.feiten import Correctie, Feit, FeitSoort, Intrekking, feit_naar_dict
-from app.domain.tijdlijn import geldende_feiten
+from app.domain.feiten import Feit, FeitSoort, feit_naar_dict
+from app.domain.perioden import Periode, PeriodeSoort, perioden_van
 from app.domain.toegang import Actor, Namens
 from app.services import feiten, projectie
 from app.services.errors import (
@@ -42,102 +39,6 @@ from app.services.errors import (
 PERIODE_NIET_GEVONDEN = "Deze periode bestaat niet of valt buiten uw bevoegdheid."
 _DAG = timedelta(days=1)
 _VESTIGING = "vestiging"
-
-
-class PeriodeStatus(StrEnum):
-    """Whether an end is recorded for the period."""
-
-    LOPEND = "lopend"
-    BEEINDIGD = "beeindigd"
-
-
-@dataclass(frozen=True, slots=True)
-class PeriodeSoort:
-    """One kind of period: its start fact, its end fact, and the field both must share."""
-
-    start: FeitSoort
-    einde: FeitSoort | None = None
-    sleutel: str | None = None
-    """Fact field an end must share with its start (``vestiging``, ``grond``), if any."""
-
-
-@dataclass(frozen=True, slots=True)
-class Periode:
-    """A period as known now: the start (corrected), its end, and every fact that made it."""
-
-    id: str
-    start: Feit
-    einde: Feit | None
-    einde_id: str | None
-    feit_ids: frozenset[str]
-
-    @property
-    def startdatum(self) -> date:
-        return self.start.geldig_vanaf
-
-    @property
-    def einddatum(self) -> date | None:
-        """The last day the situation held (the end fact's date is the first day it did not)."""
-        return self.einde.geldig_vanaf - _DAG if self.einde is not None else None
-
-    @property
-    def status(self) -> PeriodeStatus:
-        return PeriodeStatus.LOPEND if self.einde is None else PeriodeStatus.BEEINDIGD
-
-    @property
-    def etag(self) -> str:
-        """A strong validator: a hash of the ids of every fact that made this period."""
-        digest = hashlib.sha256("\n".join(sorted(self.feit_ids)).encode()).hexdigest()
-        return f'"{digest[:32]}"'
-
-
-def _sleutelwaarde(soort: PeriodeSoort, feit: Feit) -> object:
-    return getattr(feit, soort.sleutel) if soort.sleutel else None
-
-
-def perioden_van(
-    soort: PeriodeSoort, feiten: Sequence[Feit], bekend_op: datetime | None = None
-) -> list[Periode]:
-    """The periods of one kind, as known on ``bekend_op`` (now if None), in order of start."""
-    alias: dict[str, str] = {}
-    meta: dict[str, list[str]] = {}
-    correcties = sorted(
-        (
-            f
-            for f in feiten
-            if isinstance(f, Correctie | Intrekking)
-            and (bekend_op is None or f.geregistreerd_op <= bekend_op)
-        ),
-        key=lambda m: (m.geregistreerd_op, m.id),
-    )
-    for m in correcties:
-        origineel = alias.get(m.betreft, m.betreft)
-        meta.setdefault(origineel, []).append(m.id)
-        if isinstance(m, Correctie):
-            alias[m.vervanging.id] = origineel
-    geldend, _ = geldende_feiten(feiten, bekend_op)
-    eindes = [f for f in geldend if soort.einde is not None and f.soort is soort.einde]
-    perioden: list[Periode] = []
-    for start in geldend:
-        if start.soort is not soort.start:
-            continue
-        start_id = alias.get(start.id, start.id)
-        einde = next(
-            (
-                e
-                for e in eindes
-                if e.geldig_vanaf > start.geldig_vanaf
-                and _sleutelwaarde(soort, e) == _sleutelwaarde(soort, start)
-            ),
-            None,
-        )
-        ids = {start_id, *meta.get(start_id, ())}
-        einde_id = None
-        if einde is not None:
-            einde_id = alias.get(einde.id, einde.id)
-            ids |= {einde_id, *meta.get(einde_id, ())}
-        perioden.append(Periode(start_id, start, einde, einde_id, frozenset(ids)))
-    return perioden
 
 
 def _controleer_versie(periode: Periode, if_match: str | None) -> None:
@@ -486,7 +387,7 @@ async def trek_periode_in(
     namens: Namens | None = None,
 ) -> list[FeitRow]:
     """Append an `intrekking` of the start fact, and of the end fact unless another period
-    shares it; the history keeps every fact (DOMAIN.md rule 15)."""
+    shares it; the history keeps every fact (docs/domain.md regel 15)."""
     async with uow.voor(actor):
         stand = await _stand(uow, actor, soort, leerling_id, lock=True)
         periode = stand.periode(periode_id)

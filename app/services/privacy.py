@@ -57,11 +57,12 @@ async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzag
         checks = await uow.tlv.checks_van_kind(leerling.id)
         meldingrijen = await uow.meldingen.van_leerling(leerling.id)
         zaken = await casussen.van_leerling(uow, actor, leerling.id)
+        tlvs = await tlv.tlvs_van_leerling(uow, actor, leerling_id)
+        # The status joins this transaction: one snapshot, one audit row for the export.
+        _leerling, status = await leerlingen.status_op(
+            uow, actor, leerling_id, peildatum=None, bekend_op=None
+        )
         await uow.commit()
-    _leerling, status = await leerlingen.status_op(
-        uow, actor, leerling_id, peildatum=None, bekend_op=None
-    )
-    tlvs = await tlv.tlvs_van_leerling(uow, actor, leerling_id)
     return Inzage(
         leerling,
         vestigingen,

@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from app.db.leerlingen import FeitRegel, FeitRow, Kind, LeerlingRow
+from app.db.leerlingen import FeitRegel, FeitRow, LeerlingRecord, LeerlingRow
 from app.db.organisaties import SwvRow
 from app.db.session import UnitOfWork
 from app.domain.feiten import Feit, feit_uit_dict
@@ -21,7 +21,7 @@ from app.services.context import SwvContext, klok, laad_context
 from app.services.schoolvakanties import Kalender
 
 
-def leerling_van(row: LeerlingRow | Kind) -> Leerling:
+def leerling_van(row: LeerlingRow | LeerlingRecord) -> Leerling:
     """The domain's view of a stored child."""
     return Leerling(
         id=str(row.id),
@@ -75,7 +75,7 @@ async def projecteer(
 
 async def projecteer_feiten(
     uow: UnitOfWork,
-    leerling: LeerlingRow | Kind,
+    leerling: LeerlingRow | LeerlingRecord,
     swv: SwvContext,
     feiten: list[Feit],
     vandaag: date,

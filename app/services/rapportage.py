@@ -4,7 +4,7 @@ The register as known now on a peildatum of the SWV is read from its projection 
 child per peildatum, kept with the facts: app/services/registerrijen.py). Otherwise (as known on
 a moment, lesweken, another date) the pure domain (app/domain/rapportage.py) computes it from the
 facts, read in batches of children ordered by pseudonym so memory stays bounded whatever the
-size of the SWV. Both give the same rows (tests/services/test_registerprojectie.py).
+size of the SWV. Both give the same rows (tests/services/test_registerrijen.py).
 A submission freezes the exact JSON bytes with their SHA-256, who and when; regenerating the
 report "as known at submission" gives the same bytes (tests/api/test_rapportage.py).
 """
@@ -31,7 +31,7 @@ from app.domain.rapportage import (
     INSPECTIE_CATEGORIEEN,
     InspectieRegister,
     InspectieRij,
-    KindGegevens,
+    LeerlingVoorRapport,
     Peildata,
     Samenvatting,
     SwvOverzicht,
@@ -50,9 +50,9 @@ from app.services.exports import rij_naar_dict, schrijf_register_json
 T = TypeVar("T")
 
 
-def _kind(rij: tuple[LeerlingRow, list[FeitRow], str | None, str | None]) -> KindGegevens:
+def _kind(rij: tuple[LeerlingRow, list[FeitRow], str | None, str | None]) -> LeerlingVoorRapport:
     leerling, feiten, school, gemeente = rij
-    return KindGegevens(
+    return LeerlingVoorRapport(
         leerling=projectie.leerling_van(leerling),
         feiten=[projectie.feit_van(f) for f in feiten],
         pseudoniem=leerling.pseudoniem,
@@ -64,7 +64,7 @@ def _kind(rij: tuple[LeerlingRow, list[FeitRow], str | None, str | None]) -> Kin
 async def _met_kinderen(
     uow: UnitOfWork,
     swv_id: uuid.UUID,
-    fn: Callable[[Iterable[KindGegevens]], T],
+    fn: Callable[[Iterable[LeerlingVoorRapport]], T],
     *,
     alleen: list[uuid.UUID] | None = None,
 ) -> T:
@@ -76,13 +76,13 @@ async def _met_kinderen(
     loop = asyncio.get_running_loop()
     batches = uow.rapportage.leerlingen_batches(swv_id, alleen=alleen).__aiter__()
 
-    async def volgende() -> list[KindGegevens] | None:
+    async def volgende() -> list[LeerlingVoorRapport] | None:
         try:
             return [_kind(r) for r in await batches.__anext__()]
         except StopAsyncIteration:
             return None
 
-    def kinderen() -> Iterator[KindGegevens]:
+    def kinderen() -> Iterator[LeerlingVoorRapport]:
         while True:
             batch = asyncio.run_coroutine_threadsafe(volgende(), loop).result()
             if batch is None:
@@ -110,7 +110,7 @@ async def _register(
         return InspectieRegister(kop, await registerrijen.lees(uow, swv.id, peildatum))
     kalender = swv.kalender
 
-    def bereken(kinderen: Iterable[KindGegevens]) -> tuple[InspectieRij, ...]:
+    def bereken(kinderen: Iterable[LeerlingVoorRapport]) -> tuple[InspectieRij, ...]:
         return tuple(inspectie_rijen(kinderen, beleid, kop, kalender=kalender))
 
     alleen = None
@@ -320,7 +320,7 @@ _OVERLEG = {
 async def leerplichtoverleg(
     uow: UnitOfWork, actor: Actor, *, peildatum: date
 ) -> list[OverlegRegel]:
-    """The list for the quarterly leerplicht overleg (seed 001): absoluut verzuim,
+    """The list for the quarterly leerplicht overleg (Aanpak thuiszitters): absoluut verzuim,
     vrijstellingen and 11g, and frequent absentees (16 hours in 4 weeks, LPW art. 21),
     among the children in the caller's scope (a leerplichtambtenaar: its gemeente)."""
     async with uow.voor(actor):

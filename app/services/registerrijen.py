@@ -23,7 +23,7 @@ from app.domain.leerling import Leerling
 from app.domain.rapportage import (
     Duurklasse,
     InspectieRij,
-    KindGegevens,
+    LeerlingVoorRapport,
     Peildata,
     SoortThuiszitter,
     Typering,
@@ -47,7 +47,7 @@ def rijen(
 
     The child's input is what the report's fold gives it (`rapportage._kind`): `soort` and
     `jeugdhulp` are not facts the register holds, so they stay empty in both."""
-    kind = KindGegevens(leerling=leerling, feiten=feiten, pseudoniem=pseudoniem)
+    kind = LeerlingVoorRapport(leerling=leerling, feiten=feiten, pseudoniem=pseudoniem)
     return [
         _opslag(peildatum, rij)
         for peildatum, rij in inspectie_rijen_per_peildatum(

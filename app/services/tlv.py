@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from app.db.fouten import DubbeleBronReferentie
-from app.db.leerlingen import FeitRow, Kind
+from app.db.leerlingen import FeitRow, LeerlingRecord
 from app.db.session import UnitOfWork
 from app.db.tlv import PlaatsingscheckRow, TlvOvergangRow, TlvRow
 from app.domain.feiten import FeitSoort, Hervatting, TlvCategorie, TlvSoort, feit_naar_dict
@@ -730,7 +730,7 @@ async def status_met_tlvs(
     *,
     peildatum: date | None,
     bekend_op: datetime | None,
-) -> tuple[Kind, Status, list[TlvSamenvatting]]:
+) -> tuple[LeerlingRecord, Status, list[TlvSamenvatting]]:
     """The child's status with its TLVs' states: one extra indexed query on the hot path."""
     async with uow.voor(actor):
         kind, status = await leerlingen.status_op(

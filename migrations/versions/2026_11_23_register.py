@@ -241,7 +241,7 @@ def upgrade() -> None:
         ["swv_id", "categorie", "start"],
         unique=False,
     )
-    # Facts are never changed or deleted (DOMAIN.md rule 15): the database refuses it too.
+    # Facts are never changed or deleted (docs/domain.md regel 15): the database refuses it too.
     op.execute(
         """
         CREATE FUNCTION feiten_alleen_toevoegen() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -1,4 +1,4 @@
-"""The audit log (issue 5 item 6): every read and change of a child's data, every denial."""
+"""The audit log: every read and change of a child's data, every denial."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Privacy mode (issue 5 item 5): pseudonymous by default; identified only with a legal basis,
+"""Privacy mode: pseudonymous by default; identified only with a legal basis,
 the BSN validated, encrypted at rest, findable by keyed hash, masked unless the role uses it;
 and a scanner: a valid BSN never shows up in logs, URLs, or responses to roles without it."""
 

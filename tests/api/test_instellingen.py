@@ -1,4 +1,4 @@
-"""SWV settings (issue 3 item 5, issue 5 item 5): policies as values, changed with If-Match."""
+"""SWV settings: policies as values, changed with If-Match."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""AVG rights and retention (issue 5 item 7): inzage export, anonymisation in place."""
+"""AVG rights and retention: inzage export, anonymisation in place."""
 
 from __future__ import annotations
 
@@ -42,6 +42,24 @@ async def test_inzage_holds_everything_on_the_child_including_who_accessed_it(
     begeleider = auth.headers(swv_a.actor(Rol.BEGELEIDER))
     denied = await client.get(f"/v1/leerlingen/{leerling['id']}/inzage", headers=begeleider)
     assert denied.status_code == 403
+
+
+async def test_inzage_is_one_transaction_with_one_audit_row(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    """The export reads facts and status in one transaction: one audit row per export."""
+    regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    leerling = await ingeschreven(client, regisseur, swv_a)
+    response = await client.get(f"/v1/leerlingen/{leerling['id']}/inzage", headers=regisseur)
+    assert response.status_code == 200
+    fg = auth.headers(swv_a.actor(Rol.FUNCTIONARIS_GEGEVENSBESCHERMING))
+    rows = (
+        await client.get(
+            "/v1/auditregels", params={"leerlingId": leerling["id"], "pageSize": 100}, headers=fg
+        )
+    ).json()["data"]
+    exports = [r for r in rows if r["route"] == "GET /leerlingen/{leerlingId}/inzage"]
+    assert len(exports) == 1
 
 
 async def test_closed_records_are_anonymised_after_the_retention_period(

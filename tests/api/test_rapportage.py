@@ -1,4 +1,4 @@
-"""The quarterly Inspectie report through HTTP (issue 6): register, exports, submission,
+"""The quarterly Inspectie report through HTTP: register, exports, submission,
 reproducibility, differences, access."""
 
 from __future__ import annotations

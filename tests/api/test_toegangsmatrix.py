@@ -1,4 +1,4 @@
-"""Access control, provably (issue 5 items 2, 4 and 8): every route is in the permission matrix
+"""Access control, provably: every route is in the permission matrix
 or explicitly public, and 2 SWVs × 2 schools × every role × every route leak nothing."""
 
 from __future__ import annotations

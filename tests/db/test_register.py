@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from app.db.fouten import DubbeleBronReferentie
-from app.db.leerlingen import FeitRow, LeerlingRow, PeriodeRow
+from app.db.leerlingen import FeitRow, LeerlingRow, TijdvakRow
 from app.db.rapportage import RegisterRijRow
 from app.db.session import UnitOfWork
 from app.domain.toegang import Rol
@@ -69,9 +69,9 @@ async def test_rebuilt_projections_equal_the_stored_ones(
     async def snapshot() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
         async with sessionmaker(info={"swv_id": "*"}) as session:
             rows = await session.scalars(
-                select(PeriodeRow)
-                .where(PeriodeRow.leerling_id.in_(ids))
-                .order_by(PeriodeRow.leerling_id, PeriodeRow.volgnummer)
+                select(TijdvakRow)
+                .where(TijdvakRow.leerling_id.in_(ids))
+                .order_by(TijdvakRow.leerling_id, TijdvakRow.volgnummer)
             )
             perioden: list[tuple[object, ...]] = [
                 (r.leerling_id, r.volgnummer, r.categorie, r.start, r.einde, r.regel, r.feit_ids)
@@ -159,7 +159,7 @@ async def test_an_append_for_a_child_never_listed_costs_no_extra_statement(
 async def test_row_level_security_hides_other_swvs_even_from_a_faulty_query(
     uow: UnitOfWork, swv_a: Swv, swv_b: Swv, connection: AsyncConnection
 ) -> None:
-    """Issue 5: the application's database role cannot read another SWV's rows."""
+    """The application's database role cannot read another SWV's rows."""
     await leerling_met_verzuim(uow, swv_a)
     await leerling_met_verzuim(uow, swv_b)
     role = (

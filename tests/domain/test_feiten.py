@@ -1,7 +1,8 @@
-"""Facts as JSON-safe dicts for the register (DOMAIN.md rule 15: facts are kept as recorded)."""
+"""Facts as JSON-safe dicts for the register (docs/domain.md regel 15: kept as recorded)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from app.domain.feiten import (
     Veldprobleem,
     feit_naar_dict,
     feit_uit_dict,
+    geldig_vanaf_fout,
 )
 from tests.domain.strategieen import ELK_FEIT
 
@@ -146,3 +148,14 @@ def test_rule_15_booleans_and_enumerations_are_read() -> None:
         "gastleerling", {**GOED, "voorziening": "Rebound", "ritme_hersteld": False}
     )
     assert feit_naar_dict(feit)["ritme_hersteld"] is False
+
+
+def test_a_fact_date_over_a_year_ahead_or_before_1990_is_implausible() -> None:
+    vandaag = date(2026, 12, 7)
+    assert geldig_vanaf_fout(date(2027, 12, 8), vandaag) is None
+    assert geldig_vanaf_fout(date(2027, 12, 9), vandaag) == (
+        "te_ver_vooruit",
+        "Ligt meer dan een jaar in de toekomst.",
+    )
+    assert geldig_vanaf_fout(date(1990, 1, 1), vandaag) is None
+    assert geldig_vanaf_fout(date(1989, 12, 31), vandaag) == ("te_oud", "Ligt voor 1990.")

@@ -1,4 +1,4 @@
-"""BSN validation and masking (issue 5 item 5)."""
+"""BSN validation and masking."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""DOMAIN.md rules 1 and 2: leerplicht and kwalificatieplicht (LPW art. 3, 4a)."""
+"""docs/domain.md regels 1 and 2: leerplicht and kwalificatieplicht (LPW art. 3, 4a)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""DOMAIN.md rules 3-17, table-driven, each test named after its rule."""
+"""docs/domain.md regels 3-17, table-driven, each test named after its rule."""
 
 from __future__ import annotations
 
@@ -711,14 +711,18 @@ def test_rule_12_ended_aanbod_no_longer_counts() -> None:
 
 def test_rule_13_national_definition_always_computed_profile_may_differ() -> None:
     seed_004 = Beleid(
-        profiel=DefinitieProfiel("seed 004", frozenset({Categorie.B2A, Categorie.B2B}))
+        profiel=DefinitieProfiel(
+            "Definities thuiszitters", frozenset({Categorie.B2A, Categorie.B2B})
+        )
     )
     b3 = [INGESCHREVEN, feit(Uitschrijving, "2024-01-08", vestiging="01AB00")]
     s = status(b3, "2024-02-01", beleid=seed_004)
     assert s.thuiszitter_landelijk
     assert not s.thuiszitter_profiel
     seed_002 = Beleid(
-        profiel=DefinitieProfiel("seed 002", frozenset({Categorie.A1, *LANDELIJKE_THUISZITTERS}))
+        profiel=DefinitieProfiel(
+            "Doorlopende melding thuiszitters", frozenset({Categorie.A1, *LANDELIJKE_THUISZITTERS})
+        )
     )
     ziek = [INGESCHREVEN, feit(Ziekmelding, "2024-01-08")]
     s = status(ziek, "2024-03-01", beleid=seed_002)

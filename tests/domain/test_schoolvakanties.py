@@ -1,4 +1,4 @@
-"""Tests for the school holiday calendar (DOMAIN.md rule 14)."""
+"""Tests for the school holiday calendar (docs/domain.md regel 14)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The permission matrix and row scope of each role (issue 5: deny by default)."""
+"""The permission matrix and row scope of each role (deny by default)."""
 
 from __future__ import annotations
 
@@ -226,8 +226,9 @@ def test_escalations_are_handled_by_the_swv_and_read_by_the_parties() -> None:
 def test_tlvs_are_issued_by_swv_roles_checked_by_the_begeleider_closed_by_the_secretariaat() -> (
     None
 ):
-    """TLV roles (seed 001 §2.4.2): regisseur, directeur, secretariaat issue and withdraw; the
-    begeleider records checks; the secretariaat enters the placement date."""
+    """TLV roles (Aanpak thuiszitters §2.4.2, docs/bronnen.md): regisseur, directeur and
+    secretariaat issue and withdraw; the begeleider records checks; the secretariaat enters the
+    placement date."""
     afgevers = {rol for rol in Rol if mag(actor(rol), Operatie.TLV_AFGEVEN)}
     assert afgevers == {Rol.REGISSEUR, Rol.DIRECTEUR, Rol.SECRETARIAAT}
     controleurs = {rol for rol in Rol if mag(actor(rol), Operatie.TLV_CONTROLEREN)}

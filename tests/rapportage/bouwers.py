@@ -8,7 +8,12 @@ from typing import Any
 from app.domain.beleid import Beleid
 from app.domain.feiten import Feit, Inschrijving
 from app.domain.leerling import Geboorte, Leerling
-from app.domain.rapportage import InspectieRegister, InspectieRij, KindGegevens, inspectie_register
+from app.domain.rapportage import (
+    InspectieRegister,
+    InspectieRij,
+    LeerlingVoorRapport,
+    inspectie_register,
+)
 from tests.domain.bouwers import d, feit, moment
 
 SCHOOL = "99AA00"
@@ -24,8 +29,8 @@ def kind(
     *,
     geboorte: Geboorte | None = None,
     **extra: Any,
-) -> KindGegevens:
-    return KindGegevens(
+) -> LeerlingVoorRapport:
+    return LeerlingVoorRapport(
         leerling=Leerling(f"id-{pseudoniem}", geboorte or Geboorte(2012, 3)),
         feiten=tuple(feiten),
         pseudoniem=pseudoniem,
@@ -34,7 +39,7 @@ def kind(
 
 
 def register(
-    kinderen: Sequence[KindGegevens],
+    kinderen: Sequence[LeerlingVoorRapport],
     peildatum: str,
     *,
     beleid: Beleid | None = None,
@@ -48,7 +53,7 @@ def register(
     )
 
 
-def enige_rij(k: KindGegevens, peildatum: str, **kwargs: Any) -> InspectieRij:
+def enige_rij(k: LeerlingVoorRapport, peildatum: str, **kwargs: Any) -> InspectieRij:
     rijen = register([k], peildatum, **kwargs).rijen
     assert len(rijen) == 1
     return rijen[0]

@@ -41,7 +41,7 @@ from app.domain.leerling import Geboorte, Leerling
 from app.domain.rapportage import (
     InspectieRegister,
     InspectieRij,
-    KindGegevens,
+    LeerlingVoorRapport,
     Samenvatting,
     SoortThuiszitter,
     inspectie_register,
@@ -65,15 +65,15 @@ GOLDEN = Path(__file__).parent / "golden"
 GEMAAKT_OP = datetime(2024, 12, 10, 9, 30, tzinfo=UTC)
 
 
-def vaste_regio() -> list[KindGegevens]:
+def vaste_regio() -> list[LeerlingVoorRapport]:
     """A small fixed region: one child per situation the register knows."""
     school = "99AA00"
 
     def i(datum: str = "2023-08-21") -> Any:
         return feit(Inschrijving, datum, vestiging=school, id=f"i{datum}")
 
-    def k(p: str, geboorte: Geboorte, feiten: list[Any], **extra: Any) -> KindGegevens:
-        return KindGegevens(
+    def k(p: str, geboorte: Geboorte, feiten: list[Any], **extra: Any) -> LeerlingVoorRapport:
+        return LeerlingVoorRapport(
             leerling=Leerling(f"intern-{p}", geboorte),
             feiten=tuple(feiten),
             pseudoniem=p,
@@ -116,7 +116,7 @@ def vaste_regio() -> list[KindGegevens]:
     ]  # fmt: skip
 
 
-def registers() -> tuple[InspectieRegister, Samenvatting, list[KindGegevens]]:
+def registers() -> tuple[InspectieRegister, Samenvatting, list[LeerlingVoorRapport]]:
     regio = vaste_regio()
     vorig = inspectie_register(regio, Beleid(), peildatum=d("2024-09-01"))
     nu = inspectie_register(regio, Beleid(), peildatum=d("2024-12-01"))

@@ -1,4 +1,4 @@
-"""No identifying field in any Inspectie export (issue 6, item 7), and the generator's promises.
+"""No identifying field in any Inspectie export, and the generator's promises.
 
 The scanner looks for a person's name, an exact birth date, a nine-digit number that passes the
 BSN elfproef, a Dutch postcode or street address, and the register's internal child ids. It is
@@ -17,8 +17,9 @@ import pytest
 
 from app.domain.beleid import Beleid
 from app.domain.classificatie import Categorie
-from app.domain.rapportage import KindGegevens, inspectie_register, samenvatting
+from app.domain.rapportage import LeerlingVoorRapport, inspectie_register, samenvatting
 from app.domain.status import bepaal_status
+from app.services.demo.generator import genereer_kinderen, genereer_scholen
 from app.services.exports import (
     schrijf_register_csv,
     schrijf_register_json,
@@ -26,7 +27,6 @@ from app.services.exports import (
     schrijf_samenvatting_json,
     schrijf_xlsx,
 )
-from app.services.generator import genereer_kinderen, genereer_scholen
 from tests.rapportage.test_exports import GEMAAKT_OP, vaste_regio
 
 NAMEN = (
@@ -45,7 +45,7 @@ def elfproef(nummer: str) -> bool:
     return som % 11 == 0
 
 
-def vondsten(tekst: str, kinderen: Iterable[KindGegevens]) -> list[str]:
+def vondsten(tekst: str, kinderen: Iterable[LeerlingVoorRapport]) -> list[str]:
     """Every identifying value found in ``tekst``; empty when the export is clean."""
     gevonden: list[str] = []
     for naam in NAMEN:
@@ -72,7 +72,7 @@ def xlsx_tekst(data: bytes) -> str:
         return "\n".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
 
 
-def alle_exports(kinderen: list[KindGegevens], peildatum: date) -> dict[str, str]:
+def alle_exports(kinderen: list[LeerlingVoorRapport], peildatum: date) -> dict[str, str]:
     beleid = Beleid()
     reg = inspectie_register(kinderen, beleid, peildatum=peildatum)
     s = samenvatting(reg, None)

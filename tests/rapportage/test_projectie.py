@@ -14,7 +14,7 @@ from app.domain.leerling import Geboorte
 from app.domain.rapportage import (
     STANDAARD_PEILDATA,
     InspectieRij,
-    KindGegevens,
+    LeerlingVoorRapport,
     Peildata,
     inspectie_rijen,
     inspectie_rijen_per_peildatum,
@@ -31,7 +31,10 @@ BELEID = Beleid()
 
 
 def per_peildatum(
-    k: KindGegevens, tot: date, peildata: Peildata = STANDAARD_PEILDATA, beleid: Beleid = BELEID
+    k: LeerlingVoorRapport,
+    tot: date,
+    peildata: Peildata = STANDAARD_PEILDATA,
+    beleid: Beleid = BELEID,
 ) -> dict[date, InspectieRij]:
     tijdlijn = bepaal_tijdlijn(k.leerling, k.feiten, beleid, tot=tot)
     rijen = inspectie_rijen_per_peildatum(k, beleid, tijdlijn, peildata=peildata)
@@ -40,7 +43,7 @@ def per_peildatum(
 
 
 def gevouwen(
-    k: KindGegevens, peildatum: date, peildata: Peildata, beleid: Beleid = BELEID
+    k: LeerlingVoorRapport, peildatum: date, peildata: Peildata, beleid: Beleid = BELEID
 ) -> InspectieRij | None:
     kop = register_kop(peildatum, peildata=peildata)
     rijen = list(inspectie_rijen([k], beleid, kop))

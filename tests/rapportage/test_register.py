@@ -1,4 +1,4 @@
-"""The Inspectie register: each rule of the report in a test named after it (issue 6, DOMAIN.md)."""
+"""The Inspectie register: each rule of the report in a test named after it (docs/rapportage.md)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ from app.domain.rapportage import (
     register_kop,
 )
 from app.domain.status import Signaal, bepaal_status
-from app.services.generator import genereer_kinderen
+from app.services.demo.generator import genereer_kinderen
 from tests.domain.bouwers import NepKalender, d, feit
 from tests.rapportage.bouwers import SCHOOL, enige_rij, ingeschreven, kind, register
 

@@ -1,4 +1,4 @@
-"""The summary of a register and the SWV's aggregate overview (issue 6, items 2 and 3)."""
+"""The summary of a register and the SWV's aggregate overview."""
 
 from __future__ import annotations
 

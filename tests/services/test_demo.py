@@ -24,9 +24,9 @@ from app.services.demo import (
     demo_totp_geheim,
     laad_demodata,
 )
+from app.services.demo.synthetisch import laad_synthetische_regio
 from app.services.pagination import PageRequest
 from app.services.rapportage import _met_kinderen, inspectie_rapport, register_json
-from app.services.synthetisch import laad_synthetische_regio
 from app.services.toegang.totp import code_op
 from app.services.toegang.versleuteling import Versleuteling
 
@@ -101,7 +101,7 @@ async def test_every_demo_user_can_log_in(
 
 
 async def test_a_generated_region_reports_like_a_real_one(uow: UnitOfWork) -> None:
-    """Issue 6 item 8: the synthetic region goes through the same tables and projection."""
+    """The synthetic region goes through the same tables and projection."""
     aantal = await laad_synthetische_regio(
         uow, swv_code="GEN-T", aantal=120, seed=3, schooljaar=2026
     )

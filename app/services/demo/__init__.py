@@ -23,7 +23,7 @@ from app.domain.meldingen import Aard, GevraagdeActie, MeldingActie, MeldingSoor
 from app.domain.tlv import TlvGebeurtenis
 from app.domain.toegang import Actor, Namens, Rol
 from app.services import casussen, escalaties, feiten, leerlingen, meldingen, tlv
-from app.services.synthetisch import laad_synthetische_regio
+from app.services.demo.synthetisch import laad_synthetische_regio
 from app.services.toegang import beheer
 from app.services.toegang.versleuteling import Versleuteling
 
@@ -53,7 +53,7 @@ DEMO_ESCALATIES = {"verzuim-lang": -20, "wacht-op-plek": 10}
 """Escalations of two textbook children: the deadline of their agreement in days from today."""
 
 DEMO_GEGENEREERD = 400
-"""Generated children in the demo SWV (app/services/generator.py)."""
+"""Generated children in the demo SWV (app/services/demo/generator.py)."""
 DEMO_WACHTWOORD = "demo-wachtwoord-thuiszitters"
 """The password of every demo user (synthetic; the demo SWV lives on a developer's machine)."""
 DEMO_GEBRUIKERS: list[tuple[str, Rol, list[str], list[str]]] = [

@@ -1,4 +1,4 @@
-"""A deterministic synthetic SWV region: schools, children and their facts (issue 6, item 8).
+"""A deterministic synthetic SWV region: schools, children and their facts.
 
 Everything is fictitious: BRIN codes 99xx, gemeente codes GM99xx, pseudonyms ``P`` + 7 digits,
 birth year and month only; never a name, a BSN, an address or an exact birth date. The same seed
@@ -48,7 +48,7 @@ from app.domain.feiten import (
     ZiekmeldingBeeindigd,
 )
 from app.domain.leerling import Geboorte, Leerling
-from app.domain.rapportage import KindGegevens, SoortThuiszitter
+from app.domain.rapportage import LeerlingVoorRapport, SoortThuiszitter
 from app.domain.regio import Regio
 
 GEMEENTEN: tuple[tuple[str, str], ...] = (
@@ -148,7 +148,7 @@ def genereer_kinderen(
     schooljaar: int = 2025,
     scholen: Sequence[School] | None = None,
     regio: Regio = Regio.MIDDEN,
-) -> Iterator[KindGegevens]:
+) -> Iterator[LeerlingVoorRapport]:
     """``aantal`` children with facts around the school year ending 31 July of ``schooljaar``."""
     scholen = scholen or genereer_scholen(seed)
     per_soort = {
@@ -168,7 +168,7 @@ def _kind(
     begin: date,
     per_soort: dict[str, list[School]],
     regio: Regio,
-) -> KindGegevens:
+) -> LeerlingVoorRapport:
     leeftijd = rnd.choices(range(3, 20), weights=[1, 5, *[8] * 11, 7, 6, 5, 2])[0]
     geboorte = Geboorte(begin.year - leeftijd, rnd.randint(1, 12))
     soort = "so" if rnd.random() < 0.04 else "po" if leeftijd < 12 else "vo"
@@ -195,7 +195,7 @@ def _kind(
         info = _PATROON[patroon](kind, begin + timedelta(days=rnd.randint(-120, 330)), school)
     _correcties(kind)
     pseudoniem = f"P{(index * 7919 + seed) % 10_000_000:07d}"
-    return KindGegevens(
+    return LeerlingVoorRapport(
         leerling=Leerling(f"gen-{seed}-{index}", geboorte, regio),
         feiten=tuple(kind.feiten),
         pseudoniem=pseudoniem,

@@ -1,4 +1,4 @@
-"""Identity (issue 5 item 3): people log in with password and TOTP; systems with OAuth2
+"""Identity: people log in with password and TOTP; systems with OAuth2
 client credentials; tokens are short-lived, sessions revocable, deactivation immediate."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Load a synthetic region (app/services/generator.py) into the register: demo and benchmarks.
+"""Load a synthetic region (app/services/demo/generator.py) into the register: demo and benchmarks.
 
 Children, facts and projections are written in batches through the same tables and the same
 projection as real reports, so a generated region behaves exactly like a real one.
@@ -15,9 +15,9 @@ from app.db.organisaties import GemeenteRow, SwvRow
 from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
 from app.domain.feiten import feit_naar_dict
-from app.domain.rapportage import KindGegevens
+from app.domain.rapportage import LeerlingVoorRapport
 from app.services import context, projectie
-from app.services.generator import GEMEENTEN, School, genereer_kinderen, genereer_scholen
+from app.services.demo.generator import GEMEENTEN, School, genereer_kinderen, genereer_scholen
 
 _NAMESPACE = uuid.UUID("8f1b5f64-6b2c-4f8e-9a77-0c2f6f3c1d10")
 BRON = "synthetisch"
@@ -99,7 +99,7 @@ async def laad_synthetische_regio(
     geladen = 0
     kinderen = genereer_kinderen(aantal, seed=seed, schooljaar=schooljaar, scholen=scholen_gen[:-2])
     while True:
-        deel: list[KindGegevens] = []
+        deel: list[LeerlingVoorRapport] = []
         for kind in kinderen:
             deel.append(kind)
             if len(deel) == batch:
@@ -114,7 +114,7 @@ async def _laad(
     uow: UnitOfWork,
     swv_id: uuid.UUID,
     *,
-    kinderen: list[KindGegevens],
+    kinderen: list[LeerlingVoorRapport],
     seed: int,
     scholen: dict[str, uuid.UUID],
     gemeenten: dict[str, uuid.UUID],

@@ -35,6 +35,7 @@ from app.services import (
     schoolvakanties,
 )
 from app.services.demo import DEMO_SWV_CODE, laad_demodata
+from app.services.demo.synthetisch import laad_synthetische_regio
 from app.services.privacy import anonimiseer_verlopen
 from app.services.rapportage import (
     _met_kinderen,
@@ -42,7 +43,6 @@ from app.services.rapportage import (
     register_json,
     tussen_peildata,
 )
-from app.services.synthetisch import laad_synthetische_regio
 from tests.builders import Swv
 
 VANDAAG = datetime.now(UTC).date()

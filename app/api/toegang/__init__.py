@@ -1,0 +1,1 @@
+"""Access over HTTP: people and roles (`gebruikers`), sessions and tokens (`sessies`)."""
