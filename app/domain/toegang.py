@@ -94,6 +94,8 @@ class Operatie(StrEnum):
     AUDIT_LEZEN = "audit:lezen"
     GEBRUIKER_BEHEREN = "gebruiker:beheren"
     INSTELLINGEN_BEHEREN = "instellingen:beheren"
+    LEERPLICHT_AANLEVEREN = "leerplicht:aanleveren"
+    KOPPELING_BESLISSEN = "koppeling:beslissen"
 
 
 _O = Operatie
@@ -112,8 +114,10 @@ _MELDER = frozenset(
 RECHTEN: dict[Rol, frozenset[Operatie]] = {
     Rol.SCHOOLMEDEWERKER: _MELDER,
     Rol.SCHOOLSYSTEEM: _MELDER,
-    Rol.LEERPLICHTAMBTENAAR: _MELDER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
-    Rol.LEERPLICHTSYSTEEM: _MELDER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
+    Rol.LEERPLICHTAMBTENAAR: _MELDER
+    | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN, _O.LEERPLICHT_AANLEVEREN},
+    Rol.LEERPLICHTSYSTEEM: _MELDER
+    | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN, _O.LEERPLICHT_AANLEVEREN},
     Rol.BEGELEIDER: (_MELDER - {_O.LEERLING_REGISTREREN}) | {_O.RAPPORT_SWV},
     Rol.REGISSEUR: _MELDER
     | {
@@ -122,6 +126,7 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
         _O.RAPPORT_SWV,
         _O.RAPPORT_INSPECTIE,
         _O.RAPPORT_INDIENEN,
+        _O.KOPPELING_BESLISSEN,
     },
     Rol.SECRETARIAAT: (_MELDER - {_O.FEIT_CORRIGEREN}) | {_O.RAPPORT_SWV, _O.RAPPORT_INSPECTIE},
     Rol.DIRECTEUR: frozenset(

@@ -80,3 +80,14 @@ def test_a_system_token_is_limited_to_its_scopes_within_its_role() -> None:
         scopes=frozenset({"audit:lezen"}),
     )
     assert not mag(breed, Operatie.AUDIT_LEZEN)
+
+
+def test_only_leerplicht_roles_deliver_leerplicht_lists_in_bulk() -> None:
+    """Bulk deliveries append leerplicht's facts: only leerplicht (WORKFLOWS §5 of the issue)."""
+    allowed = {rol for rol in Rol if mag(actor(rol), Operatie.LEERPLICHT_AANLEVEREN)}
+    assert allowed == {Rol.LEERPLICHTAMBTENAAR, Rol.LEERPLICHTSYSTEEM}
+
+
+def test_only_the_regisseur_decides_a_koppelvoorstel() -> None:
+    allowed = {rol for rol in Rol if mag(actor(rol), Operatie.KOPPELING_BESLISSEN)}
+    assert allowed == {Rol.REGISSEUR}
