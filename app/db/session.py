@@ -29,6 +29,7 @@ from app.db.audit import AuditRegel, AuditRepository
 from app.db.fouten import VerbindingVerloren
 from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
+from app.db.leerplichtleveringen import LeerplichtleveringenRepository
 from app.db.organisaties import OrganisatiesRepository
 from app.db.rapportage import RapportageRepository
 from app.db.scholen import ScholenRepository
@@ -203,6 +204,7 @@ class UnitOfWork:
     audit: AuditRepository
     toegang: ToegangRepository
     rapportage: RapportageRepository
+    leerplichtleveringen: LeerplichtleveringenRepository
 
     def __init__(
         self,
@@ -242,6 +244,7 @@ class UnitOfWork:
             self.audit = AuditRepository(self.session, self.driver)
             self.toegang = ToegangRepository(self.session)
             self.rapportage = RapportageRepository(self.session, self.driver)
+            self.leerplichtleveringen = LeerplichtleveringenRepository(self.session, self.driver)
             self._audited = False
         return self
 

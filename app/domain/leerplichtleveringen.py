@@ -213,7 +213,9 @@ def lees_item(ruw: Mapping[str, object], vandaag: date, *, geidentificeerd: bool
         problemen.append(Veldprobleem("totEnMet", "hoort alleen bij een onvolkomenheid"))
     if soort is ItemSoort.ABSOLUUT_VERZUIM and einde is not None and school_id is None:
         problemen.append(
-            Veldprobleem("schoolId", "het einde van absoluut verzuim is een inschrijving: noem de vestiging")
+            Veldprobleem(
+                "schoolId", "het einde van absoluut verzuim is een inschrijving: noem de vestiging"
+            )
         )
     geboortejaar = _getal(ruw, "geboortejaar", 1990, 2100, problemen)
     geboortemaand = _getal(ruw, "geboortemaand", 1, 12, problemen)
@@ -229,7 +231,9 @@ def lees_item(ruw: Mapping[str, object], vandaag: date, *, geidentificeerd: bool
     if bsn is not None:
         if not geidentificeerd:
             problemen.append(
-                Veldprobleem("bsn", "niet toegestaan: dit samenwerkingsverband werkt gepseudonimiseerd")
+                Veldprobleem(
+                    "bsn", "niet toegestaan: dit samenwerkingsverband werkt gepseudonimiseerd"
+                )
             )
         elif not is_geldig_bsn(bsn):
             problemen.append(Veldprobleem("bsn", "geen geldig BSN (elfproef)"))
