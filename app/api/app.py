@@ -23,6 +23,7 @@ from app.api import (
     health,
     instellingen,
     leerlingen,
+    leerplichtleveringen,
     perioden,
     rapportages,
     scholen,
@@ -50,6 +51,11 @@ OPENAPI_TAGS = [
     {"name": "Rapportage", "description": "Het kwartaalregister voor de Inspectie en overzichten."},
     {"name": "Gebruikers", "description": "Gebruikers van het SWV (beheerder)."},
     {"name": "Instellingen", "description": "Beleid en privacymodus van het SWV (beheerder)."},
+    {
+        "name": "Leerplicht-leveringen",
+        "description": "Lijsten van leerplicht in één keer: absoluut verzuim, vrijstellingen, "
+        "besluiten 11g en onvolkomenheden; koppelvoorstellen voor de regisseur.",
+    },
 ]
 
 
@@ -66,6 +72,7 @@ def create_v1(settings: Settings) -> FastAPI:
     )
     v1.router.redirect_slashes = False
     install_problem_handlers(v1)
+    v1.state.levering_direct_max = settings.levering_direct_max
     v1.include_router(health.router)
     v1.include_router(sessies.router)
     v1.include_router(leerlingen.router)
@@ -76,6 +83,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(gebruikers.router)
     v1.include_router(instellingen.router)
     v1.include_router(rapportages.router)
+    v1.include_router(leerplichtleveringen.router)
     v1.state.authenticator = NobodyAuthenticator()
     v1.state.inlogrem = Inlogrem()
     if settings.jwt_signing_key is not None and settings.encryption_key is not None:

@@ -306,7 +306,8 @@ WITH voorstel AS (
   ON CONFLICT DO NOTHING
   RETURNING id, swv_id
 )
-INSERT INTO leerplicht_koppelvoorstel_historie (voorstel_id, volgnummer, swv_id, van, naar, door, op)
+INSERT INTO leerplicht_koppelvoorstel_historie
+  (voorstel_id, volgnummer, swv_id, van, naar, door, op)
 SELECT id, 0, swv_id, NULL, 'voorgesteld', $6, $5 FROM voorstel
 """  # noqa: S608
 _FEITEN_EN_UITKOMST = f"""
@@ -404,9 +405,7 @@ class LeerplichtleveringenRepository:
         db = await self._driver()
         tijdelijk = f"staging_{uuid.uuid4().hex}"
         lijst = ", ".join(kolommen)
-        await db.execute(
-            f"CREATE TEMPORARY TABLE {tijdelijk} (LIKE {tabel}) ON COMMIT DROP"  # noqa: S608
-        )
+        await db.execute(f"CREATE TEMPORARY TABLE {tijdelijk} (LIKE {tabel}) ON COMMIT DROP")
         await db.copy_records_to_table(tijdelijk, records=records, columns=list(kolommen))
         await db.execute(
             f"INSERT INTO {tabel} ({lijst}) SELECT {lijst} FROM {tijdelijk}; "  # noqa: S608
@@ -583,10 +582,12 @@ class LeerplichtleveringenRepository:
 
     async def voorstel(self, voorstel_id: uuid.UUID, *, lock: bool = False) -> Any:
         db = await self._driver()
-        return await db.fetchrow(
+        sql = (
             "SELECT id, swv_id, bron, referentie, leerling_id, kandidaat_id, status, "
             "aangemaakt_op FROM leerplicht_koppelvoorstellen WHERE id = $1"
-            + (" FOR UPDATE" if lock else ""),
+        )
+        return await db.fetchrow(
+            sql + (" FOR UPDATE" if lock else ""),
             voorstel_id,
         )
 

@@ -154,10 +154,9 @@ def _tekst(ruw: Mapping[str, object], veld: str, problemen: list[Veldprobleem]) 
 def lees_item(ruw: Mapping[str, object], vandaag: date, *, geidentificeerd: bool) -> Item:
     """Read one delivered item; raises OngeldigItem listing every field problem (NL API Design
     Rules: all errors, no values). A BSN only where the SWV works identified (UAVG art. 46)."""
-    problemen: list[Veldprobleem] = []
-    for veld in ruw:
-        if veld not in KOLOMMEN:
-            problemen.append(Veldprobleem(veld, "onbekend veld"))
+    problemen: list[Veldprobleem] = [
+        Veldprobleem(veld, "onbekend veld") for veld in ruw if veld not in KOLOMMEN
+    ]
     referentie = _tekst(ruw, "referentie", problemen)
     if referentie is None:
         problemen.append(Veldprobleem("referentie", "ontbreekt"))
@@ -165,15 +164,50 @@ def lees_item(ruw: Mapping[str, object], vandaag: date, *, geidentificeerd: bool
         problemen.append(
             Veldprobleem("referentie", "1 tot 64 tekens: letters, cijfers en . _ : / -")
         )
-    soort_tekst = _tekst(ruw, "soort", problemen)
+    soort_tekst = _tekst(ruw, "soort", problemen) or ""
     soort: ItemSoort | None = None
     if soort_tekst in ItemSoort._value2member_map_:
         soort = ItemSoort(soort_tekst)
     else:
         toegestaan = ", ".join(s.value for s in ItemSoort)
         problemen.append(Veldprobleem("soort", f"moet een van deze waarden zijn: {toegestaan}"))
+    situatie = _lees_situatie(ruw, soort, vandaag, problemen)
+    persoon = _lees_persoon(ruw, vandaag, problemen, geidentificeerd=geidentificeerd)
+    if problemen or referentie is None or soort is None or situatie.vanaf is None:
+        raise OngeldigItem(problemen)
+    return Item(
+        referentie=referentie,
+        soort=soort,
+        vanaf=situatie.vanaf,
+        einde=situatie.einde,
+        grond=situatie.grond,
+        tot_en_met=situatie.tot_en_met,
+        geboortejaar=persoon.geboortejaar,
+        geboortemaand=persoon.geboortemaand,
+        woongemeente=persoon.woongemeente,
+        regio=persoon.regio,
+        school_id=situatie.school_id,
+        bsn=persoon.bsn,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Situatie:
+    vanaf: date | None
+    einde: date | None
+    grond: VrijstellingGrond | None
+    tot_en_met: date | None
+    school_id: uuid.UUID | None
+
+
+def _lees_situatie(
+    ruw: Mapping[str, object],
+    soort: ItemSoort | None,
+    vandaag: date,
+    problemen: list[Veldprobleem],
+) -> _Situatie:
     vanaf = _datum(ruw, "vanaf", problemen)
-    if vanaf is None and _leeg(ruw.get("vanaf")):
+    if _leeg(ruw.get("vanaf")):
         problemen.append(Veldprobleem("vanaf", "ontbreekt"))
     einde = _datum(ruw, "einde", problemen)
     tot_en_met = _datum(ruw, "totEnMet", problemen)
@@ -198,12 +232,12 @@ def lees_item(ruw: Mapping[str, object], vandaag: date, *, geidentificeerd: bool
             school_id = uuid.UUID(school_tekst)
         except ValueError:
             problemen.append(Veldprobleem("schoolId", "moet een vestiging-id (UUID) zijn"))
-    if soort is ItemSoort.VRIJSTELLING and grond is None and grond_tekst is None:
+    if soort is ItemSoort.VRIJSTELLING and grond_tekst is None:
         problemen.append(Veldprobleem("grond", "ontbreekt bij een vrijstelling"))
     if soort is not None and soort is not ItemSoort.VRIJSTELLING and grond_tekst is not None:
         problemen.append(Veldprobleem("grond", "hoort alleen bij een vrijstelling"))
     if soort is ItemSoort.ADMINISTRATIEVE_ONVOLKOMENHEID:
-        if tot_en_met is None and _leeg(ruw.get("totEnMet")):
+        if _leeg(ruw.get("totEnMet")):
             problemen.append(Veldprobleem("totEnMet", "ontbreekt bij een onvolkomenheid"))
         if vanaf is not None and tot_en_met is not None and tot_en_met < vanaf:
             problemen.append(Veldprobleem("totEnMet", "mag niet voor vanaf liggen"))
@@ -211,12 +245,31 @@ def lees_item(ruw: Mapping[str, object], vandaag: date, *, geidentificeerd: bool
             problemen.append(Veldprobleem("einde", "een onvolkomenheid eindigt met totEnMet"))
     elif soort is not None and not _leeg(ruw.get("totEnMet")):
         problemen.append(Veldprobleem("totEnMet", "hoort alleen bij een onvolkomenheid"))
-    if soort is ItemSoort.ABSOLUUT_VERZUIM and einde is not None and school_id is None:
+    if soort is ItemSoort.ABSOLUUT_VERZUIM and einde is not None and school_tekst is None:
         problemen.append(
             Veldprobleem(
                 "schoolId", "het einde van absoluut verzuim is een inschrijving: noem de vestiging"
             )
         )
+    return _Situatie(vanaf, einde, grond, tot_en_met, school_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Persoon:
+    geboortejaar: int | None
+    geboortemaand: int | None
+    woongemeente: str | None
+    regio: str | None
+    bsn: str | None
+
+
+def _lees_persoon(
+    ruw: Mapping[str, object],
+    vandaag: date,
+    problemen: list[Veldprobleem],
+    *,
+    geidentificeerd: bool,
+) -> _Persoon:
     geboortejaar = _getal(ruw, "geboortejaar", 1990, 2100, problemen)
     geboortemaand = _getal(ruw, "geboortemaand", 1, 12, problemen)
     if geboortejaar is not None and not 2 <= vandaag.year - geboortejaar <= 24:
@@ -237,23 +290,7 @@ def lees_item(ruw: Mapping[str, object], vandaag: date, *, geidentificeerd: bool
             )
         elif not is_geldig_bsn(bsn):
             problemen.append(Veldprobleem("bsn", "geen geldig BSN (elfproef)"))
-    if problemen:
-        raise OngeldigItem(problemen)
-    assert referentie is not None and soort is not None and vanaf is not None  # noqa: S101
-    return Item(
-        referentie=referentie,
-        soort=soort,
-        vanaf=vanaf,
-        einde=einde,
-        grond=grond,
-        tot_en_met=tot_en_met,
-        geboortejaar=geboortejaar,
-        geboortemaand=geboortemaand,
-        woongemeente=woongemeente,
-        regio=regio,
-        school_id=school_id,
-        bsn=bsn,
-    )
+    return _Persoon(geboortejaar, geboortemaand, woongemeente, regio, bsn)
 
 
 def registratie_problemen(item: Item) -> list[Veldprobleem]:

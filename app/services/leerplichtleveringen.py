@@ -1,0 +1,530 @@
+"""Use cases of leerplicht deliveries: receive a delivery (JSON or CSV, delta or snapshot),
+process it in bulk, show its progress and per-item outcomes, list what a snapshot left out,
+and let the regisseur decide koppelvoorstellen.
+
+The bulk path appends leerplicht's facts with set-based SQL (not one `meld_feit` per child) and
+then re-projects every touched child with the register's own projection, in batches. The fact
+kinds are fixed by the item kinds (docs/leerplichtleveringen.md); the caller must hold
+`leerplicht:aanleveren`, which only the leerplicht roles have.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import groupby
+from typing import Any
+
+from app.db.leerlingen import Kind
+from app.db.leerplichtleveringen import (
+    FEIT_KOLOMMEN,
+    ITEM_KOLOMMEN,
+    Levering,
+    LeveringFeitRow,
+    LeveringItemRow,
+)
+from app.db.organisaties import SwvInstellingen
+from app.db.session import UnitOfWork
+from app.domain.feiten import Feit
+from app.domain.identiteit import PrivacyModus
+from app.domain.leerplichtleveringen import (
+    KOLOMMEN,
+    Besluit,
+    Item,
+    LeveringStatus,
+    Modus,
+    OngeldigItem,
+    Uitkomst,
+    VoorstelStatus,
+    Weigering,
+    beslis,
+    feiten_van,
+    lees_item,
+    open_einde,
+    registratie_problemen,
+)
+from app.domain.toegang import Actor, Operatie, Reikwijdte, mag
+from app.services import identiteit, register
+from app.services.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from app.services.pagination import Page, PageRequest
+from app.services.toegang.versleuteling import Versleuteling
+
+logger = logging.getLogger(__name__)
+
+NIET_GEVONDEN = "Deze levering bestaat niet of valt buiten uw bevoegdheid."
+VOORSTEL_NIET_GEVONDEN = "Dit koppelvoorstel bestaat niet of valt buiten uw bevoegdheid."
+DEEL = 5000
+"""Items processed per transaction: progress is visible per part and memory stays flat."""
+PROJECTIE_BATCH = 500
+"""Children re-projected per read of their facts."""
+STAGING_BATCH = 5000
+"""Items read and copied per COPY."""
+
+
+def bron_van(actor: Actor) -> str:
+    """The source of a delivery: a leerplicht system by its id, leerplicht people of an SWV as
+    one source (their references share one namespace)."""
+    return actor.id if actor.is_systeem else f"leerplicht:{actor.swv_id}"
+
+
+def _mag_aanleveren(actor: Actor) -> None:
+    if not mag(actor, Operatie.LEERPLICHT_AANLEVEREN):
+        raise Forbidden("Alleen leerplicht levert lijsten aan.")
+    if actor.reikwijdte is not Reikwijdte.GEMEENTEN or not actor.gemeente_ids:
+        raise Forbidden("U levert aan voor geen enkele gemeente.")
+
+
+# -- reading a body -----------------------------------------------------------------------------
+
+
+def lees_csv(tekst: str) -> list[dict[str, object]]:
+    """Rows of the CSV layout (docs/leerplichtleveringen.md): a header of known column names,
+    `;` or `,` as separator; an empty cell is an absent value. Raises InvalidInput for a file
+    that is not that layout (the rows themselves are judged per item)."""
+    regels = tekst.lstrip("\ufeff").splitlines()
+    if not regels:
+        raise InvalidInput([FieldError("body", "leeg", "Het CSV-bestand is leeg.")])
+    scheiding = ";" if regels[0].count(";") >= regels[0].count(",") else ","
+    lezer = csv.reader(regels, delimiter=scheiding)
+    kop = [k.strip() for k in next(lezer)]
+    fouten = [
+        FieldError(f"kolom {n + 1}", "onbekend", "Onbekende kolomnaam; zie de kolomindeling.")
+        for n, k in enumerate(kop)
+        if k not in KOLOMMEN
+    ]
+    if "referentie" not in kop or "soort" not in kop:
+        fouten.append(
+            FieldError("kop", "ontbreekt", "De kop noemt ten minste referentie en soort.")
+        )
+    if len(set(kop)) != len(kop):
+        fouten.append(FieldError("kop", "dubbel", "Een kolomnaam staat twee keer in de kop."))
+    if fouten:
+        raise InvalidInput(fouten)
+    rijen: list[dict[str, object]] = []
+    for rij in lezer:
+        if not any(c.strip() for c in rij):
+            continue
+        waarden: dict[str, object] = dict(zip(kop, rij, strict=False))
+        if len(rij) > len(kop):
+            waarden["extra kolommen"] = ""  # refused per item as an unknown field
+        rijen.append(waarden)
+    return rijen
+
+
+# -- receiving ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Aanlevering:
+    modus: Modus
+    peildatum: date | None
+    items: Sequence[Mapping[str, object]]
+
+
+@dataclass(frozen=True, slots=True)
+class LeveringStand:
+    """A delivery with its progress: the count of items per outcome."""
+
+    levering: Levering
+    tellingen: dict[str, int]
+
+    @property
+    def verwerkt(self) -> int:
+        return sum(self.tellingen.values())
+
+
+def _fouten_json(problemen: Iterable[Any]) -> list[dict[str, str]]:
+    return [{"veld": p.veld, "code": "ongeldig", "reden": p.probleem} for p in problemen]
+
+
+def _records(
+    levering: Levering,
+    items: Iterable[tuple[int, Mapping[str, object]]],
+    *,
+    vandaag: date,
+    geidentificeerd: bool,
+    versleuteling: Versleuteling | None,
+    feiten: list[tuple[Any, ...]],
+) -> Iterator[tuple[Any, ...]]:
+    """Each item as a staging row (read per item; refused ones with their problems) and,
+    into `feiten`, the facts it will append."""
+    for volgnummer, ruw in items:
+        try:
+            item = lees_item(ruw, vandaag, geidentificeerd=geidentificeerd)
+        except OngeldigItem as fout:
+            # Not even its reference is kept: the item's number identifies it (no values).
+            yield (
+                levering.id,
+                volgnummer,
+                levering.swv_id,
+                *([None] * 15),
+                str(Uitkomst.AFGEWEZEN),
+                _fouten_json(fout.problemen),
+            )
+            continue
+        yield _item_record(levering, volgnummer, item, geidentificeerd, versleuteling)
+        for n, opdracht in enumerate(feiten_van(item)):
+            feiten.append(
+                (
+                    levering.id,
+                    volgnummer,
+                    n,
+                    levering.swv_id,
+                    str(opdracht.soort),
+                    opdracht.geldig_vanaf,
+                    opdracht.gegevens,
+                    opdracht.sleutel,
+                    opdracht.school_id,
+                )
+            )
+
+
+def _item_record(
+    levering: Levering,
+    volgnummer: int,
+    item: Item,
+    geidentificeerd: bool,
+    versleuteling: Versleuteling | None,
+) -> tuple[Any, ...]:
+    # One new child per reference per delivery, whichever of its items registers it.
+    nieuw_id = uuid.uuid5(levering.id, item.referentie)
+    zoekhash = versleuteld = None
+    if item.bsn is not None and geidentificeerd:
+        if versleuteling is None:
+            raise RuntimeError("identified deliveries need the encryption key")
+        zoekhash = identiteit.bsn_zoekhash(versleuteling, levering.swv_id, item.bsn)
+        versleuteld = versleuteling.versleutel(item.bsn, f"bsn:{nieuw_id}")
+    ontbreekt = registratie_problemen(item)
+    return (
+        levering.id,
+        volgnummer,
+        levering.swv_id,
+        item.referentie,
+        str(item.soort),
+        item.vanaf,
+        item.einde,
+        open_einde(item),
+        str(item.grond) if item.grond else None,
+        item.geboortejaar,
+        item.geboortemaand,
+        item.woongemeente,
+        item.regio,
+        item.school_id,
+        zoekhash,
+        versleuteld,
+        nieuw_id,
+        [{"veld": p.veld, "code": "ontbreekt", "reden": p.probleem} for p in ontbreekt]
+        if ontbreekt
+        else None,
+        None,
+        None,
+    )
+
+
+async def ontvang_levering(
+    uow: UnitOfWork,
+    actor: Actor,
+    aanlevering: Aanlevering,
+    *,
+    versleuteling: Versleuteling | None = None,
+    direct_max: int = 1000,
+) -> LeveringStand:
+    """Receive a delivery: every item read and staged (COPY), refused items with their field
+    problems; a delivery of at most `direct_max` items is processed at once, a larger one is
+    left `ontvangen` for `verwerk_levering` (a job)."""
+    _mag_aanleveren(actor)
+    fouten: list[FieldError] = []
+    if aanlevering.modus is Modus.SNAPSHOT and aanlevering.peildatum is None:
+        fouten.append(
+            FieldError("peildatum", "ontbreekt", "Een snapshot noemt zijn peildatum.", "query")
+        )
+    if not aanlevering.items:
+        fouten.append(FieldError("items", "leeg", "De levering bevat geen items."))
+    if fouten:
+        raise InvalidInput(fouten)
+    async with uow.voor(actor):
+        swv = await register.swv_van(uow, actor)
+        geidentificeerd = swv.privacy_modus == PrivacyModus.GEIDENTIFICEERD
+        nu = await register.klok(uow)
+        levering = Levering(
+            id=uuid.uuid4(),
+            swv_id=swv.id,
+            bron=bron_van(actor),
+            aangeleverd_door=actor.id,
+            modus=str(aanlevering.modus),
+            peildatum=aanlevering.peildatum,
+            gemeente_ids=sorted(uuid.UUID(g) for g in actor.gemeente_ids),
+            status=str(LeveringStatus.ONTVANGEN),
+            aantal_items=len(aanlevering.items),
+            ontvangen_op=nu,
+            voltooid_op=None,
+        )
+        await uow.leerplichtleveringen.voeg_toe(levering)
+        repo = uow.leerplichtleveringen
+        for start in range(0, len(aanlevering.items), STAGING_BATCH):
+            deel = enumerate(aanlevering.items[start : start + STAGING_BATCH], start=start + 1)
+            feiten: list[tuple[Any, ...]] = []
+            records = list(
+                _records(
+                    levering,
+                    deel,
+                    vandaag=nu.date(),
+                    geidentificeerd=geidentificeerd,
+                    versleuteling=versleuteling,
+                    feiten=feiten,
+                )
+            )
+            await repo.stage(LeveringItemRow.__tablename__, ITEM_KOLOMMEN, records)
+            await repo.stage(LeveringFeitRow.__tablename__, FEIT_KOLOMMEN, feiten)
+        if levering.aantal_items <= direct_max:
+            await _verwerk(uow, actor, levering)
+        stand = await _stand(uow, levering.id)
+        await uow.commit()
+        return stand
+
+
+async def verwerk_levering(
+    uow_factory: Callable[[], UnitOfWork], levering_id: uuid.UUID, actor: Actor
+) -> LeveringStand | None:
+    """Process a received delivery part by part, each part its own transaction (progress is
+    visible, a crash resumes where it stopped: items with an outcome are done). Callable from
+    a background task or a job queue; a failure marks the delivery `mislukt`."""
+    try:
+        uow = uow_factory()
+        async with uow.voor(actor):
+            levering = await uow.leerplichtleveringen.levering(levering_id, lock=True)
+            if levering is None:
+                return None
+            await _verwerk(uow, actor, levering, uow_factory=uow_factory)
+            stand = await _stand(uow, levering.id)
+            await uow.commit()
+            return stand
+    except Exception:
+        logger.exception("leerplicht delivery failed")
+        uow = uow_factory()
+        async with uow.voor(actor):
+            await uow.leerplichtleveringen.zet_status(levering_id, str(LeveringStatus.MISLUKT))
+            await uow.commit()
+        return None
+
+
+async def _verwerk(
+    uow: UnitOfWork,
+    actor: Actor,
+    levering: Levering,
+    *,
+    uow_factory: Callable[[], UnitOfWork] | None = None,
+) -> None:
+    """Every part of the delivery, then (a snapshot) what it left out; inside `uow`, or with
+    `uow_factory` each part in a transaction of its own."""
+    swv = await register.swv_van(uow, actor)
+    gepseudonimiseerd = swv.privacy_modus != PrivacyModus.GEIDENTIFICEERD
+    instellingen = await register.instellingen_van(uow, actor)
+    await uow.leerplichtleveringen.zet_status(levering.id, str(LeveringStatus.IN_VERWERKING))
+    for van in range(1, levering.aantal_items + 1, DEEL):
+        tot_en_met = van + DEEL - 1
+        if uow_factory is None:
+            await _verwerk_deel(
+                uow, actor, levering, van, tot_en_met, instellingen, gepseudonimiseerd
+            )
+            continue
+        deel_uow = uow_factory()
+        async with deel_uow.voor(actor):
+            await _verwerk_deel(
+                deel_uow, actor, levering, van, tot_en_met, instellingen, gepseudonimiseerd
+            )
+            await deel_uow.commit()
+    if levering.modus == Modus.SNAPSHOT and levering.peildatum is not None:
+        await uow.leerplichtleveringen.markeer_ontbrekend(levering, levering.peildatum)
+    await uow.leerplichtleveringen.ruim_op(levering.id)
+    await uow.leerplichtleveringen.zet_status(
+        levering.id, str(LeveringStatus.VERWERKT), await register.klok(uow)
+    )
+
+
+async def _verwerk_deel(  # noqa: PLR0917 (one part of one delivery, as `_verwerk` has it)
+    uow: UnitOfWork,
+    actor: Actor,
+    levering: Levering,
+    van: int,
+    tot_en_met: int,
+    instellingen: SwvInstellingen,
+    gepseudonimiseerd: bool,
+) -> None:
+    nu = await register.klok(uow)
+    geraakt = await uow.leerplichtleveringen.verwerk_deel(
+        levering,
+        van,
+        tot_en_met,
+        nu=nu,
+        actor_id=actor.id,
+        gepseudonimiseerd=gepseudonimiseerd,
+    )
+    await _projecteer(uow, instellingen, geraakt, nu.date())
+
+
+async def _projecteer(
+    uow: UnitOfWork, swv: SwvInstellingen, leerling_ids: Sequence[uuid.UUID], vandaag: date
+) -> None:
+    """Re-project the touched children with the register's own projection, in batches (the
+    one place this feature calls it)."""
+    ids = sorted(leerling_ids)
+    for start in range(0, len(ids), PROJECTIE_BATCH):
+        deel = ids[start : start + PROJECTIE_BATCH]
+        kinderen = await uow.leerplichtleveringen.kinderen(deel)
+        regels = await uow.leerplichtleveringen.feitregels_van(deel)
+        per_kind: dict[uuid.UUID, list[Feit]] = {
+            leerling_id: [register.feit_van_regel(r) for r in groep]
+            for leerling_id, groep in groupby(regels, key=lambda r: r["leerling_id"])
+        }
+        for rij in kinderen:
+            kind = Kind(*rij)
+            await register.projecteer_feiten(uow, kind, swv, per_kind.get(kind.id, []), vandaag)
+
+
+async def _stand(uow: UnitOfWork, levering_id: uuid.UUID) -> LeveringStand:
+    levering = await uow.leerplichtleveringen.levering(levering_id)
+    assert levering is not None  # noqa: S101 (read in the same transaction that wrote it)
+    tellingen = await uow.leerplichtleveringen.tellingen(levering_id)
+    return LeveringStand(levering, {k: v for k, v in tellingen.items() if k is not None})
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+async def haal_levering(uow: UnitOfWork, actor: Actor, levering_id: uuid.UUID) -> LeveringStand:
+    """A delivery of the caller's gemeenten with its progress, or NotFound."""
+    _mag_aanleveren(actor)
+    async with uow.voor(actor):
+        levering = await uow.leerplichtleveringen.levering_leesbaar(actor, levering_id)
+        if levering is None:
+            raise NotFound(NIET_GEVONDEN)
+        stand = await _stand(uow, levering_id)
+        await uow.commit()
+        return stand
+
+
+@dataclass(frozen=True, slots=True)
+class ItemUitkomst:
+    volgnummer: int
+    referentie: str | None
+    soort: str | None
+    uitkomst: str | None
+    fouten: list[dict[str, str]]
+    leerling_id: uuid.UUID | None
+
+
+async def items_van(
+    uow: UnitOfWork,
+    actor: Actor,
+    levering_id: uuid.UUID,
+    uitkomst: Uitkomst | None,
+    page: PageRequest,
+) -> Page[ItemUitkomst]:
+    """The outcome of each item of a delivery (the children it shows are audited)."""
+    _mag_aanleveren(actor)
+    async with uow.voor(actor):
+        if await uow.leerplichtleveringen.levering_leesbaar(actor, levering_id) is None:
+            raise NotFound(NIET_GEVONDEN)
+        rows, totaal = await uow.leerplichtleveringen.items(
+            levering_id,
+            uitkomst=str(uitkomst) if uitkomst else None,
+            offset=page.offset,
+            limit=page.page_size,
+        )
+        items = [ItemUitkomst(r[0], r[1], r[2], r[3], r[4] or [], r[5]) for r in rows]
+        uow.getoond = [i.leerling_id for i in items if i.leerling_id is not None]
+        await uow.commit()
+        return Page(items, page.page, page.page_size, totaal)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdwijning:
+    referentie: str
+    soort: str
+    grond: str | None
+    leerling_id: uuid.UUID
+    vanaf: date
+    levering_id: uuid.UUID
+    sinds: date
+
+
+async def verdwijningen(uow: UnitOfWork, actor: Actor, page: PageRequest) -> Page[Verdwijning]:
+    """Situations a snapshot left out: never ended by the register, for leerplicht to confirm
+    by delivering their end (or to deliver again)."""
+    _mag_aanleveren(actor)
+    async with uow.voor(actor):
+        rows, totaal = await uow.leerplichtleveringen.ontbrekend(
+            actor, bron_van(actor), offset=page.offset, limit=page.page_size
+        )
+        items = [Verdwijning(*r[:7]) for r in rows]
+        uow.getoond = [v.leerling_id for v in items]
+        await uow.commit()
+        return Page(items, page.page, page.page_size, totaal)
+
+
+# -- koppelvoorstellen ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Koppelvoorstel:
+    id: uuid.UUID
+    referentie: str
+    leerling_id: uuid.UUID
+    kandidaat_id: uuid.UUID
+    status: str
+    aangemaakt_op: datetime
+
+
+async def koppelvoorstellen(
+    uow: UnitOfWork, actor: Actor, status: VoorstelStatus | None, page: PageRequest
+) -> Page[Koppelvoorstel]:
+    """Koppelvoorstellen of the SWV, for the regisseur."""
+    async with uow.voor(actor):
+        rows, totaal = await uow.leerplichtleveringen.voorstellen(
+            status=str(status) if status else None, offset=page.offset, limit=page.page_size
+        )
+        items = [Koppelvoorstel(*r[:6]) for r in rows]
+        uow.getoond = [i.leerling_id for i in items] + [i.kandidaat_id for i in items]
+        await uow.commit()
+        return Page(items, page.page, page.page_size, totaal)
+
+
+async def beslis_koppelvoorstel(
+    uow: UnitOfWork, actor: Actor, voorstel_id: uuid.UUID, besluit: Besluit
+) -> Koppelvoorstel:
+    """The regisseur accepts (leerplicht's facts go to the school's child; the child the
+    delivery created keeps none) or rejects a koppelvoorstel; decided once."""
+    async with uow.voor(actor):
+        repo = uow.leerplichtleveringen
+        voorstel = await repo.voorstel(voorstel_id, lock=True)
+        if voorstel is None:
+            raise NotFound(VOORSTEL_NIET_GEVONDEN)
+        nu = await register.klok(uow)
+        uitkomst = beslis(VoorstelStatus(voorstel["status"]), besluit, actor.rol, nu.date())
+        if isinstance(uitkomst, Weigering):
+            raise Conflict(uitkomst.reden)
+        if uitkomst is VoorstelStatus.GEACCEPTEERD:
+            huidig = await repo.gekoppeld_aan(voorstel["bron"], voorstel["referentie"])
+            if huidig != voorstel["leerling_id"]:
+                raise Conflict("Deze leerplichtreferentie is al aan een andere leerling gekoppeld.")
+            await repo.voeg_samen(voorstel, nu=nu, actor_id=actor.id)
+            instellingen = await register.instellingen_van(uow, actor)
+            await _projecteer(
+                uow, instellingen, [voorstel["leerling_id"], voorstel["kandidaat_id"]], nu.date()
+            )
+        await repo.beslis_voorstel(voorstel, str(uitkomst), actor.id, nu)
+        uow.betreft = voorstel["kandidaat_id"]
+        await uow.commit()
+        return Koppelvoorstel(
+            voorstel["id"],
+            voorstel["referentie"],
+            voorstel["leerling_id"],
+            voorstel["kandidaat_id"],
+            str(uitkomst),
+            voorstel["aangemaakt_op"],
+        )
