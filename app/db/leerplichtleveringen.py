@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -85,7 +86,7 @@ class LeveringItemRow(Base):
     uitkomst: Mapped[str | None] = mapped_column(String(12))
     fouten: Mapped[list[dict[str, str]] | None] = mapped_column(JSONB)
     leerling_id: Mapped[uuid.UUID | None] = mapped_column(Uuid())
-    nieuw: Mapped[bool] = mapped_column(Boolean, default=False)
+    nieuw: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class LeveringFeitRow(Base):
@@ -267,7 +268,7 @@ WITH nieuw AS (
   SELECT DISTINCT ON (i.nieuw_leerling_id)
          i.nieuw_leerling_id, i.swv_id,
          'LP-' || upper(substr(replace(i.nieuw_leerling_id::text, '-', ''), 1, 16)),
-         i.geboortejaar, i.geboortemaand, i.regio, g.id, i.bsn_versleuteld, i.bsn_zoekhash, 1, $5
+         i.geboortejaar, i.geboortemaand, i.regio, g.id, i.bsn_versleuteld, i.bsn_zoekhash, 1, $4
   FROM leerplicht_levering_items i JOIN gemeenten g ON g.code = i.woongemeente
   WHERE {_CHUNK} AND i.leerling_id IS NULL AND i.registratie_fouten IS NULL
   ORDER BY i.nieuw_leerling_id, i.volgnummer
@@ -405,7 +406,7 @@ class LeerplichtleveringenRepository:
         db = await self._driver()
         tijdelijk = f"staging_{uuid.uuid4().hex}"
         lijst = ", ".join(kolommen)
-        await db.execute(f"CREATE TEMPORARY TABLE {tijdelijk} (LIKE {tabel}) ON COMMIT DROP")
+        await db.execute(f"CREATE TEMPORARY TABLE {tijdelijk} (LIKE {tabel} INCLUDING DEFAULTS) ON COMMIT DROP")
         await db.copy_records_to_table(tijdelijk, records=records, columns=list(kolommen))
         await db.execute(
             f"INSERT INTO {tabel} ({lijst}) SELECT {lijst} FROM {tijdelijk}; "  # noqa: S608
@@ -449,7 +450,7 @@ class LeerplichtleveringenRepository:
         await db.execute(_MATCH_BSN, *deel)
         await db.execute(_WEIGER_BUITEN, *deel, levering.gemeente_ids)
         await db.execute(_WEIGER_SCHOOL, *deel)
-        await db.execute(_REGISTREER, *deel, levering.bron, nu)
+        await db.execute(_REGISTREER, *deel, nu)
         await db.execute(_WEIGER_ONBEKEND, *deel)
         await db.execute(_KOPPEL, *deel, levering.bron)
         if gepseudonimiseerd:

@@ -11,6 +11,7 @@ kinds are fixed by the item kinds (docs/leerplichtleveringen.md); the caller mus
 from __future__ import annotations
 
 import csv
+import json
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -137,8 +138,10 @@ class LeveringStand:
         return sum(self.tellingen.values())
 
 
-def _fouten_json(problemen: Iterable[Any]) -> list[dict[str, str]]:
-    return [{"veld": p.veld, "code": "ongeldig", "reden": p.probleem} for p in problemen]
+def _fouten_json(problemen: Iterable[Any], code: str = "ongeldig") -> str | None:
+    """Field problems as stored (JSON text for the COPY): field, code and reason, no values."""
+    fouten = [{"veld": p.veld, "code": code, "reden": p.probleem} for p in problemen]
+    return json.dumps(fouten) if fouten else None
 
 
 def _records(
@@ -176,7 +179,7 @@ def _records(
                     levering.swv_id,
                     str(opdracht.soort),
                     opdracht.geldig_vanaf,
-                    opdracht.gegevens,
+                    json.dumps(opdracht.gegevens),
                     opdracht.sleutel,
                     opdracht.school_id,
                 )
@@ -198,7 +201,6 @@ def _item_record(
             raise RuntimeError("identified deliveries need the encryption key")
         zoekhash = identiteit.bsn_zoekhash(versleuteling, levering.swv_id, item.bsn)
         versleuteld = versleuteling.versleutel(item.bsn, f"bsn:{nieuw_id}")
-    ontbreekt = registratie_problemen(item)
     return (
         levering.id,
         volgnummer,
@@ -217,9 +219,7 @@ def _item_record(
         zoekhash,
         versleuteld,
         nieuw_id,
-        [{"veld": p.veld, "code": "ontbreekt", "reden": p.probleem} for p in ontbreekt]
-        if ontbreekt
-        else None,
+        _fouten_json(registratie_problemen(item), "ontbreekt"),
         None,
         None,
     )

@@ -159,7 +159,7 @@ def upgrade() -> None:
         sa.Column("uitkomst", sa.String(length=12), nullable=True),
         sa.Column("fouten", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
         sa.Column("leerling_id", sa.Uuid(), nullable=True),
-        sa.Column("nieuw", sa.Boolean(), nullable=False),
+        sa.Column("nieuw", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.ForeignKeyConstraint(
             ["levering_id"],
             ["leerplicht_leveringen.id"],
