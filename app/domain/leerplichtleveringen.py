@@ -158,9 +158,9 @@ def lees_item(ruw: Mapping[str, object], vandaag: date, *, geidentificeerd: bool
         Veldprobleem(veld, "onbekend veld") for veld in ruw if veld not in KOLOMMEN
     ]
     referentie = _tekst(ruw, "referentie", problemen)
-    if referentie is None:
+    if _leeg(ruw.get("referentie")):
         problemen.append(Veldprobleem("referentie", "ontbreekt"))
-    elif not _REFERENTIE.match(referentie):
+    elif referentie is not None and not _REFERENTIE.match(referentie):
         problemen.append(
             Veldprobleem("referentie", "1 tot 64 tekens: letters, cijfers en . _ : / -")
         )
