@@ -13,6 +13,7 @@ BENCHMARKS: dict[str, str] = {
     "register": "bench.register_load",
     "rapportage": "bench.rapportage",
     "register-inproc": "bench.register_inproc",
+    "leerplicht": "bench.leerplichtleveringen",
 }
 
 

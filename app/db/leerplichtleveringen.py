@@ -406,7 +406,9 @@ class LeerplichtleveringenRepository:
         db = await self._driver()
         tijdelijk = f"staging_{uuid.uuid4().hex}"
         lijst = ", ".join(kolommen)
-        await db.execute(f"CREATE TEMPORARY TABLE {tijdelijk} (LIKE {tabel} INCLUDING DEFAULTS) ON COMMIT DROP")
+        await db.execute(
+            f"CREATE TEMPORARY TABLE {tijdelijk} (LIKE {tabel} INCLUDING DEFAULTS) ON COMMIT DROP"
+        )
         await db.copy_records_to_table(tijdelijk, records=records, columns=list(kolommen))
         await db.execute(
             f"INSERT INTO {tabel} ({lijst}) SELECT {lijst} FROM {tijdelijk}; "  # noqa: S608

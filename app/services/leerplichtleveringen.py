@@ -296,10 +296,19 @@ async def verwerk_levering(
     try:
         uow = uow_factory()
         async with uow.voor(actor):
-            levering = await uow.leerplichtleveringen.levering(levering_id, lock=True)
+            levering = await uow.leerplichtleveringen.levering(levering_id)
             if levering is None:
                 return None
-            await _verwerk(uow, actor, levering, uow_factory=uow_factory)
+            await _begin(uow, levering)
+            await uow.commit()
+        for van in range(1, levering.aantal_items + 1, DEEL):
+            uow = uow_factory()
+            async with uow.voor(actor):
+                await _verwerk_deel(uow, actor, levering, van, van + DEEL - 1)
+                await uow.commit()
+        uow = uow_factory()
+        async with uow.voor(actor):
+            await _rond_af(uow, levering)
             stand = await _stand(uow, levering.id)
             await uow.commit()
             return stand
@@ -312,32 +321,20 @@ async def verwerk_levering(
         return None
 
 
-async def _verwerk(
-    uow: UnitOfWork,
-    actor: Actor,
-    levering: Levering,
-    *,
-    uow_factory: Callable[[], UnitOfWork] | None = None,
-) -> None:
-    """Every part of the delivery, then (a snapshot) what it left out; inside `uow`, or with
-    `uow_factory` each part in a transaction of its own."""
-    swv = await register.swv_van(uow, actor)
-    gepseudonimiseerd = swv.privacy_modus != PrivacyModus.GEIDENTIFICEERD
-    instellingen = await register.instellingen_van(uow, actor)
-    await uow.leerplichtleveringen.zet_status(levering.id, str(LeveringStatus.IN_VERWERKING))
+async def _verwerk(uow: UnitOfWork, actor: Actor, levering: Levering) -> None:
+    """The whole delivery inside the caller's transaction (a small delivery, in the request)."""
+    await _begin(uow, levering)
     for van in range(1, levering.aantal_items + 1, DEEL):
-        tot_en_met = van + DEEL - 1
-        if uow_factory is None:
-            await _verwerk_deel(
-                uow, actor, levering, van, tot_en_met, instellingen, gepseudonimiseerd
-            )
-            continue
-        deel_uow = uow_factory()
-        async with deel_uow.voor(actor):
-            await _verwerk_deel(
-                deel_uow, actor, levering, van, tot_en_met, instellingen, gepseudonimiseerd
-            )
-            await deel_uow.commit()
+        await _verwerk_deel(uow, actor, levering, van, van + DEEL - 1)
+    await _rond_af(uow, levering)
+
+
+async def _begin(uow: UnitOfWork, levering: Levering) -> None:
+    await uow.leerplichtleveringen.zet_status(levering.id, str(LeveringStatus.IN_VERWERKING))
+
+
+async def _rond_af(uow: UnitOfWork, levering: Levering) -> None:
+    """A snapshot marks what it left out (never ends it); the staged facts go; done."""
     if levering.modus == Modus.SNAPSHOT and levering.peildatum is not None:
         await uow.leerplichtleveringen.markeer_ontbrekend(levering, levering.peildatum)
     await uow.leerplichtleveringen.ruim_op(levering.id)
@@ -346,15 +343,11 @@ async def _verwerk(
     )
 
 
-async def _verwerk_deel(  # noqa: PLR0917 (one part of one delivery, as `_verwerk` has it)
-    uow: UnitOfWork,
-    actor: Actor,
-    levering: Levering,
-    van: int,
-    tot_en_met: int,
-    instellingen: SwvInstellingen,
-    gepseudonimiseerd: bool,
+async def _verwerk_deel(
+    uow: UnitOfWork, actor: Actor, levering: Levering, van: int, tot_en_met: int
 ) -> None:
+    swv = await register.swv_van(uow, actor)
+    instellingen = await register.instellingen_van(uow, actor)
     nu = await register.klok(uow)
     geraakt = await uow.leerplichtleveringen.verwerk_deel(
         levering,
@@ -362,7 +355,7 @@ async def _verwerk_deel(  # noqa: PLR0917 (one part of one delivery, as `_verwer
         tot_en_met,
         nu=nu,
         actor_id=actor.id,
-        gepseudonimiseerd=gepseudonimiseerd,
+        gepseudonimiseerd=swv.privacy_modus != PrivacyModus.GEIDENTIFICEERD,
     )
     await _projecteer(uow, instellingen, geraakt, nu.date())
 
