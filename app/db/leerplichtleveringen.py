@@ -477,10 +477,32 @@ class LeerplichtleveringenRepository:
         )
 
     async def ruim_op(self, levering_id: uuid.UUID) -> None:
-        """The staged facts of a processed delivery are in the register now."""
+        """The staged facts of a processed delivery are in the register now, and a BSN it
+        carried is with the child (encrypted) or nowhere: the delivery keeps neither."""
         db = await self._driver()
         await db.execute(
             "DELETE FROM leerplicht_levering_feiten WHERE levering_id = $1", levering_id
+        )
+        await db.execute(
+            "UPDATE leerplicht_levering_items SET bsn_zoekhash = NULL, bsn_versleuteld = NULL "
+            "WHERE levering_id = $1 AND (bsn_zoekhash IS NOT NULL OR bsn_versleuteld IS NOT NULL)",
+            levering_id,
+        )
+
+    async def vergeet(self, leerling_id: uuid.UUID) -> None:
+        """Anonymising a child: leerplicht's references to it go (its facts and categories
+        stay); a later delivery with that reference is a new child."""
+        db = await self._driver()
+        await db.execute("DELETE FROM leerplicht_koppelingen WHERE leerling_id = $1", leerling_id)
+        await db.execute("DELETE FROM leerplicht_standen WHERE leerling_id = $1", leerling_id)
+        await db.execute(
+            "UPDATE leerplicht_levering_items SET referentie = NULL WHERE leerling_id = $1",
+            leerling_id,
+        )
+        await db.execute(
+            "UPDATE leerplicht_koppelvoorstellen SET referentie = '' "
+            "WHERE leerling_id = $1 OR kandidaat_id = $1",
+            leerling_id,
         )
 
     async def kinderen(self, ids: Sequence[uuid.UUID]) -> list[Any]:

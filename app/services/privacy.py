@@ -117,6 +117,7 @@ async def anonimiseer_verlopen(
                     feit.payload = schoon
                 if feit.bron_referentie is not None:
                     feit.bron_referentie = None
+            await uow.leerplichtleveringen.vergeet(leerling.id)
             swv = swvs.get(leerling.swv_id) or await uow.organisaties.swv(leerling.swv_id)
             assert swv is not None  # noqa: S101
             swvs[swv.id] = swv

@@ -5,6 +5,7 @@ jobs, and koppelvoorstellen decided by the regisseur."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.db.organisaties import SwvRow
+from app.db.session import UnitOfWork
 from app.domain.toegang import Actor, Rol
+from app.services.privacy import anonimiseer_verlopen
 from tests.api.test_leerlingen import VANDAAG, registreer
 from tests.builders import FakeAuthenticator, Swv
 
@@ -476,3 +479,23 @@ async def test_koppelvoorstel_rejected_keeps_two_children(
     [daarna] = await uitkomsten(client, lp, opnieuw.json()["id"])
     assert daarna["leerlingId"] == voorstel["leerlingId"]
     assert daarna["uitkomst"] == "ongewijzigd"
+
+
+async def test_anonymising_a_child_forgets_leerplichts_reference_to_it(
+    client: AsyncClient, lp: dict[str, str], swv_a: Swv, uow: UnitOfWork
+) -> None:
+    """Privacy (docs/privacy.md): after the retention period identity goes; leerplicht's own
+    reference is an identifier too, so a later item with it is a new child."""
+    geeindigd = item(swv_a, "LP-OUD", einde="2026-10-20", schoolId=str(swv_a.scholen[0]))
+    eerst = await lever(client, lp, [geeindigd])
+    [oud] = await uitkomsten(client, lp, eerst.json()["id"])
+
+    later = datetime.now(UTC) + timedelta(days=3 * 366)
+    assert await anonimiseer_verlopen(uow, bewaarjaren=2, nu=later) >= 1
+
+    opnieuw = await lever(client, lp, [item(swv_a, "LP-OUD")])
+    [nieuw] = await uitkomsten(client, lp, opnieuw.json()["id"])
+    assert nieuw["uitkomst"] == "aangemaakt"
+    assert nieuw["leerlingId"] != oud["leerlingId"]
+    eerdere = await uitkomsten(client, lp, eerst.json()["id"])
+    assert eerdere[0]["referentie"] is None
