@@ -36,6 +36,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, Driver
+from app.db.leerlingen import PeriodeRow
+from app.db.rapportage import REGISTER_KOLOMMEN, RegisterRijRow
 from app.domain.toegang import Actor
 
 
@@ -324,13 +326,15 @@ WITH ingevoegd AS (
   ON CONFLICT (swv_id, bron, bron_referentie) WHERE bron_referentie IS NOT NULL DO NOTHING
   RETURNING leerling_id, bron_referentie, school_id
 ),
+met_feit AS (
+  SELECT DISTINCT f.volgnummer FROM leerplicht_levering_feiten f
+  JOIN ingevoegd x ON x.bron_referentie = f.sleutel
+  WHERE f.levering_id = $1 AND f.volgnummer BETWEEN $2 AND $3
+),
 uitkomst AS (
   UPDATE leerplicht_levering_items i SET uitkomst = CASE
       WHEN i.nieuw THEN 'aangemaakt'
-      WHEN EXISTS (SELECT 1 FROM leerplicht_levering_feiten f JOIN ingevoegd x
-                   ON x.bron_referentie = f.sleutel
-                   WHERE f.levering_id = i.levering_id AND f.volgnummer = i.volgnummer)
-        THEN 'bijgewerkt'
+      WHEN i.volgnummer IN (SELECT volgnummer FROM met_feit) THEN 'bijgewerkt'
       ELSE 'ongewijzigd' END
   WHERE {_CHUNK}
   RETURNING i.volgnummer
@@ -363,6 +367,26 @@ WHERE s.swv_id = $5 AND s.bron = $1 AND s.einde IS NULL AND s.laatst_in <> $2
   AND EXISTS (SELECT 1 FROM leerlingen l WHERE l.id = s.leerling_id
               AND l.woongemeente_id = ANY($3::uuid[]))
 """
+
+
+_PERIODE_KOLOMMEN = (
+    "leerling_id",
+    "volgnummer",
+    "swv_id",
+    "categorie",
+    "start",
+    "einde",
+    "regel",
+    "feit_ids",
+    "eindreden",
+)
+_RIJ_KOLOMMEN = ("leerling_id", "swv_id", *REGISTER_KOLOMMEN)
+_STAGING = {
+    LeveringItemRow.__tablename__,
+    LeveringFeitRow.__tablename__,
+    PeriodeRow.__tablename__,
+    RegisterRijRow.__tablename__,
+}
 
 
 class LeerplichtleveringenRepository:
@@ -401,7 +425,7 @@ class LeerplichtleveringenRepository:
     ) -> None:
         """COPY records into a temporary table like `tabel` and move them on with one INSERT
         … SELECT (COPY itself is refused on a table with row-level security)."""
-        if tabel not in {LeveringItemRow.__tablename__, LeveringFeitRow.__tablename__}:
+        if tabel not in _STAGING:
             raise ValueError("no staging for this table")
         db = await self._driver()
         tijdelijk = f"staging_{uuid.uuid4().hex}"
@@ -414,6 +438,25 @@ class LeerplichtleveringenRepository:
             f"INSERT INTO {tabel} ({lijst}) SELECT {lijst} FROM {tijdelijk}; "  # noqa: S608
             f"DROP TABLE {tijdelijk}"
         )
+
+    async def vervang_projecties(
+        self,
+        leerling_ids: Sequence[uuid.UUID],
+        perioden: Sequence[tuple[Any, ...]],
+        rijen: Sequence[tuple[Any, ...]],
+    ) -> None:
+        """Replace the projections (timeline, register rows) of a batch of children at once:
+        the rows as `RapportageRepository.vervang_projecties` writes them per child."""
+        db = await self._driver()
+        await db.execute(
+            "WITH weg AS (DELETE FROM register_rijen WHERE leerling_id = ANY($1::uuid[])) "
+            "DELETE FROM tijdlijn_perioden WHERE leerling_id = ANY($1::uuid[])",
+            list(leerling_ids),
+        )
+        if perioden:
+            await self.stage(PeriodeRow.__tablename__, _PERIODE_KOLOMMEN, perioden)
+        if rijen:
+            await self.stage(RegisterRijRow.__tablename__, _RIJ_KOLOMMEN, rijen)
 
     # -- processing -----------------------------------------------------------------------------
 
