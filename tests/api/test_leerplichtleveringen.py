@@ -10,14 +10,15 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.db.organisaties import SwvRow
 from app.db.session import UnitOfWork
 from app.domain.toegang import Actor, Rol
 from app.services.privacy import anonimiseer_verlopen
+from app.services.register import herbouw_projecties
 from tests.api.test_leerlingen import VANDAAG, registreer
 from tests.builders import FakeAuthenticator, Swv
 
@@ -499,3 +500,40 @@ async def test_anonymising_a_child_forgets_leerplichts_reference_to_it(
     assert nieuw["leerlingId"] != oud["leerlingId"]
     eerdere = await uitkomsten(client, lp, eerst.json()["id"])
     assert eerdere[0]["referentie"] is None
+
+
+async def test_the_bulk_projection_is_the_registers_own(
+    client: AsyncClient,
+    lp: dict[str, str],
+    swv_a: Swv,
+    uow: UnitOfWork,
+    connection: AsyncConnection,
+) -> None:
+    """The projection written per batch equals what rebuilding each child from its facts
+    writes (docs/decisions/0012: the projection is the fold of the facts)."""
+    items = [
+        item(swv_a, "LP-P1"),
+        item(swv_a, "LP-P2", soort="vrijstelling", grond="art-5-a", vanaf="2026-08-01"),
+        item(swv_a, "LP-P3", soort="besluit-11g", vanaf="2026-09-01", einde="2026-11-01"),
+    ]
+    await lever(client, lp, items)
+
+    async def projecties() -> list[Any]:
+        await connection.execute(text("SELECT set_config('app.swv_id', '*', true)"))
+        perioden = await connection.execute(
+            text(
+                "SELECT p.leerling_id, p.volgnummer, p.categorie, p.start, p.einde, p.regel "
+                "FROM tijdlijn_perioden p WHERE p.swv_id = :swv ORDER BY 1, 2"
+            ),
+            {"swv": swv_a.id},
+        )
+        rijen = await connection.execute(
+            text("SELECT * FROM register_rijen WHERE swv_id = :swv ORDER BY 1, 2"),
+            {"swv": swv_a.id},
+        )
+        return [list(perioden.all()), [tuple(r) for r in rijen.all()]]
+
+    bulk = await projecties()
+    assert len(bulk[0]) >= 3
+    await herbouw_projecties(uow, swv_a.id)
+    assert await projecties() == bulk
