@@ -69,7 +69,7 @@ class Report:
 
 def items_voor(aantal: int, gemeente: str, seed: int = 20261207) -> list[dict[str, object]]:
     """N synthetic absoluut-verzuim items (fictitious references, no personal data)."""
-    kans = random.Random(seed)  # noqa: S311 (synthetic data, not a secret)
+    kans = random.Random(seed)
     begin = date(2026, 9, 1)
     return [
         {

@@ -195,7 +195,8 @@ async def test_every_field_problem_of_an_item_is_listed_without_values(
     [uitkomst] = await uitkomsten(client, lp, response.json()["id"])
     assert uitkomst["uitkomst"] == "afgewezen"
     assert {f["veld"] for f in uitkomst["fouten"]} == {"x", "referentie", "vanaf", "grond"}
-    assert "geheim" not in json.dumps(uitkomst) and "05-10-2026" not in json.dumps(uitkomst)
+    assert "geheim" not in json.dumps(uitkomst)
+    assert "05-10-2026" not in json.dumps(uitkomst)
 
 
 async def test_a_child_missing_from_the_next_snapshot_keeps_its_category_and_is_listed(
@@ -301,7 +302,7 @@ async def test_another_media_type_is_415(client: AsyncClient, lp: dict[str, str]
     assert response.status_code == 415
 
 
-async def test_no_token_401_other_roles_403_other_gemeente_404(
+async def test_no_token_401_other_roles_403_other_gemeente_404(  # noqa: PLR0917
     client: AsyncClient,
     auth: FakeAuthenticator,
     lp: dict[str, str],

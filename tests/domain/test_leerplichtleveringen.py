@@ -68,7 +68,8 @@ def test_empty_csv_cells_are_absent_values() -> None:
         VANDAAG,
         geidentificeerd=False,
     )
-    assert item.einde is None and item.geboortejaar is None
+    assert item.einde is None
+    assert item.geboortejaar is None
     assert {p.veld for p in registratie_problemen(item)} == {"geboortejaar", "geboortemaand"}
 
 
