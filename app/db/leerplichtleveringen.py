@@ -264,21 +264,22 @@ WHERE {_CHUNK} AND i.school_id IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM scholen s WHERE s.id = i.school_id)
 """  # noqa: S608
 _REGISTREER = f"""
-WITH nieuw AS (
-  INSERT INTO leerlingen (id, swv_id, pseudoniem, geboortejaar, geboortemaand, regio,
-                          woongemeente_id, bsn_versleuteld, bsn_zoekhash, versie, aangemaakt_op)
-  SELECT DISTINCT ON (i.nieuw_leerling_id)
-         i.nieuw_leerling_id, i.swv_id,
-         'LP-' || upper(substr(replace(i.nieuw_leerling_id::text, '-', ''), 1, 16)),
-         i.geboortejaar, i.geboortemaand, i.regio, g.id, i.bsn_versleuteld, i.bsn_zoekhash, 1, $4
-  FROM leerplicht_levering_items i JOIN gemeenten g ON g.code = i.woongemeente
-  WHERE {_CHUNK} AND i.leerling_id IS NULL AND i.registratie_fouten IS NULL
-  ORDER BY i.nieuw_leerling_id, i.volgnummer
-  ON CONFLICT DO NOTHING
-  RETURNING id
-)
+INSERT INTO leerlingen (id, swv_id, pseudoniem, geboortejaar, geboortemaand, regio,
+                        woongemeente_id, bsn_versleuteld, bsn_zoekhash, versie, aangemaakt_op)
+SELECT DISTINCT ON (i.nieuw_leerling_id)
+       i.nieuw_leerling_id, i.swv_id,
+       'LP-' || upper(substr(replace(i.nieuw_leerling_id::text, '-', ''), 1, 16)),
+       i.geboortejaar, i.geboortemaand, i.regio, g.id, i.bsn_versleuteld, i.bsn_zoekhash, 1, $4
+FROM leerplicht_levering_items i JOIN gemeenten g ON g.code = i.woongemeente
+WHERE {_CHUNK} AND i.leerling_id IS NULL AND i.registratie_fouten IS NULL
+ORDER BY i.nieuw_leerling_id, i.volgnummer
+ON CONFLICT DO NOTHING
+"""  # noqa: S608
+_GEREGISTREERD = f"""
 UPDATE leerplicht_levering_items i SET leerling_id = i.nieuw_leerling_id, nieuw = true
-FROM nieuw WHERE nieuw.id = i.nieuw_leerling_id AND {_CHUNK} AND i.leerling_id IS NULL
+WHERE {_CHUNK} AND i.leerling_id IS NULL
+  AND EXISTS (SELECT 1 FROM leerlingen l WHERE l.id = i.nieuw_leerling_id
+              AND l.aangemaakt_op = $4)
 """  # noqa: S608
 _WEIGER_ONBEKEND = f"""
 UPDATE leerplicht_levering_items i SET uitkomst = 'afgewezen',
@@ -491,11 +492,15 @@ class LeerplichtleveringenRepository:
         that got new facts (to project)."""
         db = await self._driver()
         deel = (levering.id, van, tot_en_met)
+        # Set-based statements over a part and a growing register: hash joins, never a nested
+        # loop that a fresh table's missing statistics would make quadratic (this part only).
+        await db.execute("SET LOCAL enable_nestloop = off")
         await db.execute(_MATCH_KOPPELING, *deel, levering.bron)
         await db.execute(_MATCH_BSN, *deel)
         await db.execute(_WEIGER_BUITEN, *deel, levering.gemeente_ids)
         await db.execute(_WEIGER_SCHOOL, *deel)
         await db.execute(_REGISTREER, *deel, nu)
+        await db.execute(_GEREGISTREERD, *deel, nu)
         await db.execute(_WEIGER_ONBEKEND, *deel)
         await db.execute(_KOPPEL, *deel, levering.bron)
         if gepseudonimiseerd:
@@ -504,6 +509,7 @@ class LeerplichtleveringenRepository:
         geraakt = [r[0] for r in rows]
         await db.execute(_VERSIES, geraakt)
         await db.execute(_STANDEN, *deel, levering.bron)
+        await db.execute("SET LOCAL enable_nestloop = on")
         return geraakt
 
     async def markeer_ontbrekend(self, levering: Levering, peildatum: date) -> None:
