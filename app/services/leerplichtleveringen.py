@@ -80,6 +80,11 @@ def _mag_aanleveren(actor: Actor) -> None:
         raise Forbidden("U levert aan voor geen enkele gemeente.")
 
 
+def _mag_beslissen(actor: Actor) -> None:
+    if not mag(actor, Operatie.KOPPELING_BESLISSEN):
+        raise Forbidden("Alleen de regisseur thuiszitters beslist over koppelvoorstellen.")
+
+
 # -- reading a body -----------------------------------------------------------------------------
 
 
@@ -524,6 +529,7 @@ async def koppelvoorstellen(
     uow: UnitOfWork, actor: Actor, status: VoorstelStatus | None, page: PageRequest
 ) -> Page[Koppelvoorstel]:
     """Koppelvoorstellen of the SWV, for the regisseur."""
+    _mag_beslissen(actor)
     async with uow.voor(actor):
         rows, totaal = await uow.leerplichtleveringen.voorstellen(
             status=str(status) if status else None, offset=page.offset, limit=page.page_size
@@ -539,6 +545,7 @@ async def beslis_koppelvoorstel(
 ) -> Koppelvoorstel:
     """The regisseur accepts (leerplicht's facts go to the school's child; the child the
     delivery created keeps none) or rejects a koppelvoorstel; decided once."""
+    _mag_beslissen(actor)
     async with uow.voor(actor):
         repo = uow.leerplichtleveringen
         voorstel = await repo.voorstel(voorstel_id, lock=True)
