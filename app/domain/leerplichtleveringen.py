@@ -28,7 +28,7 @@ class Modus(StrEnum):
 
 
 class ItemSoort(StrEnum):
-    """What leerplicht reports about a child (seed 004; LPW art. 5, 5a, 11 onder g, 15)."""
+    """What leerplicht reports about a child (LPW art. 5, 5a, 11 onder g, 15; docs/domain.md regel 7, 8, 11)."""
 
     ABSOLUUT_VERZUIM = "absoluut-verzuim"
     VRIJSTELLING = "vrijstelling"
@@ -405,13 +405,13 @@ class Weigering:
 
 
 BESLISSERS = frozenset({Rol.REGISSEUR})
-"""Who decides a koppelvoorstel: the regisseur thuiszitters (seed 001 §2.5: the meldpunt)."""
+"""Who decides a koppelvoorstel: the regisseur thuiszitters (the meldpunt, docs/domain.md: actors)."""
 
 
 def beslis(
     status: VoorstelStatus, besluit: Besluit, rol: Rol, vandaag: date
 ) -> VoorstelStatus | Weigering:
-    """A koppelvoorstel is decided once, by a person in a deciding role (seed 001 §2.5)."""
+    """A koppelvoorstel is decided once, by a person in a deciding role (the regisseur)."""
     del vandaag  # no deadline applies to this decision (yet)
     if rol not in BESLISSERS:
         return Weigering("Alleen de regisseur thuiszitters beslist over een koppelvoorstel.")

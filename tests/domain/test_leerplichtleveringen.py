@@ -256,7 +256,7 @@ def test_an_onvolkomenheid_is_one_fact_with_its_last_day() -> None:
     ],
 )
 def test_the_regisseur_decides_a_proposal(besluit: Besluit, naar: VoorstelStatus) -> None:
-    """Seed 001 §2.5: the regisseur thuiszitters decides, a person, not the product."""
+    """The regisseur thuiszitters decides, a person, not the product."""
     assert beslis(VoorstelStatus.VOORGESTELD, besluit, Rol.REGISSEUR, VANDAAG) is naar
 
 

@@ -83,7 +83,7 @@ def test_a_system_token_is_limited_to_its_scopes_within_its_role() -> None:
 
 
 def test_only_leerplicht_roles_deliver_leerplicht_lists_in_bulk() -> None:
-    """Bulk deliveries append leerplicht's facts: only leerplicht (WORKFLOWS §5 of the issue)."""
+    """Bulk deliveries append leerplicht's facts: only leerplicht."""
     allowed = {rol for rol in Rol if mag(actor(rol), Operatie.LEERPLICHT_AANLEVEREN)}
     assert allowed == {Rol.LEERPLICHTAMBTENAAR, Rol.LEERPLICHTSYSTEEM}
 
