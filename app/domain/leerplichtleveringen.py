@@ -28,7 +28,7 @@ class Modus(StrEnum):
 
 
 class ItemSoort(StrEnum):
-    """What leerplicht reports about a child (LPW art. 5, 5a, 11 onder g, 15; docs/domain.md regel 7, 8, 11)."""
+    """What leerplicht reports about a child (LPW art. 5, 5a, 11 onder g, 15; regel 7, 8, 11)."""
 
     ABSOLUUT_VERZUIM = "absoluut-verzuim"
     VRIJSTELLING = "vrijstelling"
@@ -405,7 +405,7 @@ class Weigering:
 
 
 BESLISSERS = frozenset({Rol.REGISSEUR})
-"""Who decides a koppelvoorstel: the regisseur thuiszitters (the meldpunt, docs/domain.md: actors)."""
+"""Who decides a koppelvoorstel: the regisseur thuiszitters (the meldpunt of the SWV)."""
 
 
 def beslis(
