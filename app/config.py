@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body accepted (413 above)."
     )
+    levering_direct_max: int = Field(
+        default=1000,
+        ge=0,
+        description="Leerplicht deliveries of at most this many items are processed in the "
+        "request (201); larger ones as a job (202 with a Location to follow).",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO")
     jwt_signing_key: SecretStr | None = Field(
         default=None,

@@ -14,6 +14,7 @@ BENCHMARKS: dict[str, str] = {
     "rapportage": "bench.rapportage",
     "register-inproc": "bench.register_inproc",
     "taken": "bench.taken",
+    "leerplicht": "bench.leerplichtleveringen",
 }
 
 

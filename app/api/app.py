@@ -25,6 +25,7 @@ from app.api import (
     health,
     instellingen,
     leerlingen,
+    leerplichtleveringen,
     meldingen,
     notificaties,
     perioden,
@@ -77,6 +78,11 @@ OPENAPI_TAGS = [
     {"name": "TLV", "description": "Toelaatbaarheidsverklaringen en hun plaatsingschecks."},
     {"name": "Taken", "description": "Actielijsten: de werklijst per rol en de kwartaalcyclus."},
     {"name": "Notificaties", "description": "Wijzigingenfeed en webhook-abonnementen (systemen)."},
+    {
+        "name": "Leerplicht-leveringen",
+        "description": "Lijsten van leerplicht in één keer: absoluut verzuim, vrijstellingen, "
+        "besluiten 11g en onvolkomenheden; koppelvoorstellen voor de regisseur.",
+    },
 ]
 
 
@@ -93,6 +99,7 @@ def create_v1(settings: Settings) -> FastAPI:
     )
     v1.router.redirect_slashes = False
     install_problem_handlers(v1)
+    v1.state.levering_direct_max = settings.levering_direct_max
     v1.include_router(health.router)
     v1.include_router(sessies.router)
     v1.include_router(leerlingen.router)
@@ -112,6 +119,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(tlv.router)
     v1.include_router(taken.router)
     v1.include_router(notificaties.router)
+    v1.include_router(leerplichtleveringen.router)
     v1.state.authenticator = NobodyAuthenticator()
     v1.state.settings = settings
     v1.state.inlogrem = Inlogrem()

@@ -10,6 +10,7 @@ def import_all_models() -> None:
     import app.db.escalaties
     import app.db.idempotentie
     import app.db.leerlingen
+    import app.db.leerplichtleveringen
     import app.db.meldingen
     import app.db.notificaties
     import app.db.organisaties

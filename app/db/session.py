@@ -31,6 +31,7 @@ from app.db.escalaties import EscalatiesRepository
 from app.db.fouten import VerbindingVerloren
 from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
+from app.db.leerplichtleveringen import LeerplichtleveringenRepository
 from app.db.meldingen import MeldingenRepository
 from app.db.notificaties import NotificatiesRepository
 from app.db.organisaties import OrganisatiesRepository
@@ -217,6 +218,7 @@ class UnitOfWork:
     casussen: CasussenRepository
     taken: TakenRepository
     notificaties: NotificatiesRepository
+    leerplichtleveringen: LeerplichtleveringenRepository
 
     def __init__(
         self,
@@ -263,6 +265,7 @@ class UnitOfWork:
             self.casussen = CasussenRepository(self.session)
             self.taken = TakenRepository(self.driver)
             self.notificaties = NotificatiesRepository(self.driver)
+            self.leerplichtleveringen = LeerplichtleveringenRepository(self.session, self.driver)
             self._audited = False
         return self
 

@@ -111,6 +111,8 @@ class Operatie(StrEnum):
     TAAK_AFHANDELEN = "taak:afhandelen"
     NOTIFICATIE_LEZEN = "notificatie:lezen"
     ABONNEMENT_BEHEREN = "abonnement:beheren"
+    LEERPLICHT_AANLEVEREN = "leerplicht:aanleveren"
+    KOPPELING_BESLISSEN = "koppeling:beslissen"
 
 
 _O = Operatie
@@ -144,8 +146,10 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
     Rol.SCHOOLSYSTEEM: _MELDER | _INDIENER,
     Rol.LEERPLICHTAMBTENAAR: _MELDER
     | _CASUSWERKER
-    | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN, _O.ESCALATIE_LEZEN},
-    Rol.LEERPLICHTSYSTEEM: _MELDER | _INDIENER | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN},
+    | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN, _O.ESCALATIE_LEZEN, _O.LEERPLICHT_AANLEVEREN},
+    Rol.LEERPLICHTSYSTEEM: _MELDER
+    | _INDIENER
+    | {_O.IDENTITEIT_INZIEN, _O.BSN_INZIEN, _O.LEERPLICHT_AANLEVEREN},
     Rol.BEGELEIDER: (_MELDER - {_O.LEERLING_REGISTREREN})
     | _REGIE
     | {_O.RAPPORT_SWV, _O.TLV_CONTROLEREN}
@@ -160,6 +164,7 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
         _O.RAPPORT_INSPECTIE,
         _O.RAPPORT_INDIENEN,
         _O.TLV_AFGEVEN,
+        _O.KOPPELING_BESLISSEN,
     },
     Rol.SECRETARIAAT: _MELDER
     | {

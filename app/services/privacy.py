@@ -153,6 +153,7 @@ async def anonimiseer_verlopen(
             await meldingen.blank_vrije_tekst(uow, leerling.id)
             await casussen.blank_vrije_tekst(uow, leerling.id)
             await uow.taken.wis_toelichting(leerling.id)  # outcomes and reasons of tasks
+            await uow.leerplichtleveringen.vergeet(leerling.id)
             if leerling.swv_id not in swvs:
                 swv = await uow.organisaties.swv(leerling.swv_id)
                 assert swv is not None  # noqa: S101

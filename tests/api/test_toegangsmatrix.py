@@ -86,6 +86,8 @@ async def test_every_protected_route_refuses_a_missing_token(
         url = url.replace("{afspraakId}", "00000000-0000-4000-8000-000000000000")
         url = url.replace("{tlvId}", "00000000-0000-4000-8000-000000000000")
         url = url.replace("{checkId}", "00000000-0000-4000-8000-000000000000")
+        url = url.replace("{leveringId}", "00000000-0000-4000-8000-000000000000")
+        url = url.replace("{voorstelId}", "00000000-0000-4000-8000-000000000000")
         response = await client.request(method, url, json={})
         assert response.status_code == 401, (method, path, response.status_code)
 

@@ -237,3 +237,14 @@ def test_tlvs_are_issued_by_swv_roles_checked_by_the_begeleider_closed_by_the_se
     assert invoerders == {Rol.SECRETARIAAT}
     lezers = {rol for rol in Rol if mag(actor(rol), Operatie.TLV_LEZEN)}
     assert lezers == {rol for rol in Rol if mag(actor(rol), Operatie.LEERLING_LEZEN)}
+
+
+def test_only_leerplicht_roles_deliver_leerplicht_lists_in_bulk() -> None:
+    """Bulk deliveries append leerplicht's facts: only leerplicht."""
+    allowed = {rol for rol in Rol if mag(actor(rol), Operatie.LEERPLICHT_AANLEVEREN)}
+    assert allowed == {Rol.LEERPLICHTAMBTENAAR, Rol.LEERPLICHTSYSTEEM}
+
+
+def test_only_the_regisseur_decides_a_koppelvoorstel() -> None:
+    allowed = {rol for rol in Rol if mag(actor(rol), Operatie.KOPPELING_BESLISSEN)}
+    assert allowed == {Rol.REGISSEUR}
