@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from app.config import Settings, get_settings
 from app.logs import configure_logging
@@ -397,6 +397,20 @@ def cmd_keys() -> int:
     return 0
 
 
+def configuratiefout(fout: ValidationError) -> str:
+    """A configuration error as the operator reads it: the variable, the rule, never the value."""
+    regels = ["Ongeldige configuratie:"]
+    for e in fout.errors(include_input=False, include_url=False):
+        veld = ".".join(str(d) for d in e["loc"])
+        naam = (
+            veld.upper()
+            if veld.upper() in {"DATABASE_URL", "PORT"}
+            else f"THUISZITTERS_{veld.upper()}"
+        )
+        regels.append(f"  {naam}: {e['msg']}")
+    return "\n".join(regels)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="thuiszitters", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -456,7 +470,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as fout:
+        print(configuratiefout(fout), file=sys.stderr)
+        return 2
     configure_logging(settings.log_level)
     if args.command == "run":
         return cmd_run(settings)

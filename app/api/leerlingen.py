@@ -680,6 +680,15 @@ async def get_gebeurtenis(
     return feit
 
 
+class Verstrekking(ApiModel):
+    """A provision of the child's data: when, to whom, by which role."""
+
+    tijdstip: datetime
+    ontvanger: str = Field(description="Aan wie of in welk stuk de gegevens zijn verstrekt.")
+    handeling: str
+    rol: str
+
+
 class Inzage(ApiModel):
     """Everything the register holds on one child (AVG art. 15), with who accessed it."""
 
@@ -689,6 +698,14 @@ class Inzage(ApiModel):
     status: LeerlingStatus
     toegang: list[dict[str, Any]] = Field(
         description="Wie de gegevens raadpleegde of wijzigde: tijdstip, rol, handeling, resultaat."
+    )
+    verstrekkingen: list[Verstrekking] = Field(
+        description="Elk register, elke lijst en elk overzicht waarin de leerling stond, met de "
+        "ontvanger (AVG art. 15 lid 1 sub c)."
+    )
+    geanonimiseerd_op: datetime | None = Field(
+        description="Wanneer de bewaartermijn verliep en het dossier werd geanonimiseerd; leeg "
+        "zolang dat niet gebeurde. Het onderhoud staat ook in `toegang`."
     )
 
 
@@ -719,6 +736,13 @@ async def get_inzage(
             }
             for a in result.toegang
         ],
+        verstrekkingen=[
+            Verstrekking(
+                tijdstip=v.tijdstip, ontvanger=v.ontvanger, handeling=v.handeling, rol=v.rol
+            )
+            for v in result.verstrekkingen
+        ],
+        geanonimiseerd_op=result.leerling.geanonimiseerd_op,
     )
 
 
