@@ -16,11 +16,9 @@ down_revision: str | None = "2026_12_07_integriteit"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-VRIJE_TEKST = "ARRAY['toelichting', 'reden', 'voorziening', 'melder']"
-
 # True when `nieuw` is `oud` with only free-text strings emptied, also inside a nested fact
 # (a correction's replacement): same keys, every other value identical.
-ALLEEN_GELEEGD = f"""
+ALLEEN_GELEEGD = """
 CREATE FUNCTION feiten_alleen_geleegd(oud jsonb, nieuw jsonb) RETURNS boolean
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
@@ -38,7 +36,7 @@ BEGIN
     FOR sleutel, o IN SELECT key, value FROM jsonb_each(oud) LOOP
         n := nieuw -> sleutel;
         CONTINUE WHEN o = n;
-        CONTINUE WHEN sleutel = ANY ({VRIJE_TEKST})
+        CONTINUE WHEN sleutel IN ('toelichting', 'reden', 'voorziening', 'melder')
             AND jsonb_typeof(o) = 'string' AND n = '""'::jsonb;
         CONTINUE WHEN jsonb_typeof(o) = 'object' AND feiten_alleen_geleegd(o, n);
         RETURN false;
