@@ -115,10 +115,21 @@ async def thuiszitter_tot_achttien(
         leerling["id"],
         "verzuim-gestart",
         (ACHTTIEN - timedelta(days=150)).isoformat(),
-        gegevens={"toelichting": "Gesproken met Fictieve Ouder"},
-        bronReferentie=f"dossier-{leerling['id']}",
     )
     assert verzuim.status_code == 201, verzuim.text
+    ziek = await meld(
+        client, beheer, leerling["id"], "ziekmelding", (ACHTTIEN - timedelta(days=300)).isoformat()
+    )
+    ingetrokken = await meld(
+        client,
+        beheer,
+        leerling["id"],
+        "intrekking",
+        (ACHTTIEN - timedelta(days=300)).isoformat(),
+        gegevens={"betreft": ziek.json()["id"], "reden": "Gesproken met Fictieve Ouder"},
+        bronReferentie=f"dossier-{leerling['id']}",
+    )
+    assert ingetrokken.status_code == 201, ingetrokken.text
     return Dossier(leerling, headers, swv.actor(Rol.REGISSEUR))
 
 
@@ -193,9 +204,8 @@ async def test_anonymising_an_identified_child_born_on_the_first_keeps_every_pas
     (rij,) = register.register.rijen
     assert rij.einddatum == ACHTTIEN, "18 on the peildatum: the episode ended that day"
     await vergelijk_voor_en_na(client, auth, identified, uow, connection, dossier)
-    inzage = await client.get(
-        f"/v1/leerlingen/{dossier.leerling['id']}/inzage", headers=dossier.headers
-    )
+    regisseur = auth.headers(identified.actor(Rol.REGISSEUR))
+    inzage = await client.get(f"/v1/leerlingen/{dossier.leerling['id']}/inzage", headers=regisseur)
     assert inzage.json()["leerling"]["identiteit"] is None, "no birth date shown after"
 
 
@@ -252,6 +262,15 @@ async def test_inzage_names_every_register_list_and_overview_the_child_was_in(
     """AVG art. 15 lid 1 sub c: to whom the data were provided, by id (never the data)."""
     dossier = await thuiszitter_tot_achttien(client, auth, swv_a)
     regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    uit = await meld(
+        client,
+        regisseur,
+        dossier.leerling["id"],
+        "uitschrijving",
+        (ACHTTIEN - timedelta(days=30)).isoformat(),
+        schoolId=str(swv_a.scholen[0]),
+    )
+    assert uit.status_code == 201, "absoluut verzuim: also on leerplicht's list"
     peildatum = {"peildatum": ACHTTIEN.isoformat()}
     await dien_in(client, auth, swv_a)
     for pad in ("inspectie", "inspectie/samenvatting", "swv-overzicht"):
@@ -302,18 +321,23 @@ async def test_the_facts_table_lets_anonymisation_only_blank(
             await connection.execute(text(sql), {"id": leerling_id})
         await savepoint.rollback()
 
-    toelichting_leeg = (
-        "UPDATE feiten SET payload = jsonb_set(payload, '{toelichting}', '\"\"') "
-        "WHERE leerling_id = :id AND soort = 'verzuim-gestart'"
+    reden_leeg = (
+        "UPDATE feiten SET payload = jsonb_set(payload, '{reden}', '\"\"') "
+        "WHERE leerling_id = :id AND soort = 'intrekking'"
     )
-    await weigert(toelichting_leeg, open_.leerling["id"])  # not anonymised: never
+    await weigert(reden_leeg, open_.leerling["id"])  # not anonymised: never
     await weigert(
-        "UPDATE feiten SET payload = jsonb_set(payload, '{toelichting}', '\"iets anders\"') "
-        "WHERE leerling_id = :id AND soort = 'verzuim-gestart'",
+        "UPDATE feiten SET payload = jsonb_set(payload, '{reden}', '\"iets anders\"') "
+        "WHERE leerling_id = :id AND soort = 'intrekking'",
         gesloten.leerling["id"],
     )
     await weigert(
         "UPDATE feiten SET payload = payload || '{\"nieuw\": 1}' WHERE leerling_id = :id",
+        gesloten.leerling["id"],
+    )
+    await weigert(
+        "UPDATE feiten SET payload = jsonb_set(payload, '{betreft}', '\"\"') "
+        "WHERE leerling_id = :id AND soort = 'intrekking'",
         gesloten.leerling["id"],
     )
     await weigert(
@@ -326,10 +350,7 @@ async def test_the_facts_table_lets_anonymisation_only_blank(
         gesloten.leerling["id"],
     )
     await weigert("DELETE FROM feiten WHERE leerling_id = :id", gesloten.leerling["id"])
-    blanked = await connection.execute(
-        text(toelichting_leeg.replace("soort =", "bron_referentie IS NOT NULL AND soort =")),
-        {"id": gesloten.leerling["id"]},
-    )
+    blanked = await connection.execute(text(reden_leeg), {"id": gesloten.leerling["id"]})
     assert blanked.rowcount == 1, "blanking the free text of an anonymised child is allowed"
     await connection.execute(
         text("UPDATE feiten SET bron_referentie = NULL WHERE leerling_id = :id"),
@@ -358,7 +379,9 @@ async def test_a_correction_with_an_overlong_replacement_id_is_a_400(
             "geregistreerdOp": ziek.json()["geregistreerdOp"],
         },
     }
-    response = await meld(client, regisseur, leerling["id"], "correctie", dag(-4), gegevens=correctie)
+    response = await meld(
+        client, regisseur, leerling["id"], "correctie", dag(-4), gegevens=correctie
+    )
     assert response.status_code == 400, response.text
     assert "x" * 37 not in response.text, "the submitted value is never echoed"
     assert [e["name"] for e in response.json()["errors"]] == ["gegevens.vervanging.id"]
