@@ -153,6 +153,7 @@ async def pseudoniem_van(connection: AsyncConnection, leerling_id: str) -> str:
 
 async def vergelijk_voor_en_na(
     client: AsyncClient,
+    *,
     auth: FakeAuthenticator,
     swv: Swv,
     uow: UnitOfWork,
@@ -203,7 +204,9 @@ async def test_anonymising_an_identified_child_born_on_the_first_keeps_every_pas
     )
     (rij,) = register.register.rijen
     assert rij.einddatum == ACHTTIEN, "18 on the peildatum: the episode ended that day"
-    await vergelijk_voor_en_na(client, auth, identified, uow, connection, dossier)
+    await vergelijk_voor_en_na(
+        client, auth=auth, swv=identified, uow=uow, connection=connection, dossier=dossier
+    )
     regisseur = auth.headers(identified.actor(Rol.REGISSEUR))
     inzage = await client.get(f"/v1/leerlingen/{dossier.leerling['id']}/inzage", headers=regisseur)
     assert inzage.json()["leerling"]["identiteit"] is None, "no birth date shown after"
@@ -218,7 +221,9 @@ async def test_anonymising_a_pseudonymous_child_keeps_every_past_peildatum(
 ) -> None:
     """Regel: anonymising never changes what a past peildatum said, with month precision too."""
     dossier = await thuiszitter_tot_achttien(client, auth, swv_a)
-    await vergelijk_voor_en_na(client, auth, swv_a, uow, connection, dossier)
+    await vergelijk_voor_en_na(
+        client, auth=auth, swv=swv_a, uow=uow, connection=connection, dossier=dossier
+    )
 
 
 async def test_a_maintenance_run_leaves_audit_rows_the_fg_can_query_and_inzage_shows_it(
