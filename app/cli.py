@@ -407,8 +407,20 @@ def configuratiefout(fout: ValidationError) -> str:
             if veld.upper() in {"DATABASE_URL", "PORT"}
             else f"THUISZITTERS_{veld.upper()}"
         )
-        regels.append(f"  {naam}: {e['msg']}")
+        regels.append(f"  {naam}: {e['msg']}{_grenzen(veld)}")
     return "\n".join(regels)
+
+
+def _grenzen(veld: str) -> str:
+    """The documented bounds of a numeric setting, as the operator needs them to fix it."""
+    info = Settings.model_fields.get(veld.lower())
+    if info is None:
+        return ""
+    ge = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
+    le = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
+    if ge is not None and le is not None:
+        return f" (toegestaan: {ge} tot en met {le})"
+    return f" (minstens {ge})" if ge is not None else ""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -406,4 +406,5 @@ def test_a_retention_of_zero_is_a_clear_configuration_error(
     fout = capsys.readouterr().err
     assert "THUISZITTERS_RETENTION_YEARS" in fout
     assert "greater than or equal to 1" in fout
+    assert "toegestaan: 1 tot en met 30" in fout
     assert "Traceback" not in fout
