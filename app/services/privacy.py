@@ -122,8 +122,8 @@ def _zonder_vrije_tekst(payload: dict[str, Any], soort: str) -> dict[str, Any]:
 
 
 def _geboortedag_na_anonimiseren(dag: int | None) -> int | None:
-    """Only "born on the 1st" survives: with it the fold's boundaries on every first of a month
-    (and every boundary of a child born on the 1st) stay exact (docs/decisions/0033)."""
+    """Only "born on the 1st" survives: a child born on the 1st keeps every boundary exact, any
+    child its age and LPW reach on every first of a month (LPW art. 3, 4a; decision 0033)."""
     return 1 if dag == 1 else None
 
 
@@ -134,7 +134,8 @@ async def anonimiseer_verlopen(
     valid for `bewaarjaren` years): identity and free text go, categories and dates stay.
 
     The child's projections are recomputed with the new pseudonym. Of the birth day only "born
-    on the 1st" is kept, so what a past peildatum said does not change (docs/decisions/0033).
+    on the 1st" is kept, so past peildata keep what they said (docs/decisions/0033 names the one
+    exception).
     Every run writes one audit row per SWV naming the children it anonymised (AVG art. 5 lid 2).
     """
     async with uow.alle_swvs():
