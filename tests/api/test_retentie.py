@@ -25,7 +25,7 @@ from app.domain.toegang import Actor, Rol
 from app.services import rapportage
 from app.services.exports import samenvatting_naar_dict
 from app.services.privacy import ANONIMISEREN, anonimiseer_verlopen
-from tests.api.test_leerlingen import dag, ingeschreven, meld
+from tests.api.test_leerlingen import dag, ingeschreven, meld, registreer
 from tests.builders import FakeAuthenticator, Swv
 
 VANDAAG = datetime.now(UTC).date()
@@ -100,7 +100,7 @@ async def thuiszitter_tot_achttien(
     actor = swv.actor(Rol.LEERPLICHTAMBTENAAR, gemeente=0)
     headers = auth.headers(actor)
     beheer = auth.headers(swv.actor(Rol.REGISSEUR))
-    leerling = await ingeschreven(
+    leerling = await registreer(
         client,
         beheer,
         swv,
@@ -109,6 +109,15 @@ async def thuiszitter_tot_achttien(
         woongemeente=swv.gemeente_codes[0],
         **registratie,
     )
+    inschrijving = await meld(
+        client,
+        beheer,
+        leerling["id"],
+        "inschrijving",
+        (ACHTTIEN - timedelta(days=700)).isoformat(),
+        schoolId=str(swv.scholen[0]),
+    )
+    assert inschrijving.status_code == 201, inschrijving.text
     verzuim = await meld(
         client,
         beheer,
