@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from app.config import Settings, get_settings
 from app.logs import configure_logging
@@ -490,6 +490,32 @@ def cmd_keys() -> int:
     return 0
 
 
+def configuratiefout(fout: ValidationError) -> str:
+    """A configuration error as the operator reads it: the variable, the rule, never the value."""
+    regels = ["Ongeldige configuratie:"]
+    for e in fout.errors(include_input=False, include_url=False):
+        veld = ".".join(str(d) for d in e["loc"])
+        naam = (
+            veld.upper()
+            if veld.upper() in {"DATABASE_URL", "PORT"}
+            else f"THUISZITTERS_{veld.upper()}"
+        )
+        regels.append(f"  {naam}: {e['msg']}{_grenzen(veld)}")
+    return "\n".join(regels)
+
+
+def _grenzen(veld: str) -> str:
+    """The documented bounds of a numeric setting, as the operator needs them to fix it."""
+    info = Settings.model_fields.get(veld.lower())
+    if info is None:
+        return ""
+    ge = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
+    le = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
+    if ge is not None and le is not None:
+        return f" (toegestaan: {ge} tot en met {le})"
+    return f" (minstens {ge})" if ge is not None else ""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="thuiszitters", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -550,7 +576,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as fout:
+        print(configuratiefout(fout), file=sys.stderr)
+        return 2
     configure_logging(settings.log_level)
     if args.command == "run":
         return cmd_run(settings)

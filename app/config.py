@@ -88,7 +88,9 @@ class Settings(BaseSettings):
         default=2,
         ge=1,
         le=30,
-        description="Years after which a closed record is anonymised (`thuiszitters maintenance`).",
+        description="Years after which a closed record is anonymised (`thuiszitters maintenance`): "
+        "1 to 30. At least 1, so a closed record outlives the school year it was counted in; at "
+        "most 30, a bound that refuses a typo (the sources give no term).",
     )
     demo_data: bool = Field(
         default=True, description="`thuiszitters run` loads the synthetic demo data set."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
@@ -30,6 +31,15 @@ from app.services import privacy as privacy_service
 router = APIRouter(prefix="/leerlingen", tags=["Leerlingen"])
 
 
+class Verstrekking(ApiModel):
+    """A provision of the child's data: when, to whom, by which role."""
+
+    tijdstip: datetime
+    ontvanger: str = Field(description="Aan wie of in welk stuk de gegevens zijn verstrekt.")
+    handeling: str
+    rol: str
+
+
 class Inzage(ApiModel):
     """Everything the register holds on one child (AVG art. 15), with who accessed it."""
 
@@ -47,6 +57,14 @@ class Inzage(ApiModel):
     plaatsingschecks: list[Plaatsingscheck] = Field(default_factory=list)
     meldingen: list[Melding] = Field(description="De meldingen over deze leerling.")
     casussen: list[CasusDetail] = Field(description="De casussen van deze leerling.")
+    verstrekkingen: list[Verstrekking] = Field(
+        description="Elk register, elke lijst en elk overzicht waarin de leerling stond, met de "
+        "ontvanger (AVG art. 15 lid 1 sub c)."
+    )
+    geanonimiseerd_op: datetime | None = Field(
+        description="Wanneer de bewaartermijn verliep en het dossier werd geanonimiseerd; leeg "
+        "zolang dat niet gebeurde. Het onderhoud staat ook in `toegang`."
+    )
 
 
 @router.get(
@@ -81,4 +99,11 @@ async def get_inzage(
         plaatsingschecks=[plaatsingscheck_van(c) for c in result.plaatsingschecks],
         meldingen=[melding_van(m, result.status.peildatum) for m in result.meldingen],
         casussen=[detail_van(c) for c in result.casussen],
+        verstrekkingen=[
+            Verstrekking(
+                tijdstip=v.tijdstip, ontvanger=v.ontvanger, handeling=v.handeling, rol=v.rol
+            )
+            for v in result.verstrekkingen
+        ],
+        geanonimiseerd_op=result.leerling.geanonimiseerd_op,
     )

@@ -463,7 +463,8 @@ class LeerlingenRepository:
         return list(rows)
 
     async def sta_anonimiseren_toe(self, aan: bool) -> None:
-        """Let the append-only trigger allow blanking free text in facts (this transaction)."""
+        """Let the append-only trigger allow blanking free text in the facts of an anonymised
+        child (this transaction); the trigger refuses any other change (docs/privacy.md)."""
         await self._session.execute(
             text("SELECT set_config('app.anonimiseren', :waarde, true)"),
             {"waarde": "aan" if aan else ""},

@@ -98,6 +98,10 @@ class OrganisatiesRepository:
     async def swv(self, swv_id: uuid.UUID, *, lock: bool = False) -> SwvRow | None:
         return await self._session.get(SwvRow, swv_id, with_for_update=lock)
 
+    async def alle_swv_ids(self) -> list[uuid.UUID]:
+        """Every SWV's id (maintenance across SWVs writes an audit row for each)."""
+        return list(await self._session.scalars(select(SwvRow.id).order_by(SwvRow.id)))
+
     async def swv_op_code(self, code: str) -> SwvRow | None:
         return await self._session.scalar(select(SwvRow).where(SwvRow.code == code))
 

@@ -276,6 +276,20 @@ class RapportageRepository:
             self._session.expunge_all()
             na = rows[-1][0].pseudoniem
 
+    async def ids_op_pseudoniem(
+        self, swv_id: uuid.UUID, pseudoniemen: Sequence[str]
+    ) -> list[uuid.UUID]:
+        """The ids of the SWV's children with these pseudonyms (whom a register listed)."""
+        if not pseudoniemen:
+            return []
+        return list(
+            await self._session.scalars(
+                select(LeerlingRow.id)
+                .where(LeerlingRow.swv_id == swv_id, LeerlingRow.pseudoniem.in_(list(pseudoniemen)))
+                .order_by(LeerlingRow.id)
+            )
+        )
+
     async def voeg_toe(self, row: IndieningRow) -> None:
         self._session.add(row)
         await self._session.flush()

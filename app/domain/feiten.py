@@ -528,6 +528,10 @@ def _parse_vervanging(value: object, veld: str, problemen: list[Veldprobleem]) -
     return feit
 
 
+MAX_ID_LENGTE = 36
+"""A fact's id is a UUID as text (36 characters); a replacement names one too (regel 15)."""
+
+
 def feit_uit_dict(soort: str, data: dict[str, object]) -> Feit:
     """Read a fact from its JSON-safe dict; raises OngeldigFeit listing every field problem."""
     try:
@@ -547,8 +551,11 @@ def feit_uit_dict(soort: str, data: dict[str, object]) -> Feit:
                 problemen.append(Veldprobleem(naam, "ontbreekt"))
             continue
         kwargs[naam] = _parse(hints[naam], data[naam], naam, problemen)
-    if not problemen and isinstance(kwargs.get("id"), str) and not kwargs["id"]:
+    feit_id = kwargs.get("id")
+    if not problemen and isinstance(feit_id, str) and not feit_id:
         problemen.append(Veldprobleem("id", "mag niet leeg zijn"))
+    elif not problemen and isinstance(feit_id, str) and len(feit_id) > MAX_ID_LENGTE:
+        problemen.append(Veldprobleem("id", f"mag hoogstens {MAX_ID_LENGTE} tekens zijn"))
     if problemen:
         raise OngeldigFeit(problemen)
     return cls(**kwargs)  # type: ignore[arg-type]

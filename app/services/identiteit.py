@@ -77,7 +77,11 @@ def sla_op(row: LeerlingRow, identiteit: Identiteit | None, versleuteling: Versl
 
 def toon(row: LeerlingRow, actor: Actor, versleuteling: Versleuteling | None) -> Identiteit | None:
     """What this actor may see of the child's identity (field-level visibility per role)."""
-    if versleuteling is None or not mag(actor, Operatie.IDENTITEIT_INZIEN):
+    if (
+        versleuteling is None
+        or not mag(actor, Operatie.IDENTITEIT_INZIEN)
+        or row.geanonimiseerd_op is not None
+    ):
         return None
     versleuteld = (row.naam_versleuteld, row.bsn_versleuteld, row.adres_versleuteld)
     if all(v is None for v in versleuteld) and row.geboortedag is None:

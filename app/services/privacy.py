@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from app.db.audit import AuditRow
+from app.db.audit import AuditRegel, AuditRow
 from app.db.escalaties import EscalatieRow, EscalatieStapRow
 from app.db.leerlingen import FeitRow, LeerlingRow
 from app.db.meldingen import MeldingRow
@@ -29,6 +29,41 @@ VRIJE_TEKST = ("toelichting", "reden", "voorziening", "melder")
 GESLOTEN = {Categorie.GEEN.value}
 
 
+ANONIMISEREN = "onderhoud:anonimiseren"
+"""The audit log's name for a maintenance run's anonymisation (one row per SWV per run)."""
+ONDERHOUD = "systeem:onderhoud"
+ONDERHOUD_ROUTE = "thuiszitters maintenance"
+
+
+@dataclass(frozen=True, slots=True)
+class Verstrekking:
+    """A provision of the child's data to a recipient (AVG art. 15 lid 1 sub c)."""
+
+    tijdstip: datetime
+    ontvanger: str
+    handeling: str
+    rol: str
+
+
+VERSTREKKINGEN: tuple[tuple[str, str, str], ...] = (
+    ("POST", "/inspectie-indieningen", "Inspectie van het Onderwijs (ingediend register)"),
+    ("GET", "/rapportages/inspectie/samenvatting", "Samenvatting van het Inspectieregister"),
+    ("GET", "/rapportages/inspectie", "Inspectieregister (export)"),
+    ("GET", "/rapportages/swv-overzicht", "SWV-overzicht (alleen aantallen)"),
+    ("GET", "/rapportages/leerplichtoverleg", "Lijst voor het leerplichtoverleg"),
+)
+"""Which audited routes provide a child's data to whom: (method, route suffix, recipient)."""
+
+
+def verstrekking(row: AuditRow) -> Verstrekking | None:
+    """The provision an audit row records, if it records one (AVG art. 15 lid 1 sub c)."""
+    methode, _, pad = row.route.partition(" ")
+    for m, achtervoegsel, ontvanger in VERSTREKKINGEN:
+        if methode == m and pad.endswith(achtervoegsel) and row.resultaat == "toegestaan":
+            return Verstrekking(row.tijdstip, ontvanger, row.handeling, row.actor_rol)
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Inzage:
     leerling: LeerlingRow
@@ -41,6 +76,11 @@ class Inzage:
     plaatsingschecks: list[PlaatsingscheckRow]
     meldingen: list[MeldingRow]
     casussen: list[casussen.CasusDetail]
+
+    @property
+    def verstrekkingen(self) -> list[Verstrekking]:
+        """Every register, list or overview that named this child, oldest first."""
+        return [v for v in map(verstrekking, self.toegang) if v is not None]
 
 
 async def inzage(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> Inzage:
@@ -107,21 +147,31 @@ def _zonder_vrije_tekst(payload: dict[str, Any], soort: str) -> dict[str, Any]:
     return schoon
 
 
+def _geboortedag_na_anonimiseren(dag: int | None) -> int | None:
+    """Only "born on the 1st" survives: a child born on the 1st keeps every boundary exact, any
+    child its age and LPW reach on every first of a month (LPW art. 3, 4a; decision 0033)."""
+    return 1 if dag == 1 else None
+
+
 async def anonimiseer_verlopen(
     uow: UnitOfWork, *, bewaarjaren: int, nu: datetime | None = None
 ) -> int:
     """Anonymise children whose record is closed (no open category now, nothing recorded or
     valid for `bewaarjaren` years): identity and free text go, categories and dates stay.
 
-    The child's projections are recomputed: its register rows carry the new pseudonym, and
-    without the birth day its age and 18th birthday count from the month (as for any child
-    registered with year and month only)."""
+    The child's projections are recomputed with the new pseudonym. Of the birth day only "born
+    on the 1st" is kept, so past peildata keep what they said (docs/decisions/0033 names the one
+    exception).
+    Every run writes one audit row per SWV naming the children it anonymised (AVG art. 5 lid 2).
+    """
     async with uow.alle_swvs():
         moment = nu or await uow.klok()
         grens = moment - timedelta(days=round(365.25 * bewaarjaren))
         kandidaten = await uow.leerlingen.te_anonimiseren(grens)
         swvs: dict[uuid.UUID, context.SwvContext] = {}
-        aantal = 0
+        per_swv: dict[uuid.UUID, list[uuid.UUID]] = {
+            swv_id: [] for swv_id in await uow.organisaties.alle_swv_ids()
+        }
         await uow.leerlingen.sta_anonimiseren_toe(True)
         for leerling in kandidaten:
             perioden = await uow.leerlingen.perioden_op([leerling.id], moment.date())
@@ -133,8 +183,9 @@ async def anonimiseer_verlopen(
             leerling.adres_versleuteld = None
             leerling.bsn_versleuteld = None
             leerling.bsn_zoekhash = None
-            leerling.geboortedag = None
+            leerling.geboortedag = _geboortedag_na_anonimiseren(leerling.geboortedag)
             leerling.geanonimiseerd_op = moment
+            await uow.flush()  # the facts' trigger checks that the child is anonymised
             feiten = await uow.leerlingen.feiten(leerling.id)
             for feit in feiten:
                 schoon = _zonder_vrije_tekst(feit.payload, feit.soort)
@@ -159,11 +210,28 @@ async def anonimiseer_verlopen(
                 assert swv is not None  # noqa: S101
                 swvs[swv.id] = await context.laad_context(uow, swv)
             await projectie.projecteer(uow, leerling, swvs[leerling.swv_id], feiten, moment.date())
-            aantal += 1
+            per_swv.setdefault(leerling.swv_id, []).append(leerling.id)
         await uow.flush()
         await uow.leerlingen.sta_anonimiseren_toe(False)
+        for swv_id, ids in sorted(per_swv.items()):
+            await uow.audit.schrijf(_onderhoudsregel(swv_id, ANONIMISEREN, ids))
         await uow.commit()
-        return aantal
+        return sum(len(ids) for ids in per_swv.values())
+
+
+def _onderhoudsregel(swv_id: uuid.UUID, handeling: str, ids: list[uuid.UUID]) -> AuditRegel:
+    """One audit row of a maintenance run: the kind of change and every child it touched."""
+    return AuditRegel(
+        swv_id=swv_id,
+        actor_id=ONDERHOUD,
+        actor_rol="systeem",
+        handeling=handeling,
+        route=ONDERHOUD_ROUTE,
+        leerling_id=None,
+        getoonde_leerlingen=sorted(ids) or None,
+        resultaat="toegestaan",
+        request_id=None,
+    )
 
 
 async def vergeet_idempotentie(uow: UnitOfWork, *, uren: int = 24) -> int:

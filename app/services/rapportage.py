@@ -146,6 +146,7 @@ async def inspectie_rapport(
         huidig = await _register(uow, actor, peildatum, bekend_op)
         vorige_dag = (await context.swv_context(uow, actor)).peildata.vorige(peildatum)
         vorig = await _vorige_stand(uow, actor, vorige_dag, bekend_op)
+        await _noem_vermelden(uow, actor, huidig)
         await uow.commit()
         beleid = escalaties.escalatiebeleid_van(await context.swv_van(uow, actor))
         return Rapport(huidig, samenvatting(huidig, vorig), str(beleid.doorzettingsmacht_bij))
@@ -175,8 +176,19 @@ async def overzicht(
                 kinderen, beleid, peildatum=peildatum, bekend_op=bekend_op, kalender=kalender
             ),
         )
+        # The overview counts every child of the SWV (A1 included): each is named in the audit
+        # row, so its inzage shows the provision (AVG art. 15 lid 1 sub c).
+        uow.getoond = await uow.leerlingen.alle_ids(swv.id)
         await uow.commit()
         return Overzicht(result, escalaties.escalatiebeleid_van(swv.swv))
+
+
+async def _noem_vermelden(uow: UnitOfWork, actor: Actor, register_: InspectieRegister) -> None:
+    """Name the children a register lists (ids, not data) in the request's audit row, so each
+    child's inzage shows this provision (AVG art. 15 lid 1 sub c)."""
+    uow.getoond = await uow.rapportage.ids_op_pseudoniem(
+        uuid.UUID(actor.swv_id), [r.pseudoniem for r in register_.rijen]
+    )
 
 
 def register_json(register_: InspectieRegister) -> bytes:
@@ -222,6 +234,7 @@ async def dien_in(uow: UnitOfWork, actor: Actor, *, peildatum: date) -> Indienin
             per_categorie=dict(sorted(telling.items())),
         )
         await uow.rapportage.voeg_toe(row)
+        await _noem_vermelden(uow, actor, reg)
         await uow.commit()
         return row
 

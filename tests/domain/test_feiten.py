@@ -81,6 +81,11 @@ def problemen(soort: str, data: dict[str, Any]) -> list[Veldprobleem]:
         ),
         ("verzuim-gestart", {**GOED, "id": ""}, [Veldprobleem("id", "mag niet leeg zijn")]),
         (
+            "verzuim-gestart",
+            {**GOED, "id": "x" * 37},
+            [Veldprobleem("id", "mag hoogstens 36 tekens zijn")],
+        ),
+        (
             "ziekmelding",
             {**GOED, "door_ouders": "ja"},
             [Veldprobleem("door_ouders", "moet true of false zijn")],
