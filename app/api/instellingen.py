@@ -12,7 +12,7 @@ from app.api.deps import UowDep
 from app.api.problems import problem_responses
 from app.api.schemas import ApiInput, ApiModel
 from app.db.organisaties import SwvRow
-from app.domain.beleid import Beleid
+from app.domain.beleid import Beleid, ThuiswerkplanTelling
 from app.domain.classificatie import Categorie
 from app.domain.identiteit import PrivacyModus
 from app.domain.toegang import Actor, Operatie
@@ -43,7 +43,15 @@ class Instellingen(ApiModel):
     signaal_schorsing_na_dagen: int
     signaal_tlv_na_dagen: int
     pact_na_maanden: int
-    thuiswerkplan_telt_als_aanbod: bool
+    thuiswerkplan_telt_als_aanbod: ThuiswerkplanTelling = Field(
+        description=(
+            "Wanneer een thuiswerkplan het signaal Thuiszitterspact stopt: altijd, nooit, of "
+            "met-schooltijd (standaard): met begeleide aanwezigheid op school van minstens "
+            "`thuiswerkplanKeerOpSchool` keer en `thuiswerkplanUrenOpSchool` uur per week."
+        )
+    )
+    thuiswerkplan_keer_op_school: int
+    thuiswerkplan_uren_op_school: float
     jeugdarts_oordeel_maakt_ongeoorloofd: bool = Field(
         description=(
             "Of een oordeel van de jeugdarts (geheel of gedeeltelijk belastbaar) bij een lopende "
@@ -69,7 +77,9 @@ class InstellingenWijziging(ApiInput):
     signaal_schorsing_na_dagen: int | None = Field(default=None, ge=1, le=60)
     signaal_tlv_na_dagen: int | None = Field(default=None, ge=1, le=365)
     pact_na_maanden: int | None = Field(default=None, ge=1, le=24)
-    thuiswerkplan_telt_als_aanbod: bool | None = None
+    thuiswerkplan_telt_als_aanbod: ThuiswerkplanTelling | None = None
+    thuiswerkplan_keer_op_school: int | None = Field(default=None, ge=0, le=10)
+    thuiswerkplan_uren_op_school: float | None = Field(default=None, ge=0, le=40)
     jeugdarts_oordeel_maakt_ongeoorloofd: bool | None = None
     peildata: list[Annotated[str, Field(pattern=r"^[0-9]{2}-[0-9]{2}$")]] | None = Field(
         default=None, min_length=1, max_length=12
@@ -95,6 +105,8 @@ def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
         signaal_tlv_na_dagen=beleid.signaal_tlv_na_dagen,
         pact_na_maanden=beleid.pact_na_maanden,
         thuiswerkplan_telt_als_aanbod=beleid.thuiswerkplan_telt_als_aanbod,
+        thuiswerkplan_keer_op_school=beleid.thuiswerkplan_keer_op_school,
+        thuiswerkplan_uren_op_school=beleid.thuiswerkplan_uren_op_school,
         jeugdarts_oordeel_maakt_ongeoorloofd=beleid.jeugdarts_oordeel_maakt_ongeoorloofd,
         peildata=[f"{m:02d}-{d:02d}" for m, d in peildata.dagen],
         leverdag=peildata.leverdag,

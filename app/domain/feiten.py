@@ -47,6 +47,13 @@ class FeitSoort(StrEnum):
     ONDERWIJS_HERVAT = "onderwijs-hervat"
     KWALIFICATIEPLICHT_BEEINDIGD = "kwalificatieplicht-beeindigd"
     ADMINISTRATIEVE_ONVOLKOMENHEID = "administratieve-onvolkomenheid"
+    KLAS = "klas"
+    NIVEAU = "niveau"
+    WOONPLAATS = "woonplaats"
+    SOORT_THUISZITTER = "soort-thuiszitter"
+    REDEN_GEOORLOOFD = "reden-geoorloofd"
+    JEUGDHULP = "jeugdhulp"
+    GEMELD_BIJ_LOKET = "gemeld-bij-loket"
     CORRECTIE = "correctie"
     INTREKKING = "intrekking"
 
@@ -90,6 +97,37 @@ class KwalificatieplichtEinde(StrEnum):
     PRAKTIJKONDERWIJS = "praktijkonderwijs"
     VSO_ARBEID = "vso-arbeid"
     VSO_DAGBESTEDING = "vso-dagbesteding"
+
+
+class SoortThuiszitter(StrEnum):
+    """Kind of thuiszitter as the school reports it (seed 004); never derived from facts."""
+
+    SCHOOLWEIGERAAR = "schoolweigeraar"
+    SCHOOLONTHOUDING = "schoolonthouding"
+    SPIJBELAAR = "spijbelaar"
+    MEDISCH = "medisch"
+
+
+def meng_soorten(soorten: list[SoortThuiszitter]) -> SoortThuiszitter | None:
+    """Medical reasons together with refusal count as schoolweigeraar (seed 004); None when the
+    kinds stated cannot be brought to one."""
+    uniek = set(soorten)
+    if len(uniek) == 1:
+        return uniek.pop()
+    if uniek == {SoortThuiszitter.MEDISCH, SoortThuiszitter.SCHOOLWEIGERAAR}:
+        return SoortThuiszitter.SCHOOLWEIGERAAR
+    return None
+
+
+class RedenGeoorloofd(StrEnum):
+    """Why a child stays home with a valid reason, kept in the SWV's own monitor (seed 004)."""
+
+    ZIEKTE = "ziekte"
+    JEUGDARTS_ADVIES = "jeugdarts-advies"
+    VRIJSTELLING = "vrijstelling"
+    VERLOF = "verlof"
+    SCHORSING = "schorsing"
+    OVERIG = "overig"
 
 
 class Beeindigingsreden(StrEnum):
@@ -269,10 +307,13 @@ class WachtOpPlek(_Basis):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AanbodGestart(_Basis):
-    """A passend aanbod or thuiswerkplan started on ``geldig_vanaf``."""
+    """A passend aanbod or thuiswerkplan started on ``geldig_vanaf``; with a thuiswerkplan the
+    supervised presence at school it includes: times and hours a week (seed 004)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.AANBOD_GESTART
     aanbod: AanbodSoort
+    keer_op_school_per_week: int | None = None
+    uren_op_school_per_week: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -327,6 +368,65 @@ class AdministratieveOnvolkomenheid(_Basis):
     toelichting: str = ""
 
 
+# -- kenmerken: what the SWV's own monitor records about a child (seed 004); no effect on the
+# classification, each holds from ``geldig_vanaf`` until the next fact of its kind.
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Klas(_Basis):
+    """The child's class (leerjaar) from ``geldig_vanaf`` (seed 004 monitor: "Klas")."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.KLAS
+    klas: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Niveau(_Basis):
+    """The child's level of education from ``geldig_vanaf`` (seed 004 monitor: "Niveau")."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.NIVEAU
+    niveau: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Woonplaats(_Basis):
+    """The gemeente the child lives in from ``geldig_vanaf`` (seed 004 monitor: "Woonplaats")."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.WOONPLAATS
+    gemeente: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SoortThuiszitterGemeld(_Basis):
+    """The kind of thuiszitter the school reports from ``geldig_vanaf`` (seed 004)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.SOORT_THUISZITTER
+    thuiszitter: SoortThuiszitter
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RedenGeoorloofdGemeld(_Basis):
+    """The reason for excused absence from ``geldig_vanaf`` (seed 004, own monitor)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.REDEN_GEOORLOOFD
+    reden: RedenGeoorloofd
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Jeugdhulp(_Basis):
+    """The youth-care organisation involved from ``geldig_vanaf`` (seed 004; the SWV's list)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.JEUGDHULP
+    organisatie: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GemeldBijLoket(_Basis):
+    """Reported at the SWV's verzuimloket on ``geldig_vanaf`` (seed 004: the month it was)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.GEMELD_BIJ_LOKET
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Intrekking(_Basis):
     """Withdraws the fact with id ``betreft``; it no longer has any effect (DOMAIN.md rule 15)."""
@@ -373,6 +473,13 @@ Feit = (
     | OnderwijsHervat
     | KwalificatieplichtBeeindigd
     | AdministratieveOnvolkomenheid
+    | Klas
+    | Niveau
+    | Woonplaats
+    | SoortThuiszitterGemeld
+    | RedenGeoorloofdGemeld
+    | Jeugdhulp
+    | GemeldBijLoket
     | Intrekking
     | Correctie
 )
@@ -440,6 +547,10 @@ def _parse(tp: Any, value: object, veld: str, problemen: list[Veldprobleem]) -> 
         if isinstance(value, bool):
             return value
         problemen.append(Veldprobleem(veld, "moet true of false zijn"))
+    elif tp is int:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        problemen.append(Veldprobleem(veld, "moet een niet-negatief geheel getal zijn"))
     elif tp is float:
         if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
             return float(value)
@@ -498,6 +609,18 @@ def _parse_vervanging(value: object, veld: str, problemen: list[Veldprobleem]) -
     return feit
 
 
+def _gemengd(waarden: list[object]) -> object:
+    """Several kinds of thuiszitter stated at once become one by the mixing rule (seed 004);
+    a list that cannot be brought to one stays a list, which the field refuses."""
+    if waarden and all(
+        isinstance(w, str) and w in SoortThuiszitter._value2member_map_ for w in waarden
+    ):
+        gemengd = meng_soorten([SoortThuiszitter(str(w)) for w in waarden])
+        if gemengd is not None:
+            return gemengd.value
+    return waarden
+
+
 def feit_uit_dict(soort: str, data: dict[str, object]) -> Feit:
     """Read a fact from its JSON-safe dict; raises OngeldigFeit listing every field problem."""
     try:
@@ -505,6 +628,8 @@ def feit_uit_dict(soort: str, data: dict[str, object]) -> Feit:
     except ValueError:
         raise OngeldigFeit([Veldprobleem("soort", "onbekende soort feit")]) from None
     problemen: list[Veldprobleem] = []
+    if cls is SoortThuiszitterGemeld and isinstance(data.get("thuiszitter"), list):
+        data = {**data, "thuiszitter": _gemengd(data["thuiszitter"])}
     hints = _hints(cls)
     kwargs: dict[str, object] = {}
     velden = {f.name: f for f in dataclasses.fields(cls)}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from app.domain.beleid import Beleid
+from app.domain.beleid import Beleid, telt_als_aanbod
 from app.domain.classificatie import LANDELIJKE_THUISZITTERS, VERZUIM, Categorie, inspectie_code
 from app.domain.datums import plus_maanden, schooljaar_eindjaar
 from app.domain.feiten import (
@@ -28,9 +28,11 @@ from app.domain.feiten import (
     Feit,
     Hervatting,
     OnderwijsHervat,
+    SoortThuiszitter,
     Ziekmelding,
     ZiekmeldingBeeindigd,
 )
+from app.domain.kenmerken import kenmerken_op
 from app.domain.leerling import Geboorte, Leerling
 from app.domain.regio import Vakantiekalender
 from app.domain.status import Signaal, bepaal_status
@@ -101,15 +103,6 @@ STANDAARD_PEILDATA = Peildata()
 # -- the input -------------------------------------------------------------------------------
 
 
-class SoortThuiszitter(StrEnum):
-    """Kind of thuiszitter as the school reports it (seed 004); never derived from facts."""
-
-    SCHOOLWEIGERAAR = "schoolweigeraar"
-    SCHOOLONTHOUDING = "schoolonthouding"
-    SPIJBELAAR = "spijbelaar"
-    MEDISCH = "medisch"
-
-
 _VRIJE_TEKST = re.compile(r"^[^\d@]*(\d[^\d@]*){0,4}$")
 
 
@@ -118,8 +111,8 @@ class KindGegevens:
     """One child as the reports need it: the domain's ``Leerling`` and facts, plus context.
 
     ``pseudoniem`` is the code the SWV shows the Inspectie (seed 004: e.g. 231801). ``vestiging``
-    and ``gemeente`` only feed the SWV's aggregates. ``soort`` and ``jeugdhulp`` are not facts the
-    domain knows; they are passed through when the register holds them, never invented.
+    and ``gemeente`` only feed the SWV's aggregates. ``soort`` and ``jeugdhulp`` given here win
+    over the kenmerk facts (``app/domain/kenmerken.py``), which fill them otherwise.
     """
 
     leerling: Leerling
@@ -361,13 +354,13 @@ def _verzuim_sinds(perioden: Sequence[Periode]) -> date:
     return perioden[k].start
 
 
-def _aanbod_op(aanbod: Sequence[Feit], dag: date) -> AanbodSoort | None:
+def _aanbod_op(aanbod: Sequence[Feit], dag: date) -> AanbodGestart | None:
     """The offer running on ``dag``: the last one started and not ended (as the fold does)."""
-    lopend: AanbodSoort | None = None
+    lopend: AanbodGestart | None = None
     for f in aanbod:
         if f.geldig_vanaf > dag:
             break
-        lopend = f.aanbod if isinstance(f, AanbodGestart) else None
+        lopend = f if isinstance(f, AanbodGestart) else None
     return lopend
 
 
@@ -406,15 +399,14 @@ def _rij_uit(
         ouders = any(
             s <= laatste_dag and (e is None or e >= laatste.start) for s, e in ziek
         )  # a parental sick report touching the absence (it may have led to it, rule 4)
-    aanbod = _aanbod_op(aanbod_feiten, laatste_dag)
+    aanbod_feit = _aanbod_op(aanbod_feiten, laatste_dag)
+    aanbod = None if aanbod_feit is None else aanbod_feit.aanbod
     pact = (
         categorie in LANDELIJKE_THUISZITTERS
         and peildatum >= plus_maanden(_verzuim_sinds(perioden), beleid.pact_na_maanden)
-        and not (
-            aanbod is AanbodSoort.PASSEND_AANBOD
-            or (aanbod is AanbodSoort.THUISWERKPLAN and beleid.thuiswerkplan_telt_als_aanbod)
-        )
+        and not (aanbod_feit is not None and telt_als_aanbod(aanbod_feit, beleid))
     )
+    kenmerken = kenmerken_op(geldend, peildatum)
     return InspectieRij(
         pseudoniem=kind.pseudoniem,
         leeftijd=leeftijd(kind.leerling.geboorte, peildatum),
@@ -422,14 +414,14 @@ def _rij_uit(
         hoogste_categorie=hoogste,
         verloop=tuple(verloop),
         typering=laatste.typering,
-        soort=kind.soort,
+        soort=kind.soort or kenmerken.soort,
         startdatum=laatste.start,
         einddatum=laatste.einde,
         duur_dagen=(laatste_dag - laatste.start).days + 1,
         duurklasse=duurklasse(laatste.start, laatste_dag),
         ziek_gemeld_door_ouders=ouders,
         aanbod=aanbod,
-        jeugdhulp=kind.jeugdhulp,
+        jeugdhulp=kind.jeugdhulp or kenmerken.jeugdhulp,
         reden_beeindigd=laatste.reden,
         pact_overschreden=pact,
         aantal_episodes=len(episodes),

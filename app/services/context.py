@@ -10,7 +10,7 @@ from typing import Any
 
 from app.db.organisaties import SwvInstellingen, SwvRow
 from app.db.session import UnitOfWork
-from app.domain.beleid import Beleid, DefinitieProfiel, Weektelling
+from app.domain.beleid import Beleid, DefinitieProfiel, ThuiswerkplanTelling, Weektelling
 from app.domain.classificatie import Categorie
 from app.domain.rapportage import STANDAARD_PEILDATA, Peildata
 from app.domain.toegang import Actor
@@ -27,6 +27,8 @@ BELEID_SLEUTELS = (
     "pact_na_maanden",
     "thuiswerkplan_telt_als_aanbod",
     "jeugdarts_oordeel_maakt_ongeoorloofd",
+    "thuiswerkplan_keer_op_school",
+    "thuiswerkplan_uren_op_school",
 )
 """Settings an SWV may change (app/services/instellingen.py); else the docs/domain.md default."""
 
@@ -35,6 +37,11 @@ def beleid_van(swv: SwvRow | SwvInstellingen) -> Beleid:
     """The SWV's policy from its stored settings (defaults of docs/domain.md where unset)."""
     instellingen = swv.beleid or {}
     waarden: dict[str, Any] = {k: instellingen[k] for k in BELEID_SLEUTELS if k in instellingen}
+    telling = waarden.get("thuiswerkplan_telt_als_aanbod")
+    if telling is not None:  # a stored true/false from before the setting had three values
+        if isinstance(telling, bool):
+            telling = ThuiswerkplanTelling.ALTIJD if telling else ThuiswerkplanTelling.NOOIT
+        waarden["thuiswerkplan_telt_als_aanbod"] = ThuiswerkplanTelling(telling)
     profiel = instellingen.get("profiel")
     if profiel is not None:
         waarden["profiel"] = DefinitieProfiel("swv", frozenset(Categorie(c) for c in profiel))

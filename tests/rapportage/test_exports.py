@@ -87,7 +87,8 @@ def vaste_regio() -> list[KindGegevens]:
             "241801",
             Geboorte(2011, 5, 17),  # identified mode: the exact date must never leave
             [i(), feit(VerzuimGestart, "2024-08-26", id="a1"),
-             feit(AanbodGestart, "2024-10-07", aanbod=AanbodSoort.THUISWERKPLAN, id="a2")],
+             feit(AanbodGestart, "2024-10-07", aanbod=AanbodSoort.THUISWERKPLAN, id="a2",
+                  keer_op_school_per_week=2, uren_op_school_per_week=4.0)],
             soort=SoortThuiszitter.SCHOOLWEIGERAAR,
             jeugdhulp="Wijkteam Demostad",
         ),

@@ -1,0 +1,76 @@
+"""What the SWV's own monitor knows about a child on a day (seed 004), from the kenmerk facts.
+
+Each kenmerk holds from its fact's ``geldig_vanaf`` until the next fact of its kind; which facts
+count is decided by the caller (``geldende_feiten`` as known on ``bekend_op``), so a report stays
+reproducible "as known on" a moment (regel 15).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from app.domain.feiten import (
+    Feit,
+    GemeldBijLoket,
+    Jeugdhulp,
+    Klas,
+    Niveau,
+    RedenGeoorloofd,
+    RedenGeoorloofdGemeld,
+    SoortThuiszitter,
+    SoortThuiszitterGemeld,
+    Woonplaats,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Kenmerken:
+    """A child's kenmerken on one day; None where nothing is known (seed 004 monitor)."""
+
+    klas: str | None = None
+    niveau: str | None = None
+    woonplaats: str | None = None
+    soort: SoortThuiszitter | None = None
+    reden_geoorloofd: RedenGeoorloofd | None = None
+    jeugdhulp: str | None = None
+    gemeld_bij_loket: date | None = None
+
+    @property
+    def maand_gemeld(self) -> str | None:
+        """The month (JJJJ-MM) the child was reported at the SWV's verzuimloket (seed 004)."""
+        return None if self.gemeld_bij_loket is None else self.gemeld_bij_loket.strftime("%Y-%m")
+
+
+LEEG = Kenmerken()
+
+
+def kenmerken_op(geldend: Iterable[Feit], dag: date) -> Kenmerken:
+    """The last kenmerk of each kind valid on ``dag`` among the facts in force (seed 004)."""
+    waarden: dict[str, object] = {}
+    laatst: dict[str, date] = {}
+
+    def zet(naam: str, feit: Feit, waarde: object) -> None:
+        if feit.geldig_vanaf <= dag and laatst.get(naam, date.min) <= feit.geldig_vanaf:
+            laatst[naam] = feit.geldig_vanaf
+            waarden[naam] = waarde
+
+    for feit in geldend:
+        if isinstance(feit, Klas):
+            zet("klas", feit, feit.klas)
+        elif isinstance(feit, Niveau):
+            zet("niveau", feit, feit.niveau)
+        elif isinstance(feit, Woonplaats):
+            zet("woonplaats", feit, feit.gemeente)
+        elif isinstance(feit, SoortThuiszitterGemeld):
+            zet("soort", feit, feit.thuiszitter)
+        elif isinstance(feit, RedenGeoorloofdGemeld):
+            zet("reden_geoorloofd", feit, feit.reden)
+        elif isinstance(feit, Jeugdhulp):
+            zet("jeugdhulp", feit, feit.organisatie)
+        elif isinstance(feit, GemeldBijLoket):
+            zet("gemeld_bij_loket", feit, feit.geldig_vanaf)
+    if not waarden:
+        return LEEG
+    return Kenmerken(**waarden)  # type: ignore[arg-type]
