@@ -17,11 +17,12 @@ from app.domain.classificatie import Categorie
 from app.domain.identiteit import PrivacyModus
 from app.domain.toegang import Actor, Operatie
 from app.services import instellingen as service
-from app.services.context import beleid_van, peildata_van
+from app.services.context import beleid_van, jeugdhulp_organisaties, peildata_van
 from app.services.errors import PreconditionFailed, PreconditionRequired
 
 router = APIRouter(prefix="/instellingen", tags=["Instellingen"])
 Beheerder = Annotated[Actor, toegang(Operatie.INSTELLINGEN_BEHEREN)]
+_NAAM = r"^[^0-9@]*([0-9][^0-9@]*){0,4}$"  # a name, not a note (app/domain/kenmerken.py)
 
 
 class Instellingen(ApiModel):
@@ -62,6 +63,9 @@ class Instellingen(ApiModel):
     )
     peildata: list[str] = Field(description="Peildata per schooljaar als MM-DD, in volgorde.")
     leverdag: int = Field(description="Uiterste leverdag na elke peildatum (dag van de maand).")
+    jeugdhulp_organisaties: list[str] = Field(
+        description="Jeugdhulporganisaties waaruit het kenmerk `jeugdhulp` kiest (eigen monitor)."
+    )
 
 
 class InstellingenWijziging(ApiInput):
@@ -85,6 +89,9 @@ class InstellingenWijziging(ApiInput):
         default=None, min_length=1, max_length=12
     )
     leverdag: int | None = Field(default=None, ge=1, le=28)
+    jeugdhulp_organisaties: (
+        list[Annotated[str, Field(min_length=1, max_length=80, pattern=_NAAM)]] | None
+    ) = Field(default=None, max_length=200)
 
 
 def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
@@ -110,6 +117,7 @@ def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
         jeugdarts_oordeel_maakt_ongeoorloofd=beleid.jeugdarts_oordeel_maakt_ongeoorloofd,
         peildata=[f"{m:02d}-{d:02d}" for m, d in peildata.dagen],
         leverdag=peildata.leverdag,
+        jeugdhulp_organisaties=list(jeugdhulp_organisaties(swv)),
     )
 
 

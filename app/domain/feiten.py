@@ -628,8 +628,9 @@ def feit_uit_dict(soort: str, data: dict[str, object]) -> Feit:
     except ValueError:
         raise OngeldigFeit([Veldprobleem("soort", "onbekende soort feit")]) from None
     problemen: list[Veldprobleem] = []
-    if cls is SoortThuiszitterGemeld and isinstance(data.get("thuiszitter"), list):
-        data = {**data, "thuiszitter": _gemengd(data["thuiszitter"])}
+    opgegeven = data.get("thuiszitter")
+    if cls is SoortThuiszitterGemeld and isinstance(opgegeven, list):
+        data = {**data, "thuiszitter": _gemengd(opgegeven)}
     hints = _hints(cls)
     kwargs: dict[str, object] = {}
     velden = {f.name: f for f in dataclasses.fields(cls)}

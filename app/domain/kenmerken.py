@@ -7,11 +7,13 @@ reproducible "as known on" a moment (regel 15).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from app.domain.feiten import (
+    Correctie,
     Feit,
     GemeldBijLoket,
     Jeugdhulp,
@@ -21,6 +23,7 @@ from app.domain.feiten import (
     RedenGeoorloofdGemeld,
     SoortThuiszitter,
     SoortThuiszitterGemeld,
+    Veldprobleem,
     Woonplaats,
 )
 
@@ -74,3 +77,41 @@ def kenmerken_op(geldend: Iterable[Feit], dag: date) -> Kenmerken:
     if not waarden:
         return LEEG
     return Kenmerken(**waarden)  # type: ignore[arg-type]
+
+
+NAAM = re.compile(r"^[^\d@]*(\d[^\d@]*){0,4}$")
+"""A name, not a note: at most four digits and no e-mail address (nothing that identifies)."""
+
+_KORT: dict[type[Feit], tuple[str, int]] = {
+    Klas: ("klas", 20),
+    Niveau: ("niveau", 40),
+    Woonplaats: ("gemeente", 80),
+}
+
+
+def is_naam(tekst: str, lengte: int) -> bool:
+    """Whether ``tekst`` is a short name (of a class, level, gemeente, organisation)."""
+    return bool(tekst.strip()) and len(tekst) <= lengte and NAAM.match(tekst) is not None
+
+
+def kenmerk_problemen(feit: Feit, organisaties: Iterable[str]) -> list[Veldprobleem]:
+    """A kenmerk's text is a short name; the youth-care organisation one on the SWV's list."""
+    if isinstance(feit, Correctie):
+        return [
+            Veldprobleem(f"vervanging.{p.veld}", p.probleem)
+            for p in kenmerk_problemen(feit.vervanging, organisaties)
+        ]
+    if isinstance(feit, Jeugdhulp):
+        if feit.organisatie not in set(organisaties):
+            return [
+                Veldprobleem(
+                    "organisatie", "staat niet op de lijst jeugdhulporganisaties van het SWV"
+                )
+            ]
+        return []
+    kort = _KORT.get(type(feit))
+    if kort is not None:
+        veld, lengte = kort
+        if not is_naam(str(getattr(feit, veld)), lengte):
+            return [Veldprobleem(veld, f"een naam van hoogstens {lengte} tekens, geen notitie")]
+    return []

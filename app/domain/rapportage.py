@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -32,7 +31,7 @@ from app.domain.feiten import (
     Ziekmelding,
     ZiekmeldingBeeindigd,
 )
-from app.domain.kenmerken import kenmerken_op
+from app.domain.kenmerken import is_naam, kenmerken_op
 from app.domain.leerling import Geboorte, Leerling
 from app.domain.regio import Vakantiekalender
 from app.domain.status import Signaal, bepaal_status
@@ -103,9 +102,6 @@ STANDAARD_PEILDATA = Peildata()
 # -- the input -------------------------------------------------------------------------------
 
 
-_VRIJE_TEKST = re.compile(r"^[^\d@]*(\d[^\d@]*){0,4}$")
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class KindGegevens:
     """One child as the reports need it: the domain's ``Leerling`` and facts, plus context.
@@ -126,9 +122,7 @@ class KindGegevens:
     def __post_init__(self) -> None:
         if not self.pseudoniem:
             raise ValueError("pseudoniem mag niet leeg zijn")
-        if self.jeugdhulp is not None and (
-            len(self.jeugdhulp) > 80 or not _VRIJE_TEKST.match(self.jeugdhulp)
-        ):
+        if self.jeugdhulp is not None and (not is_naam(self.jeugdhulp, 80)):
             # An organisation name, not a note: digits runs or e-mail addresses could identify.
             raise ValueError("jeugdhulp: naam van een organisatie, hoogstens 80 tekens")
 

@@ -49,6 +49,11 @@ def beleid_van(swv: SwvRow | SwvInstellingen) -> Beleid:
     return Beleid(weektelling=weektelling, **waarden)
 
 
+def jeugdhulp_organisaties(swv: SwvRow | SwvInstellingen) -> tuple[str, ...]:
+    """The youth-care organisations the SWV keeps a list of (seed 004 monitor); none by default."""
+    return tuple((swv.beleid or {}).get("jeugdhulp_organisaties", ()))
+
+
 def peildata_van(swv: SwvRow | SwvInstellingen) -> Peildata:
     """The SWV's peildata and delivery day (default: 1 Dec, 1 Mar, 1 Jun, 1 Sep; the 15th)."""
     instellingen = swv.beleid or {}

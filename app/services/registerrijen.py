@@ -18,14 +18,13 @@ from app.db.rapportage import REGISTER_KOLOMMEN
 from app.db.session import UnitOfWork
 from app.domain.beleid import Beleid, Weektelling
 from app.domain.classificatie import Categorie
-from app.domain.feiten import AanbodSoort, Beeindigingsreden, Feit
+from app.domain.feiten import AanbodSoort, Beeindigingsreden, Feit, SoortThuiszitter
 from app.domain.leerling import Leerling
 from app.domain.rapportage import (
     Duurklasse,
     InspectieRij,
     KindGegevens,
     Peildata,
-    SoortThuiszitter,
     Typering,
     VorigeStand,
     inspectie_rijen_per_peildatum,

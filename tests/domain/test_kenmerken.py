@@ -8,6 +8,7 @@ import pytest
 
 from app.domain.feiten import (
     AanbodGestart,
+    Correctie,
     GemeldBijLoket,
     Jeugdhulp,
     Klas,
@@ -22,7 +23,7 @@ from app.domain.feiten import (
     feit_uit_dict,
     meng_soorten,
 )
-from app.domain.kenmerken import LEEG, kenmerken_op
+from app.domain.kenmerken import LEEG, kenmerk_problemen, kenmerken_op
 from app.domain.tijdlijn import geldende_feiten
 from tests.domain.bouwers import feit, moment
 
@@ -137,3 +138,26 @@ def test_a_later_stated_kenmerk_about_an_earlier_day_does_not_override_a_newer_o
     ]
     geldend, _ = geldende_feiten(feiten)
     assert kenmerken_op(geldend, date(2026, 12, 1)).klas == "3"
+
+
+def test_kenmerk_texts_are_short_names_and_youth_care_comes_from_the_swv_list() -> None:
+    """Seed 004: the organisation involved is one the SWV keeps; texts are names, not notes."""
+    lijst = ["Wijkteam Demostad"]
+    assert (
+        kenmerk_problemen(feit(Jeugdhulp, "2026-10-01", organisatie="Wijkteam Demostad"), lijst)
+        == []
+    )
+    assert [
+        p.veld for p in kenmerk_problemen(feit(Jeugdhulp, "2026-10-01", organisatie="X"), lijst)
+    ] == ["organisatie"]
+    assert kenmerk_problemen(feit(Klas, "2026-10-01", klas="2b"), lijst) == []
+    assert [
+        p.veld for p in kenmerk_problemen(feit(Klas, "2026-10-01", klas="0612345678"), lijst)
+    ] == ["klas"]
+    assert [
+        p.veld for p in kenmerk_problemen(feit(Woonplaats, "2026-10-01", gemeente=" "), lijst)
+    ] == ["gemeente"]
+    assert kenmerk_problemen(feit(GemeldBijLoket, "2026-10-01"), lijst) == []
+    vervanging = feit(Niveau, "2026-10-01", niveau="a@b.nl")
+    correctie = feit(Correctie, "2026-10-02", betreft="x", reden="typfout", vervanging=vervanging)
+    assert [p.veld for p in kenmerk_problemen(correctie, lijst)] == ["vervanging.niveau"]
