@@ -23,6 +23,7 @@ from app.api import (
     health,
     instellingen,
     leerlingen,
+    monitor,
     perioden,
     rapportages,
     scholen,
@@ -82,6 +83,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(instellingen.router)
     v1.include_router(schoolvakanties.router)
     v1.include_router(rapportages.router)
+    v1.include_router(monitor.router)
     v1.state.authenticator = NobodyAuthenticator()
     v1.state.inlogrem = Inlogrem()
     if settings.jwt_signing_key is not None and settings.encryption_key is not None:

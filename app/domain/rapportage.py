@@ -358,6 +358,22 @@ def _aanbod_op(aanbod: Sequence[Feit], dag: date) -> AanbodGestart | None:
     return lopend
 
 
+def aanbod_op(geldend: Sequence[Feit], dag: date) -> AanbodGestart | None:
+    """The offer running on ``dag`` among the facts in force, in their order (rules 10, 12)."""
+    return _aanbod_op([f for f in geldend if isinstance(f, AanbodGestart | AanbodBeeindigd)], dag)
+
+
+def inspectie_rij(
+    kind: KindGegevens,
+    beleid: Beleid,
+    kop: RegisterKop,
+    perioden: Sequence[Periode],
+    geldend: Sequence[Feit],
+) -> InspectieRij | None:
+    """The child's register row from its timeline up to the peildatum and its facts in force."""
+    return _rij_uit(kind, beleid, kop, perioden, geldend)
+
+
 def _rij(
     kind: KindGegevens, beleid: Beleid, kop: RegisterKop, kalender: Vakantiekalender | None
 ) -> InspectieRij | None:

@@ -43,7 +43,7 @@ KOLOMMEN_VERSIE = 1
 CSV_SCHEIDINGSTEKEN = ";"  # Dutch Excel's list separator (the decimal separator is a comma)
 XLSX_DATUMFORMAAT = "dd-mm-yyyy"
 
-Waarde = str | int | bool | date | tuple[str, ...] | None
+Waarde = str | int | float | bool | date | tuple[str, ...] | None
 
 
 class Formaat(StrEnum):
@@ -63,7 +63,8 @@ class Kolom:
     kop: str
     breedte: float
     formaat: Formaat
-    waarde: Callable[[InspectieRij], Waarde]
+    waarde: Callable[[Any], Waarde]
+    """The value of a row: an ``InspectieRij`` here, a ``MonitorRij`` in the SWV's monitor."""
 
 
 def _enum(waarde: StrEnum | None) -> str | None:
@@ -153,6 +154,8 @@ def _tekst(waarde: Waarde) -> str | int | None:
         return "ja" if waarde else "nee"
     if isinstance(waarde, int):
         return waarde
+    if isinstance(waarde, float):
+        return f"{waarde:g}".replace(".", ",")  # Dutch decimal comma
     if isinstance(waarde, date):
         return waarde.isoformat()
     tekst = ", ".join(waarde) if isinstance(waarde, tuple) else waarde
@@ -175,24 +178,25 @@ def _dump(waarde: object) -> str:
 # -- JSON ------------------------------------------------------------------------------------
 
 
-def rij_naar_dict(rij: InspectieRij, kolommen: Sequence[Kolom] = KOLOMMEN_V1) -> dict[str, object]:
+def rij_naar_dict(rij: Any, kolommen: Sequence[Kolom] = KOLOMMEN_V1) -> dict[str, object]:
     """A row as a JSON-safe dict in column order: dates ISO, unknown values null."""
     return {k.sleutel: _json_waarde(k.waarde(rij)) for k in kolommen}
 
 
 def schrijf_register_json(
     kop: RegisterKop,
-    rijen: Iterable[InspectieRij],
+    rijen: Iterable[Any],
     uit: IO[bytes],
     *,
     kolommen: Sequence[Kolom] = KOLOMMEN_V1,
     versie: int = KOLOMMEN_VERSIE,
+    formaat: str = FORMAAT,
 ) -> None:
-    """The register as UTF-8 JSON, one row per line, written as the rows arrive."""
+    """The register (or the SWV's monitor) as UTF-8 JSON, one row per line, as rows arrive."""
     uit.write(
         (
             "{"
-            f'"formaat":{_dump(FORMAAT)},"versie":{versie},"kop":{_dump(_kop_dict(kop))},'
+            f'"formaat":{_dump(formaat)},"versie":{versie},"kop":{_dump(_kop_dict(kop))},'
             f'"kolommen":{_dump([k.sleutel for k in kolommen])},"rijen":['
         ).encode()
     )
@@ -253,7 +257,7 @@ class _Csv:
 
 
 def schrijf_register_csv(
-    rijen: Iterable[InspectieRij], uit: IO[bytes], *, kolommen: Sequence[Kolom] = KOLOMMEN_V1
+    rijen: Iterable[Any], uit: IO[bytes], *, kolommen: Sequence[Kolom] = KOLOMMEN_V1
 ) -> None:
     """The register as CSV: a header row of ``kop`` texts, then one line per row."""
     with _Csv(uit) as writer:
@@ -362,8 +366,10 @@ def _kopcel(ws: Any, waarde: object) -> Any:
     return cel
 
 
-def _register_blad(wb: Any, rijen: Iterable[InspectieRij], kolommen: Sequence[Kolom]) -> None:
-    ws = wb.create_sheet("Register")
+def _register_blad(
+    wb: Any, rijen: Iterable[Any], kolommen: Sequence[Kolom], naam: str = "Register"
+) -> None:
+    ws = wb.create_sheet(naam)
     for i, k in enumerate(kolommen, start=1):
         ws.column_dimensions[get_column_letter(i)].width = k.breedte
     ws.freeze_panes = "A2"
@@ -450,5 +456,27 @@ def schrijf_xlsx(
     wb.properties.modified = moment
     _register_blad(wb, rijen, kolommen)
     _samenvatting_blad(wb, kop, samenvatting, reeks, versie)
+    archief = _VasteZip(uit, gemaakt_op)
+    ExcelWriter(wb, archief).save()
+
+
+def schrijf_tabel_xlsx(
+    titel: str,
+    rijen: Iterable[Any],
+    uit: IO[bytes],
+    *,
+    gemaakt_op: datetime,
+    kolommen: Sequence[Kolom],
+    blad: str,
+) -> None:
+    """A workbook with one sheet of rows in ``kolommen`` (the SWV's monitor), as reproducible
+    as the register's: the same rows and ``gemaakt_op`` give the same bytes."""
+    wb = Workbook(write_only=True)
+    moment = gemaakt_op.astimezone(UTC).replace(tzinfo=None) if gemaakt_op.tzinfo else gemaakt_op
+    wb.properties.creator = "thuiszitters"
+    wb.properties.title = titel
+    wb.properties.created = moment
+    wb.properties.modified = moment
+    _register_blad(wb, rijen, kolommen, blad)
     archief = _VasteZip(uit, gemaakt_op)
     ExcelWriter(wb, archief).save()

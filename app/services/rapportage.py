@@ -91,6 +91,10 @@ async def _met_kinderen(
     return await asyncio.to_thread(fn, kinderen())
 
 
+met_kinderen = _met_kinderen
+"""The SWV's children fed batch by batch to a pure function (the SWV's monitor uses it too)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Rapport:
     register: InspectieRegister
