@@ -8,6 +8,7 @@ def import_all_models() -> None:
     import app.db.audit
     import app.db.idempotentie
     import app.db.leerlingen
+    import app.db.monitor
     import app.db.organisaties
     import app.db.rapportage
     import app.db.scholen

@@ -29,6 +29,7 @@ from app.db.audit import AuditRegel, AuditRepository
 from app.db.fouten import VerbindingVerloren
 from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
+from app.db.monitor import MonitorRepository
 from app.db.organisaties import OrganisatiesRepository
 from app.db.rapportage import RapportageRepository
 from app.db.scholen import ScholenRepository
@@ -205,6 +206,7 @@ class UnitOfWork:
     toegang: ToegangRepository
     rapportage: RapportageRepository
     schoolvakanties: SchoolvakantiesRepository
+    monitor: MonitorRepository
 
     def __init__(
         self,
@@ -245,6 +247,7 @@ class UnitOfWork:
             self.toegang = ToegangRepository(self.session)
             self.rapportage = RapportageRepository(self.session, self.driver)
             self.schoolvakanties = SchoolvakantiesRepository(self.session)
+            self.monitor = MonitorRepository(self.session)
             self._audited = False
         return self
 

@@ -98,7 +98,7 @@ async def registreer_leerling(
         )
         if fouten:
             raise InvalidInput(fouten)
-        if await uow.leerlingen.bestaat_pseudoniem(swv.id, nieuw.pseudoniem):
+        if await uow.monitor.pseudoniem_in_gebruik(swv.id, nieuw.pseudoniem):  # aliases too
             raise Conflict("Deze pseudoniemcode is in dit samenwerkingsverband al in gebruik.")
         row = LeerlingRow(
             id=uuid.uuid4(),
@@ -275,6 +275,9 @@ async def zoek_leerlingen(
         row = None
         if pseudoniem is not None:
             row = await uow.leerlingen.op_pseudoniem(actor, pseudoniem)
+            if row is None:  # an old code, kept as an alias after renumbering (seed 004)
+                alias = await uow.monitor.leerling_van_alias(uuid.UUID(actor.swv_id), pseudoniem)
+                row = None if alias is None else await uow.leerlingen.get(actor, alias)
         elif bsn is not None and versleuteling is not None and is_geldig_bsn(bsn):
             zoekhash = identiteit.bsn_zoekhash(versleuteling, uuid.UUID(actor.swv_id), bsn)
             row = await uow.leerlingen.op_bsn_hash(actor, zoekhash)

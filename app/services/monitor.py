@@ -8,16 +8,20 @@ recorded in the request's audit row.
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from app.db.leerlingen import LeerlingRow
+from app.db.monitor import LeveringRow, PseudoniemAliasRow
 from app.db.session import UnitOfWork
 from app.domain.monitor import MonitorRij, monitor_rijen
 from app.domain.rapportage import KindGegevens, RegisterKop, register_kop
 from app.domain.toegang import Actor
-from app.services import context, rapportage
+from app.services import context, leerlingen, rapportage
+from app.services.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.services.exports import Formaat, Kolom, _enum
 
 FORMAAT = "thuiszitters-swv-monitor"
@@ -130,3 +134,153 @@ async def monitor(
         uow.getoond = [uuid.UUID(i) for i, _ in paren]
         await uow.commit()
         return Monitor(kop, tuple(r for _, r in paren))
+
+
+# -- renumbering pseudonyms (seed 004: "de oude nummers eenmalig omgezet") -------------------
+
+PSEUDONIEM = re.compile(r"^[A-Za-z0-9-]{4,40}$")
+"""A pseudonym code as registration accepts it (app/api/leerlingen.py)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hernummering:
+    """One child renumbered: its id, the old code (now an alias) and the new one."""
+
+    leerling_id: uuid.UUID
+    oud: str
+    nieuw: str
+
+
+async def hernummer(
+    uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID, nieuw: str
+) -> Hernummering:
+    """Give one child a new pseudonym; the old one stays an alias (seed 004)."""
+    async with uow.voor(actor):
+        leerling = await uow.leerlingen.get(actor, leerling_id)
+        if leerling is None:
+            raise NotFound(leerlingen.NIET_GEVONDEN)
+        uitkomst = await _hernummer(uow, actor, leerling, nieuw, "nieuwPseudoniem")
+        uow.getoond = [leerling.id]
+        await uow.commit()
+        return uitkomst
+
+
+async def hernummer_veel(
+    uow: UnitOfWork, actor: Actor, paren: Sequence[tuple[str, str]]
+) -> list[Hernummering]:
+    """Renumber many children from a mapping of old to new codes, all or none; every problem
+    is listed (an unknown old code, a new code in use or given twice)."""
+    fouten: list[FieldError] = []
+    nieuwe = [n for _, n in paren]
+    oude = [o for o, _ in paren]
+    for i, (oud, nieuw) in enumerate(paren):
+        if oude.count(oud) > 1:
+            fouten.append(FieldError(f"wijzigingen[{i}].oud", "dubbel", "Komt vaker voor."))
+        if nieuwe.count(nieuw) > 1:
+            fouten.append(FieldError(f"wijzigingen[{i}].nieuw", "dubbel", "Komt vaker voor."))
+    if fouten:
+        raise InvalidInput(fouten)
+    async with uow.voor(actor):
+        uit: list[Hernummering] = []
+        gevonden: list[tuple[int, LeerlingRow, str]] = []
+        for i, (oud, nieuw) in enumerate(paren):
+            leerling = await uow.leerlingen.op_pseudoniem(actor, oud)
+            if leerling is None:
+                fouten.append(
+                    FieldError(f"wijzigingen[{i}].oud", "onbekend", "Geen leerling met deze code.")
+                )
+            else:
+                gevonden.append((i, leerling, nieuw))
+        if fouten:
+            raise InvalidInput(fouten)
+        for i, leerling, nieuw in gevonden:
+            uit.append(await _hernummer(uow, actor, leerling, nieuw, f"wijzigingen[{i}].nieuw"))
+        uow.getoond = [h.leerling_id for h in uit]
+        await uow.commit()
+        return uit
+
+
+async def _hernummer(
+    uow: UnitOfWork, actor: Actor, leerling: LeerlingRow, nieuw: str, veld: str
+) -> Hernummering:
+    swv_id = uuid.UUID(actor.swv_id)
+    if not PSEUDONIEM.match(nieuw):
+        raise InvalidInput(
+            [FieldError(veld, "ongeldig", "4 tot 40 letters, cijfers of streepjes.")]
+        )
+    if nieuw == leerling.pseudoniem:
+        raise InvalidInput([FieldError(veld, "ongewijzigd", "Dit is al de pseudoniemcode.")])
+    if await uow.monitor.pseudoniem_in_gebruik(swv_id, nieuw):
+        raise Conflict("Deze pseudoniemcode is (of was) in dit samenwerkingsverband in gebruik.")
+    oud = leerling.pseudoniem
+    alias = PseudoniemAliasRow(
+        swv_id=swv_id,
+        leerling_id=leerling.id,
+        pseudoniem=oud,
+        nieuw_pseudoniem=nieuw,
+        gewijzigd_op=await uow.klok(),
+        gewijzigd_door=actor.id,
+    )
+    await uow.monitor.hernummer(leerling, alias)
+    return Hernummering(leerling.id, oud, nieuw)
+
+
+async def aliassen(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> list[str]:
+    """A child's earlier pseudonyms, oldest first."""
+    async with uow.voor(actor):
+        leerling = await uow.leerlingen.get(actor, leerling_id)
+        if leerling is None:
+            raise NotFound(leerlingen.NIET_GEVONDEN)
+        rows = await uow.monitor.aliassen_van(leerling.id)
+        uow.getoond = [leerling.id]
+        await uow.commit()
+        return [r.pseudoniem for r in rows]
+
+
+# -- recording the delivery through the Inspectie's portal -----------------------------------
+
+
+async def lever(
+    uow: UnitOfWork,
+    actor: Actor,
+    indiening_id: uuid.UUID,
+    *,
+    geleverd_op: date,
+    geleverd_door: str,
+    referentie: str,
+) -> LeveringRow:
+    """Record that a submitted register was delivered through the Inspectie's portal: once per
+    submission; a corrected re-delivery is a new submission with its own record (seed 000)."""
+    async with uow.voor(actor):
+        swv_id = uuid.UUID(actor.swv_id)
+        indiening = await uow.rapportage.indiening(swv_id, indiening_id)
+        if indiening is None:
+            raise NotFound("Deze indiening bestaat niet.")
+        if geleverd_op < indiening.bekend_op.date():
+            raise InvalidInput(
+                [FieldError("geleverdOp", "te_vroeg", "Ligt voor het moment van indienen.")]
+            )
+        if geleverd_op > (await uow.klok()).date():
+            raise InvalidInput([FieldError("geleverdOp", "toekomst", "Ligt in de toekomst.")])
+        if await uow.monitor.levering(indiening.id) is not None:
+            raise Conflict("Deze indiening is al als geleverd vastgelegd; dat blijft zo.")
+        row = LeveringRow(
+            swv_id=swv_id,
+            indiening_id=indiening.id,
+            geleverd_op=geleverd_op,
+            geleverd_door=geleverd_door,
+            referentie=referentie,
+            vastgelegd_op=await uow.klok(),
+            vastgelegd_door=actor.id,
+        )
+        await uow.monitor.voeg_levering_toe(row)
+        await uow.commit()
+        return row
+
+
+async def leveringen(uow: UnitOfWork, actor: Actor) -> list[LeveringRow]:
+    """Every recorded delivery of the SWV, by peildatum, first delivery first."""
+    async with uow.voor(actor):
+        rows = list(await uow.monitor.leveringen(uuid.UUID(actor.swv_id)))
+        await uow.commit()
+        return rows

@@ -264,8 +264,13 @@ async def verschillen_met_nu(
     row = await indiening(uow, actor, indiening_id)
     async with uow.voor(actor):
         nu = await _register(uow, actor, row.peildatum, None)
+        hernummerd = await uow.monitor.aliassen(row.swv_id)
         await uow.commit()
-    oud = json.loads(row.inhoud)["rijen"]
+    # A renumbered child is the same child: its old code is read as its current one.
+    oud = [
+        {**r, "pseudoniem": hernummerd.get(r["pseudoniem"], r["pseudoniem"])}
+        for r in json.loads(row.inhoud)["rijen"]
+    ]
     return row, verschillen(oud, [rij_naar_dict(r) for r in nu.rijen])
 
 
