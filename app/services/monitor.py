@@ -209,6 +209,9 @@ async def _hernummer(
             [FieldError(veld, "ongeldig", "4 tot 40 letters, cijfers of streepjes.")]
         )
     if nieuw == leerling.pseudoniem:
+        for eerder in await uow.monitor.aliassen_van(leerling.id):
+            if eerder.nieuw_pseudoniem == nieuw:  # the same renumbering again: idempotent
+                return Hernummering(leerling.id, eerder.pseudoniem, nieuw)
         raise InvalidInput([FieldError(veld, "ongewijzigd", "Dit is al de pseudoniemcode.")])
     if await uow.monitor.pseudoniem_in_gebruik(swv_id, nieuw):
         raise Conflict("Deze pseudoniemcode is (of was) in dit samenwerkingsverband in gebruik.")
@@ -225,7 +228,9 @@ async def _hernummer(
     return Hernummering(leerling.id, oud, nieuw)
 
 
-async def aliassen(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> list[str]:
+async def aliassen(
+    uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID
+) -> list[PseudoniemAliasRow]:
     """A child's earlier pseudonyms, oldest first."""
     async with uow.voor(actor):
         leerling = await uow.leerlingen.get(actor, leerling_id)
@@ -234,7 +239,7 @@ async def aliassen(uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID) -> lis
         rows = await uow.monitor.aliassen_van(leerling.id)
         uow.getoond = [leerling.id]
         await uow.commit()
-        return [r.pseudoniem for r in rows]
+        return list(rows)
 
 
 # -- recording the delivery through the Inspectie's portal -----------------------------------
@@ -262,7 +267,15 @@ async def lever(
             )
         if geleverd_op > (await uow.klok()).date():
             raise InvalidInput([FieldError("geleverdOp", "toekomst", "Ligt in de toekomst.")])
-        if await uow.monitor.levering(indiening.id) is not None:
+        eerder = await uow.monitor.levering(indiening.id)
+        if eerder is not None:
+            if (eerder.geleverd_op, eerder.geleverd_door, eerder.referentie) == (
+                geleverd_op,
+                geleverd_door,
+                referentie,
+            ):  # the same record again: idempotent
+                await uow.commit()
+                return eerder
             raise Conflict("Deze indiening is al als geleverd vastgelegd; dat blijft zo.")
         row = LeveringRow(
             swv_id=swv_id,
