@@ -119,7 +119,7 @@ class MonitorRepository:
                 select(LeveringRow)
                 .join(IndieningRow, IndieningRow.id == LeveringRow.indiening_id)
                 .where(LeveringRow.swv_id == swv_id)
-                .order_by(IndieningRow.peildatum, LeveringRow.geleverd_op, LeveringRow.id)
+                .order_by(IndieningRow.peildatum, LeveringRow.vastgelegd_op, LeveringRow.id)
             )
         ).all()
 

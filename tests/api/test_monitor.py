@@ -203,3 +203,199 @@ async def test_a_school_may_not_state_the_loket_report(
         client, school, thuiszitter["kind"]["id"], "gemeld-bij-loket", iso(PEILDATUM)
     )
     assert response.status_code == 403
+
+
+# -- renumbering pseudonyms (seed 004: the old numbers converted once) -----------------------
+
+
+async def test_renumbered_child_keeps_facts_registers_and_counts_as_continuing(
+    client: AsyncClient, thuiszitter: dict[str, Any]
+) -> None:
+    """Seed 004: a renumbered child keeps its history; search finds both codes; the next
+    summary counts it as continuing, not as one ended and one new."""
+    headers, kind = thuiszitter["headers"], thuiszitter["kind"]
+    feiten_voor = (await client.get(f"/v1/leerlingen/{kind['id']}/feiten", headers=headers)).json()
+    response = await client.post(
+        f"/v1/leerlingen/{kind['id']}/hernummeringen",
+        json={"nieuwPseudoniem": "261899"},
+        headers=headers,
+    )
+    assert response.status_code == 201, response.text
+    assert response.json() == {"leerlingId": kind["id"], "oud": "261801", "nieuw": "261899"}
+    again = await client.post(
+        f"/v1/leerlingen/{kind['id']}/hernummeringen",
+        json={"nieuwPseudoniem": "261899"},
+        headers=headers,
+    )
+    assert again.json() == response.json()
+    for code in ("261801", "261899"):
+        found = await client.post(
+            "/v1/leerlingen/zoeken", json={"pseudoniem": code}, headers=headers
+        )
+        assert [r["id"] for r in found.json()["data"]] == [kind["id"]], code
+    feiten_na = (await client.get(f"/v1/leerlingen/{kind['id']}/feiten", headers=headers)).json()
+    assert feiten_na == feiten_voor
+    register = await client.get(
+        "/v1/rapportages/inspectie", params={"peildatum": iso(PEILDATUM)}, headers=headers
+    )
+    assert [r["pseudoniem"] for r in json.loads(register.content)["rijen"]] == ["261899"]
+    volgende = PEILDATUM + timedelta(days=92)  # the peildatum after: the child still at home
+    while volgende.day != 1:
+        volgende += timedelta(days=1)
+    samenvatting = await client.get(
+        "/v1/rapportages/inspectie/samenvatting",
+        params={"peildatum": iso(volgende)},
+        headers=headers,
+    )
+    body = json.loads(samenvatting.content)
+    assert body["mutaties"]["lopend"] == 1
+    assert body["mutaties"]["nieuw"] == 0
+    assert body["verdwenen"] == 0
+    aliassen = await client.get(f"/v1/leerlingen/{kind['id']}/hernummeringen", headers=headers)
+    assert [a["pseudoniem"] for a in aliassen.json()["data"]] == ["261801"]
+
+
+async def test_renumbering_refuses_codes_in_use_and_bad_codes(
+    client: AsyncClient, thuiszitter: dict[str, Any], swv_a: Swv
+) -> None:
+    """An old code stays reserved as an alias; a code in use is a 409; a bad code a 400."""
+    headers, kind = thuiszitter["headers"], thuiszitter["kind"]
+    ander = await registreer(client, headers, swv_a, pseudoniem="261802")
+    in_gebruik = await client.post(
+        f"/v1/leerlingen/{kind['id']}/hernummeringen",
+        json={"nieuwPseudoniem": ander["pseudoniem"]},
+        headers=headers,
+    )
+    assert in_gebruik.status_code == 409
+    slecht = await client.post(
+        f"/v1/leerlingen/{kind['id']}/hernummeringen",
+        json={"nieuwPseudoniem": "a@b"},
+        headers=headers,
+    )
+    assert slecht.status_code == 400
+    assert "a@b" not in slecht.text
+    await client.post(
+        f"/v1/leerlingen/{kind['id']}/hernummeringen",
+        json={"nieuwPseudoniem": "261898"},
+        headers=headers,
+    )
+    nieuw = await client.post(
+        "/v1/leerlingen",
+        json={
+            "pseudoniem": "261801",
+            "geboortejaar": 2014,
+            "geboortemaand": 3,
+            "regio": "midden",
+            "schoolId": str(swv_a.scholen[0]),
+        },
+        headers=headers,
+    )
+    assert nieuw.status_code == 409  # the old code is an alias: never given to another child
+
+
+async def test_renumbering_needs_a_token_and_the_child_in_scope(
+    client: AsyncClient, thuiszitter: dict[str, Any], auth: FakeAuthenticator, swv_b: Swv
+) -> None:
+    kind = thuiszitter["kind"]
+    pad = f"/v1/leerlingen/{kind['id']}/hernummeringen"
+    assert (await client.post(pad, json={"nieuwPseudoniem": "261897"})).status_code == 401
+    ander_swv = auth.headers(swv_b.actor(Rol.REGISSEUR))
+    response = await client.post(pad, json={"nieuwPseudoniem": "261897"}, headers=ander_swv)
+    assert response.status_code == 404
+
+
+async def test_renumbering_many_from_a_mapping_all_or_none(
+    client: AsyncClient, thuiszitter: dict[str, Any], swv_a: Swv
+) -> None:
+    """A mapping file: every problem listed and nothing changed, or every child renumbered."""
+    headers = thuiszitter["headers"]
+    await registreer(client, headers, swv_a, pseudoniem="251801")
+    fout = await client.post(
+        "/v1/hernummeringen",
+        json={
+            "wijzigingen": [
+                {"oud": "261801", "nieuw": "262801"},
+                {"oud": "999999", "nieuw": "262802"},
+            ]
+        },
+        headers=headers,
+    )
+    assert fout.status_code == 400
+    assert [e["name"] for e in fout.json()["errors"]] == ["wijzigingen[1].oud"]
+    still = await client.post(
+        "/v1/leerlingen/zoeken", json={"pseudoniem": "261801"}, headers=headers
+    )
+    assert still.json()["data"][0]["pseudoniem"] == "261801"
+    goed = await client.post(
+        "/v1/hernummeringen",
+        json={
+            "wijzigingen": [
+                {"oud": "261801", "nieuw": "262801"},
+                {"oud": "251801", "nieuw": "262802"},
+            ]
+        },
+        headers=headers,
+    )
+    assert goed.status_code == 201, goed.text
+    assert [(h["oud"], h["nieuw"]) for h in goed.json()["data"]] == [
+        ("261801", "262801"),
+        ("251801", "262802"),
+    ]
+
+
+# -- recording the delivery ------------------------------------------------------------------
+
+
+async def test_delivery_is_recorded_once_and_a_corrected_redelivery_keeps_the_first(
+    client: AsyncClient, thuiszitter: dict[str, Any]
+) -> None:
+    """Seed 000: delivered through the Inspectie's portal (date, by whom, reference), once."""
+    headers = thuiszitter["headers"]
+    vandaag = datetime.now(UTC).date()
+    eerste = await client.post(
+        "/v1/inspectie-indieningen", json={"peildatum": iso(PEILDATUM)}, headers=headers
+    )
+    assert eerste.status_code == 201, eerste.text
+    levering = {
+        "geleverdOp": iso(vandaag),
+        "geleverdDoor": "Secretariaat SWV",
+        "referentie": "ISD-1",
+    }
+    pad = f"/v1/inspectie-indieningen/{eerste.json()['id']}/leveringen"
+    vastgelegd = await client.post(pad, json=levering, headers=headers)
+    assert vastgelegd.status_code == 201, vastgelegd.text
+    assert (await client.post(pad, json=levering, headers=headers)).json()["id"] == (
+        vastgelegd.json()["id"]
+    )
+    anders = await client.post(pad, json={**levering, "referentie": "ISD-2"}, headers=headers)
+    assert anders.status_code == 409
+    correctie = await client.post(
+        "/v1/inspectie-indieningen", json={"peildatum": iso(PEILDATUM)}, headers=headers
+    )
+    tweede = await client.post(
+        f"/v1/inspectie-indieningen/{correctie.json()['id']}/leveringen",
+        json={**levering, "referentie": "ISD-2"},
+        headers=headers,
+    )
+    assert tweede.status_code == 201
+    lijst = (await client.get("/v1/inspectie-leveringen", headers=headers)).json()["data"]
+    assert [r["referentie"] for r in lijst] == ["ISD-1", "ISD-2"]
+
+
+async def test_delivery_refusals(
+    client: AsyncClient, thuiszitter: dict[str, Any], auth: FakeAuthenticator, swv_b: Swv
+) -> None:
+    """No token 401; another SWV's submission 404; a date in the future 400."""
+    headers = thuiszitter["headers"]
+    indiening = await client.post(
+        "/v1/inspectie-indieningen", json={"peildatum": iso(PEILDATUM)}, headers=headers
+    )
+    pad = f"/v1/inspectie-indieningen/{indiening.json()['id']}/leveringen"
+    body = {"geleverdOp": iso(datetime.now(UTC).date()), "geleverdDoor": "SWV", "referentie": "R1"}
+    assert (await client.post(pad, json=body)).status_code == 401
+    ander = auth.headers(swv_b.actor(Rol.REGISSEUR))
+    assert (await client.post(pad, json=body, headers=ander)).status_code == 404
+    toekomst = {**body, "geleverdOp": iso(datetime.now(UTC).date() + timedelta(days=3))}
+    response = await client.post(pad, json=toekomst, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["name"] == "geleverdOp"
