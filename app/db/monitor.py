@@ -86,7 +86,7 @@ class MonitorRepository:
             .join(LeerlingRow, LeerlingRow.id == PseudoniemAliasRow.leerling_id)
             .where(PseudoniemAliasRow.swv_id == swv_id)
         )
-        return dict(rows.tuples().all())
+        return {r[0]: r[1] for r in rows}
 
     async def aliassen_van(self, leerling_id: uuid.UUID) -> Sequence[PseudoniemAliasRow]:
         return (

@@ -297,3 +297,21 @@ async def leveringen(uow: UnitOfWork, actor: Actor) -> list[LeveringRow]:
         rows = list(await uow.monitor.leveringen(uuid.UUID(actor.swv_id)))
         await uow.commit()
         return rows
+
+
+def lees_omzetting(tekst: str) -> list[tuple[str, str]]:
+    """A renumbering file: one ``oud;nieuw`` pair a line (``,`` also), an optional header line
+    ``oud;nieuw``, blank lines skipped; every malformed line listed, never its content."""
+    paren: list[tuple[str, str]] = []
+    fouten: list[FieldError] = []
+    for nummer, regel in enumerate(tekst.lstrip("\ufeff").splitlines(), start=1):
+        delen = [d.strip() for d in regel.replace(",", ";").split(";")]
+        if delen == [""] or (nummer == 1 and [d.lower() for d in delen] == ["oud", "nieuw"]):
+            continue
+        if len(delen) != 2 or not all(PSEUDONIEM.match(d) for d in delen):
+            fouten.append(FieldError(f"regel {nummer}", "ongeldig", "Verwacht oud;nieuw."))
+            continue
+        paren.append((delen[0], delen[1]))
+    if fouten or not paren:
+        raise InvalidInput(fouten or [FieldError("bestand", "leeg", "Geen omzettingen.")])
+    return paren

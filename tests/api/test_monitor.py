@@ -399,3 +399,23 @@ async def test_delivery_refusals(
     response = await client.post(pad, json=toekomst, headers=headers)
     assert response.status_code == 400
     assert response.json()["errors"][0]["name"] == "geleverdOp"
+
+
+async def test_differences_with_a_submission_read_an_old_code_as_the_current_one(
+    client: AsyncClient, thuiszitter: dict[str, Any]
+) -> None:
+    """A renumbered child is the same child: no "vervallen" plus "nieuw" against a submission."""
+    headers, kind = thuiszitter["headers"], thuiszitter["kind"]
+    indiening = await client.post(
+        "/v1/inspectie-indieningen", json={"peildatum": iso(PEILDATUM)}, headers=headers
+    )
+    await client.post(
+        f"/v1/leerlingen/{kind['id']}/hernummeringen",
+        json={"nieuwPseudoniem": "261896"},
+        headers=headers,
+    )
+    verschillen = await client.get(
+        f"/v1/inspectie-indieningen/{indiening.json()['id']}/verschillen", headers=headers
+    )
+    assert verschillen.status_code == 200, verschillen.text
+    assert [v["soort"] for v in verschillen.json()["data"]] == []
