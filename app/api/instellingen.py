@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Response
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from app.api.auth import toegang
 from app.api.deps import UowDep
@@ -66,6 +67,11 @@ class Instellingen(ApiModel):
     jeugdhulp_organisaties: list[str] = Field(
         description="Jeugdhulporganisaties waaruit het kenmerk `jeugdhulp` kiest (eigen monitor)."
     )
+    registervenster: Literal["schooljaar", "cumulatief"] = Field(
+        description="Het venster van het register: dit schooljaar (standaard), of cumulatief "
+        "vanaf `registerVanaf` over de schooljaren heen; zie docs/rapportage.md."
+    )
+    register_vanaf: date | None
 
 
 class InstellingenWijziging(ApiInput):
@@ -92,6 +98,14 @@ class InstellingenWijziging(ApiInput):
     jeugdhulp_organisaties: (
         list[Annotated[str, Field(min_length=1, max_length=80, pattern=_NAAM)]] | None
     ) = Field(default=None, max_length=200)
+    registervenster: Literal["schooljaar", "cumulatief"] | None = None
+    register_vanaf: date | None = Field(default=None, ge=date(2014, 8, 1), le=date(2100, 1, 1))
+
+    @model_validator(mode="after")
+    def _venster(self) -> InstellingenWijziging:
+        if self.registervenster == "cumulatief" and self.register_vanaf is None:
+            raise ValueError("een cumulatief register noemt registerVanaf")
+        return self
 
 
 def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
@@ -118,6 +132,8 @@ def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
         peildata=[f"{m:02d}-{d:02d}" for m, d in peildata.dagen],
         leverdag=peildata.leverdag,
         jeugdhulp_organisaties=list(jeugdhulp_organisaties(swv)),
+        registervenster="schooljaar" if peildata.cumulatief_vanaf is None else "cumulatief",
+        register_vanaf=peildata.cumulatief_vanaf,
     )
 
 
@@ -154,6 +170,8 @@ async def update_instellingen(
     beleid = {k: v for k, v in velden.items() if k not in {"privacy_modus", "rechtsgrond"}}
     if "profiel" in beleid:
         beleid["profiel"] = sorted(str(c) for c in beleid["profiel"])
+    if "register_vanaf" in beleid:
+        beleid["register_vanaf"] = beleid["register_vanaf"].isoformat()
     swv = await service.wijzig(
         uow,
         actor,

@@ -53,6 +53,9 @@ class Peildata:
 
     dagen: tuple[tuple[int, int], ...] = ((12, 1), (3, 1), (6, 1), (9, 1))
     leverdag: int = 15
+    cumulatief_vanaf: date | None = None
+    """The register's window: None counts the school year (seed 001); a date counts every
+    school year since it (seed 000: "geen gegevens verwijdert"), docs/rapportage.md."""
 
     def __post_init__(self) -> None:
         if not self.dagen:
@@ -441,9 +444,13 @@ def _rij_uit(
 def register_kop(
     peildatum: date, *, bekend_op: datetime | None = None, peildata: Peildata = STANDAARD_PEILDATA
 ) -> RegisterKop:
-    """The register's header: the school year it reports on and where its window starts."""
+    """The register's header: the school year it reports on and where its window starts (the
+    school year's 1 August, or the SWV's earlier start of a cumulative window)."""
     eindjaar = peildata.schooljaar(peildatum)
-    return RegisterKop(peildatum, date(eindjaar - 1, 8, 1), f"{eindjaar - 1}-{eindjaar}", bekend_op)
+    vanaf = date(eindjaar - 1, 8, 1)
+    if peildata.cumulatief_vanaf is not None and peildata.cumulatief_vanaf < vanaf:
+        vanaf = peildata.cumulatief_vanaf
+    return RegisterKop(peildatum, vanaf, f"{eindjaar - 1}-{eindjaar}", bekend_op)
 
 
 def inspectie_rijen(

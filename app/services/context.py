@@ -55,9 +55,16 @@ def jeugdhulp_organisaties(swv: SwvRow | SwvInstellingen) -> tuple[str, ...]:
 
 
 def peildata_van(swv: SwvRow | SwvInstellingen) -> Peildata:
-    """The SWV's peildata and delivery day (default: 1 Dec, 1 Mar, 1 Jun, 1 Sep; the 15th)."""
+    """The SWV's peildata and delivery day (default: 1 Dec, 1 Mar, 1 Jun, 1 Sep; the 15th), and
+    the register's window (default: the school year; or cumulative since a date)."""
     instellingen = swv.beleid or {}
-    if "peildata" not in instellingen and "leverdag" not in instellingen:
+    vanaf = instellingen.get("register_vanaf")
+    cumulatief = (
+        date.fromisoformat(vanaf)
+        if instellingen.get("registervenster") == "cumulatief" and vanaf
+        else None
+    )
+    if "peildata" not in instellingen and "leverdag" not in instellingen and cumulatief is None:
         return STANDAARD_PEILDATA
     dagen = tuple(
         (int(d[:2]), int(d[3:]))
@@ -65,7 +72,9 @@ def peildata_van(swv: SwvRow | SwvInstellingen) -> Peildata:
             "peildata", [f"{m:02d}-{d:02d}" for m, d in STANDAARD_PEILDATA.dagen]
         )
     )
-    return Peildata(dagen=dagen, leverdag=int(instellingen.get("leverdag", 15)))
+    return Peildata(
+        dagen=dagen, leverdag=int(instellingen.get("leverdag", 15)), cumulatief_vanaf=cumulatief
+    )
 
 
 async def klok(uow: UnitOfWork) -> datetime:

@@ -165,6 +165,7 @@ def beantwoordt(
     ends where the shipped holiday data ends, so the report folds the facts."""
     return (
         bekend_op is None
+        and peildata.cumulatief_vanaf is None  # the projection holds school-year windows only
         and beleid.weektelling is Weektelling.KALENDERDAGEN
         and peildatum in peildata.van_schooljaar(peildata.schooljaar(peildatum))
     )

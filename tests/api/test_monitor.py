@@ -419,3 +419,31 @@ async def test_differences_with_a_submission_read_an_old_code_as_the_current_one
     )
     assert verschillen.status_code == 200, verschillen.text
     assert [v["soort"] for v in verschillen.json()["data"]] == []
+
+
+async def test_register_window_setting_both_readings(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    """The window is this school year by default, or cumulative since a date (docs)."""
+    beheerder = auth.headers(swv_a.actor(Rol.BEHEERDER))
+    huidig = await client.get("/v1/instellingen", headers=beheerder)
+    assert huidig.json()["registervenster"] == "schooljaar"
+    etag = huidig.headers["etag"]
+    zonder = await client.patch(
+        "/v1/instellingen",
+        json={"registervenster": "cumulatief"},
+        headers={**beheerder, "If-Match": etag},
+    )
+    assert zonder.status_code == 400
+    met = await client.patch(
+        "/v1/instellingen",
+        json={"registervenster": "cumulatief", "registerVanaf": "2024-08-01"},
+        headers={**beheerder, "If-Match": etag},
+    )
+    assert met.status_code == 200, met.text
+    assert met.json()["registerVanaf"] == "2024-08-01"
+    regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    register = await client.get(
+        "/v1/rapportages/inspectie", params={"peildatum": iso(PEILDATUM)}, headers=regisseur
+    )
+    assert json.loads(register.content)["kop"]["vanaf"] == "2024-08-01"

@@ -182,3 +182,28 @@ def test_monitor_exports_json_csv_xlsx_reproducibly() -> None:
             "t", rijen, doel, gemaakt_op=moment_, kolommen=MONITOR_KOLOMMEN, blad="M"
         )
     assert a.getvalue() == b.getvalue()
+
+
+def test_register_window_school_year_or_cumulative_since_a_date() -> None:
+    """Seed 001: the register counts the school year; seed 000 ("geen gegevens verwijdert") may
+    mean cumulative: then a child back at school last school year stays listed."""
+    from app.domain.feiten import VerzuimBeeindigd
+    from app.domain.rapportage import Peildata, inspectie_register
+
+    k = kind(
+        "251801",
+        [
+            ingeschreven("2024-08-26"),
+            feit(VerzuimGestart, "2025-01-06"),
+            feit(VerzuimBeeindigd, "2025-04-07"),
+        ],
+    )
+    schooljaar = inspectie_register([k], Beleid(), peildatum=d("2026-12-01"))
+    assert schooljaar.kop.vanaf == d("2026-08-01")
+    assert schooljaar.rijen == ()
+    cumulatief = Peildata(cumulatief_vanaf=d("2024-08-01"))
+    reg = inspectie_register([k], Beleid(), peildatum=d("2026-12-01"), peildata=cumulatief)
+    assert reg.kop.vanaf == d("2024-08-01")
+    assert [r.maand_beeindigd for r in reg.rijen] == ["2025-04"]
+    later = Peildata(cumulatief_vanaf=d("2026-10-01"))  # never narrower than the school year
+    assert register_kop(d("2026-12-01"), peildata=later).vanaf == d("2026-08-01")
