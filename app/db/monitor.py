@@ -7,7 +7,16 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint, select, update
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+    delete,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -106,6 +115,12 @@ class MonitorRepository:
             update(RegisterRijRow)
             .where(RegisterRijRow.leerling_id == leerling.id)
             .values(pseudoniem=alias.nieuw_pseudoniem)
+        )
+
+    async def vergeet_aliassen(self, leerling_id: uuid.UUID) -> None:
+        """Remove a child's old pseudonyms (anonymisation: they lead back to the child)."""
+        await self._session.execute(
+            delete(PseudoniemAliasRow).where(PseudoniemAliasRow.leerling_id == leerling_id)
         )
 
     async def levering(self, indiening_id: uuid.UUID) -> LeveringRow | None:

@@ -61,17 +61,17 @@ def kenmerken_op(geldend: Iterable[Feit], dag: date) -> Kenmerken:
 
     for feit in geldend:
         if isinstance(feit, Klas):
-            zet("klas", feit, feit.klas)
+            zet("klas", feit, feit.klas or None)
         elif isinstance(feit, Niveau):
-            zet("niveau", feit, feit.niveau)
+            zet("niveau", feit, feit.niveau or None)
         elif isinstance(feit, Woonplaats):
-            zet("woonplaats", feit, feit.gemeente)
+            zet("woonplaats", feit, feit.gemeente or None)
         elif isinstance(feit, SoortThuiszitterGemeld):
             zet("soort", feit, feit.thuiszitter)
         elif isinstance(feit, RedenGeoorloofdGemeld):
             zet("reden_geoorloofd", feit, feit.reden)
         elif isinstance(feit, Jeugdhulp):
-            zet("jeugdhulp", feit, feit.organisatie)
+            zet("jeugdhulp", feit, feit.organisatie or None)
         elif isinstance(feit, GemeldBijLoket):
             zet("gemeld_bij_loket", feit, feit.geldig_vanaf)
     if not waarden:

@@ -10,9 +10,13 @@ from typing import Any
 import openpyxl  # type: ignore[import-untyped]
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.db.session import UnitOfWork
 from app.domain.toegang import Rol
-from tests.api.test_leerlingen import meld, registreer
+from app.services.privacy import anonimiseer_verlopen
+from tests.api.test_leerlingen import dag, ingeschreven, meld, registreer
 from tests.api.test_rapportage import PEILDATUM, iso
 from tests.builders import FakeAuthenticator, Swv
 
@@ -447,3 +451,42 @@ async def test_register_window_setting_both_readings(
         "/v1/rapportages/inspectie", params={"peildatum": iso(PEILDATUM)}, headers=regisseur
     )
     assert json.loads(register.content)["kop"]["vanaf"] == "2024-08-01"
+
+
+async def test_anonymising_blanks_kenmerken_and_forgets_old_codes(
+    client: AsyncClient,
+    auth: FakeAuthenticator,
+    swv_a: Swv,
+    uow: UnitOfWork,
+    connection: AsyncConnection,
+) -> None:
+    """Retention: the monitor's names (klas, niveau, gemeente, organisation) are blanked and the
+    old pseudonyms, which lead back to the child, are removed."""
+    await _jeugdhulplijst(client, auth, swv_a)
+    regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    kind = await ingeschreven(client, regisseur, swv_a, pseudoniem="241877")
+    for soort, gegevens in [
+        ("klas", {"klas": "Klas Fictief"}),
+        ("woonplaats", {"gemeente": "Gemeente Fictief"}),
+        ("jeugdhulp", {"organisatie": "Wijkteam Demostad"}),
+    ]:
+        response = await meld(client, regisseur, kind["id"], soort, dag(-30), gegevens=gegevens)
+        assert response.status_code == 201, response.text
+    hernummerd = await client.post(
+        f"/v1/leerlingen/{kind['id']}/hernummeringen",
+        json={"nieuwPseudoniem": "261877"},
+        headers=regisseur,
+    )
+    assert hernummerd.status_code == 201
+    later = datetime.now(UTC) + timedelta(days=3 * 366)
+    assert await anonimiseer_verlopen(uow, bewaarjaren=2, nu=later) >= 1
+    await connection.execute(text("SELECT set_config('app.swv_id', '*', true)"))
+    payloads = " ".join(
+        (await connection.execute(text("SELECT payload::text FROM feiten"))).scalars()
+    )
+    assert "Fictief" not in payloads
+    assert "Wijkteam" not in payloads
+    aliassen = (
+        await connection.execute(text("SELECT pseudoniem FROM pseudoniem_aliassen"))
+    ).scalars()
+    assert "241877" not in list(aliassen)
