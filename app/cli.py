@@ -365,7 +365,7 @@ async def _schoolvakanties(uow: object, args: argparse.Namespace) -> None:
 
 
 async def _hernummer(uow: object, args: argparse.Namespace) -> None:
-    """Renumber pseudonyms from a mapping file (seed 004), as the SWV's secretariaat would."""
+    """Renumber pseudonyms from a mapping file (regel 18), as the SWV's secretariaat would."""
     from app.db.session import UnitOfWork
     from app.domain.toegang import Actor, Rol
     from app.services import monitor

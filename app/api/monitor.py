@@ -1,4 +1,4 @@
-"""The SWV's own monitor (seed 004): per child per peildatum, as known on a moment.
+"""The SWV's own monitor (regel 18): per child per peildatum, as known on a moment.
 
 For the SWV and its schools' boards; never part of the Inspectie delivery. JSON (default), CSV or
 XLSX by the `Accept` header, written as the Inspectie export is (app/services/exports.py).
@@ -97,7 +97,7 @@ _CODE = Field(pattern=r"^[A-Za-z0-9-]{4,40}$")
 
 
 class HernummeringInvoer(ApiInput):
-    """The child's new pseudonym code; the old one stays findable as an alias (seed 004)."""
+    """The child's new pseudonym code; the old one stays findable as an alias (regel 18)."""
 
     nieuw_pseudoniem: Annotated[str, _CODE]
 

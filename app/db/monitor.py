@@ -26,7 +26,7 @@ from app.db.rapportage import IndieningRow, RegisterRijRow
 
 
 class PseudoniemAliasRow(Base):
-    """A pseudonym a child had before a renumbering (seed 004: "eenmalig omgezet")."""
+    """A pseudonym a child had before a renumbering (regel 18)."""
 
     __tablename__ = "pseudoniem_aliassen"
     __table_args__ = (UniqueConstraint("swv_id", "pseudoniem"),)

@@ -20,7 +20,7 @@ class ThuiswerkplanTelling(StrEnum):
     """When a thuiswerkplan counts as an offer that stops the Thuiszitterspact signal."""
 
     ALTIJD = "altijd"
-    MET_SCHOOLTIJD = "met-schooltijd"  # seed 004: plan plus 2 x 2 hours supervised at school
+    MET_SCHOOLTIJD = "met-schooltijd"  # regel 18: plan plus 2 x 2 hours supervised at school
     NOOIT = "nooit"
 
 
@@ -68,7 +68,7 @@ class Beleid:
 
 def telt_als_aanbod(aanbod: AanbodGestart, beleid: Beleid) -> bool:
     """A passend aanbod stops the Pact signal; a thuiswerkplan only as the SWV's setting says,
-    by default with supervised presence at school twice a week, 2 hours each (seed 004)."""
+    by default with supervised presence at school twice a week, 2 hours each (regel 18)."""
     if aanbod.aanbod is AanbodSoort.PASSEND_AANBOD:
         return True
     telling = beleid.thuiswerkplan_telt_als_aanbod

@@ -100,7 +100,7 @@ class KwalificatieplichtEinde(StrEnum):
 
 
 class SoortThuiszitter(StrEnum):
-    """Kind of thuiszitter as the school reports it (seed 004); never derived from facts."""
+    """Kind of thuiszitter as the school reports it (regel 18); never derived from facts."""
 
     SCHOOLWEIGERAAR = "schoolweigeraar"
     SCHOOLONTHOUDING = "schoolonthouding"
@@ -109,7 +109,7 @@ class SoortThuiszitter(StrEnum):
 
 
 def meng_soorten(soorten: list[SoortThuiszitter]) -> SoortThuiszitter | None:
-    """Medical reasons together with refusal count as schoolweigeraar (seed 004); None when the
+    """Medical reasons together with refusal count as schoolweigeraar (regel 18); None when the
     kinds stated cannot be brought to one."""
     uniek = set(soorten)
     if len(uniek) == 1:
@@ -120,7 +120,7 @@ def meng_soorten(soorten: list[SoortThuiszitter]) -> SoortThuiszitter | None:
 
 
 class RedenGeoorloofd(StrEnum):
-    """Why a child stays home with a valid reason, kept in the SWV's own monitor (seed 004)."""
+    """Why a child stays home with a valid reason, kept in the SWV's own monitor (regel 18)."""
 
     ZIEKTE = "ziekte"
     JEUGDARTS_ADVIES = "jeugdarts-advies"
@@ -308,7 +308,7 @@ class WachtOpPlek(_Basis):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AanbodGestart(_Basis):
     """A passend aanbod or thuiswerkplan started on ``geldig_vanaf``; with a thuiswerkplan the
-    supervised presence at school it includes: times and hours a week (seed 004)."""
+    supervised presence at school it includes: times and hours a week (regel 18)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.AANBOD_GESTART
     aanbod: AanbodSoort
@@ -368,13 +368,13 @@ class AdministratieveOnvolkomenheid(_Basis):
     toelichting: str = ""
 
 
-# -- kenmerken: what the SWV's own monitor records about a child (seed 004); no effect on the
+# -- kenmerken: what the SWV's own monitor records about a child (regel 18); no effect on the
 # classification, each holds from ``geldig_vanaf`` until the next fact of its kind.
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Klas(_Basis):
-    """The child's class (leerjaar) from ``geldig_vanaf`` (seed 004 monitor: "Klas")."""
+    """The child's class (leerjaar) from ``geldig_vanaf`` (regel 18)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.KLAS
     klas: str
@@ -382,7 +382,7 @@ class Klas(_Basis):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Niveau(_Basis):
-    """The child's level of education from ``geldig_vanaf`` (seed 004 monitor: "Niveau")."""
+    """The child's level of education from ``geldig_vanaf`` (regel 18)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.NIVEAU
     niveau: str
@@ -390,7 +390,7 @@ class Niveau(_Basis):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Woonplaats(_Basis):
-    """The gemeente the child lives in from ``geldig_vanaf`` (seed 004 monitor: "Woonplaats")."""
+    """The gemeente the child lives in from ``geldig_vanaf`` (regel 18)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.WOONPLAATS
     gemeente: str
@@ -398,7 +398,7 @@ class Woonplaats(_Basis):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SoortThuiszitterGemeld(_Basis):
-    """The kind of thuiszitter the school reports from ``geldig_vanaf`` (seed 004)."""
+    """The kind of thuiszitter the school reports from ``geldig_vanaf`` (regel 18)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.SOORT_THUISZITTER
     thuiszitter: SoortThuiszitter
@@ -406,7 +406,7 @@ class SoortThuiszitterGemeld(_Basis):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RedenGeoorloofdGemeld(_Basis):
-    """The reason for excused absence from ``geldig_vanaf`` (seed 004, own monitor)."""
+    """The reason for excused absence from ``geldig_vanaf`` (regel 18)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.REDEN_GEOORLOOFD
     reden: RedenGeoorloofd
@@ -414,7 +414,7 @@ class RedenGeoorloofdGemeld(_Basis):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Jeugdhulp(_Basis):
-    """The youth-care organisation involved from ``geldig_vanaf`` (seed 004; the SWV's list)."""
+    """The youth-care organisation involved from ``geldig_vanaf`` (regel 18; the SWV's list)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.JEUGDHULP
     organisatie: str
@@ -422,7 +422,7 @@ class Jeugdhulp(_Basis):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GemeldBijLoket(_Basis):
-    """Reported at the SWV's verzuimloket on ``geldig_vanaf`` (seed 004: the month it was)."""
+    """Reported at the SWV's verzuimloket on ``geldig_vanaf`` (regel 18: the month counts)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.GEMELD_BIJ_LOKET
 
@@ -610,7 +610,7 @@ def _parse_vervanging(value: object, veld: str, problemen: list[Veldprobleem]) -
 
 
 def _gemengd(waarden: list[object]) -> object:
-    """Several kinds of thuiszitter stated at once become one by the mixing rule (seed 004);
+    """Several kinds of thuiszitter stated at once become one by the mixing rule (regel 18);
     a list that cannot be brought to one stays a list, which the field refuses."""
     if waarden and all(
         isinstance(w, str) and w in SoortThuiszitter._value2member_map_ for w in waarden

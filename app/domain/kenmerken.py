@@ -1,4 +1,4 @@
-"""What the SWV's own monitor knows about a child on a day (seed 004), from the kenmerk facts.
+"""What the SWV's own monitor knows about a child on a day (regel 18), from the kenmerk facts.
 
 Each kenmerk holds from its fact's ``geldig_vanaf`` until the next fact of its kind; which facts
 count is decided by the caller (``geldende_feiten`` as known on ``bekend_op``), so a report stays
@@ -30,7 +30,7 @@ from app.domain.feiten import (
 
 @dataclass(frozen=True, slots=True)
 class Kenmerken:
-    """A child's kenmerken on one day; None where nothing is known (seed 004 monitor)."""
+    """A child's kenmerken on one day; None where nothing is known (regel 18)."""
 
     klas: str | None = None
     niveau: str | None = None
@@ -42,7 +42,7 @@ class Kenmerken:
 
     @property
     def maand_gemeld(self) -> str | None:
-        """The month (JJJJ-MM) the child was reported at the SWV's verzuimloket (seed 004)."""
+        """The month (JJJJ-MM) the child was reported at the SWV's verzuimloket (regel 18)."""
         return None if self.gemeld_bij_loket is None else self.gemeld_bij_loket.strftime("%Y-%m")
 
 
@@ -50,7 +50,7 @@ LEEG = Kenmerken()
 
 
 def kenmerken_op(geldend: Iterable[Feit], dag: date) -> Kenmerken:
-    """The last kenmerk of each kind valid on ``dag`` among the facts in force (seed 004)."""
+    """The last kenmerk of each kind valid on ``dag`` among the facts in force (regel 18)."""
     waarden: dict[str, object] = {}
     laatst: dict[str, date] = {}
 

@@ -1,10 +1,10 @@
-"""The SWV's own monitor (seed 004): one row per child per peildatum, as known on a moment.
+"""The SWV's own monitor (regel 18): one row per child per peildatum, as known on a moment.
 
 Beside the Inspectie register, for the SWV's own use and its schools' boards; never part of the
 Inspectie delivery. A row holds every field of the monitor schools are asked for each quarter
-(seed 004: leeftijd, klas, woonplaats, niveau, month reported at the verzuimloket, sick report
+(regel 18: leeftijd, klas, woonplaats, niveau, month reported at the verzuimloket, sick report
 by parents, typering, soort thuiszitter, thuiswerkplan, youth care, month and reason ended), and
-also the children who stay home with a valid reason and that reason (seed 004 footnote 1).
+also the children who stay home with a valid reason and that reason (regel 18).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from app.domain.regio import Vakantiekalender
 from app.domain.tijdlijn import bepaal_tijdlijn, geldende_feiten
 
 GEOORLOOFD = "geoorloofd"
-"""Typering of a child home with a valid reason, kept in the own monitor only (seed 004)."""
+"""Typering of a child home with a valid reason, kept in the own monitor only (regel 18)."""
 
 GEOORLOOFDE_CATEGORIEEN = frozenset(
     {Categorie.A1, Categorie.A2B, Categorie.A2C, Categorie.A2_OVERIG, Categorie.C}
@@ -43,7 +43,7 @@ GEOORLOOFDE_CATEGORIEEN = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class MonitorRij:
-    """One child in the SWV's monitor on a peildatum (seed 004's list of fields)."""
+    """One child in the SWV's monitor on a peildatum (regel 18 of fields)."""
 
     pseudoniem: str
     leeftijd: int
@@ -75,7 +75,7 @@ def monitor_rijen(
     kalender: Vakantiekalender | None = None,
 ) -> Iterator[MonitorRij]:
     """The monitor's rows in input order: every child of the Inspectie register on the peildatum,
-    and every child home with a valid reason on it (seed 004), as known on ``kop.bekend_op``."""
+    and every child home with a valid reason on it (regel 18), as known on ``kop.bekend_op``."""
     for kind in kinderen:
         rij = monitor_rij(kind, beleid, kop, kalender=kalender)
         if rij is not None:

@@ -54,8 +54,8 @@ class Peildata:
     dagen: tuple[tuple[int, int], ...] = ((12, 1), (3, 1), (6, 1), (9, 1))
     leverdag: int = 15
     cumulatief_vanaf: date | None = None
-    """The register's window: None counts the school year (seed 001); a date counts every
-    school year since it (seed 000: "geen gegevens verwijdert"), docs/rapportage.md."""
+    """The register's window: None counts the school year (regel 19); a date counts every
+    school year since it (regel 19), docs/rapportage.md."""
 
     def __post_init__(self) -> None:
         if not self.dagen:

@@ -214,7 +214,7 @@ FEITRECHTEN: dict[FeitSoort, frozenset[Rol]] = {
     _F.ONDERWIJS_HERVAT: _IEDEREEN,
     # A gap in the administration is seen by whoever keeps it: school, leerplicht, SWV.
     _F.ADMINISTRATIEVE_ONVOLKOMENHEID: _IEDEREEN,
-    # The SWV's own monitor (seed 004): the school reports class, level, kind of thuiszitter;
+    # The SWV's own monitor (regel 18): the school reports class, level, kind of thuiszitter;
     # residence, excused-absence reason and youth care are known to school, leerplicht and SWV;
     # the report at the SWV's verzuimloket is the SWV's own.
     _F.KLAS: SCHOOLROLLEN | SWV_ROLLEN,

@@ -50,7 +50,7 @@ def beleid_van(swv: SwvRow | SwvInstellingen) -> Beleid:
 
 
 def jeugdhulp_organisaties(swv: SwvRow | SwvInstellingen) -> tuple[str, ...]:
-    """The youth-care organisations the SWV keeps a list of (seed 004 monitor); none by default."""
+    """The youth-care organisations the SWV keeps a list of (regel 18); none by default."""
     return tuple((swv.beleid or {}).get("jeugdhulp_organisaties", ()))
 
 

@@ -264,7 +264,7 @@ def _lees(
 
 
 def _controleer_kenmerk(feit: Feit, swv: context.SwvContext) -> None:
-    """A kenmerk is a short name; youth care one from the SWV's list (seed 004)."""
+    """A kenmerk is a short name; youth care one from the SWV's list (regel 18)."""
     problemen = kenmerk_problemen(feit, context.jeugdhulp_organisaties(swv.swv))
     if problemen:
         raise InvalidInput(

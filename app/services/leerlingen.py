@@ -275,7 +275,7 @@ async def zoek_leerlingen(
         row = None
         if pseudoniem is not None:
             row = await uow.leerlingen.op_pseudoniem(actor, pseudoniem)
-            if row is None:  # an old code, kept as an alias after renumbering (seed 004)
+            if row is None:  # an old code, kept as an alias after renumbering (regel 18)
                 alias = await uow.monitor.leerling_van_alias(uuid.UUID(actor.swv_id), pseudoniem)
                 row = None if alias is None else await uow.leerlingen.get(actor, alias)
         elif bsn is not None and versleuteling is not None and is_geldig_bsn(bsn):

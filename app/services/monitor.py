@@ -1,4 +1,4 @@
-"""The SWV's own monitor (seed 004): one row per child per peildatum, as known on a moment.
+"""The SWV's own monitor (regel 18): one row per child per peildatum, as known on a moment.
 
 For the SWV's own use and its schools' boards (`rapport:swv`), never part of the Inspectie
 delivery: klas, niveau and woonplaats appear here and never in the Inspectie export. Computed by
@@ -102,7 +102,7 @@ MONITOR_KOLOMMEN: tuple[Kolom, ...] = (
         lambda r: r.pact_overschreden,
     ),
 )
-"""The monitor's columns (seed 004's list); docs/rapportage.md explains each."""
+"""The monitor's columns (regel 18); docs/rapportage.md explains each."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,7 @@ class Monitor:
 async def monitor(
     uow: UnitOfWork, actor: Actor, *, peildatum: date, bekend_op: datetime | None
 ) -> Monitor:
-    """The SWV's monitor on a peildatum as known on `bekend_op` (seed 004)."""
+    """The SWV's monitor on a peildatum as known on `bekend_op` (regel 18)."""
     async with uow.voor(actor):
         swv = await context.swv_context(uow, actor, bekend_op=bekend_op)
         beleid, kalender = swv.beleid, swv.kalender
@@ -136,7 +136,7 @@ async def monitor(
         return Monitor(kop, tuple(r for _, r in paren))
 
 
-# -- renumbering pseudonyms (seed 004: "de oude nummers eenmalig omgezet") -------------------
+# -- renumbering pseudonyms (regel 18) -------------------
 
 PSEUDONIEM = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 """A pseudonym code as registration accepts it (app/api/leerlingen.py)."""
@@ -154,7 +154,7 @@ class Hernummering:
 async def hernummer(
     uow: UnitOfWork, actor: Actor, leerling_id: uuid.UUID, nieuw: str
 ) -> Hernummering:
-    """Give one child a new pseudonym; the old one stays an alias (seed 004)."""
+    """Give one child a new pseudonym; the old one stays an alias (regel 18)."""
     async with uow.voor(actor):
         leerling = await uow.leerlingen.get(actor, leerling_id)
         if leerling is None:
@@ -255,7 +255,7 @@ async def lever(
     referentie: str,
 ) -> LeveringRow:
     """Record that a submitted register was delivered through the Inspectie's portal: once per
-    submission; a corrected re-delivery is a new submission with its own record (seed 000)."""
+    submission; a corrected re-delivery is a new submission with its own record (regel 19)."""
     async with uow.voor(actor):
         swv_id = uuid.UUID(actor.swv_id)
         indiening = await uow.rapportage.indiening(swv_id, indiening_id)

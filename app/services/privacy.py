@@ -25,7 +25,7 @@ VRIJE_TEKST = (
     "reden",
     "voorziening",
     "melder",
-    # the monitor's kenmerken (seed 004): names, but together they could point at one child
+    # the monitor's kenmerken (regel 18): names, but together they could point at one child
     "klas",
     "niveau",
     "gemeente",

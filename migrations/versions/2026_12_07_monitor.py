@@ -1,4 +1,4 @@
-"""The SWV monitor: old pseudonyms kept as aliases after a renumbering (seed 004), and the
+"""The SWV monitor: old pseudonyms kept as aliases after a renumbering (regel 18), and the
 delivery of a submitted register through the Inspectie's portal, recorded once.
 
 Revision ID: 2026_12_07_monitor

@@ -1,4 +1,4 @@
-"""The SWV's own monitor through HTTP (seed 004): kenmerken as facts, as known on, access."""
+"""The SWV's own monitor through HTTP (regel 18): kenmerken as facts, as known on, access."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ async def thuiszitter(client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv) 
         )
         assert response.status_code == 201, response.text
     voor = datetime.now(UTC)
-    # Stated as both medical and refusal: stored as schoolweigeraar (seed 004).
+    # Stated as both medical and refusal: stored as schoolweigeraar (regel 18).
     soort = await meld(
         client,
         regisseur,
@@ -82,7 +82,7 @@ async def thuiszitter(client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv) 
 async def test_monitor_shows_kenmerken_and_as_known_before_them_empty(
     client: AsyncClient, thuiszitter: dict[str, Any]
 ) -> None:
-    """Seed 004 monitor fields as known now; `bekendOp` before the statement shows them empty."""
+    """Regel 18: the monitor's fields as known now; `bekendOp` before the statement shows them empty."""
     headers = thuiszitter["headers"]
     params = {"peildatum": iso(PEILDATUM)}
     response = await client.get("/v1/rapportages/swv-monitor", params=params, headers=headers)
@@ -180,7 +180,7 @@ async def test_monitor_refuses_a_bad_peildatum(
 async def test_jeugdhulp_outside_the_swv_list_and_unmixable_kinds_are_refused(
     client: AsyncClient, thuiszitter: dict[str, Any]
 ) -> None:
-    """Seed 004: youth care from the SWV's list; only medical with refusal mixes."""
+    """Regel 18: youth care from the SWV's list; only medical with refusal mixes."""
     headers, kind = thuiszitter["headers"], thuiszitter["kind"]
     onbekend = await meld(
         client, headers, kind["id"], "jeugdhulp", iso(PEILDATUM), gegevens={"organisatie": "X"}
@@ -209,13 +209,13 @@ async def test_a_school_may_not_state_the_loket_report(
     assert response.status_code == 403
 
 
-# -- renumbering pseudonyms (seed 004: the old numbers converted once) -----------------------
+# -- renumbering pseudonyms (regel 18: the old numbers converted once) -----------------------
 
 
 async def test_renumbered_child_keeps_facts_registers_and_counts_as_continuing(
     client: AsyncClient, thuiszitter: dict[str, Any]
 ) -> None:
-    """Seed 004: a renumbered child keeps its history; search finds both codes; the next
+    """Regel 18: a renumbered child keeps its history; search finds both codes; the next
     summary counts it as continuing, not as one ended and one new."""
     headers, kind = thuiszitter["headers"], thuiszitter["kind"]
     feiten_voor = (await client.get(f"/v1/leerlingen/{kind['id']}/feiten", headers=headers)).json()
@@ -353,7 +353,7 @@ async def test_renumbering_many_from_a_mapping_all_or_none(
 async def test_delivery_is_recorded_once_and_a_corrected_redelivery_keeps_the_first(
     client: AsyncClient, thuiszitter: dict[str, Any]
 ) -> None:
-    """Seed 000: delivered through the Inspectie's portal (date, by whom, reference), once."""
+    """Regel 19: delivered through the Inspectie's portal (date, by whom, reference), once."""
     headers = thuiszitter["headers"]
     vandaag = datetime.now(UTC).date()
     eerste = await client.post(

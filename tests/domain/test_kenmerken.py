@@ -1,4 +1,4 @@
-"""The SWV monitor's kenmerken of a child (seed 004): facts with a valid date, as known on."""
+"""The SWV monitor's kenmerken of a child (regel 18): facts with a valid date, as known on."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ _M = SoortThuiszitter.MEDISCH
 def test_mixing_rule_medical_and_refusal_is_schoolweigeraar(
     soorten: list[SoortThuiszitter], uitkomst: SoortThuiszitter | None
 ) -> None:
-    """Seed 004: a combination of medical reasons and school refusal counts as schoolweigeraar."""
+    """Regel 18: a combination of medical reasons and school refusal counts as schoolweigeraar."""
     assert meng_soorten(soorten) is uitkomst
 
 
@@ -60,7 +60,7 @@ def _gegevens(thuiszitter: object) -> dict[str, object]:
 
 
 def test_stating_medical_and_refusal_stores_schoolweigeraar() -> None:
-    """Seed 004 mixing rule, applied when the fact is read: the stored fact is schoolweigeraar."""
+    """Regel 18, the mixing rule, applied when the fact is read: the stored fact is schoolweigeraar."""
     stored = feit_uit_dict("soort-thuiszitter", _gegevens(["medisch", "schoolweigeraar"]))
     assert isinstance(stored, SoortThuiszitterGemeld)
     assert feit_naar_dict(stored)["thuiszitter"] == "schoolweigeraar"
@@ -71,14 +71,14 @@ def test_stating_medical_and_refusal_stores_schoolweigeraar() -> None:
 
 @pytest.mark.parametrize("waarde", [["medisch", "spijbelaar"], ["onbekend"], [], [3]])
 def test_kinds_that_cannot_be_mixed_are_refused(waarde: object) -> None:
-    """Only medical with refusal mixes (seed 004); anything else is one field problem."""
+    """Only medical with refusal mixes (regel 18); anything else is one field problem."""
     with pytest.raises(OngeldigFeit) as fout:
         feit_uit_dict("soort-thuiszitter", _gegevens(waarde))
     assert [p.veld for p in fout.value.problemen] == ["thuiszitter"]
 
 
 def test_offer_hours_at_school_are_whole_non_negative_numbers() -> None:
-    """The thuiswerkplan's times a week at school are a count (seed 004: twee keer per week)."""
+    """The thuiswerkplan's times a week at school are a count (regel 18: twee keer per week)."""
     basis = {
         "id": "a",
         "geldig_vanaf": "2026-10-01",
@@ -96,7 +96,7 @@ def test_offer_hours_at_school_are_whole_non_negative_numbers() -> None:
 
 
 def test_kenmerken_hold_from_their_valid_date_until_the_next_of_their_kind() -> None:
-    """Seed 004 monitor fields: each kenmerk is the last one stated valid on the day."""
+    """Regel 18: the monitor's fields: each kenmerk is the last one stated valid on the day."""
     feiten = [
         feit(Klas, "2026-09-01", klas="2"),
         feit(Klas, "2026-11-01", klas="3"),
@@ -141,7 +141,7 @@ def test_a_later_stated_kenmerk_about_an_earlier_day_does_not_override_a_newer_o
 
 
 def test_kenmerk_texts_are_short_names_and_youth_care_comes_from_the_swv_list() -> None:
-    """Seed 004: the organisation involved is one the SWV keeps; texts are names, not notes."""
+    """Regel 18: the organisation involved is one the SWV keeps; texts are names, not notes."""
     lijst = ["Wijkteam Demostad"]
     assert (
         kenmerk_problemen(feit(Jeugdhulp, "2026-10-01", organisatie="Wijkteam Demostad"), lijst)

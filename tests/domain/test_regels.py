@@ -706,7 +706,7 @@ def test_rule_12_thuiszitterspact_three_months_without_aanbod(
     beleid: Beleid,
     breuk: bool,
 ) -> None:
-    """Rule 12, seed 004: a thuiswerkplan stops the Pact signal by default only with 2 x 2 hours
+    """Rules 12 and 18: a thuiswerkplan stops the Pact signal by default only with 2 x 2 hours
     of supervised presence at school a week; the SWV may count any plan, or none."""
     keer, uren = school
     extra = (

@@ -1,4 +1,4 @@
-"""The SWV's own monitor (seed 004): fields, as known on, valid reasons, never the Inspectie's."""
+"""The SWV's own monitor (regel 18): fields, as known on, valid reasons, never the Inspectie's."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def _monitor(
 
 
 def test_soort_stated_on_1_october_shows_on_1_december_and_not_as_known_before() -> None:
-    """Seed 004, regel 15: the monitor and the Inspectie register show the soort as known."""
+    """Regels 15 and 18: the monitor and the Inspectie register show the soort as known."""
     k = _kind()
     (rij,) = _monitor([k], "2026-12-01")
     assert rij.soort is SoortThuiszitter.SCHOOLWEIGERAAR
@@ -84,7 +84,7 @@ def test_soort_stated_on_1_october_shows_on_1_december_and_not_as_known_before()
 
 
 def test_monitor_row_has_every_field_of_the_seed_list() -> None:
-    """Seed 004's list: klas, woonplaats, niveau, month reported, typering, thuiswerkplan, ..."""
+    """Regel 18: klas, woonplaats, niveau, month reported, typering, thuiswerkplan, ..."""
     (rij,) = _monitor([_kind()], "2026-12-01")
     assert (rij.klas, rij.niveau, rij.woonplaats) == ("2b", "vmbo-gt", "Demostad")
     assert rij.maand_gemeld == "2026-09"
@@ -120,7 +120,7 @@ def test_woonplaats_falls_back_to_the_registered_gemeente() -> None:
 
 
 def test_excused_absence_is_in_the_monitor_with_its_reason() -> None:
-    """Seed 004 footnote 1: the own monitor also keeps who stays home with a valid reason."""
+    """Regel 18 footnote 1: the own monitor also keeps who stays home with a valid reason."""
     ziek = kind(
         "261803",
         [
@@ -185,7 +185,7 @@ def test_monitor_exports_json_csv_xlsx_reproducibly() -> None:
 
 
 def test_register_window_school_year_or_cumulative_since_a_date() -> None:
-    """Seed 001: the register counts the school year; seed 000 ("geen gegevens verwijdert") may
+    """Seed 001: the register counts the school year; regel 19 ("geen gegevens verwijdert") may
     mean cumulative: then a child back at school last school year stays listed."""
     from app.domain.feiten import VerzuimBeeindigd
     from app.domain.rapportage import Peildata, inspectie_register

@@ -1,4 +1,4 @@
-"""Renumbering pseudonyms from a mapping file (seed 004), through the CLI's path."""
+"""Renumbering pseudonyms from a mapping file (regel 18), through the CLI's path."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tests.builders import Swv
 
 
 def test_a_mapping_file_is_read_with_header_and_either_separator() -> None:
-    """Seed 004: the old numbers are converted once, from the school's list."""
+    """Regel 18: the old numbers are converted once, from the school's list."""
     tekst = "\ufeffoud;nieuw\n231801;261801\n\n231802,261802\n"
     assert lees_omzetting(tekst) == [("231801", "261801"), ("231802", "261802")]
 
