@@ -82,7 +82,7 @@ async def thuiszitter(client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv) 
 async def test_monitor_shows_kenmerken_and_as_known_before_them_empty(
     client: AsyncClient, thuiszitter: dict[str, Any]
 ) -> None:
-    """Regel 18: the monitor's fields as known now; `bekendOp` before the statement shows them empty."""
+    """Regel 18: the monitor's fields as known now; `bekendOp` before the statement: empty."""
     headers = thuiszitter["headers"]
     params = {"peildatum": iso(PEILDATUM)}
     response = await client.get("/v1/rapportages/swv-monitor", params=params, headers=headers)

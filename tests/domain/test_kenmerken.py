@@ -60,7 +60,7 @@ def _gegevens(thuiszitter: object) -> dict[str, object]:
 
 
 def test_stating_medical_and_refusal_stores_schoolweigeraar() -> None:
-    """Regel 18, the mixing rule, applied when the fact is read: the stored fact is schoolweigeraar."""
+    """Regel 18, the mixing rule, applied when the fact is read: stored as schoolweigeraar."""
     stored = feit_uit_dict("soort-thuiszitter", _gegevens(["medisch", "schoolweigeraar"]))
     assert isinstance(stored, SoortThuiszitterGemeld)
     assert feit_naar_dict(stored)["thuiszitter"] == "schoolweigeraar"

@@ -185,8 +185,8 @@ def test_monitor_exports_json_csv_xlsx_reproducibly() -> None:
 
 
 def test_register_window_school_year_or_cumulative_since_a_date() -> None:
-    """Seed 001: the register counts the school year; regel 19 ("geen gegevens verwijdert") may
-    mean cumulative: then a child back at school last school year stays listed."""
+    """Regel 19: the register counts the school year, or cumulatively since a date: then a child
+    back at school last school year stays listed."""
     from app.domain.feiten import VerzuimBeeindigd
     from app.domain.rapportage import Peildata, inspectie_register
 
