@@ -110,6 +110,7 @@ class MonitorRepository:
         """Keep the old pseudonym as an alias; the child and its register rows get the new one."""
         self._session.add(alias)
         leerling.pseudoniem = alias.nieuw_pseudoniem
+        leerling.versie += 1  # the child's representation changed: a new ETag
         await self._session.flush()
         await self._session.execute(
             update(RegisterRijRow)
