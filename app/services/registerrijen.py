@@ -45,7 +45,7 @@ def rijen(
     horizon. `tijdlijn` is the child's projected timeline, folded from `feiten` as known now.
 
     The child's input is what the report's fold gives it (`rapportage._kind`): `soort` and
-    `jeugdhulp` are not facts the register holds, so they stay empty in both."""
+    `jeugdhulp` come from the kenmerk facts (regel 18) in both."""
     kind = KindGegevens(leerling=leerling, feiten=feiten, pseudoniem=pseudoniem)
     return [
         _opslag(peildatum, rij)
