@@ -413,6 +413,8 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
             print(f"{await projectie.herbouw_projecties(uow)} leerlingen herberekend")
         elif args.command in {"load-schoolvakanties", "set-schoolvakantie-afwijkingen"}:
             await _schoolvakanties(uow, args)
+        elif args.command == "renumber-pseudonyms":
+            await _hernummer(uow, args)
     except ServiceError as fout:
         print(f"{fout.detail}", file=sys.stderr)
         for veld in getattr(fout, "errors", []):
@@ -453,6 +455,22 @@ async def _schoolvakanties(uow: object, args: argparse.Namespace) -> None:
             ) from None
     versie = await schoolvakanties.zet_afwijkingen(uow, actor, school_id, perioden)
     print(f"vestiging {args.vestiging}: versie {versie.id} ({versie.geregistreerd_op})")
+
+
+async def _hernummer(uow: object, args: argparse.Namespace) -> None:
+    """Renumber pseudonyms from a mapping file (regel 18), as the SWV's secretariaat would."""
+    from app.db.session import UnitOfWork
+    from app.domain.toegang import Actor, Rol
+    from app.services import monitor
+
+    assert isinstance(uow, UnitOfWork)  # noqa: S101
+    swv_id = await _swv_id(uow, args.swv)
+    actor = Actor(
+        id="cli:renumber-pseudonyms", rol=Rol.SECRETARIAAT, swv_id=str(swv_id), is_systeem=True
+    )
+    paren = monitor.lees_omzetting(args.inhoud)
+    for h in await monitor.hernummer_veel(uow, actor, paren):
+        print(f"{h.oud} -> {h.nieuw}")
 
 
 async def _swv_id(uow: object, code: str) -> uuid.UUID:
@@ -558,6 +576,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_afw.add_argument(
         "--periode", action="append", default=[], help="JJJJ-MM-DD:JJJJ-MM-DD (repeatable)"
     )
+    p_her = sub.add_parser(
+        "renumber-pseudonyms",
+        help="renumber pseudonyms from a file of oud;nieuw lines (old codes stay as aliases)",
+    )
+    p_her.add_argument("bestand", metavar="FILE")
+    p_her.add_argument("--swv", required=True, help="code of the samenwerkingsverband")
     p_gen = sub.add_parser("generate", help="load a synthetic region (fictitious children)")
     p_gen.add_argument("--swv", required=True, help="code of the SWV (created when missing)")
     p_gen.add_argument("--children", type=int, default=1000)
@@ -603,6 +627,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "generate",
         "load-schoolvakanties",
         "set-schoolvakantie-afwijkingen",
+        "renumber-pseudonyms",
     }:
         if args.command == "create-user":
             settings = _dev_keys(settings) if settings.encryption_key is None else settings
@@ -610,6 +635,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 args.inhoud = Path(args.bestand).read_bytes()
             except OSError:
+                raise SystemExit(f"bestand niet te lezen: {args.bestand}") from None
+        if args.command == "renumber-pseudonyms":
+            try:
+                args.inhoud = Path(args.bestand).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
                 raise SystemExit(f"bestand niet te lezen: {args.bestand}") from None
         return asyncio.run(_admin(settings, args))
     if args.command == "demo-totp":

@@ -27,6 +27,7 @@ from app.api import (
     leerlingen,
     leerplichtleveringen,
     meldingen,
+    monitor,
     notificaties,
     perioden,
     privacy,
@@ -115,6 +116,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.include_router(instellingen.router)
     v1.include_router(schoolvakanties.router)
     v1.include_router(rapportage.router)
+    v1.include_router(monitor.router)
     v1.include_router(escalaties.router)
     v1.include_router(tlv.router)
     v1.include_router(taken.router)

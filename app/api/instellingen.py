@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Response
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from app.api.auth import toegang
 from app.api.deps import UowDep
 from app.api.problems import problem_responses
 from app.api.schemas import ApiInput, ApiModel
 from app.db.organisaties import SwvRow
-from app.domain.beleid import Beleid
+from app.domain.beleid import Beleid, ThuiswerkplanTelling
 from app.domain.classificatie import Categorie
 from app.domain.escalaties import DoorzettingsmachtBij
 from app.domain.identiteit import PrivacyModus
 from app.domain.toegang import Actor, Operatie
 from app.services import instellingen as service
-from app.services.context import beleid_van, peildata_van
+from app.services.context import beleid_van, jeugdhulp_organisaties, peildata_van
 from app.services.errors import PreconditionFailed, PreconditionRequired
 from app.services.escalaties import escalatiebeleid_van
 from app.services.meldingen import bsn_rechtsgrond, contact_werkdagen
 
 router = APIRouter(prefix="/instellingen", tags=["Instellingen"])
 Beheerder = Annotated[Actor, toegang(Operatie.INSTELLINGEN_BEHEREN)]
+_NAAM = r"^[^0-9@]*([0-9][^0-9@]*){0,4}$"  # a name, not a note (app/domain/kenmerken.py)
 
 
 class Instellingen(ApiModel):
@@ -51,7 +53,15 @@ class Instellingen(ApiModel):
         description="Volgende plaatsingscheck zonder verwachte instroomdatum (keuze, docs/tlv.md)."
     )
     pact_na_maanden: int
-    thuiswerkplan_telt_als_aanbod: bool
+    thuiswerkplan_telt_als_aanbod: ThuiswerkplanTelling = Field(
+        description=(
+            "Wanneer een thuiswerkplan het signaal Thuiszitterspact stopt: altijd, nooit, of "
+            "met-schooltijd (standaard): met begeleide aanwezigheid op school van minstens "
+            "`thuiswerkplanKeerOpSchool` keer en `thuiswerkplanUrenOpSchool` uur per week."
+        )
+    )
+    thuiswerkplan_keer_op_school: int
+    thuiswerkplan_uren_op_school: float
     jeugdarts_oordeel_maakt_ongeoorloofd: bool = Field(
         description=(
             "Of een oordeel van de jeugdarts (geheel of gedeeltelijk belastbaar) bij een lopende "
@@ -82,6 +92,14 @@ class Instellingen(ApiModel):
         description="Vastgelegde rechtsgrond voor het BSN in meldingen (UAVG art. 46); zonder "
         "deze geen BSN in een melding."
     )
+    jeugdhulp_organisaties: list[str] = Field(
+        description="Jeugdhulporganisaties waaruit het kenmerk `jeugdhulp` kiest (eigen monitor)."
+    )
+    registervenster: Literal["schooljaar", "cumulatief"] = Field(
+        description="Het venster van het register: dit schooljaar (standaard), of cumulatief "
+        "vanaf `registerVanaf` over de schooljaren heen; zie docs/rapportage.md."
+    )
+    register_vanaf: date | None
 
 
 class InstellingenWijziging(ApiInput):
@@ -98,7 +116,9 @@ class InstellingenWijziging(ApiInput):
     signaal_tlv_na_dagen: int | None = Field(default=None, ge=1, le=365)
     tlv_hercheck_na_dagen: int | None = Field(default=None, ge=1, le=90)
     pact_na_maanden: int | None = Field(default=None, ge=1, le=24)
-    thuiswerkplan_telt_als_aanbod: bool | None = None
+    thuiswerkplan_telt_als_aanbod: ThuiswerkplanTelling | None = None
+    thuiswerkplan_keer_op_school: int | None = Field(default=None, ge=0, le=10)
+    thuiswerkplan_uren_op_school: float | None = Field(default=None, ge=0, le=40)
     jeugdarts_oordeel_maakt_ongeoorloofd: bool | None = None
     peildata: list[Annotated[str, Field(pattern=r"^[0-9]{2}-[0-9]{2}$")]] | None = Field(
         default=None, min_length=1, max_length=12
@@ -109,6 +129,17 @@ class InstellingenWijziging(ApiInput):
     verzuim_gemeld_telt: bool | None = None
     melding_contact_werkdagen: int | None = Field(default=None, ge=1, le=30)
     bsn_rechtsgrond: str | None = Field(default=None, min_length=5, max_length=500)
+    jeugdhulp_organisaties: (
+        list[Annotated[str, Field(min_length=1, max_length=80, pattern=_NAAM)]] | None
+    ) = Field(default=None, max_length=200)
+    registervenster: Literal["schooljaar", "cumulatief"] | None = None
+    register_vanaf: date | None = Field(default=None, ge=date(2014, 8, 1), le=date(2100, 1, 1))
+
+    @model_validator(mode="after")
+    def _venster(self) -> InstellingenWijziging:
+        if self.registervenster == "cumulatief" and self.register_vanaf is None:
+            raise ValueError("een cumulatief register noemt registerVanaf")
+        return self
 
 
 def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
@@ -131,6 +162,8 @@ def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
         tlv_hercheck_na_dagen=beleid.tlv_hercheck_na_dagen,
         pact_na_maanden=beleid.pact_na_maanden,
         thuiswerkplan_telt_als_aanbod=beleid.thuiswerkplan_telt_als_aanbod,
+        thuiswerkplan_keer_op_school=beleid.thuiswerkplan_keer_op_school,
+        thuiswerkplan_uren_op_school=beleid.thuiswerkplan_uren_op_school,
         jeugdarts_oordeel_maakt_ongeoorloofd=beleid.jeugdarts_oordeel_maakt_ongeoorloofd,
         peildata=[f"{m:02d}-{d:02d}" for m, d in peildata.dagen],
         leverdag=peildata.leverdag,
@@ -139,6 +172,9 @@ def _antwoord(swv: SwvRow, response: Response) -> Instellingen:
         verzuim_gemeld_telt=beleid.verzuim_gemeld_telt,
         melding_contact_werkdagen=contact_werkdagen(swv),
         bsn_rechtsgrond=bsn_rechtsgrond(swv),
+        jeugdhulp_organisaties=list(jeugdhulp_organisaties(swv)),
+        registervenster="schooljaar" if peildata.cumulatief_vanaf is None else "cumulatief",
+        register_vanaf=peildata.cumulatief_vanaf,
     )
 
 
@@ -177,6 +213,8 @@ async def update_instellingen(
         beleid["doorzettingsmacht_bij"] = str(beleid["doorzettingsmacht_bij"])
     if "profiel" in beleid:
         beleid["profiel"] = sorted(str(c) for c in beleid["profiel"])
+    if "register_vanaf" in beleid:
+        beleid["register_vanaf"] = beleid["register_vanaf"].isoformat()
     swv = await service.wijzig(
         uow,
         actor,

@@ -12,6 +12,7 @@ def import_all_models() -> None:
     import app.db.leerlingen
     import app.db.leerplichtleveringen
     import app.db.meldingen
+    import app.db.monitor
     import app.db.notificaties
     import app.db.organisaties
     import app.db.rapportage

@@ -33,6 +33,7 @@ from app.db.idempotentie import IdempotentieRepository
 from app.db.leerlingen import LeerlingenRepository
 from app.db.leerplichtleveringen import LeerplichtleveringenRepository
 from app.db.meldingen import MeldingenRepository
+from app.db.monitor import MonitorRepository
 from app.db.notificaties import NotificatiesRepository
 from app.db.organisaties import OrganisatiesRepository
 from app.db.rapportage import RapportageRepository
@@ -219,6 +220,7 @@ class UnitOfWork:
     taken: TakenRepository
     notificaties: NotificatiesRepository
     leerplichtleveringen: LeerplichtleveringenRepository
+    monitor: MonitorRepository
 
     def __init__(
         self,
@@ -266,6 +268,7 @@ class UnitOfWork:
             self.taken = TakenRepository(self.driver)
             self.notificaties = NotificatiesRepository(self.driver)
             self.leerplichtleveringen = LeerplichtleveringenRepository(self.session, self.driver)
+            self.monitor = MonitorRepository(self.session)
             self._audited = False
         return self
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from app.domain.classificatie import LANDELIJKE_THUISZITTERS, Categorie
+from app.domain.feiten import AanbodGestart, AanbodSoort
 
 
 class Weektelling(StrEnum):
@@ -13,6 +14,14 @@ class Weektelling(StrEnum):
 
     KALENDERDAGEN = "kalenderdagen"
     LESWEKEN = "lesweken"
+
+
+class ThuiswerkplanTelling(StrEnum):
+    """When a thuiswerkplan counts as an offer that stops the Thuiszitterspact signal."""
+
+    ALTIJD = "altijd"
+    MET_SCHOOLTIJD = "met-schooltijd"  # regel 18: plan plus 2 x 2 hours supervised at school
+    NOOIT = "nooit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +59,24 @@ class Beleid:
     signaal_verzuimuren: float = 16.0
     signaal_verzuimuren_dagen: int = 28
     pact_na_maanden: int = 3
-    thuiswerkplan_telt_als_aanbod: bool = True
+    thuiswerkplan_telt_als_aanbod: ThuiswerkplanTelling = ThuiswerkplanTelling.MET_SCHOOLTIJD
+    thuiswerkplan_keer_op_school: int = 2
+    thuiswerkplan_uren_op_school: float = 4.0
     vrijstelling_signaal_dagen: int = 61
     jeugdarts_oordeel_maakt_ongeoorloofd: bool = False  # regel 4: "kan", so no automatic switch
     profiel: DefinitieProfiel = LANDELIJK_PROFIEL
     verzuim_gemeld_telt: bool = False
     """Whether the SWV's own profile reads `verzuim-gemeld` as unexcused absence (regel 13)."""
+
+
+def telt_als_aanbod(aanbod: AanbodGestart, beleid: Beleid) -> bool:
+    """A passend aanbod stops the Pact signal; a thuiswerkplan only as the SWV's setting says,
+    by default with supervised presence at school twice a week, 2 hours each (regel 18)."""
+    if aanbod.aanbod is AanbodSoort.PASSEND_AANBOD:
+        return True
+    telling = beleid.thuiswerkplan_telt_als_aanbod
+    if telling is not ThuiswerkplanTelling.MET_SCHOOLTIJD:
+        return telling is ThuiswerkplanTelling.ALTIJD
+    return (aanbod.keer_op_school_per_week or 0) >= beleid.thuiswerkplan_keer_op_school and (
+        aanbod.uren_op_school_per_week or 0
+    ) >= beleid.thuiswerkplan_uren_op_school

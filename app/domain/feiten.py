@@ -48,6 +48,13 @@ class FeitSoort(StrEnum):
     ONDERWIJS_HERVAT = "onderwijs-hervat"
     KWALIFICATIEPLICHT_BEEINDIGD = "kwalificatieplicht-beeindigd"
     ADMINISTRATIEVE_ONVOLKOMENHEID = "administratieve-onvolkomenheid"
+    KLAS = "klas"
+    NIVEAU = "niveau"
+    WOONPLAATS = "woonplaats"
+    SOORT_THUISZITTER = "soort-thuiszitter"
+    REDEN_GEOORLOOFD = "reden-geoorloofd"
+    JEUGDHULP = "jeugdhulp"
+    GEMELD_BIJ_LOKET = "gemeld-bij-loket"
     CORRECTIE = "correctie"
     INTREKKING = "intrekking"
 
@@ -107,6 +114,37 @@ class TlvCategorie(StrEnum):
     LAAG = "laag"
     MIDDEN = "midden"
     HOOG = "hoog"
+
+
+class SoortThuiszitter(StrEnum):
+    """Kind of thuiszitter as the school reports it (regel 18); never derived from facts."""
+
+    SCHOOLWEIGERAAR = "schoolweigeraar"
+    SCHOOLONTHOUDING = "schoolonthouding"
+    SPIJBELAAR = "spijbelaar"
+    MEDISCH = "medisch"
+
+
+def meng_soorten(soorten: list[SoortThuiszitter]) -> SoortThuiszitter | None:
+    """Medical reasons together with refusal count as schoolweigeraar (regel 18); None when the
+    kinds stated cannot be brought to one."""
+    uniek = set(soorten)
+    if len(uniek) == 1:
+        return uniek.pop()
+    if uniek == {SoortThuiszitter.MEDISCH, SoortThuiszitter.SCHOOLWEIGERAAR}:
+        return SoortThuiszitter.SCHOOLWEIGERAAR
+    return None
+
+
+class RedenGeoorloofd(StrEnum):
+    """Why a child stays home with a valid reason, kept in the SWV's own monitor (regel 18)."""
+
+    ZIEKTE = "ziekte"
+    JEUGDARTS_ADVIES = "jeugdarts-advies"
+    VRIJSTELLING = "vrijstelling"
+    VERLOF = "verlof"
+    SCHORSING = "schorsing"
+    OVERIG = "overig"
 
 
 class Beeindigingsreden(StrEnum):
@@ -298,10 +336,13 @@ class WachtOpPlek(_Basis):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AanbodGestart(_Basis):
-    """A passend aanbod or thuiswerkplan started on ``geldig_vanaf``."""
+    """A passend aanbod or thuiswerkplan started on ``geldig_vanaf``; with a thuiswerkplan the
+    supervised presence at school it includes: times and hours a week (regel 18)."""
 
     soort: ClassVar[FeitSoort] = FeitSoort.AANBOD_GESTART
     aanbod: AanbodSoort
+    keer_op_school_per_week: int | None = None
+    uren_op_school_per_week: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -356,6 +397,65 @@ class AdministratieveOnvolkomenheid(_Basis):
     toelichting: str = ""
 
 
+# -- kenmerken: what the SWV's own monitor records about a child (regel 18); no effect on the
+# classification, each holds from ``geldig_vanaf`` until the next fact of its kind.
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Klas(_Basis):
+    """The child's class (leerjaar) from ``geldig_vanaf`` (regel 18)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.KLAS
+    klas: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Niveau(_Basis):
+    """The child's level of education from ``geldig_vanaf`` (regel 18)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.NIVEAU
+    niveau: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Woonplaats(_Basis):
+    """The gemeente the child lives in from ``geldig_vanaf`` (regel 18)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.WOONPLAATS
+    gemeente: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SoortThuiszitterGemeld(_Basis):
+    """The kind of thuiszitter the school reports from ``geldig_vanaf`` (regel 18)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.SOORT_THUISZITTER
+    thuiszitter: SoortThuiszitter
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RedenGeoorloofdGemeld(_Basis):
+    """The reason for excused absence from ``geldig_vanaf`` (regel 18)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.REDEN_GEOORLOOFD
+    reden: RedenGeoorloofd
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Jeugdhulp(_Basis):
+    """The youth-care organisation involved from ``geldig_vanaf`` (regel 18; the SWV's list)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.JEUGDHULP
+    organisatie: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GemeldBijLoket(_Basis):
+    """Reported at the SWV's verzuimloket on ``geldig_vanaf`` (regel 18: the month counts)."""
+
+    soort: ClassVar[FeitSoort] = FeitSoort.GEMELD_BIJ_LOKET
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Intrekking(_Basis):
     """Withdraws the fact ``betreft``; it no longer has any effect (docs/domain.md regel 15)."""
@@ -403,6 +503,13 @@ Feit = (
     | OnderwijsHervat
     | KwalificatieplichtBeeindigd
     | AdministratieveOnvolkomenheid
+    | Klas
+    | Niveau
+    | Woonplaats
+    | SoortThuiszitterGemeld
+    | RedenGeoorloofdGemeld
+    | Jeugdhulp
+    | GemeldBijLoket
     | Intrekking
     | Correctie
 )
@@ -470,6 +577,10 @@ def _parse(tp: Any, value: object, veld: str, problemen: list[Veldprobleem]) -> 
         if isinstance(value, bool):
             return value
         problemen.append(Veldprobleem(veld, "moet true of false zijn"))
+    elif tp is int:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        problemen.append(Veldprobleem(veld, "moet een niet-negatief geheel getal zijn"))
     elif tp is float:
         if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
             return float(value)
@@ -532,6 +643,18 @@ MAX_ID_LENGTE = 36
 """A fact's id is a UUID as text (36 characters); a replacement names one too (regel 15)."""
 
 
+def _gemengd(waarden: list[object]) -> object:
+    """Several kinds of thuiszitter stated at once become one by the mixing rule (regel 18);
+    a list that cannot be brought to one stays a list, which the field refuses."""
+    if waarden and all(
+        isinstance(w, str) and w in SoortThuiszitter._value2member_map_ for w in waarden
+    ):
+        gemengd = meng_soorten([SoortThuiszitter(str(w)) for w in waarden])
+        if gemengd is not None:
+            return gemengd.value
+    return waarden
+
+
 def feit_uit_dict(soort: str, data: dict[str, object]) -> Feit:
     """Read a fact from its JSON-safe dict; raises OngeldigFeit listing every field problem."""
     try:
@@ -539,6 +662,9 @@ def feit_uit_dict(soort: str, data: dict[str, object]) -> Feit:
     except ValueError:
         raise OngeldigFeit([Veldprobleem("soort", "onbekende soort feit")]) from None
     problemen: list[Veldprobleem] = []
+    opgegeven = data.get("thuiszitter")
+    if cls is SoortThuiszitterGemeld and isinstance(opgegeven, list):
+        data = {**data, "thuiszitter": _gemengd(opgegeven)}
     hints = _hints(cls)
     kwargs: dict[str, object] = {}
     velden = {f.name: f for f in dataclasses.fields(cls)}

@@ -11,13 +11,12 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from app.domain.beleid import Beleid
+from app.domain.beleid import Beleid, telt_als_aanbod
 from app.domain.classificatie import LANDELIJKE_THUISZITTERS, VERZUIM, Categorie, inspectie_code
 from app.domain.datums import plus_maanden, schooljaar_eindjaar
 from app.domain.feiten import (
@@ -28,9 +27,11 @@ from app.domain.feiten import (
     Feit,
     Hervatting,
     OnderwijsHervat,
+    SoortThuiszitter,
     Ziekmelding,
     ZiekmeldingBeeindigd,
 )
+from app.domain.kenmerken import is_naam, kenmerken_op
 from app.domain.leerling import Geboorte, Leerling
 from app.domain.regio import Vakantiekalender
 from app.domain.status import Signaal, bepaal_status
@@ -52,6 +53,9 @@ class Peildata:
 
     dagen: tuple[tuple[int, int], ...] = ((12, 1), (3, 1), (6, 1), (9, 1))
     leverdag: int = 15
+    cumulatief_vanaf: date | None = None
+    """The register's window: None counts the school year (regel 19); a date counts every
+    school year since it (regel 19), docs/rapportage.md."""
 
     def __post_init__(self) -> None:
         if not self.dagen:
@@ -101,26 +105,14 @@ STANDAARD_PEILDATA = Peildata()
 # -- the input -------------------------------------------------------------------------------
 
 
-class SoortThuiszitter(StrEnum):
-    """Kind of thuiszitter as the school reports it (Definities thuiszitters); never derived."""
-
-    SCHOOLWEIGERAAR = "schoolweigeraar"
-    SCHOOLONTHOUDING = "schoolonthouding"
-    SPIJBELAAR = "spijbelaar"
-    MEDISCH = "medisch"
-
-
-_VRIJE_TEKST = re.compile(r"^[^\d@]*(\d[^\d@]*){0,4}$")
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LeerlingVoorRapport:
     """One child as the reports need it: the domain's ``Leerling`` and facts, plus context.
 
     ``pseudoniem`` is the code the SWV shows the Inspectie (Definities thuiszitters: e.g. 231801).
     ``vestiging`` and ``gemeente`` only feed the SWV's aggregates. ``soort`` and ``jeugdhulp``
-    are not facts the domain knows; they are passed through when the register holds them, never
-    invented.
+    given here win over the kenmerk facts (``app/domain/kenmerken.py``), which fill them
+    otherwise.
     """
 
     leerling: Leerling
@@ -134,9 +126,7 @@ class LeerlingVoorRapport:
     def __post_init__(self) -> None:
         if not self.pseudoniem:
             raise ValueError("pseudoniem mag niet leeg zijn")
-        if self.jeugdhulp is not None and (
-            len(self.jeugdhulp) > 80 or not _VRIJE_TEKST.match(self.jeugdhulp)
-        ):
+        if self.jeugdhulp is not None and (not is_naam(self.jeugdhulp, 80)):
             # An organisation name, not a note: digits runs or e-mail addresses could identify.
             raise ValueError("jeugdhulp: naam van een organisatie, hoogstens 80 tekens")
 
@@ -362,14 +352,30 @@ def _verzuim_sinds(perioden: Sequence[Tijdvak]) -> date:
     return perioden[k].start
 
 
-def _aanbod_op(aanbod: Sequence[Feit], dag: date) -> AanbodSoort | None:
+def _aanbod_op(aanbod: Sequence[Feit], dag: date) -> AanbodGestart | None:
     """The offer running on ``dag``: the last one started and not ended (as the fold does)."""
-    lopend: AanbodSoort | None = None
+    lopend: AanbodGestart | None = None
     for f in aanbod:
         if f.geldig_vanaf > dag:
             break
-        lopend = f.aanbod if isinstance(f, AanbodGestart) else None
+        lopend = f if isinstance(f, AanbodGestart) else None
     return lopend
+
+
+def aanbod_op(geldend: Sequence[Feit], dag: date) -> AanbodGestart | None:
+    """The offer running on ``dag`` among the facts in force, in their order (rules 10, 12)."""
+    return _aanbod_op([f for f in geldend if isinstance(f, AanbodGestart | AanbodBeeindigd)], dag)
+
+
+def inspectie_rij(
+    kind: LeerlingVoorRapport,
+    beleid: Beleid,
+    kop: RegisterKop,
+    perioden: Sequence[Tijdvak],
+    geldend: Sequence[Feit],
+) -> InspectieRij | None:
+    """The child's register row from its timeline up to the peildatum and its facts in force."""
+    return _rij_uit(kind, beleid, kop, perioden, geldend)
 
 
 def _rij(
@@ -407,15 +413,14 @@ def _rij_uit(
         ouders = any(
             s <= laatste_dag and (e is None or e >= laatste.start) for s, e in ziek
         )  # a parental sick report touching the absence (it may have led to it, rule 4)
-    aanbod = _aanbod_op(aanbod_feiten, laatste_dag)
+    aanbod_feit = _aanbod_op(aanbod_feiten, laatste_dag)
+    aanbod = None if aanbod_feit is None else aanbod_feit.aanbod
     pact = (
         categorie in LANDELIJKE_THUISZITTERS
         and peildatum >= plus_maanden(_verzuim_sinds(perioden), beleid.pact_na_maanden)
-        and not (
-            aanbod is AanbodSoort.PASSEND_AANBOD
-            or (aanbod is AanbodSoort.THUISWERKPLAN and beleid.thuiswerkplan_telt_als_aanbod)
-        )
+        and not (aanbod_feit is not None and telt_als_aanbod(aanbod_feit, beleid))
     )
+    kenmerken = kenmerken_op(geldend, peildatum)
     return InspectieRij(
         pseudoniem=kind.pseudoniem,
         leeftijd=leeftijd(kind.leerling.geboorte, peildatum),
@@ -423,14 +428,14 @@ def _rij_uit(
         hoogste_categorie=hoogste,
         verloop=tuple(verloop),
         typering=laatste.typering,
-        soort=kind.soort,
+        soort=kind.soort or kenmerken.soort,
         startdatum=laatste.start,
         einddatum=laatste.einde,
         duur_dagen=(laatste_dag - laatste.start).days + 1,
         duurklasse=duurklasse(laatste.start, laatste_dag),
         ziek_gemeld_door_ouders=ouders,
         aanbod=aanbod,
-        jeugdhulp=kind.jeugdhulp,
+        jeugdhulp=kind.jeugdhulp or kenmerken.jeugdhulp,
         reden_beeindigd=laatste.reden,
         pact_overschreden=pact,
         aantal_episodes=len(episodes),
@@ -440,9 +445,13 @@ def _rij_uit(
 def register_kop(
     peildatum: date, *, bekend_op: datetime | None = None, peildata: Peildata = STANDAARD_PEILDATA
 ) -> RegisterKop:
-    """The register's header: the school year it reports on and where its window starts."""
+    """The register's header: the school year it reports on and where its window starts (the
+    school year's 1 August, or the SWV's earlier start of a cumulative window)."""
     eindjaar = peildata.schooljaar(peildatum)
-    return RegisterKop(peildatum, date(eindjaar - 1, 8, 1), f"{eindjaar - 1}-{eindjaar}", bekend_op)
+    vanaf = date(eindjaar - 1, 8, 1)
+    if peildata.cumulatief_vanaf is not None and peildata.cumulatief_vanaf < vanaf:
+        vanaf = peildata.cumulatief_vanaf
+    return RegisterKop(peildatum, vanaf, f"{eindjaar - 1}-{eindjaar}", bekend_op)
 
 
 def inspectie_rijen(

@@ -8,11 +8,10 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 
-from app.domain.beleid import Beleid
+from app.domain.beleid import Beleid, telt_als_aanbod
 from app.domain.classificatie import LANDELIJKE_THUISZITTERS, VERZUIM, Categorie
 from app.domain.datums import plus_maanden, schooljaar_eindjaar
 from app.domain.feiten import (
-    AanbodSoort,
     Feit,
     VerzuimBeeindigd,
     VerzuimGemeld,
@@ -166,9 +165,7 @@ def bepaal_status(
         signalen.extend(_dreigend(vouw, categorie, peildatum))
     if landelijk and verzuim_sinds is not None:
         aanbod = vouw.aanbod
-        heeft_aanbod = aanbod is not None and (
-            aanbod.aanbod is AanbodSoort.PASSEND_AANBOD or beleid.thuiswerkplan_telt_als_aanbod
-        )
+        heeft_aanbod = aanbod is not None and telt_als_aanbod(aanbod, beleid)
         if not heeft_aanbod and peildatum >= plus_maanden(verzuim_sinds, beleid.pact_na_maanden):
             signalen.append(
                 Signalering(

@@ -284,6 +284,16 @@ FEITRECHTEN: dict[FeitSoort, frozenset[Rol]] = {
     _F.ONDERWIJS_HERVAT: _IEDEREEN,
     # A gap in the administration is seen by whoever keeps it: school, leerplicht, SWV.
     _F.ADMINISTRATIEVE_ONVOLKOMENHEID: _IEDEREEN,
+    # The SWV's own monitor (regel 18): the school reports class, level, kind of thuiszitter;
+    # residence, excused-absence reason and youth care are known to school, leerplicht and SWV;
+    # the report at the SWV's verzuimloket is the SWV's own.
+    _F.KLAS: SCHOOLROLLEN | SWV_ROLLEN,
+    _F.NIVEAU: SCHOOLROLLEN | SWV_ROLLEN,
+    _F.SOORT_THUISZITTER: SCHOOLROLLEN | SWV_ROLLEN,
+    _F.WOONPLAATS: _IEDEREEN,
+    _F.REDEN_GEOORLOOFD: _IEDEREEN,
+    _F.JEUGDHULP: _IEDEREEN,
+    _F.GEMELD_BIJ_LOKET: SWV_ROLLEN,
 }
 """Who may state which fact kind (deny by default); a correction or withdrawal of a fact needs
 the right to state that fact's kind. Documented in docs/domain.md, "Wie meldt welk feit"."""

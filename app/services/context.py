@@ -10,7 +10,7 @@ from typing import Any
 
 from app.db.organisaties import SwvInstellingen, SwvRow
 from app.db.session import UnitOfWork
-from app.domain.beleid import Beleid, DefinitieProfiel, Weektelling
+from app.domain.beleid import Beleid, DefinitieProfiel, ThuiswerkplanTelling, Weektelling
 from app.domain.classificatie import Categorie
 from app.domain.rapportage import STANDAARD_PEILDATA, Peildata
 from app.domain.toegang import Actor
@@ -29,6 +29,8 @@ BELEID_SLEUTELS = (
     "thuiswerkplan_telt_als_aanbod",
     "jeugdarts_oordeel_maakt_ongeoorloofd",
     "verzuim_gemeld_telt",
+    "thuiswerkplan_keer_op_school",
+    "thuiswerkplan_uren_op_school",
 )
 """Settings an SWV may change (app/services/instellingen.py); else the docs/domain.md default."""
 
@@ -37,6 +39,11 @@ def beleid_van(swv: SwvRow | SwvInstellingen) -> Beleid:
     """The SWV's policy from its stored settings (defaults of docs/domain.md where unset)."""
     instellingen = swv.beleid or {}
     waarden: dict[str, Any] = {k: instellingen[k] for k in BELEID_SLEUTELS if k in instellingen}
+    telling = waarden.get("thuiswerkplan_telt_als_aanbod")
+    if telling is not None:  # a stored true/false from before the setting had three values
+        if isinstance(telling, bool):
+            telling = ThuiswerkplanTelling.ALTIJD if telling else ThuiswerkplanTelling.NOOIT
+        waarden["thuiswerkplan_telt_als_aanbod"] = ThuiswerkplanTelling(telling)
     profiel = instellingen.get("profiel")
     if profiel is not None:
         waarden["profiel"] = DefinitieProfiel("swv", frozenset(Categorie(c) for c in profiel))
@@ -44,10 +51,22 @@ def beleid_van(swv: SwvRow | SwvInstellingen) -> Beleid:
     return Beleid(weektelling=weektelling, **waarden)
 
 
+def jeugdhulp_organisaties(swv: SwvRow | SwvInstellingen) -> tuple[str, ...]:
+    """The youth-care organisations the SWV keeps a list of (regel 18); none by default."""
+    return tuple((swv.beleid or {}).get("jeugdhulp_organisaties", ()))
+
+
 def peildata_van(swv: SwvRow | SwvInstellingen) -> Peildata:
-    """The SWV's peildata and delivery day (default: 1 Dec, 1 Mar, 1 Jun, 1 Sep; the 15th)."""
+    """The SWV's peildata and delivery day (default: 1 Dec, 1 Mar, 1 Jun, 1 Sep; the 15th), and
+    the register's window (default: the school year; or cumulative since a date)."""
     instellingen = swv.beleid or {}
-    if "peildata" not in instellingen and "leverdag" not in instellingen:
+    vanaf = instellingen.get("register_vanaf")
+    cumulatief = (
+        date.fromisoformat(vanaf)
+        if instellingen.get("registervenster") == "cumulatief" and vanaf
+        else None
+    )
+    if "peildata" not in instellingen and "leverdag" not in instellingen and cumulatief is None:
         return STANDAARD_PEILDATA
     dagen = tuple(
         (int(d[:2]), int(d[3:]))
@@ -55,7 +74,9 @@ def peildata_van(swv: SwvRow | SwvInstellingen) -> Peildata:
             "peildata", [f"{m:02d}-{d:02d}" for m, d in STANDAARD_PEILDATA.dagen]
         )
     )
-    return Peildata(dagen=dagen, leverdag=int(instellingen.get("leverdag", 15)))
+    return Peildata(
+        dagen=dagen, leverdag=int(instellingen.get("leverdag", 15)), cumulatief_vanaf=cumulatief
+    )
 
 
 async def klok(uow: UnitOfWork) -> datetime:

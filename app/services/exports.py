@@ -43,7 +43,7 @@ KOLOMMEN_VERSIE = 1
 CSV_SCHEIDINGSTEKEN = ";"  # Dutch Excel's list separator (the decimal separator is a comma)
 XLSX_DATUMFORMAAT = "dd-mm-yyyy"
 
-Waarde = str | int | bool | date | tuple[str, ...] | None
+Waarde = str | int | float | bool | date | tuple[str, ...] | None
 
 
 class Formaat(StrEnum):
@@ -63,7 +63,8 @@ class Kolom:
     kop: str
     breedte: float
     formaat: Formaat
-    waarde: Callable[[InspectieRij], Waarde]
+    waarde: Callable[[Any], Waarde]
+    """The value of a row: an ``InspectieRij`` here, a ``MonitorRij`` in the SWV's monitor."""
 
 
 def _enum(waarde: StrEnum | None) -> str | None:
@@ -153,6 +154,8 @@ def _tekst(waarde: Waarde) -> str | int | None:
         return "ja" if waarde else "nee"
     if isinstance(waarde, int):
         return waarde
+    if isinstance(waarde, float):
+        return f"{waarde:g}".replace(".", ",")  # Dutch decimal comma
     if isinstance(waarde, date):
         return waarde.isoformat()
     tekst = ", ".join(waarde) if isinstance(waarde, tuple) else waarde
@@ -175,24 +178,25 @@ def _dump(waarde: object) -> str:
 # -- JSON ------------------------------------------------------------------------------------
 
 
-def rij_naar_dict(rij: InspectieRij, kolommen: Sequence[Kolom] = KOLOMMEN_V1) -> dict[str, object]:
+def rij_naar_dict(rij: Any, kolommen: Sequence[Kolom] = KOLOMMEN_V1) -> dict[str, object]:
     """A row as a JSON-safe dict in column order: dates ISO, unknown values null."""
     return {k.sleutel: _json_waarde(k.waarde(rij)) for k in kolommen}
 
 
 def schrijf_register_json(
     kop: RegisterKop,
-    rijen: Iterable[InspectieRij],
+    rijen: Iterable[Any],
     uit: IO[bytes],
     *,
     kolommen: Sequence[Kolom] = KOLOMMEN_V1,
     versie: int = KOLOMMEN_VERSIE,
+    formaat: str = FORMAAT,
 ) -> None:
-    """The register as UTF-8 JSON, one row per line, written as the rows arrive."""
+    """The register (or the SWV's monitor) as UTF-8 JSON, one row per line, as rows arrive."""
     uit.write(
         (
             "{"
-            f'"formaat":{_dump(FORMAAT)},"versie":{versie},"kop":{_dump(_kop_dict(kop))},'
+            f'"formaat":{_dump(formaat)},"versie":{versie},"kop":{_dump(_kop_dict(kop))},'
             f'"kolommen":{_dump([k.sleutel for k in kolommen])},"rijen":['
         ).encode()
     )
@@ -260,7 +264,7 @@ class _Csv:
 
 
 def schrijf_register_csv(
-    rijen: Iterable[InspectieRij], uit: IO[bytes], *, kolommen: Sequence[Kolom] = KOLOMMEN_V1
+    rijen: Iterable[Any], uit: IO[bytes], *, kolommen: Sequence[Kolom] = KOLOMMEN_V1
 ) -> None:
     """The register as CSV: a header row of ``kop`` texts, then one line per row."""
     with _Csv(uit) as writer:
@@ -396,8 +400,10 @@ def _breedte(k: Kolom) -> float:
     return max(k.breedte, round(len(k.kop) * 1.1 + 2, 1))
 
 
-def _register_blad(wb: Any, rijen: Iterable[InspectieRij], kolommen: Sequence[Kolom]) -> None:
-    ws = wb.add_worksheet("Register", worksheet_class=_Registerblad)
+def _register_blad(
+    wb: Any, rijen: Iterable[Any], kolommen: Sequence[Kolom], naam: str = "Register"
+) -> None:
+    ws = wb.add_worksheet(naam, worksheet_class=_Registerblad)
     vet = wb.add_format({"bold": True})
     datum = wb.add_format({"num_format": XLSX_DATUMFORMAAT})
     for i, k in enumerate(kolommen):
@@ -530,6 +536,31 @@ def schrijf_xlsx(
         _samenvatting_blad(
             wb, kop, samenvatting, reeks, versie, doorzettingsmacht_bij=doorzettingsmacht_bij
         )
+        wb.close()
+        _vaste_tijd(pad, gemaakt_op)
+        with open(pad, "rb") as bron:
+            shutil.copyfileobj(bron, uit, 1 << 20)
+
+
+def schrijf_tabel_xlsx(
+    titel: str,
+    rijen: Iterable[Any],
+    uit: IO[bytes],
+    *,
+    gemaakt_op: datetime,
+    kolommen: Sequence[Kolom],
+    blad: str,
+) -> None:
+    """A workbook with one sheet of rows in ``kolommen`` (the SWV's monitor), as reproducible
+    as the register's: the same rows and ``gemaakt_op`` give the same bytes."""
+    moment = gemaakt_op.astimezone(UTC).replace(tzinfo=None) if gemaakt_op.tzinfo else gemaakt_op
+    with tempfile.TemporaryDirectory(prefix="thuiszitters-xlsx-") as tmp:
+        pad = os.path.join(tmp, "tabel.xlsx")
+        wb = xlsxwriter.Workbook(
+            pad, {"constant_memory": True, "tmpdir": tmp, "strings_to_numbers": False}
+        )
+        wb.set_properties({"author": "thuiszitters", "title": titel, "created": moment})
+        _register_blad(wb, rijen, kolommen, blad)
         wb.close()
         _vaste_tijd(pad, gemaakt_op)
         with open(pad, "rb") as bron:

@@ -28,6 +28,7 @@ from app.domain.feiten import (
     feit_uit_dict,
     geldig_vanaf_fout,
 )
+from app.domain.kenmerken import kenmerk_problemen
 from app.domain.toegang import Actor, Feitrecht, Namens, Reikwijdte, feitrecht
 from app.services import context, leerlingen, projectie
 from app.services.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
@@ -119,6 +120,7 @@ async def voeg_feit_toe(
         _controleer_soort(actor, FeitSoort(nieuw_feit.soort), nieuw_feit.namens)
     school_id = await _school_van(uow, actor, swv, nieuw_feit)
     feit = _lees(nieuw_feit, feit_id, nu, {str(r.id) for r in dossier.regels}, school_id)
+    _controleer_kenmerk(feit, swv)
     _controleer_recht(actor, feit, nieuw_feit.namens, dossier)
     await _controleer_vervanging(uow, actor, swv, feit)
     payload = {k: v for k, v in feit_naar_dict(feit).items() if k not in SERVERVELDEN}
@@ -256,6 +258,15 @@ def _lees(
     if fouten or feit is None:
         raise InvalidInput(fouten)
     return feit
+
+
+def _controleer_kenmerk(feit: Feit, swv: context.SwvContext) -> None:
+    """A kenmerk is a short name; youth care one from the SWV's list (regel 18)."""
+    problemen = kenmerk_problemen(feit, context.jeugdhulp_organisaties(swv.swv))
+    if problemen:
+        raise InvalidInput(
+            [FieldError(_veldnaam(p.veld), "ongeldig", p.probleem) for p in problemen]
+        )
 
 
 def _veldnaam(veld: str) -> str:

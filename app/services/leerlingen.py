@@ -86,7 +86,8 @@ async def _pseudoniem_vrij(
     """409 for a code in use, where the caller may know of it: a school or gemeente learns only
     of its own (prefixed) codes and of an unprefixed code of a child it may see."""
     if naamruimte is None:
-        if await uow.leerlingen.bestaat_pseudoniem(swv_id, pseudoniem):
+        # A current code or an old one kept as an alias after renumbering (regel 18).
+        if await uow.monitor.pseudoniem_in_gebruik(swv_id, pseudoniem):
             raise Conflict("Deze pseudoniemcode is in dit samenwerkingsverband al in gebruik.")
     elif await uow.leerlingen.op_pseudoniemen(actor, [pseudoniem, ingevoerd]):
         raise Conflict("Deze pseudoniemcode is bij u al in gebruik.")
@@ -356,6 +357,9 @@ async def zoek_leerlingen(
             for naamruimte in _naamruimten(actor):
                 codes.append(met_naamruimte(naamruimte, pseudoniem))
             row = await uow.leerlingen.op_pseudoniemen(actor, codes)
+            if row is None:  # an old code, kept as an alias after renumbering (regel 18)
+                alias = await uow.monitor.leerling_van_alias(uuid.UUID(actor.swv_id), pseudoniem)
+                row = None if alias is None else await uow.leerlingen.get(actor, alias)
         elif bsn is not None and versleuteling is not None and is_geldig_bsn(bsn):
             zoekhash = identiteit.bsn_zoekhash(versleuteling, uuid.UUID(actor.swv_id), bsn)
             row = await uow.leerlingen.op_bsn_hash(actor, zoekhash)

@@ -23,7 +23,17 @@ from app.domain.toegang import Actor
 from app.services import casussen, context, leerlingen, meldingen, projectie, tlv
 from app.services.errors import NotFound
 
-VRIJE_TEKST = ("toelichting", "reden", "voorziening", "melder")
+VRIJE_TEKST = (
+    "toelichting",
+    "reden",
+    "voorziening",
+    "melder",
+    # the monitor's kenmerken (regel 18): names, but together they could point at one child
+    "klas",
+    "niveau",
+    "gemeente",
+    "organisatie",
+)
 """Payload fields that may hold free text (and so, by mistake, a name): blanked on anonymising."""
 
 GESLOTEN = {Categorie.GEEN.value}
@@ -179,6 +189,7 @@ async def anonimiseer_verlopen(
             if periode is not None and periode.categorie not in GESLOTEN:
                 continue
             leerling.pseudoniem = _pseudoniem(leerling.id)
+            await uow.monitor.vergeet_aliassen(leerling.id)  # old codes lead back to the child
             leerling.naam_versleuteld = None
             leerling.adres_versleuteld = None
             leerling.bsn_versleuteld = None

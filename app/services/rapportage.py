@@ -92,6 +92,10 @@ async def _met_kinderen(
     return await asyncio.to_thread(fn, kinderen())
 
 
+met_kinderen = _met_kinderen
+"""The SWV's children fed batch by batch to a pure function (the SWV's monitor uses it too)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Rapport:
     register: InspectieRegister
@@ -286,8 +290,13 @@ async def verschillen_met_nu(
     row = await indiening(uow, actor, indiening_id)
     async with uow.voor(actor):
         nu = await _register(uow, actor, row.peildatum, None)
+        hernummerd = await uow.monitor.aliassen(row.swv_id)
         await uow.commit()
-    oud = json.loads(row.inhoud)["rijen"]
+    # A renumbered child is the same child: its old code is read as its current one.
+    oud = [
+        {**r, "pseudoniem": hernummerd.get(r["pseudoniem"], r["pseudoniem"])}
+        for r in json.loads(row.inhoud)["rijen"]
+    ]
     return row, verschillen(oud, [rij_naar_dict(r) for r in nu.rijen])
 
 

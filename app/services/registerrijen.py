@@ -18,14 +18,13 @@ from app.db.rapportage import REGISTER_KOLOMMEN
 from app.db.session import UnitOfWork
 from app.domain.beleid import Beleid, Weektelling
 from app.domain.classificatie import Categorie
-from app.domain.feiten import AanbodSoort, Beeindigingsreden, Feit
+from app.domain.feiten import AanbodSoort, Beeindigingsreden, Feit, SoortThuiszitter
 from app.domain.leerling import Leerling
 from app.domain.rapportage import (
     Duurklasse,
     InspectieRij,
     LeerlingVoorRapport,
     Peildata,
-    SoortThuiszitter,
     Typering,
     VorigeStand,
     inspectie_rijen_per_peildatum,
@@ -46,7 +45,7 @@ def rijen(
     horizon. `tijdlijn` is the child's projected timeline, folded from `feiten` as known now.
 
     The child's input is what the report's fold gives it (`rapportage._kind`): `soort` and
-    `jeugdhulp` are not facts the register holds, so they stay empty in both."""
+    `jeugdhulp` come from the kenmerk facts (regel 18) in both."""
     kind = LeerlingVoorRapport(leerling=leerling, feiten=feiten, pseudoniem=pseudoniem)
     return [
         _opslag(peildatum, rij)
@@ -166,6 +165,7 @@ def beantwoordt(
     ends where the shipped holiday data ends, so the report folds the facts."""
     return (
         bekend_op is None
+        and peildata.cumulatief_vanaf is None  # the projection holds school-year windows only
         and beleid.weektelling is Weektelling.KALENDERDAGEN
         and peildatum in peildata.van_schooljaar(peildata.schooljaar(peildatum))
     )

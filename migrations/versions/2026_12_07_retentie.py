@@ -36,7 +36,10 @@ BEGIN
     FOR sleutel, o IN SELECT key, value FROM jsonb_each(oud) LOOP
         n := nieuw -> sleutel;
         CONTINUE WHEN o = n;
-        CONTINUE WHEN sleutel IN ('toelichting', 'reden', 'voorziening', 'melder')
+        CONTINUE WHEN sleutel IN (
+            'toelichting', 'reden', 'voorziening', 'melder', 'klas', 'niveau', 'gemeente',
+            'organisatie'
+        )
             AND jsonb_typeof(o) = 'string' AND n = '""'::jsonb;
         CONTINUE WHEN jsonb_typeof(o) = 'object' AND feiten_alleen_geleegd(o, n);
         RETURN false;

@@ -31,6 +31,8 @@ def _voor(tp: Any) -> st.SearchStrategy[Any]:
         return st.text(max_size=8)
     if tp is bool:
         return st.booleans()
+    if tp is int:
+        return st.integers(min_value=0, max_value=10)
     if tp is float:
         return st.floats(min_value=0, max_value=40, allow_nan=False)
     if tp is date:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.beleid import Beleid, DefinitieProfiel, Frequentie, Weektelling
+from app.domain.beleid import (
+    Beleid,
+    DefinitieProfiel,
+    Frequentie,
+    ThuiswerkplanTelling,
+    Weektelling,
+)
 from app.domain.classificatie import CATEGORIEEN, LANDELIJKE_THUISZITTERS, Categorie
 from app.domain.feiten import (
     AanbodBeeindigd,
@@ -676,20 +682,46 @@ def test_rule_11_repeated_start_facts_keep_the_first() -> None:
 # -- rule 12: Thuiszitterspact -------------------------------------------------------------------
 
 
+_ALTIJD = Beleid(thuiswerkplan_telt_als_aanbod=ThuiswerkplanTelling.ALTIJD)
+_NOOIT = Beleid(thuiswerkplan_telt_als_aanbod=ThuiswerkplanTelling.NOOIT)
+
+
 @pytest.mark.parametrize(
-    ("aanbod", "beleid", "breuk"),
+    ("aanbod", "school", "beleid", "breuk"),
     [
-        (None, Beleid(), True),
-        (AanbodSoort.PASSEND_AANBOD, Beleid(), False),
-        (AanbodSoort.THUISWERKPLAN, Beleid(), False),
-        (AanbodSoort.THUISWERKPLAN, Beleid(thuiswerkplan_telt_als_aanbod=False), True),
-        (AanbodSoort.PASSEND_AANBOD, Beleid(thuiswerkplan_telt_als_aanbod=False), False),
+        (None, (None, None), Beleid(), True),
+        (AanbodSoort.PASSEND_AANBOD, (None, None), Beleid(), False),
+        (AanbodSoort.THUISWERKPLAN, (None, None), Beleid(), True),
+        (AanbodSoort.THUISWERKPLAN, (2, 4.0), Beleid(), False),
+        (AanbodSoort.THUISWERKPLAN, (1, 4.0), Beleid(), True),
+        (AanbodSoort.THUISWERKPLAN, (2, 3.5), Beleid(), True),
+        (AanbodSoort.THUISWERKPLAN, (None, None), _ALTIJD, False),
+        (AanbodSoort.THUISWERKPLAN, (2, 4.0), _NOOIT, True),
+        (AanbodSoort.PASSEND_AANBOD, (None, None), _NOOIT, False),
     ],
 )
 def test_rule_12_thuiszitterspact_three_months_without_aanbod(
-    aanbod: AanbodSoort | None, beleid: Beleid, breuk: bool
+    aanbod: AanbodSoort | None,
+    school: tuple[int | None, float | None],
+    beleid: Beleid,
+    breuk: bool,
 ) -> None:
-    extra = [feit(AanbodGestart, "2024-02-01", aanbod=aanbod)] if aanbod else []
+    """Rules 12 and 18: a thuiswerkplan stops the Pact signal by default only with 2 x 2 hours
+    of supervised presence at school a week; the SWV may count any plan, or none."""
+    keer, uren = school
+    extra = (
+        [
+            feit(
+                AanbodGestart,
+                "2024-02-01",
+                aanbod=aanbod,
+                keer_op_school_per_week=keer,
+                uren_op_school_per_week=uren,
+            )
+        ]
+        if aanbod
+        else []
+    )
     feiten = verzuim("2024-01-08", *extra)
     assert Signaal.THUISZITTERSPACT not in signalen(status(feiten, "2024-04-07", beleid=beleid))
     assert (Signaal.THUISZITTERSPACT in signalen(status(feiten, "2024-04-08", beleid=beleid))) is (

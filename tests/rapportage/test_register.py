@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.domain.beleid import Beleid, DefinitieProfiel, Weektelling
+from app.domain.beleid import Beleid, DefinitieProfiel, ThuiswerkplanTelling, Weektelling
 from app.domain.classificatie import Categorie
 from app.domain.feiten import (
     AanbodBeeindigd,
@@ -22,6 +22,7 @@ from app.domain.feiten import (
     JeugdartsOordeel,
     OnderwijsHervat,
     OngeoorloofdAangemerkt,
+    SoortThuiszitter,
     Uitschrijving,
     VerzuimBeeindigd,
     VerzuimGestart,
@@ -36,7 +37,6 @@ from app.domain.rapportage import (
     Duurklasse,
     Leeftijdsgroep,
     Peildata,
-    SoortThuiszitter,
     Typering,
     duurklasse,
     inspectie_register,
@@ -388,7 +388,14 @@ def b2b(*extra: object) -> list:  # type: ignore[type-arg]
 
 
 def test_aanbod_running_at_the_end_of_the_episode() -> None:
-    k = kind("100001", b2b(feit(AanbodGestart, "2024-10-01", aanbod=AanbodSoort.THUISWERKPLAN)))
+    plan = feit(
+        AanbodGestart,
+        "2024-10-01",
+        aanbod=AanbodSoort.THUISWERKPLAN,
+        keer_op_school_per_week=2,
+        uren_op_school_per_week=4.0,
+    )
+    k = kind("100001", b2b(plan))
     rij = enige_rij(k, "2024-12-01")
     assert rij.aanbod is AanbodSoort.THUISWERKPLAN
     assert not rij.pact_overschreden
@@ -411,15 +418,17 @@ def test_aanbod_ended_or_not_yet_started_is_no_aanbod() -> None:
 @pytest.mark.parametrize(
     ("aanbod", "telt", "breuk"),
     [
-        (None, True, True),
-        (AanbodSoort.THUISWERKPLAN, True, False),
-        (AanbodSoort.THUISWERKPLAN, False, True),
-        (AanbodSoort.PASSEND_AANBOD, False, False),
+        (None, ThuiswerkplanTelling.ALTIJD, True),
+        (AanbodSoort.THUISWERKPLAN, ThuiswerkplanTelling.ALTIJD, False),
+        (AanbodSoort.THUISWERKPLAN, ThuiswerkplanTelling.MET_SCHOOLTIJD, True),
+        (AanbodSoort.THUISWERKPLAN, ThuiswerkplanTelling.NOOIT, True),
+        (AanbodSoort.PASSEND_AANBOD, ThuiswerkplanTelling.NOOIT, False),
     ],
 )
 def test_thuiszitterspact_breach_rule_12(
-    aanbod: AanbodSoort | None, telt: bool, breuk: bool
+    aanbod: AanbodSoort | None, telt: ThuiswerkplanTelling, breuk: bool
 ) -> None:
+    """Rule 12: a thuiswerkplan without hours at school does not stop the signal by default."""
     extra = [] if aanbod is None else [feit(AanbodGestart, "2024-10-01", aanbod=aanbod)]
     k = kind("100001", b2b(*extra))
     beleid = Beleid(thuiswerkplan_telt_als_aanbod=telt)

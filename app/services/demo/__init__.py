@@ -83,12 +83,20 @@ def demo_totp_geheim(gebruikersnaam: str) -> str:
     return base64.b32encode(digest).decode()
 
 
+DEMO_JEUGDHULP = ("Wijkteam Demostad", "Jeugdhulp Voorbeeld")
+"""The demo SWV's list of youth-care organisations (fictitious)."""
+
+
 async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = None) -> None:
     """Load the demo set once: a database that already has the demo SWV is left alone."""
     async with uow.alle_swvs():
         if await uow.organisaties.swv_op_code(DEMO_SWV_CODE) is not None:
             return
-        swv = SwvRow(code=DEMO_SWV_CODE, naam="Demo samenwerkingsverband Noord", beleid={})
+        swv = SwvRow(
+            code=DEMO_SWV_CODE,
+            naam="Demo samenwerkingsverband Noord",
+            beleid={"jeugdhulp_organisaties": list(DEMO_JEUGDHULP)},
+        )
         uow.session.add(swv)
         await uow.session.flush()
         scholen = []
@@ -134,7 +142,18 @@ async def laad_demodata(uow: UnitOfWork, versleuteling: Versleuteling | None = N
             feiten.NieuwFeit("inschrijving", vandaag - timedelta(days=700), school_id=school_id)
         ]
         if situatie == "verzuim-lang":
-            nieuwe_feiten.append(feiten.NieuwFeit("verzuim-gestart", vandaag - timedelta(days=120)))
+            start = vandaag - timedelta(days=120)
+            nieuwe_feiten.append(feiten.NieuwFeit("verzuim-gestart", start))
+            # The SWV monitor's kenmerken (docs/domain.md regel 18).
+            for soort, gegevens in (
+                ("klas", {"klas": "2"}),
+                ("niveau", {"niveau": "vmbo-kader"}),
+                ("woonplaats", {"gemeente": DEMO_GEMEENTEN[0][1]}),
+                ("soort-thuiszitter", {"thuiszitter": ["medisch", "schoolweigeraar"]}),
+                ("jeugdhulp", {"organisatie": DEMO_JEUGDHULP[0]}),
+                ("gemeld-bij-loket", {}),
+            ):
+                nieuwe_feiten.append(feiten.NieuwFeit(soort, start + timedelta(days=21), gegevens))
         elif situatie == "ziek":
             nieuwe_feiten.append(
                 feiten.NieuwFeit("ziekmelding", vandaag - timedelta(days=45), {"door_ouders": True})

@@ -36,6 +36,7 @@ from app.domain.feiten import (
     Plaatsing,
     SchorsingBeeindigd,
     SchorsingGestart,
+    SoortThuiszitter,
     TlvAfgegeven,
     Uitschrijving,
     VerzuimBeeindigd,
@@ -48,7 +49,7 @@ from app.domain.feiten import (
     ZiekmeldingBeeindigd,
 )
 from app.domain.leerling import Geboorte, Leerling
-from app.domain.rapportage import LeerlingVoorRapport, SoortThuiszitter
+from app.domain.rapportage import LeerlingVoorRapport
 from app.domain.regio import Regio
 
 GEMEENTEN: tuple[tuple[str, str], ...] = (
