@@ -127,7 +127,6 @@ class Termijnen:
     """The SWV's lead times for the actielijsten; defaults are choices (docs/domain.md)."""
 
     navraag_dagen_voor_peildatum: int = 28
-    tlv_check_dagen: int = 28
     horizon_dagen: int = 60
     inhaal_dagen: int = 14
 
