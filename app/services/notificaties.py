@@ -210,6 +210,56 @@ async def dagelijkse_overgangen(
         return len(geschreven)
 
 
+async def dagelijkse_termijnen(
+    uow: UnitOfWork,
+    vandaag: date,
+    nu: datetime,
+    *,
+    venster: int = 7,
+    publieke_url: str = PUBLIEKE_URL,
+) -> int:
+    """The workflows' date-driven events, each once: `tlv.check-vervalt` on the check's due
+    day (docs/tlv.md) and `escalatie.termijn-verstreken` the day after an agreement's deadline
+    passed unmet (docs/escalaties.md regel E3); a worker that was down catches up `venster`
+    days."""
+    van = vandaag - timedelta(days=venster)
+    async with uow.alle_swvs():
+        nieuw = [
+            _nieuw(
+                r["swv_id"],
+                Soort.TLV_CHECK_VERVALT,
+                onderwerp_id=r["id"],
+                leerling_id=r["leerling_id"],
+                data={
+                    "tlvId": str(r["id"]),
+                    "leerlingId": str(r["leerling_id"]),
+                    "vervaltOp": r["volgende_check"].isoformat(),
+                },
+                sleutel=f"{Soort.TLV_CHECK_VERVALT}:{r['id']}:{r['volgende_check'].isoformat()}",
+            )
+            for r in await uow.notificaties.vervallende_checks(van, vandaag)
+        ]
+        nieuw += [
+            _nieuw(
+                r["swv_id"],
+                Soort.ESCALATIE_TERMIJN_VERSTREKEN,
+                onderwerp_id=r["escalatie_id"],
+                leerling_id=r["leerling_id"],
+                data={
+                    "escalatieId": str(r["escalatie_id"]),
+                    "leerlingId": str(r["leerling_id"]),
+                    "afspraakId": str(r["id"]),
+                    "deadline": r["deadline"].isoformat(),
+                },
+                sleutel=f"{Soort.ESCALATIE_TERMIJN_VERSTREKEN}:{r['id']}",
+            )
+            for r in await uow.notificaties.verstreken_afspraken(van, vandaag)
+        ]
+        geschreven = await uow.notificaties.schrijf(nieuw, _mail(publieke_url), nu)
+        await uow.commit()
+        return len(geschreven)
+
+
 # -- the change feed ---------------------------------------------------------------------------
 
 
