@@ -14,6 +14,7 @@ from httpx import AsyncClient
 
 from app.db.notificaties import Notificatie
 from app.db.session import UnitOfWork
+from app.domain.meldingen import MeldingActie
 from app.domain.toegang import Rol
 from app.services import meldingen, notificaties, taken
 from tests.api.test_escalaties import VIER, open_escalatie, stap
@@ -133,7 +134,7 @@ async def test_a_rolled_back_melding_step_leaves_no_event(
                 actor,
                 melding_id,
                 versie=1,
-                stap=meldingen.Stap(meldingen.MeldingActie.TOEWIJZEN, toegewezen_aan="r1"),
+                stap=meldingen.Stap(MeldingActie.TOEWIJZEN, toegewezen_aan="r1"),
             )
             raise RuntimeError("de rest van de wijziging mislukt")
 
