@@ -16,7 +16,8 @@ from app.db.notificaties import Notificatie
 from app.db.session import UnitOfWork
 from app.domain.meldingen import MeldingActie
 from app.domain.toegang import Rol
-from app.services import meldingen, notificaties, taken
+from app.services import casussen, escalaties, meldingen, notificaties, taken
+from app.services import tlv as tlv_service
 from tests.api.test_escalaties import VIER, open_escalatie, stap
 from tests.api.test_leerlingen import VANDAAG, dag, ingeschreven
 from tests.api.test_meldingen import beperkt, leerling_op_school
@@ -312,3 +313,47 @@ async def _alle_taken(uow: UnitOfWork, swv: Swv, code: str) -> list[dict[str, An
             code,
         )
     return [dict(r) for r in rijen]
+
+
+async def test_rolled_back_tlv_casus_and_escalatie_transitions_leave_no_event(
+    client: AsyncClient, uow: UnitOfWork, regisseur: dict[str, str], swv_a: Swv
+) -> None:
+    """Each workflow publishes in the transition's transaction: when the surrounding change
+    rolls back, neither the transition nor its event remains."""
+    leerling = await ingeschreven(client, regisseur, swv_a)
+    leerling_id = uuid.UUID(leerling["id"])
+    tlv = await geef_af(client, regisseur, swv_a, leerling["id"], afgegeven_op=dag(-20))
+    escalatie = await open_escalatie(client, regisseur, leerling["id"], gemeldOp=dag(-5))
+    actor = swv_a.actor(Rol.REGISSEUR)
+
+    async def voor_kind() -> list[str]:
+        async with uow.voor(actor):
+            alle = await uow.notificaties.van_swv(swv_a.id)
+        return [n.soort for n in alle if n.leerling_id == leerling_id]
+
+    voor = await voor_kind()
+
+    async def mislukt_na(stap_: Any) -> None:
+        async with uow.voor(actor):
+            await stap_
+            raise RuntimeError("de rest van de wijziging mislukt")
+
+    with pytest.raises(RuntimeError):
+        await mislukt_na(
+            tlv_service.trek_in(
+                uow, actor, uuid.UUID(tlv.json()["id"]), "bezwaar", if_match=tlv.headers["etag"]
+            )
+        )
+    with pytest.raises(RuntimeError):
+        await mislukt_na(casussen.open_casus(uow, actor, casussen.NieuweCasus(leerling_id)))
+    with pytest.raises(RuntimeError):
+        await mislukt_na(
+            escalaties.leg_overleg_vast(
+                uow,
+                actor,
+                uuid.UUID(escalatie.json()["id"]),
+                escalaties.NieuwOverleg(datum=VANDAAG, gehouden=False, deelnemers=()),
+                if_match=escalatie.headers["etag"],
+            )
+        )
+    assert await voor_kind() == voor
