@@ -355,6 +355,20 @@ class NotificatiesRepository:
             )
         )
 
+    async def zonder_melding(self, van: date, tot: date) -> list[Any]:
+        """Children whose unexcused absence reached day 29 (the first day of B2a) between `van`
+        and `tot` without any melding about them (all SWVs)."""
+        db = await self._driver()
+        return list(
+            await db.fetch(
+                "SELECT p.swv_id, p.leerling_id, p.start FROM tijdlijn_perioden p "
+                "WHERE p.categorie = 'B2a' AND p.start BETWEEN $1 AND $2 AND NOT EXISTS ("
+                "SELECT 1 FROM meldingen m WHERE m.leerling_id = p.leerling_id)",
+                van,
+                tot,
+            )
+        )
+
     async def verstreken_afspraken(self, van: date, tot: date) -> list[Any]:
         """Escalation agreements whose deadline passed between `van` and `tot` (the day after
         the deadline), not kept and the escalation not closed (all SWVs)."""

@@ -23,6 +23,7 @@ from tests.api.test_leerlingen import VANDAAG, dag, ingeschreven
 from tests.api.test_meldingen import beperkt, leerling_op_school
 from tests.api.test_tlv import check, geef_af
 from tests.builders import FakeAuthenticator, Swv
+from tests.services.test_notificaties import kind_met_verzuim
 
 
 @pytest.fixture
@@ -357,3 +358,21 @@ async def test_rolled_back_tlv_casus_and_escalatie_transitions_leave_no_event(
             )
         )
     assert await voor_kind() == voor
+
+
+async def test_melding_te_laat_is_announced_once_on_day_29_without_a_melding(
+    uow: UnitOfWork, swv_a: Swv
+) -> None:
+    """Regel 5 (aanpak thuiszitters actielijst): day 29 of unexcused absence without a melding
+    is `leerling.signaal-gestart` with `signaal: melding-te-laat`, once per child and day."""
+    leerling_id = await kind_met_verzuim(uow, swv_a, dagen_geleden=30)
+    for _ in range(2):
+        await notificaties.dagelijkse_termijnen(uow, VANDAAG, _nu(VANDAAG))
+    signalen = [
+        n
+        for n in await _events(uow, swv_a, str(leerling_id))
+        if n.soort == "leerling.signaal-gestart"
+    ]
+    assert [(n.data["signaal"], n.data["datum"]) for n in signalen] == [
+        ("melding-te-laat", (VANDAAG - timedelta(days=2)).isoformat())
+    ]
