@@ -26,7 +26,6 @@ class Soort(StrEnum):
     MELDING_CASUS_GEOPEND = "melding.casus-geopend"
     MELDING_AFGESLOTEN = "melding.afgesloten"
     CASUS_GEOPEND = "casus.geopend"
-    CASUS_OPEN = "casus.open"
     CASUS_PLAN_OPGESTELD = "casus.plan-opgesteld"
     CASUS_IN_UITVOERING = "casus.in-uitvoering"
     CASUS_GEESCALEERD = "casus.geescaleerd"
