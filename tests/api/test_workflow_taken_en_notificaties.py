@@ -5,6 +5,7 @@ is taken, and the daily job announces the due days once."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -23,7 +24,8 @@ from tests.api.test_leerlingen import VANDAAG, dag, ingeschreven
 from tests.api.test_meldingen import beperkt, leerling_op_school
 from tests.api.test_tlv import check, geef_af
 from tests.builders import FakeAuthenticator, Swv
-from tests.services.test_notificaties import kind_met_verzuim
+from tests.services.ontvanger import ontvanger
+from tests.services.test_notificaties import abonneer, bezorg, kind_met_verzuim
 
 
 @pytest.fixture
@@ -376,3 +378,27 @@ async def test_melding_te_laat_is_announced_once_on_day_29_without_a_melding(
     assert [(n.data["signaal"], n.data["datum"]) for n in signalen] == [
         ("melding-te-laat", (VANDAAG - timedelta(days=2)).isoformat())
     ]
+
+
+async def test_a_tlv_event_reaches_only_systems_that_may_read_the_child(
+    client: AsyncClient, uow: UnitOfWork, regisseur: dict[str, str], swv_a: Swv
+) -> None:
+    """Webhook scope is the read scope: the school system of the child's vestiging gets
+    tlv.afgegeven, the school system of another vestiging does not."""
+    leerling = await ingeschreven(client, regisseur, swv_a)
+    with ontvanger() as o:
+        for school in (0, 1):
+            await abonneer(
+                uow,
+                swv_a.actor(Rol.SCHOOLSYSTEEM, school=school),
+                f"{o.url}/school-{school}",
+                ["tlv.afgegeven"],
+            )
+        tlv = await geef_af(client, regisseur, swv_a, leerling["id"], afgegeven_op=dag(-1))
+        assert tlv.status_code == 201, tlv.text
+        await bezorg(uow, _nu(VANDAAG))
+    [event] = [json.loads(r.body) for r in o.van("/school-0")]
+    assert event["type"] == "nl.thuiszitters.tlv.afgegeven"
+    assert event["subject"] == tlv.json()["id"]
+    assert event["data"]["leerlingId"] == leerling["id"]
+    assert o.van("/school-1") == []
