@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -341,6 +341,53 @@ class NotificatiesRepository:
             mail.melding_tekst_voor_link,
         )
         return [r["id"] for r in rows]
+
+    async def vervallende_checks(self, van: date, tot: date) -> list[Any]:
+        """TLVs whose planned plaatsingscheck falls due between `van` and `tot` (all SWVs)."""
+        db = await self._driver()
+        return list(
+            await db.fetch(
+                "SELECT swv_id, id, leerling_id, volgende_check FROM tlvs "
+                "WHERE volgende_check BETWEEN $1 AND $2 "
+                "AND staat NOT IN ('ingetrokken', 'afgerond')",
+                van,
+                tot,
+            )
+        )
+
+    async def zonder_melding(self, van: date, tot: date) -> list[Any]:
+        """Children whose unexcused absence reached day 29 (the first day of B2a) between `van`
+        and `tot` without any melding about them (all SWVs)."""
+        db = await self._driver()
+        return list(
+            await db.fetch(
+                "SELECT p.swv_id, p.leerling_id, p.start FROM tijdlijn_perioden p "
+                "WHERE p.categorie = 'B2a' AND p.start BETWEEN $1 AND $2 AND NOT EXISTS ("
+                "SELECT 1 FROM meldingen m WHERE m.leerling_id = p.leerling_id)",
+                van,
+                tot,
+            )
+        )
+
+    async def verstreken_afspraken(self, van: date, tot: date) -> list[Any]:
+        """Escalation agreements whose deadline passed between `van` and `tot` (the day after
+        the deadline), not kept and the escalation not closed (all SWVs)."""
+        db = await self._driver()
+        return list(
+            await db.fetch(
+                "SELECT s.swv_id, s.escalatie_id, s.id, e.leerling_id, "
+                "(s.gegevens->>'deadline')::date AS deadline FROM escalatie_stappen s "
+                "JOIN escalaties e ON e.id = s.escalatie_id "
+                "WHERE s.soort = 'afspraak-gemaakt' "
+                "AND (s.gegevens->>'deadline')::date + 1 BETWEEN $1 AND $2 AND NOT EXISTS ("
+                "SELECT 1 FROM escalatie_stappen b WHERE b.escalatie_id = s.escalatie_id "
+                "AND (b.soort IN ('afgesloten', 'besluit-genomen') "
+                "OR (b.soort = 'afspraak-beoordeeld' AND b.gegevens->>'afspraakId' = s.id::text "
+                "AND (b.gegevens->>'nagekomen')::boolean)))",
+                van,
+                tot,
+            )
+        )
 
     async def feed(
         self, actor: Actor, na: tuple[int, int] | None, limiet: int

@@ -306,8 +306,8 @@ class TakenRepository:
         return [r["id"] for r in await db.fetch("SELECT id FROM samenwerkingsverbanden")]
 
     async def context_gegevens(self, swv_id: uuid.UUID, vanaf: date) -> dict[str, list[Any]]:
-        """What the generators read: schools, thuiszitter periods starting since `vanaf`, TLV
-        facts, vrijstelling facts (ids and dates only)."""
+        """What the generators read: schools, thuiszitter periods starting since `vanaf`, planned
+        TLV checks, vrijstelling facts, the workflows' due dates (ids and dates only)."""
         db = await self._driver()
         scholen = await db.fetch("SELECT id FROM scholen WHERE swv_id = $1 ORDER BY id", swv_id)
         perioden = await db.fetch(
@@ -320,10 +320,9 @@ class TakenRepository:
             ["B2a", "B2b", "B3"],
         )
         tlvs = await db.fetch(
-            "SELECT leerling_id, id, geldig_vanaf FROM feiten "
-            "WHERE swv_id = $1 AND soort = 'tlv-afgegeven' AND geldig_vanaf >= $2",
+            "SELECT leerling_id, id, volgende_check FROM tlvs WHERE swv_id = $1 "
+            "AND volgende_check IS NOT NULL AND staat NOT IN ('ingetrokken', 'afgerond')",
             swv_id,
-            vanaf,
         )
         vrijstellingen = await db.fetch(
             "SELECT DISTINCT ON (leerling_id) leerling_id, id FROM feiten "
@@ -338,4 +337,77 @@ class TakenRepository:
             "perioden": list(perioden),
             "tlvs": list(tlvs),
             "vrijstellingen": list(vrijstellingen),
+            **await self._workflows(swv_id),
         }
+
+    async def _workflows(self, swv_id: uuid.UUID) -> dict[str, list[Any]]:
+        """The workflows' open due dates: planned TLV checks, assigned meldingen, open cases,
+        unjudged escalation agreements and decisions not yet carried out (ids and dates)."""
+        db = await self._driver()
+        meldingen = await db.fetch(
+            "SELECT id, leerling_id, soort, contact_uiterlijk, school_id FROM meldingen "
+            "WHERE swv_id = $1 AND status = 'toegewezen' AND contact_uiterlijk IS NOT NULL",
+            swv_id,
+        )
+        casussen = await db.fetch(
+            "SELECT id, leerling_id, status, coordinatie, school_id, geopend_op, plan_sinds, "
+            "laatste_evaluatie, laatste_contact_ouders FROM casussen "
+            "WHERE swv_id = $1 AND status NOT IN ('doel-gehaald', 'afgesloten')",
+            swv_id,
+        )
+        afspraken = await db.fetch(
+            "SELECT s.escalatie_id, s.id, e.leerling_id, s.gegevens->>'eigenaar' AS eigenaar, "
+            "s.datum, (s.gegevens->>'deadline')::date AS deadline FROM escalatie_stappen s "
+            "JOIN escalaties e ON e.id = s.escalatie_id "
+            "WHERE s.swv_id = $1 AND s.soort = 'afspraak-gemaakt' AND NOT EXISTS ("
+            "SELECT 1 FROM escalatie_stappen b WHERE b.escalatie_id = s.escalatie_id "
+            "AND (b.soort = 'afgesloten' OR (b.soort = 'afspraak-beoordeeld' "
+            "AND b.gegevens->>'afspraakId' = s.id::text)))",
+            swv_id,
+        )
+        besluiten = await db.fetch(
+            "SELECT s.escalatie_id, s.id, e.leerling_id, s.datum, "
+            "(s.gegevens->>'plaatsenUiterlijk')::date AS plaatsen_uiterlijk "
+            "FROM escalatie_stappen s JOIN escalaties e ON e.id = s.escalatie_id "
+            "WHERE s.swv_id = $1 AND s.soort = 'besluit-genomen' AND NOT EXISTS ("
+            "SELECT 1 FROM escalatie_stappen b WHERE b.escalatie_id = s.escalatie_id "
+            "AND b.volgnummer > s.volgnummer AND b.soort IN ('besluit-uitgevoerd', 'afgesloten'))",
+            swv_id,
+        )
+        return {
+            "meldingen": list(meldingen),
+            "casussen": list(casussen),
+            "afspraken": list(afspraken),
+            "besluiten": list(besluiten),
+        }
+
+    async def sluit_vervallen(
+        self,
+        swv_id: uuid.UUID,
+        codes: Sequence[str],
+        gevraagd: Sequence[TaakSpec],
+        *,
+        op: datetime,
+        reden: str,
+    ) -> int:
+        """Close, as not applicable, the open tasks of `codes` that their rule no longer asks
+        for (the step was taken, the workflow ended), each with its transition row."""
+        db = await self._driver()
+        eigen = [s for s in gevraagd if s.code in codes]
+        rijen = await db.fetch(
+            "WITH weg AS (UPDATE taken t SET status = 'niet-van-toepassing', toelichting = $6, "
+            "versie = t.versie + 1 WHERE t.swv_id = $1 AND t.status = 'open' "
+            "AND t.code = ANY($2::text[]) AND (t.code, t.onderwerp, t.periode) NOT IN ("
+            "SELECT * FROM unnest($3::text[], $4::text[], $5::text[])) RETURNING t.id) "
+            "INSERT INTO taak_overgangen (taak_id, swv_id, van, naar, door, op, toelichting) "
+            "SELECT id, $1, 'open', 'niet-van-toepassing', 'systeem', $7, $6 FROM weg "
+            "RETURNING taak_id",
+            swv_id,
+            list(codes),
+            [s.code for s in eigen],
+            [s.onderwerp for s in eigen],
+            [s.periode for s in eigen],
+            reden,
+            op,
+        )
+        return len(rijen)

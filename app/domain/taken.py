@@ -56,12 +56,62 @@ class ThuiszitterStart:
 
 
 @dataclass(frozen=True, slots=True)
-class TlvUitgifte:
-    """A `tlv-afgegeven` fact: the plaatsingscheck falls due 28 days later."""
+class GeplandeCheck:
+    """A TLV whose plaatsingscheck is planned (`volgende_check`, docs/tlv.md): one task per
+    due check; a recorded check or a withdrawn TLV has none."""
 
+    tlv_id: str
     leerling_id: str
-    feit_id: str
+    vervalt_op: date
+
+
+@dataclass(frozen=True, slots=True)
+class Contacttermijn:
+    """An assigned melding: contact with the reporter by `contact_uiterlijk` (docs/meldingen.md)."""
+
+    melding_id: str
+    leerling_id: str
+    soort: str
+    contact_uiterlijk: date
+    school_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Casustermijn:
+    """An open case's weekly due dates (aanpak thuiszitters §2.1-2.2 "wekelijks"), for the
+    organisation that holds the casuscoördinatie (`school`, `leerplicht`, `swv`)."""
+
+    casus_id: str
+    leerling_id: str
+    coordinatie: str
+    contact_ouders: date
+    evaluatie: date | None = None
+    school_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Afspraaktermijn:
+    """An escalation's agreement not yet judged: due at its deadline, for its owner
+    (docs/escalaties.md regel E2)."""
+
+    escalatie_id: str
+    afspraak_id: str
+    leerling_id: str
+    eigenaar: str
     datum: date
+    deadline: date
+
+
+@dataclass(frozen=True, slots=True)
+class Besluittermijn:
+    """The directeur's decision not yet carried out: place the child by `plaatsen_uiterlijk`
+    (docs/escalaties.md regel E5)."""
+
+    escalatie_id: str
+    besluit_id: str
+    leerling_id: str
+    datum: date
+    plaatsen_uiterlijk: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +127,6 @@ class Termijnen:
     """The SWV's lead times for the actielijsten; defaults are choices (docs/domain.md)."""
 
     navraag_dagen_voor_peildatum: int = 28
-    tlv_check_dagen: int = 28
     horizon_dagen: int = 60
     inhaal_dagen: int = 14
 
@@ -89,7 +138,11 @@ class Context:
     peildata: Peildata
     scholen: tuple[str, ...] = ()
     thuiszitters: tuple[ThuiszitterStart, ...] = ()
-    tlvs: tuple[TlvUitgifte, ...] = ()
+    tlvs: tuple[GeplandeCheck, ...] = ()
+    meldingen: tuple[Contacttermijn, ...] = ()
+    casussen: tuple[Casustermijn, ...] = ()
+    afspraken: tuple[Afspraaktermijn, ...] = ()
+    besluiten: tuple[Besluittermijn, ...] = ()
     vrijstellingen: tuple[LopendeVrijstelling, ...] = ()
     termijnen: Termijnen = field(default_factory=Termijnen)
 
@@ -307,19 +360,124 @@ def _register(context: Context, vandaag: date) -> Iterable[TaakSpec]:
             )  # fmt: skip
 
 
+WORKFLOWTAKEN = frozenset(
+    {"tlv-check", "zorgplicht", "advies", "evaluatie", "contact-ouders", "escalatie-afspraak",
+     "besluit-uitvoeren"}
+)  # fmt: skip
+"""Tasks that follow a workflow's state: when the step is taken (or the workflow ends) the
+rule no longer asks for the task and the open task is closed as not applicable."""
+
+WORKFLOW_OPENT_DAGEN = 7
+"""A workflow task opens a week before it is due (a choice, docs/domain.md "Actielijsten")."""
+
+
+def _workflowtaak(  # noqa: PLR0917 (each argument is one part of the key or the dates)
+    code: str,
+    rol: Rol,
+    onderwerp: str,
+    vervalt: date,
+    vandaag: date,
+    horizon: int,
+    leerling_id: str,
+    school_id: str | None = None,
+    *,
+    opent: date | None = None,
+) -> Iterable[TaakSpec]:
+    if vandaag < vervalt - timedelta(days=horizon):
+        return
+    begin = opent if opent is not None else vervalt - timedelta(days=WORKFLOW_OPENT_DAGEN)
+    yield TaakSpec(
+        code, rol, onderwerp, vervalt.isoformat(), min(begin, vervalt), vervalt,
+        leerling_id=leerling_id, school_id=school_id,
+    )  # fmt: skip
+
+
 @generator("tlv-check")
 def _tlv_check(context: Context, vandaag: date) -> Iterable[TaakSpec]:
-    """The plaatsingscheck four weeks after a TLV is issued."""
-    dagen = context.termijnen.tlv_check_dagen
-    for tlv in context.tlvs:
-        vervalt = tlv.datum + timedelta(days=dagen)
-        if vandaag >= tlv.datum and vervalt >= vandaag - timedelta(
-            days=context.termijnen.horizon_dagen
-        ):
-            yield TaakSpec(
-                "tlv-check", Rol.BEGELEIDER, tlv.feit_id, tlv.datum.isoformat(),
-                vervalt - timedelta(days=7), vervalt, leerling_id=tlv.leerling_id,
+    """The plaatsingscheck on the TLV's planned check date ("De aanpak thuiszitters" §2.4.2):
+    one task per due check, subject the TLV, period the due day."""
+    for c in context.tlvs:
+        yield from _workflowtaak(
+            "tlv-check", Rol.BEGELEIDER, c.tlv_id, c.vervalt_op, vandaag,
+            context.termijnen.horizon_dagen, c.leerling_id,
+        )  # fmt: skip
+
+
+def _contact(code: str) -> Generator:
+    def genereer_code(context: Context, vandaag: date) -> Iterable[TaakSpec]:
+        """Contact the reporter of an assigned melding by `contactUiterlijk`: a question to
+        the SWV (uitgebreid) is `advies`, a report is `zorgplicht` (docs/meldingen.md)."""
+        for m in context.meldingen:
+            if ("advies" if m.soort == "uitgebreid" else "zorgplicht") == code:
+                yield from _workflowtaak(
+                    code, Rol.REGISSEUR, m.melding_id, m.contact_uiterlijk, vandaag,
+                    context.termijnen.horizon_dagen, m.leerling_id, m.school_id,
+                )  # fmt: skip
+
+    return genereer_code
+
+
+generator("zorgplicht")(_contact("zorgplicht"))
+generator("advies")(_contact("advies"))
+
+_COORDINATOR = {"school": Rol.SCHOOLMEDEWERKER, "leerplicht": Rol.LEERPLICHTAMBTENAAR}
+"""The role of the organisation that holds a case's casuscoördinatie; otherwise the SWV's
+begeleider."""
+
+
+@generator("evaluatie")
+def _evaluatie(context: Context, vandaag: date) -> Iterable[TaakSpec]:
+    """Evaluate the plan 7 days after the last evaluation or the plan (aanpak thuiszitters
+    §2.1-2.2 "wekelijks"), by the casuscoördinator's organisation."""
+    for c in context.casussen:
+        if c.evaluatie is not None:
+            rol = _COORDINATOR.get(c.coordinatie, Rol.BEGELEIDER)
+            yield from _workflowtaak(
+                "evaluatie", rol, c.casus_id, c.evaluatie, vandaag,
+                context.termijnen.horizon_dagen, c.leerling_id, c.school_id,
             )  # fmt: skip
+
+
+@generator("contact-ouders")
+def _contact_ouders(context: Context, vandaag: date) -> Iterable[TaakSpec]:
+    """Contact the parents 7 days after the last contact or the opening (aanpak thuiszitters
+    §2.1-2.2 "wekelijks"), by the casuscoördinator's organisation."""
+    for c in context.casussen:
+        rol = _COORDINATOR.get(c.coordinatie, Rol.BEGELEIDER)
+        yield from _workflowtaak(
+            "contact-ouders", rol, c.casus_id, c.contact_ouders, vandaag,
+            context.termijnen.horizon_dagen, c.leerling_id, c.school_id,
+        )  # fmt: skip
+
+
+_EIGENAAR = {
+    "school-van-inschrijving": Rol.SCHOOLMEDEWERKER,
+    "leerplichtambtenaar": Rol.LEERPLICHTAMBTENAAR,
+}
+"""The role that carries out an agreement of its owner organisation; the SWV's begeleider
+follows the others (ouders, schoolbestuur, ketenpartner, ...)."""
+
+
+@generator("escalatie-afspraak")
+def _escalatie_afspraak(context: Context, vandaag: date) -> Iterable[TaakSpec]:
+    """An agreement made at the escalation overleg, due at its deadline, for its owner
+    organisation (docs/escalaties.md regel E2)."""
+    for a in context.afspraken:
+        yield from _workflowtaak(
+            "escalatie-afspraak", _EIGENAAR.get(a.eigenaar, Rol.BEGELEIDER), a.afspraak_id,
+            a.deadline, vandaag, context.termijnen.horizon_dagen, a.leerling_id, opent=a.datum,
+        )  # fmt: skip
+
+
+@generator("besluit-uitvoeren")
+def _besluit_uitvoeren(context: Context, vandaag: date) -> Iterable[TaakSpec]:
+    """The directeur sees the binding decision carried out by its place-by date
+    (docs/escalaties.md regel E5)."""
+    for b in context.besluiten:
+        yield from _workflowtaak(
+            "besluit-uitvoeren", Rol.DIRECTEUR, b.besluit_id, b.plaatsen_uiterlijk, vandaag,
+            context.termijnen.horizon_dagen, b.leerling_id, opent=b.datum,
+        )  # fmt: skip
 
 
 @generator("vrijstelling-verlengen")

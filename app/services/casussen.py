@@ -44,7 +44,7 @@ from app.domain.casussen import (
 from app.domain.feiten import Beeindigingsreden
 from app.domain.meldingen import FeitVoorstel, Weigering
 from app.domain.toegang import Actor, Reikwijdte, Rol
-from app.services import context, feiten
+from app.services import context, feiten, notificaties
 from app.services.errors import (
     Conflict,
     DomainRuleViolation,
@@ -94,6 +94,8 @@ async def _overgang(  # noqa: PLR0917
     actie: str,
     reden: str | None,
 ) -> None:
+    """A history row and its event (`casus.<status>`) in one transaction; ids and kinds only."""
+    nu = await context.klok(uow)
     await uow.casussen.add(
         CasusOvergangRow(
             casus_id=casus.id,
@@ -103,9 +105,21 @@ async def _overgang(  # noqa: PLR0917
             actie=actie,
             door=actor.id,
             rol=str(actor.rol),
-            op=await context.klok(uow),
+            op=nu,
             reden=reden,
         )
+    )
+    data: dict[str, Any] = {
+        "casusId": str(casus.id),
+        "leerlingId": str(casus.leerling_id),
+        "status": str(naar),
+        "actie": actie,
+    }
+    if van is not None:
+        data["vorigeStatus"] = str(van)
+    soort = "casus.geopend" if van is None else f"casus.{naar}"
+    await notificaties.publiceer(
+        uow, casus.swv_id, soort, casus.id, nu=nu, leerling_id=casus.leerling_id, data=data
     )
 
 

@@ -53,6 +53,7 @@ from app.domain.escalaties import (
 from app.domain.feiten import Feit
 from app.domain.toegang import Actor
 from app.services import context as swv_context
+from app.services import notificaties
 from app.services.context import instellingen_van, klok
 from app.services.errors import (
     Conflict,
@@ -308,10 +309,36 @@ async def open_escalatie(
         stap_row = _stap_row(row, 1, stap, van=None, naar=uitkomst.status, actor=actor, nu=nu)
         stap_row.toelichting = _toelichting(toelichting=nieuw.toelichting)
         await uow.escalaties.voeg_stap_toe(stap_row)
+        await _kondig_aan(uow, row, stap_row)
         onderwijs = onderwijsfeiten(await _feiten(uow, kind.id))
         beeld = _beeld(row, [stap_row], onderwijs, vandaag, kind.pseudoniem)
         await uow.commit()
         return beeld, True
+
+
+async def _kondig_aan(uow: UnitOfWork, row: EscalatieRow, stap: EscalatieStapRow) -> None:
+    """A step's event (`escalatie.<stap>`) in the step's transaction; ids and kinds only."""
+    data: dict[str, Any] = {
+        "escalatieId": str(row.id),
+        "leerlingId": str(row.leerling_id),
+        "stapId": str(stap.id),
+        "status": stap.naar_status,
+    }
+    if stap.van_status is not None:
+        data["vorigeStatus"] = stap.van_status
+    if "deadline" in stap.gegevens:
+        data["deadline"] = stap.gegevens["deadline"]
+    if "plaatsenUiterlijk" in stap.gegevens:
+        data["plaatsenUiterlijk"] = stap.gegevens["plaatsenUiterlijk"]
+    await notificaties.publiceer(
+        uow,
+        row.swv_id,
+        f"escalatie.{stap.soort}",
+        row.id,
+        nu=stap.geregistreerd_op,
+        leerling_id=row.leerling_id,
+        data=data,
+    )
 
 
 def _stap_row(
@@ -433,6 +460,7 @@ async def _zet_stap(  # noqa: PLR0917 (each argument is one part of every step)
             raise Conflict(
                 "Deze bronReferentie is zojuist al gebruikt; herhaal het verzoek."
             ) from None
+        await _kondig_aan(uow, row, stap_row)
         beeld = _beeld(row, [*stappen, stap_row], onderwijs, vandaag)
         await uow.commit()
         return Gezet(beeld, stap_row, True)

@@ -38,7 +38,7 @@ from app.domain.meldingen import (
 from app.domain.regio import Regio
 from app.domain.schoolvakanties import Schoolvakanties, laad_meegeleverde_kalender
 from app.domain.toegang import Actor, Operatie, Reikwijdte, mag
-from app.services import casussen, context, feiten, identiteit, leerlingen
+from app.services import casussen, context, feiten, identiteit, leerlingen, notificaties
 from app.services.errors import (
     Conflict,
     DomainRuleViolation,
@@ -120,6 +120,26 @@ class Ingediend:
 
 def _veldfouten(problemen: list[Veldprobleem]) -> list[FieldError]:
     return [FieldError(p.veld, "ongeldig", p.probleem) for p in problemen]
+
+
+async def _kondig_aan(
+    uow: UnitOfWork, row: MeldingRow, van: MeldingStatus | None, naar: MeldingStatus, nu: datetime
+) -> None:
+    """The transition's event (`melding.<status>`), in the transition's transaction; ids and
+    kinds only (docs/privacy.md). A new melding also mails the regisseurs."""
+    data: dict[str, Any] = {
+        "meldingId": str(row.id),
+        "leerlingId": str(row.leerling_id),
+        "soort": row.soort,
+        "status": str(naar),
+    }
+    if van is not None:
+        data["vorigeStatus"] = str(van)
+    if row.contact_uiterlijk is not None:
+        data["contactUiterlijk"] = row.contact_uiterlijk.isoformat()
+    await notificaties.publiceer(
+        uow, row.swv_id, f"melding.{naar}", row.id, nu=nu, leerling_id=row.leerling_id, data=data
+    )
 
 
 async def _voeg_feit_toe(
@@ -319,6 +339,7 @@ async def dien_in(
                 reden=None,
             )
         )
+        await _kondig_aan(uow, row, None, MeldingStatus.ONTVANGEN, nu)
         await uow.commit()
         return Ingediend(row, True)
 
@@ -466,6 +487,7 @@ async def zet_stap(
                 reden=stap.toelichting or (str(stap.reden) if stap.reden else None),
             )
         )
+        await _kondig_aan(uow, row, van, naar, nu)
         await uow.flush()
         await uow.commit()
         return row, nu.date()

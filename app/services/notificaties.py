@@ -210,6 +210,72 @@ async def dagelijkse_overgangen(
         return len(geschreven)
 
 
+async def dagelijkse_termijnen(
+    uow: UnitOfWork,
+    vandaag: date,
+    nu: datetime,
+    *,
+    venster: int = 7,
+    publieke_url: str = PUBLIEKE_URL,
+) -> int:
+    """The workflows' date-driven events, each once: `tlv.check-vervalt` on the check's due
+    day (docs/tlv.md), `escalatie.termijn-verstreken` the day after an agreement's deadline
+    passed unmet (docs/escalaties.md regel E3) and `leerling.signaal-gestart` (`melding-te-laat`)
+    on day 29 of unexcused absence without a melding (docs/domain.md regel 5); a worker that was
+    down catches up `venster` days."""
+    van = vandaag - timedelta(days=venster)
+    async with uow.alle_swvs():
+        nieuw = [
+            _nieuw(
+                r["swv_id"],
+                Soort.TLV_CHECK_VERVALT,
+                onderwerp_id=r["id"],
+                leerling_id=r["leerling_id"],
+                data={
+                    "tlvId": str(r["id"]),
+                    "leerlingId": str(r["leerling_id"]),
+                    "vervaltOp": r["volgende_check"].isoformat(),
+                },
+                sleutel=f"{Soort.TLV_CHECK_VERVALT}:{r['id']}:{r['volgende_check'].isoformat()}",
+            )
+            for r in await uow.notificaties.vervallende_checks(van, vandaag)
+        ]
+        nieuw += [
+            _nieuw(
+                r["swv_id"],
+                Soort.ESCALATIE_TERMIJN_VERSTREKEN,
+                onderwerp_id=r["escalatie_id"],
+                leerling_id=r["leerling_id"],
+                data={
+                    "escalatieId": str(r["escalatie_id"]),
+                    "leerlingId": str(r["leerling_id"]),
+                    "afspraakId": str(r["id"]),
+                    "deadline": r["deadline"].isoformat(),
+                },
+                sleutel=f"{Soort.ESCALATIE_TERMIJN_VERSTREKEN}:{r['id']}",
+            )
+            for r in await uow.notificaties.verstreken_afspraken(van, vandaag)
+        ]
+        nieuw += [
+            _nieuw(
+                r["swv_id"],
+                Soort.SIGNAAL_GESTART,
+                onderwerp_id=r["leerling_id"],
+                leerling_id=r["leerling_id"],
+                data={
+                    "leerlingId": str(r["leerling_id"]),
+                    "signaal": "melding-te-laat",
+                    "datum": r["start"].isoformat(),
+                },
+                sleutel=f"melding-te-laat:{r['leerling_id']}:{r['start'].isoformat()}",
+            )
+            for r in await uow.notificaties.zonder_melding(van, vandaag)
+        ]
+        geschreven = await uow.notificaties.schrijf(nieuw, _mail(publieke_url), nu)
+        await uow.commit()
+        return len(geschreven)
+
+
 # -- the change feed ---------------------------------------------------------------------------
 
 

@@ -38,9 +38,11 @@ BEZORGEN = "* * * * *"
 
 
 async def dagelijks(uow: UnitOfWork, vandaag: date, nu: datetime, bezorging: Bezorging) -> None:
-    """Tasks, date-driven transitions (day 29, three months, ends) and the monthly reminder."""
+    """Tasks, date-driven transitions (day 29, three months, ends), the workflows' due days
+    (TLV check, escalation deadlines) and the monthly reminder."""
     await taken.genereer_taken(uow, vandaag)
     await notificaties.dagelijkse_overgangen(uow, vandaag, nu)
+    await notificaties.dagelijkse_termijnen(uow, vandaag, nu)
     await taken.kondig_te_laat_aan(uow, vandaag, nu)
     await notificaties.maandelijkse_herinnering(uow, vandaag, nu, bezorging)
 

@@ -6,19 +6,26 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from app.db.session import UnitOfWork
 from app.db.taken import Taak, Werklijstfilter
 from app.domain import taken as regels
+from app.domain.casussen import CasusStatus
+from app.domain.casussen import termijnen as casustermijnen
 from app.domain.notificaties import Soort
 from app.domain.taken import (
     Actie,
+    Afspraaktermijn,
+    Besluittermijn,
+    Casustermijn,
+    Contacttermijn,
     Context,
+    GeplandeCheck,
     LopendeVrijstelling,
     PeriodeKort,
     Taakstatus,
     Termijnen,
-    TlvUitgifte,
     Weigering,
 )
 from app.domain.toegang import Actor, Reikwijdte, Rol
@@ -66,14 +73,81 @@ async def _genereer_voor(uow: UnitOfWork, swv_id: uuid.UUID, op: date) -> int:
             s for k, ps in perioden.items() for s in regels.thuiszitter_starts(k, ps)
         ),
         tlvs=tuple(
-            TlvUitgifte(str(r["leerling_id"]), str(r["id"]), r["geldig_vanaf"]) for r in g["tlvs"]
+            GeplandeCheck(str(r["id"]), str(r["leerling_id"]), r["volgende_check"])
+            for r in g["tlvs"]
+        ),
+        meldingen=tuple(
+            Contacttermijn(
+                str(r["id"]),
+                str(r["leerling_id"]),
+                r["soort"],
+                r["contact_uiterlijk"],
+                _str(r["school_id"]),
+            )
+            for r in g["meldingen"]
+        ),
+        casussen=tuple(_casustermijn(r, op) for r in g["casussen"]),
+        afspraken=tuple(
+            Afspraaktermijn(
+                str(r["escalatie_id"]),
+                str(r["id"]),
+                str(r["leerling_id"]),
+                r["eigenaar"],
+                r["datum"],
+                r["deadline"],
+            )
+            for r in g["afspraken"]
+        ),
+        besluiten=tuple(
+            Besluittermijn(
+                str(r["escalatie_id"]),
+                str(r["id"]),
+                str(r["leerling_id"]),
+                r["datum"],
+                r["plaatsen_uiterlijk"],
+            )
+            for r in g["besluiten"]
         ),
         vrijstellingen=tuple(
             LopendeVrijstelling(str(r["leerling_id"]), str(r["id"])) for r in g["vrijstellingen"]
         ),
         termijnen=termijnen,
     )
-    return await uow.taken.schrijf(swv_id, regels.genereer(context, op))
+    gevraagd = regels.genereer(context, op)
+    nieuw = await uow.taken.schrijf(swv_id, gevraagd)
+    await uow.taken.sluit_vervallen(
+        swv_id,
+        sorted(regels.WORKFLOWTAKEN),
+        gevraagd,
+        op=await uow.klok(),
+        reden="De stap is gezet of de workflow is beëindigd.",
+    )
+    return nieuw
+
+
+def _str(waarde: object) -> str | None:
+    return None if waarde is None else str(waarde)
+
+
+def _casustermijn(r: Any, op: date) -> Casustermijn:
+    """An open case's weekly due dates as the case itself computes them."""
+    t = casustermijnen(
+        CasusStatus(r["status"]),
+        geopend_op=r["geopend_op"].date(),
+        plan_sinds=r["plan_sinds"],
+        laatste_evaluatie=r["laatste_evaluatie"],
+        laatste_contact_ouders=r["laatste_contact_ouders"],
+        vandaag=op,
+    )
+    assert t.contact_ouders_uiterlijk is not None  # noqa: S101 (an open case always has one)
+    return Casustermijn(
+        str(r["id"]),
+        str(r["leerling_id"]),
+        r["coordinatie"],
+        t.contact_ouders_uiterlijk,
+        t.evaluatie_uiterlijk,
+        _str(r["school_id"]),
+    )
 
 
 async def kondig_te_laat_aan(

@@ -38,7 +38,7 @@ from app.domain.tlv import (
     stap,
 )
 from app.domain.toegang import Actor
-from app.services import context, leerlingen, projectie
+from app.services import context, leerlingen, notificaties, projectie
 from app.services import feiten as feiten_service
 from app.services.errors import (
     Conflict,
@@ -154,6 +154,7 @@ async def _schrijf(
     check_id: uuid.UUID | None = None,
     datum: date | None = None,
 ) -> None:
+    """A history row and its event (`tlv.<gebeurtenis>`) in one transaction; ids only."""
     await uow.tlv.schrijf_overgang(
         TlvOvergangRow(
             tlv_id=tlv.id,
@@ -168,6 +169,24 @@ async def _schrijf(
             volgende_check=overgang.volgende_check,
             check_id=check_id,
         )
+    )
+    data: dict[str, Any] = {
+        "tlvId": str(tlv.id),
+        "leerlingId": str(tlv.leerling_id),
+        "staat": overgang.naar.value,
+    }
+    if overgang.volgende_check is not None:
+        data["volgendeCheck"] = overgang.volgende_check.isoformat()
+    if check_id is not None:
+        data["checkId"] = str(check_id)
+    await notificaties.publiceer(
+        uow,
+        tlv.swv_id,
+        f"tlv.{overgang.gebeurtenis.value}",
+        tlv.id,
+        nu=nu,
+        leerling_id=tlv.leerling_id,
+        data=data,
     )
 
 

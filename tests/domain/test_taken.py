@@ -11,13 +11,17 @@ from app.domain import taken as t
 from app.domain.rapportage import Peildata
 from app.domain.taken import (
     Actie,
+    Afspraaktermijn,
+    Besluittermijn,
+    Casustermijn,
+    Contacttermijn,
     Context,
+    GeplandeCheck,
     LopendeVrijstelling,
     Overgang,
     PeriodeKort,
     Taakstatus,
     ThuiszitterStart,
-    TlvUitgifte,
     Weigering,
 )
 from app.domain.toegang import Rol
@@ -76,15 +80,101 @@ def test_day_29_tasks_digidoor_and_register() -> None:
     assert not [s for s in t.genereer(oud, date(2026, 11, 6)) if s.leerling_id]
 
 
-def test_tlv_check_28_days_after_issue() -> None:
-    """TLV plaatsingscheck: due 28 days after the TLV (setting)."""
-    context = Context(peildata=PD, tlvs=(TlvUitgifte("k1", "f1", date(2026, 10, 1)),))
+def test_tlv_check_on_the_planned_check_date() -> None:
+    """TLV plaatsingscheck ("De aanpak thuiszitters" §2.4.2): one task per planned check, due
+    on the TLV's check date, open a week before; none long before it."""
+    context = Context(peildata=PD, tlvs=(GeplandeCheck("tlv1", "k1", date(2026, 10, 29)),))
     specs = _van("tlv-check", t.genereer(context, date(2026, 10, 2)))
-    assert [(s.onderwerp, s.vervalt_op, s.opent_op) for s in specs] == [
-        ("f1", date(2026, 10, 29), date(2026, 10, 22))
+    assert [(s.onderwerp, s.periode, s.vervalt_op, s.opent_op, s.rol) for s in specs] == [
+        ("tlv1", "2026-10-29", date(2026, 10, 29), date(2026, 10, 22), Rol.BEGELEIDER)
     ]
-    assert not _van("tlv-check", t.genereer(context, date(2026, 9, 30)))
-    assert not _van("tlv-check", t.genereer(context, date(2027, 3, 1)))
+    assert specs[0].leerling_id == "k1"
+    assert not _van("tlv-check", t.genereer(context, date(2026, 8, 1)))
+    assert _van("tlv-check", t.genereer(context, date(2027, 3, 1)))  # late, still asked for
+
+
+def test_zorgplicht_and_advies_due_at_contact_uiterlijk() -> None:
+    """After assigning a melding the reporter is contacted by `contactUiterlijk`: a report is
+    `zorgplicht`, a question to the SWV (uitgebreid) `advies`, both for the regisseur."""
+    context = Context(
+        peildata=PD,
+        meldingen=(
+            Contacttermijn("m1", "k1", "beperkt", date(2026, 11, 13), "s1"),
+            Contacttermijn("m2", "k2", "uitgebreid", date(2026, 11, 16)),
+        ),
+    )
+    specs = [s for s in t.genereer(context, date(2026, 11, 6)) if s.leerling_id]
+    assert {(s.code, s.onderwerp, s.vervalt_op, s.rol) for s in specs} == {
+        ("zorgplicht", "m1", date(2026, 11, 13), Rol.REGISSEUR),
+        ("advies", "m2", date(2026, 11, 16), Rol.REGISSEUR),
+    }
+
+
+def test_evaluatie_and_contact_ouders_weekly_for_the_coordinating_organisation() -> None:
+    """An open case: evaluation and parent contact every 7 days (aanpak thuiszitters
+    §2.1-2.2 "wekelijks"), for the organisation with the casuscoördinatie."""
+    context = Context(
+        peildata=PD,
+        casussen=(
+            Casustermijn("c1", "k1", "school", date(2026, 11, 12), date(2026, 11, 10), "s1"),
+            Casustermijn("c2", "k2", "leerplicht", date(2026, 11, 12)),
+            Casustermijn("c3", "k3", "swv", date(2026, 11, 12)),
+        ),
+    )
+    specs = [s for s in t.genereer(context, date(2026, 11, 6)) if s.leerling_id]
+    assert {(s.code, s.onderwerp, s.rol, s.vervalt_op) for s in specs} == {
+        ("evaluatie", "c1", Rol.SCHOOLMEDEWERKER, date(2026, 11, 10)),
+        ("contact-ouders", "c1", Rol.SCHOOLMEDEWERKER, date(2026, 11, 12)),
+        ("contact-ouders", "c2", Rol.LEERPLICHTAMBTENAAR, date(2026, 11, 12)),
+        ("contact-ouders", "c3", Rol.BEGELEIDER, date(2026, 11, 12)),
+    }
+    assert next(s for s in specs if s.code == "evaluatie").school_id == "s1"
+
+
+def test_escalatie_afspraak_due_at_its_deadline_for_its_owner() -> None:
+    """An agreement of the escalation overleg is due at its deadline for the owner
+    organisation (docs/escalaties.md regel E2), open from the day it was made."""
+    context = Context(
+        peildata=PD,
+        afspraken=(
+            Afspraaktermijn("e1", "a1", "k1", "leerplichtambtenaar", date(2026, 11, 2),
+                            date(2026, 11, 20)),
+            Afspraaktermijn("e1", "a2", "k1", "school-van-inschrijving", date(2026, 11, 2),
+                            date(2026, 11, 20)),
+            Afspraaktermijn("e1", "a3", "k1", "ketenpartner", date(2026, 11, 2),
+                            date(2026, 11, 20)),
+        ),
+    )  # fmt: skip
+    specs = _van("escalatie-afspraak", t.genereer(context, date(2026, 11, 6)))
+    assert {(s.onderwerp, s.rol, s.opent_op, s.vervalt_op) for s in specs} == {
+        ("a1", Rol.LEERPLICHTAMBTENAAR, date(2026, 11, 2), date(2026, 11, 20)),
+        ("a2", Rol.SCHOOLMEDEWERKER, date(2026, 11, 2), date(2026, 11, 20)),
+        ("a3", Rol.BEGELEIDER, date(2026, 11, 2), date(2026, 11, 20)),
+    }
+
+
+def test_besluit_uitvoeren_by_the_place_by_date_for_the_directeur() -> None:
+    """The directeur's binding decision is carried out by its place-by date
+    (docs/escalaties.md regel E5)."""
+    context = Context(
+        peildata=PD,
+        besluiten=(Besluittermijn("e1", "b1", "k1", date(2026, 11, 2), date(2027, 1, 8)),),
+    )
+    specs = _van("besluit-uitvoeren", t.genereer(context, date(2026, 11, 10)))
+    assert [(s.onderwerp, s.rol, s.opent_op, s.vervalt_op) for s in specs] == [
+        ("b1", Rol.DIRECTEUR, date(2026, 11, 2), date(2027, 1, 8))
+    ]
+    assert not _van("besluit-uitvoeren", t.genereer(context, date(2026, 11, 6)))
+
+
+def test_workflow_task_opens_no_later_than_it_is_due() -> None:
+    """A workflow task whose step was made after the opening week opens on its due day."""
+    context = Context(
+        peildata=PD,
+        besluiten=(Besluittermijn("e1", "b1", "k1", date(2026, 11, 9), date(2026, 11, 5)),),
+    )
+    specs = _van("besluit-uitvoeren", t.genereer(context, date(2026, 11, 6)))
+    assert specs[0].opent_op == specs[0].vervalt_op == date(2026, 11, 5)
 
 
 def test_vrijstelling_renewal_before_1_july() -> None:
