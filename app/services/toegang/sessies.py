@@ -261,7 +261,7 @@ async def vernieuw(uow: UnitOfWork, beleid: Tokenbeleid, vernieuwingstoken: str)
 async def meld_af(uow: UnitOfWork, actor: Actor) -> None:
     """End the caller's session, or a system's token (revocation list by `jti`), at once."""
     if actor.is_systeem and actor.token_id is not None and actor.token_verloopt_op is not None:
-        async with uow:
+        async with uow.voor(actor):
             await uow.toegang.vergeet_verlopen_intrekkingen(datetime.now(UTC))
             await uow.toegang.trek_token_in(
                 actor.token_id, datetime.fromtimestamp(actor.token_verloopt_op, UTC)
