@@ -3,9 +3,10 @@ and nothing else; the migration role owns the tables. The suite itself runs as t
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]
 import pytest
 
 from app.db.embedded import RUNTIME_ROLE
@@ -78,10 +79,8 @@ async def test_the_runtime_role_cannot_grant_back_what_was_revoked(
 ) -> None:
     """The audit log's immutability rests on this: only the owner could grant (PostgreSQL
     answers a warning, "no privileges were granted", or an error)."""
-    try:
+    with contextlib.suppress(asyncpg.InsufficientPrivilegeError):
         await runtime.execute(statement)
-    except asyncpg.PostgresError as fout:
-        assert fout.sqlstate == "42501"
     for wie in (RUNTIME_ROLE, "public"):
         assert not await runtime.fetchval(
             "SELECT has_table_privilege($1, 'audit_log', 'UPDATE')", wie
