@@ -40,7 +40,7 @@ class Aanmelding(ApiInput):
     totp_code: str = Field(pattern=r"^[0-9]{6}$", description="De zescijferige code (TOTP).")
 
 
-class Inschrijving(ApiInput):
+class EersteAanmelding(ApiInput):
     """First sign-in: the initial password, and the new one that replaces it."""
 
     gebruikersnaam: str = Field(min_length=1, max_length=100)
@@ -116,7 +116,7 @@ async def create_sessie(invoer: Aanmelding, request: Request, uow: UowDep) -> Se
     "antwoord (401). Herhaald mislukken remt af (429).",
     responses=problem_responses(400, 401, 413, 429, 503),
 )
-async def create_tweede_factor(invoer: Inschrijving, request: Request, uow: UowDep) -> TweedeFactor:
+async def create_tweede_factor(invoer: EersteAanmelding, request: Request, uow: UowDep) -> TweedeFactor:
     _beleid(request)
     nieuw = await service.schrijf_in(
         uow,
