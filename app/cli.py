@@ -267,6 +267,25 @@ def make_url_plain(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+async def _waarschuw_rechten(url: str) -> None:
+    """Warn when DATABASE_URL is not the runtime role (docs/decisions/0038)."""
+    from app.db.session import Database
+
+    database = Database(url, pool_size=1)
+    try:
+        teveel = await database.te_veel_rechten()
+    except Exception:  # the server's own start reports an unreachable database
+        return
+    finally:
+        await database.dispose()
+    if teveel:
+        logger.warning(
+            "DATABASE_URL is not the runtime role: it may alter tables or bypass row-level "
+            "security; use thuiszitters_app and MIGRATION_DATABASE_URL for the owner",
+            extra={"rechten": teveel},
+        )
+
+
 def cmd_serve(settings: Settings) -> int:
     """Production: serve against DATABASE_URL (migrate first with `thuiszitters migrate`)."""
     import uvicorn
@@ -274,6 +293,7 @@ def cmd_serve(settings: Settings) -> int:
     if settings.database_url is None:
         print("DATABASE_URL is not set", file=sys.stderr)
         return 2
+    asyncio.run(_waarschuw_rechten(settings.database_url.get_secret_value()))
     uvicorn.run(
         "app.api.app:create_app_from_environment",
         factory=True,

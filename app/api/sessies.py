@@ -116,7 +116,9 @@ async def create_sessie(invoer: Aanmelding, request: Request, uow: UowDep) -> Se
     "antwoord (401). Herhaald mislukken remt af (429).",
     responses=problem_responses(400, 401, 413, 429, 503),
 )
-async def create_tweede_factor(invoer: EersteAanmelding, request: Request, uow: UowDep) -> TweedeFactor:
+async def create_tweede_factor(
+    invoer: EersteAanmelding, request: Request, uow: UowDep
+) -> TweedeFactor:
     _beleid(request)
     nieuw = await service.schrijf_in(
         uow,

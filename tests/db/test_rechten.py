@@ -10,6 +10,7 @@ import asyncpg  # type: ignore[import-untyped]
 import pytest
 
 from app.db.embedded import RUNTIME_ROLE
+from app.db.session import Database
 
 
 @pytest.fixture
@@ -118,3 +119,16 @@ async def test_every_table_and_sequence_is_granted_to_the_runtime_role(
         f"%{RUNTIME_ROLE}=%",
     )
     assert standaard >= 2
+
+
+async def test_the_server_can_tell_the_runtime_role_from_the_owner(
+    postgres_url: str, eigenaar_url: str
+) -> None:
+    """`serve` warns when DATABASE_URL is the owner (or a superuser) instead of the runtime role."""
+    runtime, eigenaar = Database(postgres_url, pool_size=1), Database(eigenaar_url, pool_size=1)
+    try:
+        assert await runtime.te_veel_rechten() == []
+        assert await eigenaar.te_veel_rechten() == ["eigenaar"]
+    finally:
+        await runtime.dispose()
+        await eigenaar.dispose()
