@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Production image: migrations, then the API with several workers, as a non-root user.
-# Needs an external PostgreSQL 15-18 in DATABASE_URL (the embedded server is for development).
+# Needs an external PostgreSQL 15-18 (the embedded server is for development): DATABASE_URL for the
+# runtime role, MIGRATION_DATABASE_URL for the owner (deploy/postgres-rollen.sql, README "Production").
 
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -26,7 +27,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     THUISZITTERS_HOST=0.0.0.0 \
     PORT=8000 \
     THUISZITTERS_WORKERS=4 \
-    THUISZITTERS_NATIVE_DIR=/opt/native
+    THUISZITTERS_NATIVE_DIR=/opt/native \
+    FORWARDED_ALLOW_IPS="10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
 RUN groupadd --system app && useradd --system --gid app --no-create-home --shell /usr/sbin/nologin app
 WORKDIR /srv
 COPY --from=build /opt/venv /opt/venv

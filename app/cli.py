@@ -164,9 +164,10 @@ def cmd_run(settings: Settings) -> int:
             assert isinstance(started, EmbeddedPostgres)  # noqa: S101
             pg = started
             url = pg.url()
+            migrate(pg.owner_url())
         else:
             url = settings.database_url.get_secret_value()
-        migrate(url)
+            migrate(_migratie_url(settings) or url)
         if settings.demo_data:
             asyncio.run(_load_demo(url, settings))
         settings = settings.model_copy(update={"database_url": SecretStr(url)})
@@ -276,6 +277,25 @@ def make_url_plain(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+async def _waarschuw_rechten(url: str) -> None:
+    """Warn when DATABASE_URL is not the runtime role (docs/decisions/0038)."""
+    from app.db.session import Database
+
+    database = Database(url, pool_size=1)
+    try:
+        teveel = await database.te_veel_rechten()
+    except Exception:  # the server's own start reports an unreachable database
+        return
+    finally:
+        await database.dispose()
+    if teveel:
+        logger.warning(
+            "DATABASE_URL is not the runtime role: it may alter tables or bypass row-level "
+            "security; use thuiszitters_app and MIGRATION_DATABASE_URL for the owner",
+            extra={"rechten": teveel},
+        )
+
+
 def cmd_serve(settings: Settings) -> int:
     """Production: serve against DATABASE_URL (migrate first with `thuiszitters migrate`)."""
     import uvicorn
@@ -283,6 +303,7 @@ def cmd_serve(settings: Settings) -> int:
     if settings.database_url is None:
         print("DATABASE_URL is not set", file=sys.stderr)
         return 2
+    asyncio.run(_waarschuw_rechten(settings.database_url.get_secret_value()))
     uvicorn.run(
         "app.api.app:create_app_from_environment",
         factory=True,
@@ -297,11 +318,18 @@ def cmd_serve(settings: Settings) -> int:
     return 0
 
 
+def _migratie_url(settings: Settings) -> str | None:
+    """The migration role's URL (owner of the tables); the runtime role cannot run DDL."""
+    url = settings.migration_database_url or settings.database_url
+    return url.get_secret_value() if url else None
+
+
 def cmd_migrate(settings: Settings, revision: str) -> int:
-    if settings.database_url is None:
-        print("DATABASE_URL is not set", file=sys.stderr)
+    url = _migratie_url(settings)
+    if url is None:
+        print("MIGRATION_DATABASE_URL (or DATABASE_URL) is not set", file=sys.stderr)
         return 2
-    migrate(settings.database_url.get_secret_value(), revision)
+    migrate(url, revision)
     return 0
 
 
@@ -327,7 +355,7 @@ def cmd_with_temp_db(settings: Settings, command: Sequence[str]) -> int:
         pg = EmbeddedPostgres(Path(tmp) / "data", bindir=settings.pg_bindir)
         try:
             url = pg.start()
-            env = {**os.environ, "DATABASE_URL": url}
+            env = {**os.environ, "DATABASE_URL": url, "MIGRATION_DATABASE_URL": pg.owner_url()}
             return subprocess.run(list(command), env=env, check=False).returncode  # noqa: S603
         finally:
             pg.destroy()
@@ -380,8 +408,10 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
                 gemeenten=args.gemeente,
             )
             print(f"gebruiker {nieuw.gebruiker.gebruikersnaam}: {nieuw.gebruiker.id}")
-            print("Voeg de tweede factor toe in een authenticator-app (eenmalig getoond):")
-            print(nieuw.totp_uri)
+            print(
+                "De gebruiker richt zelf de tweede factor in en kiest een nieuw wachtwoord: "
+                "POST /v1/tweede-factoren met dit startwachtwoord."
+            )
         elif args.command == "create-client":
             swv_id = await _swv_id(uow, args.swv)
             client = await beheer.maak_client(
@@ -540,7 +570,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="dev: embedded database, migrations, demo data, API with docs")
     sub.add_parser("serve", help="production: serve the API against DATABASE_URL")
     sub.add_parser("worker", help="scheduled jobs, webhooks and e-mail (DATABASE_URL)")
-    p_migrate = sub.add_parser("migrate", help="apply database migrations (DATABASE_URL)")
+    p_migrate = sub.add_parser(
+        "migrate", help="apply database migrations (MIGRATION_DATABASE_URL, else DATABASE_URL)"
+    )
     p_migrate.add_argument("revision", nargs="?", default="head")
     sub.add_parser("openapi", help="print the OpenAPI contract")
     sub.add_parser("demo-data", help="load the synthetic demo data set (DATABASE_URL)")

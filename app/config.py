@@ -24,6 +24,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "THUISZITTERS_DATABASE_URL"),
         description="PostgreSQL URL (postgresql://user:pass@host:5432/db). Unset: embedded server.",
     )
+    migration_database_url: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "MIGRATION_DATABASE_URL", "THUISZITTERS_MIGRATION_DATABASE_URL"
+        ),
+        description="URL of the migration role (owns the tables); unset: DATABASE_URL.",
+    )
     host: str = Field(default="127.0.0.1", description="Address the API listens on.")
     port: int = Field(
         default=8000,

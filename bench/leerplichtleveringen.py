@@ -198,9 +198,9 @@ def run(*, items: int, out: Callable[[str], None] = print) -> Report:
     try:
         pg = EmbeddedPostgres(workdir / "data")
         try:
-            url = pg.start()
-            migrate(url)
-            asyncio.run(_delivery(url, report, items_voor(items, "GM9871")))
+            pg.start()
+            migrate(pg.owner_url())
+            asyncio.run(_delivery(pg.owner_url(), report, items_voor(items, "GM9871")))
             report.load.append(("end", os.getloadavg()))
         finally:
             pg.destroy()

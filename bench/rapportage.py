@@ -441,7 +441,7 @@ def run(
         pg = EmbeddedPostgres(workdir / "data")
         try:
             url = pg.start()
-            migrate(url)
+            migrate(pg.owner_url())
             seeded = asyncio.run(
                 seed(pg.superuser_url(pg.database), children, seed_waarde=seed_value)
             )

@@ -178,7 +178,7 @@ def main(argv: list[str]) -> int:
     pg = EmbeddedPostgres(workdir / "data")
     try:
         url = pg.start()
-        migrate(url)
+        migrate(pg.owner_url())
         seeded = asyncio.run(seed(pg.superuser_url(pg.database), args.children, seed_waarde=1))
         ids = [str(i) for i in seeded.leerling_ids]
         asyncio.run(_run(url, str(seeded.swv_id), ids, args.requests, args.profile, args.scenario))

@@ -355,7 +355,7 @@ def run(
     pg = EmbeddedPostgres(workdir / "data")
     try:
         url = pg.start()
-        migrate(url)
+        migrate(pg.owner_url())
         superuser_url = pg.superuser_url(pg.database)
         seeded = asyncio.run(seed(superuser_url, children, seed_waarde=seed_value))
         out(

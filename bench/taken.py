@@ -230,7 +230,7 @@ def run(*, children: int, tasks: int, events: int, out: Callable[[str], None] = 
     pg = EmbeddedPostgres(workdir / "data")
     try:
         url = pg.start()
-        migrate(url)
+        migrate(pg.owner_url())
         seeded = asyncio.run(seed(pg.superuser_url(pg.database), children))
         out(f"seeded {children:,} children in {seeded.seconds:.1f} s ({_load()})")
         asyncio.run(measure(url, pg.superuser_url(pg.database), report, seeded.swv_id))

@@ -27,9 +27,11 @@ def _url() -> str:
     if url:
         return str(url)
     settings = Settings()
-    if settings.database_url is None:
-        raise RuntimeError("DATABASE_URL is not set")
-    return settings.database_url.get_secret_value()
+    # The migration role owns the tables; the runtime role of DATABASE_URL cannot run DDL.
+    url = settings.migration_database_url or settings.database_url
+    if url is None:
+        raise RuntimeError("MIGRATION_DATABASE_URL (or DATABASE_URL) is not set")
+    return url.get_secret_value()
 
 
 def _eigen(name: str | None, type_: str, parent_names: object) -> bool:

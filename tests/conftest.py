@@ -48,20 +48,33 @@ hypothesis_settings.load_profile(os.environ.get("THUISZITTERS_HYPOTHESIS", "ci")
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
+def postgres_urls() -> Iterator[tuple[str, str]]:
+    """(runtime role, migration role): the suite runs the application as the runtime role."""
     external = os.environ.get("THUISZITTERS_TEST_DATABASE_URL")
     if external:
-        yield external
+        yield external, os.environ.get("THUISZITTERS_TEST_MIGRATION_DATABASE_URL", external)
         return
     bindir = os.environ.get("THUISZITTERS_PG_BINDIR")
     with tempfile.TemporaryDirectory(prefix="thuiszitters-test-") as tmp:
         pg = EmbeddedPostgres(Path(tmp) / "data", bindir=Path(bindir) if bindir else None)
         try:
             url = pg.start()
-            migrate(url)
-            yield url
+            migrate(pg.owner_url())
+            yield url, pg.owner_url()
         finally:
             pg.destroy()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_urls: tuple[str, str]) -> str:
+    """The runtime role's URL: no DDL, no ownership, row-level security applies."""
+    return postgres_urls[0]
+
+
+@pytest.fixture(scope="session")
+def eigenaar_url(postgres_urls: tuple[str, str]) -> str:
+    """The migration role's URL (owns the tables), for migration tests only."""
+    return postgres_urls[1]
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,10 @@ logger = logging.getLogger(__name__)
 
 SUPERUSER = "postgres"
 SYSTEM_USER = "thuiszitters-pg"
-APP_ROLE = "thuiszitters"
+OWNER_ROLE = "thuiszitters"
+"""The migration role: owns the database and its tables (DDL), never used by the application."""
+RUNTIME_ROLE = "thuiszitters_app"
+"""The application's role: reads and writes rows only (no DDL, no ownership, no BYPASSRLS)."""
 DEFAULT_DATABASE = "thuiszitters"
 
 
@@ -147,18 +150,29 @@ class EmbeddedPostgres:
     def _app_password_file(self) -> Path:
         return self.data_dir / "pg-app-password"
 
+    @property
+    def _runtime_password_file(self) -> Path:
+        return self.data_dir / "pg-runtime-password"
+
     def password(self) -> str:
         """The generated superuser password (created with the cluster)."""
         return self._password_file.read_text().strip()
 
     def url(self, database: str | None = None, *, driver: str = "postgresql") -> str:
-        """URL of the application role: owns the database, but is no superuser, so row-level
-        security applies to it (a superuser would bypass it)."""
+        """URL of the runtime role, for the application: rows only, no DDL, no ownership, and
+        row-level security applies to it."""
+        return self._role_url(RUNTIME_ROLE, self._runtime_password_file, database, driver)
+
+    def owner_url(self, database: str | None = None, *, driver: str = "postgresql") -> str:
+        """URL of the migration role, which owns the database: for `migrate` only."""
+        return self._role_url(OWNER_ROLE, self._app_password_file, database, driver)
+
+    def _role_url(self, role: str, password_file: Path, database: str | None, driver: str) -> str:
         if self.port is None:
             raise EmbeddedPostgresError("the server is not running")
-        password = self._app_password_file.read_text().strip()
+        password = password_file.read_text().strip()
         return (
-            f"{driver}://{APP_ROLE}:{quote(password, safe='')}@127.0.0.1:{self.port}/"
+            f"{driver}://{role}:{quote(password, safe='')}@127.0.0.1:{self.port}/"
             f"{database or self.database}"
         )
 
@@ -301,26 +315,39 @@ class EmbeddedPostgres:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        if not self._app_password_file.exists():
-            self._app_password_file.write_text(secrets.token_urlsafe(24) + "\n")
-            self._app_password_file.chmod(0o600)
-            self._chown(self._app_password_file)
-        app_password = self._app_password_file.read_text().strip()
-        exists = self._psql(
-            "postgres", "SELECT 1 FROM pg_roles WHERE rolname = :'role'", role=APP_ROLE
-        )
-        verb = "ALTER" if exists == "1" else "CREATE"
-        self._psql(
-            "postgres",
-            f"{verb} ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS "
-            "PASSWORD :'pw'",
-            pw=app_password,
-        )
+        for role, password_file in (
+            (OWNER_ROLE, self._app_password_file),
+            (RUNTIME_ROLE, self._runtime_password_file),
+        ):
+            if not password_file.exists():
+                password_file.write_text(secrets.token_urlsafe(24) + "\n")
+                password_file.chmod(0o600)
+                self._chown(password_file)
+            exists = self._psql(
+                "postgres", "SELECT 1 FROM pg_roles WHERE rolname = :'role'", role=role
+            )
+            verb = "ALTER" if exists == "1" else "CREATE"
+            self._psql(
+                "postgres",
+                f"{verb} ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS "
+                "NOREPLICATION PASSWORD :'pw'",
+                pw=password_file.read_text().strip(),
+            )
         found = self._psql(
             "postgres", "SELECT 1 FROM pg_database WHERE datname = :'db'", db=self.database
         )
         if found != "1":
-            self._psql("postgres", f'CREATE DATABASE "{self.database}" OWNER {APP_ROLE}')
+            self._psql("postgres", f'CREATE DATABASE "{self.database}" OWNER {OWNER_ROLE}')
+        # The runtime role connects, but creates no objects (PostgreSQL 15+ is so by default).
+        self._psql(
+            "postgres", f'REVOKE CREATE, TEMPORARY ON DATABASE "{self.database}" FROM PUBLIC'
+        )
+        # Temporary tables are staging only (the leerplicht bulk path COPYs into one).
+        self._psql(
+            "postgres",
+            f'GRANT CONNECT, TEMPORARY ON DATABASE "{self.database}" TO {RUNTIME_ROLE}',
+        )
+        self._psql(self.database, "REVOKE CREATE ON SCHEMA public FROM PUBLIC")
 
     def stop(self) -> None:
         """Stop the server (fast shutdown: clients are disconnected, data is safe)."""

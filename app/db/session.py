@@ -147,6 +147,24 @@ class Database:
         async with self.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
 
+    async def te_veel_rechten(self) -> list[str]:
+        """What the connecting role may do beyond rows (least privilege); empty when nothing."""
+        async with self.engine.connect() as conn:
+            rij = (
+                await conn.execute(
+                    text(
+                        "SELECT r.rolsuper, r.rolbypassrls, (SELECT count(*) FROM pg_class c "
+                        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+                        "AND c.relowner = r.oid) FROM pg_roles r WHERE r.rolname = current_user"
+                    )
+                )
+            ).one()
+        return [
+            naam
+            for naam, waar in (("superuser", rij[0]), ("bypassrls", rij[1]), ("eigenaar", rij[2]))
+            if waar
+        ]
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 

@@ -18,10 +18,12 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Uuid,
+    case,
+    delete,
     func,
     select,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -86,6 +88,25 @@ class ClientRow(Base):
     )
 
 
+class IngetrokkenTokenRow(Base):
+    """A system token ended by logging out, kept until it would have expired anyway."""
+
+    __tablename__ = "ingetrokken_tokens"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    verloopt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class InlogpogingRow(Base):
+    """Failed logins per key (a hash of account, address or both), shared by every worker."""
+
+    __tablename__ = "inlogpogingen"
+
+    sleutel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mislukt: Mapped[int] = mapped_column(Integer)
+    laatste: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class ToegangRepository:
     """Every query on users, sessions and clients."""
 
@@ -122,3 +143,51 @@ class ToegangRepository:
     async def add(self, row: GebruikerRow | SessieRow | ClientRow) -> None:
         self._session.add(row)
         await self._session.flush()
+
+    async def trek_token_in(self, jti: str, verloopt_op: datetime) -> None:
+        await self._session.execute(
+            insert(IngetrokkenTokenRow)
+            .values(jti=jti, verloopt_op=verloopt_op)
+            .on_conflict_do_nothing(index_elements=["jti"])
+        )
+
+    async def is_ingetrokken(self, jti: str) -> bool:
+        return await self._session.get(IngetrokkenTokenRow, jti) is not None
+
+    async def vergeet_verlopen_intrekkingen(self, nu: datetime) -> None:
+        await self._session.execute(
+            delete(IngetrokkenTokenRow).where(IngetrokkenTokenRow.verloopt_op <= nu)
+        )
+
+    async def mislukte_pogingen(
+        self, sleutels: list[str], grens: datetime
+    ) -> dict[str, InlogpogingRow]:
+        rows = await self._session.scalars(
+            select(InlogpogingRow).where(
+                InlogpogingRow.sleutel.in_(sleutels), InlogpogingRow.laatste > grens
+            )
+        )
+        return {row.sleutel: row for row in rows}
+
+    async def tel_mislukt(self, sleutels: list[str], nu: datetime, grens: datetime) -> None:
+        """Count one failure per key; a count whose last failure left the window starts over."""
+        for sleutel in sleutels:
+            stmt = insert(InlogpogingRow).values(sleutel=sleutel, mislukt=1, laatste=nu)
+            await self._session.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["sleutel"],
+                    set_={
+                        "mislukt": case(
+                            (InlogpogingRow.laatste <= grens, 1),
+                            else_=func.least(InlogpogingRow.mislukt + 1, 10_000),
+                        ),
+                        "laatste": stmt.excluded.laatste,
+                    },
+                )
+            )
+        await self._session.execute(delete(InlogpogingRow).where(InlogpogingRow.laatste <= grens))
+
+    async def wis_pogingen(self, sleutels: list[str]) -> None:
+        await self._session.execute(
+            delete(InlogpogingRow).where(InlogpogingRow.sleutel.in_(sleutels))
+        )

@@ -68,6 +68,10 @@ class Actor:
     """For systems: the OAuth2 scopes of the token (operations); None means the whole role."""
     sessie_id: str | None = None
     """For people: the login session behind the token (ending it ends the access)."""
+    token_id: str | None = None
+    """For systems: the `jti` of the token (logging out puts it on the revocation list)."""
+    token_verloopt_op: int | None = None
+    """For systems: when that token expires (unix seconds); its revocation is kept until then."""
 
     @property
     def reikwijdte(self) -> Reikwijdte:

@@ -71,7 +71,7 @@ def server() -> Iterator[Server]:
         )
         try:
             url = pg.start()
-            migrate(url)
+            migrate(pg.owner_url())
             yield Server(pg, url)
         finally:
             pg.destroy()

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.api.app import Application
 from app.db.session import UnitOfWork
 from app.domain.toegang import Rol
+from app.services.errors import InvalidInput
 from app.services.toegang import beheer
 from app.services.toegang.tokens import Sleutelring, TokenSoort, genereer_sleutelpaar, maak_token
 from app.services.toegang.totp import code_op, genereer_geheim
@@ -255,28 +256,149 @@ def basic(client_id: str, secret: str) -> dict[str, str]:
     return {"Authorization": f"Basic {raw}"}
 
 
-async def test_a_beheerder_cannot_create_an_account_that_reads_children(
+@pytest.mark.parametrize(
+    "rol",
+    [
+        "functionaris-gegevensbescherming",
+        "inspectie-export",
+        "beheerder",
+        "regisseur-thuiszitters",
+    ],
+)
+async def test_a_beheerder_cannot_create_fg_export_beheerder_or_child_reading_accounts(
+    jwt_client: AsyncClient,
+    jwt_application: Application,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    swv_a: Swv,
+    rol: str,
+) -> None:
+    """Separation of duties: such accounts only through `thuiszitters create-user`."""
+    beheerder = await maak_persoon(jwt_application, sessionmaker, swv_a, Rol.BEHEERDER)
+    headers = bearer((await login(jwt_client, beheerder)).json()["toegangstoken"])
+    body = {"gebruikersnaam": "nieuwe.collega", "wachtwoord": WACHTWOORD, "rol": rol}
+    refused = await jwt_client.post("/v1/gebruikers", json=body, headers=headers)
+    assert refused.status_code == 403
+    assert "thuiszitters create-user" in refused.json()["detail"]
+    assert "totp" not in refused.text.lower()
+    listed = await jwt_client.get("/v1/gebruikers", headers=headers)
+    assert "nieuwe.collega" not in listed.text
+
+
+async def _nieuw_account(
+    application: Application, sessionmaker: async_sessionmaker[AsyncSession], swv: Swv
+) -> str:
+    """An account as the operator creates it: a start password, no second factor yet."""
+    naam = f"fg-{uuid.uuid4().hex[:8]}"
+    await beheer.maak_gebruiker(
+        UnitOfWork(sessionmaker),
+        application.api.state.versleuteling,
+        swv_id=swv.id,
+        gebruikersnaam=naam,
+        wachtwoord=WACHTWOORD,
+        rol=Rol.FUNCTIONARIS_GEGEVENSBESCHERMING,
+    )
+    return naam
+
+
+async def test_only_the_owner_sees_the_second_factor_enrolled_at_first_sign_in(
     jwt_client: AsyncClient,
     jwt_application: Application,
     sessionmaker: async_sessionmaker[AsyncSession],
     swv_a: Swv,
 ) -> None:
-    beheerder = await maak_persoon(jwt_application, sessionmaker, swv_a, Rol.BEHEERDER)
-    headers = bearer((await login(jwt_client, beheerder)).json()["toegangstoken"])
-    body = {"gebruikersnaam": "nieuwe.collega", "wachtwoord": WACHTWOORD}
-    refused = await jwt_client.post(
-        "/v1/gebruikers", json={**body, "rol": "regisseur-thuiszitters"}, headers=headers
+    naam = await _nieuw_account(jwt_application, sessionmaker, swv_a)
+    nieuw_wachtwoord = "mijn eigen lange zin voor dit account"
+    # Not enrolled yet: a login answers as any wrong login.
+    niet_ingericht = await jwt_client.post(
+        "/v1/sessies", json={"gebruikersnaam": naam, "wachtwoord": WACHTWOORD, "totpCode": "123456"}
     )
-    assert refused.status_code == 403
-    allowed = await jwt_client.post(
-        "/v1/gebruikers", json={**body, "rol": "functionaris-gegevensbescherming"}, headers=headers
+    assert niet_ingericht.status_code == 401
+    inschrijving = {"gebruikersnaam": naam, "wachtwoord": WACHTWOORD}
+    zwak = await jwt_client.post(
+        "/v1/tweede-factoren", json={**inschrijving, "nieuwWachtwoord": "Wachtwoord2026!"}
     )
-    assert allowed.status_code == 201, allowed.text
-    uri = allowed.json()["totpUri"]
-    assert uri.startswith("otpauth://totp/")
+    assert zwak.status_code == 400
+    assert [e["code"] for e in zwak.json()["errors"]] == ["veelgebruikt"]
+    assert "Wachtwoord2026!" not in zwak.text
+    ingericht = await jwt_client.post(
+        "/v1/tweede-factoren", json={**inschrijving, "nieuwWachtwoord": nieuw_wachtwoord}
+    )
+    assert ingericht.status_code == 201, ingericht.text
+    uri = ingericht.json()["totpUri"]
     geheim = parse_qs(urlparse(uri).query)["secret"][0]
-    nieuw = Persoon("nieuwe.collega", geheim, uuid.UUID(allowed.json()["id"]))
-    assert (await login(jwt_client, nieuw)).status_code == 201, "the new account was stored"
+    assert geheim == ingericht.json()["totpGeheim"]
+    persoon = Persoon(naam, geheim, uuid.uuid4())
+    # The start password (known to whoever created the account) no longer works.
+    assert (await login(jwt_client, persoon)).status_code == 401
+    assert (await login(jwt_client, persoon, wachtwoord=nieuw_wachtwoord)).status_code == 201
+    # Enrolled once: nobody can enrol again, not even with the right password.
+    opnieuw = await jwt_client.post(
+        "/v1/tweede-factoren",
+        json={
+            "gebruikersnaam": naam,
+            "wachtwoord": nieuw_wachtwoord,
+            "nieuwWachtwoord": "nog een heel ander wachtwoord",
+        },
+    )
+    assert opnieuw.status_code == 401
+    assert "otpauth" not in opnieuw.text
+
+
+async def test_weak_and_breached_passwords_are_refused_with_every_reason(
+    jwt_application: Application, sessionmaker: async_sessionmaker[AsyncSession], swv_a: Swv
+) -> None:
+    """NIST SP 800-63B §5.1.1.2: minimum length and a blocklist, no composition rules."""
+    with pytest.raises(InvalidInput) as fout:
+        await beheer.maak_gebruiker(
+            UnitOfWork(sessionmaker),
+            jwt_application.api.state.versleuteling,
+            swv_id=swv_a.id,
+            gebruikersnaam="nieuw.account",
+            wachtwoord="welkom01",
+            rol=Rol.FUNCTIONARIS_GEGEVENSBESCHERMING,
+        )
+    assert [e.code for e in fout.value.errors] == ["te_kort", "veelgebruikt"]
+
+
+async def test_logging_out_with_a_system_token_ends_that_token(
+    jwt_client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession], swv_a: Swv
+) -> None:
+    nieuw = await beheer.maak_client(
+        UnitOfWork(sessionmaker),
+        swv_id=swv_a.id,
+        naam="Digidoor (test)",
+        rol=Rol.SCHOOLSYSTEEM,
+        scopes=["leerling:registreren"],
+        vestigingen=["90AA00"],
+    )
+    form = {"grant_type": "client_credentials"}
+    auth = basic(nieuw.client.client_id, nieuw.geheim)
+    eerste = (await jwt_client.post("/v1/tokens", data=form, headers=auth)).json()["access_token"]
+    tweede = (await jwt_client.post("/v1/tokens", data=form, headers=auth)).json()["access_token"]
+    assert (
+        await jwt_client.delete("/v1/sessies/huidig", headers=bearer(eerste))
+    ).status_code == 204
+    # The revoked token is refused everywhere, logging out again included; another one works.
+    assert (await jwt_client.get("/v1/taken", headers=bearer(eerste))).status_code == 401
+    assert (
+        await jwt_client.delete("/v1/sessies/huidig", headers=bearer(eerste))
+    ).status_code == 401
+    assert (await jwt_client.get("/v1/taken", headers=bearer(tweede))).status_code != 401
+
+
+async def test_twenty_failed_logins_for_one_account_do_not_lock_out_another(
+    jwt_client: AsyncClient,
+    jwt_application: Application,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    swv_a: Swv,
+    regisseur: Persoon,
+) -> None:
+    """Behind a reverse proxy everyone shares an address: failures count per account."""
+    collega = await maak_persoon(jwt_application, sessionmaker, swv_a, Rol.REGISSEUR)
+    for n in range(20):
+        await login(jwt_client, regisseur, wachtwoord=f"fout-wachtwoord-{n}")
+    assert (await login(jwt_client, regisseur)).status_code == 429
+    assert (await login(jwt_client, collega)).status_code == 201
 
 
 async def test_a_wrong_refresh_secret_does_not_end_someone_elses_session(

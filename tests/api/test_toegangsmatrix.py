@@ -33,6 +33,7 @@ PUBLIC = {
     ("POST", "/sessies"),
     ("POST", "/sessies/vernieuwingen"),
     ("POST", "/tokens"),
+    ("POST", "/tweede-factoren"),
 }
 AUTHENTICATED_ONLY = {("DELETE", "/sessies/huidig")}
 

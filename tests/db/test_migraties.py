@@ -64,7 +64,8 @@ def test_the_register_projection_is_filled_for_children_already_registered() -> 
     with tempfile.TemporaryDirectory(prefix="thuiszitters-migratie-") as tmp:
         pg = EmbeddedPostgres(Path(tmp) / "data")
         try:
-            url = pg.start()
+            pg.start()
+            url = pg.owner_url()
             migrate(url, VOOR_REGISTER_RIJEN)
             superuser = pg.superuser_url(pg.database)
             leerling_id = asyncio.run(_vul(superuser))

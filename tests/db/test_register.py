@@ -54,7 +54,7 @@ async def test_rule_15_facts_cannot_be_updated_or_deleted(
     await connection.execute(text("SELECT set_config('app.swv_id', '*', true)"))
     for statement in ("UPDATE feiten SET soort = 'x'", "DELETE FROM feiten", "TRUNCATE feiten"):
         savepoint = await connection.begin_nested()
-        with pytest.raises(DBAPIError, match="nooit gewijzigd"):
+        with pytest.raises(DBAPIError, match=r"nooit gewijzigd|permission denied"):
             await connection.execute(text(statement))
         await savepoint.rollback()
 

@@ -22,7 +22,12 @@ PERSOONSROLLEN = tuple(r for r in Rol if r not in service.SYSTEEMROLLEN)
 
 class GebruikerInvoer(ApiInput):
     gebruikersnaam: str = Field(pattern=r"^[a-z0-9._@-]{3,100}$")
-    wachtwoord: str = Field(min_length=12, max_length=256, description="Minstens 12 tekens.")
+    wachtwoord: str = Field(
+        min_length=1,
+        max_length=256,
+        description="Startwachtwoord: minstens 12 tekens, niet veelgebruikt of uitgelekt "
+        "(NIST SP 800-63B). De gebruiker vervangt het bij het inrichten van de tweede factor.",
+    )
     rol: Rol
     vestigingen: list[str] = Field(
         default_factory=list,
@@ -40,12 +45,6 @@ class Gebruiker(ApiModel):
     actief: bool
 
 
-class NieuweGebruiker(Gebruiker):
-    totp_uri: str = Field(
-        description="Eenmalig getoond: `otpauth://`-URI voor de authenticator-app (tweede factor)."
-    )
-
-
 class GebruikerLijst(ApiModel):
     data: list[Gebruiker]
 
@@ -57,15 +56,17 @@ class ActiefInvoer(ApiInput):
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=NieuweGebruiker,
-    summary="Maak een gebruiker aan, met TOTP als tweede factor",
-    description="Alleen rollen zonder toegang tot leerlinggegevens (scheiding van functies); "
-    "die accounts maakt de applicatiebeheerder met `thuiszitters create-user`.",
+    response_model=Gebruiker,
+    summary="Maak een gebruiker aan; de gebruiker richt zelf de tweede factor in",
+    description="Alleen rollen zonder toegang tot leerlinggegevens, auditlog, Inspectie-export "
+    "of accountbeheer (scheiding van functies, anders 403); die accounts maakt de "
+    "applicatiebeheerder met `thuiszitters create-user`. De tweede factor (TOTP) ziet alleen de "
+    "gebruiker zelf: die richt hem in met `POST /tweede-factoren`.",
     responses=problem_responses(400, 401, 403, 409, 413),
 )
 async def create_gebruiker(
     invoer: GebruikerInvoer, request: Request, actor: Beheerder, uow: UowDep
-) -> NieuweGebruiker:
+) -> Gebruiker:
     nieuw = await service.maak_gebruiker_als_beheerder(
         uow,
         request.app.state.versleuteling,
@@ -76,13 +77,7 @@ async def create_gebruiker(
         vestigingen=invoer.vestigingen,
         gemeenten=invoer.gemeenten,
     )
-    return NieuweGebruiker(
-        id=nieuw.gebruiker.id,
-        gebruikersnaam=nieuw.gebruiker.gebruikersnaam,
-        rol=nieuw.gebruiker.rol,
-        actief=nieuw.gebruiker.actief,
-        totp_uri=nieuw.totp_uri,
-    )
+    return Gebruiker.model_validate(nieuw.gebruiker)
 
 
 @router.get(

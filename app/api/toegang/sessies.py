@@ -40,6 +40,26 @@ class Aanmelding(ApiInput):
     totp_code: str = Field(pattern=r"^[0-9]{6}$", description="De zescijferige code (TOTP).")
 
 
+class EersteAanmelding(ApiInput):
+    """First sign-in: the initial password, and the new one that replaces it."""
+
+    gebruikersnaam: str = Field(min_length=1, max_length=100)
+    wachtwoord: str = Field(min_length=1, max_length=256, description="Het startwachtwoord.")
+    nieuw_wachtwoord: str = Field(
+        min_length=1,
+        max_length=256,
+        description="Minstens 12 tekens, niet veelgebruikt of uitgelekt (NIST SP 800-63B).",
+    )
+
+
+class TweedeFactor(ApiModel):
+    totp_uri: str = Field(
+        description="Eenmalig en alleen aan de gebruiker zelf getoond: `otpauth://`-URI voor de "
+        "authenticator-app."
+    )
+    totp_geheim: str = Field(description="Hetzelfde geheim, om over te typen (base32).")
+
+
 class Vernieuwing(ApiInput):
     vernieuwingstoken: str = Field(min_length=10, max_length=200)
 
@@ -87,6 +107,32 @@ async def create_sessie(invoer: Aanmelding, request: Request, uow: UowDep) -> Se
 
 
 @router.post(
+    "/tweede-factoren",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TweedeFactor,
+    summary="Eerste aanmelding: richt de tweede factor (TOTP) in en vervang het startwachtwoord",
+    description="Alleen voor een account zonder tweede factor; daarna meldt de gebruiker zich aan "
+    "met `POST /sessies`. Een onjuist wachtwoord en een al ingericht account krijgen hetzelfde "
+    "antwoord (401). Herhaald mislukken remt af (429).",
+    responses=problem_responses(400, 401, 413, 429, 503),
+)
+async def create_tweede_factor(
+    invoer: EersteAanmelding, request: Request, uow: UowDep
+) -> TweedeFactor:
+    _beleid(request)
+    nieuw = await service.schrijf_in(
+        uow,
+        request.app.state.versleuteling,
+        request.app.state.inlogrem,
+        gebruikersnaam=invoer.gebruikersnaam,
+        wachtwoord=invoer.wachtwoord,
+        nieuw_wachtwoord=invoer.nieuw_wachtwoord,
+        adres=request.client.host if request.client else "onbekend",
+    )
+    return TweedeFactor(totp_uri=nieuw.totp_uri, totp_geheim=nieuw.geheim)
+
+
+@router.post(
     "/sessies/vernieuwingen",
     status_code=status.HTTP_201_CREATED,
     response_model=Sessietokens,
@@ -103,7 +149,9 @@ async def create_vernieuwing(invoer: Vernieuwing, request: Request, uow: UowDep)
     "/sessies/huidig",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    summary="Afmelden: beëindig de huidige sessie",
+    summary="Afmelden: beëindig de huidige sessie of het systeemtoken",
+    description="Voor een persoon eindigt de sessie (toegangs- en vernieuwingstoken); voor een "
+    "systeem wordt het gebruikte toegangstoken ingetrokken.",
     responses=problem_responses(401),
 )
 async def delete_huidige_sessie(actor: ActorDep, uow: UowDep) -> Response:

@@ -11,13 +11,21 @@ from app.db.session import UnitOfWork
 from app.db.toegang import ClientRow, GebruikerRow
 from app.domain.toegang import RECHTEN, Actor, Operatie, Reikwijdte, Rol
 from app.services.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
-from app.services.toegang.totp import genereer_geheim, provisioning_uri
 from app.services.toegang.versleuteling import Versleuteling
-from app.services.toegang.wachtwoorden import controleer_wachtwoordbeleid, hash_wachtwoord
+from app.services.toegang.wachtwoorden import (
+    controleer_wachtwoordbeleid,
+    hash_wachtwoord,
+    wachtwoordfout,
+)
 
 SYSTEEMROLLEN = {Rol.SCHOOLSYSTEEM, Rol.LEERPLICHTSYSTEEM}
 LEZEN_VAN_KINDEREN = frozenset(
     {Operatie.LEERLING_LEZEN, Operatie.IDENTITEIT_INZIEN, Operatie.BSN_INZIEN}
+)
+# Roles that read the whole audit log, export the register or manage accounts: created only by
+# whoever runs the server (`thuiszitters create-user`), never by a beheerder over the API.
+VOORBEHOUDEN_ROLLEN = frozenset(
+    {Rol.FUNCTIONARIS_GEGEVENSBESCHERMING, Rol.INSPECTIE_EXPORT, Rol.BEHEERDER}
 )
 
 
@@ -68,8 +76,6 @@ async def _organisaties(
 @dataclass(frozen=True, slots=True)
 class NieuweGebruiker:
     gebruiker: GebruikerRow
-    totp_geheim: str
-    totp_uri: str
 
 
 async def maak_gebruiker(
@@ -84,25 +90,20 @@ async def maak_gebruiker(
     gemeenten: list[str] | None = None,
     totp_geheim: str | None = None,
 ) -> NieuweGebruiker:
-    """Create a person with a TOTP second factor; the secret is shown once, stored encrypted."""
+    """Create a person; the owner enrols the second factor at first sign-in (nobody else sees
+    it). Only the demo passes a (public) secret."""
     if rol in SYSTEEMROLLEN:
         raise InvalidInput([FieldError("rol", "systeemrol", "Systemen worden API-clients.")])
     naam = gebruikersnaam.strip().lower()
     problemen = controleer_wachtwoordbeleid(wachtwoord, gebruikersnaam=naam)
     if problemen:
-        raise InvalidInput(
-            [
-                FieldError("wachtwoord", str(p), "Voldoet niet aan het wachtwoordbeleid.")
-                for p in problemen
-            ]
-        )
+        raise wachtwoordfout("wachtwoord", problemen)
     async with uow.alle_swvs():
         if await uow.toegang.gebruiker_op_naam(naam) is not None:
             raise Conflict("Deze gebruikersnaam is al in gebruik.")
         vestiging_ids, gemeente_ids = await _organisaties(
             uow, swv_id, rol, vestigingen or [], gemeenten or []
         )
-        geheim = totp_geheim or genereer_geheim()
         gebruiker = GebruikerRow(
             id=uuid.uuid4(),
             swv_id=swv_id,
@@ -113,10 +114,11 @@ async def maak_gebruiker(
             gemeente_ids=gemeente_ids,
             totp_geheim=b"",
         )
-        gebruiker.totp_geheim = versleuteling.versleutel(geheim, f"totp:{gebruiker.id}")
+        if totp_geheim is not None:
+            gebruiker.totp_geheim = versleuteling.versleutel(totp_geheim, f"totp:{gebruiker.id}")
         await uow.toegang.add(gebruiker)
         await uow.commit()
-        return NieuweGebruiker(gebruiker, geheim, provisioning_uri(geheim, naam))
+        return NieuweGebruiker(gebruiker)
 
 
 async def maak_gebruiker_als_beheerder(
@@ -130,9 +132,15 @@ async def maak_gebruiker_als_beheerder(
     vestigingen: list[str],
     gemeenten: list[str],
 ) -> NieuweGebruiker:
-    """A beheerder creates users of its own SWV, but no account that may read children:
-    it would learn the password and second factor and so read them itself (separation of
-    duties). Those accounts are created by the operator (`thuiszitters create-user`)."""
+    """A beheerder creates users of its own SWV, but no account that may read children, the
+    audit log or the export, nor another beheerder (separation of duties); the operator does
+    (`thuiszitters create-user`)."""
+    if rol in VOORBEHOUDEN_ROLLEN:
+        raise Forbidden(
+            f"Een beheerder maakt geen account met de rol {rol}: die rol geeft toegang tot het "
+            "hele auditlog, de Inspectie-export of het accountbeheer. Zo'n account maakt de "
+            "applicatiebeheerder met `thuiszitters create-user` (scheiding van functies)."
+        )
     if RECHTEN[rol] & LEZEN_VAN_KINDEREN:
         raise Forbidden(
             "Een beheerder maakt geen accounts die leerlinggegevens kunnen inzien; "

@@ -28,10 +28,18 @@ from app.services.toegang.tokens import (
     controleer_token,
     maak_token,
 )
-from app.services.toegang.totp import verifieer
+from app.services.toegang.totp import genereer_geheim, provisioning_uri, verifieer
 from app.services.toegang.versleuteling import Versleuteling
 from app.services.toegang.verzoeken import Inlogrem
-from app.services.toegang.wachtwoorden import controleer_en_vernieuw, controleer_wachtwoord
+from app.services.toegang.wachtwoorden import (
+    Wachtwoordprobleem,
+    controleer_en_vernieuw,
+    controleer_wachtwoord,
+    controleer_wachtwoordbeleid,
+    hash_wachtwoord,
+    normaliseer,
+    wachtwoordfout,
+)
 
 ONJUIST = "Onjuiste inloggegevens."
 WEB_CLIENT = "thuiszitters-web"
@@ -108,22 +116,22 @@ async def meld_aan(
     """Log a person in with password and TOTP code; throttled per account and address."""
     nu = time.time()
     naam = gebruikersnaam.strip().lower()
-    wachten = rem.mag_proberen(naam, adres, nu)
-    if wachten is not None:
-        raise TeVeelPogingen(wachten)
     async with uow:
+        wachten = await rem.mag_proberen(uow, naam, adres, nu)
+        if wachten is not None:
+            raise TeVeelPogingen(wachten)
         gebruiker = await uow.toegang.gebruiker_op_naam(naam, lock=True)
         goed, nieuwe_hash = controleer_en_vernieuw(
             wachtwoord, gebruiker.wachtwoord_hash if gebruiker else None
         )
         stap = None
-        if goed and gebruiker is not None and gebruiker.actief:
+        if goed and gebruiker is not None and gebruiker.actief and is_ingeschreven(gebruiker):
             geheim = versleuteling.ontsleutel(gebruiker.totp_geheim, f"totp:{gebruiker.id}")
             stap = verifieer(geheim, totp_code, int(nu), gebruiker.totp_laatste_stap)
         if gebruiker is None or not gebruiker.actief or stap is None:
-            rem.registreer(naam, adres, False, nu)
+            await _mislukt(uow, rem, naam, adres, nu)
             raise Unauthenticated(ONJUIST)
-        rem.registreer(naam, adres, True, nu)
+        await rem.registreer(uow, naam, adres, True, nu)
         gebruiker.totp_laatste_stap = stap
         if nieuwe_hash is not None:
             gebruiker.wachtwoord_hash = nieuwe_hash
@@ -147,6 +155,61 @@ async def meld_aan(
         )
         await uow.commit()
         return tokens
+
+
+def is_ingeschreven(gebruiker: GebruikerRow) -> bool:
+    """Whether the owner has enrolled a second factor (an empty secret: not yet)."""
+    return bool(gebruiker.totp_geheim)
+
+
+async def _mislukt(uow: UnitOfWork, rem: Inlogrem, sleutel: str, adres: str, nu: float) -> None:
+    """Count a failure and keep it: the refusal that follows must not roll it back."""
+    await rem.registreer(uow, sleutel, adres, False, nu)
+    await uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class TweedeFactor:
+    geheim: str
+    totp_uri: str
+
+
+async def schrijf_in(
+    uow: UnitOfWork,
+    versleuteling: Versleuteling,
+    rem: Inlogrem,
+    *,
+    gebruikersnaam: str,
+    wachtwoord: str,
+    nieuw_wachtwoord: str,
+    adres: str,
+) -> TweedeFactor:
+    """The owner enrols the second factor at first sign-in and replaces the initial password,
+    so nobody who created the account knows either factor (separation of duties)."""
+    nu = time.time()
+    naam = gebruikersnaam.strip().lower()
+    weigeringen = controleer_wachtwoordbeleid(nieuw_wachtwoord, gebruikersnaam=naam)
+    if not weigeringen and normaliseer(nieuw_wachtwoord) == normaliseer(wachtwoord):
+        weigeringen.append(Wachtwoordprobleem.ONGEWIJZIGD)
+    if weigeringen:
+        raise wachtwoordfout("nieuwWachtwoord", weigeringen)
+    async with uow:
+        wachten = await rem.mag_proberen(uow, naam, adres, nu)
+        if wachten is not None:
+            raise TeVeelPogingen(wachten)
+        gebruiker = await uow.toegang.gebruiker_op_naam(naam, lock=True)
+        goed = controleer_wachtwoord(wachtwoord, gebruiker.wachtwoord_hash if gebruiker else None)
+        # An enrolled account answers as a wrong password: this route reveals nothing.
+        if not goed or gebruiker is None or not gebruiker.actief or is_ingeschreven(gebruiker):
+            await _mislukt(uow, rem, naam, adres, nu)
+            raise Unauthenticated(ONJUIST)
+        await rem.registreer(uow, naam, adres, True, nu)
+        geheim = genereer_geheim()
+        gebruiker.totp_geheim = versleuteling.versleutel(geheim, f"totp:{gebruiker.id}")
+        gebruiker.totp_laatste_stap = None
+        gebruiker.wachtwoord_hash = hash_wachtwoord(nieuw_wachtwoord)
+        await uow.commit()
+        return TweedeFactor(geheim, provisioning_uri(geheim, naam))
 
 
 async def vernieuw(uow: UnitOfWork, beleid: Tokenbeleid, vernieuwingstoken: str) -> Tokens:
@@ -196,7 +259,15 @@ async def vernieuw(uow: UnitOfWork, beleid: Tokenbeleid, vernieuwingstoken: str)
 
 
 async def meld_af(uow: UnitOfWork, actor: Actor) -> None:
-    """End the caller's session: its access and refresh tokens stop working at once."""
+    """End the caller's session, or a system's token (revocation list by `jti`), at once."""
+    if actor.is_systeem and actor.token_id is not None and actor.token_verloopt_op is not None:
+        async with uow.voor(actor):
+            await uow.toegang.vergeet_verlopen_intrekkingen(datetime.now(UTC))
+            await uow.toegang.trek_token_in(
+                actor.token_id, datetime.fromtimestamp(actor.token_verloopt_op, UTC)
+            )
+            await uow.commit()
+        return
     if actor.sessie_id is None:
         return
     async with uow.voor(actor):
@@ -227,16 +298,16 @@ async def client_token(
     Throttled like a login: every attempt costs an argon2 verification."""
     moment = time.time()
     nu = int(moment)
-    wachten = rem.mag_proberen(f"client:{client_id}", adres, moment)
-    if wachten is not None:
-        raise TeVeelPogingen(wachten)
     async with uow:
+        wachten = await rem.mag_proberen(uow, f"client:{client_id}", adres, moment)
+        if wachten is not None:
+            raise TeVeelPogingen(wachten)
         client = await uow.toegang.client_op_client_id(client_id)
         goed = controleer_wachtwoord(geheim, client.geheim_hash if client else None)
         if client is None or not goed or not client.actief:
-            rem.registreer(f"client:{client_id}", adres, False, moment)
+            await _mislukt(uow, rem, f"client:{client_id}", adres, moment)
             raise OngeldigeClient("Onbekende client of onjuist geheim.")
-        rem.registreer(f"client:{client_id}", adres, True, moment)
+        await rem.registreer(uow, f"client:{client_id}", adres, True, moment)
         toegestaan = set(client.scopes)
         scopes = tuple(sorted(toegestaan if gevraagde_scopes is None else set(gevraagde_scopes)))
         if not set(scopes) <= toegestaan:
@@ -247,6 +318,7 @@ async def client_token(
             nu,
             {"client_id": client.client_id, "scope": " ".join(scopes)},
         )
+        await uow.commit()
         return ClientToken(token, beleid.toegang_seconden, scopes)
 
 
@@ -331,6 +403,9 @@ async def _client_actor(uow: UnitOfWork, onderwerp: str, claims: dict[str, objec
     client: ClientRow | None = await uow.toegang.client(client_row_id)
     if client is None or not client.actief:
         return None
+    jti, exp = str(claims["jti"]), claims["exp"]
+    if not isinstance(exp, int) or await uow.toegang.is_ingetrokken(jti):
+        return None
     scopes = frozenset(str(claims.get("scope", "")).split()) & frozenset(client.scopes)
     rol = Rol(client.rol)
     return Actor(
@@ -341,4 +416,6 @@ async def _client_actor(uow: UnitOfWork, onderwerp: str, claims: dict[str, objec
         gemeente_ids=frozenset(str(g) for g in client.gemeente_ids),
         is_systeem=True,
         scopes=scopes & frozenset(str(o) for o in RECHTEN[rol]),
+        token_id=jti,
+        token_verloopt_op=exp,
     )

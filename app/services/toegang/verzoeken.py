@@ -1,15 +1,19 @@
-"""Login throttling: a sliding window of failures per key, with exponential back-off.
+"""Login throttling: failures counted per account, per account and address together, and per
+address, in PostgreSQL (shared by every worker and instance), with exponential back-off.
 
-Pure and in memory: time comes in as `nu` (unix seconds). One process only; with several
-workers or instances each keeps its own counts, so a deployment with more than one worker
-must keep these counts in the database (or another shared store) instead.
+Time comes in as `nu` (unix seconds). Keys are stored as SHA-256 hashes: the table holds no
+account names or addresses. One address may carry a whole school or every user behind a reverse
+proxy, so the address alone gets far more room than an account: failures on one account never
+throttle another account (NIST SP 800-63B §5.2.2 limits failures per account).
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Hashable
+import hashlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from app.db.session import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,14 +23,10 @@ class Rembeleid:
     vrije_pogingen: int = 5
     venster_seconden: float = 15 * 60
     maximum_wachttijd: float = 15 * 60
-    # Bounds memory: an attacker can invent any number of account names.
-    maximum_sleutels: int = 100_000
 
     def __post_init__(self) -> None:
         if self.vrije_pogingen < 1 or self.venster_seconden <= 0 or self.maximum_wachttijd <= 0:
             raise ValueError("vrije_pogingen, venster en maximum moeten positief zijn")
-        if self.maximum_sleutels < 1:
-            raise ValueError("maximum_sleutels moet positief zijn")
 
     def wachttijd(self, mislukt: int) -> float:
         """Seconds to wait after the last failure: 0, then 2, 4, 8, ... up to the maximum."""
@@ -37,106 +37,76 @@ class Rembeleid:
         return float(min(self.maximum_wachttijd, 2 ** min(exponent, 20)))
 
 
-class Rem:
-    """Failures per key (an account name or a client address) in a sliding window."""
-
-    def __init__(self, beleid: Rembeleid | None = None) -> None:
-        self._beleid = beleid or Rembeleid()
-        self._mislukt: dict[Hashable, deque[float]] = {}
-        # Enough to reach the maximum wait; older failures add nothing.
-        self._bewaard = self._beleid.vrije_pogingen + 21
-        self._laatst_opgeruimd = float("-inf")
-
-    def _recent(self, sleutel: Hashable, nu: float) -> deque[float] | None:
-        tijden = self._mislukt.get(sleutel)
-        if tijden is None:
-            return None
-        grens = nu - self._beleid.venster_seconden
-        while tijden and tijden[0] <= grens:
-            tijden.popleft()
-        if not tijden:
-            del self._mislukt[sleutel]
-            return None
-        return tijden
-
-    def mag_proberen(self, sleutel: Hashable, nu: float) -> float | None:
-        """Return the seconds still to wait before the next attempt, or None when allowed now."""
-        tijden = self._recent(sleutel, nu)
-        if tijden is None:
-            return None
-        resterend = tijden[-1] + self._beleid.wachttijd(len(tijden)) - nu
-        return resterend if resterend > 0 else None
-
-    def registreer(self, sleutel: Hashable, gelukt: bool, nu: float) -> None:
-        """Record an attempt: a failure counts in the window, a success clears the key."""
-        if gelukt:
-            self._mislukt.pop(sleutel, None)
-            return
-        tijden = self._recent(sleutel, nu)
-        if tijden is None:
-            if len(self._mislukt) >= self._beleid.maximum_sleutels:
-                self._maak_ruimte(nu)
-            tijden = deque(maxlen=self._bewaard)
-        else:
-            # Move to the end: the dict's order is then least recently failed first.
-            del self._mislukt[sleutel]
-        self._mislukt[sleutel] = tijden
-        tijden.append(nu)
-
-    def _maak_ruimte(self, nu: float) -> None:
-        # A full sweep at most once per window: a flood of new names costs O(1) each, amortised.
-        if nu - self._laatst_opgeruimd >= self._beleid.venster_seconden:
-            self.opruimen(nu)
-        if len(self._mislukt) >= self._beleid.maximum_sleutels:
-            # Still full of live keys: forget the least recently failed one. Losing a count is
-            # better than running out of memory, and the address count still holds.
-            del self._mislukt[next(iter(self._mislukt))]
-
-    def opruimen(self, nu: float) -> None:
-        """Forget every key without failures inside the window."""
-        self._laatst_opgeruimd = nu
-        for sleutel in list(self._mislukt):
-            self._recent(sleutel, nu)
-
-    def __len__(self) -> int:
-        return len(self._mislukt)
+VENSTER_SECONDEN = 15 * 60
 
 
 class Inlogrem:
-    """Throttles logins per account name and per client address together."""
+    """Throttles logins per account, per account and address, and per address (in the database)."""
 
     def __init__(
         self,
         *,
+        per_paar: Rembeleid | None = None,
         per_account: Rembeleid | None = None,
         per_adres: Rembeleid | None = None,
     ) -> None:
-        self._accounts = Rem(per_account or Rembeleid())
-        # An address may carry many people (a school behind one NAT), so it gets more room.
-        self._adressen = Rem(per_adres or Rembeleid(vrije_pogingen=20))
+        # One guesser at one account from one address: throttled first.
+        self._paar = per_paar or Rembeleid(vrije_pogingen=5)
+        # Guessing one account from many addresses.
+        self._account = per_account or Rembeleid(vrije_pogingen=20)
+        # Spraying over many accounts from one address; a proxy or a school's NAT carries many
+        # people, so this is the widest.
+        self._adres = per_adres or Rembeleid(vrije_pogingen=100)
+        for beleid in (self._paar, self._account, self._adres):
+            if beleid.venster_seconden != VENSTER_SECONDEN:
+                raise ValueError("alle remmen delen één venster")
 
     @staticmethod
-    def _account(naam: str) -> str:
+    def _sleutels(account: str, adres: str) -> dict[str, str]:
         # Keyed on the name as typed (normalised), whether or not the account exists, so the
         # throttle answers an unknown user exactly as a known one.
-        return naam.strip().casefold()
+        naam = account.strip().casefold()
 
-    def mag_proberen(self, account: str, adres: str, nu: float) -> float | None:
-        """Return the longest wait of the account and the address, or None when allowed now."""
-        wachten = [
-            w
-            for w in (
-                self._accounts.mag_proberen(self._account(account), nu),
-                self._adressen.mag_proberen(adres, nu),
-            )
-            if w is not None
-        ]
+        def h(tekst: str) -> str:
+            return hashlib.sha256(tekst.encode()).hexdigest()
+
+        return {
+            "paar": h(f"paar\0{naam}\0{adres}"),
+            "account": h(f"account\0{naam}"),
+            "adres": h(f"adres\0{adres}"),
+        }
+
+    def _beleid(self, soort: str) -> Rembeleid:
+        return {"paar": self._paar, "account": self._account}.get(soort, self._adres)
+
+    async def mag_proberen(
+        self, uow: UnitOfWork, account: str, adres: str, nu: float
+    ) -> float | None:
+        """Return the longest wait of the three counts, or None when allowed now."""
+        sleutels = self._sleutels(account, adres)
+        grens = datetime.fromtimestamp(nu - VENSTER_SECONDEN, UTC)
+        rijen = await uow.toegang.mislukte_pogingen(list(sleutels.values()), grens)
+        wachten: list[float] = []
+        for soort, sleutel in sleutels.items():
+            rij = rijen.get(sleutel)
+            if rij is None:
+                continue
+            resterend = rij.laatste.timestamp() + self._beleid(soort).wachttijd(rij.mislukt) - nu
+            if resterend > 0:
+                wachten.append(resterend)
         return max(wachten) if wachten else None
 
-    def registreer(self, account: str, adres: str, gelukt: bool, nu: float) -> None:
-        """Record a login; a success clears the account but not the address."""
-        self._accounts.registreer(self._account(account), gelukt, nu)
-        # One valid account of their own must not let an attacker reset the address count
-        # between guesses at other accounts.
-        if not gelukt:
-            self._adressen.registreer(adres, False, nu)
+    async def registreer(
+        self, uow: UnitOfWork, account: str, adres: str, gelukt: bool, nu: float
+    ) -> None:
+        """Record a login in the caller's transaction; a success clears the account's counts
+        but not the address's (one valid account must not reset a sprayer's count)."""
+        sleutels = self._sleutels(account, adres)
+        if gelukt:
+            await uow.toegang.wis_pogingen([sleutels["paar"], sleutels["account"]])
+            return
+        await uow.toegang.tel_mislukt(
+            list(sleutels.values()),
+            datetime.fromtimestamp(nu, UTC),
+            datetime.fromtimestamp(nu - VENSTER_SECONDEN, UTC),
+        )

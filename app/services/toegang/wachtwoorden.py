@@ -6,12 +6,16 @@ Passwords are normalised to Unicode NFKC before hashing and before checking (NIS
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from enum import StrEnum
+from pathlib import Path
 
 from pwdlib import PasswordHash
 from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
+
+from app.services.errors import FieldError, InvalidInput
 
 MINIMALE_LENGTE = 12
 # Long enough for any passphrase or password manager; the bound keeps one login from costing
@@ -32,51 +36,18 @@ _DUMMY_HASH = (
     "$95Dxh/mhkufJQ9rf1+nSDTHflYEz7zyGBYWehsI4XKY"
 )
 
-# Deliberately small: only what passes the length rule yet is guessed first. A real breach
-# corpus (e.g. a k-anonymity lookup) is a later, separate decision.
+# Commonly used and breached passwords and the words they are built on, shipped as data in the
+# repository (NIST SP 800-63B §5.1.1.2: compare against a blocklist). A password is refused when
+# it, case-folded and without trailing digits or symbols, is on the list.
+_LIJST = Path(__file__).parent / "data" / "veelgebruikte-wachtwoorden.txt"
 _VEELGEBRUIKT = frozenset(
-    {
-        "123456789012",
-        "1234567890123",
-        "12345678901234",
-        "000000000000",
-        "111111111111",
-        "qwertyuiopas",
-        "qwerty123456",
-        "qwertyuiop12",
-        "qwertyuiop123",
-        "1q2w3e4r5t6y",
-        "1qaz2wsx3edc",
-        "abcdefghijkl",
-        "abc123456789",
-        "password1234",
-        "password123!",
-        "passwordpassword",
-        "iloveyou1234",
-        "wachtwoord12",
-        "wachtwoord123",
-        "wachtwoord1234",
-        "wachtwoord123!",
-        "wachtwoordwachtwoord",
-        "welkom123456",
-        "welkomwelkom",
-        "welkom01welkom01",
-        "geheim123456",
-        "geheimgeheim",
-        "thuiszitters",
-        "thuiszitters1",
-        "thuiszitters123",
-        "thuiszitters2024",
-        "thuiszitters2025",
-        "thuiszitters2026",
-        "passendonderwijs",
-        "samenwerkingsverband",
-        "leerplicht123",
-        "leerplichtambtenaar",
-        "zomer2024zomer",
-        "voorjaar2025!",
-    }
+    regel.strip().casefold()
+    for regel in _LIJST.read_text(encoding="utf-8").splitlines()
+    if regel.strip() and not regel.startswith("#")
 )
+_STAART = string.digits + string.punctuation + " "
+# Fewer different characters than this is a repetition ("aaaaaaaaaaaa", "abababababab").
+_MINIMAAL_VERSCHILLENDE_TEKENS = 5
 
 
 class Wachtwoordprobleem(StrEnum):
@@ -86,15 +57,37 @@ class Wachtwoordprobleem(StrEnum):
     TE_LANG = "te_lang"
     VEELGEBRUIKT = "veelgebruikt"
     BEVAT_GEBRUIKERSNAAM = "bevat_gebruikersnaam"
+    HERHALEND = "herhalend"
+    ONGEWIJZIGD = "ongewijzigd"
 
 
-def _normaliseer(wachtwoord: str) -> str:
+_UITLEG = {
+    Wachtwoordprobleem.TE_KORT: f"Het wachtwoord moet minstens {MINIMALE_LENGTE} tekens hebben.",
+    Wachtwoordprobleem.TE_LANG: f"Het wachtwoord mag hoogstens {MAXIMALE_LENGTE} tekens hebben.",
+    Wachtwoordprobleem.VEELGEBRUIKT: "Dit wachtwoord is veelgebruikt of uitgelekt en dus "
+    "makkelijk te raden; kies een langere zin of een wachtwoord uit een wachtwoordmanager.",
+    Wachtwoordprobleem.BEVAT_GEBRUIKERSNAAM: "Het wachtwoord mag de gebruikersnaam niet bevatten.",
+    Wachtwoordprobleem.HERHALEND: "Het wachtwoord herhaalt te weinig verschillende tekens.",
+    Wachtwoordprobleem.ONGEWIJZIGD: "Het nieuwe wachtwoord moet anders zijn dan het oude.",
+}
+
+
+def wachtwoordfout(veld: str, problemen: list[Wachtwoordprobleem]) -> InvalidInput:
+    """The 400 problem for a refused password: one error per reason, never the password."""
+    return InvalidInput(
+        [FieldError(veld, str(p), _UITLEG[p]) for p in problemen],
+        "Dit wachtwoord voldoet niet aan het wachtwoordbeleid (NIST SP 800-63B); zie `errors`.",
+    )
+
+
+def normaliseer(wachtwoord: str) -> str:
+    """Unicode NFKC, as hashed and checked (NIST SP 800-63B §5.1.1.2)."""
     return unicodedata.normalize("NFKC", wachtwoord)
 
 
 def hash_wachtwoord(wachtwoord: str) -> str:
     """Return the argon2id hash (PHC string, salt included) of a password."""
-    return _HASHER.hash(_normaliseer(wachtwoord))
+    return _HASHER.hash(normaliseer(wachtwoord))
 
 
 def controleer_wachtwoord(wachtwoord: str, opgeslagen_hash: str | None) -> bool:
@@ -104,7 +97,7 @@ def controleer_wachtwoord(wachtwoord: str, opgeslagen_hash: str | None) -> bool:
 
 def controleer_en_vernieuw(wachtwoord: str, opgeslagen_hash: str | None) -> tuple[bool, str | None]:
     """Check a password and return a new hash to store when the old parameters are outdated."""
-    normaal = _normaliseer(wachtwoord)
+    normaal = normaliseer(wachtwoord)
     if opgeslagen_hash is None:
         _HASHER.verify(normaal, _DUMMY_HASH)
         return False, None
@@ -117,21 +110,35 @@ def controleer_en_vernieuw(wachtwoord: str, opgeslagen_hash: str | None) -> tupl
         return False, None
 
 
+def _op_de_lijst(gevouwen: str) -> bool:
+    """On the blocklist, itself or with any trailing digits and symbols taken off."""
+    stam = gevouwen
+    while True:
+        if stam in _VEELGEBRUIKT:
+            return True
+        if not stam or stam[-1] not in _STAART:
+            return False
+        stam = stam[:-1]
+
+
 def controleer_wachtwoordbeleid(
     wachtwoord: str, *, gebruikersnaam: str | None = None
 ) -> list[Wachtwoordprobleem]:
     """List what is wrong with a new password (NIST SP 800-63B §5.1.1.2); empty when allowed."""
-    normaal = _normaliseer(wachtwoord)
+    normaal = normaliseer(wachtwoord)
     problemen: list[Wachtwoordprobleem] = []
     if len(normaal) < MINIMALE_LENGTE:
         problemen.append(Wachtwoordprobleem.TE_KORT)
     if len(normaal) > MAXIMALE_LENGTE:
         problemen.append(Wachtwoordprobleem.TE_LANG)
-    if normaal.casefold() in _VEELGEBRUIKT:
+    gevouwen = normaal.casefold()
+    if _op_de_lijst(gevouwen):
         problemen.append(Wachtwoordprobleem.VEELGEBRUIKT)
+    if len(normaal) >= MINIMALE_LENGTE and len(set(gevouwen)) < _MINIMAAL_VERSCHILLENDE_TEKENS:
+        problemen.append(Wachtwoordprobleem.HERHALEND)
     if gebruikersnaam:
         # The local part of an e-mail address is what people reuse as a password.
-        naam = _normaliseer(gebruikersnaam).casefold().split("@", 1)[0]
+        naam = normaliseer(gebruikersnaam).casefold().split("@", 1)[0]
         if len(naam) >= 3 and naam in normaal.casefold():
             problemen.append(Wachtwoordprobleem.BEVAT_GEBRUIKERSNAAM)
     return problemen
