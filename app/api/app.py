@@ -36,6 +36,7 @@ from app.api import (
     tlv,
 )
 from app.api.auth import Authenticator, NobodyAuthenticator
+from app.api.cors import met_cors
 from app.api.middleware import EdgeMiddleware
 from app.api.openapi import build_openapi, operation_id
 from app.api.problems import install_problem_handlers
@@ -164,7 +165,9 @@ class Application:
         self.root = root
         self.api = api
         self.settings = settings
-        self._asgi = EdgeMiddleware(self._kies, max_body_bytes=settings.max_body_bytes)
+        self._asgi = EdgeMiddleware(
+            met_cors(self._kies, settings.cors_origins), max_body_bytes=settings.max_body_bytes
+        )
 
     async def _kies(self, scope: Scope, receive: Receive, send: Send) -> None:
         """`/v1/...` straight to the API, as the root's mount would pass it (the same scope), but
