@@ -10,7 +10,9 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:]+\](:[0-9]{1,5})?$")
+_ORIGIN = re.compile(
+    r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:]+\](:[0-9]{1,5})?$"
+)
 
 API_VERSION = "1.0.0"
 """The full version of the contract, sent as the `API-Version` header (ADR /core/version-header)."""
@@ -118,7 +120,7 @@ class Settings(BaseSettings):
     )
     cors_origins: list[str] = Field(
         default_factory=list,
-        description="Origins (JSON list, e.g. [\"https://ui.example.nl\"]) whose browser pages "
+        description='Origins (JSON list, e.g. ["https://ui.example.nl"]) whose browser pages '
         "may call the API (CORS); none by default.",
     )
     oidc_jwks_seconds: int = Field(

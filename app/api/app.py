@@ -32,6 +32,7 @@ from app.api import (
     scholen,
     schoolvakanties,
     sessies,
+    sso,
     taken,
     tlv,
 )
@@ -44,6 +45,7 @@ from app.config import Settings, get_settings
 from app.db.session import Database, UnitOfWork
 from app.services.toegang.configuratie import tokenbeleid_uit, versleuteling_uit
 from app.services.toegang.sessies import JwtAuthenticator
+from app.services.toegang.sso import Sleutelbron
 from app.services.toegang.verzoeken import Inlogrem
 
 logger = logging.getLogger(__name__)
@@ -95,6 +97,7 @@ def create_v1(settings: Settings) -> FastAPI:
     install_problem_handlers(v1)
     v1.include_router(health.router)
     v1.include_router(sessies.router)
+    v1.include_router(sso.router)
     v1.include_router(leerlingen.router)
     v1.include_router(meldingen.router)
     v1.include_router(casussen.router)
@@ -113,6 +116,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.state.authenticator = NobodyAuthenticator()
     v1.state.settings = settings
     v1.state.inlogrem = Inlogrem()
+    v1.state.sleutelbron = Sleutelbron(cache_seconden=settings.oidc_jwks_seconds)
     if settings.jwt_signing_key is not None and settings.encryption_key is not None:
         beleid = tokenbeleid_uit(settings)
         v1.state.tokenbeleid = beleid

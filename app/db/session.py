@@ -37,9 +37,9 @@ from app.db.organisaties import OrganisatiesRepository
 from app.db.rapportage import RapportageRepository
 from app.db.scholen import ScholenRepository
 from app.db.schoolvakanties import SchoolvakantiesRepository
+from app.db.sso import SsoRepository
 from app.db.taken import TakenRepository
 from app.db.tlv import TlvRepository
-from app.db.sso import SsoRepository
 from app.db.toegang import ToegangRepository
 from app.domain.toegang import Actor
 

@@ -34,9 +34,7 @@ class IdentiteitsproviderRow(Base):
     __table_args__ = (UniqueConstraint("uitgever", "client_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    swv_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("samenwerkingsverbanden.id"), unique=True
-    )
+    swv_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("samenwerkingsverbanden.id"), unique=True)
     uitgever: Mapped[str] = mapped_column(String(500), index=True)
     client_id: Mapped[str] = mapped_column(String(200))
     algoritmen: Mapped[list[str]] = mapped_column(ARRAY(String(10)))

@@ -38,9 +38,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("swv_id"),
         sa.UniqueConstraint("uitgever", "client_id"),
     )
-    op.create_index(
-        op.f("ix_identiteitsproviders_uitgever"), "identiteitsproviders", ["uitgever"]
-    )
+    op.create_index(op.f("ix_identiteitsproviders_uitgever"), "identiteitsproviders", ["uitgever"])
     op.create_table(
         "rolkoppelingen",
         sa.Column("id", sa.Uuid(), nullable=False),
