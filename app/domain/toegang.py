@@ -210,11 +210,21 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
     Rol.INSPECTIE_EXPORT: frozenset({_O.RAPPORT_INSPECTIE, _O.CLASSIFICATIE_LEZEN}),
     # The groslijst goes to the schoolbesturen, the ondersteuningsplanraad and the bestuur as
     # aggregates with small cells suppressed (docs/rapportage.md): no child, no export of rows.
-    Rol.BESTUUR: frozenset({_O.RAPPORT_SWV, _O.SCHOOL_LEZEN, _O.CLASSIFICATIE_LEZEN}),
+    # Reading a child is scoped to none (Reikwijdte.GEEN): any child answers 404, lists are empty.
+    Rol.BESTUUR: frozenset(
+        {
+            _O.LEERLING_LEZEN,
+            _O.TLV_LEZEN,
+            _O.RAPPORT_SWV,
+            _O.SCHOOL_LEZEN,
+            _O.CLASSIFICATIE_LEZEN,
+        }
+    ),
     # A ketenpartner reports what happens at its voorziening and reads those children only.
     Rol.KETENPARTNER: frozenset(
         {
             _O.LEERLING_LEZEN,
+            _O.TLV_LEZEN,
             _O.FEIT_MELDEN,
             _O.FEIT_CORRIGEREN,
             _O.SCHOOL_LEZEN,
