@@ -318,15 +318,17 @@ async def stel_provider_in(
             if ander.client_id == invoer.client_id and ander.swv_id != swv_id:
                 raise Conflict("Deze uitgever en client-id zijn al van een ander SWV.")
         rij = await uow.sso.provider_van(swv_id)
-        if rij is None:
-            rij = IdentiteitsproviderRow(id=uuid.uuid4(), swv_id=swv_id)
-            await uow.sso.add(rij)
+        nieuw = rij is None
+        rij = rij or IdentiteitsproviderRow(id=uuid.uuid4(), swv_id=swv_id)
         rij.uitgever = invoer.uitgever
         rij.client_id = invoer.client_id
         rij.algoritmen = sorted(set(invoer.algoritmen))
         rij.acr_waarden = sorted(set(invoer.acr_waarden))
         rij.actief = True
-        await uow.session.flush()
+        if nieuw:
+            await uow.sso.add(rij)
+        else:
+            await uow.session.flush()
         await uow.commit()
         return rij
 
