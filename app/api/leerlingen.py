@@ -135,6 +135,11 @@ class LeerlingLijst(ApiModel):
     peildatum: date
     data: list[LeerlingOpPeildatum]
     paginering: Paginering
+    totalen: dict[str, int] | None = Field(
+        default=None,
+        description="Aantal leerlingen per categorie op de peildatum voor het hele filter (alle "
+        "pagina's); ontbreekt bij `bekendOp` en `signaal`.",
+    )
 
 
 class ZoekVraag(ApiInput):
@@ -441,8 +446,22 @@ async def list_leerlingen(
         Query(description="Alleen leerlingen met dit signaal op de peildatum (trager: per kind)."),
     ] = None,
     bekend_op: BekendOp = None,
+    thuiszitter_profiel: Annotated[
+        bool | None,
+        Query(
+            alias="thuiszitterProfiel",
+            description="Alleen thuiszitters volgens de eigen definitie van het SWV (profiel).",
+        ),
+    ] = None,
+    sorteer: Annotated[
+        str,
+        Query(
+            pattern=r"^-?(pseudoniem|geboortejaar|categorie|categorieSinds)$",
+            description="Sorteer op een kolom van de lijst; `-` ervoor sorteert aflopend.",
+        ),
+    ] = "pseudoniem",
 ) -> LeerlingLijst:
-    result, dag = await service.lijst_leerlingen(
+    result, dag, totalen = await service.lijst_leerlingen(
         uow,
         actor,
         service.LeerlingFilter(
@@ -452,6 +471,9 @@ async def list_leerlingen(
             alleen_thuiszitters=bool(thuiszitter),
             bekend_op=bekend_op,
             signaal=signaal,
+            thuiszitter_profiel=bool(thuiszitter_profiel),
+            sorteer=sorteer.removeprefix("-"),
+            aflopend=sorteer.startswith("-"),
         ),
         page,
     )
@@ -471,7 +493,12 @@ async def list_leerlingen(
                 categorie_sinds=periode.start if periode else None,
             )
         )
-    return LeerlingLijst(peildatum=dag, data=data, paginering=paginate(request, response, result))
+    return LeerlingLijst(
+        peildatum=dag,
+        data=data,
+        paginering=paginate(request, response, result),
+        totalen=totalen,
+    )
 
 
 @router.post(
