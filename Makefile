@@ -8,7 +8,7 @@ TEST_WORKERS ?= 2
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 NODE_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | sha1sum | cut -c1-12)
 
-.PHONY: run test install lint typecheck imports migrations-check pytest pytest-pg15 pytest-native native contract adr-lint openapi bench clean
+.PHONY: run test install lint typecheck imports migrations-check pytest pytest-pg15 pytest-native native contract adr-lint example-check openapi bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ run: $(STAMP)
 	$(BIN)/thuiszitters run
 
 ## Every check: format, lint, types, import contracts, migrations, tests, contract drift, ADR linter.
-test: lint typecheck imports migrations-check pytest pytest-pg15 pytest-native adr-lint
+test: lint typecheck imports migrations-check pytest pytest-pg15 pytest-native adr-lint example-check
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
@@ -66,8 +66,15 @@ pytest-native: native
 	else echo "no native build: the pass on the compiled modules is skipped"; fi
 
 ## The committed contract, regenerated from the code.
-openapi: $(STAMP)
+openapi: $(STAMP) $(NODE_STAMP)
 	$(BIN)/thuiszitters openapi > openapi/openapi.json
+	npx --no-install openapi-typescript openapi/openapi.json -o examples/frontend/api.d.ts
+
+## The example front-end: its types are the committed contract's, and its code type-checks.
+example-check: $(NODE_STAMP)
+	npx --no-install openapi-typescript openapi/openapi.json -o build/api.d.ts
+	diff -q build/api.d.ts examples/frontend/api.d.ts || (echo "run make openapi"; exit 1)
+	npx --no-install tsc -p examples/frontend/tsconfig.json
 
 adr-lint: $(NODE_STAMP)
 	npx --no-install spectral lint --fail-severity=error -r adr/linter.yaml openapi/openapi.json
