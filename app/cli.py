@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -371,6 +372,19 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
             print(f"gebruiker {nieuw.gebruiker.gebruikersnaam}: {nieuw.gebruiker.id}")
             print("Voeg de tweede factor toe in een authenticator-app (eenmalig getoond):")
             print(nieuw.totp_uri)
+        elif args.command == "create-rolkoppeling":
+            from app.services.toegang import sso
+
+            koppeling = await sso.maak_koppeling_voor(
+                uow,
+                await _swv_id(uow, args.swv),
+                claim=args.claim,
+                waarde=args.waarde,
+                rol=Rol(args.rol),
+                vestigingen=args.vestiging,
+                gemeenten=args.gemeente,
+            )
+            print(f"rolkoppeling {koppeling.claim}={koppeling.waarde} -> {koppeling.rol}")
         elif args.command == "create-client":
             swv_id = await _swv_id(uow, args.swv)
             client = await beheer.maak_client(
@@ -479,6 +493,19 @@ def cmd_keys() -> int:
     return 0
 
 
+def _rolkoppeling_parser(sub: Any) -> None:
+    p_kop = sub.add_parser(
+        "create-rolkoppeling",
+        help="map a claim of the SWV's OpenID provider (e.g. a group) to a role (single sign-on)",
+    )
+    p_kop.add_argument("--swv", required=True, help="code of the SWV")
+    p_kop.add_argument("--claim", required=True, help="e.g. groups or roles")
+    p_kop.add_argument("--waarde", required=True, help="the claim's value, e.g. a group id")
+    p_kop.add_argument("--rol", required=True)
+    p_kop.add_argument("--vestiging", action="append", default=[], help="BRIN+nummer, herhaalbaar")
+    p_kop.add_argument("--gemeente", action="append", default=[], help="GMnnnn, herhaalbaar")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="thuiszitters", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -498,6 +525,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_user.add_argument("--rol", required=True)
     p_user.add_argument("--vestiging", action="append", default=[], help="BRIN+nummer, herhaalbaar")
     p_user.add_argument("--gemeente", action="append", default=[], help="GMnnnn, herhaalbaar")
+    _rolkoppeling_parser(sub)
     p_client = sub.add_parser("create-client", help="register an API client (system)")
     p_client.add_argument("--swv", required=True)
     p_client.add_argument("--naam", required=True)
@@ -556,6 +584,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in {
         "create-swv",
         "create-user",
+        "create-rolkoppeling",
         "create-client",
         "rebuild-projections",
         "maintenance",

@@ -159,8 +159,6 @@ class LeerlingFilter:
     aflopend: bool = False
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class PeriodeOpPeildatum:
     categorie: str

@@ -21,6 +21,7 @@ from httpx import ASGITransport, AsyncClient
 from app.api.app import Application
 from app.db.session import UnitOfWork
 from app.domain.toegang import Rol
+from app.services.errors import InvalidInput
 from app.services.toegang import sso
 from app.services.toegang.sso import Sleutelbron
 from tests.api.test_leerlingen import ingeschreven
@@ -123,9 +124,9 @@ async def ingesteld(
         ("school-0", Rol.SCHOOLMEDEWERKER, ["90AA00"]),
         ("opr", Rol.BESTUUR, []),
     ):
-        await sso.maak_koppeling(
+        await sso.maak_koppeling_voor(  # the operator's command (thuiszitters create-rolkoppeling)
             uow,
-            beheerder,
+            swv_a.id,
             claim="groups",
             waarde=waarde,
             rol=rol,
@@ -296,15 +297,10 @@ async def test_beheerder_sets_the_provider_and_the_mapping(
     assert again.json()["id"] == provider_id
     lijst = await beheer_client.get("/v1/identiteitsproviders", headers=beheerder)
     assert [p["id"] for p in lijst.json()["data"]] == [provider_id]
-    koppeling = {
-        "claim": "groups",
-        "waarde": "g-1",
-        "rol": "schoolmedewerker",
-        "vestigingen": ["90AA00"],
-    }
+    koppeling = {"claim": "groups", "waarde": "g-1", "rol": "bestuur"}
     r = await beheer_client.post("/v1/rolkoppelingen", json=koppeling, headers=beheerder)
     assert r.status_code == 201, r.text
-    assert r.json()["vestigingIds"] == [str(swv_a.scholen[0])]
+    assert r.json()["rol"] == "bestuur"
     assert (
         await beheer_client.post("/v1/rolkoppelingen", json=koppeling, headers=beheerder)
     ).status_code == 409
@@ -339,11 +335,47 @@ async def test_beheer_refusals(
     assert r.status_code == 400
     assert {e["name"] for e in r.json()["errors"]} == {"uitgever", "algoritmen"}
     assert "HS256" not in r.text
-    systeem = {"claim": "groups", "waarde": "x", "rol": "schoolsysteem"}
-    r = await beheer_client.post("/v1/rolkoppelingen", json=systeem, headers=beheerder)
+    onbekende_rol = {"claim": "groups", "waarde": "x", "rol": "superuser"}
+    r = await beheer_client.post("/v1/rolkoppelingen", json=onbekende_rol, headers=beheerder)
     assert r.status_code == 400
-    zonder = {"claim": "groups", "waarde": "x", "rol": "schoolmedewerker"}
-    r = await beheer_client.post("/v1/rolkoppelingen", json=zonder, headers=beheerder)
-    assert r.status_code == 400
+    school = {
+        "claim": "groups",
+        "waarde": "x",
+        "rol": "schoolmedewerker",
+        "vestigingen": ["90AA00"],
+    }
+    r = await beheer_client.post("/v1/rolkoppelingen", json=school, headers=beheerder)
+    assert r.status_code == 403, "a beheerder never maps a role that reads children"
+    assert "create-rolkoppeling" in r.json()["detail"]
     onbekend = f"/v1/rolkoppelingen/{uuid.uuid4()}"
     assert (await beheer_client.delete(onbekend, headers=beheerder)).status_code == 404
+
+
+async def test_the_operator_maps_child_reading_roles_and_a_new_provider_starts_empty(
+    uow: UnitOfWork, swv_a: Swv
+) -> None:
+    """Separation of duties: the operator maps roles that read children (vestigingen resolved,
+    a role's organisation required); replacing the provider drops the mapping it trusted."""
+    beheerder = swv_a.actor(Rol.BEHEERDER)
+    await sso.stel_provider_in(
+        uow, beheerder, sso.ProviderInvoer("https://idp-a.example", CLIENT_ID, ("RS256",), ())
+    )
+    rij = await sso.maak_koppeling_voor(
+        uow, swv_a.id, claim="groups", waarde="s", rol=Rol.KETENPARTNER,
+        vestigingen=["90AA00"], gemeenten=[],
+    )  # fmt: skip
+    assert rij.vestiging_ids == [swv_a.scholen[0]]
+    for rol in (Rol.SCHOOLMEDEWERKER, Rol.SCHOOLSYSTEEM):
+        with pytest.raises(InvalidInput):
+            await sso.maak_koppeling_voor(
+                uow, swv_a.id, claim="groups", waarde="t", rol=rol,
+                vestigingen=[], gemeenten=[],
+            )  # fmt: skip
+    await sso.stel_provider_in(
+        uow, beheerder, sso.ProviderInvoer("https://idp-a.example", CLIENT_ID, ("ES256",), ())
+    )
+    assert len(await sso.koppelingen(uow, beheerder)) == 1
+    await sso.stel_provider_in(
+        uow, beheerder, sso.ProviderInvoer("https://idp-b.example", CLIENT_ID, ("ES256",), ())
+    )
+    assert await sso.koppelingen(uow, beheerder) == []

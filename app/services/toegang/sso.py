@@ -26,7 +26,7 @@ from app.db.session import UnitOfWork
 from app.db.sso import IdentiteitsproviderRow, RolkoppelingRow
 from app.db.toegang import GebruikerRow
 from app.domain.sso import ALGORITMEN, SYSTEEMROLLEN, Koppeling, Toewijzing, Weigering, koppel
-from app.domain.toegang import Actor, Rol
+from app.domain.toegang import RECHTEN, REIKWIJDTE, Actor, Reikwijdte, Rol
 from app.services.errors import (
     Conflict,
     FieldError,
@@ -35,6 +35,7 @@ from app.services.errors import (
     NotFound,
     Unauthenticated,
 )
+from app.services.toegang.beheer import LEZEN_VAN_KINDEREN
 from app.services.toegang.beheer import _organisaties as organisaties_van
 from app.services.toegang.sessies import Tokenbeleid, Tokens, open_sessie
 
@@ -319,6 +320,14 @@ async def stel_provider_in(
                 raise Conflict("Deze uitgever en client-id zijn al van een ander SWV.")
         rij = await uow.sso.provider_van(swv_id)
         nieuw = rij is None
+        if rij is not None and (rij.uitgever, rij.client_id) != (
+            invoer.uitgever,
+            invoer.client_id,
+        ):
+            # The mapping trusts the claims of one provider: another provider (whose claims
+            # the beheerder might control) starts with an empty mapping.
+            for koppeling in await uow.sso.koppelingen_van(swv_id):
+                await uow.sso.delete(koppeling)
         rij = rij or IdentiteitsproviderRow(id=uuid.uuid4(), swv_id=swv_id)
         rij.uitgever = invoer.uitgever
         rij.client_id = invoer.client_id
@@ -334,11 +343,14 @@ async def stel_provider_in(
 
 
 async def verwijder_provider(uow: UnitOfWork, actor: Actor, provider_id: uuid.UUID) -> None:
-    """Switch single sign-on off for the SWV (its people log in with password + TOTP)."""
+    """Switch single sign-on off for the SWV (its people log in with password + TOTP); the
+    mapping goes with the provider it trusted."""
     async with uow.voor(actor):
         rij = await uow.sso.provider_van(uuid.UUID(actor.swv_id))
         if rij is None or rij.id != provider_id:
             raise NotFound("Dit SWV heeft geen identiteitsprovider.")
+        for koppeling in await uow.sso.koppelingen_van(rij.swv_id):
+            await uow.sso.delete(koppeling)
         await uow.sso.delete(rij)
         await uow.commit()
 
@@ -359,11 +371,41 @@ async def maak_koppeling(
     vestigingen: list[str],
     gemeenten: list[str],
 ) -> RolkoppelingRow:
-    """Add a rule: whoever has `claim` = `waarde` gets `rol` with these organisations."""
+    """A beheerder adds a rule, but none for a role that may read children: mapping its own
+    group to such a role would let it read them itself (separation of duties, as for accounts).
+    Those rules are the operator's (`thuiszitters create-rolkoppeling`)."""
+    if RECHTEN[rol] & LEZEN_VAN_KINDEREN and REIKWIJDTE[rol] is not Reikwijdte.GEEN:
+        raise Forbidden(
+            "Een beheerder koppelt geen rol die leerlinggegevens kan inzien; "
+            "dat doet de applicatiebeheerder met `thuiszitters create-rolkoppeling`."
+        )
+    async with uow.voor(actor):
+        return await maak_koppeling_voor(
+            uow,
+            uuid.UUID(actor.swv_id),
+            claim=claim,
+            waarde=waarde,
+            rol=rol,
+            vestigingen=vestigingen,
+            gemeenten=gemeenten,
+        )
+
+
+async def maak_koppeling_voor(
+    uow: UnitOfWork,
+    swv_id: uuid.UUID,
+    *,
+    claim: str,
+    waarde: str,
+    rol: Rol,
+    vestigingen: list[str],
+    gemeenten: list[str],
+) -> RolkoppelingRow:
+    """Add a rule to an SWV's mapping: whoever has `claim` = `waarde` gets `rol` with these
+    organisations (the operator's command; the beheerder's route after its check)."""
     if rol in SYSTEEMROLLEN:
         raise InvalidInput([FieldError("rol", "systeemrol", "Systemen melden zich niet zo aan.")])
-    async with uow.voor(actor):
-        swv_id = uuid.UUID(actor.swv_id)
+    async with uow.alle_swvs():
         vestiging_ids, gemeente_ids = await organisaties_van(
             uow, swv_id, rol, vestigingen, gemeenten
         )
