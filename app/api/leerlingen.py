@@ -137,8 +137,8 @@ class LeerlingLijst(ApiModel):
     paginering: Paginering
     totalen: dict[str, int] | None = Field(
         default=None,
-        description="Aantal leerlingen per categorie op de peildatum voor het hele filter (alle "
-        "pagina's); ontbreekt bij `bekendOp` en `signaal`.",
+        description="Met `totalen=true`: aantal leerlingen per categorie op de peildatum voor het "
+        "hele filter (alle pagina's); niet bij `bekendOp` en `signaal`.",
     )
 
 
@@ -460,6 +460,13 @@ async def list_leerlingen(
             description="Sorteer op een kolom van de lijst; `-` ervoor sorteert aflopend.",
         ),
     ] = "pseudoniem",
+    met_totalen: Annotated[
+        bool,
+        Query(
+            alias="totalen",
+            description="Ook het aantal per categorie voor het hele filter (`totalen`).",
+        ),
+    ] = False,
 ) -> LeerlingLijst:
     result, dag, totalen = await service.lijst_leerlingen(
         uow,
@@ -474,6 +481,7 @@ async def list_leerlingen(
             thuiszitter_profiel=bool(thuiszitter_profiel),
             sorteer=sorteer.removeprefix("-"),
             aflopend=sorteer.startswith("-"),
+            met_totalen=met_totalen,
         ),
         page,
     )

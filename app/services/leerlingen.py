@@ -157,6 +157,8 @@ class LeerlingFilter:
     """Only the categories of the SWV's own definition (its profiel, regel 13 of docs/domain.md)."""
     sorteer: str = "pseudoniem"
     aflopend: bool = False
+    met_totalen: bool = False
+    """Also count the filtered children per category (one more aggregate: only when asked)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,8 +232,12 @@ async def lijst_leerlingen(
             )
             for r in rows
         ]
-        totalen = await uow.leerlingen.totalen_per_categorie(
-            actor, peildatum=peildatum, school_id=filter_.school_id, categorieen=categorieen
+        totalen = (
+            await uow.leerlingen.totalen_per_categorie(
+                actor, peildatum=peildatum, school_id=filter_.school_id, categorieen=categorieen
+            )
+            if filter_.met_totalen
+            else None
         )
         await uow.commit()
         return Page(items, page.page, page.page_size, total), peildatum, totalen

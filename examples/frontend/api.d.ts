@@ -3820,7 +3820,7 @@ export interface components {
             paginering: components["schemas"]["Paginering"];
             /**
              * Totalen
-             * @description Aantal leerlingen per categorie op de peildatum voor het hele filter (alle pagina's); ontbreekt bij `bekendOp` en `signaal`.
+             * @description Met `totalen=true`: aantal leerlingen per categorie op de peildatum voor het hele filter (alle pagina's); niet bij `bekendOp` en `signaal`.
              */
             totalen?: {
                 [key: string]: number;
@@ -6518,6 +6518,8 @@ export interface operations {
                 thuiszitterProfiel?: boolean | null;
                 /** @description Sorteer op een kolom van de lijst; `-` ervoor sorteert aflopend. */
                 sorteer?: string;
+                /** @description Ook het aantal per categorie voor het hele filter (`totalen`). */
+                totalen?: boolean;
                 /** @description Paginanummer, vanaf 1. */
                 page?: number;
                 /** @description Items per pagina (max. 100). */

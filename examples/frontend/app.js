@@ -63,7 +63,7 @@ async function aanmelden(gebruikersnaam, wachtwoord, totpCode) {
 
 async function toonThuiszitters() {
   /** @type {LeerlingLijst} */
-  const lijst = await api("/leerlingen?thuiszitter=true&sorteer=-categorieSinds&pageSize=50");
+  const lijst = await api("/leerlingen?thuiszitter=true&sorteer=-categorieSinds&totalen=true&pageSize=50");
   el("peildatum").textContent = lijst.peildatum;
   el("aantal").textContent = String(lijst.paginering.totaal);
   const tbody = el("leerlingen");
