@@ -44,7 +44,7 @@ class IdTokenInvoer(ApiInput):
     "RS256, ES256 of EdDSA; uitgever, publiek, verlooptijd, nonce) en ingewisseld voor de eigen "
     "tokens van deze dienst. Rol, vestigingen en gemeenten volgen uit de rolkoppelingen van het "
     "SWV; rollen die kinderen zien vereisen twee factoren bij de provider (`amr` of `acr`).",
-    responses=problem_responses(400, 401, 403, 413, 503),
+    responses=problem_responses(400, 401, 403, 409, 413, 503),
 )
 async def create_sso_sessie(invoer: IdTokenInvoer, request: Request, uow: UowDep) -> Sessietokens:
     tokens = await service.meld_aan_met_id_token(

@@ -21,10 +21,12 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
+from app.db.toegang import GebruikerRow
 
 
 class IdentiteitsproviderRow(Base):
@@ -100,9 +102,15 @@ class SsoRepository:
             )
         )
 
-    async def add(self, row: IdentiteitsproviderRow | RolkoppelingRow) -> None:
-        self._session.add(row)
-        await self._session.flush()
+    async def add(self, row: IdentiteitsproviderRow | RolkoppelingRow | GebruikerRow) -> bool:
+        """Insert a row; False when a unique key was taken meanwhile (a concurrent request)."""
+        try:
+            async with self._session.begin_nested():
+                self._session.add(row)
+                await self._session.flush()
+        except IntegrityError:
+            return False
+        return True
 
     async def delete(self, row: IdentiteitsproviderRow | RolkoppelingRow) -> None:
         await self._session.delete(row)

@@ -276,7 +276,8 @@ async def _account(
             vestiging_ids=[],
             gemeente_ids=[],
         )
-        await uow.toegang.add(gebruiker)
+        if not await uow.sso.add(gebruiker):  # signed in twice at once: the other one won
+            raise Conflict("Deze aanmelding loopt al; probeer het opnieuw.")
     elif not gebruiker.actief or gebruiker.swv_id != provider.swv_id:
         raise Unauthenticated("Dit account is gedeactiveerd.")
     gebruiker.rol = str(toewijzing.rol)
@@ -335,7 +336,8 @@ async def stel_provider_in(
         rij.acr_waarden = sorted(set(invoer.acr_waarden))
         rij.actief = True
         if nieuw:
-            await uow.sso.add(rij)
+            if not await uow.sso.add(rij):
+                raise Conflict("Deze uitgever en client-id zijn al in gebruik.")
         else:
             await uow.session.flush()
         await uow.commit()
@@ -421,7 +423,8 @@ async def maak_koppeling_voor(
             vestiging_ids=vestiging_ids,
             gemeente_ids=gemeente_ids,
         )
-        await uow.sso.add(rij)
+        if not await uow.sso.add(rij):
+            raise Conflict("Deze koppeling bestaat al.")
         await uow.commit()
         return rij
 
