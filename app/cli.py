@@ -373,7 +373,7 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
             print("Voeg de tweede factor toe in een authenticator-app (eenmalig getoond):")
             print(nieuw.totp_uri)
         elif args.command == "create-rolkoppeling":
-            from app.services.toegang import sso
+            from app.services import sso
 
             koppeling = await sso.maak_koppeling_voor(
                 uow,

@@ -37,15 +37,14 @@ from app.api import (
     tlv,
 )
 from app.api.auth import Authenticator, NobodyAuthenticator
-from app.api.cors import met_cors
-from app.api.middleware import EdgeMiddleware
+from app.api.middleware import EdgeMiddleware, met_cors
 from app.api.openapi import build_openapi, operation_id
 from app.api.problems import install_problem_handlers
 from app.config import Settings, get_settings
 from app.db.session import Database, UnitOfWork
+from app.services.sso import Sleutelbron
 from app.services.toegang.configuratie import tokenbeleid_uit, versleuteling_uit
 from app.services.toegang.sessies import JwtAuthenticator
-from app.services.toegang.sso import Sleutelbron
 from app.services.toegang.verzoeken import Inlogrem
 
 logger = logging.getLogger(__name__)

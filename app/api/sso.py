@@ -16,7 +16,7 @@ from app.api.sessies import Sessietokens, _beleid, _tokens
 from app.db.sso import IdentiteitsproviderRow, RolkoppelingRow
 from app.domain.sso import SYSTEEMROLLEN
 from app.domain.toegang import Actor, Operatie, Rol
-from app.services.toegang import sso as service
+from app.services import sso as service
 
 router = APIRouter()
 Beheerder = Annotated[Actor, toegang(Operatie.GEBRUIKER_BEHEREN)]

@@ -21,9 +21,9 @@ from httpx import ASGITransport, AsyncClient
 from app.api.app import Application
 from app.db.session import UnitOfWork
 from app.domain.toegang import Rol
+from app.services import sso
 from app.services.errors import InvalidInput
-from app.services.toegang import sso
-from app.services.toegang.sso import Sleutelbron
+from app.services.sso import Sleutelbron
 from tests.api.test_leerlingen import ingeschreven
 from tests.builders import FakeAuthenticator, Swv
 
