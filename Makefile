@@ -8,7 +8,7 @@ TEST_WORKERS ?= 2
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 NODE_STAMP := node_modules/.installed-$(shell cat package.json package-lock.json | sha1sum | cut -c1-12)
 
-.PHONY: run test check install lint typecheck imports migrations-check pytest pytest-pg15 pytest-native native contract api-design-rules-lint adr-lint openapi bench clean
+.PHONY: run test check install lint typecheck imports migrations-check pytest pytest-pg15 pytest-native native contract api-design-rules-lint adr-lint example-check openapi bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ run: $(STAMP)
 	$(BIN)/thuiszitters run
 
 ## Every check: format, lint, types, import contracts, migrations, tests, contract drift, ADR linter.
-test: lint typecheck imports migrations-check pytest pytest-pg15 pytest-native api-design-rules-lint
+test: lint typecheck imports migrations-check pytest pytest-pg15 pytest-native api-design-rules-lint example-check
 
 ## The inner loop, under a minute: format, lint, types, import contracts, the name mirror and the
 ## domain tests (the oracle property, ~10 s alone, runs in `make test`). Pre-commit runs the same.
@@ -75,8 +75,15 @@ pytest-native: native
 	else echo "no native build: the pass on the compiled modules is skipped"; fi
 
 ## The committed contract, regenerated from the code.
-openapi: $(STAMP)
+openapi: $(STAMP) $(NODE_STAMP)
 	$(BIN)/thuiszitters openapi > openapi/openapi.json
+	npx --no-install openapi-typescript openapi/openapi.json -o examples/frontend/api.d.ts
+
+## The example front-end: its types are the committed contract's, and its code type-checks.
+example-check: $(NODE_STAMP)
+	npx --no-install openapi-typescript openapi/openapi.json -o build/api.d.ts
+	diff -q build/api.d.ts examples/frontend/api.d.ts || (echo "run make openapi"; exit 1)
+	npx --no-install tsc -p examples/frontend/tsconfig.json
 
 ## The NL API Design Rules linter (api-design-rules/) on the contract. `adr-lint` is the old name.
 api-design-rules-lint adr-lint: $(NODE_STAMP)

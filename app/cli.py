@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr, ValidationError
 
@@ -412,6 +413,19 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
                 "De gebruiker richt zelf de tweede factor in en kiest een nieuw wachtwoord: "
                 "POST /v1/tweede-factoren met dit startwachtwoord."
             )
+        elif args.command == "create-rolkoppeling":
+            from app.services import sso
+
+            koppeling = await sso.maak_koppeling_voor(
+                uow,
+                await _swv_id(uow, args.swv),
+                claim=args.claim,
+                waarde=args.waarde,
+                rol=Rol(args.rol),
+                vestigingen=args.vestiging,
+                gemeenten=args.gemeente,
+            )
+            print(f"rolkoppeling {koppeling.claim}={koppeling.waarde} -> {koppeling.rol}")
         elif args.command == "create-client":
             swv_id = await _swv_id(uow, args.swv)
             client = await beheer.maak_client(
@@ -564,6 +578,19 @@ def _grenzen(veld: str) -> str:
     return f" (minstens {ge})" if ge is not None else ""
 
 
+def _rolkoppeling_parser(sub: Any) -> None:
+    p_kop = sub.add_parser(
+        "create-rolkoppeling",
+        help="map a claim of the SWV's OpenID provider (e.g. a group) to a role (single sign-on)",
+    )
+    p_kop.add_argument("--swv", required=True, help="code of the SWV")
+    p_kop.add_argument("--claim", required=True, help="e.g. groups or roles")
+    p_kop.add_argument("--waarde", required=True, help="the claim's value, e.g. a group id")
+    p_kop.add_argument("--rol", required=True)
+    p_kop.add_argument("--vestiging", action="append", default=[], help="BRIN+nummer, herhaalbaar")
+    p_kop.add_argument("--gemeente", action="append", default=[], help="GMnnnn, herhaalbaar")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="thuiszitters", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -585,6 +612,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_user.add_argument("--rol", required=True)
     p_user.add_argument("--vestiging", action="append", default=[], help="BRIN+nummer, herhaalbaar")
     p_user.add_argument("--gemeente", action="append", default=[], help="GMnnnn, herhaalbaar")
+    _rolkoppeling_parser(sub)
     p_client = sub.add_parser("create-client", help="register an API client (system)")
     p_client.add_argument("--swv", required=True)
     p_client.add_argument("--naam", required=True)
@@ -653,6 +681,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in {
         "create-swv",
         "create-user",
+        "create-rolkoppeling",
         "create-client",
         "rebuild-projections",
         "maintenance",

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_ORIGIN = re.compile(
+    r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:]+\](:[0-9]{1,5})?$"
+)
 
 API_VERSION = "1.0.0"
 """The full version of the contract, sent as the `API-Version` header (ADR /core/version-header)."""
@@ -128,6 +133,26 @@ class Settings(BaseSettings):
     run_worker: bool = Field(
         default=True, description="`thuiszitters run` starts a worker beside the API."
     )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description='Origins (JSON list, e.g. ["https://ui.example.nl"]) whose browser pages '
+        "may call the API (CORS); none by default.",
+    )
+    oidc_jwks_seconds: int = Field(
+        default=3600,
+        ge=60,
+        le=86_400,
+        description="How long an OpenID provider's discovery document and keys are cached.",
+    )
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _alleen_origins(cls, waarden: list[str]) -> list[str]:
+        """Each entry is an origin (scheme, host, optional port): no path, no wildcard."""
+        for waarde in waarden:
+            if not _ORIGIN.match(waarde):
+                raise ValueError(f"not an origin (scheme://host[:port]): {waarde!r}")
+        return waarden
 
 
 @lru_cache(maxsize=1)

@@ -34,16 +34,18 @@ from app.api import (
     rapportage,
     scholen,
     schoolvakanties,
+    sso,
     taken,
     tlv,
 )
 from app.api.auth import Authenticator, NobodyAuthenticator
-from app.api.middleware import EdgeMiddleware
+from app.api.middleware import EdgeMiddleware, met_cors
 from app.api.openapi import build_openapi, operation_id
 from app.api.problems import install_problem_handlers
 from app.api.toegang import gebruikers, sessies
 from app.config import Settings, get_settings
 from app.db.session import Database, UnitOfWork
+from app.services.sso import Sleutelbron
 from app.services.toegang.configuratie import tokenbeleid_uit, versleuteling_uit
 from app.services.toegang.sessies import JwtAuthenticator
 from app.services.toegang.verzoeken import Inlogrem
@@ -103,6 +105,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.state.levering_direct_max = settings.levering_direct_max
     v1.include_router(health.router)
     v1.include_router(sessies.router)
+    v1.include_router(sso.router)
     v1.include_router(leerlingen.router)
     v1.include_router(feiten.router)
     v1.include_router(privacy.router)
@@ -125,6 +128,7 @@ def create_v1(settings: Settings) -> FastAPI:
     v1.state.authenticator = NobodyAuthenticator()
     v1.state.settings = settings
     v1.state.inlogrem = Inlogrem()
+    v1.state.sleutelbron = Sleutelbron(cache_seconden=settings.oidc_jwks_seconds)
     if settings.jwt_signing_key is not None and settings.encryption_key is not None:
         beleid = tokenbeleid_uit(settings)
         v1.state.tokenbeleid = beleid
@@ -177,7 +181,9 @@ class Application:
         self.root = root
         self.api = api
         self.settings = settings
-        self._asgi = EdgeMiddleware(self._kies, max_body_bytes=settings.max_body_bytes)
+        self._asgi = EdgeMiddleware(
+            met_cors(self._kies, settings.cors_origins), max_body_bytes=settings.max_body_bytes
+        )
 
     async def _kies(self, scope: Scope, receive: Receive, send: Send) -> None:
         """`/v1/...` straight to the API, as the root's mount would pass it (the same scope), but

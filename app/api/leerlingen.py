@@ -128,6 +128,11 @@ class LeerlingLijst(ApiModel):
     peildatum: date
     data: list[LeerlingOpPeildatum]
     paginering: Paginering
+    totalen: dict[str, int] | None = Field(
+        default=None,
+        description="Met `totalen=true`: aantal leerlingen per categorie op de peildatum voor het "
+        "hele filter (alle pagina's); niet bij `bekendOp` en `signaal`.",
+    )
 
 
 class ZoekVraag(ApiInput):
@@ -363,8 +368,29 @@ async def list_leerlingen(
         Query(description="Alleen leerlingen met dit signaal op de peildatum (trager: per kind)."),
     ] = None,
     bekend_op: BekendOp = None,
+    thuiszitter_profiel: Annotated[
+        bool | None,
+        Query(
+            alias="thuiszitterProfiel",
+            description="Alleen thuiszitters volgens de eigen definitie van het SWV (profiel).",
+        ),
+    ] = None,
+    sorteer: Annotated[
+        str,
+        Query(
+            pattern=r"^-?(pseudoniem|geboortejaar|categorie|categorieSinds)$",
+            description="Sorteer op een kolom van de lijst; `-` ervoor sorteert aflopend.",
+        ),
+    ] = "pseudoniem",
+    met_totalen: Annotated[
+        bool,
+        Query(
+            alias="totalen",
+            description="Ook het aantal per categorie voor het hele filter (`totalen`).",
+        ),
+    ] = False,
 ) -> LeerlingLijst:
-    result, dag = await service.lijst_leerlingen(
+    result, dag, totalen = await service.lijst_leerlingen(
         uow,
         actor,
         service.LeerlingFilter(
@@ -374,6 +400,10 @@ async def list_leerlingen(
             alleen_thuiszitters=bool(thuiszitter),
             bekend_op=bekend_op,
             signaal=signaal,
+            thuiszitter_profiel=bool(thuiszitter_profiel),
+            sorteer=sorteer.removeprefix("-"),
+            aflopend=sorteer.startswith("-"),
+            met_totalen=met_totalen,
         ),
         page,
     )
@@ -393,7 +423,12 @@ async def list_leerlingen(
                 categorie_sinds=periode.start if periode else None,
             )
         )
-    return LeerlingLijst(peildatum=dag, data=data, paginering=paginate(request, response, result))
+    return LeerlingLijst(
+        peildatum=dag,
+        data=data,
+        paginering=paginate(request, response, result),
+        totalen=totalen,
+    )
 
 
 @router.post(

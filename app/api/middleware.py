@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import API_VERSION
@@ -178,3 +179,41 @@ class EdgeMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+# -- CORS: the browser pages of the origins in THUISZITTERS_CORS_ORIGINS (Fetch standard) --------
+# No credentials mode: the bearer token travels in `Authorization`, never in a cookie.
+CORS_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+CORS_REQUEST_HEADERS = (
+    "Authorization",
+    "Content-Type",
+    "Idempotency-Key",
+    "If-Match",
+    "X-Request-Id",
+)
+CORS_EXPOSED_HEADERS = (
+    "ETag",
+    "Location",
+    "Link",
+    "API-Version",
+    "Retry-After",
+    "X-Request-Id",
+    "Deprecation",
+    "Sunset",
+)
+CORS_PREFLIGHT_SECONDS = 600
+
+
+def met_cors(app: ASGIApp, origins: list[str]) -> ASGIApp:
+    """`app` answering preflights and adding CORS headers for the allowed origins only."""
+    if not origins:
+        return app
+    return CORSMiddleware(
+        app,
+        allow_origins=list(origins),
+        allow_methods=list(CORS_METHODS),
+        allow_headers=list(CORS_REQUEST_HEADERS),
+        expose_headers=list(CORS_EXPOSED_HEADERS),
+        allow_credentials=False,
+        max_age=CORS_PREFLIGHT_SECONDS,
+    )

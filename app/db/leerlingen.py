@@ -371,8 +371,62 @@ class LeerlingenRepository:
         school_id: uuid.UUID | None = None,
         peildatum: date | None = None,
         categorieen: Sequence[str] | None = None,
+        sorteer: str = "pseudoniem",
+        aflopend: bool = False,
     ) -> tuple[list[LeerlingRow], int]:
-        """A page of children in scope, filtered on school and category on a peildatum."""
+        """A page of children in scope, filtered on school and category on a peildatum, sorted
+        on a column of the list."""
+        stmt = self._gefilterd(actor, school_id, peildatum, categorieen)
+        total = await self._session.scalar(select(func.count()).select_from(stmt.subquery()))
+        volgorde: list[Any] = []
+        if sorteer in {"categorie", "categorieSinds"} and peildatum is not None:
+            periode = self._periode_op(actor, peildatum)
+            stmt = stmt.outerjoin(periode, periode.c.leerling_id == LeerlingRow.id)
+            kolom = periode.c.categorie if sorteer == "categorie" else periode.c.start
+            volgorde.append(kolom.desc().nulls_last() if aflopend else kolom.asc().nulls_last())
+        elif sorteer == "geboortejaar":
+            jaar, maand = LeerlingRow.geboortejaar, LeerlingRow.geboortemaand
+            volgorde += [jaar.desc(), maand.desc()] if aflopend else [jaar.asc(), maand.asc()]
+        elif aflopend:
+            volgorde.append(LeerlingRow.pseudoniem.desc())
+        rows = await self._session.scalars(
+            stmt.order_by(*volgorde, LeerlingRow.pseudoniem, LeerlingRow.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return list(rows), int(total or 0)
+
+    async def totalen_per_categorie(
+        self,
+        actor: Actor,
+        *,
+        peildatum: date,
+        school_id: uuid.UUID | None = None,
+        categorieen: Sequence[str] | None = None,
+    ) -> dict[str, int]:
+        """How many children of the filtered list are in each category on the peildatum."""
+        gefilterd = (
+            self._gefilterd(actor, school_id, peildatum, categorieen)
+            .with_only_columns(LeerlingRow.id)
+            .subquery()
+        )
+        periode = self._periode_op(actor, peildatum)
+        categorie = func.coalesce(periode.c.categorie, "geen")
+        telling = (
+            select(categorie, func.count())
+            .select_from(gefilterd)
+            .outerjoin(periode, periode.c.leerling_id == gefilterd.c.id)
+            .group_by(categorie)
+        )
+        return {str(c): int(n) for c, n in await self._session.execute(telling)}
+
+    def _gefilterd(
+        self,
+        actor: Actor,
+        school_id: uuid.UUID | None,
+        peildatum: date | None,
+        categorieen: Sequence[str] | None,
+    ) -> Select[LeerlingRow]:
         stmt = self.leesbaar(actor)
         if school_id is not None:
             stmt = stmt.where(
@@ -390,11 +444,20 @@ class LeerlingenRepository:
                 or_(TijdvakRow.einde.is_(None), TijdvakRow.einde >= peildatum),
             )
             stmt = stmt.where(LeerlingRow.id.in_(op_peildatum))
-        total = await self._session.scalar(select(func.count()).select_from(stmt.subquery()))
-        rows = await self._session.scalars(
-            stmt.order_by(LeerlingRow.pseudoniem, LeerlingRow.id).offset(offset).limit(limit)
+        return stmt
+
+    @staticmethod
+    def _periode_op(actor: Actor, peildatum: date) -> Any:
+        """Each child's projected period on the peildatum (at most one per child)."""
+        return (
+            select(TijdvakRow.leerling_id, TijdvakRow.categorie, TijdvakRow.start)
+            .where(
+                TijdvakRow.swv_id == uuid.UUID(actor.swv_id),
+                TijdvakRow.start <= peildatum,
+                or_(TijdvakRow.einde.is_(None), TijdvakRow.einde >= peildatum),
+            )
+            .subquery()
         )
-        return list(rows), int(total or 0)
 
     async def perioden_op(
         self, leerling_ids: Sequence[uuid.UUID], peildatum: date

@@ -18,6 +18,7 @@ def import_all_models() -> None:
     import app.db.rapportage
     import app.db.scholen
     import app.db.schoolvakanties
+    import app.db.sso
     import app.db.taken
     import app.db.tlv
     import app.db.toegang  # noqa: F401

@@ -39,6 +39,7 @@ from app.db.organisaties import OrganisatiesRepository
 from app.db.rapportage import RapportageRepository
 from app.db.scholen import ScholenRepository
 from app.db.schoolvakanties import SchoolvakantiesRepository
+from app.db.sso import SsoRepository
 from app.db.taken import TakenRepository
 from app.db.tlv import TlvRepository
 from app.db.toegang import ToegangRepository
@@ -229,6 +230,7 @@ class UnitOfWork:
     idempotentie: IdempotentieRepository
     audit: AuditRepository
     toegang: ToegangRepository
+    sso: SsoRepository
     rapportage: RapportageRepository
     schoolvakanties: SchoolvakantiesRepository
     escalaties: EscalatiesRepository
@@ -277,6 +279,7 @@ class UnitOfWork:
             self.idempotentie = IdempotentieRepository(self.session)
             self.audit = AuditRepository(self.session, self.driver)
             self.toegang = ToegangRepository(self.session)
+            self.sso = SsoRepository(self.session)
             self.rapportage = RapportageRepository(self.session, self.driver)
             self.schoolvakanties = SchoolvakantiesRepository(self.session)
             self.escalaties = EscalatiesRepository(self.session)

@@ -28,6 +28,12 @@ class Rol(StrEnum):
     INSPECTIE_EXPORT = "inspectie-export"
     SCHOOLSYSTEEM = "schoolsysteem"
     LEERPLICHTSYSTEEM = "leerplichtsysteem"
+    BESTUUR = "bestuur"
+    """Schoolbesturen, ondersteuningsplanraad and bestuur of the SWV: the groslijst's aggregates
+    only (WPO art. 18a lid 8, WVO art. 17a lid 8), never a child."""
+    KETENPARTNER = "ketenpartner"
+    """A ketenpartner running a voorziening where a child can be gastleerling: reports and reads
+    only the children of its voorziening (registered as a vestiging of the SWV)."""
 
 
 class Reikwijdte(StrEnum):
@@ -51,6 +57,8 @@ REIKWIJDTE: dict[Rol, Reikwijdte] = {
     Rol.FUNCTIONARIS_GEGEVENSBESCHERMING: Reikwijdte.GEEN,
     Rol.BEHEERDER: Reikwijdte.GEEN,
     Rol.INSPECTIE_EXPORT: Reikwijdte.GEEN,
+    Rol.BESTUUR: Reikwijdte.GEEN,
+    Rol.KETENPARTNER: Reikwijdte.VESTIGINGEN,
 }
 
 
@@ -209,6 +217,29 @@ RECHTEN: dict[Rol, frozenset[Operatie]] = {
         }
     ),
     Rol.INSPECTIE_EXPORT: frozenset({_O.RAPPORT_INSPECTIE, _O.CLASSIFICATIE_LEZEN}),
+    # The groslijst goes to the schoolbesturen, the ondersteuningsplanraad and the bestuur as
+    # aggregates with small cells suppressed (docs/rapportage.md): no child, no export of rows.
+    # Reading a child is scoped to none (Reikwijdte.GEEN): any child answers 404, lists are empty.
+    Rol.BESTUUR: frozenset(
+        {
+            _O.LEERLING_LEZEN,
+            _O.TLV_LEZEN,
+            _O.RAPPORT_SWV,
+            _O.SCHOOL_LEZEN,
+            _O.CLASSIFICATIE_LEZEN,
+        }
+    ),
+    # A ketenpartner reports what happens at its voorziening and reads those children only.
+    Rol.KETENPARTNER: frozenset(
+        {
+            _O.LEERLING_LEZEN,
+            _O.TLV_LEZEN,
+            _O.FEIT_MELDEN,
+            _O.FEIT_CORRIGEREN,
+            _O.SCHOOL_LEZEN,
+            _O.CLASSIFICATIE_LEZEN,
+        }
+    ),
 }
 """The permission matrix: the single source of truth of who may do what (deny by default)."""
 
@@ -281,10 +312,11 @@ FEITRECHTEN: dict[FeitSoort, frozenset[Rol]] = {
     # Placement, waiting, offers and resumption: the SWV's workflows and the receiving school.
     _F.PLAATSING: SCHOOLROLLEN | SWV_ROLLEN,
     _F.WACHT_OP_PLEK: SCHOOLROLLEN | SWV_ROLLEN,
-    _F.AANBOD_GESTART: SCHOOLROLLEN | SWV_ROLLEN,
-    _F.AANBOD_BEEINDIGD: SCHOOLROLLEN | SWV_ROLLEN,
-    _F.GASTLEERLING: SCHOOLROLLEN | SWV_ROLLEN,
-    _F.GASTLEERLING_BEEINDIGD: SCHOOLROLLEN | SWV_ROLLEN,
+    # A ketenpartner states that a child is its gastleerling or follows its aanbod, and when not.
+    _F.AANBOD_GESTART: SCHOOLROLLEN | SWV_ROLLEN | {Rol.KETENPARTNER},
+    _F.AANBOD_BEEINDIGD: SCHOOLROLLEN | SWV_ROLLEN | {Rol.KETENPARTNER},
+    _F.GASTLEERLING: SCHOOLROLLEN | SWV_ROLLEN | {Rol.KETENPARTNER},
+    _F.GASTLEERLING_BEEINDIGD: SCHOOLROLLEN | SWV_ROLLEN | {Rol.KETENPARTNER},
     _F.ONDERWIJS_HERVAT: _IEDEREEN,
     # A gap in the administration is seen by whoever keeps it: school, leerplicht, SWV.
     _F.ADMINISTRATIEVE_ONVOLKOMENHEID: _IEDEREEN,

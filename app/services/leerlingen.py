@@ -24,7 +24,15 @@ from app.domain.status import Signaal, Status, bepaal_status
 from app.domain.tijdlijn import Tijdlijn, bepaal_tijdlijn
 from app.domain.toegang import Actor, Operatie, Reikwijdte, mag
 from app.services import identiteit
-from app.services.context import klok, laad_context, swv_context, swv_van, vandaag
+from app.services.context import (
+    beleid_van,
+    instellingen_van,
+    klok,
+    laad_context,
+    swv_context,
+    swv_van,
+    vandaag,
+)
 from app.services.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from app.services.pagination import Page, PageRequest
 from app.services.projectie import feit_van, feit_van_regel, leerling_van, projecteer
@@ -198,6 +206,12 @@ class LeerlingFilter:
     alleen_thuiszitters: bool = False
     bekend_op: datetime | None = None
     signaal: Signaal | None = None
+    thuiszitter_profiel: bool = False
+    """Only the categories of the SWV's own definition (its profiel, regel 13 of docs/domain.md)."""
+    sorteer: str = "pseudoniem"
+    aflopend: bool = False
+    met_totalen: bool = False
+    """Also count the filtered children per category (one more aggregate: only when asked)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +228,7 @@ class LeerlingMetTijdvak:
 
 async def lijst_leerlingen(
     uow: UnitOfWork, actor: Actor, filter_: LeerlingFilter, page: PageRequest
-) -> tuple[Page[LeerlingMetTijdvak], date]:
+) -> tuple[Page[LeerlingMetTijdvak], date, dict[str, int] | None]:
     """A page of children in scope with their category on the peildatum: as known now from the
     projection, or as known on `bekend_op` by folding each child's facts (slower, for audits)."""
     async with uow.voor(actor):
@@ -222,10 +236,24 @@ async def lijst_leerlingen(
         categorieen: list[str] | None = None
         if filter_.alleen_thuiszitters:
             categorieen = sorted(LANDELIJKE_THUISZITTERS)
+        if filter_.thuiszitter_profiel:
+            profiel = beleid_van(await instellingen_van(uow, actor)).profiel.categorieen
+            categorieen = sorted(set(profiel) & set(categorieen) if categorieen else profiel)
         if filter_.categorieen:
             gekozen = set(filter_.categorieen)
             categorieen = sorted(gekozen & set(categorieen) if categorieen else gekozen)
         if filter_.bekend_op is not None or filter_.signaal is not None:
+            if filter_.sorteer != "pseudoniem" or filter_.aflopend:
+                raise InvalidInput(
+                    [
+                        FieldError(
+                            "sorteer",
+                            "niet-met-bekend-op",
+                            "Met bekendOp of signaal wordt alleen op pseudoniem gesorteerd.",
+                            location="query",
+                        )
+                    ]
+                )
             result = await _lijst_zoals_bekend(
                 uow,
                 actor,
@@ -235,7 +263,7 @@ async def lijst_leerlingen(
                 page=page,
             )
             await uow.commit()
-            return result, peildatum
+            return result, peildatum, None
         rows, total = await uow.leerlingen.lijst(
             actor,
             offset=page.offset,
@@ -243,6 +271,8 @@ async def lijst_leerlingen(
             school_id=filter_.school_id,
             peildatum=peildatum,
             categorieen=categorieen,
+            sorteer=filter_.sorteer,
+            aflopend=filter_.aflopend,
         )
         perioden = await uow.leerlingen.perioden_op([r.id for r in rows], peildatum)
         uow.getoond = [r.id for r in rows]
@@ -255,8 +285,15 @@ async def lijst_leerlingen(
             )
             for r in rows
         ]
+        totalen = (
+            await uow.leerlingen.totalen_per_categorie(
+                actor, peildatum=peildatum, school_id=filter_.school_id, categorieen=categorieen
+            )
+            if filter_.met_totalen
+            else None
+        )
         await uow.commit()
-        return Page(items, page.page, page.page_size, total), peildatum
+        return Page(items, page.page, page.page_size, total), peildatum, totalen
 
 
 async def _lijst_zoals_bekend(

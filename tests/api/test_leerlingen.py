@@ -481,3 +481,57 @@ async def test_rule_7_registering_at_a_school_states_nothing_about_enrolment(
     await meld(client, regisseur, leerling["id"], "inschrijving", dag(-400), schoolId=school)
     status = (await client.get(pad, headers=regisseur)).json()
     assert (status["categorie"], status["signalen"]) == ("B1", [])
+
+
+async def test_list_as_a_ui_needs_it_profiel_filter_sorting_and_totals(
+    client: AsyncClient, auth: FakeAuthenticator, regisseur: dict[str, str], swv_a: Swv
+) -> None:
+    """The SWV's own definition (regel 13: its profiel) as a filter, sorting on the list's
+    columns, and the count per category of the whole filtered list."""
+    thuis = await ingeschreven(client, regisseur, swv_a)
+    await meld(client, regisseur, thuis["id"], "verzuim-gestart", dag(-40))
+    ziek = await ingeschreven(client, regisseur, swv_a)
+    await meld(client, regisseur, ziek["id"], "ziekmelding", dag(-60))
+    naar_school = await ingeschreven(client, regisseur, swv_a)
+    beheerder = auth.headers(swv_a.actor(Rol.BEHEERDER))
+    huidig = await client.get("/v1/instellingen", headers=beheerder)
+    gewijzigd = await client.patch(
+        "/v1/instellingen",
+        json={"profiel": ["A1", "B2a", "B2b", "B3"]},
+        headers={**beheerder, "If-Match": huidig.headers["etag"]},
+    )
+    assert gewijzigd.status_code == 200, gewijzigd.text
+
+    async def lijst(**params: str) -> Any:
+        response = await client.get(
+            "/v1/leerlingen", params={"pageSize": "100", **params}, headers=regisseur
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    profiel = await lijst(thuiszitterProfiel="true", totalen="true")
+    assert {i["id"] for i in profiel["data"]} == {thuis["id"], ziek["id"]}
+    assert profiel["totalen"] == {"A1": 1, "B2a": 1}
+    landelijk = await lijst(thuiszitter="true")
+    assert {i["id"] for i in landelijk["data"]} == {thuis["id"]}
+    assert landelijk["totalen"] is None, "totals only when asked (the list is a hot path)"
+    alles = await lijst(totalen="true")
+    assert sum(alles["totalen"].values()) == alles["paginering"]["totaal"] == 3
+    assert naar_school["id"] in {i["id"] for i in alles["data"]}
+
+    oplopend = [i["id"] for i in (await lijst(sorteer="categorie"))["data"]]
+    assert oplopend.index(ziek["id"]) < oplopend.index(thuis["id"])
+    aflopend = [i["id"] for i in (await lijst(sorteer="-categorie"))["data"]]
+    assert aflopend.index(thuis["id"]) < aflopend.index(ziek["id"])
+    for kolom in ("pseudoniem", "-pseudoniem", "geboortejaar", "-categorieSinds"):
+        assert len((await lijst(sorteer=kolom))["data"]) == 3
+
+    fout = await client.get("/v1/leerlingen", params={"sorteer": "bsn-geheim"}, headers=regisseur)
+    assert fout.status_code == 400
+    assert "bsn-geheim" not in fout.text
+    met_bekend_op = await client.get(
+        "/v1/leerlingen",
+        params={"sorteer": "-categorie", "bekendOp": "2026-01-01T00:00:00Z"},
+        headers=regisseur,
+    )
+    assert met_bekend_op.status_code == 400

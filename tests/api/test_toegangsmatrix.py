@@ -34,7 +34,9 @@ PUBLIC = {
     ("POST", "/sessies/vernieuwingen"),
     ("POST", "/tokens"),
     ("POST", "/tweede-factoren"),
+    ("POST", "/sso-sessies"),
 }
+VESTIGINGROLLEN = {Rol.SCHOOLMEDEWERKER, Rol.SCHOOLSYSTEEM, Rol.KETENPARTNER}
 AUTHENTICATED_ONLY = {("DELETE", "/sessies/huidig")}
 
 
@@ -136,7 +138,7 @@ async def test_matrix_two_swvs_two_schools_every_role_every_route_zero_leaks(  #
             child["escalatie"] = escalatie.json()["id"]
             children.append((child, swv, school))
     actors = [
-        swv_a.actor(rol, school=0 if rol in {Rol.SCHOOLMEDEWERKER, Rol.SCHOOLSYSTEEM} else None,
+        swv_a.actor(rol, school=0 if rol in VESTIGINGROLLEN else None,
                     gemeente=0 if rol in {Rol.LEERPLICHTAMBTENAAR, Rol.LEERPLICHTSYSTEEM} else None)
     ]  # fmt: skip
     leaks: list[tuple[object, ...]] = []
@@ -241,7 +243,7 @@ async def test_fact_kind_matrix_over_http_every_kind_every_reporting_role(
     the others pass the right (201, or 400 for fields this test does not fill in)."""
     actor = swv_a.actor(
         rol,
-        school=0 if rol in {Rol.SCHOOLMEDEWERKER, Rol.SCHOOLSYSTEEM} else None,
+        school=0 if rol in VESTIGINGROLLEN else None,
         gemeente=0 if rol in {Rol.LEERPLICHTAMBTENAAR, Rol.LEERPLICHTSYSTEEM} else None,
     )
     headers = auth.headers(actor)

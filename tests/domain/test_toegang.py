@@ -37,6 +37,8 @@ def test_every_role_has_a_scope_and_a_row_in_the_matrix() -> None:
         (Rol.BEHEERDER, Reikwijdte.GEEN),
         (Rol.FUNCTIONARIS_GEGEVENSBESCHERMING, Reikwijdte.GEEN),
         (Rol.INSPECTIE_EXPORT, Reikwijdte.GEEN),
+        (Rol.BESTUUR, Reikwijdte.GEEN),
+        (Rol.KETENPARTNER, Reikwijdte.VESTIGINGEN),
     ],
 )
 def test_scope_follows_the_role(rol: Rol, reikwijdte: Reikwijdte) -> None:
@@ -44,7 +46,11 @@ def test_scope_follows_the_role(rol: Rol, reikwijdte: Reikwijdte) -> None:
 
 
 def test_roles_without_children_cannot_read_children() -> None:
-    for rol in (Rol.BEHEERDER, Rol.FUNCTIONARIS_GEGEVENSBESCHERMING, Rol.INSPECTIE_EXPORT):
+    for rol in (
+        Rol.BEHEERDER,
+        Rol.FUNCTIONARIS_GEGEVENSBESCHERMING,
+        Rol.INSPECTIE_EXPORT,
+    ):
         assert not mag(actor(rol), Operatie.LEERLING_LEZEN)
 
 
@@ -136,18 +142,12 @@ VERWACHT: dict[str, set[str]] = {
     ),
     "tlv-afgegeven": _SWV,
     **dict.fromkeys(
-        [
-            "plaatsing",
-            "wacht-op-plek",
-            "aanbod-gestart",
-            "aanbod-beeindigd",
-            "gastleerling",
-            "gastleerling-beeindigd",
-            "klas",
-            "niveau",
-            "soort-thuiszitter",
-        ],
-        _SCHOOL | _SWV,
+        ["plaatsing", "wacht-op-plek", "klas", "niveau", "soort-thuiszitter"], _SCHOOL | _SWV
+    ),
+    # A ketenpartner states what happens at its voorziening: gastleerling and aanbod.
+    **dict.fromkeys(
+        ["aanbod-gestart", "aanbod-beeindigd", "gastleerling", "gastleerling-beeindigd"],
+        _SCHOOL | _SWV | {"ketenpartner"},
     ),
     "gemeld-bij-loket": _SWV,
     "correctie": set(),
@@ -255,3 +255,39 @@ def test_only_leerplicht_roles_deliver_leerplicht_lists_in_bulk() -> None:
 def test_only_the_regisseur_decides_a_koppelvoorstel() -> None:
     allowed = {rol for rol in Rol if mag(actor(rol), Operatie.KOPPELING_BESLISSEN)}
     assert allowed == {Rol.REGISSEUR}
+
+
+def test_bestuur_reads_the_groslijst_aggregates_only() -> None:
+    """Schoolbesturen, OPR and bestuur get the groslijst as aggregates (WPO art. 18a lid 8): the
+    SWV overview, never the Inspectie rows; reading a child is scoped to no child (404)."""
+    assert RECHTEN[Rol.BESTUUR] == {
+        Operatie.LEERLING_LEZEN,
+        Operatie.TLV_LEZEN,
+        Operatie.RAPPORT_SWV,
+        Operatie.SCHOOL_LEZEN,
+        Operatie.CLASSIFICATIE_LEZEN,
+    }
+    assert REIKWIJDTE[Rol.BESTUUR] is Reikwijdte.GEEN
+
+
+def test_ketenpartner_reports_and_reads_only_its_voorziening() -> None:
+    """A ketenpartner is scoped to its voorziening (a vestiging) and states gastleerling and
+    aanbod facts only; no identity, no BSN, no reports, no workflows."""
+    assert REIKWIJDTE[Rol.KETENPARTNER] is Reikwijdte.VESTIGINGEN
+    assert RECHTEN[Rol.KETENPARTNER] == {
+        Operatie.LEERLING_LEZEN,
+        Operatie.TLV_LEZEN,
+        Operatie.FEIT_MELDEN,
+        Operatie.FEIT_CORRIGEREN,
+        Operatie.SCHOOL_LEZEN,
+        Operatie.CLASSIFICATIE_LEZEN,
+    }
+    toegestaan = {
+        s for s in FeitSoort if feitrecht(Rol.KETENPARTNER, s, None) is Feitrecht.TOEGESTAAN
+    }
+    assert toegestaan == {
+        FeitSoort.GASTLEERLING,
+        FeitSoort.GASTLEERLING_BEEINDIGD,
+        FeitSoort.AANBOD_GESTART,
+        FeitSoort.AANBOD_BEEINDIGD,
+    }

@@ -66,6 +66,8 @@ DEMO_GEBRUIKERS: list[tuple[str, Rol, list[str], list[str]]] = [
     ("demo-fg", Rol.FUNCTIONARIS_GEGEVENSBESCHERMING, [], []),
     ("demo-beheerder", Rol.BEHEERDER, [], []),
     ("demo-inspectie", Rol.INSPECTIE_EXPORT, [], []),
+    ("demo-bestuur", Rol.BESTUUR, [], []),
+    ("demo-ketenpartner", Rol.KETENPARTNER, ["99AC00"], []),
 ]
 
 

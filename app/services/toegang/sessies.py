@@ -419,3 +419,28 @@ async def _client_actor(uow: UnitOfWork, onderwerp: str, claims: dict[str, objec
         token_id=jti,
         token_verloopt_op=exp,
     )
+
+
+async def open_sessie(
+    uow: UnitOfWork, beleid: Tokenbeleid, gebruiker: GebruikerRow, nu: float
+) -> Tokens:
+    """A new session for a person already authenticated (single sign-on), in the caller's
+    transaction: the same tokens as a password + TOTP login."""
+    geheim_deel = secrets.token_urlsafe(32)
+    sessie = SessieRow(
+        gebruiker_id=gebruiker.id,
+        vernieuwing_hash=_hash(geheim_deel),
+        verloopt_op=datetime.fromtimestamp(nu, UTC) + timedelta(hours=beleid.sessie_uren),
+    )
+    await uow.toegang.add(sessie)
+    return Tokens(
+        toegangstoken=_toegangstoken(
+            beleid,
+            f"{GEBRUIKER}{gebruiker.id}",
+            int(nu),
+            {"sid": str(sessie.id), "client_id": WEB_CLIENT},
+        ),
+        vernieuwingstoken=f"{sessie.id}.{geheim_deel}",
+        geldig_seconden=beleid.toegang_seconden,
+        sessie_id=sessie.id,
+    )
