@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from app.api.schemas import CONTRACT_SCHEMAS
 from app.config import API_VERSION
 
 CONTACT = {
@@ -71,6 +72,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas = components.setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
+    schemas.update(copy.deepcopy(CONTRACT_SCHEMAS))
 
     for path, path_item in schema.get("paths", {}).items():
         for method, operation in path_item.items():
