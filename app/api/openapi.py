@@ -7,10 +7,12 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
+from app.api.auth import Requires
 from app.api.schemas import CONTRACT_SCHEMAS
 from app.config import API_VERSION
+from app.domain.toegang import RECHTEN, Operatie
 
 CONTACT = {
     "name": "Team thuiszitters",
@@ -39,6 +41,63 @@ RETRY_AFTER_HEADER = {
 }
 ZONDER_DATABASE = {"/health"}
 """Paths that never touch the database (liveness), so never answer the database's 503."""
+
+
+OAUTH2 = "oauth2"
+BEARER = "bearer"
+
+
+def scope_beschrijving(operatie: Operatie) -> str:
+    """The scope's meaning and the roles that hold it (the permission matrix)."""
+    ding, _, handeling = str(operatie).partition(":")
+    rollen = ", ".join(sorted(str(rol) for rol, rechten in RECHTEN.items() if operatie in rechten))
+    return f"{ding.capitalize()}: {handeling.replace('-', ' ')}. Rollen: {rollen or 'geen'}."
+
+
+def security_schemes() -> dict[str, Any]:
+    """Systems: OAuth2 client credentials with the operations as scopes; people: a bearer."""
+    return {
+        OAUTH2: {
+            "type": "oauth2",
+            "description": "Voor systemen (RFC 6749 §4.4): `POST /v1/tokens` met "
+            "`grant_type=client_credentials` geeft een toegangstoken met de gevraagde scopes, "
+            "binnen wat de rol van de client toestaat. Elke operatie noemt de scope die zij "
+            "vraagt; zonder die scope antwoordt zij 403 en noemt de scope.",
+            "flows": {
+                "clientCredentials": {
+                    "tokenUrl": "/v1/tokens",
+                    "scopes": {str(o): scope_beschrijving(o) for o in Operatie},
+                }
+            },
+        },
+        BEARER: {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "Voor mensen: `POST /v1/sessies` met gebruikersnaam, wachtwoord en "
+            "de zescijferige TOTP-code geeft een `toegangstoken` (kort geldig) en een "
+            "`vernieuwingstoken` (eenmalig, `POST /v1/sessies/vernieuwingen`); afmelden met "
+            "`DELETE /v1/sessies/huidig`. Wat een persoon mag volgt uit de rol (dezelfde "
+            "rechten als de scopes van `oauth2`).",
+        },
+    }
+
+
+def route_scopes(app: FastAPI) -> dict[tuple[str, str], str]:
+    """(path, method) -> the scope of the route's `toegang(Operatie.X)` dependency."""
+    result: dict[tuple[str, str], str] = {}
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute):
+            continue
+        stack = list(route.dependant.dependencies)
+        while stack:
+            dep = stack.pop()
+            if isinstance(dep.call, Requires):
+                for method in route.methods:
+                    result[(str(context.path), method.lower())] = str(dep.call.operatie)
+            stack.extend(dep.dependencies)
+    return result
 
 
 def operation_id(route: APIRoute) -> str:
@@ -73,11 +132,20 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
     schemas.update(copy.deepcopy(CONTRACT_SCHEMAS))
+    if "securitySchemes" in components:
+        components["securitySchemes"] = security_schemes()
+    scopes = route_scopes(app)
 
     for path, path_item in schema.get("paths", {}).items():
         for method, operation in path_item.items():
             if method not in _HTTP_METHODS:
                 continue
+            if operation.get("security"):
+                scope = scopes.get((path, method))
+                operation["security"] = [
+                    {OAUTH2: [scope] if scope else []},
+                    {BEARER: []},
+                ]
             responses: dict[str, Any] = operation.setdefault("responses", {})
             if path not in ZONDER_DATABASE and "503" not in responses:
                 # Any database fault: nothing stored, retry after `Retry-After` (problems.py).
