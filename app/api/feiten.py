@@ -64,6 +64,11 @@ class FeitInvoer(ApiInput):
     namens: NamensVeld = None
 
 
+def _vrij_object(schema: dict[str, Any]) -> None:
+    """An object whose fields depend on `soort`: no `additionalProp1` in the docs."""
+    schema.pop("additionalProperties", None)
+
+
 class Gebeurtenis(ApiModel):
     """One fact in the child's history, as the register received it."""
 
@@ -72,7 +77,7 @@ class Gebeurtenis(ApiModel):
     geldig_vanaf: date
     geregistreerd_op: datetime
     gegevens: dict[str, Any] = Field(
-        json_schema_extra=lambda schema: schema.pop("additionalProperties", None),
+        json_schema_extra=_vrij_object,
         description="De velden van deze soort, zoals `Gegevens<Soort>` ze beschrijft; bij "
         "`inschrijving`, `uitschrijving` en `plaatsing` ook `vestiging` (het `schoolId`).",
     )

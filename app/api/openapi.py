@@ -94,7 +94,7 @@ def route_scopes(app: FastAPI) -> dict[tuple[str, str], str]:
         while stack:
             dep = stack.pop()
             if isinstance(dep.call, Requires):
-                for method in route.methods:
+                for method in route.methods or ():
                     result[(str(context.path), method.lower())] = str(dep.call.operatie)
             stack.extend(dep.dependencies)
     return result
