@@ -274,8 +274,16 @@ async def verschillen_met_nu(
     async with uow.voor(actor):
         nu = await _register(uow, actor, row.peildatum, None)
         await uow.commit()
-    oud = json.loads(row.inhoud)["rijen"]
+    oud = [_camel_sleutels(r) for r in json.loads(row.inhoud)["rijen"]]
     return row, verschillen(oud, [rij_naar_dict(r) for r in nu.rijen])
+
+
+def _camel_sleutels(rij: dict[str, Any]) -> dict[str, Any]:
+    """A frozen row's keys in camelCase; submissions made before keep their snake_case bytes."""
+    return {
+        k.split("_")[0] + "".join(d.capitalize() for d in k.split("_")[1:]): v
+        for k, v in rij.items()
+    }
 
 
 async def tussen_peildata(
