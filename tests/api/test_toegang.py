@@ -253,7 +253,7 @@ async def test_client_credentials_refusals(
         "/v1/tokens", json={"grant_type": "client_credentials"}, headers=basic(cid, nieuw.geheim)
     )
     assert as_json.status_code == 400
-    assert set(as_json.json()) == {"error", "error_description"}
+    assert {"error", "error_description", "title", "detail"} <= set(as_json.json())
     assert as_json.json()["error"] == "invalid_request"
     assert as_json.headers["cache-control"] == "no-store"
 

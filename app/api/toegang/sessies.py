@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from typing import Any, Literal
 from urllib.parse import parse_qs
 
@@ -13,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from app.api.auth import ActorDep
 from app.api.deps import UowDep
-from app.api.problems import problem_responses
+from app.api.problems import PROBLEM_JSON, ProblemDetails, problem_response, problem_responses
 from app.api.schemas import ApiInput, ApiModel
 from app.services.errors import FieldError, InvalidInput, ServiceError
 from app.services.toegang import sessies as service
@@ -142,8 +143,8 @@ _FORM_SCHEMA: dict[str, Any] = {
 }
 
 
-class TokenFout(BaseModel):
-    """RFC 6749 §5.2: an error of the token endpoint, with the field names the standard gives."""
+class TokenFout(ProblemDetails):
+    """RFC 6749 §5.2 members (`error`, `error_description`) in an RFC 9457 problem."""
 
     error: Literal[
         "invalid_request", "invalid_client", "unsupported_grant_type", "invalid_scope"
@@ -151,7 +152,7 @@ class TokenFout(BaseModel):
     error_description: str = Field(description="Uitleg in het Nederlands; herhaalt geen invoer.")
 
 
-def _token_fout(fout: ServiceError) -> JSONResponse:
+def _token_fout(request: Request, fout: ServiceError) -> JSONResponse:
     """The OAuth2 error answer (RFC 6749 §5.2) of a refused token request."""
     if isinstance(fout, service.OngeldigeClient):
         code, status_code = "invalid_client", 401
@@ -169,11 +170,9 @@ def _token_fout(fout: ServiceError) -> JSONResponse:
     beschrijving = fout.detail
     if isinstance(fout, InvalidInput) and fout.errors:
         beschrijving = " ".join(e.reason for e in fout.errors)
-    return JSONResponse(
-        {"error": code, "error_description": beschrijving},
-        status_code=status_code,
-        headers=headers,
-    )
+    probleem = problem_response(request, status_code, beschrijving, slug=fout.slug)
+    body = {**json.loads(bytes(probleem.body)), "error": code, "error_description": beschrijving}
+    return JSONResponse(body, status_code=status_code, media_type=PROBLEM_JSON, headers=headers)
 
 
 _TOKEN_FOUTEN: dict[int | str, dict[str, Any]] = {
@@ -206,7 +205,7 @@ async def create_token(request: Request, uow: UowDep) -> ClientTokenAntwoord | J
     try:
         return await _client_token(request, uow)
     except (InvalidInput, service.OngeldigeClient, service.InvalidScope) as fout:
-        return _token_fout(fout)
+        return _token_fout(request, fout)
 
 
 async def _client_token(request: Request, uow: UowDep) -> ClientTokenAntwoord:
