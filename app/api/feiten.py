@@ -215,7 +215,9 @@ def feit_schemas() -> dict[str, dict[str, Any]]:
             vervangingen[str(soort)] = f"#/components/schemas/Vervanging{naam}"
     schemas["FeitInvoer"] = {
         "title": "FeitInvoer",
-        "description": FeitInvoer.__doc__ or "",
+        "description": "Een feit over de leerling, zoals een school, leerplicht of het SWV het "
+        "vastlegt; `soort` bepaalt de velden van `gegevens`. Een einddatum is de eerste dag "
+        "waarop de situatie niet meer geldt (halfopen), behalve `totEnMet`.",
         "oneOf": [{"$ref": ref} for ref in varianten.values()],
         "discriminator": {"propertyName": "soort", "mapping": varianten},
     }

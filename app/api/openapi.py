@@ -43,6 +43,16 @@ ZONDER_DATABASE = {"/health"}
 """Paths that never touch the database (liveness), so never answer the database's 503."""
 
 
+_SUCCES = {
+    ("get", "200"): "De gevraagde gegevens.",
+    ("post", "201"): "Aangemaakt: de nieuwe resource.",
+    ("", "200"): "Gelukt; de resource zoals zij nu is.",
+    ("", "201"): "Aangemaakt.",
+    ("", "202"): "Aangenomen; de verwerking volgt.",
+    ("", "204"): "Gelukt; geen inhoud.",
+}
+"""Dutch descriptions of the success answers FastAPI calls "Successful Response"."""
+
 OAUTH2 = "oauth2"
 BEARER = "bearer"
 
@@ -168,6 +178,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     },
                 }
             for code, response in responses.items():
+                if response.get("description") == "Successful Response":
+                    response["description"] = _SUCCES.get((method, code), _SUCCES[("", code)])
                 if code.startswith(("2", "3")):
                     headers = response.setdefault("headers", {})
                     headers["API-Version"] = {"$ref": "#/components/headers/API-Version"}

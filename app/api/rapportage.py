@@ -191,8 +191,19 @@ def _component(model: type[ApiModel]) -> None:
     CONTRACT_SCHEMAS[model.__name__] = schema
 
 
+_OMSCHRIJVINGEN = {
+    "InspectieRegister": "Het thuiszittersregister voor de Inspectie op een peildatum (JSON).",
+    "RegisterKop": "De kop van het register: peildatum, schooljaar en kennisstand.",
+    "InspectieSamenvatting": "Aantallen per categorie, typering, leeftijdsgroep en duurklasse; "
+    "nieuw, beëindigd en lopend sinds de vorige peildatum.",
+    "SwvOverzicht": "Het overzicht voor het SWV: alleen aantallen, per school en gemeente.",
+    "OverzichtGroep": "Eén rij van het overzicht: een school, een gemeente of het totaal.",
+    "Doorzettingsmacht": "Wie in het SWV doorzettingsmacht heeft, en de afspraaktermijn.",
+}
 for _model in (InspectieRegister, InspectieSamenvatting, SwvOverzicht):
     _component(_model)
+for _naam, _omschrijving in _OMSCHRIJVINGEN.items():
+    CONTRACT_SCHEMAS[_naam]["description"] = _omschrijving
 CONTRACT_SCHEMAS["InspectieRegisterRij"] = _rij_schema()
 CONTRACT_SCHEMAS["InspectieRegister"]["properties"]["rijen"]["items"] = {
     "$ref": "#/components/schemas/InspectieRegisterRij"
