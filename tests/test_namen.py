@@ -30,6 +30,7 @@ INFRA: dict[str, frozenset[str]] = {
             "pagination",
             "problems",  # RFC 9457 problems
             "schemas",  # the base request and response models
+            "validatie",  # Dutch reasons for the validation errors of the library
         }
     ),
     "db": frozenset({"base", "embedded", "fouten", "models", "session"}),

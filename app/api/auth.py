@@ -71,7 +71,9 @@ class Requires:
         actor = await _authenticeer(request, credentials)
         request.state.operatie = self.operatie
         if not mag(actor, self.operatie):
-            raise Forbidden("Uw rol staat deze handeling niet toe.")
+            raise Forbidden(
+                f"Uw rol of token staat deze handeling niet toe; nodig is scope '{self.operatie}'."
+            )
         return actor
 
 

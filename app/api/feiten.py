@@ -6,10 +6,14 @@ The old paths `/meldingen` and `/gebeurtenissen` answer until their `Sunset` dat
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import types
+import typing
 import uuid
 from datetime import UTC, date, datetime, time
 from email.utils import format_datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response, status
@@ -20,9 +24,9 @@ from app.api.deps import UowDep
 from app.api.idempotentie import IdempotencyDep
 from app.api.leerlingen import PROBLEMEN_LEERLING, LeerlingId, NamensVeld, leerling_etag
 from app.api.problems import problem_responses
-from app.api.schemas import ApiInput, ApiModel
+from app.api.schemas import CONTRACT_SCHEMAS, ApiInput, ApiModel
 from app.db.leerlingen import FeitRow
-from app.domain.feiten import FeitSoort
+from app.domain.feiten import FEITKLASSEN, FeitSoort
 from app.domain.toegang import Actor, Namens, Operatie
 from app.services import feiten as feiten_service
 from app.services.errors import NotFound
@@ -60,6 +64,11 @@ class FeitInvoer(ApiInput):
     namens: NamensVeld = None
 
 
+def _vrij_object(schema: dict[str, Any]) -> None:
+    """An object whose fields depend on `soort`: no `additionalProp1` in the docs."""
+    schema.pop("additionalProperties", None)
+
+
 class Gebeurtenis(ApiModel):
     """One fact in the child's history, as the register received it."""
 
@@ -67,7 +76,11 @@ class Gebeurtenis(ApiModel):
     soort: str
     geldig_vanaf: date
     geregistreerd_op: datetime
-    gegevens: dict[str, Any]
+    gegevens: dict[str, Any] = Field(
+        json_schema_extra=_vrij_object,
+        description="De velden van deze soort, zoals `Gegevens<Soort>` ze beschrijft; bij "
+        "`inschrijving`, `uitschrijving` en `plaatsing` ook `vestiging` (het `schoolId`).",
+    )
     bron: str
     bron_referentie: str | None
     school_id: uuid.UUID | None
@@ -76,6 +89,146 @@ class Gebeurtenis(ApiModel):
 
 class GebeurtenisLijst(ApiModel):
     data: list[Gebeurtenis]
+
+
+# -- the fact kinds in the contract, generated from the domain's dataclasses --------------------
+
+_VESTIGING_UIT_SCHOOL_ID = {FeitSoort.INSCHRIJVING, FeitSoort.UITSCHRIJVING, FeitSoort.PLAATSING}
+"""Kinds whose vestiging is the request's `schoolId`, never a field of `gegevens`."""
+_SERVERVELDEN = {"id", "geldig_vanaf", "geregistreerd_op"}
+_VELDBESCHRIJVING = {
+    "betreft": "Id van het eerdere feit van deze leerling waarop dit feit betrekking heeft "
+    "(`docs/domain.md` regel 15).",
+    "reden": "Waarom; vrije tekst, nooit in een export voor de Inspectie.",
+    "einde": "De eerste dag waarop de situatie niet meer geldt (halfopen).",
+    "geldig_tot": "De eerste dag waarop de verklaring niet meer geldt (halfopen).",
+    "tot_en_met": "De laatste dag van het verklaarde gat (inclusief; `docs/domain.md` regel 7).",
+    "uren": "Uren ongeoorloofd verzuim in de lesweek vanaf `geldigVanaf` (LPW art. 21).",
+    "vestiging": "Id van de vestiging.",
+}
+
+
+def _naam(soort: FeitSoort) -> str:
+    return "".join(deel.capitalize() for deel in str(soort).split("-"))
+
+
+def _veld_schema(tp: Any, naam: str, enums: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The JSON schema of one dataclass field, and whether it may be null."""
+    args = typing.get_args(tp)
+    nullable = isinstance(tp, types.UnionType) and type(None) in args
+    if nullable:
+        tp = next(a for a in args if a is not type(None))
+    schema: dict[str, Any]
+    if tp is str:
+        schema = (
+            {"type": "string", "format": "uuid"}
+            if naam in {"betreft", "vestiging", "id"}
+            else {"type": "string"}
+        )
+    elif tp is bool:
+        schema = {"type": "boolean"}
+    elif tp is float:
+        schema = {"type": "number", "minimum": 0}
+    elif tp is datetime:
+        schema = {"type": "string", "format": "date-time"}
+    elif tp is date:
+        schema = {"type": "string", "format": "date"}
+    elif isinstance(tp, type) and issubclass(tp, StrEnum):
+        enums[tp.__name__] = {
+            "type": "string",
+            "enum": [m.value for m in tp],
+            "title": tp.__name__,
+        }
+        schema = {"$ref": f"#/components/schemas/{tp.__name__}"}
+    else:  # the replacement fact of a correction
+        schema = {"$ref": "#/components/schemas/Vervanging"}
+    if naam in _VELDBESCHRIJVING:
+        schema = {**schema, "description": _VELDBESCHRIJVING[naam]}
+    if nullable:
+        schema = {"anyOf": [schema, {"type": "null"}]}
+    return schema, nullable
+
+
+def _gegevens_schema(
+    soort: FeitSoort, enums: dict[str, Any], *, vervanging: bool
+) -> dict[str, Any]:
+    """The fields of one fact kind, as the server reads them (`feit_uit_dict`)."""
+    cls = FEITKLASSEN[soort]
+    hints = typing.get_type_hints(cls)
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    if vervanging:
+        properties["soort"] = {"type": "string", "const": str(soort)}
+        required.append("soort")
+    for veld in dataclasses.fields(cls):
+        if not vervanging and (
+            veld.name in _SERVERVELDEN
+            or (veld.name == "vestiging" and soort in _VESTIGING_UIT_SCHOOL_ID)
+        ):
+            continue
+        schema, _ = _veld_schema(hints[veld.name], veld.name, enums)
+        properties[_camel(veld.name)] = schema
+        if veld.default is dataclasses.MISSING and veld.default_factory is dataclasses.MISSING:
+            required.append(_camel(veld.name))
+    schema_: dict[str, Any] = {
+        "type": "object",
+        "title": ("Vervanging" if vervanging else "Gegevens") + _naam(soort),
+        "description": f"De velden van een feit van soort `{soort}`.",
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    if required:
+        schema_["required"] = required
+    return schema_
+
+
+def feit_schemas() -> dict[str, dict[str, Any]]:
+    """One schema per fact kind (`oneOf` on `soort`), derived from the domain's dataclasses."""
+    invoer = FeitInvoer.model_json_schema(
+        by_alias=True, ref_template="#/components/schemas/{model}"
+    )
+    gemeen = {k: v for k, v in invoer["properties"].items() if k not in {"soort", "gegevens"}}
+    enums: dict[str, Any] = {}
+    schemas: dict[str, dict[str, Any]] = {}
+    varianten: dict[str, str] = {}
+    vervangingen: dict[str, str] = {}
+    for soort in FeitSoort:
+        naam = _naam(soort)
+        schemas[f"Gegevens{naam}"] = _gegevens_schema(soort, enums, vervanging=False)
+        heeft_verplicht = "required" in schemas[f"Gegevens{naam}"]
+        schemas[f"FeitInvoer{naam}"] = {
+            "type": "object",
+            "title": f"FeitInvoer{naam}",
+            "description": f"Een feit van soort `{soort}`.",
+            "properties": {
+                "soort": {"type": "string", "const": str(soort)},
+                **{k: v for k, v in gemeen.items() if k == "geldigVanaf"},
+                "gegevens": {"$ref": f"#/components/schemas/Gegevens{naam}"},
+                **{k: v for k, v in gemeen.items() if k != "geldigVanaf"},
+            },
+            "required": ["soort", "geldigVanaf", *(["gegevens"] if heeft_verplicht else [])],
+            "additionalProperties": False,
+        }
+        varianten[str(soort)] = f"#/components/schemas/FeitInvoer{naam}"
+        if soort not in {FeitSoort.CORRECTIE, FeitSoort.INTREKKING}:
+            schemas[f"Vervanging{naam}"] = _gegevens_schema(soort, enums, vervanging=True)
+            vervangingen[str(soort)] = f"#/components/schemas/Vervanging{naam}"
+    schemas["FeitInvoer"] = {
+        "title": "FeitInvoer",
+        "description": "Een feit over de leerling, zoals een school, leerplicht of het SWV het "
+        "vastlegt; `soort` bepaalt de velden van `gegevens`. Een einddatum is de eerste dag "
+        "waarop de situatie niet meer geldt (halfopen), behalve `totEnMet`.",
+        "oneOf": [{"$ref": ref} for ref in varianten.values()],
+        "discriminator": {"propertyName": "soort", "mapping": varianten},
+    }
+    schemas["Vervanging"] = {
+        "title": "Vervanging",
+        "description": "Het feit dat een correctie in de plaats stelt van het feit `betreft`, "
+        "met `id`, `geldigVanaf` en `geregistreerdOp` (`docs/domain.md` regel 15).",
+        "oneOf": [{"$ref": ref} for ref in vervangingen.values()],
+        "discriminator": {"propertyName": "soort", "mapping": vervangingen},
+    }
+    return {**enums, **schemas}
 
 
 # -- conversions -----------------------------------------------------------------------------
@@ -296,3 +449,6 @@ async def get_gebeurtenis(
     feit = await _een_feit(uow, actor, leerling_id, gebeurtenis_id)
     _afgeschaft(response, f"/v1/leerlingen/{leerling_id}/feiten/{gebeurtenis_id}")
     return feit
+
+
+CONTRACT_SCHEMAS.update(feit_schemas())

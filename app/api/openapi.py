@@ -7,9 +7,12 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
+from app.api.auth import Requires
+from app.api.schemas import CONTRACT_SCHEMAS
 from app.config import API_VERSION
+from app.domain.toegang import RECHTEN, Operatie
 
 CONTACT = {
     "name": "Team thuiszitters",
@@ -23,6 +26,15 @@ Alle fouten zijn `application/problem+json` (RFC 9457). Ongeldige invoer geeft *
 fout in `errors`; ingevoerde waarden worden nooit herhaald. Elke respons draagt de header
 `API-Version`. Een **503** met `Retry-After` betekent dat de database dit verzoek niet kon
 afmaken en dat er niets is opgeslagen: herhaal het na dat aantal seconden.
+
+**Einddatums.** Een feit dat iets beëindigt (`…-beeindigd`, `uitschrijving`) draagt als
+`geldigVanaf` de eerste dag waarop de situatie niet meer geldt; zo ook `einde` en `geldigTot` in
+feiten en `einddatum` in het Inspectieregister (halfopen perioden). Alleen `totEnMet` en de
+`einddatum` van de periode-resources (`/leerlingen/{id}/verzuimperiodes` en verwant) noemen de
+laatste dag waarop de situatie gold: daar is het eindfeit einddatum + 1 dag.
+
+**Toegang.** Systemen: OAuth2 client credentials (`POST /tokens`); elke operatie noemt de scope
+die zij vraagt. Mensen: `POST /sessies` met wachtwoord en TOTP-code geeft een bearer-token.
 """
 _HTTP_METHODS = {"get", "put", "post", "delete", "patch"}
 
@@ -38,6 +50,73 @@ RETRY_AFTER_HEADER = {
 }
 ZONDER_DATABASE = {"/health"}
 """Paths that never touch the database (liveness), so never answer the database's 503."""
+
+
+_SUCCES = {
+    ("get", "200"): "De gevraagde gegevens.",
+    ("post", "201"): "Aangemaakt: de nieuwe resource.",
+    ("", "200"): "Gelukt; de resource zoals zij nu is.",
+    ("", "201"): "Aangemaakt.",
+    ("", "202"): "Aangenomen; de verwerking volgt.",
+    ("", "204"): "Gelukt; geen inhoud.",
+}
+"""Dutch descriptions of the success answers FastAPI calls "Successful Response"."""
+
+OAUTH2 = "oauth2"
+BEARER = "bearer"
+
+
+def scope_beschrijving(operatie: Operatie) -> str:
+    """The scope's meaning and the roles that hold it (the permission matrix)."""
+    ding, _, handeling = str(operatie).partition(":")
+    rollen = ", ".join(sorted(str(rol) for rol, rechten in RECHTEN.items() if operatie in rechten))
+    return f"{ding.capitalize()}: {handeling.replace('-', ' ')}. Rollen: {rollen or 'geen'}."
+
+
+def security_schemes() -> dict[str, Any]:
+    """Systems: OAuth2 client credentials with the operations as scopes; people: a bearer."""
+    return {
+        OAUTH2: {
+            "type": "oauth2",
+            "description": "Voor systemen (RFC 6749 §4.4): `POST /v1/tokens` met "
+            "`grant_type=client_credentials` geeft een toegangstoken met de gevraagde scopes, "
+            "binnen wat de rol van de client toestaat. Elke operatie noemt de scope die zij "
+            "vraagt; zonder die scope antwoordt zij 403 en noemt de scope.",
+            "flows": {
+                "clientCredentials": {
+                    "tokenUrl": "/v1/tokens",
+                    "scopes": {str(o): scope_beschrijving(o) for o in Operatie},
+                }
+            },
+        },
+        BEARER: {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "Voor mensen: `POST /v1/sessies` met gebruikersnaam, wachtwoord en "
+            "de zescijferige TOTP-code geeft een `toegangstoken` (kort geldig) en een "
+            "`vernieuwingstoken` (eenmalig, `POST /v1/sessies/vernieuwingen`); afmelden met "
+            "`DELETE /v1/sessies/huidig`. Wat een persoon mag volgt uit de rol (dezelfde "
+            "rechten als de scopes van `oauth2`).",
+        },
+    }
+
+
+def route_scopes(app: FastAPI) -> dict[tuple[str, str], str]:
+    """(path, method) -> the scope of the route's `toegang(Operatie.X)` dependency."""
+    result: dict[tuple[str, str], str] = {}
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute):
+            continue
+        stack = list(route.dependant.dependencies)
+        while stack:
+            dep = stack.pop()
+            if isinstance(dep.call, Requires):
+                for method in route.methods or ():
+                    result[(str(context.path), method.lower())] = str(dep.call.operatie)
+            stack.extend(dep.dependencies)
+    return result
 
 
 def operation_id(route: APIRoute) -> str:
@@ -71,11 +150,21 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     schemas = components.setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)
+    schemas.update(copy.deepcopy(CONTRACT_SCHEMAS))
+    if "securitySchemes" in components:
+        components["securitySchemes"] = security_schemes()
+    scopes = route_scopes(app)
 
     for path, path_item in schema.get("paths", {}).items():
         for method, operation in path_item.items():
             if method not in _HTTP_METHODS:
                 continue
+            if operation.get("security"):
+                scope = scopes.get((path, method))
+                operation["security"] = [
+                    {OAUTH2: [scope] if scope else []},
+                    {BEARER: []},
+                ]
             responses: dict[str, Any] = operation.setdefault("responses", {})
             if path not in ZONDER_DATABASE and "503" not in responses:
                 # Any database fault: nothing stored, retry after `Retry-After` (problems.py).
@@ -98,6 +187,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                     },
                 }
             for code, response in responses.items():
+                if response.get("description") == "Successful Response":
+                    response["description"] = _SUCCES.get((method, code), _SUCCES[("", code)])
                 if code.startswith(("2", "3")):
                     headers = response.setdefault("headers", {})
                     headers["API-Version"] = {"$ref": "#/components/headers/API-Version"}

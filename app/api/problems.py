@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.deps import audit_context
+from app.api.validatie import nederlandse_reden
 from app.db.fouten import DATABASE_FOUTEN, dubbele_sleutel, is_onbereikbaar, is_time_out
 from app.db.session import UnitOfWork
 from app.domain.schoolvakanties import KalenderOntbreektError
@@ -114,8 +115,11 @@ def _location(loc: Iterable[int | str]) -> tuple[str, str]:
 
 
 def _safe_reason(err: dict[str, Any]) -> str:
-    """Pydantic's message, unless it would repeat (part of) the submitted value."""
-    message = str(err.get("msg", "ongeldige waarde"))
+    """The Dutch reason of the error type; else the message, unless it repeats the value."""
+    reden = nederlandse_reden(err)
+    if reden is not None:
+        return reden
+    message = str(err.get("msg", "ongeldige waarde")).removeprefix("Value error, ")
     submitted = err.get("input")
     if isinstance(submitted, str | int | float) and not isinstance(submitted, bool):
         text = str(submitted)

@@ -11,7 +11,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from typing import IO, Annotated, Any
+from typing import IO, Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import StreamingResponse
@@ -20,10 +20,13 @@ from pydantic import AwareDatetime, Field
 from app.api.auth import toegang
 from app.api.deps import UowDep
 from app.api.problems import problem_responses
-from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel
+from app.api.schemas import CONTRACT_SCHEMAS, EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel
 from app.domain.toegang import Actor, Operatie
 from app.services import rapportage as service
 from app.services.exports import (
+    FORMAAT,
+    KOLOMMEN_V1,
+    Formaat,
     samenvatting_naar_dict,
     schrijf_overzicht_csv,
     schrijf_register_csv,
@@ -80,11 +83,142 @@ def _antwoord(schrijf: Any, media: str, naam: str) -> StreamingResponse:
     )
 
 
+# -- typed report schemas (contract only: the JSON is streamed as the exports write it) -------
+
+_EINDE = (
+    "Een einddatum is overal in deze API de eerste dag waarop de situatie niet meer geldt "
+    "(halfopen), behalve waar `totEnMet` staat."
+)
+_KOLOMSCHEMA: dict[Formaat, dict[str, Any]] = {
+    Formaat.TEKST: {"type": ["string", "null"]},
+    Formaat.GETAL: {"type": ["integer", "null"]},
+    Formaat.DATUM: {"type": ["string", "null"], "format": "date"},
+    Formaat.JA_NEE: {"type": ["boolean", "null"]},
+}
+
+
+def _rij_schema() -> dict[str, Any]:
+    """One register row, derived from the columns the export writes (`KOLOMMEN_V1`)."""
+    properties: dict[str, Any] = {}
+    for kolom in KOLOMMEN_V1:
+        schema = dict(_KOLOMSCHEMA[kolom.formaat])
+        if kolom.sleutel == "verloop":
+            schema = {"type": "array", "items": {"type": "string"}}
+        schema["description"] = kolom.kop + ("; " + _EINDE if kolom.sleutel == "einddatum" else "")
+        properties[kolom.sleutel] = schema
+    return {
+        "type": "object",
+        "title": "InspectieRegisterRij",
+        "description": "Eén rij van het register: één kind, geanonimiseerd (docs/rapportage.md).",
+        "properties": properties,
+        "required": [k.sleutel for k in KOLOMMEN_V1],
+        "additionalProperties": False,
+    }
+
+
+class RegisterKop(ApiModel):
+    """The head of a register export."""
+
+    peildatum: date
+    schooljaar: str = Field(description="Het schooljaar, bijvoorbeeld `2026-2027`.")
+    vanaf: date = Field(description="De eerste dag van het schooljaar die meetelt.")
+    bekend_op: datetime | None = Field(description="Het register zoals bekend op dit moment.")
+
+
+class InspectieRegister(ApiModel):
+    """The Inspectie register on a peildatum (the JSON export)."""
+
+    formaat: Literal["thuiszitters-inspectieregister"] = FORMAAT  # type: ignore[assignment]
+    versie: int = Field(description="Versie van de kolomindeling.")
+    kop: RegisterKop
+    kolommen: list[str] = Field(description="De sleutels van de rijen, in kolomvolgorde.")
+    rijen: list[dict[str, Any]] = Field(description="Eén rij per kind (`InspectieRegisterRij`).")
+
+
+class InspectieSamenvatting(ApiModel):
+    """Counts per category, age, duration; new, ended and running (docs/rapportage.md)."""
+
+    formaat: Literal["thuiszitters-samenvatting"]
+    versie: int
+    peildatum: date
+    schooljaar: str
+    vorige_peildatum: date | None
+    aantal: int
+    actief: int
+    per_categorie: dict[str, int] = Field(description="Categorie op de peildatum.")
+    per_categorie_schooljaar: dict[str, int] = Field(description="Categorie in het schooljaar.")
+    per_typering: dict[str, int]
+    per_leeftijdsgroep: dict[str, int]
+    per_duurklasse: dict[str, int]
+    mutaties: dict[str, int] | None = Field(description="Sinds de vorige peildatum.")
+    verdwenen: int
+    pact_overschreden: int
+    doorzettingsmacht_bij: str | None = Field(
+        default=None, description="Wie in het SWV doorzettingsmacht heeft."
+    )
+
+
+class OverzichtGroep(ApiModel):
+    """One row of the SWV overview: a school, a gemeente or the total."""
+
+    groep: str
+    cellen: dict[str, int | None] = Field(
+        description="Aantal per kolom; `null` is onderdrukt (1 tot de drempel), zodat geen "
+        "kind herkenbaar is."
+    )
+
+
+class Doorzettingsmacht(ApiModel):
+    belegd_bij: str
+    afspraak_termijn_dagen: int
+
+
+class SwvOverzicht(ApiModel):
+    """The SWV's overview: counts only, per school and gemeente."""
+
+    peildatum: date
+    drempel: int = Field(description="Cellen van 1 tot dit aantal worden onderdrukt.")
+    totaal: OverzichtGroep
+    per_school: list[OverzichtGroep]
+    per_gemeente: list[OverzichtGroep]
+    doorzettingsmacht: Doorzettingsmacht
+
+
+def _component(model: type[ApiModel]) -> None:
+    schema = model.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
+    for naam, sub in schema.pop("$defs", {}).items():
+        CONTRACT_SCHEMAS[naam] = sub
+    CONTRACT_SCHEMAS[model.__name__] = schema
+
+
+_OMSCHRIJVINGEN = {
+    "InspectieRegister": "Het thuiszittersregister voor de Inspectie op een peildatum (JSON).",
+    "RegisterKop": "De kop van het register: peildatum, schooljaar en kennisstand.",
+    "InspectieSamenvatting": "Aantallen per categorie, typering, leeftijdsgroep en duurklasse; "
+    "nieuw, beëindigd en lopend sinds de vorige peildatum.",
+    "SwvOverzicht": "Het overzicht voor het SWV: alleen aantallen, per school en gemeente.",
+    "OverzichtGroep": "Eén rij van het overzicht: een school, een gemeente of het totaal.",
+    "Doorzettingsmacht": "Wie in het SWV doorzettingsmacht heeft, en de afspraaktermijn.",
+}
+for _model in (InspectieRegister, InspectieSamenvatting, SwvOverzicht):
+    _component(_model)
+for _naam, _omschrijving in _OMSCHRIJVINGEN.items():
+    CONTRACT_SCHEMAS[_naam]["description"] = _omschrijving
+CONTRACT_SCHEMAS["InspectieRegisterRij"] = _rij_schema()
+CONTRACT_SCHEMAS["InspectieRegister"]["properties"]["rijen"]["items"] = {
+    "$ref": "#/components/schemas/InspectieRegisterRij"
+}
+
+
+def _ref(naam: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{naam}"}
+
+
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Het register (JSON, CSV of XLSX naar de `Accept`-header).",
         "content": {
-            JSON: {"schema": {"type": "object"}},
+            JSON: {"schema": _ref("InspectieRegister")},
             CSV: {"schema": {"type": "string"}},
             XLSX: {"schema": {"type": "string", "format": "binary"}},
         },
@@ -93,12 +227,12 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def json_of_csv(beschrijving: str) -> dict[int | str, dict[str, Any]]:
+def json_of_csv(beschrijving: str, schema: str) -> dict[int | str, dict[str, Any]]:
     """OpenAPI responses of a report served as JSON or CSV."""
     return {
         200: {
             "description": beschrijving,
-            "content": {JSON: {"schema": {"type": "object"}}, CSV: {"schema": {"type": "string"}}},
+            "content": {JSON: {"schema": _ref(schema)}, CSV: {"schema": {"type": "string"}}},
         },
         **problem_responses(400, 401, 403),
     }
@@ -149,7 +283,7 @@ async def get_inspectie_rapport(
     "/rapportages/inspectie/samenvatting",
     summary="Samenvatting: aantallen per categorie, leeftijd, duur; nieuw, beëindigd, lopend",
     response_class=StreamingResponse,
-    responses=json_of_csv("De samenvatting (JSON of CSV)."),
+    responses=json_of_csv("De samenvatting (JSON of CSV).", "InspectieSamenvatting"),
 )
 async def get_inspectie_samenvatting(
     request: Request,
@@ -183,7 +317,7 @@ async def get_inspectie_samenvatting(
     "dataproblemen; in JSON ook wie doorzettingsmacht heeft en de afspraaktermijn. Cellen van "
     "1 tot 4 worden onderdrukt, zodat geen kind herkenbaar is.",
     response_class=StreamingResponse,
-    responses=json_of_csv("Het overzicht (JSON of CSV)."),
+    responses=json_of_csv("Het overzicht (JSON of CSV).", "SwvOverzicht"),
 )
 async def get_swv_overzicht(
     request: Request,
@@ -240,7 +374,7 @@ class IndieningLijst(ApiModel):
 
 class Verschil(ApiModel):
     pseudoniem: str
-    soort: str = Field(description="nieuw, vervallen of gewijzigd")
+    soort: Literal["nieuw", "vervallen", "gewijzigd"]
     velden: list[str]
 
 
@@ -296,7 +430,8 @@ async def get_indiening(
     response_class=StreamingResponse,
     responses={
         200: {
-            "description": "Het bevroren register.",
+            "description": "Het bevroren register, byte voor byte; indieningen van voor de "
+            "camelCase-sleutels hebben de snake_case-sleutels van toen.",
             "content": {JSON: {"schema": {"type": "object"}}},
         },
         **problem_responses(400, 401, 403, 404),
@@ -362,9 +497,7 @@ async def get_verschillen_tussen_peildata(
 class OverlegRegel(ApiModel):
     leerling_id: uuid.UUID
     pseudoniem: str
-    reden: str = Field(
-        description="absoluut-verzuim, vrijstelling, besluit-11g of frequent-verzuim"
-    )
+    reden: Literal["absoluut-verzuim", "vrijstelling", "besluit-11g", "frequent-verzuim"]
     categorie: str
     sinds: date | None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -41,3 +42,9 @@ class Paginering(ApiModel):
 EERSTE_DATUM = date(1990, 1, 1)
 LAATSTE_DATUM = date(2100, 12, 31)
 """Dates the register can reason about; outside them a query is invalid input (400)."""
+
+
+CONTRACT_SCHEMAS: dict[str, dict[str, Any]] = {}
+"""Schemas the contract states beyond what pydantic derives (e.g. the fact kinds from the
+domain's dataclasses); `build_openapi` puts them in `components.schemas`, replacing a
+pydantic-derived schema of the same name."""

@@ -57,7 +57,7 @@ class Formaat(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Kolom:
-    """One register column: stable key (JSON), header text, XLSX width, format and value."""
+    """One register column: camelCase key (JSON), header text, XLSX width, format and value."""
 
     sleutel: str
     kop: str
@@ -77,14 +77,14 @@ KOLOMMEN_V1: tuple[Kolom, ...] = (
     Kolom("typering", "Typering", 18, Formaat.TEKST, lambda r: r.typering.value),
     Kolom("soort", "Soort thuiszitter", 18, Formaat.TEKST, lambda r: _enum(r.soort)),
     Kolom(
-        "categorie_peildatum",
+        "categoriePeildatum",
         "Categorie op peildatum",
         12,
         Formaat.TEKST,
         lambda r: inspectie_code(r.categorie_peildatum),
     ),
     Kolom(
-        "hoogste_categorie",
+        "hoogsteCategorie",
         "Hoogste categorie schooljaar",
         12,
         Formaat.TEKST,
@@ -101,10 +101,10 @@ KOLOMMEN_V1: tuple[Kolom, ...] = (
     Kolom(
         "einddatum", "Einddatum (eerste dag niet meer)", 12, Formaat.DATUM, lambda r: r.einddatum
     ),
-    Kolom("duur_dagen", "Duur (dagen)", 10, Formaat.GETAL, lambda r: r.duur_dagen),
+    Kolom("duurDagen", "Duur (dagen)", 10, Formaat.GETAL, lambda r: r.duur_dagen),
     Kolom("duurklasse", "Duurklasse", 22, Formaat.TEKST, lambda r: r.duurklasse.value),
     Kolom(
-        "ziek_gemeld_door_ouders",
+        "ziekGemeldDoorOuders",
         "Ziek gemeld door ouders",
         10,
         Formaat.JA_NEE,
@@ -112,22 +112,22 @@ KOLOMMEN_V1: tuple[Kolom, ...] = (
     ),
     Kolom("aanbod", "Aanbod of thuiswerkplan", 16, Formaat.TEKST, lambda r: _enum(r.aanbod)),
     Kolom("jeugdhulp", "Betrokken jeugdhulp", 24, Formaat.TEKST, lambda r: r.jeugdhulp),
-    Kolom("maand_beeindigd", "Maand beëindigd", 10, Formaat.TEKST, lambda r: r.maand_beeindigd),
+    Kolom("maandBeeindigd", "Maand beëindigd", 10, Formaat.TEKST, lambda r: r.maand_beeindigd),
     Kolom(
-        "reden_beeindigd",
+        "redenBeeindigd",
         "Reden beëindiging",
         22,
         Formaat.TEKST,
         lambda r: _enum(r.reden_beeindigd),
     ),
     Kolom(
-        "pact_overschreden",
+        "pactOverschreden",
         "Thuiszitterspact overschreden",
         10,
         Formaat.JA_NEE,
         lambda r: r.pact_overschreden,
     ),
-    Kolom("aantal_episodes", "Aantal episodes", 10, Formaat.GETAL, lambda r: r.aantal_episodes),
+    Kolom("aantalEpisodes", "Aantal episodes", 10, Formaat.GETAL, lambda r: r.aantal_episodes),
 )
 """Version 1 of the register layout; a changed Inspectie form becomes ``KOLOMMEN_V2``."""
 
@@ -167,7 +167,7 @@ def _kop_dict(kop: RegisterKop) -> dict[str, object]:
         "peildatum": kop.peildatum.isoformat(),
         "schooljaar": kop.schooljaar,
         "vanaf": kop.vanaf.isoformat(),
-        "bekend_op": None if kop.bekend_op is None else kop.bekend_op.isoformat(),
+        "bekendOp": None if kop.bekend_op is None else kop.bekend_op.isoformat(),
     }
 
 
@@ -216,25 +216,23 @@ def samenvatting_naar_dict(
 ) -> dict[str, object]:
     """The summary as a JSON-safe dict; every count key present, in a fixed order. With
     `doorzettingsmacht_bij`, also who holds doorzettingsmacht in the SWV (the Inspectie asks)."""
-    extra = (
-        {} if doorzettingsmacht_bij is None else {"doorzettingsmacht_bij": doorzettingsmacht_bij}
-    )
+    extra = {} if doorzettingsmacht_bij is None else {"doorzettingsmachtBij": doorzettingsmacht_bij}
     return {
         "formaat": "thuiszitters-samenvatting",
         "versie": KOLOMMEN_VERSIE,
         "peildatum": s.peildatum.isoformat(),
         "schooljaar": s.schooljaar,
-        "vorige_peildatum": None if s.vorige_peildatum is None else s.vorige_peildatum.isoformat(),
+        "vorigePeildatum": None if s.vorige_peildatum is None else s.vorige_peildatum.isoformat(),
         "aantal": s.aantal,
         "actief": s.actief,
-        "per_categorie": _telling(s.per_categorie),
-        "per_categorie_schooljaar": _telling(s.per_categorie_schooljaar),
-        "per_typering": _telling(s.per_typering),
-        "per_leeftijdsgroep": _telling(s.per_leeftijdsgroep),
-        "per_duurklasse": _telling(s.per_duurklasse),
+        "perCategorie": _telling(s.per_categorie),
+        "perCategorieSchooljaar": _telling(s.per_categorie_schooljaar),
+        "perTypering": _telling(s.per_typering),
+        "perLeeftijdsgroep": _telling(s.per_leeftijdsgroep),
+        "perDuurklasse": _telling(s.per_duurklasse),
         "mutaties": None if s.mutaties is None else _telling(s.mutaties),
         "verdwenen": s.verdwenen,
-        "pact_overschreden": s.pact_overschreden,
+        "pactOverschreden": s.pact_overschreden,
         **extra,
     }
 

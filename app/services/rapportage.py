@@ -292,12 +292,21 @@ async def verschillen_met_nu(
         nu = await _register(uow, actor, row.peildatum, None)
         hernummerd = await uow.monitor.aliassen(row.swv_id)
         await uow.commit()
-    # A renumbered child is the same child: its old code is read as its current one.
+    # A renumbered child is the same child: its old code is read as its current one; a register
+    # frozen before the report JSON became camelCase is read with camelCase keys.
     oud = [
-        {**r, "pseudoniem": hernummerd.get(r["pseudoniem"], r["pseudoniem"])}
-        for r in json.loads(row.inhoud)["rijen"]
+        {**c, "pseudoniem": hernummerd.get(c["pseudoniem"], c["pseudoniem"])}
+        for c in (_camel_sleutels(r) for r in json.loads(row.inhoud)["rijen"])
     ]
     return row, verschillen(oud, [rij_naar_dict(r) for r in nu.rijen])
+
+
+def _camel_sleutels(rij: dict[str, Any]) -> dict[str, Any]:
+    """A frozen row's keys in camelCase; submissions made before keep their snake_case bytes."""
+    return {
+        k.split("_")[0] + "".join(d.capitalize() for d in k.split("_")[1:]): v
+        for k, v in rij.items()
+    }
 
 
 async def tussen_peildata(

@@ -2315,7 +2315,6 @@ export interface components {
         };
         /**
          * AanbodSoort
-         * @description Kind of offer while a child is absent (docs/domain.md regels 10 and 12).
          * @enum {string}
          */
         AanbodSoort: "passend-aanbod" | "thuiswerkplan";
@@ -2560,13 +2559,11 @@ export interface components {
         };
         /**
          * Beeindigingsreden
-         * @description Why an absence ended, as the SWV reports it (docs/domain.md regel 16).
          * @enum {string}
          */
         Beeindigingsreden: "schoolgang-hersteld" | "verhuizing" | "wisseling-school" | "absoluut-verzuimer" | "ontheffing-vrijstelling" | "18-jaar-geworden" | "melding-verkeerd" | "overig";
         /**
          * Belastbaarheid
-         * @description Jeugdarts verdict on whether a sick child can attend school (Aanpak thuiszitters §1.1).
          * @enum {string}
          */
         Belastbaarheid: "volledig" | "gedeeltelijk" | "niet";
@@ -3295,37 +3292,9 @@ export interface components {
         };
         /**
          * FeitInvoer
-         * @description A fact about the child, as a school, leerplicht or the SWV states it.
+         * @description Een feit over de leerling, zoals een school, leerplicht of het SWV het vastlegt; `soort` bepaalt de velden van `gegevens`. Een einddatum is de eerste dag waarop de situatie niet meer geldt (halfopen), behalve `totEnMet`.
          */
-        FeitInvoer: {
-            /** @description Soort feit; zie `docs/domain.md`. */
-            soort: components["schemas"]["FeitSoort"];
-            /**
-             * Geldigvanaf
-             * Format: date
-             * @description De datum waarop het feit betrekking heeft.
-             */
-            geldigVanaf: string;
-            /**
-             * Gegevens
-             * @description Velden die bij deze soort horen (camelCase), bijvoorbeeld `{"doorOuders": true}` bij een ziekmelding.
-             */
-            gegevens?: {
-                [key: string]: unknown;
-            };
-            /**
-             * Bronreferentie
-             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
-             */
-            bronReferentie?: string | null;
-            /**
-             * Schoolid
-             * @description Vestiging waarover of waardoor gemeld wordt.
-             */
-            schoolId?: string | null;
-            /** @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit. */
-            namens?: components["schemas"]["Namens"] | null;
-        };
+        FeitInvoer: components["schemas"]["FeitInvoerInschrijving"] | components["schemas"]["FeitInvoerUitschrijving"] | components["schemas"]["FeitInvoerNietIngeschreven"] | components["schemas"]["FeitInvoerVerzuimGestart"] | components["schemas"]["FeitInvoerVerzuimBeeindigd"] | components["schemas"]["FeitInvoerVerzuimGemeld"] | components["schemas"]["FeitInvoerVerzuimuren"] | components["schemas"]["FeitInvoerZiekmelding"] | components["schemas"]["FeitInvoerZiekmeldingBeeindigd"] | components["schemas"]["FeitInvoerJeugdartsOordeel"] | components["schemas"]["FeitInvoerOngeoorloofdAangemerkt"] | components["schemas"]["FeitInvoerVrijstellingVerleend"] | components["schemas"]["FeitInvoerVrijstellingBeeindigd"] | components["schemas"]["FeitInvoerBesluit11g"] | components["schemas"]["FeitInvoerBesluit11gBeeindigd"] | components["schemas"]["FeitInvoerSchorsingGestart"] | components["schemas"]["FeitInvoerSchorsingBeeindigd"] | components["schemas"]["FeitInvoerTlvAfgegeven"] | components["schemas"]["FeitInvoerPlaatsing"] | components["schemas"]["FeitInvoerWachtOpPlek"] | components["schemas"]["FeitInvoerAanbodGestart"] | components["schemas"]["FeitInvoerAanbodBeeindigd"] | components["schemas"]["FeitInvoerGastleerling"] | components["schemas"]["FeitInvoerGastleerlingBeeindigd"] | components["schemas"]["FeitInvoerOnderwijsHervat"] | components["schemas"]["FeitInvoerKwalificatieplichtBeeindigd"] | components["schemas"]["FeitInvoerAdministratieveOnvolkomenheid"] | components["schemas"]["FeitInvoerKlas"] | components["schemas"]["FeitInvoerNiveau"] | components["schemas"]["FeitInvoerWoonplaats"] | components["schemas"]["FeitInvoerSoortThuiszitter"] | components["schemas"]["FeitInvoerRedenGeoorloofd"] | components["schemas"]["FeitInvoerJeugdhulp"] | components["schemas"]["FeitInvoerGemeldBijLoket"] | components["schemas"]["FeitInvoerCorrectie"] | components["schemas"]["FeitInvoerIntrekking"];
         /**
          * FeitSoort
          * @description The kinds of fact, as named in the API and in the register's ``soort`` column.
@@ -3354,10 +3323,11 @@ export interface components {
              * Format: date-time
              */
             geregistreerdOp: string;
-            /** Gegevens */
-            gegevens: {
-                [key: string]: unknown;
-            };
+            /**
+             * Gegevens
+             * @description De velden van deze soort, zoals `Gegevens<Soort>` ze beschrijft; bij `inschrijving`, `uitschrijving` en `plaatsing` ook `vestiging` (het `schoolId`).
+             */
+            gegevens: Record<string, never>;
             /** Bron */
             bron: string;
             /** Bronreferentie */
@@ -4688,9 +4658,9 @@ export interface components {
             pseudoniem: string;
             /**
              * Reden
-             * @description absoluut-verzuim, vrijstelling, besluit-11g of frequent-verzuim
+             * @enum {string}
              */
-            reden: string;
+            reden: "absoluut-verzuim" | "vrijstelling" | "besluit-11g" | "frequent-verzuim";
             /** Categorie */
             categorie: string;
             /** Sinds */
@@ -5558,7 +5528,6 @@ export interface components {
         };
         /**
          * TlvCategorie
-         * @description The funding category of an SO/VSO TLV (laag, midden, hoog).
          * @enum {string}
          */
         TlvCategorie: "laag" | "midden" | "hoog";
@@ -5655,7 +5624,6 @@ export interface components {
         };
         /**
          * TlvSoort
-         * @description The kind of special education a TLV admits to (WPO art. 18a, WVO art. 17a).
          * @enum {string}
          */
         TlvSoort: "sbo" | "so" | "vso";
@@ -5713,6 +5681,53 @@ export interface components {
             gegevenOp: string;
             /** Geldigtot */
             geldigTot?: string | null;
+        };
+        /**
+         * TokenFout
+         * @description RFC 6749 §5.2 members (`error`, `error_description`) in an RFC 9457 problem.
+         */
+        TokenFout: {
+            /**
+             * Type
+             * @description URI die het soort probleem identificeert.
+             */
+            type: string;
+            /**
+             * Title
+             * @description Korte, vaste omschrijving van het soort probleem.
+             */
+            title: string;
+            /**
+             * Status
+             * @description De HTTP-statuscode.
+             */
+            status: number;
+            /**
+             * Detail
+             * @description Uitleg over dit specifieke voorval.
+             */
+            detail: string;
+            /**
+             * Instance
+             * @description URI van dit voorval (het verzoek-id).
+             */
+            instance: string;
+            /**
+             * Errors
+             * @description Bij ongeldige invoer (400): elke fout afzonderlijk.
+             */
+            errors?: components["schemas"]["InvalidParam"][] | null;
+            /**
+             * Error
+             * @description De foutcode van RFC 6749 §5.2.
+             * @enum {string}
+             */
+            error: "invalid_request" | "invalid_client" | "unsupported_grant_type" | "invalid_scope";
+            /**
+             * Error Description
+             * @description Uitleg in het Nederlands; herhaalt geen invoer.
+             */
+            error_description: string;
         };
         /** TweedeFactor */
         TweedeFactor: {
@@ -5811,9 +5826,9 @@ export interface components {
             pseudoniem: string;
             /**
              * Soort
-             * @description nieuw, vervallen of gewijzigd
+             * @enum {string}
              */
-            soort: string;
+            soort: "nieuw" | "vervallen" | "gewijzigd";
             /** Velden */
             velden: string[];
         };
@@ -6113,7 +6128,6 @@ export interface components {
         };
         /**
          * VrijstellingGrond
-         * @description Legal ground of a vrijstelling (LPW art. 5 onder a/b/c, art. 5a, art. 15).
          * @enum {string}
          */
         VrijstellingGrond: "art-5-a" | "art-5-b" | "art-5-c" | "art-5a" | "art-15";
@@ -6401,6 +6415,2393 @@ export interface components {
             teLaat: number;
             status: components["schemas"]["Taakstatus"];
         };
+        /**
+         * Hervatting
+         * @enum {string}
+         */
+        Hervatting: "volledig" | "gedeeltelijk";
+        /**
+         * KwalificatieplichtEinde
+         * @enum {string}
+         */
+        KwalificatieplichtEinde: "startkwalificatie" | "praktijkonderwijs" | "vso-arbeid" | "vso-dagbesteding";
+        /**
+         * SoortThuiszitter
+         * @enum {string}
+         */
+        SoortThuiszitter: "schoolweigeraar" | "schoolonthouding" | "spijbelaar" | "medisch";
+        /**
+         * RedenGeoorloofd
+         * @enum {string}
+         */
+        RedenGeoorloofd: "ziekte" | "jeugdarts-advies" | "vrijstelling" | "verlof" | "schorsing" | "overig";
+        /**
+         * GegevensInschrijving
+         * @description De velden van een feit van soort `inschrijving`.
+         */
+        GegevensInschrijving: Record<string, never>;
+        /**
+         * FeitInvoerInschrijving
+         * @description Een feit van soort `inschrijving`.
+         */
+        FeitInvoerInschrijving: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "inschrijving";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensInschrijving"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingInschrijving
+         * @description De velden van een feit van soort `inschrijving`.
+         */
+        VervangingInschrijving: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "inschrijving";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            /**
+             * Format: uuid
+             * @description Id van de vestiging.
+             */
+            vestiging: string;
+        };
+        /**
+         * GegevensUitschrijving
+         * @description De velden van een feit van soort `uitschrijving`.
+         */
+        GegevensUitschrijving: {
+            reden?: components["schemas"]["Beeindigingsreden"] | null;
+        };
+        /**
+         * FeitInvoerUitschrijving
+         * @description Een feit van soort `uitschrijving`.
+         */
+        FeitInvoerUitschrijving: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "uitschrijving";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensUitschrijving"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingUitschrijving
+         * @description De velden van een feit van soort `uitschrijving`.
+         */
+        VervangingUitschrijving: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "uitschrijving";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            /**
+             * Format: uuid
+             * @description Id van de vestiging.
+             */
+            vestiging: string;
+            reden?: components["schemas"]["Beeindigingsreden"] | null;
+        };
+        /**
+         * GegevensNietIngeschreven
+         * @description De velden van een feit van soort `niet-ingeschreven`.
+         */
+        GegevensNietIngeschreven: {
+            melder?: string;
+        };
+        /**
+         * FeitInvoerNietIngeschreven
+         * @description Een feit van soort `niet-ingeschreven`.
+         */
+        FeitInvoerNietIngeschreven: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "niet-ingeschreven";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensNietIngeschreven"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingNietIngeschreven
+         * @description De velden van een feit van soort `niet-ingeschreven`.
+         */
+        VervangingNietIngeschreven: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "niet-ingeschreven";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            melder?: string;
+        };
+        /**
+         * GegevensVerzuimGestart
+         * @description De velden van een feit van soort `verzuim-gestart`.
+         */
+        GegevensVerzuimGestart: Record<string, never>;
+        /**
+         * FeitInvoerVerzuimGestart
+         * @description Een feit van soort `verzuim-gestart`.
+         */
+        FeitInvoerVerzuimGestart: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "verzuim-gestart";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensVerzuimGestart"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingVerzuimGestart
+         * @description De velden van een feit van soort `verzuim-gestart`.
+         */
+        VervangingVerzuimGestart: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "verzuim-gestart";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+        };
+        /**
+         * GegevensVerzuimBeeindigd
+         * @description De velden van een feit van soort `verzuim-beeindigd`.
+         */
+        GegevensVerzuimBeeindigd: {
+            reden?: components["schemas"]["Beeindigingsreden"] | null;
+        };
+        /**
+         * FeitInvoerVerzuimBeeindigd
+         * @description Een feit van soort `verzuim-beeindigd`.
+         */
+        FeitInvoerVerzuimBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "verzuim-beeindigd";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensVerzuimBeeindigd"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingVerzuimBeeindigd
+         * @description De velden van een feit van soort `verzuim-beeindigd`.
+         */
+        VervangingVerzuimBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "verzuim-beeindigd";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            reden?: components["schemas"]["Beeindigingsreden"] | null;
+        };
+        /**
+         * GegevensVerzuimGemeld
+         * @description De velden van een feit van soort `verzuim-gemeld`.
+         */
+        GegevensVerzuimGemeld: {
+            einde?: string | null;
+        };
+        /**
+         * FeitInvoerVerzuimGemeld
+         * @description Een feit van soort `verzuim-gemeld`.
+         */
+        FeitInvoerVerzuimGemeld: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "verzuim-gemeld";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensVerzuimGemeld"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingVerzuimGemeld
+         * @description De velden van een feit van soort `verzuim-gemeld`.
+         */
+        VervangingVerzuimGemeld: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "verzuim-gemeld";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            einde?: string | null;
+        };
+        /**
+         * GegevensVerzuimuren
+         * @description De velden van een feit van soort `verzuimuren`.
+         */
+        GegevensVerzuimuren: {
+            /** @description Uren ongeoorloofd verzuim in de lesweek vanaf `geldigVanaf` (LPW art. 21). */
+            uren: number;
+        };
+        /**
+         * FeitInvoerVerzuimuren
+         * @description Een feit van soort `verzuimuren`.
+         */
+        FeitInvoerVerzuimuren: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "verzuimuren";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensVerzuimuren"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingVerzuimuren
+         * @description De velden van een feit van soort `verzuimuren`.
+         */
+        VervangingVerzuimuren: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "verzuimuren";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            /** @description Uren ongeoorloofd verzuim in de lesweek vanaf `geldigVanaf` (LPW art. 21). */
+            uren: number;
+        };
+        /**
+         * GegevensZiekmelding
+         * @description De velden van een feit van soort `ziekmelding`.
+         */
+        GegevensZiekmelding: {
+            doorOuders?: boolean;
+            terugkeerOnzeker?: boolean;
+        };
+        /**
+         * FeitInvoerZiekmelding
+         * @description Een feit van soort `ziekmelding`.
+         */
+        FeitInvoerZiekmelding: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "ziekmelding";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensZiekmelding"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingZiekmelding
+         * @description De velden van een feit van soort `ziekmelding`.
+         */
+        VervangingZiekmelding: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "ziekmelding";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            doorOuders?: boolean;
+            terugkeerOnzeker?: boolean;
+        };
+        /**
+         * GegevensZiekmeldingBeeindigd
+         * @description De velden van een feit van soort `ziekmelding-beeindigd`.
+         */
+        GegevensZiekmeldingBeeindigd: Record<string, never>;
+        /**
+         * FeitInvoerZiekmeldingBeeindigd
+         * @description Een feit van soort `ziekmelding-beeindigd`.
+         */
+        FeitInvoerZiekmeldingBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "ziekmelding-beeindigd";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensZiekmeldingBeeindigd"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingZiekmeldingBeeindigd
+         * @description De velden van een feit van soort `ziekmelding-beeindigd`.
+         */
+        VervangingZiekmeldingBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "ziekmelding-beeindigd";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+        };
+        /**
+         * GegevensJeugdartsOordeel
+         * @description De velden van een feit van soort `jeugdarts-oordeel`.
+         */
+        GegevensJeugdartsOordeel: {
+            belastbaarheid: components["schemas"]["Belastbaarheid"];
+        };
+        /**
+         * FeitInvoerJeugdartsOordeel
+         * @description Een feit van soort `jeugdarts-oordeel`.
+         */
+        FeitInvoerJeugdartsOordeel: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "jeugdarts-oordeel";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensJeugdartsOordeel"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingJeugdartsOordeel
+         * @description De velden van een feit van soort `jeugdarts-oordeel`.
+         */
+        VervangingJeugdartsOordeel: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "jeugdarts-oordeel";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            belastbaarheid: components["schemas"]["Belastbaarheid"];
+        };
+        /**
+         * GegevensOngeoorloofdAangemerkt
+         * @description De velden van een feit van soort `ongeoorloofd-aangemerkt`.
+         */
+        GegevensOngeoorloofdAangemerkt: Record<string, never>;
+        /**
+         * FeitInvoerOngeoorloofdAangemerkt
+         * @description Een feit van soort `ongeoorloofd-aangemerkt`.
+         */
+        FeitInvoerOngeoorloofdAangemerkt: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "ongeoorloofd-aangemerkt";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensOngeoorloofdAangemerkt"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingOngeoorloofdAangemerkt
+         * @description De velden van een feit van soort `ongeoorloofd-aangemerkt`.
+         */
+        VervangingOngeoorloofdAangemerkt: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "ongeoorloofd-aangemerkt";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+        };
+        /**
+         * GegevensVrijstellingVerleend
+         * @description De velden van een feit van soort `vrijstelling-verleend`.
+         */
+        GegevensVrijstellingVerleend: {
+            grond: components["schemas"]["VrijstellingGrond"];
+        };
+        /**
+         * FeitInvoerVrijstellingVerleend
+         * @description Een feit van soort `vrijstelling-verleend`.
+         */
+        FeitInvoerVrijstellingVerleend: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "vrijstelling-verleend";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensVrijstellingVerleend"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingVrijstellingVerleend
+         * @description De velden van een feit van soort `vrijstelling-verleend`.
+         */
+        VervangingVrijstellingVerleend: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "vrijstelling-verleend";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            grond: components["schemas"]["VrijstellingGrond"];
+        };
+        /**
+         * GegevensVrijstellingBeeindigd
+         * @description De velden van een feit van soort `vrijstelling-beeindigd`.
+         */
+        GegevensVrijstellingBeeindigd: {
+            grond: components["schemas"]["VrijstellingGrond"];
+            reden?: components["schemas"]["Beeindigingsreden"] | null;
+        };
+        /**
+         * FeitInvoerVrijstellingBeeindigd
+         * @description Een feit van soort `vrijstelling-beeindigd`.
+         */
+        FeitInvoerVrijstellingBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "vrijstelling-beeindigd";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensVrijstellingBeeindigd"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingVrijstellingBeeindigd
+         * @description De velden van een feit van soort `vrijstelling-beeindigd`.
+         */
+        VervangingVrijstellingBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "vrijstelling-beeindigd";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            grond: components["schemas"]["VrijstellingGrond"];
+            reden?: components["schemas"]["Beeindigingsreden"] | null;
+        };
+        /**
+         * GegevensBesluit11g
+         * @description De velden van een feit van soort `besluit-11g`.
+         */
+        GegevensBesluit11g: Record<string, never>;
+        /**
+         * FeitInvoerBesluit11g
+         * @description Een feit van soort `besluit-11g`.
+         */
+        FeitInvoerBesluit11g: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "besluit-11g";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensBesluit11g"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingBesluit11g
+         * @description De velden van een feit van soort `besluit-11g`.
+         */
+        VervangingBesluit11g: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "besluit-11g";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+        };
+        /**
+         * GegevensBesluit11gBeeindigd
+         * @description De velden van een feit van soort `besluit-11g-beeindigd`.
+         */
+        GegevensBesluit11gBeeindigd: Record<string, never>;
+        /**
+         * FeitInvoerBesluit11gBeeindigd
+         * @description Een feit van soort `besluit-11g-beeindigd`.
+         */
+        FeitInvoerBesluit11gBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "besluit-11g-beeindigd";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensBesluit11gBeeindigd"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingBesluit11gBeeindigd
+         * @description De velden van een feit van soort `besluit-11g-beeindigd`.
+         */
+        VervangingBesluit11gBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "besluit-11g-beeindigd";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+        };
+        /**
+         * GegevensSchorsingGestart
+         * @description De velden van een feit van soort `schorsing-gestart`.
+         */
+        GegevensSchorsingGestart: Record<string, never>;
+        /**
+         * FeitInvoerSchorsingGestart
+         * @description Een feit van soort `schorsing-gestart`.
+         */
+        FeitInvoerSchorsingGestart: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "schorsing-gestart";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensSchorsingGestart"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingSchorsingGestart
+         * @description De velden van een feit van soort `schorsing-gestart`.
+         */
+        VervangingSchorsingGestart: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "schorsing-gestart";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+        };
+        /**
+         * GegevensSchorsingBeeindigd
+         * @description De velden van een feit van soort `schorsing-beeindigd`.
+         */
+        GegevensSchorsingBeeindigd: Record<string, never>;
+        /**
+         * FeitInvoerSchorsingBeeindigd
+         * @description Een feit van soort `schorsing-beeindigd`.
+         */
+        FeitInvoerSchorsingBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "schorsing-beeindigd";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensSchorsingBeeindigd"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingSchorsingBeeindigd
+         * @description De velden van een feit van soort `schorsing-beeindigd`.
+         */
+        VervangingSchorsingBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "schorsing-beeindigd";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+        };
+        /**
+         * GegevensTlvAfgegeven
+         * @description De velden van een feit van soort `tlv-afgegeven`.
+         */
+        GegevensTlvAfgegeven: {
+            onderwijssoort?: components["schemas"]["TlvSoort"] | null;
+            categorie?: components["schemas"]["TlvCategorie"] | null;
+            geldigTot?: string | null;
+        };
+        /**
+         * FeitInvoerTlvAfgegeven
+         * @description Een feit van soort `tlv-afgegeven`.
+         */
+        FeitInvoerTlvAfgegeven: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "tlv-afgegeven";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensTlvAfgegeven"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingTlvAfgegeven
+         * @description De velden van een feit van soort `tlv-afgegeven`.
+         */
+        VervangingTlvAfgegeven: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "tlv-afgegeven";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            onderwijssoort?: components["schemas"]["TlvSoort"] | null;
+            categorie?: components["schemas"]["TlvCategorie"] | null;
+            geldigTot?: string | null;
+        };
+        /**
+         * GegevensPlaatsing
+         * @description De velden van een feit van soort `plaatsing`.
+         */
+        GegevensPlaatsing: Record<string, never>;
+        /**
+         * FeitInvoerPlaatsing
+         * @description Een feit van soort `plaatsing`.
+         */
+        FeitInvoerPlaatsing: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "plaatsing";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensPlaatsing"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingPlaatsing
+         * @description De velden van een feit van soort `plaatsing`.
+         */
+        VervangingPlaatsing: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "plaatsing";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            /**
+             * Format: uuid
+             * @description Id van de vestiging.
+             */
+            vestiging: string;
+        };
+        /**
+         * GegevensWachtOpPlek
+         * @description De velden van een feit van soort `wacht-op-plek`.
+         */
+        GegevensWachtOpPlek: Record<string, never>;
+        /**
+         * FeitInvoerWachtOpPlek
+         * @description Een feit van soort `wacht-op-plek`.
+         */
+        FeitInvoerWachtOpPlek: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "wacht-op-plek";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensWachtOpPlek"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingWachtOpPlek
+         * @description De velden van een feit van soort `wacht-op-plek`.
+         */
+        VervangingWachtOpPlek: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "wacht-op-plek";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+        };
+        /**
+         * GegevensAanbodGestart
+         * @description De velden van een feit van soort `aanbod-gestart`.
+         */
+        GegevensAanbodGestart: {
+            aanbod: components["schemas"]["AanbodSoort"];
+            keerOpSchoolPerWeek?: components["schemas"]["Vervanging"] | null;
+            urenOpSchoolPerWeek?: number | null;
+        };
+        /**
+         * FeitInvoerAanbodGestart
+         * @description Een feit van soort `aanbod-gestart`.
+         */
+        FeitInvoerAanbodGestart: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "aanbod-gestart";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensAanbodGestart"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingAanbodGestart
+         * @description De velden van een feit van soort `aanbod-gestart`.
+         */
+        VervangingAanbodGestart: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "aanbod-gestart";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            aanbod: components["schemas"]["AanbodSoort"];
+            keerOpSchoolPerWeek?: components["schemas"]["Vervanging"] | null;
+            urenOpSchoolPerWeek?: number | null;
+        };
+        /**
+         * GegevensAanbodBeeindigd
+         * @description De velden van een feit van soort `aanbod-beeindigd`.
+         */
+        GegevensAanbodBeeindigd: Record<string, never>;
+        /**
+         * FeitInvoerAanbodBeeindigd
+         * @description Een feit van soort `aanbod-beeindigd`.
+         */
+        FeitInvoerAanbodBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "aanbod-beeindigd";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensAanbodBeeindigd"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingAanbodBeeindigd
+         * @description De velden van een feit van soort `aanbod-beeindigd`.
+         */
+        VervangingAanbodBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "aanbod-beeindigd";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+        };
+        /**
+         * GegevensGastleerling
+         * @description De velden van een feit van soort `gastleerling`.
+         */
+        GegevensGastleerling: {
+            voorziening: string;
+            ritmeHersteld: boolean;
+        };
+        /**
+         * FeitInvoerGastleerling
+         * @description Een feit van soort `gastleerling`.
+         */
+        FeitInvoerGastleerling: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "gastleerling";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensGastleerling"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingGastleerling
+         * @description De velden van een feit van soort `gastleerling`.
+         */
+        VervangingGastleerling: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "gastleerling";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            voorziening: string;
+            ritmeHersteld: boolean;
+        };
+        /**
+         * GegevensGastleerlingBeeindigd
+         * @description De velden van een feit van soort `gastleerling-beeindigd`.
+         */
+        GegevensGastleerlingBeeindigd: Record<string, never>;
+        /**
+         * FeitInvoerGastleerlingBeeindigd
+         * @description Een feit van soort `gastleerling-beeindigd`.
+         */
+        FeitInvoerGastleerlingBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "gastleerling-beeindigd";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensGastleerlingBeeindigd"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingGastleerlingBeeindigd
+         * @description De velden van een feit van soort `gastleerling-beeindigd`.
+         */
+        VervangingGastleerlingBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "gastleerling-beeindigd";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+        };
+        /**
+         * GegevensOnderwijsHervat
+         * @description De velden van een feit van soort `onderwijs-hervat`.
+         */
+        GegevensOnderwijsHervat: {
+            hervatting: components["schemas"]["Hervatting"];
+            reden?: components["schemas"]["Beeindigingsreden"] | null;
+        };
+        /**
+         * FeitInvoerOnderwijsHervat
+         * @description Een feit van soort `onderwijs-hervat`.
+         */
+        FeitInvoerOnderwijsHervat: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "onderwijs-hervat";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensOnderwijsHervat"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingOnderwijsHervat
+         * @description De velden van een feit van soort `onderwijs-hervat`.
+         */
+        VervangingOnderwijsHervat: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "onderwijs-hervat";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            hervatting: components["schemas"]["Hervatting"];
+            reden?: components["schemas"]["Beeindigingsreden"] | null;
+        };
+        /**
+         * GegevensKwalificatieplichtBeeindigd
+         * @description De velden van een feit van soort `kwalificatieplicht-beeindigd`.
+         */
+        GegevensKwalificatieplichtBeeindigd: {
+            grond: components["schemas"]["KwalificatieplichtEinde"];
+        };
+        /**
+         * FeitInvoerKwalificatieplichtBeeindigd
+         * @description Een feit van soort `kwalificatieplicht-beeindigd`.
+         */
+        FeitInvoerKwalificatieplichtBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "kwalificatieplicht-beeindigd";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensKwalificatieplichtBeeindigd"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingKwalificatieplichtBeeindigd
+         * @description De velden van een feit van soort `kwalificatieplicht-beeindigd`.
+         */
+        VervangingKwalificatieplichtBeeindigd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "kwalificatieplicht-beeindigd";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            grond: components["schemas"]["KwalificatieplichtEinde"];
+        };
+        /**
+         * GegevensAdministratieveOnvolkomenheid
+         * @description De velden van een feit van soort `administratieve-onvolkomenheid`.
+         */
+        GegevensAdministratieveOnvolkomenheid: {
+            /**
+             * Format: date
+             * @description De laatste dag van het verklaarde gat (inclusief; `docs/domain.md` regel 7).
+             */
+            totEnMet: string;
+            toelichting?: string;
+        };
+        /**
+         * FeitInvoerAdministratieveOnvolkomenheid
+         * @description Een feit van soort `administratieve-onvolkomenheid`.
+         */
+        FeitInvoerAdministratieveOnvolkomenheid: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "administratieve-onvolkomenheid";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensAdministratieveOnvolkomenheid"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingAdministratieveOnvolkomenheid
+         * @description De velden van een feit van soort `administratieve-onvolkomenheid`.
+         */
+        VervangingAdministratieveOnvolkomenheid: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "administratieve-onvolkomenheid";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            /**
+             * Format: date
+             * @description De laatste dag van het verklaarde gat (inclusief; `docs/domain.md` regel 7).
+             */
+            totEnMet: string;
+            toelichting?: string;
+        };
+        /**
+         * GegevensKlas
+         * @description De velden van een feit van soort `klas`.
+         */
+        GegevensKlas: {
+            klas: string;
+        };
+        /**
+         * FeitInvoerKlas
+         * @description Een feit van soort `klas`.
+         */
+        FeitInvoerKlas: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "klas";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensKlas"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingKlas
+         * @description De velden van een feit van soort `klas`.
+         */
+        VervangingKlas: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "klas";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            klas: string;
+        };
+        /**
+         * GegevensNiveau
+         * @description De velden van een feit van soort `niveau`.
+         */
+        GegevensNiveau: {
+            niveau: string;
+        };
+        /**
+         * FeitInvoerNiveau
+         * @description Een feit van soort `niveau`.
+         */
+        FeitInvoerNiveau: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "niveau";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensNiveau"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingNiveau
+         * @description De velden van een feit van soort `niveau`.
+         */
+        VervangingNiveau: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "niveau";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            niveau: string;
+        };
+        /**
+         * GegevensWoonplaats
+         * @description De velden van een feit van soort `woonplaats`.
+         */
+        GegevensWoonplaats: {
+            gemeente: string;
+        };
+        /**
+         * FeitInvoerWoonplaats
+         * @description Een feit van soort `woonplaats`.
+         */
+        FeitInvoerWoonplaats: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "woonplaats";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensWoonplaats"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingWoonplaats
+         * @description De velden van een feit van soort `woonplaats`.
+         */
+        VervangingWoonplaats: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "woonplaats";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            gemeente: string;
+        };
+        /**
+         * GegevensSoortThuiszitter
+         * @description De velden van een feit van soort `soort-thuiszitter`.
+         */
+        GegevensSoortThuiszitter: {
+            thuiszitter: components["schemas"]["SoortThuiszitter"];
+        };
+        /**
+         * FeitInvoerSoortThuiszitter
+         * @description Een feit van soort `soort-thuiszitter`.
+         */
+        FeitInvoerSoortThuiszitter: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "soort-thuiszitter";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensSoortThuiszitter"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingSoortThuiszitter
+         * @description De velden van een feit van soort `soort-thuiszitter`.
+         */
+        VervangingSoortThuiszitter: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "soort-thuiszitter";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            thuiszitter: components["schemas"]["SoortThuiszitter"];
+        };
+        /**
+         * GegevensRedenGeoorloofd
+         * @description De velden van een feit van soort `reden-geoorloofd`.
+         */
+        GegevensRedenGeoorloofd: {
+            /** @description Waarom; vrije tekst, nooit in een export voor de Inspectie. */
+            reden: components["schemas"]["RedenGeoorloofd"];
+        };
+        /**
+         * FeitInvoerRedenGeoorloofd
+         * @description Een feit van soort `reden-geoorloofd`.
+         */
+        FeitInvoerRedenGeoorloofd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "reden-geoorloofd";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensRedenGeoorloofd"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingRedenGeoorloofd
+         * @description De velden van een feit van soort `reden-geoorloofd`.
+         */
+        VervangingRedenGeoorloofd: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "reden-geoorloofd";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            /** @description Waarom; vrije tekst, nooit in een export voor de Inspectie. */
+            reden: components["schemas"]["RedenGeoorloofd"];
+        };
+        /**
+         * GegevensJeugdhulp
+         * @description De velden van een feit van soort `jeugdhulp`.
+         */
+        GegevensJeugdhulp: {
+            organisatie: string;
+        };
+        /**
+         * FeitInvoerJeugdhulp
+         * @description Een feit van soort `jeugdhulp`.
+         */
+        FeitInvoerJeugdhulp: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "jeugdhulp";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensJeugdhulp"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingJeugdhulp
+         * @description De velden van een feit van soort `jeugdhulp`.
+         */
+        VervangingJeugdhulp: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "jeugdhulp";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+            organisatie: string;
+        };
+        /**
+         * GegevensGemeldBijLoket
+         * @description De velden van een feit van soort `gemeld-bij-loket`.
+         */
+        GegevensGemeldBijLoket: Record<string, never>;
+        /**
+         * FeitInvoerGemeldBijLoket
+         * @description Een feit van soort `gemeld-bij-loket`.
+         */
+        FeitInvoerGemeldBijLoket: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "gemeld-bij-loket";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens?: components["schemas"]["GegevensGemeldBijLoket"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * VervangingGemeldBijLoket
+         * @description De velden van een feit van soort `gemeld-bij-loket`.
+         */
+        VervangingGemeldBijLoket: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "gemeld-bij-loket";
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            geldigVanaf: string;
+            /** Format: date-time */
+            geregistreerdOp: string;
+        };
+        /**
+         * GegevensCorrectie
+         * @description De velden van een feit van soort `correctie`.
+         */
+        GegevensCorrectie: {
+            /**
+             * Format: uuid
+             * @description Id van het eerdere feit van deze leerling waarop dit feit betrekking heeft (`docs/domain.md` regel 15).
+             */
+            betreft: string;
+            /** @description Waarom; vrije tekst, nooit in een export voor de Inspectie. */
+            reden: string;
+            vervanging: components["schemas"]["Vervanging"];
+        };
+        /**
+         * FeitInvoerCorrectie
+         * @description Een feit van soort `correctie`.
+         */
+        FeitInvoerCorrectie: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "correctie";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensCorrectie"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * GegevensIntrekking
+         * @description De velden van een feit van soort `intrekking`.
+         */
+        GegevensIntrekking: {
+            /**
+             * Format: uuid
+             * @description Id van het eerdere feit van deze leerling waarop dit feit betrekking heeft (`docs/domain.md` regel 15).
+             */
+            betreft: string;
+            /** @description Waarom; vrije tekst, nooit in een export voor de Inspectie. */
+            reden: string;
+        };
+        /**
+         * FeitInvoerIntrekking
+         * @description Een feit van soort `intrekking`.
+         */
+        FeitInvoerIntrekking: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            soort: "intrekking";
+            /**
+             * Geldigvanaf
+             * Format: date
+             * @description De datum waarop het feit betrekking heeft.
+             */
+            geldigVanaf: string;
+            gegevens: components["schemas"]["GegevensIntrekking"];
+            /**
+             * Bronreferentie
+             * @description Eigen kenmerk van het bronsysteem; dezelfde referentie is dezelfde melding.
+             * @default null
+             */
+            bronReferentie: string | null;
+            /**
+             * Schoolid
+             * @description Vestiging waarover of waardoor gemeld wordt.
+             * @default null
+             */
+            schoolId: string | null;
+            /**
+             * @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit.
+             * @default null
+             */
+            namens: components["schemas"]["Namens"] | null;
+        };
+        /**
+         * Vervanging
+         * @description Het feit dat een correctie in de plaats stelt van het feit `betreft`, met `id`, `geldigVanaf` en `geregistreerdOp` (`docs/domain.md` regel 15).
+         */
+        Vervanging: components["schemas"]["VervangingInschrijving"] | components["schemas"]["VervangingUitschrijving"] | components["schemas"]["VervangingNietIngeschreven"] | components["schemas"]["VervangingVerzuimGestart"] | components["schemas"]["VervangingVerzuimBeeindigd"] | components["schemas"]["VervangingVerzuimGemeld"] | components["schemas"]["VervangingVerzuimuren"] | components["schemas"]["VervangingZiekmelding"] | components["schemas"]["VervangingZiekmeldingBeeindigd"] | components["schemas"]["VervangingJeugdartsOordeel"] | components["schemas"]["VervangingOngeoorloofdAangemerkt"] | components["schemas"]["VervangingVrijstellingVerleend"] | components["schemas"]["VervangingVrijstellingBeeindigd"] | components["schemas"]["VervangingBesluit11g"] | components["schemas"]["VervangingBesluit11gBeeindigd"] | components["schemas"]["VervangingSchorsingGestart"] | components["schemas"]["VervangingSchorsingBeeindigd"] | components["schemas"]["VervangingTlvAfgegeven"] | components["schemas"]["VervangingPlaatsing"] | components["schemas"]["VervangingWachtOpPlek"] | components["schemas"]["VervangingAanbodGestart"] | components["schemas"]["VervangingAanbodBeeindigd"] | components["schemas"]["VervangingGastleerling"] | components["schemas"]["VervangingGastleerlingBeeindigd"] | components["schemas"]["VervangingOnderwijsHervat"] | components["schemas"]["VervangingKwalificatieplichtBeeindigd"] | components["schemas"]["VervangingAdministratieveOnvolkomenheid"] | components["schemas"]["VervangingKlas"] | components["schemas"]["VervangingNiveau"] | components["schemas"]["VervangingWoonplaats"] | components["schemas"]["VervangingSoortThuiszitter"] | components["schemas"]["VervangingRedenGeoorloofd"] | components["schemas"]["VervangingJeugdhulp"] | components["schemas"]["VervangingGemeldBijLoket"];
+        /**
+         * RegisterKop
+         * @description De kop van het register: peildatum, schooljaar en kennisstand.
+         */
+        RegisterKop: {
+            /**
+             * Peildatum
+             * Format: date
+             */
+            peildatum: string;
+            /**
+             * Schooljaar
+             * @description Het schooljaar, bijvoorbeeld `2026-2027`.
+             */
+            schooljaar: string;
+            /**
+             * Vanaf
+             * Format: date
+             * @description De eerste dag van het schooljaar die meetelt.
+             */
+            vanaf: string;
+            /**
+             * Bekendop
+             * @description Het register zoals bekend op dit moment.
+             */
+            bekendOp: string | null;
+        };
+        /**
+         * InspectieRegister
+         * @description Het thuiszittersregister voor de Inspectie op een peildatum (JSON).
+         */
+        InspectieRegister: {
+            /**
+             * Formaat
+             * @default thuiszitters-inspectieregister
+             * @constant
+             */
+            formaat: "thuiszitters-inspectieregister";
+            /**
+             * Versie
+             * @description Versie van de kolomindeling.
+             */
+            versie: number;
+            kop: components["schemas"]["RegisterKop"];
+            /**
+             * Kolommen
+             * @description De sleutels van de rijen, in kolomvolgorde.
+             */
+            kolommen: string[];
+            /**
+             * Rijen
+             * @description Eén rij per kind (`InspectieRegisterRij`).
+             */
+            rijen: components["schemas"]["InspectieRegisterRij"][];
+        };
+        /**
+         * InspectieSamenvatting
+         * @description Aantallen per categorie, typering, leeftijdsgroep en duurklasse; nieuw, beëindigd en lopend sinds de vorige peildatum.
+         */
+        InspectieSamenvatting: {
+            /**
+             * Formaat
+             * @constant
+             */
+            formaat: "thuiszitters-samenvatting";
+            /** Versie */
+            versie: number;
+            /**
+             * Peildatum
+             * Format: date
+             */
+            peildatum: string;
+            /** Schooljaar */
+            schooljaar: string;
+            /** Vorigepeildatum */
+            vorigePeildatum: string | null;
+            /** Aantal */
+            aantal: number;
+            /** Actief */
+            actief: number;
+            /**
+             * Percategorie
+             * @description Categorie op de peildatum.
+             */
+            perCategorie: {
+                [key: string]: number;
+            };
+            /**
+             * Percategorieschooljaar
+             * @description Categorie in het schooljaar.
+             */
+            perCategorieSchooljaar: {
+                [key: string]: number;
+            };
+            /** Pertypering */
+            perTypering: {
+                [key: string]: number;
+            };
+            /** Perleeftijdsgroep */
+            perLeeftijdsgroep: {
+                [key: string]: number;
+            };
+            /** Perduurklasse */
+            perDuurklasse: {
+                [key: string]: number;
+            };
+            /**
+             * Mutaties
+             * @description Sinds de vorige peildatum.
+             */
+            mutaties: {
+                [key: string]: number;
+            } | null;
+            /** Verdwenen */
+            verdwenen: number;
+            /** Pactoverschreden */
+            pactOverschreden: number;
+            /**
+             * Doorzettingsmachtbij
+             * @description Wie in het SWV doorzettingsmacht heeft.
+             * @default null
+             */
+            doorzettingsmachtBij: string | null;
+        };
+        /**
+         * Doorzettingsmacht
+         * @description Wie in het SWV doorzettingsmacht heeft, en de afspraaktermijn.
+         */
+        Doorzettingsmacht: {
+            /** Belegdbij */
+            belegdBij: string;
+            /** Afspraaktermijndagen */
+            afspraakTermijnDagen: number;
+        };
+        /**
+         * OverzichtGroep
+         * @description Eén rij van het overzicht: een school, een gemeente of het totaal.
+         */
+        OverzichtGroep: {
+            /** Groep */
+            groep: string;
+            /**
+             * Cellen
+             * @description Aantal per kolom; `null` is onderdrukt (1 tot de drempel), zodat geen kind herkenbaar is.
+             */
+            cellen: {
+                [key: string]: number | null;
+            };
+        };
+        /**
+         * SwvOverzicht
+         * @description Het overzicht voor het SWV: alleen aantallen, per school en gemeente.
+         */
+        SwvOverzicht: {
+            /**
+             * Peildatum
+             * Format: date
+             */
+            peildatum: string;
+            /**
+             * Drempel
+             * @description Cellen van 1 tot dit aantal worden onderdrukt.
+             */
+            drempel: number;
+            totaal: components["schemas"]["OverzichtGroep"];
+            /** Perschool */
+            perSchool: components["schemas"]["OverzichtGroep"][];
+            /** Pergemeente */
+            perGemeente: components["schemas"]["OverzichtGroep"][];
+            doorzettingsmacht: components["schemas"]["Doorzettingsmacht"];
+        };
+        /**
+         * InspectieRegisterRij
+         * @description Eén rij van het register: één kind, geanonimiseerd (docs/rapportage.md).
+         */
+        InspectieRegisterRij: {
+            /** @description Pseudoniem */
+            pseudoniem: string | null;
+            /** @description Leeftijd op peildatum */
+            leeftijd: number | null;
+            /** @description Typering */
+            typering: string | null;
+            /** @description Soort thuiszitter */
+            soort: string | null;
+            /** @description Categorie op peildatum */
+            categoriePeildatum: string | null;
+            /** @description Hoogste categorie schooljaar */
+            hoogsteCategorie: string | null;
+            /** @description Verloop categorieën */
+            verloop: string[];
+            /**
+             * Format: date
+             * @description Startdatum
+             */
+            startdatum: string | null;
+            /**
+             * Format: date
+             * @description Einddatum (eerste dag niet meer); Een einddatum is overal in deze API de eerste dag waarop de situatie niet meer geldt (halfopen), behalve waar `totEnMet` staat.
+             */
+            einddatum: string | null;
+            /** @description Duur (dagen) */
+            duurDagen: number | null;
+            /** @description Duurklasse */
+            duurklasse: string | null;
+            /** @description Ziek gemeld door ouders */
+            ziekGemeldDoorOuders: boolean | null;
+            /** @description Aanbod of thuiswerkplan */
+            aanbod: string | null;
+            /** @description Betrokken jeugdhulp */
+            jeugdhulp: string | null;
+            /** @description Maand beëindigd */
+            maandBeeindigd: string | null;
+            /** @description Reden beëindiging */
+            redenBeeindigd: string | null;
+            /** @description Thuiszitterspact overschreden */
+            pactOverschreden: boolean | null;
+            /** @description Aantal episodes */
+            aantalEpisodes: number | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -6424,7 +8825,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -6445,7 +8846,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -6479,7 +8880,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -6549,7 +8950,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -6619,7 +9020,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -6676,7 +9077,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; geen inhoud. */
             204: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -6725,7 +9126,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -6735,22 +9136,22 @@ export interface operations {
                     "application/json": components["schemas"]["ClientTokenAntwoord"];
                 };
             };
-            /** @description Ongeldige invoer */
+            /** @description Geweigerd verzoek (RFC 6749 §5.2) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["TokenFout"];
                 };
             };
-            /** @description Niet geauthenticeerd */
+            /** @description Onbekende client of verkeerd geheim (RFC 6749 §5.2) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["TokenFout"];
                 };
             };
             /** @description Verzoek te groot */
@@ -6804,7 +9205,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -6879,7 +9280,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -6932,7 +9333,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -7010,7 +9411,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; geen inhoud. */
             204: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -7075,7 +9476,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -7128,7 +9529,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -7206,7 +9607,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; geen inhoud. */
             204: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -7294,7 +9695,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -7359,7 +9760,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -7448,7 +9849,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -7518,7 +9919,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -7593,7 +9994,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -7668,7 +10069,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -7738,7 +10139,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -7825,7 +10226,7 @@ export interface operations {
                     "application/json": components["schemas"]["Gebeurtenis"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -7939,7 +10340,7 @@ export interface operations {
                     "application/json": components["schemas"]["Gebeurtenis"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -8036,7 +10437,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -8107,7 +10508,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -8178,7 +10579,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -8248,7 +10649,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -8336,7 +10737,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -8411,7 +10812,7 @@ export interface operations {
                     "application/json": components["schemas"]["Melding"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -8499,7 +10900,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -8560,7 +10961,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -8637,7 +11038,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -8751,7 +11152,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -8826,7 +11227,7 @@ export interface operations {
                     "application/json": components["schemas"]["CasusDetail"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -8914,7 +11315,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -8991,7 +11392,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -9104,7 +11505,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -9217,7 +11618,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -9332,7 +11733,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -9445,7 +11846,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -9559,7 +11960,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -9672,7 +12073,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -9781,7 +12182,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -9868,7 +12269,7 @@ export interface operations {
                     "application/json": components["schemas"]["Inschrijving"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -9967,7 +12368,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -10046,7 +12447,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -10163,7 +12564,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -10289,7 +12690,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -10398,7 +12799,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -10485,7 +12886,7 @@ export interface operations {
                     "application/json": components["schemas"]["Verzuimperiode"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -10584,7 +12985,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -10663,7 +13064,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -10780,7 +13181,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -10906,7 +13307,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -11015,7 +13416,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -11102,7 +13503,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ziekmelding"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -11201,7 +13602,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -11280,7 +13681,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -11397,7 +13798,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -11523,7 +13924,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -11632,7 +14033,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -11719,7 +14120,7 @@ export interface operations {
                     "application/json": components["schemas"]["Vrijstelling"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -11818,7 +14219,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -11897,7 +14298,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -12014,7 +14415,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -12140,7 +14541,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -12249,7 +14650,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -12336,7 +14737,7 @@ export interface operations {
                     "application/json": components["schemas"]["Schorsing"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -12435,7 +14836,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -12514,7 +14915,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -12631,7 +15032,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -12757,7 +15158,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -12866,7 +15267,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -12953,7 +15354,7 @@ export interface operations {
                     "application/json": components["schemas"]["Aanbod"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -13052,7 +15453,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -13131,7 +15532,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -13248,7 +15649,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -13374,7 +15775,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -13483,7 +15884,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -13570,7 +15971,7 @@ export interface operations {
                     "application/json": components["schemas"]["JeugdartsOordeel"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -13669,7 +16070,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -13750,7 +16151,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -13876,7 +16277,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -13984,7 +16385,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -14046,7 +16447,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -14125,7 +16526,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -14192,7 +16593,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -14254,7 +16655,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -14312,7 +16713,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -14365,7 +16766,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -14447,7 +16848,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -14523,7 +16924,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -14578,7 +16979,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -14666,7 +17067,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -14735,7 +17136,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -14827,7 +17228,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -14933,7 +17334,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["InspectieRegister"];
                     "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
@@ -14998,7 +17399,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["InspectieSamenvatting"];
                     "text/csv": string;
                 };
             };
@@ -15062,7 +17463,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["SwvOverzicht"];
                     "text/csv": string;
                 };
             };
@@ -15114,7 +17515,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -15167,7 +17568,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -15236,7 +17637,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -15305,7 +17706,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Het bevroren register. */
+            /** @description Het bevroren register, byte voor byte; indieningen van voor de camelCase-sleutels hebben de snake_case-sleutels van toen. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -15374,7 +17775,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -15448,7 +17849,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -15509,7 +17910,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -15635,7 +18036,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -15709,7 +18110,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -15789,7 +18190,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -15871,7 +18272,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -15947,7 +18348,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -16009,7 +18410,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -16084,7 +18485,7 @@ export interface operations {
                     "application/json": components["schemas"]["EscalatieUit"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -16184,7 +18585,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -16254,7 +18655,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -16343,7 +18744,7 @@ export interface operations {
                     "application/json": components["schemas"]["EscalatieUit"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -16477,7 +18878,7 @@ export interface operations {
                     "application/json": components["schemas"]["EscalatieUit"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -16613,7 +19014,7 @@ export interface operations {
                     "application/json": components["schemas"]["EscalatieUit"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -16747,7 +19148,7 @@ export interface operations {
                     "application/json": components["schemas"]["EscalatieUit"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -16881,7 +19282,7 @@ export interface operations {
                     "application/json": components["schemas"]["EscalatieUit"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -16999,7 +19400,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -17086,7 +19487,7 @@ export interface operations {
                     "application/json": components["schemas"]["Tlv"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -17189,7 +19590,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -17256,7 +19657,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -17320,7 +19721,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -17397,7 +19798,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -17512,7 +19913,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -17627,7 +20028,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -17716,7 +20117,7 @@ export interface operations {
                     "application/json": components["schemas"]["Plaatsingscheck"];
                 };
             };
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -17824,7 +20225,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -17906,7 +20307,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -17967,7 +20368,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -18043,7 +20444,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -18142,7 +20543,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -18205,7 +20606,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -18263,7 +20664,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -18319,7 +20720,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -18398,7 +20799,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -18474,7 +20875,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -18595,7 +20996,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description Aangemaakt: de nieuwe resource. */
             201: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -18704,7 +21105,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -18769,7 +21170,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -18830,7 +21231,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -18909,7 +21310,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description Gelukt; de resource zoals zij nu is. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -18988,7 +21389,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];
@@ -19065,7 +21466,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description De gevraagde gegevens. */
             200: {
                 headers: {
                     "API-Version": components["headers"]["API-Version"];

@@ -10,6 +10,8 @@ from httpx import AsyncClient
 
 from app.api.app import create_app
 from app.config import Settings
+from app.domain.toegang import Rol
+from tests.builders import FakeAuthenticator, Swv
 
 CONTRACT = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
 
@@ -56,3 +58,50 @@ def test_contract_conventions() -> None:
                     assert re.fullmatch(r"[a-z][a-zA-Z0-9]*", parameter["name"])
     assert len(operation_ids) == len(set(operation_ids))
     assert contract["servers"] == [{"url": "/v1", "description": "Deze server, API-versie 1"}]
+
+
+async def test_validatiefouten_van_de_bibliotheek_zijn_nederlands(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    """Every `reason` of a 400 is Dutch, also for pydantic's own errors; no value is echoed."""
+    regisseur_headers = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    response = await client.post(
+        "/v1/leerlingen",
+        json={"pseudoniem": "", "geboortejaar": "tweeduizend", "onbekend": "GEHEIM-42"},
+        headers=regisseur_headers,
+    )
+    assert response.status_code == 400
+    redenen = [e["reason"] for e in response.json()["errors"]]
+    assert "Onbekend veld." in redenen
+    assert "Moet een geheel getal zijn." in redenen
+    assert not any(w in " ".join(redenen) for w in ("Field", "Input should", "GEHEIM"))
+
+
+def test_elke_operatie_noemt_de_scope_die_de_server_controleert() -> None:
+    """Security in the contract: OAuth2 client credentials, the operations as scopes, per route."""
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    from app.api.auth import Requires
+    from app.domain.toegang import Operatie
+
+    application = create_app(Settings(database_url=None))
+    contract = application.api.openapi()
+    flow = contract["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]
+    assert flow["tokenUrl"] == "/v1/tokens"
+    assert set(flow["scopes"]) == {str(o) for o in Operatie}
+    assert all(flow["scopes"].values())
+    gezien = 0
+    for context in iter_route_contexts(application.api.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute) or not route.include_in_schema:
+            continue
+        stack = list(route.dependant.dependencies)
+        while stack:
+            dep = stack.pop()
+            stack.extend(dep.dependencies)
+            if isinstance(dep.call, Requires):
+                for method in route.methods or ():
+                    operation = contract["paths"][str(context.path)][method.lower()]
+                    assert {"oauth2": [str(dep.call.operatie)]} in operation["security"]
+                    gezien += 1
+    assert gezien > 50

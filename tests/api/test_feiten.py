@@ -294,3 +294,39 @@ async def test_inbox_no_token_401_and_out_of_scope_404(
     missend = await client.post(f"/v1/leerlingen/{uuid.uuid4()}/feiten", json=body, headers=ander)
     assert buiten.status_code == missend.status_code == 404
     assert buiten.json()["detail"] == missend.json()["detail"]
+
+
+def test_contract_heeft_een_schema_per_soort_feit_uit_de_domeinklassen() -> None:
+    """Typed payloads: a `oneOf` on `soort`, one variant per fact kind, fields from the domain."""
+    import dataclasses
+
+    from app.api.app import create_app
+    from app.config import Settings
+    from app.domain.feiten import FEITKLASSEN, FeitSoort
+
+    schemas = create_app(Settings(database_url=None)).api.openapi()["components"]["schemas"]
+    invoer = schemas["FeitInvoer"]
+    assert invoer["discriminator"]["propertyName"] == "soort"
+    assert set(invoer["discriminator"]["mapping"]) == {str(s) for s in FeitSoort}
+    for soort, cls in FEITKLASSEN.items():
+        naam = "".join(d.capitalize() for d in str(soort).split("-"))
+        variant = schemas[f"FeitInvoer{naam}"]
+        assert variant["properties"]["soort"] == {"type": "string", "const": str(soort)}
+        gegevens = schemas[f"Gegevens{naam}"]
+        assert gegevens["additionalProperties"] is False
+        velden = {f.name for f in dataclasses.fields(cls)} - {
+            "id",
+            "geldig_vanaf",
+            "geregistreerd_op",
+        }
+        if soort in {FeitSoort.INSCHRIJVING, FeitSoort.UITSCHRIJVING, FeitSoort.PLAATSING}:
+            velden.discard("vestiging")  # the request's `schoolId`
+        camel = {
+            v.split("_")[0] + "".join(p.capitalize() for p in v.split("_")[1:]) for v in velden
+        }
+        assert set(gegevens["properties"]) == camel
+    assert schemas["GegevensVerzuimuren"]["properties"]["uren"]["minimum"] == 0
+    assert schemas["GegevensVrijstellingVerleend"]["properties"]["grond"] == {
+        "$ref": "#/components/schemas/VrijstellingGrond"
+    }
+    assert "additionalProperties" not in schemas["Gebeurtenis"]["properties"]["gegevens"]

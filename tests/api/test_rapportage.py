@@ -120,7 +120,7 @@ async def test_register_lists_the_national_definition_and_vrijstellingen_only(
         headers=regio["headers"],
     )
     assert summary.status_code == 200
-    assert json.loads(summary.content)["doorzettingsmacht_bij"] == "directeur-swv"
+    assert json.loads(summary.content)["doorzettingsmachtBij"] == "directeur-swv"
 
 
 async def test_exports_in_csv_and_xlsx(client: AsyncClient, regio: dict[str, Any]) -> None:

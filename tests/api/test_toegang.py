@@ -211,6 +211,7 @@ async def test_client_credentials_token_is_bound_to_organisation_and_scopes(
     assert created.status_code == 201, created.text
     read = await jwt_client.get(f"/v1/leerlingen/{created.json()['id']}", headers=headers)
     assert read.status_code == 403
+    assert "leerling:lezen" in read.json()["detail"]  # a missing scope is named
     in_form = await jwt_client.post(
         "/v1/tokens",
         data={**form, "client_id": nieuw.client.client_id, "client_secret": nieuw.geheim},
@@ -235,20 +236,27 @@ async def test_client_credentials_refusals(
     )
     assert wrong.status_code == 401
     assert nieuw.geheim not in wrong.text
+    assert wrong.json()["error"] == "invalid_client"  # RFC 6749 §5.2
+    assert wrong.headers["www-authenticate"].startswith("Basic")
     grant = await jwt_client.post(
         "/v1/tokens", data={"grant_type": "password"}, headers=basic(cid, nieuw.geheim)
     )
     assert grant.status_code == 400
+    assert grant.json()["error"] == "unsupported_grant_type"
     scope = await jwt_client.post(
         "/v1/tokens",
         data={"grant_type": "client_credentials", "scope": "audit:lezen"},
         headers=basic(cid, nieuw.geheim),
     )
     assert scope.status_code == 400
+    assert scope.json()["error"] == "invalid_scope"
     as_json = await jwt_client.post(
         "/v1/tokens", json={"grant_type": "client_credentials"}, headers=basic(cid, nieuw.geheim)
     )
     assert as_json.status_code == 400
+    assert {"error", "error_description", "title", "detail"} <= set(as_json.json())
+    assert as_json.json()["error"] == "invalid_request"
+    assert as_json.headers["cache-control"] == "no-store"
 
 
 def basic(client_id: str, secret: str) -> dict[str, str]:

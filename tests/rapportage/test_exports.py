@@ -257,7 +257,7 @@ def test_rule_8_a2_overig_leaves_the_system_as_the_inspecties_a2() -> None:
     rij = enige_rij(k, "2024-12-01")
     assert rij.categorie_peildatum is Categorie.A2_OVERIG
     uit = rij_naar_dict(rij)
-    assert (uit["categorie_peildatum"], uit["hoogste_categorie"], uit["verloop"]) == (
+    assert (uit["categoriePeildatum"], uit["hoogsteCategorie"], uit["verloop"]) == (
         "A2",
         "B2a",
         ["B2a"],
@@ -297,7 +297,7 @@ def test_who_holds_doorzettingsmacht_is_in_the_summary_and_the_chart_still_fits(
     if doorzettingsmacht_bij is not None:
         from app.services.exports import samenvatting_naar_dict
 
-        assert samenvatting_naar_dict(s, doorzettingsmacht_bij)["doorzettingsmacht_bij"] == (
+        assert samenvatting_naar_dict(s, doorzettingsmacht_bij)["doorzettingsmachtBij"] == (
             doorzettingsmacht_bij
         )
 
@@ -321,3 +321,13 @@ def test_xlsx_free_text_is_text_never_a_formula() -> None:
     kolom = [k.sleutel for k in KOLOMMEN_V1].index("jeugdhulp") + 1
     assert blad.cell(row=2, column=kolom).value == "'=HYPERLINK(1)"
     assert blad.cell(row=2, column=kolom).data_type == "s"
+
+
+def test_bevroren_indiening_met_snake_case_sleutels_vergelijkt_met_camelcase() -> None:
+    """Submissions frozen before the camelCase report keep their bytes; comparing still works."""
+    from app.services.rapportage import _camel_sleutels, verschillen
+
+    oud = {"pseudoniem": "X1", "categorie_peildatum": "B2a", "duur_dagen": 20}
+    nu = {"pseudoniem": "X1", "categoriePeildatum": "B2a", "duurDagen": 21}
+    uit = verschillen([_camel_sleutels(oud)], [nu])
+    assert [(v.pseudoniem, v.soort, v.velden) for v in uit] == [("X1", "gewijzigd", ("duurDagen",))]

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from typing import Any, Literal
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request, Response, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from app.api.auth import ActorDep
 from app.api.deps import UowDep
-from app.api.problems import problem_responses
+from app.api.problems import PROBLEM_JSON, ProblemDetails, problem_response, problem_responses
 from app.api.schemas import ApiInput, ApiModel
 from app.services.errors import FieldError, InvalidInput, ServiceError
 from app.services.toegang import sessies as service
@@ -189,6 +191,44 @@ _FORM_SCHEMA: dict[str, Any] = {
 }
 
 
+class TokenFout(ProblemDetails):
+    """RFC 6749 §5.2 members (`error`, `error_description`) in an RFC 9457 problem."""
+
+    error: Literal[
+        "invalid_request", "invalid_client", "unsupported_grant_type", "invalid_scope"
+    ] = Field(description="De foutcode van RFC 6749 §5.2.")
+    error_description: str = Field(description="Uitleg in het Nederlands; herhaalt geen invoer.")
+
+
+def _token_fout(request: Request, fout: ServiceError) -> JSONResponse:
+    """The OAuth2 error answer (RFC 6749 §5.2) of a refused token request."""
+    if isinstance(fout, service.OngeldigeClient):
+        code, status_code = "invalid_client", 401
+    elif isinstance(fout, service.InvalidScope):
+        code, status_code = "invalid_scope", 400
+    elif isinstance(fout, InvalidInput) and any(
+        e.code == "unsupported_grant_type" for e in fout.errors
+    ):
+        code, status_code = "unsupported_grant_type", 400
+    else:
+        code, status_code = "invalid_request", 400
+    headers: dict[str, str] = {}  # `Cache-Control: no-store` comes from the middleware
+    if status_code == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="thuiszitters"'
+    beschrijving = fout.detail
+    if isinstance(fout, InvalidInput) and fout.errors:
+        beschrijving = " ".join(e.reason for e in fout.errors)
+    probleem = problem_response(request, status_code, beschrijving, slug=fout.slug)
+    body = {**json.loads(bytes(probleem.body)), "error": code, "error_description": beschrijving}
+    return JSONResponse(body, status_code=status_code, media_type=PROBLEM_JSON, headers=headers)
+
+
+_TOKEN_FOUTEN: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Geweigerd verzoek (RFC 6749 §5.2)", "model": TokenFout},
+    401: {"description": "Onbekende client of verkeerd geheim (RFC 6749 §5.2)", "model": TokenFout},
+}
+
+
 def _client_gegevens(request: Request, form: dict[str, str]) -> tuple[str, str]:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("basic "):
@@ -207,9 +247,16 @@ def _client_gegevens(request: Request, form: dict[str, str]) -> tuple[str, str]:
     description="Formulier (`application/x-www-form-urlencoded`) met `grant_type="
     "client_credentials`; clientgegevens via HTTP Basic of in het formulier.",
     openapi_extra=_FORM_SCHEMA,
-    responses=problem_responses(400, 401, 413, 415, 429, 503),
+    responses={**problem_responses(413, 415, 429, 503), **_TOKEN_FOUTEN},
 )
-async def create_token(request: Request, uow: UowDep) -> ClientTokenAntwoord:
+async def create_token(request: Request, uow: UowDep) -> ClientTokenAntwoord | JSONResponse:
+    try:
+        return await _client_token(request, uow)
+    except (InvalidInput, service.OngeldigeClient, service.InvalidScope) as fout:
+        return _token_fout(request, fout)
+
+
+async def _client_token(request: Request, uow: UowDep) -> ClientTokenAntwoord:
     if request.headers.get("content-type", "").split(";")[0].strip() != (
         "application/x-www-form-urlencoded"
     ):
