@@ -363,6 +363,19 @@ async def list_leerlingen(
         Query(description="Alleen leerlingen met dit signaal op de peildatum (trager: per kind)."),
     ] = None,
     bekend_op: BekendOp = None,
+    gewijzigd_sinds: Annotated[
+        AwareDatetime | None,
+        Query(
+            alias="gewijzigdSinds",
+            description=(
+                "Alleen leerlingen die sinds dit moment (ISO 8601 met tijdzone, inclusief) zijn "
+                "geregistreerd, een feit kregen of zijn geanonimiseerd: om bij te blijven zonder "
+                "alles te lezen. Neem het moment van uw vorige verzoek, met een marge van een "
+                "minuut. Een categorie die alleen door het verstrijken van de tijd wisselt, telt "
+                "niet als wijziging."
+            ),
+        ),
+    ] = None,
 ) -> LeerlingLijst:
     result, dag = await service.lijst_leerlingen(
         uow,
@@ -374,6 +387,7 @@ async def list_leerlingen(
             alleen_thuiszitters=bool(thuiszitter),
             bekend_op=bekend_op,
             signaal=signaal,
+            gewijzigd_sinds=gewijzigd_sinds,
         ),
         page,
     )

@@ -16,7 +16,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import get_route_path
 
 from app.api.deps import audit_context
 from app.db.fouten import DATABASE_FOUTEN, dubbele_sleutel, is_onbereikbaar, is_time_out
@@ -162,7 +161,8 @@ async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
 
 def toegestane_methoden(request: Request) -> list[str]:
     """Every method the contract has on this path, with HEAD where GET is (RFC 9110 §15.5.6)."""
-    pad = get_route_path(request.scope)
+    root_path = str(request.scope.get("root_path", ""))
+    pad = request.url.path.removeprefix(root_path) if root_path else request.url.path
     methoden: set[str] = set()
     openapi = getattr(request.app, "openapi", None)
     paden = openapi().get("paths", {}) if callable(openapi) else {}

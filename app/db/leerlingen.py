@@ -371,9 +371,24 @@ class LeerlingenRepository:
         school_id: uuid.UUID | None = None,
         peildatum: date | None = None,
         categorieen: Sequence[str] | None = None,
+        gewijzigd_sinds: datetime | None = None,
     ) -> tuple[list[LeerlingRow], int]:
-        """A page of children in scope, filtered on school and category on a peildatum."""
+        """A page of children in scope, filtered on school, category on a peildatum and on a
+        change since a moment (registered, a fact recorded, or anonymised)."""
         stmt = self.leesbaar(actor)
+        if gewijzigd_sinds is not None:
+            stmt = stmt.where(
+                or_(
+                    LeerlingRow.aangemaakt_op >= gewijzigd_sinds,
+                    LeerlingRow.geanonimiseerd_op >= gewijzigd_sinds,
+                    LeerlingRow.id.in_(
+                        select(FeitRow.leerling_id).where(
+                            FeitRow.swv_id == uuid.UUID(actor.swv_id),
+                            FeitRow.geregistreerd_op >= gewijzigd_sinds,
+                        )
+                    ),
+                )
+            )
         if school_id is not None:
             stmt = stmt.where(
                 LeerlingRow.id.in_(

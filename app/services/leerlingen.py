@@ -197,6 +197,7 @@ class LeerlingFilter:
     alleen_thuiszitters: bool = False
     bekend_op: datetime | None = None
     signaal: Signaal | None = None
+    gewijzigd_sinds: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +243,7 @@ async def lijst_leerlingen(
             school_id=filter_.school_id,
             peildatum=peildatum,
             categorieen=categorieen,
+            gewijzigd_sinds=filter_.gewijzigd_sinds,
         )
         perioden = await uow.leerlingen.perioden_op([r.id for r in rows], peildatum)
         uow.getoond = [r.id for r in rows]
@@ -272,7 +274,11 @@ async def _lijst_zoals_bekend(
     ctx = await swv_context(uow, actor, bekend_op=filter_.bekend_op)
     beleid, kalender = ctx.beleid, ctx.kalender
     rows, _total = await uow.leerlingen.lijst(
-        actor, offset=0, limit=10_000_000, school_id=filter_.school_id
+        actor,
+        offset=0,
+        limit=10_000_000,
+        school_id=filter_.school_id,
+        gewijzigd_sinds=filter_.gewijzigd_sinds,
     )
     gevonden: list[LeerlingMetTijdvak] = []
     for start in range(0, len(rows), 1000):
