@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import warnings
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import httpx
+import pytest
 import schemathesis
 from httpx import AsyncClient
 from hypothesis.errors import NonInteractiveExampleWarning
@@ -107,3 +112,78 @@ async def test_schemathesis_finds_no_failure_and_peers_see_nothing_of_each_other
     assert not fouten, "\n".join(fouten)
     for location in aangemaakt:
         assert (await client.get(location, headers=van_b)).status_code == 404, location
+
+
+GENERATED_CLIENT = CONTRACT.parents[1] / "build" / "python-client"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def test_a_python_client_generated_from_the_contract_does_the_whole_round(
+    application: Application, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    """openapi-python-client's client (`make python-client`) registers a child, reports a fact,
+    reads the child's status and downloads the Inspectie register as XLSX."""
+    if not (GENERATED_CLIENT / "thuiszitters_client").is_dir():
+        pytest.skip("no generated client: `make python-client` (part of `make test`)")
+    sys.path.insert(0, str(GENERATED_CLIENT))
+    try:
+        from thuiszitters_client import AuthenticatedClient  # type: ignore[import-not-found]
+        from thuiszitters_client.api.leerlingen import (  # type: ignore[import-not-found]
+            create_feit,
+            create_leerling,
+            get_status,
+        )
+        from thuiszitters_client.models import (  # type: ignore[import-not-found]
+            FeitInvoer,
+            FeitSoort,
+            LeerlingInvoer,
+            LeerlingInvoerRegio,
+        )
+    finally:
+        sys.path.remove(str(GENERATED_CLIENT))
+
+    def client_voor(rol: Rol) -> Any:
+        token = auth.headers(swv_a.actor(rol))["Authorization"].removeprefix("Bearer ")
+        http = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=application),
+            base_url="http://test/v1",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        return AuthenticatedClient(base_url="http://test/v1", token=token).set_async_httpx_client(
+            http
+        )
+
+    regisseur = client_voor(Rol.REGISSEUR)
+    vandaag = datetime.now(UTC).date()
+    leerling = await create_leerling.asyncio(
+        client=regisseur,
+        body=LeerlingInvoer(
+            pseudoniem="PC-0001",
+            geboortejaar=vandaag.year - 12,
+            geboortemaand=3,
+            regio=LeerlingInvoerRegio.MIDDEN,
+            school_id=swv_a.scholen[0],
+        ),
+    )
+    assert hasattr(leerling, "id"), leerling
+    feit = await create_feit.asyncio_detailed(
+        leerling.id,
+        client=regisseur,
+        body=FeitInvoer(
+            soort=FeitSoort.INSCHRIJVING,
+            geldig_vanaf=vandaag - timedelta(days=200),
+            school_id=swv_a.scholen[0],
+        ),
+    )
+    assert feit.status_code == 201, feit.content
+    status = await get_status.asyncio(leerling.id, client=regisseur)
+    assert hasattr(status, "categorie"), status
+    directeur = client_voor(Rol.DIRECTEUR)
+    rapport = await directeur.get_async_httpx_client().get(
+        "/rapportages/inspectie",
+        params={"peildatum": vandaag.isoformat()},
+        headers={"Accept": XLSX},
+    )
+    assert rapport.status_code == 200, rapport.text
+    assert rapport.headers["content-type"].startswith(XLSX)
+    assert rapport.content[:2] == b"PK"
