@@ -248,6 +248,12 @@ async def test_client_credentials_refusals(
         "/v1/tokens", json={"grant_type": "client_credentials"}, headers=basic(cid, nieuw.geheim)
     )
     assert as_json.status_code == 400
+    too_many = await jwt_client.post(
+        "/v1/tokens",
+        data={"grant_type": "client_credentials", **{f"veld{i}": "x" for i in range(12)}},
+        headers=basic(cid, nieuw.geheim),
+    )
+    assert too_many.status_code == 400  # more than 10 fields: refused, never a 500
 
 
 def basic(client_id: str, secret: str) -> dict[str, str]:
