@@ -141,6 +141,53 @@ def _dev_keys(settings: Settings) -> Settings:
     return settings.model_copy(update=update)
 
 
+RUN_URL = "database-url"
+"""The file in the data directory where `run` leaves its embedded database's URL (mode 600)."""
+
+
+def _run_url_bestand(settings: Settings) -> Path:
+    return settings.data_dir / RUN_URL
+
+
+def _bewaar_run_url(settings: Settings, url: str) -> None:
+    """`run` tells the other commands where its embedded database is, for as long as it runs."""
+    bestand = _run_url_bestand(settings)
+    bestand.parent.mkdir(parents=True, exist_ok=True)
+    bestand.touch(mode=0o600, exist_ok=True)
+    bestand.chmod(0o600)
+    bestand.write_text(url + "\n")
+
+
+def met_run_database(settings: Settings) -> Settings:
+    """`DATABASE_URL` when set; else the database of a running `thuiszitters run` (`make run`)."""
+    if settings.database_url is not None:
+        return settings
+    bestand = _run_url_bestand(settings)
+    try:
+        url = bestand.read_text().strip()
+    except OSError:
+        return settings
+    if not url:
+        return settings
+    print(f"database van `thuiszitters run` ({bestand})", file=sys.stderr)
+    return settings.model_copy(update={"database_url": SecretStr(url)})
+
+
+WACHTWOORD_ENV = "THUISZITTERS_WACHTWOORD"
+"""`create-user` reads the new user's password from this variable when set (automation)."""
+
+
+def lees_wachtwoord(via_stdin: bool) -> str:
+    """The new password: from stdin (`--wachtwoord-stdin`), the environment, or asked; never
+    from an argument (arguments are visible to every user of the machine in `ps`)."""
+    if via_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    uit_omgeving = os.environ.get(WACHTWOORD_ENV)
+    if uit_omgeving:
+        return uit_omgeving
+    return getpass.getpass("wachtwoord (min. 12 tekens): ")
+
+
 def _stop_op_sigterm(signum: int, frame: object) -> None:
     """SIGTERM (docker stop, systemd, an IDE's stop button) ends `run` as Ctrl-C does."""
     raise KeyboardInterrupt
@@ -169,6 +216,8 @@ def cmd_run(settings: Settings) -> int:
         else:
             url = settings.database_url.get_secret_value()
             migrate(_migratie_url(settings) or url)
+        if pg is not None:
+            _bewaar_run_url(settings, url)
         if settings.demo_data:
             asyncio.run(_load_demo(url, settings))
         settings = settings.model_copy(update={"database_url": SecretStr(url)})
@@ -204,6 +253,7 @@ def cmd_run(settings: Settings) -> int:
                 except subprocess.TimeoutExpired:
                     worker.kill()
             if pg is not None:
+                _run_url_bestand(settings).unlink(missing_ok=True)
                 pg.stop()
                 logger.info("embedded PostgreSQL stopped")
         finally:
@@ -227,7 +277,7 @@ def cmd_worker(settings: Settings) -> int:
     from app.services.toegang.configuratie import versleuteling_uit
 
     if settings.database_url is None:
-        print("DATABASE_URL is not set", file=sys.stderr)
+        print("DATABASE_URL is not set (and no `make run` is running)", file=sys.stderr)
         return 2
     url = settings.database_url.get_secret_value()
     settings = _dev_keys(settings) if settings.encryption_key is None else settings
@@ -302,7 +352,7 @@ def cmd_serve(settings: Settings) -> int:
     import uvicorn
 
     if settings.database_url is None:
-        print("DATABASE_URL is not set", file=sys.stderr)
+        print("DATABASE_URL is not set (and no `make run` is running)", file=sys.stderr)
         return 2
     asyncio.run(_waarschuw_rechten(settings.database_url.get_secret_value()))
     uvicorn.run(
@@ -364,7 +414,7 @@ def cmd_with_temp_db(settings: Settings, command: Sequence[str]) -> int:
 
 def cmd_demo_data(settings: Settings) -> int:
     if settings.database_url is None:
-        print("DATABASE_URL is not set", file=sys.stderr)
+        print("DATABASE_URL is not set (and no `make run` is running)", file=sys.stderr)
         return 2
     asyncio.run(_load_demo(settings.database_url.get_secret_value(), _dev_keys(settings)))
     return 0
@@ -374,7 +424,7 @@ def _database(settings: Settings) -> object:
     from app.db.session import Database
 
     if settings.database_url is None:
-        raise SystemExit("DATABASE_URL is not set")
+        raise SystemExit("DATABASE_URL is not set (and no `make run` is running)")
     return Database(settings.database_url.get_secret_value(), pool_size=2)
 
 
@@ -397,7 +447,7 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> int:
             print(f"swv {swv.code}: {swv.id}")
         elif args.command == "create-user":
             swv_id = await _swv_id(uow, args.swv)
-            wachtwoord = getpass.getpass("wachtwoord (min. 12 tekens): ")
+            wachtwoord = lees_wachtwoord(args.wachtwoord_stdin)
             nieuw = await beheer.maak_gebruiker(
                 uow,
                 versleuteling_uit(settings),
@@ -592,6 +642,8 @@ def _rolkoppeling_parser(sub: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from app.domain.toegang import Rol
+
     parser = argparse.ArgumentParser(prog="thuiszitters", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="dev: embedded database, migrations, demo data, API with docs")
@@ -609,9 +661,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_user = sub.add_parser("create-user", help="create a user with TOTP enrolment")
     p_user.add_argument("--swv", required=True, help="code of the SWV")
     p_user.add_argument("--gebruikersnaam", required=True)
-    p_user.add_argument("--rol", required=True)
+    p_user.add_argument("--rol", required=True, choices=[r.value for r in Rol])
     p_user.add_argument("--vestiging", action="append", default=[], help="BRIN+nummer, herhaalbaar")
     p_user.add_argument("--gemeente", action="append", default=[], help="GMnnnn, herhaalbaar")
+    p_user.add_argument(
+        "--wachtwoord-stdin",
+        action="store_true",
+        help=f"read the password from stdin (or set {WACHTWOORD_ENV}); default: ask",
+    )
     _rolkoppeling_parser(sub)
     p_client = sub.add_parser("create-client", help="register an API client (system)")
     p_client.add_argument("--swv", required=True)
@@ -666,6 +723,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(configuratiefout(fout), file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
+    if args.command not in {"run", "openapi", "keys", "demo-totp", "with-temp-db"}:
+        settings = met_run_database(settings)
     if args.command == "run":
         return cmd_run(settings)
     if args.command == "serve":

@@ -59,6 +59,7 @@ def test_sigterm_stops_the_api_and_the_embedded_postgresql() -> None:
                 assert time.monotonic() < deadline, "the API did not start"
                 time.sleep(0.3)
             assert postgres_van(data_dir), "the embedded server should be running"
+            beside_a_running_make_run(exe, env, data_dir)
             proces.send_signal(signal.SIGTERM)
             assert proces.wait(timeout=120) == 0
         finally:
@@ -67,3 +68,39 @@ def test_sigterm_stops_the_api_and_the_embedded_postgresql() -> None:
                 proces.wait()
         assert postgres_van(data_dir) == []
         assert not (data_dir / "pgdata" / "postmaster.pid").exists()
+        assert not (data_dir / "database-url").exists(), "a stopped run leaves no URL behind"
+
+
+ROL = ("--rol", "regisseur-thuiszitters")
+
+
+def beside_a_running_make_run(exe: Path, env: dict[str, str], data_dir: Path) -> None:
+    """The admin commands find `run`'s database without a URL; `create-user` reads the password
+    from stdin or the environment, never from an argument."""
+    url_file = data_dir / "database-url"
+    assert url_file.stat().st_mode & 0o777 == 0o600
+    swv = subprocess.run(
+        [str(exe), "create-swv", "--code", "TEST-01", "--naam", "Test-SWV"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert swv.returncode == 0, swv.stderr
+    wachtwoord = "een-lang-test-wachtwoord-42"
+    for naam, extra, invoer, omgeving in (
+        ("test-stdin", ["--wachtwoord-stdin"], wachtwoord + "\n", {}),
+        ("test-omgeving", [], None, {"THUISZITTERS_WACHTWOORD": wachtwoord}),
+    ):
+        gebruiker = subprocess.run(
+            [str(exe), "create-user", "--swv", "TEST-01", "--gebruikersnaam", naam, *ROL, *extra],
+            env={**env, **omgeving},
+            input=invoer,
+            capture_output=True,
+            text=True,
+            check=False,
+            stdin=None if invoer is not None else subprocess.DEVNULL,
+        )
+        assert gebruiker.returncode == 0, gebruiker.stderr
+        assert "tweede-factoren" in gebruiker.stdout  # the owner enrols the second factor
+        assert wachtwoord not in gebruiker.stdout + gebruiker.stderr

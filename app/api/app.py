@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -39,6 +39,7 @@ from app.api import (
     tlv,
 )
 from app.api.auth import Authenticator, NobodyAuthenticator
+from app.api.deps import strikte_query
 from app.api.middleware import EdgeMiddleware, met_cors
 from app.api.openapi import build_openapi, operation_id
 from app.api.problems import install_problem_handlers
@@ -99,6 +100,7 @@ def create_v1(settings: Settings) -> FastAPI:
         redirect_slashes=False,
         openapi_tags=OPENAPI_TAGS,
         generate_unique_id_function=operation_id,
+        dependencies=[Depends(strikte_query)],
     )
     v1.router.redirect_slashes = False
     install_problem_handlers(v1)

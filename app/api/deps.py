@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 
+from app.api.schemas import kale_soorten
 from app.db.session import AuditContext, UnitOfWork
 from app.domain.toegang import Actor
 from app.services.pagination import PageRequest
@@ -56,3 +60,45 @@ async def get_page_request(
 
 
 PageDep = Annotated[PageRequest, Depends(get_page_request)]
+
+
+_DATUM_TIJD = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:?\d{2})?$"
+)
+_DATUM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+async def strikte_query(request: Request) -> None:
+    """No loose parsing of query dates: `bekendOp=12` is not 1970 but a 400 (RFC 3339 only)."""
+
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None:
+        return
+    fouten: list[dict[str, object]] = []
+    params = []
+    open_ = [dependant]
+    while open_:
+        huidig = open_.pop()
+        params.extend(huidig.query_params)
+        open_.extend(huidig.dependencies)
+    for param in params:
+        waarde = request.query_params.get(param.alias)
+        if waarde is None:
+            continue
+        soorten = kale_soorten(param.field_info.annotation)
+        if datetime in soorten and not _DATUM_TIJD.match(waarde):
+            patroon = None if date in soorten and _DATUM.match(waarde) else "datum-tijd"
+        elif date in soorten and not _DATUM.match(waarde):
+            patroon = "datum"
+        else:
+            patroon = None
+        if patroon is not None:
+            fouten.append(
+                {
+                    "loc": ("query", param.alias),
+                    "type": "strict_date",
+                    "msg": f"Hier hoort een {patroon} volgens RFC 3339.",
+                }
+            )
+    if fouten:
+        raise RequestValidationError(fouten)

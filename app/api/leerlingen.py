@@ -389,6 +389,19 @@ async def list_leerlingen(
             description="Ook het aantal per categorie voor het hele filter (`totalen`).",
         ),
     ] = False,
+    gewijzigd_sinds: Annotated[
+        AwareDatetime | None,
+        Query(
+            alias="gewijzigdSinds",
+            description=(
+                "Alleen leerlingen die sinds dit moment (ISO 8601 met tijdzone, inclusief) zijn "
+                "geregistreerd, een feit kregen of zijn geanonimiseerd: om bij te blijven zonder "
+                "alles te lezen. Neem het moment van uw vorige verzoek, met een marge van een "
+                "minuut. Een categorie die alleen door het verstrijken van de tijd wisselt, telt "
+                "niet als wijziging."
+            ),
+        ),
+    ] = None,
 ) -> LeerlingLijst:
     result, dag, totalen = await service.lijst_leerlingen(
         uow,
@@ -404,6 +417,7 @@ async def list_leerlingen(
             sorteer=sorteer.removeprefix("-"),
             aflopend=sorteer.startswith("-"),
             met_totalen=met_totalen,
+            gewijzigd_sinds=gewijzigd_sinds,
         ),
         page,
     )

@@ -43,10 +43,13 @@ IfMatch = Annotated[
 
 
 def versie_uit(if_match: str | None, id_: uuid.UUID) -> int:
-    """The version an `If-Match` names for this resource: 428 without it, 412 when it is not
-    this resource's ETag (RFC 9110 §13.1.1)."""
+    """The version an `If-Match` names for this resource: 428 without it or with `*`, 412 when it
+    is not this resource's ETag (RFC 9110 §13.1.1)."""
     if if_match is None or not if_match.strip():
         raise PreconditionRequired("Stuur de ETag van het object mee in If-Match.")
+    if "*" in {t.strip() for t in if_match.split(",")}:
+        # `*` matches any version, so it would not protect against a lost update.
+        raise PreconditionRequired("If-Match: * is hier niet genoeg: stuur de ETag van het object.")
     for kandidaat in if_match.split(","):
         tekst = kandidaat.strip().removeprefix("W/").strip('"')
         prefix = f"{id_}-"

@@ -1,5 +1,7 @@
 """One ASGI middleware for what every response needs: request id, `API-Version`, security
-headers, a body-size limit and one structured access-log line (no personal data)."""
+headers, a body-size limit, HTTP semantics every route shares (HEAD as GET without a body, 406 on
+an `Accept` the API cannot serve, 304 on a matching `If-None-Match`; RFC 9110 §9.3.2, §12.5.1,
+§13.1.2) and one structured access-log line (no personal data)."""
 
 from __future__ import annotations
 
@@ -40,6 +42,65 @@ DOCS_CSP = (
 )
 
 
+MEDIA_TYPES = (
+    "application/json",
+    "application/problem+json",
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+"""What the API answers in; an `Accept` that allows none of these is a 406 before any work."""
+
+
+def _media_ranges(accept: str) -> list[str]:
+    """The media ranges of an `Accept` header that are not refused with `q=0`, lower case."""
+    ranges: list[str] = []
+    for part in accept.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        if not media:
+            continue
+        refused = False
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    refused = float(value.strip()) == 0
+                except ValueError:
+                    refused = False
+        if not refused:
+            ranges.append(media.lower())
+    return ranges
+
+
+def aanvaardbaar(accept: str | None, media_type: str) -> bool:
+    """Does `Accept` allow `media_type` (RFC 9110 §12.5.1)? No header allows everything."""
+    if accept is None or not accept.strip():
+        return True
+    media = media_type.split(";", maxsplit=1)[0].strip().lower()
+    soort = media.split("/")[0]
+    for media_range in _media_ranges(accept):
+        if media_range in {"*/*", "*", media, f"{soort}/*"}:
+            return True
+        if media == "application/problem+json" and media_range == "application/json":
+            return True
+    return False
+
+
+def _etag_past(if_none_match: str, etag: str) -> bool:
+    """Weak comparison of `If-None-Match` with the response's ETag (RFC 9110 §13.1.2)."""
+    eigen = etag.strip().removeprefix("W/")
+    for kandidaat in if_none_match.split(","):
+        tekst = kandidaat.strip()
+        if tekst == "*" or tekst.removeprefix("W/") == eigen:
+            return True
+    return False
+
+
+_NIET_AANVAARDBAAR = (
+    "De API antwoordt alleen in application/json (fouten: application/problem+json), en waar "
+    "de route dat noemt in text/csv of XLSX; de Accept-header staat geen daarvan toe."
+)
+
+
 def _route(scope: Scope, root_path: str) -> str:
     """The template of the matched route with the prefix of its mount (`/v1/leerlingen/
     {leerlingId}`), never the path itself: a path can hold a child's id."""
@@ -65,41 +126,108 @@ class EdgeMiddleware:
         self.max_body_bytes = max_body_bytes
         self.docs_prefixes = (docs_prefix, "/v1/redoc", "/v1/static")
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: PLR0915
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_headers = dict(scope["headers"])
+        incoming = request_headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _REQUEST_ID.match(incoming) else str(uuid.uuid4())
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status_holder: dict[str, Any] = {"status": 500, "started": False}
         is_docs = scope["path"].startswith(self.docs_prefixes)
+        is_api = scope["path"].startswith("/v1/") and not is_docs
         root_path = scope.get("root_path", "")
+        method = scope["method"]
+        if method == "HEAD":
+            # HEAD is GET without the body (RFC 9110 §9.3.2): the same route, headers and status.
+            scope = {**scope, "method": "GET"}
+        leest = method in {"GET", "HEAD"}
+        accept = request_headers.get(b"accept", b"").decode("latin-1") or None
+        if_none_match = request_headers.get(b"if-none-match", b"").decode("latin-1") or None
+        zonder_body = {"aan": method == "HEAD", "weg": False}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
-                status_holder["started"] = True
+                status = message["status"]
+                eigen = {k.lower(): v for k, v in message.get("headers", [])}
+                soort = eigen.get(b"content-type", b"").decode("latin-1")
+                if (
+                    is_api
+                    and leest
+                    and 200 <= status < 300
+                    and soort
+                    and not aanvaardbaar(accept, soort)
+                ):
+                    # The route answers in a type the caller did not accept: 406, not the body.
+                    await self._problem(
+                        send_with_headers,
+                        request_id,
+                        406,
+                        "niet-aanvaardbaar",
+                        "Niet aanvaardbaar",
+                        detail=_NIET_AANVAARDBAAR,
+                        body=method != "HEAD",
+                    )
+                    zonder_body["weg"] = True
+                    return
                 headers = [
                     (k, v)
                     for k, v in message.get("headers", [])
                     if k.lower() not in {b"api-version", b"x-request-id"}
                 ]
+                etag = eigen.get(b"etag")
+                if (
+                    leest
+                    and status == 200
+                    and etag is not None
+                    and if_none_match is not None
+                    and _etag_past(if_none_match, etag.decode("latin-1"))
+                ):
+                    # The caller has this version already (RFC 9110 §13.1.2, §15.4.5).
+                    status = 304
+                    message["status"] = 304
+                    zonder_body["aan"] = True
+                    headers = [
+                        (k, v)
+                        for k, v in headers
+                        if k.lower() not in {b"content-type", b"content-length"}
+                    ]
+                status_holder["status"] = status
+                status_holder["started"] = True
                 headers.append((b"api-version", API_VERSION.encode()))
                 headers.append((b"x-request-id", request_id.encode()))
                 for name, value in API_SECURITY_HEADERS:
                     is_csp = name == b"content-security-policy"
                     headers.append((name, DOCS_CSP if is_docs and is_csp else value))
                 message["headers"] = headers
+            elif message["type"] == "http.response.body" and (
+                zonder_body["aan"] or zonder_body["weg"]
+            ):
+                if zonder_body["weg"] or message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
         try:
-            length = dict(scope["headers"]).get(b"content-length")
+            length = request_headers.get(b"content-length")
             if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
                 await self._too_large(scope, send_with_headers, request_id)
+                return
+            if is_api and not any(aanvaardbaar(accept, m) for m in MEDIA_TYPES):
+                # Nothing the API answers in is acceptable: refused before any work is done.
+                await self._problem(
+                    send_with_headers,
+                    request_id,
+                    406,
+                    "niet-aanvaardbaar",
+                    "Niet aanvaardbaar",
+                    detail=_NIET_AANVAARDBAAR,
+                    body=method != "HEAD",
+                )
                 return
             await self.app(scope, self._limited(receive), send_with_headers)
         except _BodyTooLarge:
@@ -121,7 +249,7 @@ class EdgeMiddleware:
             logger.info(
                 "request",
                 extra={
-                    "http_method": scope["method"],
+                    "http_method": method,
                     "route": _route(scope, root_path),
                     "status": status_holder["status"],
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
@@ -156,9 +284,16 @@ class EdgeMiddleware:
 
     @staticmethod
     async def _problem(
-        send: Send, request_id: str, status: int, slug: str, title: str, *, detail: str
+        send: Send,
+        request_id: str,
+        status: int,
+        slug: str,
+        title: str,
+        *,
+        detail: str,
+        body: bool = True,
     ) -> None:
-        body = json.dumps(
+        inhoud = json.dumps(
             {
                 "type": f"urn:thuiszitters:probleem:{slug}",
                 "title": title,
@@ -173,12 +308,12 @@ class EdgeMiddleware:
                 "status": status,
                 "headers": [
                     (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
+                    (b"content-length", str(len(inhoud)).encode()),
                     (b"connection", b"close"),
                 ],
             }
         )
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": inhoud if body else b""})
 
 
 # -- CORS: the browser pages of the origins in THUISZITTERS_CORS_ORIGINS (Fetch standard) --------

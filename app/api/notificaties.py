@@ -19,7 +19,7 @@ from app.db.notificaties import Abonnement as AbonnementRij
 from app.domain.notificaties import Soort
 from app.domain.toegang import Actor, Operatie
 from app.services import notificaties as service
-from app.services.errors import PreconditionFailed
+from app.services.errors import PreconditionFailed, PreconditionRequired
 from app.services.toegang.versleuteling import Versleuteling
 
 router = APIRouter(tags=["Notificaties"])
@@ -191,6 +191,11 @@ async def patch_abonnement(
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> Abonnement:
     versie: int | None = None
+    if if_match is not None and if_match.strip() == "*":
+        # `*` matches any version, so it would not protect against a lost update.
+        raise PreconditionRequired(
+            "If-Match: * is hier niet genoeg: stuur de ETag van het abonnement."
+        )
     if if_match is not None:
         try:
             versie = int(if_match.strip().strip('"'))

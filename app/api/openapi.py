@@ -35,6 +35,12 @@ laatste dag waarop de situatie gold: daar is het eindfeit einddatum + 1 dag.
 
 **Toegang.** Systemen: OAuth2 client credentials (`POST /tokens`); elke operatie noemt de scope
 die zij vraagt. Mensen: `POST /sessies` met wachtwoord en TOTP-code geeft een bearer-token.
+
+HTTP zoals RFC 9110 het bedoelt: `HEAD` werkt waar `GET` werkt; een 405 noemt in `Allow` de
+methoden van de resource; een `Accept` waarin de API niet kan antwoorden geeft **406**; een
+`If-None-Match` met de huidige ETag geeft **304**; `If-Match: *` is geen versie en geeft **428**.
+Invoer wordt strikt gelezen: `"2013"` is geen getal en `12` geen datum. Lijsten van leerlingen
+kennen `gewijzigdSinds` om bij te blijven zonder alles te lezen.
 """
 _HTTP_METHODS = {"get", "put", "post", "delete", "patch"}
 
@@ -47,6 +53,12 @@ API_VERSION_HEADER = {
 RETRY_AFTER_HEADER = {
     "description": "Na hoeveel seconden u het verzoek kunt herhalen.",
     "schema": {"type": "integer", "example": 1},
+}
+NIET_GEWIJZIGD = {
+    "description": (
+        "Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde "
+        "(RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag."
+    ),
 }
 ZONDER_DATABASE = {"/health"}
 """Paths that never touch the database (liveness), so never answer the database's 503."""
@@ -176,6 +188,11 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             if "HTTPValidationError" in str(default_422.get("content", "")):
                 # FastAPI's own validation answer: ours is a 400 (see docs/decisions/0003).
                 responses.pop("422")
+            if method == "get" and path not in ZONDER_DATABASE:
+                # The edge answers a matching `If-None-Match` on a response with an ETag.
+                responses.setdefault("304", NIET_GEWIJZIGD)
+            # The edge refuses an `Accept` this operation cannot answer in (middleware.py).
+            responses.setdefault("406", {"description": "Niet aanvaardbaar (Accept)"})
             has_input = bool(operation.get("parameters")) or "requestBody" in operation
             if (has_input or method in {"post", "put", "patch"}) and "400" not in responses:
                 responses["400"] = {

@@ -6,6 +6,7 @@ No problem ever echoes a submitted value: invalid input may be a child's name or
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, Literal
@@ -128,20 +129,25 @@ def _safe_reason(err: dict[str, Any]) -> str:
     return message
 
 
+ONBEKEND_VELD = "Onbekend veld: alleen de velden van het contract zijn toegestaan."
+
+
 def invalid_params_from_validation(errors: Sequence[Any]) -> list[InvalidParam]:
-    """Every validation error as an InvalidParam, in the order pydantic found them."""
+    """Every validation error as an InvalidParam, in the order pydantic found them.
+
+    An unknown field is named by where it is, never by its own name: a caller's key is input
+    too and may hold personal data."""
     result: list[InvalidParam] = []
     for err in errors:
-        where, name = _location(err.get("loc", ()))
+        loc = tuple(err.get("loc", ()))
+        code = str(err.get("type", "value_error"))
+        reason = _safe_reason(err)
+        if code == "extra_forbidden" and len(loc) > 1:
+            loc = loc[:-1]
+            reason = ONBEKEND_VELD
+        where, name = _location(loc)
         result.append(
-            InvalidParam.model_validate(
-                {
-                    "in": where,
-                    "name": name,
-                    "code": str(err.get("type", "value_error")),
-                    "reason": _safe_reason(err),
-                }
-            )
+            InvalidParam.model_validate({"in": where, "name": name, "code": code, "reason": reason})
         )
     return result
 
@@ -157,17 +163,55 @@ async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def toegestane_methoden(request: Request) -> list[str]:
+    """Every method the contract has on this path, with HEAD where GET is (RFC 9110 §15.5.6)."""
+    root_path = str(request.scope.get("root_path", ""))
+    pad = request.url.path.removeprefix(root_path) if root_path else request.url.path
+    methoden: set[str] = set()
+    openapi = getattr(request.app, "openapi", None)
+    paden = openapi().get("paths", {}) if callable(openapi) else {}
+    for sjabloon, item in paden.items():
+        if re.fullmatch(re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(sjabloon)), pad):
+            methoden.update(
+                m.upper() for m in item if m in {"get", "put", "post", "delete", "patch"}
+            )
+    if "GET" in methoden:
+        methoden.add("HEAD")
+    return sorted(methoden)
+
+
+ONLEESBARE_BODY = InvalidParam.model_validate(
+    {
+        "in": "body",
+        "name": "body",
+        "code": "json_invalid",
+        "reason": "De body is geen geldige JSON in UTF-8, of is te diep genest.",
+    }
+)
+
+
 async def _http_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)  # noqa: S101
-    detail = exc.detail if isinstance(exc.detail, str) else None
+    headers = dict(exc.headers or {})
+    errors: list[InvalidParam] | None = None
+    detail: str | None = None
     defaults = {
         404: "De gevraagde resource bestaat niet.",
         405: "Deze methode is niet toegestaan op deze resource.",
         413: "Het verzoek is groter dan toegestaan.",
     }
-    if exc.status_code == 404 or not detail or detail == _http_phrase(exc.status_code):
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(toegestane_methoden(request))
+    if exc.status_code == 400:
+        # The framework could not read the body (invalid UTF-8, nesting too deep, ...): its own
+        # text is English and may quote the input, so one fixed, Dutch error instead.
+        errors = [ONLEESBARE_BODY]
+        detail = "Het verzoek bevat 1 fout(en); zie `errors`."
+    elif exc.status_code not in defaults and isinstance(exc.detail, str):
+        detail = exc.detail if exc.detail != _http_phrase(exc.status_code) else None
+    if not detail:
         detail = defaults.get(exc.status_code, _TITLES.get(exc.status_code, ("", "Fout"))[1])
-    return problem_response(request, exc.status_code, detail, headers=exc.headers)
+    return problem_response(request, exc.status_code, detail, errors=errors, headers=headers)
 
 
 def _http_phrase(status: int) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from pydantic import Field
 
 from app.api.auth import toegang
@@ -86,7 +86,11 @@ async def create_school(
 @router.get(
     "",
     response_model=SchoolLijst,
-    summary="Lijst van vestigingen",
+    summary="Lijst van vestigingen; zoek een vestiging op BRIN en vestigingsnummer",
+    description=(
+        "Een vestiging zoals DUO en schoolsystemen haar kennen: `?brin=12AB&vestigingsnummer=00` "
+        "geeft die ene vestiging (of een lege lijst), `?brin=12AB` alle vestigingen van die BRIN."
+    ),
     responses=problem_responses(400, 401, 403),
 )
 async def list_scholen(
@@ -95,8 +99,18 @@ async def list_scholen(
     actor: Annotated[Actor, toegang(Operatie.SCHOOL_LEZEN)],
     uow: UowDep,
     page: PageDep,
+    brin: Annotated[
+        str | None,
+        Query(pattern=r"^[0-9]{2}[A-Z]{2}$", description="Alleen vestigingen met dit BRIN-nummer."),
+    ] = None,
+    vestigingsnummer: Annotated[
+        str | None,
+        Query(pattern=r"^[0-9]{2}$", description="Alleen de vestiging met dit vestigingsnummer."),
+    ] = None,
 ) -> SchoolLijst:
-    result = await service.lijst_scholen(uow, actor, page)
+    result = await service.lijst_scholen(
+        uow, actor, page, brin=brin, vestigingsnummer=vestigingsnummer
+    )
     return SchoolLijst(
         data=[School.model_validate(r) for r in result.items],
         paginering=paginate(request, response, result),

@@ -18,7 +18,7 @@ from app.db.taken import Werklijstfilter
 from app.domain.taken import Actie, Taakstatus
 from app.domain.toegang import Actor, Operatie
 from app.services import taken as service
-from app.services.errors import PreconditionFailed
+from app.services.errors import PreconditionFailed, PreconditionRequired
 
 router = APIRouter(tags=["Taken"])
 Lezer = Annotated[Actor, toegang(Operatie.TAAK_LEZEN)]
@@ -165,6 +165,9 @@ async def sluit_taak(
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> Taak:
     versie: int | None = None
+    if if_match is not None and if_match.strip() == "*":
+        # `*` matches any version, so it would not protect against a lost update.
+        raise PreconditionRequired("If-Match: * is hier niet genoeg: stuur de ETag van de taak.")
     if if_match is not None:
         try:
             versie = int(if_match.strip().strip('"'))

@@ -373,10 +373,12 @@ class LeerlingenRepository:
         categorieen: Sequence[str] | None = None,
         sorteer: str = "pseudoniem",
         aflopend: bool = False,
+        gewijzigd_sinds: datetime | None = None,
     ) -> tuple[list[LeerlingRow], int]:
-        """A page of children in scope, filtered on school and category on a peildatum, sorted
-        on a column of the list."""
-        stmt = self._gefilterd(actor, school_id, peildatum, categorieen)
+        """A page of children in scope, filtered on school, category on a peildatum and on a
+        change since a moment (registered, a fact recorded, or anonymised), sorted on a column
+        of the list."""
+        stmt = self._gefilterd(actor, school_id, peildatum, categorieen, gewijzigd_sinds)
         total = await self._session.scalar(select(func.count()).select_from(stmt.subquery()))
         volgorde: list[Any] = []
         if sorteer in {"categorie", "categorieSinds"} and peildatum is not None:
@@ -426,8 +428,22 @@ class LeerlingenRepository:
         school_id: uuid.UUID | None,
         peildatum: date | None,
         categorieen: Sequence[str] | None,
+        gewijzigd_sinds: datetime | None = None,
     ) -> Select[LeerlingRow]:
         stmt = self.leesbaar(actor)
+        if gewijzigd_sinds is not None:
+            stmt = stmt.where(
+                or_(
+                    LeerlingRow.aangemaakt_op >= gewijzigd_sinds,
+                    LeerlingRow.geanonimiseerd_op >= gewijzigd_sinds,
+                    LeerlingRow.id.in_(
+                        select(FeitRow.leerling_id).where(
+                            FeitRow.swv_id == uuid.UUID(actor.swv_id),
+                            FeitRow.geregistreerd_op >= gewijzigd_sinds,
+                        )
+                    ),
+                )
+            )
         if school_id is not None:
             stmt = stmt.where(
                 LeerlingRow.id.in_(

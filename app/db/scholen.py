@@ -84,9 +84,20 @@ class ScholenRepository:
         )
 
     async def list(
-        self, swv_id: uuid.UUID, *, offset: int, limit: int
+        self,
+        swv_id: uuid.UUID,
+        *,
+        offset: int,
+        limit: int,
+        brin: str | None = None,
+        vestigingsnummer: str | None = None,
     ) -> tuple[list[SchoolRow], int]:
+        """A page of the SWV's vestigingen, optionally those of one BRIN or one vestiging."""
         stmt = self.leesbaar(swv_id)
+        if brin is not None:
+            stmt = stmt.where(SchoolRow.brin == brin)
+        if vestigingsnummer is not None:
+            stmt = stmt.where(SchoolRow.vestigingsnummer == vestigingsnummer)
         total = await self._session.scalar(select(func.count()).select_from(stmt.subquery()))
         rows = await self._session.scalars(
             stmt.order_by(SchoolRow.brin, SchoolRow.vestigingsnummer).offset(offset).limit(limit)

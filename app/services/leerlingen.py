@@ -212,6 +212,7 @@ class LeerlingFilter:
     aflopend: bool = False
     met_totalen: bool = False
     """Also count the filtered children per category (one more aggregate: only when asked)."""
+    gewijzigd_sinds: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +274,7 @@ async def lijst_leerlingen(
             categorieen=categorieen,
             sorteer=filter_.sorteer,
             aflopend=filter_.aflopend,
+            gewijzigd_sinds=filter_.gewijzigd_sinds,
         )
         perioden = await uow.leerlingen.perioden_op([r.id for r in rows], peildatum)
         uow.getoond = [r.id for r in rows]
@@ -310,7 +312,11 @@ async def _lijst_zoals_bekend(
     ctx = await swv_context(uow, actor, bekend_op=filter_.bekend_op)
     beleid, kalender = ctx.beleid, ctx.kalender
     rows, _total = await uow.leerlingen.lijst(
-        actor, offset=0, limit=10_000_000, school_id=filter_.school_id
+        actor,
+        offset=0,
+        limit=10_000_000,
+        school_id=filter_.school_id,
+        gewijzigd_sinds=filter_.gewijzigd_sinds,
     )
     gevonden: list[LeerlingMetTijdvak] = []
     for start in range(0, len(rows), 1000):

@@ -42,13 +42,19 @@ _VESTIGING = "vestiging"
 
 
 def _controleer_versie(periode: Periode, if_match: str | None) -> None:
-    """`If-Match` is required (428) and must name the current version (412); RFC 9110 13.1.1."""
+    """`If-Match` is required (428; `*` protects nothing) and must name the current version (412);
+    RFC 9110 13.1.1."""
     if if_match is None or not if_match.strip():
         raise PreconditionRequired(
             "Deze wijziging vraagt een If-Match-header met de ETag van de periode."
         )
     kandidaten = {t.strip() for t in if_match.split(",")}
-    if "*" not in kandidaten and periode.etag not in kandidaten:
+    if "*" in kandidaten:
+        # `*` matches any version, so it would not protect against a lost update.
+        raise PreconditionRequired(
+            "If-Match: * is hier niet genoeg: stuur de ETag van de periode zoals u haar las."
+        )
+    if periode.etag not in kandidaten:
         raise PreconditionFailed(
             "De periode is intussen gewijzigd: haal haar opnieuw op en gebruik de nieuwe ETag."
         )

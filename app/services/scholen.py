@@ -53,11 +53,23 @@ async def haal_school(uow: UnitOfWork, actor: Actor, school_id: uuid.UUID) -> Sc
         return row
 
 
-async def lijst_scholen(uow: UnitOfWork, actor: Actor, request: PageRequest) -> Page[SchoolRow]:
-    """A page of vestigingen, ordered by BRIN and vestigingsnummer."""
+async def lijst_scholen(
+    uow: UnitOfWork,
+    actor: Actor,
+    request: PageRequest,
+    *,
+    brin: str | None = None,
+    vestigingsnummer: str | None = None,
+) -> Page[SchoolRow]:
+    """A page of vestigingen, ordered by BRIN and vestigingsnummer; by BRIN (+ vestigingsnummer)
+    as integrators know a vestiging."""
     async with uow.voor(actor):
         rows, total = await uow.scholen.list(
-            uuid.UUID(actor.swv_id), offset=request.offset, limit=request.page_size
+            uuid.UUID(actor.swv_id),
+            offset=request.offset,
+            limit=request.page_size,
+            brin=brin,
+            vestigingsnummer=vestigingsnummer,
         )
         await uow.commit()
         return Page(items=rows, page=request.page, page_size=request.page_size, total=total)

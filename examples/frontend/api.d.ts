@@ -1264,7 +1264,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Lijst van vestigingen */
+        /**
+         * Lijst van vestigingen; zoek een vestiging op BRIN en vestigingsnummer
+         * @description Een vestiging zoals DUO en schoolsystemen haar kennen: `?brin=12AB&vestigingsnummer=00` geeft die ene vestiging (of een lege lijst), `?brin=12AB` alle vestigingen van die BRIN.
+         */
         get: operations["listScholen"];
         put?: never;
         /** Registreer een vestiging */
@@ -8835,6 +8838,15 @@ export interface operations {
                     "application/json": components["schemas"]["Gezondheid"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     getReadiness: {
@@ -8854,6 +8866,23 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Gereedheid"];
+                };
+            };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Dienst niet beschikbaar */
@@ -8901,6 +8930,15 @@ export interface operations {
             };
             /** @description Niet geauthenticeerd */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8978,6 +9016,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Verzoek te groot */
             413: {
                 headers: {
@@ -9048,6 +9095,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Verzoek te groot */
             413: {
                 headers: {
@@ -9087,6 +9143,15 @@ export interface operations {
             };
             /** @description Niet geauthenticeerd */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9152,6 +9217,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["TokenFout"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Verzoek te groot */
@@ -9242,6 +9316,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -9290,6 +9373,14 @@ export interface operations {
                     "application/json": components["schemas"]["IdentiteitsproviderLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Niet geauthenticeerd */
             401: {
                 headers: {
@@ -9301,6 +9392,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9363,6 +9463,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9455,6 +9564,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Dienst niet beschikbaar (database); probeer het opnieuw */
             503: {
                 headers: {
@@ -9486,6 +9604,14 @@ export interface operations {
                     "application/json": components["schemas"]["RolkoppelingLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Niet geauthenticeerd */
             401: {
                 headers: {
@@ -9497,6 +9623,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9559,6 +9694,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9651,6 +9795,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Dienst niet beschikbaar (database); probeer het opnieuw */
             503: {
                 headers: {
@@ -9684,6 +9837,8 @@ export interface operations {
                 sorteer?: string;
                 /** @description Ook het aantal per categorie voor het hele filter (`totalen`). */
                 totalen?: boolean;
+                /** @description Alleen leerlingen die sinds dit moment (ISO 8601 met tijdzone, inclusief) zijn geregistreerd, een feit kregen of zijn geanonimiseerd: om bij te blijven zonder alles te lezen. Neem het moment van uw vorige verzoek, met een marge van een minuut. Een categorie die alleen door het verstrijken van de tijd wisselt, telt niet als wijziging. */
+                gewijzigdSinds?: string | null;
                 /** @description Paginanummer, vanaf 1. */
                 page?: number;
                 /** @description Items per pagina (max. 100). */
@@ -9705,6 +9860,14 @@ export interface operations {
                     "application/json": components["schemas"]["LeerlingLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -9725,6 +9888,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9790,6 +9962,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9886,6 +10067,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Verzoek te groot */
             413: {
                 headers: {
@@ -9929,6 +10119,14 @@ export interface operations {
                     "application/json": components["schemas"]["Leerling"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -9958,6 +10156,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10004,6 +10211,14 @@ export interface operations {
                     "application/json": components["schemas"]["LeerlingStatus"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -10033,6 +10248,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10079,6 +10303,14 @@ export interface operations {
                     "application/json": components["schemas"]["LeerlingTijdlijn"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -10108,6 +10340,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10149,6 +10390,14 @@ export interface operations {
                     "application/json": components["schemas"]["GebeurtenisLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -10178,6 +10427,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10265,6 +10523,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10386,6 +10653,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -10447,6 +10723,14 @@ export interface operations {
                     "application/json": components["schemas"]["GebeurtenisLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -10476,6 +10760,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10518,6 +10811,14 @@ export interface operations {
                     "application/json": components["schemas"]["Gebeurtenis"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -10547,6 +10848,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10589,6 +10899,14 @@ export interface operations {
                     "application/json": components["schemas"]["Gebeurtenis"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -10618,6 +10936,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10659,6 +10986,14 @@ export interface operations {
                     "application/json": components["schemas"]["Inzage"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -10688,6 +11023,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10747,6 +11091,14 @@ export interface operations {
                     "application/json": components["schemas"]["MeldingLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -10767,6 +11119,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10849,6 +11210,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -10910,6 +11280,14 @@ export interface operations {
                     "application/json": components["schemas"]["TeLaatLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -10930,6 +11308,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10971,6 +11358,14 @@ export interface operations {
                     "application/json": components["schemas"]["Melding"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -11000,6 +11395,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11077,6 +11481,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11162,6 +11575,14 @@ export interface operations {
                     "application/json": components["schemas"]["CasusLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -11182,6 +11603,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11264,6 +11694,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -11325,6 +11764,14 @@ export interface operations {
                     "application/json": components["schemas"]["CasusDetail"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -11354,6 +11801,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11431,6 +11887,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11551,6 +12016,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -11657,6 +12131,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11779,6 +12262,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -11885,6 +12377,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12006,6 +12507,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -12119,6 +12629,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -12192,6 +12711,14 @@ export interface operations {
                     "application/json": components["schemas"]["InschrijvingLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -12221,6 +12748,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12315,6 +12851,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -12378,6 +12923,14 @@ export interface operations {
                     "application/json": components["schemas"]["Inschrijving"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -12407,6 +12960,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12486,6 +13048,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12603,6 +13174,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12736,6 +13316,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Voorwaarde niet vervuld */
             412: {
                 headers: {
@@ -12809,6 +13398,14 @@ export interface operations {
                     "application/json": components["schemas"]["VerzuimperiodeLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -12838,6 +13435,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12932,6 +13538,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -12995,6 +13610,14 @@ export interface operations {
                     "application/json": components["schemas"]["Verzuimperiode"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -13024,6 +13647,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13103,6 +13735,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13220,6 +13861,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13353,6 +14003,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Voorwaarde niet vervuld */
             412: {
                 headers: {
@@ -13426,6 +14085,14 @@ export interface operations {
                     "application/json": components["schemas"]["ZiekmeldingLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -13455,6 +14122,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13549,6 +14225,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -13612,6 +14297,14 @@ export interface operations {
                     "application/json": components["schemas"]["Ziekmelding"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -13641,6 +14334,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13720,6 +14422,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13837,6 +14548,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13970,6 +14690,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Voorwaarde niet vervuld */
             412: {
                 headers: {
@@ -14043,6 +14772,14 @@ export interface operations {
                     "application/json": components["schemas"]["VrijstellingLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -14072,6 +14809,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14166,6 +14912,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -14229,6 +14984,14 @@ export interface operations {
                     "application/json": components["schemas"]["Vrijstelling"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -14258,6 +15021,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14337,6 +15109,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14454,6 +15235,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14587,6 +15377,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Voorwaarde niet vervuld */
             412: {
                 headers: {
@@ -14660,6 +15459,14 @@ export interface operations {
                     "application/json": components["schemas"]["SchorsingLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -14689,6 +15496,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14783,6 +15599,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -14846,6 +15671,14 @@ export interface operations {
                     "application/json": components["schemas"]["Schorsing"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -14875,6 +15708,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14954,6 +15796,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15071,6 +15922,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15204,6 +16064,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Voorwaarde niet vervuld */
             412: {
                 headers: {
@@ -15277,6 +16146,14 @@ export interface operations {
                     "application/json": components["schemas"]["AanbodLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -15306,6 +16183,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15400,6 +16286,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -15463,6 +16358,14 @@ export interface operations {
                     "application/json": components["schemas"]["Aanbod"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -15492,6 +16395,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15571,6 +16483,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15688,6 +16609,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15821,6 +16751,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Voorwaarde niet vervuld */
             412: {
                 headers: {
@@ -15894,6 +16833,14 @@ export interface operations {
                     "application/json": components["schemas"]["JeugdartsOordeelLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -15923,6 +16870,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16017,6 +16973,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -16080,6 +17045,14 @@ export interface operations {
                     "application/json": components["schemas"]["JeugdartsOordeel"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -16109,6 +17082,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16190,6 +17172,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16323,6 +17314,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Voorwaarde niet vervuld */
             412: {
                 headers: {
@@ -16374,6 +17374,10 @@ export interface operations {
     listScholen: {
         parameters: {
             query?: {
+                /** @description Alleen vestigingen met dit BRIN-nummer. */
+                brin?: string | null;
+                /** @description Alleen de vestiging met dit vestigingsnummer. */
+                vestigingsnummer?: string | null;
                 /** @description Paginanummer, vanaf 1. */
                 page?: number;
                 /** @description Items per pagina (max. 100). */
@@ -16395,6 +17399,14 @@ export interface operations {
                     "application/json": components["schemas"]["SchoolLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -16415,6 +17427,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16484,6 +17505,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -16536,6 +17566,14 @@ export interface operations {
                     "application/json": components["schemas"]["School"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -16565,6 +17603,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16603,6 +17650,14 @@ export interface operations {
                     "application/json": components["schemas"]["ClassificatieLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Niet geauthenticeerd */
             401: {
                 headers: {
@@ -16614,6 +17669,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16665,6 +17729,14 @@ export interface operations {
                     "application/json": components["schemas"]["AuditregelLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -16685,6 +17757,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16723,6 +17804,14 @@ export interface operations {
                     "application/json": components["schemas"]["GebruikerLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Niet geauthenticeerd */
             401: {
                 headers: {
@@ -16734,6 +17823,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16796,6 +17894,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16894,6 +18001,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Verzoek te groot */
             413: {
                 headers: {
@@ -16934,6 +18050,14 @@ export interface operations {
                     "application/json": components["schemas"]["Instellingen"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Niet geauthenticeerd */
             401: {
                 headers: {
@@ -16945,6 +18069,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17016,6 +18149,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Voorwaarde niet vervuld */
             412: {
                 headers: {
@@ -17077,6 +18219,14 @@ export interface operations {
                     "application/json": components["schemas"]["Kalender"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -17097,6 +18247,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17166,6 +18325,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17274,6 +18442,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -17339,6 +18516,14 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -17359,6 +18544,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17403,6 +18597,14 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -17423,6 +18625,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17467,6 +18678,14 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -17487,6 +18706,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17525,6 +18753,14 @@ export interface operations {
                     "application/json": components["schemas"]["IndieningLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Niet geauthenticeerd */
             401: {
                 headers: {
@@ -17536,6 +18772,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17605,6 +18850,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Verzoek te groot */
             413: {
                 headers: {
@@ -17647,6 +18901,14 @@ export interface operations {
                     "application/json": components["schemas"]["Indiening"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -17676,6 +18938,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17716,6 +18987,14 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -17745,6 +19024,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17785,6 +19073,14 @@ export interface operations {
                     "application/json": components["schemas"]["Verschillen"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -17814,6 +19110,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17859,6 +19164,14 @@ export interface operations {
                     "application/json": components["schemas"]["Verschillen"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -17879,6 +19192,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17920,6 +19242,14 @@ export interface operations {
                     "application/json": components["schemas"]["Leerplichtoverleg"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -17940,6 +19270,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17985,6 +19324,14 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -18005,6 +19352,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18046,6 +19402,14 @@ export interface operations {
                     "application/json": components["schemas"]["Aliassen"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -18075,6 +19439,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18156,6 +19529,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -18220,6 +19602,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18318,6 +19709,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -18358,6 +19758,14 @@ export interface operations {
                     "application/json": components["schemas"]["Leveringen"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Niet geauthenticeerd */
             401: {
                 headers: {
@@ -18369,6 +19777,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18420,6 +19837,14 @@ export interface operations {
                     "application/json": components["schemas"]["EscalatieLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -18440,6 +19865,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18531,6 +19965,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -18595,6 +20038,14 @@ export interface operations {
                     "application/json": components["schemas"]["EscalatieUit"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -18624,6 +20075,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18665,6 +20125,14 @@ export interface operations {
                     "application/json": components["schemas"]["StappenLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -18694,6 +20162,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18783,6 +20260,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18917,6 +20403,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19060,6 +20555,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -19187,6 +20691,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19328,6 +20841,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -19410,6 +20932,14 @@ export interface operations {
                     "application/json": components["schemas"]["TlvLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -19439,6 +20969,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19533,6 +21072,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -19600,6 +21148,14 @@ export interface operations {
                     "application/json": components["schemas"]["TlvPagina"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -19620,6 +21176,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19667,6 +21232,14 @@ export interface operations {
                     "application/json": components["schemas"]["Werklijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -19687,6 +21260,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19731,6 +21313,14 @@ export interface operations {
                     "application/json": components["schemas"]["Tlv"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -19760,6 +21350,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19837,6 +21436,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19959,6 +21567,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -20038,6 +21655,14 @@ export interface operations {
                     "application/json": components["schemas"]["PlaatsingscheckLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -20067,6 +21692,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20163,6 +21797,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -20235,6 +21878,14 @@ export interface operations {
                     "application/json": components["schemas"]["Plaatsingscheck"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -20264,6 +21915,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20317,6 +21977,14 @@ export interface operations {
                     "application/json": components["schemas"]["TaakLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -20337,6 +22005,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20378,6 +22055,14 @@ export interface operations {
                     "application/json": components["schemas"]["Taak"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -20407,6 +22092,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20490,6 +22184,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -20553,6 +22256,14 @@ export interface operations {
                     "application/json": components["schemas"]["Cyclus"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -20573,6 +22284,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20616,6 +22336,14 @@ export interface operations {
                     "application/json": components["schemas"]["Feed"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -20636,6 +22364,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20674,6 +22411,14 @@ export interface operations {
                     "application/json": components["schemas"]["AbonnementLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Niet geauthenticeerd */
             401: {
                 headers: {
@@ -20685,6 +22430,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20757,6 +22511,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -20809,6 +22572,14 @@ export interface operations {
                     "application/json": components["schemas"]["Abonnement"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -20838,6 +22609,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20914,6 +22694,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21043,6 +22832,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -21115,6 +22913,14 @@ export interface operations {
                     "application/json": components["schemas"]["VerdwijningLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -21135,6 +22941,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21180,6 +22995,14 @@ export interface operations {
                     "application/json": components["schemas"]["KoppelvoorstelLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -21200,6 +23023,15 @@ export interface operations {
             };
             /** @description Geen toegang */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21270,6 +23102,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21356,6 +23197,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Conflict */
             409: {
                 headers: {
@@ -21399,6 +23249,14 @@ export interface operations {
                     "application/json": components["schemas"]["app__api__leerplichtleveringen__Levering"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -21428,6 +23286,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -21476,6 +23343,14 @@ export interface operations {
                     "application/json": components["schemas"]["LeveringItemLijst"];
                 };
             };
+            /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */
+            304: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Ongeldige invoer */
             400: {
                 headers: {
@@ -21505,6 +23380,15 @@ export interface operations {
             };
             /** @description Niet gevonden */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Niet aanvaardbaar (Accept) */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -72,7 +72,7 @@ async def test_validatiefouten_van_de_bibliotheek_zijn_nederlands(
     )
     assert response.status_code == 400
     redenen = [e["reason"] for e in response.json()["errors"]]
-    assert "Onbekend veld." in redenen
+    assert any(r.startswith("Onbekend veld") for r in redenen)
     assert "Moet een geheel getal zijn." in redenen
     assert not any(w in " ".join(redenen) for w in ("Field", "Input should", "GEHEIM"))
 

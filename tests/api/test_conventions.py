@@ -10,6 +10,8 @@ from httpx import AsyncClient
 
 from app.api.app import Application
 from app.config import API_VERSION
+from app.domain.toegang import Rol
+from tests.builders import FakeAuthenticator, Swv
 
 SECURITY_HEADERS = {
     "cache-control": "no-store",
@@ -145,3 +147,101 @@ async def test_root_points_to_the_docs(client: AsyncClient) -> None:
     response = await client.get("/", follow_redirects=False)
     assert response.status_code == 307
     assert response.headers["location"] == "/v1/docs"
+
+
+async def test_405_allow_lists_every_method_of_the_path(client: AsyncClient) -> None:
+    """RFC 9110 §15.5.6: `Allow` names the methods the resource has, HEAD with GET."""
+    response = await client.delete("/v1/leerlingen")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD, POST"
+    assert_problem(response.json(), 405)
+
+
+async def test_head_answers_as_get_without_a_body(client: AsyncClient) -> None:
+    """RFC 9110 §9.3.2: HEAD works wherever GET does, same status and headers, no body."""
+    get = await client.get("/v1/health")
+    head = await client.head("/v1/health")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == get.headers["content-length"]
+    assert head.headers["api-version"] == API_VERSION
+
+
+@pytest.mark.parametrize("accept", ["image/png", "text/html", "application/xml;q=1, */*;q=0"])
+async def test_unknown_accept_is_406(client: AsyncClient, accept: str) -> None:
+    """RFC 9110 §12.5.1: an `Accept` the API cannot serve is refused with 406."""
+    response = await client.get("/v1/health", headers={"Accept": accept})
+    assert response.status_code == 406
+    assert response.headers["content-type"] == "application/problem+json"
+    assert_problem(response.json(), 406)
+
+
+async def test_accept_of_a_type_this_route_does_not_serve_is_406(client: AsyncClient) -> None:
+    response = await client.get("/v1/health", headers={"Accept": "text/csv"})
+    assert response.status_code == 406
+    for accept in ("application/json", "application/*", "*/*", "text/csv, application/json;q=0.1"):
+        assert (await client.get("/v1/health", headers={"Accept": accept})).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"naam": "\xff\xfe"}', b"[" * 10_000 + b"]" * 10_000, b'{"naam": }'],
+    ids=["ongeldige-utf8", "diep-genest", "json-syntax"],
+)
+async def test_unreadable_body_is_400_with_errors(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv, body: bytes
+) -> None:
+    """Every 400 lists its errors, also when the body cannot be read at all."""
+    response = await client.post(
+        "/v1/leerlingen",
+        content=body,
+        headers={**auth.headers(swv_a.actor(Rol.REGISSEUR)), "content-type": "application/json"},
+    )
+    assert response.status_code == 400
+    problem = response.json()
+    assert_problem(problem, 400)
+    assert problem["errors"][0]["in"] == "body"
+    assert problem["errors"][0]["code"] == "json_invalid"
+
+
+async def test_errors_never_echo_an_unknown_field_name(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    """A caller's key is input too: an unknown field is named by where it is, not by its name."""
+    response = await client.post(
+        "/v1/leerlingen",
+        json={"pseudoniem": "123456", "Jan_Jansen_123456782": 1},
+        headers=auth.headers(swv_a.actor(Rol.REGISSEUR)),
+    )
+    assert response.status_code == 400
+    assert "Jan_Jansen" not in response.text
+    assert "123456782" not in response.text
+    assert any(e["code"] == "extra_forbidden" for e in response.json()["errors"])
+
+
+async def test_loose_parsing_is_refused(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    """Strict input: `"2013"` is not an integer, `bekendOp=12` not a moment in 1970."""
+    headers = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    body = {
+        "pseudoniem": "654321",
+        "geboortejaar": "2013",
+        "geboortemaand": 3,
+        "regio": "midden",
+        "schoolId": str(swv_a.scholen[0]),
+    }
+    response = await client.post("/v1/leerlingen", json=body, headers=headers)
+    assert response.status_code == 400
+    fout = response.json()["errors"][0]
+    assert (fout["name"], fout["code"]) == ("geboortejaar", "int_type")
+    aangemaakt = await client.post(
+        "/v1/leerlingen", json={**body, "geboortejaar": 2013}, headers=headers
+    )
+    assert aangemaakt.status_code == 201, aangemaakt.text
+    status = f"/v1/leerlingen/{aangemaakt.json()['id']}/status"
+    los = await client.get(status, params={"bekendOp": "12"}, headers=headers)
+    assert los.status_code == 400
+    assert los.json()["errors"][0]["name"] == "bekendOp"
+    goed = await client.get(status, params={"bekendOp": "2026-01-01T12:00:00Z"}, headers=headers)
+    assert goed.status_code == 200, goed.text

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.toegang import Rol
 from tests.builders import FakeAuthenticator, Swv
@@ -96,7 +98,8 @@ async def test_invalid_registration_lists_every_error_and_echoes_nothing(
     )
     assert response.status_code == 400
     names = {e["name"] for e in response.json()["errors"]}
-    assert names == {"pseudoniem", "geboortejaar", "geboortemaand", "regio", "bsn"}
+    # The unknown field is named by where it is (the body): a caller's key is input too.
+    assert names == {"pseudoniem", "geboortejaar", "geboortemaand", "regio", "body"}
     for secret in ("Jan de Vries", "123456782", "1850"):
         assert secret not in response.text
 
@@ -535,3 +538,29 @@ async def test_list_as_a_ui_needs_it_profiel_filter_sorting_and_totals(
         headers=regisseur,
     )
     assert met_bekend_op.status_code == 400
+
+
+async def test_list_changed_since_a_moment_for_sync(
+    client: AsyncClient, regisseur: dict[str, str], swv_a: Swv, connection: AsyncConnection
+) -> None:
+    """`gewijzigdSinds`: only children registered, given a fact or anonymised since then."""
+    stil = await ingeschreven(client, regisseur, swv_a)
+    bewogen = await ingeschreven(client, regisseur, swv_a)
+    # The register's clock (facts are append-only, so the moment is taken, not made).
+    moment = (await connection.execute(text("SELECT clock_timestamp()"))).scalar_one()
+    gisteren = moment.isoformat()
+    voor = await client.get(
+        "/v1/leerlingen", params={"gewijzigdSinds": gisteren}, headers=regisseur
+    )
+    assert voor.status_code == 200, voor.text
+    assert voor.json()["data"] == []
+    gemeld = await meld(client, regisseur, bewogen["id"], "verzuim-gestart", dag(-3))
+    assert gemeld.status_code == 201, gemeld.text
+    na = await client.get("/v1/leerlingen", params={"gewijzigdSinds": gisteren}, headers=regisseur)
+    assert [i["id"] for i in na.json()["data"]] == [bewogen["id"]]
+    alles = await client.get("/v1/leerlingen", headers=regisseur)
+    assert {stil["id"], bewogen["id"]} <= {i["id"] for i in alles.json()["data"]}
+    zonder_zone = await client.get(
+        "/v1/leerlingen", params={"gewijzigdSinds": "2026-01-01T00:00:00"}, headers=regisseur
+    )
+    assert zonder_zone.status_code == 400

@@ -202,6 +202,17 @@ async def test_open_list_and_get_with_etag(
     assert fetched.status_code == 200
     assert fetched.json() == periode
     assert fetched.headers["etag"] == etag
+    # A conditional read of the version the caller has: 304 without a body (RFC 9110 §13.1.2).
+    same = await client.get(
+        url(leerling_id, soort, periode["id"]), headers={**regisseur, "If-None-Match": etag}
+    )
+    assert same.status_code == 304
+    assert same.content == b""
+    assert same.headers["etag"] == etag
+    other = await client.get(
+        url(leerling_id, soort, periode["id"]), headers={**regisseur, "If-None-Match": '"oud"'}
+    )
+    assert other.status_code == 200
     history = await soorten_in_geschiedenis(client, regisseur, leerling_id)
     assert history[-1] == soort.start
     missing = await client.get(url(leerling_id, soort, str(uuid.uuid4())), headers=regisseur)
@@ -254,6 +265,9 @@ async def test_end_needs_if_match_and_a_fresh_etag(
     item = url(leerling_id, soort, periode["id"])
     body = {"einddatum": dag(-11), **soort.bron}
     assert_problem(await client.patch(item, json=body, headers=regisseur), 428)
+    # `*` matches any version: it would not protect against a lost update (RFC 9110 §13.1.1).
+    star = await client.patch(item, json=body, headers={**regisseur, "If-Match": "*"})
+    assert_problem(star, 428)
     stale = await client.patch(item, json=body, headers={**regisseur, "If-Match": '"0000"'})
     assert_problem(stale, 412)
     weak = await client.patch(item, json=body, headers={**regisseur, "If-Match": f"W/{etag}"})
@@ -303,7 +317,9 @@ async def test_end_before_start_is_400_naming_the_field(
         item, json={"einddatum": "gisteren", "geheim": "123456782", **soort.bron}, headers=headers
     )
     body = assert_problem(invalid, 400)
-    assert {e["name"] for e in body["errors"]} == {"einddatum", "geheim"}
+    # An unknown field is named by where it is (the body), never by its own name.
+    assert {e["name"] for e in body["errors"]} == {"einddatum", "body"}
+    assert "geheim" not in invalid.text
     assert "gisteren" not in invalid.text
     assert "123456782" not in invalid.text
     far = await client.patch(item, json={"einddatum": dag(400), **soort.bron}, headers=headers)
@@ -353,7 +369,8 @@ async def test_invalid_start_lists_every_error_without_echo(
         headers=regisseur,
     )
     body = assert_problem(response, 400)
-    assert {e["name"] for e in body["errors"]} == {"startdatum", "grond", "bsn"}
+    # The unknown field `bsn` is named by where it is (the body), never by the caller's key.
+    assert {e["name"] for e in body["errors"]} == {"startdatum", "grond", "body"}
     for geheim in ("31-12-2020", "art-99", "123456782"):
         assert geheim not in response.text
     far = await client.post(

@@ -50,8 +50,9 @@ async def test_every_invalid_field_is_listed_without_echoing_values(
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
     names = {e["name"] for e in response.json()["errors"]}
-    assert names == {"brin", "vestigingsnummer", "naam", "plaats", "regio", "onbekend"}
-    for secret in ("1234567890", "Jan Jansen", "oost"):
+    # The unknown field is named by where it is (the body), never by the caller's key.
+    assert names == {"brin", "vestigingsnummer", "naam", "plaats", "regio", "body"}
+    for secret in ("1234567890", "Jan Jansen", "oost", "onbekend"):
         assert secret not in response.text
 
 
@@ -118,3 +119,30 @@ async def test_school_routes_need_a_token_and_the_right_role(
     forbidden = await client.post("/v1/scholen", json=GOOD, headers=regisseur)
     assert forbidden.status_code == 403
     assert forbidden.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_school_is_found_by_brin_and_vestigingsnummer(
+    client: AsyncClient, beheer: dict[str, str], auth: FakeAuthenticator, swv_b: Swv
+) -> None:
+    """Integrators know a vestiging by BRIN + vestigingsnummer: a filter on the list finds it."""
+    eerste = (await client.post("/v1/scholen", json=GOOD, headers=beheer)).json()
+    tweede = await client.post(
+        "/v1/scholen", json={**GOOD, "vestigingsnummer": "01"}, headers=beheer
+    )
+    assert tweede.status_code == 201
+    gevonden = await client.get(
+        "/v1/scholen", params={"brin": "99ZZ", "vestigingsnummer": "00"}, headers=beheer
+    )
+    assert gevonden.status_code == 200
+    assert gevonden.json()["data"] == [eerste]
+    beide = await client.get("/v1/scholen", params={"brin": "99ZZ"}, headers=beheer)
+    assert {s["vestigingsnummer"] for s in beide.json()["data"]} == {"00", "01"}
+    ander_swv = await client.get(
+        "/v1/scholen",
+        params={"brin": "99ZZ", "vestigingsnummer": "00"},
+        headers=auth.headers(swv_b.actor(Rol.REGISSEUR)),
+    )
+    assert ander_swv.json()["data"] == []
+    fout = await client.get("/v1/scholen", params={"brin": "geheim1"}, headers=beheer)
+    assert fout.status_code == 400
+    assert "geheim1" not in fout.text

@@ -258,6 +258,13 @@ async def test_client_credentials_refusals(
     assert as_json.json()["error"] == "invalid_request"
     assert as_json.headers["cache-control"] == "no-store"
 
+    too_many = await jwt_client.post(
+        "/v1/tokens",
+        data={"grant_type": "client_credentials", **{f"veld{i}": "x" for i in range(12)}},
+        headers=basic(cid, nieuw.geheim),
+    )
+    assert too_many.status_code == 400  # more than 10 fields: refused, never a 500
+
 
 def basic(client_id: str, secret: str) -> dict[str, str]:
     raw = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
