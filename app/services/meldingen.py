@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
 from app.db.fouten import DubbeleBronReferentie
@@ -36,9 +35,16 @@ from app.domain.meldingen import (
     overgang,
 )
 from app.domain.regio import Regio
-from app.domain.schoolvakanties import Schoolvakanties, laad_meegeleverde_kalender
 from app.domain.toegang import Actor, Operatie, Reikwijdte, mag
-from app.services import casussen, context, feiten, identiteit, leerlingen, notificaties
+from app.services import (
+    casussen,
+    context,
+    feiten,
+    identiteit,
+    leerlingen,
+    notificaties,
+    schoolvakanties,
+)
 from app.services.errors import (
     Conflict,
     DomainRuleViolation,
@@ -63,11 +69,6 @@ TOELICHTING = (
     "bijzonderheden_schoolloopbaan",
 )
 """The meldingsformulier's free text (aanpak thuiszitters bijlage 2): never in an export."""
-
-
-@lru_cache(maxsize=1)
-def _kalender() -> Schoolvakanties:
-    return laad_meegeleverde_kalender()
 
 
 def contact_werkdagen(swv: SwvRow) -> int:
@@ -458,11 +459,11 @@ async def zet_stap(
             swv = await context.swv_van(uow, actor)
             leerling = await uow.leerlingen.get(actor, row.leerling_id)
             regio: Regio = Regio(leerling.regio) if leerling else Regio.MIDDEN
-            kalender = _kalender()
+            kalender = await schoolvakanties.laad_kalender(uow, swv.id, leerling_id=row.leerling_id)
 
             def werkdag(dag: date) -> bool:
                 if kalender.dekt(dag):
-                    return kalender.is_lesdag(dag, regio)
+                    return is_weekdag(dag) and not kalender.is_vakantiedag(dag, regio)
                 return is_weekdag(dag)
 
             row.toegewezen_aan = stap.toegewezen_aan

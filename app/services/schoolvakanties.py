@@ -56,6 +56,18 @@ async def kalender_voor(
     own days off of the child's vestigingen when a child is named (docs/domain.md regel 14)."""
     if beleid.weektelling is not Weektelling.LESWEKEN:
         return None
+    return await laad_kalender(uow, swv_id, bekend_op=bekend_op, leerling_id=leerling_id)
+
+
+async def laad_kalender(
+    uow: UnitOfWork,
+    swv_id: uuid.UUID,
+    *,
+    bekend_op: datetime | None = None,
+    leerling_id: uuid.UUID | None = None,
+) -> Kalender:
+    """The SWV's holiday calendar as known on `bekend_op`, whatever it counts in (werkdagen of a
+    workflow deadline need it too), with the vestigingen's own days off when a child is named."""
     rows = await uow.schoolvakanties.geldend(swv_id, bekend_op)
     jaren = sorted((r for r in rows if r.soort == OPENDATA), key=lambda r: str(r.schooljaar))
     kalender = (
