@@ -124,6 +124,18 @@ def test_a_child_born_on_the_first_keeps_the_first_and_month_precision_stays() -
         )
 
 
+def test_a_register_row_that_would_appear_only_without_the_day_keeps_it() -> None:
+    """Decision 0046: absent from 20 days before its 18th birthday, the child never reached B2a
+    (28 days, regel 5) and is in no register; without the day it would be B2a in late March and
+    listed on 1 June, so the day stays."""
+    k = kind(thuis_tot(None, start="2024-02-26"))
+    assert list(inspectie_rijen([k], BELEID, register_kop(d("2024-06-01")))) == []
+    assert (
+        geboortedag_na_anonimiseren(k, BELEID, peildata=STANDAARD_PEILDATA, weergaven=verleden())
+        == 17
+    )
+
+
 def test_an_own_peildatum_in_the_birth_month_keeps_the_day_for_the_age() -> None:
     """Decision 0046 (the age, docs/rapportage.md): an SWV that counts on 20 March lists the
     child aged 17 on 20 March 2023; without the day it would read 16."""
