@@ -201,6 +201,8 @@ def _geboortedag_na_anonimiseren(
 ) -> int | None:
     """The exact day only where a past view needs it, else only "born on the 1st" (LPW art.
     4a; decision 0046)."""
+    if leerling.geboortedag in (None, 1):  # month precision, or "born on the 1st": as it is
+        return leerling.geboortedag
     kind = LeerlingVoorRapport(
         leerling=projectie.leerling_van(leerling),
         feiten=[projectie.feit_van(f) for f in feiten],
