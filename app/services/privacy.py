@@ -43,9 +43,10 @@ VRIJE_TEKST = (
     "klas",
     "niveau",
     "gemeente",
-    "organisatie",
 )
-"""Payload fields that may hold free text (and so, by mistake, a name): blanked on anonymising."""
+"""Payload fields that may hold free text (and so, by mistake, a name): blanked on anonymising.
+Not `organisatie` of `jeugdhulp`: a name from the SWV's closed list (regel 18) that fills the
+Inspectie register's "Betrokken jeugdhulp", so past registers keep it (decision 0046)."""
 
 GESLOTEN = {Categorie.GEEN.value}
 
@@ -156,7 +157,7 @@ def _tekstvelden(soort: str) -> frozenset[str]:
     )
 
 
-def _zonder_vrije_tekst(payload: dict[str, Any], soort: str) -> dict[str, Any]:
+def zonder_vrije_tekst(payload: dict[str, Any], soort: str) -> dict[str, Any]:
     """The payload with its free-text fields blanked; enumerations (an ending reason) stay, so
     the fact still reads as the domain expects."""
     tekst = _tekstvelden(soort)
@@ -165,7 +166,7 @@ def _zonder_vrije_tekst(payload: dict[str, Any], soort: str) -> dict[str, Any]:
         if sleutel in tekst and isinstance(waarde, str) and waarde:
             schoon[sleutel] = ""
         elif isinstance(waarde, dict) and isinstance(waarde.get("soort"), str):
-            schoon[sleutel] = _zonder_vrije_tekst(waarde, waarde["soort"])
+            schoon[sleutel] = zonder_vrije_tekst(waarde, waarde["soort"])
         else:
             schoon[sleutel] = waarde
     return schoon
@@ -262,7 +263,7 @@ async def anonimiseer_verlopen(
             leerling.geanonimiseerd_op = moment
             await uow.flush()  # the facts' trigger checks that the child is anonymised
             for feit in feiten:
-                schoon = _zonder_vrije_tekst(feit.payload, feit.soort)
+                schoon = zonder_vrije_tekst(feit.payload, feit.soort)
                 if schoon != feit.payload:
                     feit.payload = schoon
                 if feit.bron_referentie is not None:
