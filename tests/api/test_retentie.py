@@ -5,6 +5,7 @@ anonymisation only blank."""
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -23,7 +24,7 @@ from app.db.session import UnitOfWork
 from app.domain.rapportage import STANDAARD_PEILDATA
 from app.domain.toegang import Actor, Rol
 from app.services import rapportage
-from app.services.exports import samenvatting_naar_dict
+from app.services.exports import samenvatting_naar_dict, schrijf_register_csv
 from app.services.privacy import ANONIMISEREN, GEBOORTEDAG_BEHOUDEN, anonimiseer_verlopen
 from tests.api.test_leerlingen import dag, ingeschreven, meld, registreer
 from tests.builders import FakeAuthenticator, Swv
@@ -90,7 +91,8 @@ async def het_verleden(
     *,
     andere_dagen: bool = True,
 ) -> dict[str, bytes]:
-    """Every past register, summary and SWV overview, as known now and on each moment given."""
+    """Every past register (JSON and CSV), summary and SWV overview, as known now and on each
+    moment given."""
     uit: dict[str, bytes] = {}
     for peildatum in peildata_in_het_verleden(achttien, andere_dagen=andere_dagen):
         for moment in bekend_op:
@@ -99,6 +101,9 @@ async def het_verleden(
                 uow, actor, peildatum=peildatum, bekend_op=moment
             )
             uit[f"register {sleutel}"] = rapportage.register_json(rapport.register)
+            csv = io.BytesIO()  # the columns of the CSV and the XLSX's "Register" sheet
+            schrijf_register_csv(rapport.register.rijen, csv)
+            uit[f"csv {sleutel}"] = csv.getvalue()
             uit[f"samenvatting {sleutel}"] = json.dumps(
                 samenvatting_naar_dict(rapport.samenvatting), ensure_ascii=False
             ).encode()
@@ -376,6 +381,73 @@ async def test_anonymising_a_pseudonymous_child_keeps_every_past_peildatum(
     await vergelijk_voor_en_na(
         client, auth=auth, swv=swv_a, uow=uow, connection=connection, dossier=dossier
     )
+
+
+JEUGDHULP = "Wijkteam Fictief"
+
+
+async def test_anonymising_keeps_betrokken_jeugdhulp_in_every_past_register(
+    client: AsyncClient,
+    auth: FakeAuthenticator,
+    swv_a: Swv,
+    uow: UnitOfWork,
+    connection: AsyncConnection,
+) -> None:
+    """Regel 18 and decision 0046: the youth-care organisation comes from the SWV's own list and
+    fills the Inspectie register's "Betrokken jeugdhulp", so anonymising keeps it: every past
+    register (JSON, CSV), summary, overview and the submitted snapshot are the same bytes apart
+    from the pseudonym, and the stored fact keeps `organisatie`; klas (only in the SWV's monitor)
+    is blanked, and the facts table refuses to blank or change the organisation."""
+    beheerder = auth.headers(swv_a.actor(Rol.BEHEERDER))
+    etag = (await client.get("/v1/instellingen", headers=beheerder)).headers["etag"]
+    lijst = await client.patch(
+        "/v1/instellingen",
+        json={"jeugdhulpOrganisaties": [JEUGDHULP]},
+        headers={**beheerder, "If-Match": etag},
+    )
+    assert lijst.status_code == 200, lijst.text
+    dossier = await thuiszitter_tot_achttien(client, auth, swv_a)
+    regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    vanaf = (ACHTTIEN - timedelta(days=150)).isoformat()
+    for soort, gegevens in [("jeugdhulp", {"organisatie": JEUGDHULP}), ("klas", {"klas": "2b"})]:
+        kenmerk = await meld(
+            client, regisseur, dossier.leerling["id"], soort, vanaf, gegevens=gegevens
+        )
+        assert kenmerk.status_code == 201, kenmerk.text
+    register = await rapportage.inspectie_rapport(
+        uow, dossier.actor, peildatum=ACHTTIEN, bekend_op=None
+    )
+    assert [r.jeugdhulp for r in register.register.rijen] == [JEUGDHULP]
+
+    await vergelijk_voor_en_na(
+        client, auth=auth, swv=swv_a, uow=uow, connection=connection, dossier=dossier
+    )
+
+    await connection.execute(text("SELECT set_config('app.swv_id', '*', true)"))
+    rijen = await connection.execute(
+        text(
+            "SELECT soort, payload FROM feiten WHERE leerling_id = :id "
+            "AND soort IN ('jeugdhulp', 'klas')"
+        ),
+        {"id": dossier.leerling["id"]},
+    )
+    payloads = dict(rijen.all())
+    assert payloads["jeugdhulp"]["organisatie"] == JEUGDHULP
+    assert payloads["klas"]["klas"] == "", "klas only feeds the SWV's monitor: blanked"
+
+    await connection.execute(text("SELECT set_config('app.anonimiseren', 'aan', true)"))
+    for waarde in ("", "Ander wijkteam"):
+        savepoint = await connection.begin_nested()
+        with pytest.raises(DBAPIError, match="nooit gewijzigd"):
+            await connection.execute(
+                text(
+                    "UPDATE feiten SET payload = jsonb_set(payload, '{organisatie}', "
+                    "to_jsonb(CAST(:waarde AS text))) WHERE leerling_id = :id "
+                    "AND soort = 'jeugdhulp'"
+                ),
+                {"id": dossier.leerling["id"], "waarde": waarde},
+            )
+        await savepoint.rollback()
 
 
 async def test_a_maintenance_run_leaves_audit_rows_the_fg_can_query_and_inzage_shows_it(
