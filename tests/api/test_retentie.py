@@ -431,7 +431,7 @@ async def test_anonymising_keeps_betrokken_jeugdhulp_in_every_past_register(
         ),
         {"id": dossier.leerling["id"]},
     )
-    payloads = dict(rijen.all())
+    payloads: dict[str, dict[str, object]] = dict(rijen.all())
     assert payloads["jeugdhulp"]["organisatie"] == JEUGDHULP
     assert payloads["klas"]["klas"] == "", "klas only feeds the SWV's monitor: blanked"
 
