@@ -302,6 +302,15 @@ class RapportageRepository:
         )
         return list(rows)
 
+    async def indieningsmomenten(self, swv_id: uuid.UUID) -> list[tuple[date, datetime]]:
+        """Peildatum and knowledge moment of every submission, without the frozen bytes."""
+        rows = await self._session.execute(
+            select(IndieningRow.peildatum, IndieningRow.bekend_op)
+            .where(IndieningRow.swv_id == swv_id)
+            .order_by(IndieningRow.peildatum, IndieningRow.bekend_op)
+        )
+        return [(p, b) for p, b in rows]
+
     async def indiening(self, swv_id: uuid.UUID, indiening_id: uuid.UUID) -> IndieningRow | None:
         return await self._session.scalar(
             select(IndieningRow).where(

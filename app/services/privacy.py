@@ -7,7 +7,7 @@ import hashlib
 import typing
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.db.audit import AuditRegel, AuditRow
@@ -18,9 +18,20 @@ from app.db.session import UnitOfWork
 from app.db.tlv import PlaatsingscheckRow
 from app.domain.classificatie import Categorie
 from app.domain.feiten import FEITKLASSEN, FeitSoort
+from app.domain.privacy import Weergave, geboortedag_na_anonimiseren, verleden_weergaven
+from app.domain.rapportage import LeerlingVoorRapport
+from app.domain.regio import Vakantiekalender
 from app.domain.status import Status
 from app.domain.toegang import Actor
-from app.services import casussen, context, leerlingen, meldingen, projectie, tlv
+from app.services import (
+    casussen,
+    context,
+    leerlingen,
+    meldingen,
+    projectie,
+    schoolvakanties,
+    tlv,
+)
 from app.services.errors import NotFound
 
 VRIJE_TEKST = (
@@ -32,15 +43,19 @@ VRIJE_TEKST = (
     "klas",
     "niveau",
     "gemeente",
-    "organisatie",
 )
-"""Payload fields that may hold free text (and so, by mistake, a name): blanked on anonymising."""
+"""Payload fields that may hold free text (and so, by mistake, a name): blanked on anonymising.
+Not `organisatie` of `jeugdhulp`: a name from the SWV's closed list (regel 18) that fills the
+Inspectie register's "Betrokken jeugdhulp", so past registers keep it (decision 0046)."""
 
 GESLOTEN = {Categorie.GEEN.value}
 
 
 ANONIMISEREN = "onderhoud:anonimiseren"
 """The audit log's name for a maintenance run's anonymisation (one row per SWV per run)."""
+GEBOORTEDAG_BEHOUDEN = "onderhoud:geboortedag-behouden"
+"""The audit log's name for the children of a run that kept their exact birth day, because a
+past register needs it (decision 0046); written per SWV only when there is one."""
 ONDERHOUD = "systeem:onderhoud"
 ONDERHOUD_ROUTE = "thuiszitters maintenance"
 
@@ -142,7 +157,7 @@ def _tekstvelden(soort: str) -> frozenset[str]:
     )
 
 
-def _zonder_vrije_tekst(payload: dict[str, Any], soort: str) -> dict[str, Any]:
+def zonder_vrije_tekst(payload: dict[str, Any], soort: str) -> dict[str, Any]:
     """The payload with its free-text fields blanked; enumerations (an ending reason) stay, so
     the fact still reads as the domain expects."""
     tekst = _tekstvelden(soort)
@@ -151,16 +166,56 @@ def _zonder_vrije_tekst(payload: dict[str, Any], soort: str) -> dict[str, Any]:
         if sleutel in tekst and isinstance(waarde, str) and waarde:
             schoon[sleutel] = ""
         elif isinstance(waarde, dict) and isinstance(waarde.get("soort"), str):
-            schoon[sleutel] = _zonder_vrije_tekst(waarde, waarde["soort"])
+            schoon[sleutel] = zonder_vrije_tekst(waarde, waarde["soort"])
         else:
             schoon[sleutel] = waarde
     return schoon
 
 
-def _geboortedag_na_anonimiseren(dag: int | None) -> int | None:
-    """Only "born on the 1st" survives: a child born on the 1st keeps every boundary exact, any
-    child its age and LPW reach on every first of a month (LPW art. 3, 4a; decision 0033)."""
-    return 1 if dag == 1 else None
+@dataclass(frozen=True, slots=True)
+class _Verleden:
+    """One SWV's past views and the holiday calendar of each knowledge moment among them."""
+
+    context: context.SwvContext
+    weergaven: list[Weergave]
+    kalenders: dict[datetime | None, Vakantiekalender | None]
+
+
+async def _verleden(uow: UnitOfWork, swv_id: uuid.UUID, vandaag: date) -> _Verleden:
+    """The views of the SWV's past that anonymisation must not change (decision 0046)."""
+    swv = await uow.organisaties.swv(swv_id)
+    assert swv is not None  # noqa: S101
+    ctx = await context.laad_context(uow, swv)
+    indieningen = await uow.rapportage.indieningsmomenten(swv_id)
+    weergaven = verleden_weergaven(ctx.peildata, tot_en_met=vandaag, indieningen=indieningen)
+    kalenders: dict[datetime | None, Vakantiekalender | None] = {None: ctx.kalender}
+    for _peildatum, moment in indieningen:
+        if moment not in kalenders:
+            kalenders[moment] = await schoolvakanties.kalender_voor(
+                uow, swv_id, ctx.beleid, bekend_op=moment
+            )
+    return _Verleden(ctx, weergaven, kalenders)
+
+
+def _geboortedag_na_anonimiseren(
+    leerling: LeerlingRow, feiten: list[FeitRow], verleden: _Verleden
+) -> int | None:
+    """The exact day only where a past view needs it, else only "born on the 1st" (LPW art.
+    4a; decision 0046)."""
+    if leerling.geboortedag in (None, 1):  # month precision, or "born on the 1st": as it is
+        return leerling.geboortedag
+    kind = LeerlingVoorRapport(
+        leerling=projectie.leerling_van(leerling),
+        feiten=[projectie.feit_van(f) for f in feiten],
+        pseudoniem=leerling.pseudoniem,
+    )
+    return geboortedag_na_anonimiseren(
+        kind,
+        verleden.context.beleid,
+        peildata=verleden.context.peildata,
+        weergaven=verleden.weergaven,
+        kalenders=verleden.kalenders,
+    )
 
 
 async def anonimiseer_verlopen(
@@ -170,36 +225,45 @@ async def anonimiseer_verlopen(
     valid for `bewaarjaren` years): identity and free text go, categories and dates stay.
 
     The child's projections are recomputed with the new pseudonym. Of the birth day only "born
-    on the 1st" is kept, so past peildata keep what they said (docs/decisions/0033 names the one
-    exception).
-    Every run writes one audit row per SWV naming the children it anonymised (AVG art. 5 lid 2).
+    on the 1st" is kept, unless a past register, summary or overview needs the exact day
+    (decision 0046): past peildata keep what they said.
+    Every run writes one audit row per SWV naming the children it anonymised, and one naming
+    those that kept their birth day (AVG art. 5 lid 2).
     """
     async with uow.alle_swvs():
         moment = nu or await uow.klok()
         grens = moment - timedelta(days=round(365.25 * bewaarjaren))
         kandidaten = await uow.leerlingen.te_anonimiseren(grens)
-        swvs: dict[uuid.UUID, context.SwvContext] = {}
+        verleden: dict[uuid.UUID, _Verleden] = {}
         per_swv: dict[uuid.UUID, list[uuid.UUID]] = {
             swv_id: [] for swv_id in await uow.organisaties.alle_swv_ids()
         }
+        dag_behouden: dict[uuid.UUID, list[uuid.UUID]] = {}
         await uow.leerlingen.sta_anonimiseren_toe(True)
         for leerling in kandidaten:
             perioden = await uow.leerlingen.perioden_op([leerling.id], moment.date())
             periode = perioden.get(leerling.id)
             if periode is not None and periode.categorie not in GESLOTEN:
                 continue
+            if leerling.swv_id not in verleden:
+                verleden[leerling.swv_id] = await _verleden(uow, leerling.swv_id, moment.date())
+            swv = verleden[leerling.swv_id]
+            feiten = await uow.leerlingen.feiten(leerling.id)
+            # Decided before anything changes: the past as the identified record gives it.
+            geboortedag = _geboortedag_na_anonimiseren(leerling, feiten, swv)
+            if geboortedag not in (None, 1):
+                dag_behouden.setdefault(leerling.swv_id, []).append(leerling.id)
             leerling.pseudoniem = _pseudoniem(leerling.id)
             await uow.monitor.vergeet_aliassen(leerling.id)  # old codes lead back to the child
             leerling.naam_versleuteld = None
             leerling.adres_versleuteld = None
             leerling.bsn_versleuteld = None
             leerling.bsn_zoekhash = None
-            leerling.geboortedag = _geboortedag_na_anonimiseren(leerling.geboortedag)
+            leerling.geboortedag = geboortedag
             leerling.geanonimiseerd_op = moment
             await uow.flush()  # the facts' trigger checks that the child is anonymised
-            feiten = await uow.leerlingen.feiten(leerling.id)
             for feit in feiten:
-                schoon = _zonder_vrije_tekst(feit.payload, feit.soort)
+                schoon = zonder_vrije_tekst(feit.payload, feit.soort)
                 if schoon != feit.payload:
                     feit.payload = schoon
                 if feit.bron_referentie is not None:
@@ -216,16 +280,14 @@ async def anonimiseer_verlopen(
             await casussen.blank_vrije_tekst(uow, leerling.id)
             await uow.taken.wis_toelichting(leerling.id)  # outcomes and reasons of tasks
             await uow.leerplichtleveringen.vergeet(leerling.id)
-            if leerling.swv_id not in swvs:
-                swv = await uow.organisaties.swv(leerling.swv_id)
-                assert swv is not None  # noqa: S101
-                swvs[swv.id] = await context.laad_context(uow, swv)
-            await projectie.projecteer(uow, leerling, swvs[leerling.swv_id], feiten, moment.date())
+            await projectie.projecteer(uow, leerling, swv.context, feiten, moment.date())
             per_swv.setdefault(leerling.swv_id, []).append(leerling.id)
         await uow.flush()
         await uow.leerlingen.sta_anonimiseren_toe(False)
         for swv_id, ids in sorted(per_swv.items()):
             await uow.audit.schrijf(_onderhoudsregel(swv_id, ANONIMISEREN, ids))
+        for swv_id, ids in sorted(dag_behouden.items()):
+            await uow.audit.schrijf(_onderhoudsregel(swv_id, GEBOORTEDAG_BEHOUDEN, ids))
         await uow.commit()
         return sum(len(ids) for ids in per_swv.values())
 

@@ -460,8 +460,9 @@ async def test_anonymising_blanks_kenmerken_and_forgets_old_codes(
     uow: UnitOfWork,
     connection: AsyncConnection,
 ) -> None:
-    """Retention: the monitor's names (klas, niveau, gemeente, organisation) are blanked and the
-    old pseudonyms, which lead back to the child, are removed."""
+    """Retention: the monitor's names (klas, niveau, gemeente) are blanked and the old
+    pseudonyms, which lead back to the child, are removed; the youth-care organisation, from the
+    SWV's list and in the Inspectie register, stays (decision 0046)."""
     await _jeugdhulplijst(client, auth, swv_a)
     regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
     kind = await ingeschreven(client, regisseur, swv_a, pseudoniem="241877")
@@ -485,7 +486,7 @@ async def test_anonymising_blanks_kenmerken_and_forgets_old_codes(
         (await connection.execute(text("SELECT payload::text FROM feiten"))).scalars()
     )
     assert "Fictief" not in payloads
-    assert "Wijkteam" not in payloads
+    assert "Wijkteam Demostad" in payloads
     aliassen = (
         await connection.execute(text("SELECT pseudoniem FROM pseudoniem_aliassen"))
     ).scalars()

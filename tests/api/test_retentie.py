@@ -5,6 +5,7 @@ anonymisation only blank."""
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -23,8 +24,8 @@ from app.db.session import UnitOfWork
 from app.domain.rapportage import STANDAARD_PEILDATA
 from app.domain.toegang import Actor, Rol
 from app.services import rapportage
-from app.services.exports import samenvatting_naar_dict
-from app.services.privacy import ANONIMISEREN, anonimiseer_verlopen
+from app.services.exports import samenvatting_naar_dict, schrijf_register_csv
+from app.services.privacy import ANONIMISEREN, GEBOORTEDAG_BEHOUDEN, anonimiseer_verlopen
 from tests.api.test_leerlingen import dag, ingeschreven, meld, registreer
 from tests.builders import FakeAuthenticator, Swv
 
@@ -43,6 +44,22 @@ ACHTTIEN = achttiende_verjaardag()
 GEBOREN = date(ACHTTIEN.year - 18, 3, 1)
 
 
+def achttien_op_de_zeventiende() -> date:
+    """A 17 March whose next 1 June (a standard peildatum) is at least 40 days ago."""
+    jaar = (
+        VANDAAG.year
+        if date(VANDAAG.year, 6, 1) < VANDAAG - timedelta(days=40)
+        else (VANDAAG.year - 1)
+    )
+    return date(jaar, 3, 17)
+
+
+ACHTTIEN_17 = achttien_op_de_zeventiende()
+GEBOREN_17 = date(ACHTTIEN_17.year - 18, 3, 17)
+JUNI_NA_17 = date(ACHTTIEN_17.year, 6, 1)
+"""The first standard peildatum after that birthday: its register lists the ended episode."""
+
+
 @pytest.fixture
 async def identified(sessionmaker: async_sessionmaker[AsyncSession], swv_b: Swv) -> Swv:
     async with sessionmaker(info={"swv_id": "*"}) as session:
@@ -55,27 +72,38 @@ async def identified(sessionmaker: async_sessionmaker[AsyncSession], swv_b: Swv)
     return swv_b
 
 
-def peildata_in_het_verleden() -> list[date]:
+def peildata_in_het_verleden(achttien: date, *, andere_dagen: bool = True) -> list[date]:
     """Every standard peildatum from two school years before the 18th birthday up to today,
-    and a few other days around the birthday (computed from the facts, not the projection)."""
-    jaren = range(ACHTTIEN.year - 2, VANDAAG.year + 2)
+    and unless told a few other days around the birthday (computed from the facts, not the
+    projection)."""
+    jaren = range(achttien.year - 2, VANDAAG.year + 2)
     data = {d for j in jaren for d in STANDAARD_PEILDATA.van_schooljaar(j) if d < VANDAAG}
-    data |= {ACHTTIEN - timedelta(days=1), ACHTTIEN + timedelta(days=14)}
+    if andere_dagen:
+        data |= {achttien - timedelta(days=1), achttien + timedelta(days=14)}
     return sorted(data)
 
 
 async def het_verleden(
-    uow: UnitOfWork, actor: Actor, bekend_op: list[datetime | None]
+    uow: UnitOfWork,
+    actor: Actor,
+    bekend_op: list[datetime | None],
+    achttien: date = ACHTTIEN,
+    *,
+    andere_dagen: bool = True,
 ) -> dict[str, bytes]:
-    """Every past register, summary and SWV overview, as known now and on each moment given."""
+    """Every past register (JSON and CSV), summary and SWV overview, as known now and on each
+    moment given."""
     uit: dict[str, bytes] = {}
-    for peildatum in peildata_in_het_verleden():
+    for peildatum in peildata_in_het_verleden(achttien, andere_dagen=andere_dagen):
         for moment in bekend_op:
             sleutel = f"{peildatum}@{moment}"
             rapport = await rapportage.inspectie_rapport(
                 uow, actor, peildatum=peildatum, bekend_op=moment
             )
             uit[f"register {sleutel}"] = rapportage.register_json(rapport.register)
+            csv = io.BytesIO()  # the columns of the CSV and the XLSX's "Register" sheet
+            schrijf_register_csv(rapport.register.rijen, csv)
+            uit[f"csv {sleutel}"] = csv.getvalue()
             uit[f"samenvatting {sleutel}"] = json.dumps(
                 samenvatting_naar_dict(rapport.samenvatting), ensure_ascii=False
             ).encode()
@@ -94,9 +122,16 @@ class Dossier:
 
 
 async def thuiszitter_tot_achttien(
-    client: AsyncClient, auth: FakeAuthenticator, swv: Swv, **registratie: Any
+    client: AsyncClient,
+    auth: FakeAuthenticator,
+    swv: Swv,
+    *,
+    achttien: date = ACHTTIEN,
+    terug_op_school: date | None = None,
+    **registratie: Any,
 ) -> Dossier:
-    """A child enrolled long ago, absent from some months before its 18th birthday on."""
+    """A child enrolled long ago, absent from some months before its 18th birthday on (or back
+    at school on `terug_op_school`)."""
     actor = swv.actor(Rol.LEERPLICHTAMBTENAAR, gemeente=0)
     headers = auth.headers(actor)
     beheer = auth.headers(swv.actor(Rol.REGISSEUR))
@@ -104,8 +139,8 @@ async def thuiszitter_tot_achttien(
         client,
         beheer,
         swv,
-        geboortejaar=GEBOREN.year,
-        geboortemaand=GEBOREN.month,
+        geboortejaar=achttien.year - 18,
+        geboortemaand=achttien.month,
         woongemeente=swv.gemeente_codes[0],
         **registratie,
     )
@@ -114,7 +149,7 @@ async def thuiszitter_tot_achttien(
         beheer,
         leerling["id"],
         "inschrijving",
-        (ACHTTIEN - timedelta(days=700)).isoformat(),
+        (achttien - timedelta(days=700)).isoformat(),
         schoolId=str(swv.scholen[0]),
     )
     assert inschrijving.status_code == 201, inschrijving.text
@@ -123,18 +158,23 @@ async def thuiszitter_tot_achttien(
         beheer,
         leerling["id"],
         "verzuim-gestart",
-        (ACHTTIEN - timedelta(days=150)).isoformat(),
+        (achttien - timedelta(days=150)).isoformat(),
     )
     assert verzuim.status_code == 201, verzuim.text
+    if terug_op_school is not None:
+        terug = await meld(
+            client, beheer, leerling["id"], "verzuim-beeindigd", terug_op_school.isoformat()
+        )
+        assert terug.status_code == 201, terug.text
     ziek = await meld(
-        client, beheer, leerling["id"], "ziekmelding", (ACHTTIEN - timedelta(days=300)).isoformat()
+        client, beheer, leerling["id"], "ziekmelding", (achttien - timedelta(days=300)).isoformat()
     )
     ingetrokken = await meld(
         client,
         beheer,
         leerling["id"],
         "intrekking",
-        (ACHTTIEN - timedelta(days=300)).isoformat(),
+        (achttien - timedelta(days=300)).isoformat(),
         gegevens={"betreft": ziek.json()["id"], "reden": "Gesproken met Fictieve Ouder"},
         bronReferentie=f"dossier-{leerling['id']}",
     )
@@ -142,10 +182,12 @@ async def thuiszitter_tot_achttien(
     return Dossier(leerling, headers, swv.actor(Rol.REGISSEUR))
 
 
-async def dien_in(client: AsyncClient, auth: FakeAuthenticator, swv: Swv) -> dict[str, Any]:
+async def dien_in(
+    client: AsyncClient, auth: FakeAuthenticator, swv: Swv, peildatum: date = ACHTTIEN
+) -> dict[str, Any]:
     headers = auth.headers(swv.actor(Rol.REGISSEUR))
     ingediend = await client.post(
-        "/v1/inspectie-indieningen", json={"peildatum": ACHTTIEN.isoformat()}, headers=headers
+        "/v1/inspectie-indieningen", json={"peildatum": peildatum.isoformat()}, headers=headers
     )
     assert ingediend.status_code == 201, ingediend.text
     return dict(ingediend.json())
@@ -160,6 +202,14 @@ async def pseudoniem_van(connection: AsyncConnection, leerling_id: str) -> str:
     )
 
 
+async def geboortedag_van(connection: AsyncConnection, leerling_id: str) -> int | None:
+    await connection.execute(text("SELECT set_config('app.swv_id', '*', true)"))
+    dag = await connection.scalar(
+        text("SELECT geboortedag FROM leerlingen WHERE id = :id"), {"id": leerling_id}
+    )
+    return None if dag is None else int(dag)
+
+
 async def vergelijk_voor_en_na(
     client: AsyncClient,
     *,
@@ -168,29 +218,37 @@ async def vergelijk_voor_en_na(
     uow: UnitOfWork,
     connection: AsyncConnection,
     dossier: Dossier,
+    achttien: date = ACHTTIEN,
+    ingediend: date = ACHTTIEN,
+    andere_dagen: bool = True,
 ) -> None:
     """Anonymise the child and compare every past register, summary, overview and the submitted
-    snapshot byte for byte; only the pseudonym, which anonymisation replaces, may differ."""
-    indiening = await dien_in(client, auth, swv)
+    snapshot (of peildatum `ingediend`) byte for byte; only the pseudonym, which anonymisation
+    replaces, may differ. `andere_dagen`: also days that are no peildatum of the SWV."""
+    indiening = await dien_in(client, auth, swv, ingediend)
     ingediend_op = datetime.fromisoformat(indiening["bekendOp"])
     snapshot_url = f"/v1/inspectie-indieningen/{indiening['id']}/register"
     regisseur = auth.headers(swv.actor(Rol.REGISSEUR))
     snapshot = (await client.get(snapshot_url, headers=regisseur)).content
     assert dossier.leerling["pseudoniem"].encode() in snapshot, "the child is in the submission"
-    voor = await het_verleden(uow, dossier.actor, [None, ingediend_op])
-    assert voor[f"register {ACHTTIEN}@{ingediend_op}"] == snapshot
+    voor = await het_verleden(
+        uow, dossier.actor, [None, ingediend_op], achttien, andere_dagen=andere_dagen
+    )
+    assert voor[f"register {ingediend}@{ingediend_op}"] == snapshot
 
     assert await anonimiseer_verlopen(uow, bewaarjaren=2, nu=LATER) >= 1
     nieuw = await pseudoniem_van(connection, dossier.leerling["id"])
     assert nieuw.startswith("anon-")
 
-    na = await het_verleden(uow, dossier.actor, [None, ingediend_op])
+    na = await het_verleden(
+        uow, dossier.actor, [None, ingediend_op], achttien, andere_dagen=andere_dagen
+    )
     oud = dossier.leerling["pseudoniem"].encode()
     assert na.keys() == voor.keys()
     for sleutel in voor:
         assert na[sleutel] == voor[sleutel].replace(oud, nieuw.encode()), sleutel
     assert (await client.get(snapshot_url, headers=regisseur)).content == snapshot
-    assert na[f"register {ACHTTIEN}@{ingediend_op}"] == snapshot.replace(oud, nieuw.encode())
+    assert na[f"register {ingediend}@{ingediend_op}"] == snapshot.replace(oud, nieuw.encode())
 
 
 async def test_anonymising_an_identified_child_born_on_the_first_keeps_every_past_peildatum(
@@ -221,6 +279,96 @@ async def test_anonymising_an_identified_child_born_on_the_first_keeps_every_pas
     assert inzage.json()["leerling"]["identiteit"] is None, "no birth date shown after"
 
 
+async def test_an_identified_child_born_on_the_17th_whose_episode_ended_at_18_keeps_its_day(
+    client: AsyncClient,
+    auth: FakeAuthenticator,
+    identified: Swv,
+    uow: UnitOfWork,
+    connection: AsyncConnection,
+) -> None:
+    """Regel: anonymising never changes what a past peildatum said (decision 0046). Born on
+    17 March, absent until its 18th birthday: the register of 1 June shows the episode ending on
+    that birthday, so the exact day stays; every past register, summary, overview and the
+    submitted snapshot are the same bytes, and the run's audit row names the child (id only)."""
+    dossier = await thuiszitter_tot_achttien(
+        client,
+        auth,
+        identified,
+        achttien=ACHTTIEN_17,
+        identiteit={"naam": "Fictief Testkind", "geboortedatum": GEBOREN_17.isoformat()},
+    )
+    register = await rapportage.inspectie_rapport(
+        uow, dossier.actor, peildatum=JUNI_NA_17, bekend_op=None
+    )
+    (rij,) = register.register.rijen
+    assert rij.einddatum == ACHTTIEN_17, "the episode ended on the 18th birthday"
+    await vergelijk_voor_en_na(
+        client,
+        auth=auth,
+        swv=identified,
+        uow=uow,
+        connection=connection,
+        dossier=dossier,
+        achttien=ACHTTIEN_17,
+        ingediend=JUNI_NA_17,
+    )
+    assert await geboortedag_van(connection, dossier.leerling["id"]) == 17
+    fg = auth.headers(identified.actor(Rol.FUNCTIONARIS_GEGEVENSBESCHERMING))
+    behouden = await client.get(
+        "/v1/auditregels", params={"handeling": GEBOORTEDAG_BEHOUDEN}, headers=fg
+    )
+    assert behouden.status_code == 200
+    (regel,) = behouden.json()["data"]
+    assert regel["getoondeLeerlingen"] == [dossier.leerling["id"]]
+    regisseur = auth.headers(identified.actor(Rol.REGISSEUR))
+    inzage = await client.get(f"/v1/leerlingen/{dossier.leerling['id']}/inzage", headers=regisseur)
+    assert inzage.json()["leerling"]["identiteit"] is None, "no birth date shown after"
+    assert GEBOORTEDAG_BEHOUDEN in {t["handeling"] for t in inzage.json()["toegang"]}
+
+
+async def test_an_identified_child_born_on_the_17th_whose_past_needs_no_day_loses_it(
+    client: AsyncClient,
+    auth: FakeAuthenticator,
+    identified: Swv,
+    uow: UnitOfWork,
+    connection: AsyncConnection,
+) -> None:
+    """Regel: anonymisation keeps the birth day only where the past needs it (decision 0046).
+    Back at school two months before its 18th birthday on 17 March: no register, summary or
+    overview of a peildatum of the SWV reads differently without the day, so it goes, and those
+    stay the same bytes. A register asked for on 31 March, no peildatum, now gives the age as
+    month precision does (17, not 18): the limit decision 0046 accepts."""
+    dossier = await thuiszitter_tot_achttien(
+        client,
+        auth,
+        identified,
+        achttien=ACHTTIEN_17,
+        terug_op_school=ACHTTIEN_17 - timedelta(days=60),
+        identiteit={"naam": "Fictief Testkind", "geboortedatum": GEBOREN_17.isoformat()},
+    )
+    await vergelijk_voor_en_na(
+        client,
+        auth=auth,
+        swv=identified,
+        uow=uow,
+        connection=connection,
+        dossier=dossier,
+        achttien=ACHTTIEN_17,
+        ingediend=JUNI_NA_17,
+        andere_dagen=False,
+    )
+    assert await geboortedag_van(connection, dossier.leerling["id"]) is None
+    eind_maart = await rapportage.inspectie_rapport(
+        uow, dossier.actor, peildatum=ACHTTIEN_17 + timedelta(days=14), bekend_op=None
+    )
+    assert [r.leeftijd for r in eind_maart.register.rijen] == [17], "no peildatum: month precision"
+    fg = auth.headers(identified.actor(Rol.FUNCTIONARIS_GEGEVENSBESCHERMING))
+    behouden = await client.get(
+        "/v1/auditregels", params={"handeling": GEBOORTEDAG_BEHOUDEN}, headers=fg
+    )
+    assert behouden.json()["data"] == [], "nobody kept a day: no row"
+
+
 async def test_anonymising_a_pseudonymous_child_keeps_every_past_peildatum(
     client: AsyncClient,
     auth: FakeAuthenticator,
@@ -233,6 +381,73 @@ async def test_anonymising_a_pseudonymous_child_keeps_every_past_peildatum(
     await vergelijk_voor_en_na(
         client, auth=auth, swv=swv_a, uow=uow, connection=connection, dossier=dossier
     )
+
+
+JEUGDHULP = "Wijkteam Fictief"
+
+
+async def test_anonymising_keeps_betrokken_jeugdhulp_in_every_past_register(
+    client: AsyncClient,
+    auth: FakeAuthenticator,
+    swv_a: Swv,
+    uow: UnitOfWork,
+    connection: AsyncConnection,
+) -> None:
+    """Regel 18 and decision 0046: the youth-care organisation comes from the SWV's own list and
+    fills the Inspectie register's "Betrokken jeugdhulp", so anonymising keeps it: every past
+    register (JSON, CSV), summary, overview and the submitted snapshot are the same bytes apart
+    from the pseudonym, and the stored fact keeps `organisatie`; klas (only in the SWV's monitor)
+    is blanked, and the facts table refuses to blank or change the organisation."""
+    beheerder = auth.headers(swv_a.actor(Rol.BEHEERDER))
+    etag = (await client.get("/v1/instellingen", headers=beheerder)).headers["etag"]
+    lijst = await client.patch(
+        "/v1/instellingen",
+        json={"jeugdhulpOrganisaties": [JEUGDHULP]},
+        headers={**beheerder, "If-Match": etag},
+    )
+    assert lijst.status_code == 200, lijst.text
+    dossier = await thuiszitter_tot_achttien(client, auth, swv_a)
+    regisseur = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    vanaf = (ACHTTIEN - timedelta(days=150)).isoformat()
+    for soort, gegevens in [("jeugdhulp", {"organisatie": JEUGDHULP}), ("klas", {"klas": "2b"})]:
+        kenmerk = await meld(
+            client, regisseur, dossier.leerling["id"], soort, vanaf, gegevens=gegevens
+        )
+        assert kenmerk.status_code == 201, kenmerk.text
+    register = await rapportage.inspectie_rapport(
+        uow, dossier.actor, peildatum=ACHTTIEN, bekend_op=None
+    )
+    assert [r.jeugdhulp for r in register.register.rijen] == [JEUGDHULP]
+
+    await vergelijk_voor_en_na(
+        client, auth=auth, swv=swv_a, uow=uow, connection=connection, dossier=dossier
+    )
+
+    await connection.execute(text("SELECT set_config('app.swv_id', '*', true)"))
+    rijen = await connection.execute(
+        text(
+            "SELECT soort, payload FROM feiten WHERE leerling_id = :id "
+            "AND soort IN ('jeugdhulp', 'klas')"
+        ),
+        {"id": dossier.leerling["id"]},
+    )
+    payloads: dict[str, dict[str, object]] = dict(rijen.all())
+    assert payloads["jeugdhulp"]["organisatie"] == JEUGDHULP
+    assert payloads["klas"]["klas"] == "", "klas only feeds the SWV's monitor: blanked"
+
+    await connection.execute(text("SELECT set_config('app.anonimiseren', 'aan', true)"))
+    for waarde in ("", "Ander wijkteam"):
+        savepoint = await connection.begin_nested()
+        with pytest.raises(DBAPIError, match="nooit gewijzigd"):
+            await connection.execute(
+                text(
+                    "UPDATE feiten SET payload = jsonb_set(payload, '{organisatie}', "
+                    "to_jsonb(CAST(:waarde AS text))) WHERE leerling_id = :id "
+                    "AND soort = 'jeugdhulp'"
+                ),
+                {"id": dossier.leerling["id"], "waarde": waarde},
+            )
+        await savepoint.rollback()
 
 
 async def test_a_maintenance_run_leaves_audit_rows_the_fg_can_query_and_inzage_shows_it(
