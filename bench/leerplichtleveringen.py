@@ -250,7 +250,6 @@ async def _delivery(url: str, report: Report, items: list[dict[str, object]]) ->
     for item in items:
         item["woongemeente"] = code
     report.copy_s = await _copy_floor(url, items)
-    report.lezen_s = _lees(items, date(2026, 12, 7))
     conn = await asyncpg.connect(url)
     try:
         voor_levering = await _aantallen(conn)
@@ -298,6 +297,8 @@ async def _delivery(url: str, report: Report, items: list[dict[str, object]]) ->
     finally:
         await conn.close()
     await _copy_alles(url, voor_levering, report)
+    # Last: its JSON body must not raise the peak RSS measured while processing.
+    report.lezen_s = _lees(items, date(2026, 12, 7))
 
 
 def run(*, items: int, out: Callable[[str], None] = print) -> Report:
