@@ -56,6 +56,8 @@ from app.services import leerplichtleveringen
 
 TARGET = 0.5
 """Delivery rows per second at least this fraction of COPY's."""
+HERHALINGEN = 3
+"""Runs of the floors (i) and (iii); the fastest counts."""
 
 
 @dataclass
@@ -249,7 +251,9 @@ async def _delivery(url: str, report: Report, items: list[dict[str, object]]) ->
     swv_id, gemeente_id, code = await _maak_swv(url)
     for item in items:
         item["woongemeente"] = code
-    report.copy_s = await _copy_floor(url, items)
+    # The floors (i) and (iii) are short: the best of `HERHALINGEN` runs, so a moment's wait for
+    # a core on a shared machine does not flatter the ratio.
+    report.copy_s = min([await _copy_floor(url, items) for _ in range(HERHALINGEN)])
     conn = await asyncpg.connect(url)
     try:
         voor_levering = await _aantallen(conn)
@@ -298,7 +302,7 @@ async def _delivery(url: str, report: Report, items: list[dict[str, object]]) ->
         await conn.close()
     await _copy_alles(url, voor_levering, report)
     # Last: its JSON body must not raise the peak RSS measured while processing.
-    report.lezen_s = _lees(items, date(2026, 12, 7))
+    report.lezen_s = min(_lees(items, date(2026, 12, 7)) for _ in range(HERHALINGEN))
 
 
 def run(*, items: int, out: Callable[[str], None] = print) -> Report:
@@ -332,7 +336,7 @@ def print_report(report: Report, out: Callable[[str], None] = print) -> None:
         f"process {report.verwerk_s:.2f} s)"
     )
     out(
-        f"ratio to COPY          : {report.ratio:.3f} (target >= {TARGET}: "
+        f"ratio to COPY          : {report.ratio:.4f} (target >= {TARGET}: "
         f"{'met' if report.ratio >= TARGET else 'NOT met'})"
     )
     out(f"outcomes               : {report.tellingen}")
@@ -342,24 +346,24 @@ def print_report(report: Report, out: Callable[[str], None] = print) -> None:
     out(
         f"CPU while processing   : python {report.cpu_python_s:.2f} s, postgres backends {backends}"
     )
-    out("floors, as a ratio to (i) COPY of the items (its time over theirs):")
-    out(f"  (i)   COPY of the {n:,} items             : {report.copy_s:8.2f} s  ratio 1")
+    out("floors, as a ratio to (i) (its time over theirs: the design's best case per step):")
     rijen = sum(report.geschreven.values())
-    out(
-        f"  (ii)  COPY of all {rijen:,} rows written  : {report.alles_copy_s:8.2f} s  "
-        f"ratio {report.ten_opzichte_van_copy(report.alles_copy_s):.3f}"
-    )
-    out("        rows written: " + ", ".join(f"{t} {a:,}" for t, a in report.geschreven.items()))
-    out(
-        f"  (iii) body into pydantic + items read   : {report.lezen_s:8.2f} s  "
-        f"ratio {report.ten_opzichte_van_copy(report.lezen_s):.3f}  "
-        f"({report.lezen_s / n * 1e6:.1f} us per item)"
-    )
     samen = report.alles_copy_s + report.lezen_s
-    out(
-        f"  (ii)+(iii) the design's ceiling         : {samen:8.2f} s  "
-        f"ratio {report.ten_opzichte_van_copy(samen):.3f}"
-    )
+    for naam, seconden in (
+        (f"(i)   COPY of the {n:,} items", report.copy_s),
+        (
+            f"(ii)  COPY of all {rijen:,} rows written ({rijen / n:.1f} per item)",
+            report.alles_copy_s,
+        ),
+        (
+            f"(iii) body into pydantic, items read ({report.lezen_s / n * 1e6:.1f} us/item)",
+            report.lezen_s,
+        ),
+        ("(ii)+(iii) the ceiling of this design", samen),
+        ("end to end (the delivery)", report.delivery_s),
+    ):
+        out(f"  {naam:<58}: {seconden:8.2f} s  ratio {report.ten_opzichte_van_copy(seconden):.4f}")
+    out("  rows written: " + ", ".join(f"{t} {a:,}" for t, a in report.geschreven.items()))
     for moment, (een, vijf, vijftien) in report.load:
         out(f"load average ({moment}) : {een:.2f} {vijf:.2f} {vijftien:.2f}")
 

@@ -28,4 +28,5 @@ def test_leerplicht_benchmark_delivers_and_prints_its_ratio_to_copy_and_the_floo
     assert "load average" in printed
     assert "CPU while processing" in printed
     assert "(ii)  COPY of all" in printed
+    assert "ceiling of this design" in printed
     assert "(iii) body into pydantic" in printed
