@@ -75,6 +75,8 @@ class Report:
     postmaster: int | None = None
     geschreven: dict[str, int] = field(default_factory=dict)
     """Rows per table the delivery wrote (what floor (ii) copies)."""
+    per_tabel_s: dict[str, float] = field(default_factory=dict)
+    """Floor (ii) per table: the COPY's seconds."""
     alles_copy_s: float = 0.0
     """Floor (ii): COPY of every row the delivery wrote into bare tables."""
     lezen_s: float = 0.0
@@ -205,7 +207,9 @@ async def _copy_alles(url: str, voor: dict[str, int], report: Report) -> None:
                 while rijen := await cursor.fetch(_CHUNK):
                     t0 = time.perf_counter()
                     await conn.copy_records_to_table(kaal, records=[tuple(r) for r in rijen])
-                    report.alles_copy_s += time.perf_counter() - t0
+                    seconden = time.perf_counter() - t0
+                    report.per_tabel_s[tabel] = report.per_tabel_s.get(tabel, 0.0) + seconden
+                    report.alles_copy_s += seconden
             await conn.execute(f'DROP TABLE "{kaal}"')
     finally:
         await conn.close()
@@ -363,7 +367,9 @@ def print_report(report: Report, out: Callable[[str], None] = print) -> None:
         ("end to end (the delivery)", report.delivery_s),
     ):
         out(f"  {naam:<58}: {seconden:8.2f} s  ratio {report.ten_opzichte_van_copy(seconden):.4f}")
-    out("  rows written: " + ", ".join(f"{t} {a:,}" for t, a in report.geschreven.items()))
+    out("  (ii) per table, rows and seconds:")
+    for tabel, aantal in report.geschreven.items():
+        out(f"    {tabel:<30} {aantal:>10,} {report.per_tabel_s.get(tabel, 0.0):8.2f} s")
     for moment, (een, vijf, vijftien) in report.load:
         out(f"load average ({moment}) : {een:.2f} {vijf:.2f} {vijftien:.2f}")
 
