@@ -1,5 +1,5 @@
 """A leerplicht delivery of N items end to end against a COPY of the same rows into a bare table,
-in the same run (docs/decisions/0028).
+in the same run, with the floors that bound the design (docs/decisions/0028, 0049).
 
 Run: ``python -m bench leerplicht [--items N]`` (default 100,000).
 
