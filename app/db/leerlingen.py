@@ -53,6 +53,9 @@ class LeerlingRow(Base):
     __tablename__ = "leerlingen"
     __table_args__ = (
         UniqueConstraint("swv_id", "pseudoniem"),
+        # The key the register rows reference with their SWV: one foreign-key check per row
+        # proves the child exists and is of that SWV (docs/decisions/0049).
+        UniqueConstraint("id", "swv_id"),
         CheckConstraint("geboortemaand BETWEEN 1 AND 12", name="geboortemaand"),
         CheckConstraint("geboortedag IS NULL OR geboortedag BETWEEN 1 AND 31", name="geboortedag"),
         CheckConstraint("regio IN ('noord', 'midden', 'zuid')", name="regio_bekend"),

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -86,11 +87,14 @@ class RegisterRijRow(Base):
                 "aantal_episodes",
             ],
         ),
+        # One check per row instead of two (child, SWV): the child exists and is of this SWV,
+        # and through its own key the SWV exists (docs/decisions/0049).
+        ForeignKeyConstraint(["leerling_id", "swv_id"], ["leerlingen.id", "leerlingen.swv_id"]),
     )
 
-    leerling_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leerlingen.id"), primary_key=True)
+    leerling_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     peildatum: Mapped[date] = mapped_column(Date, primary_key=True)
-    swv_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("samenwerkingsverbanden.id"))
+    swv_id: Mapped[uuid.UUID]
     pseudoniem: Mapped[str] = mapped_column(String(40))
     leeftijd: Mapped[int] = mapped_column(SmallInteger)
     categorie_peildatum: Mapped[str] = mapped_column(String(12))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -392,10 +393,15 @@ def _rij_uit(
     kop: RegisterKop,
     perioden: Sequence[Tijdvak],
     geldend: Sequence[Feit],
+    *,
+    episodes: list[_Episode] | None = None,
+    intervallen: tuple[list[tuple[date, date | None]], list[Feit]] | None = None,
 ) -> InspectieRij | None:
-    """The row from the child's timeline up to the peildatum and its facts in force."""
+    """The row from the child's timeline up to the peildatum and its facts in force (its
+    episodes and intervals given when already known: they do not depend on the peildatum)."""
     peildatum, vanaf = kop.peildatum, kop.vanaf
-    episodes = _episodes(perioden, vanaf)
+    if episodes is None:
+        episodes = _episodes(perioden, vanaf)
     if not episodes:
         return None
     laatste = episodes[-1]
@@ -407,7 +413,7 @@ def _rij_uit(
     hoogste = max(verloop, key=_ERNST.__getitem__)
     categorie = perioden[-1].categorie
     laatste_dag = peildatum if laatste.einde is None else laatste.einde - _DAG
-    ziek, aanbod_feiten = _intervallen(geldend)
+    ziek, aanbod_feiten = _intervallen(geldend) if intervallen is None else intervallen
     ouders: bool | None = None
     if laatste.typering is Typering.THUISZITTER:
         ouders = any(
@@ -495,23 +501,47 @@ def inspectie_rijen_per_peildatum(
     jaren = range(
         schooljaar_eindjaar(begin) - 1, schooljaar_eindjaar(min(gemeld[-1].einde or tot, tot)) + 1
     )
-    kandidaten = sorted({p for jaar in jaren for p in peildata.van_schooljaar(jaar)})
     geldend, _problemen = geldende_feiten(kind.feiten)
+    intervallen = _intervallen(geldend)
     starts = [p.start for p in perioden]
+    # Peildata that cut the timeline in the same period share the cut timeline, and those of
+    # one window as well its episodes: computed once per child, not once per peildatum.
+    afgekapt: dict[int, list[Tijdvak]] = {}
+    episodes: dict[tuple[int, date], list[_Episode]] = {}
     uit: list[tuple[date, InspectieRij]] = []
-    for peildatum in kandidaten:
+    for peildatum in _kandidaten(peildata, jaren.start, jaren.stop):
         if not begin <= peildatum <= tot:
             continue
         k = bisect.bisect_right(starts, peildatum)  # perioden[k - 1] runs on the peildatum
-        tot_peildatum = [
-            *perioden[: k - 1],
-            dataclasses.replace(perioden[k - 1], einde=None, eindreden=None),
-        ]
-        kop = register_kop(peildatum, peildata=peildata)
-        rij = _rij_uit(kind, beleid, kop, tot_peildatum, geldend)
+        tot_peildatum = afgekapt.get(k)
+        if tot_peildatum is None:
+            tot_peildatum = afgekapt[k] = [
+                *perioden[: k - 1],
+                dataclasses.replace(perioden[k - 1], einde=None, eindreden=None),
+            ]
+        kop = _kop(peildatum, peildata)
+        sleutel = (k, kop.vanaf)
+        gedeeld = episodes.get(sleutel)
+        if gedeeld is None:
+            gedeeld = episodes[sleutel] = _episodes(tot_peildatum, kop.vanaf)
+        rij = _rij_uit(
+            kind, beleid, kop, tot_peildatum, geldend, episodes=gedeeld, intervallen=intervallen
+        )
         if rij is not None:
             uit.append((peildatum, rij))
     return uit
+
+
+@functools.lru_cache(maxsize=1024)
+def _kandidaten(peildata: Peildata, van: int, tot: int) -> tuple[date, ...]:
+    """The peildata of the school years ending in ``van`` … ``tot - 1``, in order."""
+    return tuple(sorted({p for jaar in range(van, tot) for p in peildata.van_schooljaar(jaar)}))
+
+
+@functools.lru_cache(maxsize=4096)
+def _kop(peildatum: date, peildata: Peildata) -> RegisterKop:
+    """`register_kop` as known now, computed once per peildatum and policy."""
+    return register_kop(peildatum, peildata=peildata)
 
 
 def inspectie_register(

@@ -10,6 +10,7 @@ kinds are fixed by the item kinds (docs/leerplichtleveringen.md); the caller mus
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 import logging
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
+from operator import itemgetter
 from typing import Any, cast
 
 from app.db.leerlingen import LeerlingRecord
@@ -28,6 +30,7 @@ from app.db.leerplichtleveringen import (
     LeveringFeitRow,
     LeveringItemRow,
 )
+from app.db.notificaties import Mailsjabloon, NieuweNotificatie
 from app.db.organisaties import SwvInstellingen
 from app.db.rapportage import REGISTER_KOLOMMEN
 from app.db.session import UnitOfWork
@@ -53,6 +56,7 @@ from app.domain.toegang import Actor, Operatie, Reikwijdte, mag
 from app.services import context, identiteit, projectie
 from app.services.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from app.services.pagination import Page, PageRequest
+from app.services.schoolvakanties import Kalender
 from app.services.toegang.versleuteling import Versleuteling
 
 logger = logging.getLogger(__name__)
@@ -367,15 +371,17 @@ async def _verwerk_deel(
 
 
 class _Verzameling:
-    """Stands in for the register projection's writer (`RapportageRepository.
-    vervang_projecties`) while `projecteer_feiten` computes a batch of children as always; the
-    batch is then written at once (one delete, one COPY per table) instead of per child."""
+    """Stands in for the register projection's writers while `projecteer_feiten` computes a
+    batch of children as always: the projections (`RapportageRepository.vervang_projecties`) and
+    the timeline events (`NotificatieRepository.schrijf`) are collected, then written at once
+    (one delete, one COPY per table, one statement for the events) instead of per child."""
 
     def __init__(self, oud: dict[uuid.UUID, list[tuple[str, date, date | None]]]) -> None:
         self.oud = oud
         self.ids: list[uuid.UUID] = []
         self.perioden: list[tuple[Any, ...]] = []
         self.rijen: list[tuple[Any, ...]] = []
+        self.events: dict[tuple[Mailsjabloon, datetime], list[NieuweNotificatie]] = {}
 
     async def vervang_projecties(
         self,
@@ -399,19 +405,53 @@ class _Verzameling:
             )
             for n, p in enumerate(perioden)
         )
-        self.rijen.extend((leerling_id, swv_id, *(r[k] for k in REGISTER_KOLOMMEN)) for r in rijen)
+        self.rijen.extend((leerling_id, swv_id, *_REGISTERWAARDEN(r)) for r in rijen)
         return self.oud.get(leerling_id, [])
+
+    async def schrijf(
+        self, events: list[NieuweNotificatie], mail: Mailsjabloon, op: datetime
+    ) -> list[uuid.UUID]:
+        if events:
+            self.events.setdefault((mail, op), []).extend(events)
+        return []
+
+
+_REGISTERWAARDEN = itemgetter(*REGISTER_KOLOMMEN)
+"""A register row's values in the order of `REGISTER_KOLOMMEN`."""
 
 
 class _Projectiedoel:
-    """The unit of work as the projection sees it, with the projection's writer collected."""
+    """The unit of work as the projection sees it in a batch: its writers collected, its clock
+    read before, and nothing else, so the fold never uses the transaction's connection (which
+    may be writing the previous batch); a new use fails here, loudly, instead of racing."""
 
-    def __init__(self, rapportage: _Verzameling, uow: UnitOfWork) -> None:
-        self.rapportage = rapportage
-        self._uow = uow
+    def __init__(self, verzameling: _Verzameling, begonnen_op: datetime) -> None:
+        self.rapportage = verzameling
+        self.notificaties = verzameling
+        self.begonnen_op = begonnen_op
 
-    def __getattr__(self, naam: str) -> Any:
-        return getattr(self._uow, naam)
+
+class _Context:
+    """The SWV's context as the projection sees it in a batch: each child's calendar read
+    before the fold (`SwvContext.kalender_van` per child), not during it."""
+
+    def __init__(self, ctx: context.SwvContext, kalenders: Mapping[uuid.UUID, Kalender | None]):
+        self.beleid = ctx.beleid
+        self.peildata = ctx.peildata
+        self._kalenders = kalenders
+
+    async def kalender_van(self, _uow: UnitOfWork, leerling_id: uuid.UUID) -> Kalender | None:
+        return self._kalenders[leerling_id]
+
+
+@dataclass(frozen=True, slots=True)
+class _Gelezen:
+    """What folding a batch needs from the database, read before the fold."""
+
+    kinderen: list[Any]
+    feiten: dict[uuid.UUID, list[Feit]]
+    context: _Context
+    oud: dict[uuid.UUID, list[tuple[str, date, date | None]]]
 
 
 async def _projecteer(
@@ -419,25 +459,74 @@ async def _projecteer(
 ) -> None:
     """Re-project the touched children with the register's own projection (`projecteer_feiten`:
     one fold, as for every fact), in batches written at once: the one place this feature calls
-    it."""
+    it. Pipelined: while PostgreSQL writes a batch (projections and events), the next one is
+    folded; the fold uses no connection, so the connection runs one statement at a time."""
     ids = sorted(set(leerling_ids))
-    for start in range(0, len(ids), PROJECTIE_BATCH):
-        deel = ids[start : start + PROJECTIE_BATCH]
-        kinderen = await uow.leerplichtleveringen.kinderen(deel)
-        regels = await uow.leerplichtleveringen.feitregels_van(deel)
-        per_kind: dict[uuid.UUID, list[Feit]] = {
-            leerling_id: [projectie.feit_van_regel(r) for r in groep]
-            for leerling_id, groep in groupby(regels, key=lambda r: r.leerling_id)
-        }
-        verzameling = _Verzameling(await uow.leerplichtleveringen.tijdlijnen(deel))
-        doel = cast(UnitOfWork, _Projectiedoel(verzameling, uow))
-        ctx = await context.laad_context(uow, swv)
-        for rij in kinderen:
-            kind = LeerlingRecord(*rij)
-            await projectie.projecteer_feiten(doel, kind, ctx, per_kind.get(kind.id, []), vandaag)
-        await uow.leerplichtleveringen.vervang_projecties(
-            verzameling.ids, verzameling.perioden, verzameling.rijen
-        )
+    delen = [ids[s : s + PROJECTIE_BATCH] for s in range(0, len(ids), PROJECTIE_BATCH)]
+    if not delen:
+        return
+    ctx = await context.laad_context(uow, swv)
+    begonnen_op = uow.begonnen_op or await context.klok(uow)
+    schrijven: asyncio.Task[None] | None = None
+    try:
+        gelezen = await _lees_deel(uow, ctx, delen[0])
+        for k in range(len(delen)):
+            verzameling = await _bereken_deel(gelezen, begonnen_op, vandaag)
+            if schrijven is not None:
+                await schrijven  # the previous batch is written: the connection is free
+            if k + 1 < len(delen):
+                gelezen = await _lees_deel(uow, ctx, delen[k + 1])
+            schrijven = asyncio.create_task(_schrijf_deel(uow, verzameling))
+        if schrijven is not None:
+            await schrijven
+    finally:
+        if schrijven is not None and not schrijven.done():
+            # Never end the transaction with a statement running on its connection.
+            await asyncio.wait([schrijven])
+            if not schrijven.cancelled():
+                schrijven.exception()  # retrieved: the fold's failure is the one raised
+
+
+async def _lees_deel(
+    uow: UnitOfWork, ctx: context.SwvContext, deel: Sequence[uuid.UUID]
+) -> _Gelezen:
+    """A batch of children, all their facts, their projected timelines and calendars."""
+    repo = uow.leerplichtleveringen
+    kinderen = await repo.kinderen(deel)
+    regels = await repo.feitregels_van(deel)
+    feiten: dict[uuid.UUID, list[Feit]] = {
+        leerling_id: [projectie.feit_van_regel(r) for r in groep]
+        for leerling_id, groep in groupby(regels, key=lambda r: r.leerling_id)
+    }
+    kalenders = {r[0]: await ctx.kalender_van(uow, r[0]) for r in kinderen}
+    return _Gelezen(kinderen, feiten, _Context(ctx, kalenders), await repo.tijdlijnen(deel))
+
+
+_OVERDRACHT = 5
+"""Children folded between two turns of the event loop (about a millisecond: each round trip
+of the running write waits at most that long)."""
+
+
+async def _bereken_deel(gelezen: _Gelezen, begonnen_op: datetime, vandaag: date) -> _Verzameling:
+    """Fold a batch of children with `projecteer_feiten` into a collection written at once."""
+    verzameling = _Verzameling(gelezen.oud)
+    doel = cast(UnitOfWork, _Projectiedoel(verzameling, begonnen_op))
+    ctx = cast(context.SwvContext, gelezen.context)
+    for n, rij in enumerate(gelezen.kinderen, start=1):
+        kind = LeerlingRecord(*rij)
+        await projectie.projecteer_feiten(doel, kind, ctx, gelezen.feiten.get(kind.id, []), vandaag)
+        if n % _OVERDRACHT == 0:
+            await asyncio.sleep(0)
+    return verzameling
+
+
+async def _schrijf_deel(uow: UnitOfWork, verzameling: _Verzameling) -> None:
+    """A folded batch written: its projections, then the timeline events they gained."""
+    await uow.leerplichtleveringen.vervang_projecties(
+        verzameling.ids, verzameling.perioden, verzameling.rijen
+    )
+    for (mail, op), events in verzameling.events.items():
+        await uow.notificaties.schrijf(events, mail, op)
 
 
 async def _stand(uow: UnitOfWork, levering_id: uuid.UUID) -> LeveringStand:

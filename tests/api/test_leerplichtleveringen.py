@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from app.config import Settings
 from app.db.organisaties import SwvRow
 from app.db.session import UnitOfWork
+from app.domain.taken import PeriodeKort, overgangen
 from app.domain.toegang import Actor, Rol
+from app.services import leerplichtleveringen, projectie
 from app.services.privacy import anonimiseer_verlopen
 from app.services.projectie import herbouw_projecties
 from tests.api.test_leerlingen import VANDAAG, registreer
@@ -503,19 +505,42 @@ async def test_anonymising_a_child_forgets_leerplichts_reference_to_it(
     assert eerdere[0]["referentie"] is None
 
 
-async def test_the_bulk_projection_is_the_registers_own(
+@pytest.mark.parametrize(
+    ("batch", "weektelling"),
+    [(500, "kalenderdagen"), (2, "kalenderdagen"), (2, "lesweken")],
+    ids=["one-batch", "pipelined-batches", "pipelined-lesweken"],
+)
+async def test_the_bulk_projection_is_the_registers_own(  # noqa: PLR0917
     client: AsyncClient,
+    auth: FakeAuthenticator,
     lp: dict[str, str],
     swv_a: Swv,
     uow: UnitOfWork,
     connection: AsyncConnection,
+    monkeypatch: pytest.MonkeyPatch,
+    batch: int,
+    weektelling: str,
 ) -> None:
     """The projection written per batch equals what rebuilding each child from its facts
-    writes (docs/decisions/0012: the projection is the fold of the facts)."""
+    writes (docs/decisions/0012: the projection is the fold of the facts), also when a batch
+    is folded while the previous one is written, and with each child's calendar read before
+    the fold when the SWV counts lesweken (docs/domain.md regel 14)."""
+    monkeypatch.setattr(leerplichtleveringen, "PROJECTIE_BATCH", batch)
+    if weektelling == "lesweken":
+        beheerder = auth.headers(swv_a.actor(Rol.BEHEERDER))
+        etag = (await client.get("/v1/instellingen", headers=beheerder)).headers["etag"]
+        changed = await client.patch(
+            "/v1/instellingen",
+            json={"weektelling": weektelling},
+            headers={**beheerder, "If-Match": etag},
+        )
+        assert changed.status_code == 200, changed.text
     items = [
         item(swv_a, "LP-P1"),
         item(swv_a, "LP-P2", soort="vrijstelling", grond="art-5-a", vanaf="2026-08-01"),
         item(swv_a, "LP-P3", soort="besluit-11g", vanaf="2026-09-01", einde="2026-11-01"),
+        item(swv_a, "LP-P4", vanaf="2026-09-14"),
+        item(swv_a, "LP-P5", soort="besluit-11g", vanaf="2026-10-01"),
     ]
     await lever(client, lp, items)
 
@@ -535,6 +560,90 @@ async def test_the_bulk_projection_is_the_registers_own(
         return [list(perioden.all()), [tuple(r) for r in rijen.all()]]
 
     bulk = await projecties()
-    assert len(bulk[0]) >= 3
+    assert len(bulk[0]) >= 5
     await herbouw_projecties(uow, swv_a.id)
     assert await projecties() == bulk
+
+
+@pytest.mark.parametrize("batch", [500, 2], ids=["one-batch", "pipelined-batches"])
+async def test_a_delivery_announces_every_transition_of_the_new_timelines_up_to_today_once(  # noqa: PLR0917
+    client: AsyncClient,
+    lp: dict[str, str],
+    swv_a: Swv,
+    connection: AsyncConnection,
+    monkeypatch: pytest.MonkeyPatch,
+    batch: int,
+) -> None:
+    """The events a re-projection announces (docs/domain.md regel 4: thuiszitter from day 29,
+    category changes) are collected per batch and stored with its projections: each child has
+    exactly the transitions of its projected timeline up to today, also across batches."""
+    monkeypatch.setattr(leerplichtleveringen, "PROJECTIE_BATCH", batch)
+    items = [item(swv_a, f"LP-N{n}", vanaf=f"2026-09-{n + 7:02d}") for n in range(5)]
+    response = await lever(client, lp, items)
+    assert response.status_code == 201, response.text
+
+    await connection.execute(text("SELECT set_config('app.swv_id', '*', true)"))
+    vandaag = (await connection.execute(text("SELECT current_date"))).scalar_one()
+    perioden = await connection.execute(
+        text(
+            "SELECT leerling_id, categorie, start, einde FROM tijdlijn_perioden "
+            "WHERE swv_id = :swv ORDER BY leerling_id, volgnummer"
+        ),
+        {"swv": swv_a.id},
+    )
+    verwacht: dict[Any, list[PeriodeKort]] = {}
+    for leerling_id, categorie, start, einde in perioden.all():
+        verwacht.setdefault(leerling_id, []).append(PeriodeKort(categorie, start, einde))
+    events = await connection.execute(
+        text(
+            "SELECT leerling_id, soort, data->>'datum' FROM notificaties "
+            "WHERE swv_id = :swv AND leerling_id IS NOT NULL"
+        ),
+        {"swv": swv_a.id},
+    )
+    gekregen: dict[Any, list[tuple[str, str]]] = {}
+    for leerling_id, soort, datum in events.all():
+        gekregen.setdefault(leerling_id, []).append((soort, datum))
+
+    assert len(verwacht) == 5
+    assert {
+        leerling_id: sorted(
+            (o.soort, o.datum.isoformat()) for o in overgangen(p) if o.datum <= vandaag
+        )
+        for leerling_id, p in verwacht.items()
+    } == {leerling_id: sorted(e) for leerling_id, e in gekregen.items()}
+    assert any("leerling.thuiszitter-gestart" in str(e) for e in gekregen.values())
+
+
+async def test_a_fold_failing_while_a_batch_is_written_fails_the_delivery_cleanly(
+    client: AsyncClient,
+    application: Any,
+    lp: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    swv_a: Swv,
+) -> None:
+    """A failure while the previous batch is being written waits for that write: the part is
+    rolled back, the delivery is `mislukt`, and the next delivery is processed as usual."""
+    application.api.state.levering_direct_max = 2
+    monkeypatch.setattr(leerplichtleveringen, "PROJECTIE_BATCH", 2)
+    echte = projectie.projecteer_feiten
+    aanroepen = 0
+
+    async def faalt_bij_de_vierde(*args: Any, **kwargs: Any) -> None:
+        nonlocal aanroepen
+        aanroepen += 1
+        if aanroepen == 4:
+            raise RuntimeError("fold failed")
+        await echte(*args, **kwargs)
+
+    monkeypatch.setattr(projectie, "projecteer_feiten", faalt_bij_de_vierde)
+    response = await lever(client, lp, [item(swv_a, f"LP-F{n}") for n in range(5)])
+    followed = await client.get(response.headers["location"], headers=lp)
+    assert followed.json()["status"] == "mislukt"
+    assert followed.json()["tellingen"].get("aangemaakt", 0) == 0, "the part was rolled back"
+
+    monkeypatch.setattr(projectie, "projecteer_feiten", echte)
+    again = await lever(client, lp, [item(swv_a, f"LP-G{n}") for n in range(5)])
+    followed = await client.get(again.headers["location"], headers=lp)
+    assert followed.json()["status"] == "verwerkt"
+    assert followed.json()["tellingen"]["aangemaakt"] == 5

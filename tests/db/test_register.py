@@ -268,3 +268,44 @@ async def test_a_reference_taken_by_another_child_at_the_same_moment_is_a_confli
             else:
                 with pytest.raises(DubbeleBronReferentie):
                     await uow.leerlingen.schrijf_feit(row)
+
+
+async def test_a_register_row_is_refused_for_a_child_of_another_swv_or_no_child(
+    uow: UnitOfWork, swv_a: Swv, swv_b: Swv, connection: AsyncConnection
+) -> None:
+    """One composite foreign key per register row (docs/decisions/0049): the child exists and
+    is of the row's SWV, whatever the tenant setting lets through."""
+    kind_a = await leerling_met_verzuim(uow, swv_a)
+    await connection.execute(text("SELECT set_config('app.swv_id', '*', true)"))
+    kopie = (
+        "INSERT INTO register_rijen SELECT {kolommen} FROM register_rijen "
+        "WHERE leerling_id = :a LIMIT 1"
+    )
+    kolommen = [
+        str(c)
+        for c in (
+            await connection.execute(
+                text(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_name = 'register_rijen' ORDER BY ordinal_position"
+                )
+            )
+        ).scalars()
+    ]
+    assert (
+        await connection.execute(
+            text("SELECT count(*) FROM register_rijen WHERE leerling_id = :a"), {"a": kind_a}
+        )
+    ).scalar_one() > 0
+    for vervang, waarde in (("swv_id", swv_b.id), ("leerling_id", uuid.uuid4())):
+        lijst = ", ".join(
+            f":w AS {c}" if c == vervang else ("peildatum + 1" if c == "peildatum" else c)
+            for c in kolommen
+        )
+        savepoint = await connection.begin_nested()
+        with pytest.raises(DBAPIError, match="foreign key"):
+            await connection.execute(text(kopie.format(kolommen=lijst)), {"a": kind_a, "w": waarde})
+        await savepoint.rollback()
+    # The same row for its own child and SWV on another day is accepted.
+    lijst = ", ".join("peildatum + 1" if c == "peildatum" else c for c in kolommen)
+    await connection.execute(text(kopie.format(kolommen=lijst)), {"a": kind_a})
