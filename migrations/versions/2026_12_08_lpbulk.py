@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "2026_12_08_lpbulk"
-down_revision: str | None = "2026_12_07_sso"
+down_revision: str | None = "2026_12_08_anon"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
