@@ -42,7 +42,7 @@ import httpx
 from app.cli import migrate
 from app.db.embedded import EmbeddedPostgres
 from app.db.session import Database, UnitOfWork
-from app.db.taken import Werklijstfilter
+from app.db.taken import TakenRepository, Werklijstfilter
 from app.domain import notificaties as regels
 from app.domain import taken as taakregels
 from app.domain.rapportage import STANDAARD_PEILDATA
@@ -60,14 +60,54 @@ TARGET_RATIO = 0.5
 TARGET_PAGE_MS = 100.0
 
 _FLOOR_PAGE = (
-    "SELECT id, code, onderwerp, periode, rol, toegewezen_aan, leerling_id, school_id, "
-    "peildatum, opent_op, vervalt_op, status, toelichting, versie FROM taken t "
-    "WHERE t.swv_id = $1 AND (t.rol = $2 OR t.toegewezen_aan = $3) "
-    "ORDER BY t.vervalt_op, t.id LIMIT 20 OFFSET 0"
+    "SELECT * FROM (SELECT id, code, onderwerp, periode, rol, toegewezen_aan, leerling_id, "
+    "school_id, peildatum, opent_op, vervalt_op, status, toelichting, versie FROM taken t "
+    "WHERE t.swv_id = $1 AND t.rol = $2 UNION ALL SELECT id, code, onderwerp, periode, rol, "
+    "toegewezen_aan, leerling_id, school_id, peildatum, opent_op, vervalt_op, status, "
+    "toelichting, versie FROM taken t WHERE t.swv_id = $1 AND t.toegewezen_aan = $3 "
+    "AND t.rol <> $2) t ORDER BY t.vervalt_op, t.id LIMIT $4 OFFSET $5"
 )
+"""The floor: the service's page for an SWV-wide role without filters, written out by hand
+(`zelfde_sql` checks that the repository sends exactly this text)."""
 _FLOOR_COUNT = (
-    "SELECT count(*) FROM taken t WHERE t.swv_id = $1 AND (t.rol = $2 OR t.toegewezen_aan = $3)"
+    "SELECT count(*) FROM (SELECT * FROM (SELECT 1 FROM taken t WHERE t.swv_id = $1 "
+    "AND t.rol = $2 UNION ALL SELECT 1 FROM taken t WHERE t.swv_id = $1 "
+    "AND t.toegewezen_aan = $3 AND t.rol <> $2) t) t"
 )
+
+
+class _Opname:
+    """A connection that notes the SQL the repository sends through it."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+        self.sql: list[str] = []
+
+    async def fetch(self, sql: str, *args: object) -> list[asyncpg.Record]:
+        self.sql.append(sql)
+        rijen: list[asyncpg.Record] = await self.conn.fetch(sql, *args)
+        return rijen
+
+    async def fetchval(self, sql: str, *args: object) -> object:
+        self.sql.append(sql)
+        return await self.conn.fetchval(sql, *args)
+
+
+async def zelfde_sql(conn: asyncpg.Connection, actor: Actor, vandaag: date) -> bool:
+    """Whether the service's repository sends the floor's page and count, word for word."""
+    opname = _Opname(conn)
+
+    async def driver() -> _Opname:
+        return opname
+
+    async with conn.transaction():
+        await conn.execute("SELECT set_config('app.swv_id', $1, true)", actor.swv_id)
+        await TakenRepository(driver).werklijst(
+            actor, Werklijstfilter(), vandaag, offset=0, limiet=PAGINA
+        )
+    return opname.sql in ([_FLOOR_PAGE, _FLOOR_COUNT], [_FLOOR_PAGE])
+
+
 TAAK_KOLOMMEN = (
     "id",
     "swv_id",
@@ -296,6 +336,8 @@ class Report:
     floor_ms: list[float] = field(default_factory=list)
     page_items: int = 0
     plans: list[str] = field(default_factory=list)
+    zelfde_sql: bool = False
+    """Whether the floor ran the very SQL the service's repository sends."""
     worker_s: float = 0.0
     bare_s: float = 0.0
     delivered: int = 0
@@ -367,11 +409,15 @@ async def seed_taken(
 async def _plannen(floor: asyncpg.Connection, swv_id: uuid.UUID, wie: str) -> list[str]:
     """EXPLAIN ANALYZE of the floor's page and count (the service's SQL): the plan's nodes."""
     uit = []
-    for sql in (_FLOOR_PAGE, _FLOOR_COUNT):
+    for sql, extra in ((_FLOOR_PAGE, (PAGINA, 0)), (_FLOOR_COUNT, ())):
         async with floor.transaction():
             await floor.execute("SELECT set_config('app.swv_id', $1, true)", str(swv_id))
             rijen = await floor.fetch(
-                f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}", swv_id, str(Rol.BEGELEIDER), wie
+                f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}",
+                swv_id,
+                str(Rol.BEGELEIDER),
+                wie,
+                *extra,
             )
         uit.append("\n".join(r[0] for r in rijen))
     return uit
@@ -398,11 +444,12 @@ async def measure(url: str, report: Report, swv_id: uuid.UUID, vandaag: date) ->
             async with floor.transaction():
                 await floor.execute("SELECT set_config('app.swv_id', $1, true)", str(swv_id))
                 rol, wie = str(Rol.BEGELEIDER), begeleider_.id
-                rijen = await floor.fetch(_FLOOR_PAGE, swv_id, rol, wie)
+                rijen = await floor.fetch(_FLOOR_PAGE, swv_id, rol, wie, PAGINA, 0)
                 if len(rijen) == PAGINA:
                     await floor.fetchval(_FLOOR_COUNT, swv_id, rol, wie)
             report.floor_ms.append((time.perf_counter() - t0) * 1000)
         report.loads.append(f"worklist: {_load()}")
+        report.zelfde_sql = await zelfde_sql(floor, begeleider_, vandaag)
         report.plans = await _plannen(floor, swv_id, begeleider_.id)
         await _events(database, floor, report, swv_id)
         report.loads.append(f"events: {_load()}")
@@ -537,6 +584,7 @@ def print_report(r: Report, out: Callable[[str], None] = print, *, plannen: bool
         f"ratio {r.ratio_page:.2f} (target ≥ {TARGET_RATIO}; page < {TARGET_PAGE_MS:.0f} ms: "
         f"{'met' if min(r.service_ms) < TARGET_PAGE_MS else 'NOT met'}) [{r.loads[1]}]"
     )
+    out(f"  the floor runs the service's SQL word for word: {'yes' if r.zelfde_sql else 'NO'}")
     for naam, plan in zip(("page", "count"), r.plans, strict=False):
         out(f"  plan of the {naam}: {_knopen(plan)}")
         if plannen:

@@ -43,7 +43,15 @@ class TaakRow(Base):
         CheckConstraint(
             "status IN ('open', 'afgerond', 'niet-van-toepassing')", name="status_bekend"
         ),
-        Index("ix_taken_werklijst", "swv_id", "rol", "vervalt_op"),
+        Index("ix_taken_werklijst", "swv_id", "rol", "vervalt_op", "id"),
+        Index(
+            "ix_taken_toegewezen",
+            "swv_id",
+            "toegewezen_aan",
+            "vervalt_op",
+            "id",
+            postgresql_where="toegewezen_aan IS NOT NULL",
+        ),
         Index("ix_taken_leerling", "leerling_id"),
     )
 
@@ -144,6 +152,27 @@ def _bereik(actor: Actor, n: int) -> tuple[str, list[Any]]:
     return " AND false", []
 
 
+def _armen(actor: Actor, n: int) -> tuple[list[str], list[Any]]:
+    """`_bereik` as disjoint arms without OR, each served by one ordered index: an SWV-wide
+    role's tasks, and those assigned to the person with another role."""
+    if actor.reikwijdte is Reikwijdte.SWV:
+        return [f" AND t.rol = ${n}", f" AND t.toegewezen_aan = ${n + 1} AND t.rol <> ${n}"], [
+            str(actor.rol),
+            actor.id,
+        ]
+    waar, params = _bereik(actor, n)
+    return [waar], params
+
+
+def werklijst_sql(armen: Sequence[str], filters: str, kolommen: str) -> str:
+    """The worklist's rows (`kolommen`) as one `SELECT` per arm, `UNION ALL`, named `t`."""
+    delen = [
+        f"SELECT {kolommen} FROM taken t WHERE t.swv_id = $1{arm}{filters}"  # noqa: S608
+        for arm in armen
+    ]
+    return delen[0] if len(delen) == 1 else f"SELECT * FROM ({' UNION ALL '.join(delen)}) t"  # noqa: S608
+
+
 @dataclass(frozen=True, slots=True)
 class Werklijstfilter:
     status: str | None = None
@@ -186,41 +215,44 @@ class TakenRepository:
     async def werklijst(
         self, actor: Actor, filter_: Werklijstfilter, vandaag: date, *, offset: int, limiet: int
     ) -> tuple[list[Taak], int]:
-        """A page of the actor's tasks by due date, and how many there are in all."""
+        """A page of the actor's tasks by due date, and how many there are in all. Each arm of
+        the scope is its own ordered index scan, merged (`ix_taken_werklijst`,
+        `ix_taken_toegewezen`): the first page reads 20 rows, not the role's whole list."""
         db = await self._driver()
-        waar, params = _bereik(actor, 2)
-        sql = f" FROM taken t WHERE t.swv_id = $1{waar}"
+        armen, params = _armen(actor, 2)
         args: list[Any] = [uuid.UUID(actor.swv_id), *params]
 
         def p(waarde: Any) -> str:
             args.append(waarde)
             return f"${len(args)}"
 
+        filters = ""
         if filter_.status is not None:
             if filter_.status == "gepland":
-                sql += f" AND t.status = 'open' AND t.opent_op > {p(vandaag)}"
+                filters += f" AND t.status = 'open' AND t.opent_op > {p(vandaag)}"
             elif filter_.status == "open":
                 v = p(vandaag)
-                sql += f" AND t.status = 'open' AND t.opent_op <= {v} AND t.vervalt_op >= {v}"
+                filters += f" AND t.status = 'open' AND t.opent_op <= {v} AND t.vervalt_op >= {v}"
             elif filter_.status == "te-laat":
-                sql += f" AND t.status = 'open' AND t.vervalt_op < {p(vandaag)}"
+                filters += f" AND t.status = 'open' AND t.vervalt_op < {p(vandaag)}"
             else:
-                sql += f" AND t.status = {p(filter_.status)}"
+                filters += f" AND t.status = {p(filter_.status)}"
         if filter_.vervalt_voor is not None:
-            sql += f" AND t.vervalt_op < {p(filter_.vervalt_voor)}"
+            filters += f" AND t.vervalt_op < {p(filter_.vervalt_voor)}"
         if filter_.leerling_id is not None:
-            sql += f" AND t.leerling_id = {p(filter_.leerling_id)}"
+            filters += f" AND t.leerling_id = {p(filter_.leerling_id)}"
         if filter_.school_id is not None:
-            sql += f" AND t.school_id = {p(filter_.school_id)}"
+            filters += f" AND t.school_id = {p(filter_.school_id)}"
         if filter_.peildatum is not None:
-            sql += f" AND t.peildatum = {p(filter_.peildatum)}"
+            filters += f" AND t.peildatum = {p(filter_.peildatum)}"
         filterargs = list(args)
-        pagina = f"SELECT {_KOLOMMEN}{sql} ORDER BY t.vervalt_op, t.id"
-        pagina += f" LIMIT {p(limiet)} OFFSET {p(offset)}"
+        pagina = werklijst_sql(armen, filters, _KOLOMMEN)
+        pagina += f" ORDER BY t.vervalt_op, t.id LIMIT {p(limiet)} OFFSET {p(offset)}"
         rijen = [Taak(**dict(r)) for r in await db.fetch(pagina, *args)]
         if offset == 0 and len(rijen) < limiet:
             return rijen, len(rijen)
-        totaal: int = await db.fetchval(f"SELECT count(*){sql}", *filterargs)
+        telling = f"SELECT count(*) FROM ({werklijst_sql(armen, filters, '1')}) t"  # noqa: S608
+        totaal: int = await db.fetchval(telling, *filterargs)
         return rijen, totaal
 
     async def get(self, actor: Actor, taak_id: uuid.UUID, *, lock: bool = False) -> Taak | None:
