@@ -60,20 +60,23 @@ TARGET_RATIO = 0.5
 TARGET_PAGE_MS = 100.0
 
 _FLOOR_PAGE = (
-    "SELECT * FROM (SELECT id, code, onderwerp, periode, rol, toegewezen_aan, leerling_id, "
+    "SELECT * FROM ((SELECT id, code, onderwerp, periode, rol, toegewezen_aan, leerling_id, "
     "school_id, peildatum, opent_op, vervalt_op, status, toelichting, versie FROM taken t "
-    "WHERE t.swv_id = $1 AND t.rol = $2 UNION ALL SELECT id, code, onderwerp, periode, rol, "
-    "toegewezen_aan, leerling_id, school_id, peildatum, opent_op, vervalt_op, status, "
-    "toelichting, versie FROM taken t WHERE t.swv_id = $1 AND t.toegewezen_aan = $3 "
-    "AND t.rol <> $2) t ORDER BY t.vervalt_op, t.id LIMIT $4 OFFSET $5"
+    "WHERE t.swv_id = $1 AND t.rol = $2 ORDER BY t.vervalt_op, t.id LIMIT $4) UNION "
+    "(SELECT id, code, onderwerp, periode, rol, toegewezen_aan, leerling_id, school_id, "
+    "peildatum, opent_op, vervalt_op, status, toelichting, versie FROM taken t "
+    "WHERE t.swv_id = $1 AND t.toegewezen_aan = $3 ORDER BY t.vervalt_op, t.id LIMIT $4)) t "
+    "ORDER BY t.vervalt_op, t.id LIMIT $5 OFFSET $6"
 )
 """The floor: the service's page for an SWV-wide role without filters, written out by hand
 (`zelfde_sql` checks that the repository sends exactly this text)."""
 _FLOOR_COUNT = (
-    "SELECT count(*) FROM (SELECT * FROM (SELECT 1 FROM taken t WHERE t.swv_id = $1 "
-    "AND t.rol = $2 UNION ALL SELECT 1 FROM taken t WHERE t.swv_id = $1 "
-    "AND t.toegewezen_aan = $3 AND t.rol <> $2) t) t"
+    "SELECT count(*) FROM (SELECT 1 FROM taken t WHERE t.swv_id = $1 AND t.rol = $2 "
+    "UNION ALL SELECT 1 FROM taken t WHERE t.swv_id = $1 AND t.toegewezen_aan = $3 "
+    "AND t.rol <> $2) t"
 )
+_PAGE_ARGS = (PAGINA, PAGINA, 0)
+"""The page's top per arm, limit and offset (page 1)."""
 
 
 class _Opname:
@@ -409,7 +412,7 @@ async def seed_taken(
 async def _plannen(floor: asyncpg.Connection, swv_id: uuid.UUID, wie: str) -> list[str]:
     """EXPLAIN ANALYZE of the floor's page and count (the service's SQL): the plan's nodes."""
     uit = []
-    for sql, extra in ((_FLOOR_PAGE, (PAGINA, 0)), (_FLOOR_COUNT, ())):
+    for sql, extra in ((_FLOOR_PAGE, _PAGE_ARGS), (_FLOOR_COUNT, ())):
         async with floor.transaction():
             await floor.execute("SELECT set_config('app.swv_id', $1, true)", str(swv_id))
             rijen = await floor.fetch(
@@ -444,7 +447,7 @@ async def measure(url: str, report: Report, swv_id: uuid.UUID, vandaag: date) ->
             async with floor.transaction():
                 await floor.execute("SELECT set_config('app.swv_id', $1, true)", str(swv_id))
                 rol, wie = str(Rol.BEGELEIDER), begeleider_.id
-                rijen = await floor.fetch(_FLOOR_PAGE, swv_id, rol, wie, PAGINA, 0)
+                rijen = await floor.fetch(_FLOOR_PAGE, swv_id, rol, wie, *_PAGE_ARGS)
                 if len(rijen) == PAGINA:
                     await floor.fetchval(_FLOOR_COUNT, swv_id, rol, wie)
             report.floor_ms.append((time.perf_counter() - t0) * 1000)

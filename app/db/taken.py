@@ -50,6 +50,7 @@ class TaakRow(Base):
             "toegewezen_aan",
             "vervalt_op",
             "id",
+            postgresql_include=["rol"],
             postgresql_where="toegewezen_aan IS NOT NULL",
         ),
         Index("ix_taken_leerling", "leerling_id"),
@@ -152,25 +153,42 @@ def _bereik(actor: Actor, n: int) -> tuple[str, list[Any]]:
     return " AND false", []
 
 
-def _armen(actor: Actor, n: int) -> tuple[list[str], list[Any]]:
-    """`_bereik` as disjoint arms without OR, each served by one ordered index: an SWV-wide
-    role's tasks, and those assigned to the person with another role."""
+_ORDE = " ORDER BY t.vervalt_op, t.id"
+
+
+def _armen(actor: Actor, n: int) -> tuple[list[str], list[str], list[Any]]:
+    """`_bereik` without OR, as arms each served by one ordered index (`ix_taken_werklijst`,
+    `ix_taken_toegewezen`): for the page (they may overlap: `UNION`) and for the count
+    (disjoint: `UNION ALL`). An SWV-wide role's tasks, and those assigned to the person."""
     if actor.reikwijdte is Reikwijdte.SWV:
-        return [f" AND t.rol = ${n}", f" AND t.toegewezen_aan = ${n + 1} AND t.rol <> ${n}"], [
-            str(actor.rol),
-            actor.id,
-        ]
+        rol, wie = f" AND t.rol = ${n}", f" AND t.toegewezen_aan = ${n + 1}"
+        return [rol, wie], [rol, f"{wie} AND t.rol <> ${n}"], [str(actor.rol), actor.id]
     waar, params = _bereik(actor, n)
-    return [waar], params
+    return [waar], [waar], params
 
 
-def werklijst_sql(armen: Sequence[str], filters: str, kolommen: str) -> str:
-    """The worklist's rows (`kolommen`) as one `SELECT` per arm, `UNION ALL`, named `t`."""
-    delen = [
-        f"SELECT {kolommen} FROM taken t WHERE t.swv_id = $1{arm}{filters}"  # noqa: S608
+def werklijst_sql(armen: Sequence[str], filters: str, limiet: str, offset: str, top: str) -> str:
+    """The page: one arm as is; several each as its first `top` (= limit + offset) rows by
+    index order, merged, deduplicated and cut (parameter names as `$n`)."""
+    if len(armen) == 1:
+        return (
+            f"SELECT {_KOLOMMEN} FROM taken t WHERE t.swv_id = $1{armen[0]}{filters}{_ORDE} "  # noqa: S608
+            f"LIMIT {limiet} OFFSET {offset}"
+        )
+    delen = " UNION ".join(
+        f"(SELECT {_KOLOMMEN} FROM taken t WHERE t.swv_id = $1{arm}{filters}{_ORDE} LIMIT {top})"  # noqa: S608
         for arm in armen
-    ]
-    return delen[0] if len(delen) == 1 else f"SELECT * FROM ({' UNION ALL '.join(delen)}) t"  # noqa: S608
+    )
+    return f"SELECT * FROM ({delen}) t{_ORDE} LIMIT {limiet} OFFSET {offset}"  # noqa: S608
+
+
+def telling_sql(armen: Sequence[str], filters: str) -> str:
+    """How many: the disjoint arms counted together."""
+    delen = " UNION ALL ".join(
+        f"SELECT 1 FROM taken t WHERE t.swv_id = $1{arm}{filters}"  # noqa: S608
+        for arm in armen
+    )
+    return f"SELECT count(*) FROM ({delen}) t"  # noqa: S608
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +237,7 @@ class TakenRepository:
         the scope is its own ordered index scan, merged (`ix_taken_werklijst`,
         `ix_taken_toegewezen`): the first page reads 20 rows, not the role's whole list."""
         db = await self._driver()
-        armen, params = _armen(actor, 2)
+        armen, telarmen, params = _armen(actor, 2)
         args: list[Any] = [uuid.UUID(actor.swv_id), *params]
 
         def p(waarde: Any) -> str:
@@ -246,13 +264,12 @@ class TakenRepository:
         if filter_.peildatum is not None:
             filters += f" AND t.peildatum = {p(filter_.peildatum)}"
         filterargs = list(args)
-        pagina = werklijst_sql(armen, filters, _KOLOMMEN)
-        pagina += f" ORDER BY t.vervalt_op, t.id LIMIT {p(limiet)} OFFSET {p(offset)}"
+        top = p(offset + limiet) if len(armen) > 1 else ""
+        pagina = werklijst_sql(armen, filters, p(limiet), p(offset), top)
         rijen = [Taak(**dict(r)) for r in await db.fetch(pagina, *args)]
         if offset == 0 and len(rijen) < limiet:
             return rijen, len(rijen)
-        telling = f"SELECT count(*) FROM ({werklijst_sql(armen, filters, '1')}) t"  # noqa: S608
-        totaal: int = await db.fetchval(telling, *filterargs)
+        totaal: int = await db.fetchval(telling_sql(telarmen, filters), *filterargs)
         return rijen, totaal
 
     async def get(self, actor: Actor, taak_id: uuid.UUID, *, lock: bool = False) -> Taak | None:

@@ -27,6 +27,7 @@ def upgrade() -> None:
         "taken",
         ["swv_id", "toegewezen_aan", "vervalt_op", "id"],
         unique=False,
+        postgresql_include=["rol"],
         postgresql_where=sa.text("toegewezen_aan IS NOT NULL"),
     )
 
