@@ -1,19 +1,23 @@
 """The begeleider's worklist against raw asyncpg, and event throughput from the outbox to a
 local receiver against a bare loop posting the same bodies (issue: actielijsten and events).
 
-Run: ``python -m bench taken [--children N] [--tasks M] [--events K]`` (defaults 200,000 children,
-1,000,000 tasks, 2,000 events).
+Run: ``python -m bench taken [--children N] [--tasks M] [--events K] [--explain]`` (defaults
+200,000 children, 1,000,000 tasks, 2,000 events); decision 48.
 
-1. A throwaway embedded PostgreSQL (removed at the end), migrated, N synthetic children seeded
-   with `bench.register_seed.seed`, and M tasks over them (a quarter the begeleider's), inserted
-   with one `INSERT … SELECT` as the superuser, then `VACUUM ANALYZE`.
+1. A throwaway embedded PostgreSQL, migrated, N synthetic children seeded with
+   `bench.register_seed.seed`, and M tasks over them (`Taakbron`: the generators' quarterly
+   cycle plus synthetic workflow episodes over three school years, about a third the
+   begeleider's), COPYed as the superuser, then `VACUUM ANALYZE`. PostgreSQL and its data
+   directory go at the end, on an exception, Ctrl-C and SIGTERM.
 2. The first page (20) of the begeleider's worklist through the service
    (`app.services.taken.werklijst`, unit of work, row-level security, audit of the children
-   shown) against the same page and count on raw asyncpg (the floor); REPEATS interleaved runs,
-   best and median; ratio = floor time / service time (target ≥ 0.5; page < 100 ms).
+   shown) against the same page and count on raw asyncpg (the floor: the repository's SQL word
+   for word, checked); REPEATS interleaved runs, best and median; ratio = floor time / service
+   time (target ≥ 0.5; page < 100 ms); the plans of both queries (EXPLAIN ANALYZE).
 3. K events in the outbox for one subscription to a loopback receiver (asyncio, answers 200):
-   the worker's path (`verdeel` + `bezorg`: claim, sign, post, mark, one transaction each)
-   against a bare loop posting the same bodies with the same client; ratio = bare / worker time.
+   the worker's path (`verdeel` + `bezorg` until all are delivered: claim, sign, post, mark,
+   one transaction each) against a bare loop posting the same bodies with the same client;
+   ratio = the worker's events per second / the bare loop's.
 The load average is printed beside each figure.
 """
 
