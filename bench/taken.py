@@ -136,6 +136,8 @@ HISTORIE_DAGEN = 3 * 365
 """The seeded tasks span the last three school years up to the generators' horizon."""
 BEGELEIDERS = 8
 """Persons with the begeleider role; half the begeleider tasks are assigned to one of them."""
+LAAT_DAGEN = 28
+"""A task due in the last four weeks is still open (late) three times in ten; older, rarely."""
 SYSTEEMREDEN = "De stap is gezet of de workflow is beëindigd."
 _COORDINATIE = ((Rol.SCHOOLMEDEWERKER, 5), (Rol.LEERPLICHTAMBTENAAR, 2), (Rol.BEGELEIDER, 3))
 _EIGENAAR = ((Rol.SCHOOLMEDEWERKER, 4), (Rol.LEERPLICHTAMBTENAAR, 2), (Rol.BEGELEIDER, 4))
@@ -155,7 +157,8 @@ class Taakbron:
     contact-ouders and evaluatie tasks for its coördinator's role until it ends (mean 12 weeks);
     some children have a TLV (tlv-check each quarter) or an escalation (agreements, a decision);
     some a vrijstelling renewed each year. A task due before today is closed (workflow tasks
-    mostly `niet-van-toepassing` by the daily sweep, some `afgerond` by hand, 5% still open: late);
+    mostly `niet-van-toepassing` by the daily sweep, some `afgerond` by hand; still open, so
+    late: 30% of those due in the last four weeks, 0.5% of older ones);
     a task due from today on is open (planned or open).
     """
 
@@ -182,8 +185,8 @@ class Taakbron:
         if vervalt >= self.vandaag:
             return "open", None
         x = self.rnd.random()
-        if x < 0.05:
-            return "open", None  # late
+        if x < (0.3 if (self.vandaag - vervalt).days <= LAAT_DAGEN else 0.005):
+            return "open", None  # late: mostly recent, the sweep and people catch up
         if werkflow and x < 0.70:
             return "niet-van-toepassing", SYSTEEMREDEN
         return "afgerond", "Afgerond (synthetisch)."
