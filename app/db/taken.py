@@ -167,7 +167,7 @@ def _armen(actor: Actor, n: int) -> tuple[list[str], list[str], list[Any]]:
     return [waar], [waar], params
 
 
-def werklijst_sql(armen: Sequence[str], filters: str, limiet: str, offset: str, top: str) -> str:
+def _pagina_sql(armen: Sequence[str], filters: str, limiet: str, offset: str, top: str) -> str:
     """The page: one arm as is; several each as its first `top` (= limit + offset) rows by
     index order, merged, deduplicated and cut (parameter names as `$n`)."""
     if len(armen) == 1:
@@ -182,7 +182,7 @@ def werklijst_sql(armen: Sequence[str], filters: str, limiet: str, offset: str, 
     return f"SELECT * FROM ({delen}) t{_ORDE} LIMIT {limiet} OFFSET {offset}"  # noqa: S608
 
 
-def telling_sql(armen: Sequence[str], filters: str) -> str:
+def _telling_sql(armen: Sequence[str], filters: str) -> str:
     """How many: the disjoint arms counted together."""
     delen = " UNION ALL ".join(
         f"SELECT 1 FROM taken t WHERE t.swv_id = $1{arm}{filters}"  # noqa: S608
@@ -265,11 +265,11 @@ class TakenRepository:
             filters += f" AND t.peildatum = {p(filter_.peildatum)}"
         filterargs = list(args)
         top = p(offset + limiet) if len(armen) > 1 else ""
-        pagina = werklijst_sql(armen, filters, p(limiet), p(offset), top)
+        pagina = _pagina_sql(armen, filters, p(limiet), p(offset), top)
         rijen = [Taak(**dict(r)) for r in await db.fetch(pagina, *args)]
         if offset == 0 and len(rijen) < limiet:
             return rijen, len(rijen)
-        totaal: int = await db.fetchval(telling_sql(telarmen, filters), *filterargs)
+        totaal: int = await db.fetchval(_telling_sql(telarmen, filters), *filterargs)
         return rijen, totaal
 
     async def get(self, actor: Actor, taak_id: uuid.UUID, *, lock: bool = False) -> Taak | None:

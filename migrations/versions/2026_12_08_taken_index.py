@@ -1,5 +1,5 @@
-"""The worklist reads its first page from an index in due-date order: the role's tasks and the
-tasks assigned to the person, each an ordered index scan (decision 48).
+"""The worklist reads its page from indexes in due-date order: the role's tasks and the tasks
+assigned to the person, each arm its own ordered index scan; the count index-only (decision 48).
 
 Revision ID: 2026_12_08_taken_index
 Revises: 2026_12_07_sso
