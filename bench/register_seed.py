@@ -309,7 +309,8 @@ async def seed(
         leerling_ids: list[uuid.UUID] = []
         aantal_feiten = aantal_perioden = aantal_rijen = 0
         wachten = 0.0
-        with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+        pool = ProcessPoolExecutor(max_workers=max(1, workers))
+        try:
             taken = [
                 loop.run_in_executor(
                     pool,
@@ -346,6 +347,8 @@ async def seed(
                 aantal_feiten += len(rows.feiten)
                 aantal_perioden += len(rows.perioden)
                 aantal_rijen += len(rows.register_rijen)
+        finally:  # interrupted: the batches not yet started are dropped, not computed first
+            pool.shutdown(wait=True, cancel_futures=True)
         await conn.execute("SET session_replication_role = origin")
         t_vacuum = time.perf_counter()
         tabellen = (

@@ -43,7 +43,16 @@ class TaakRow(Base):
         CheckConstraint(
             "status IN ('open', 'afgerond', 'niet-van-toepassing')", name="status_bekend"
         ),
-        Index("ix_taken_werklijst", "swv_id", "rol", "vervalt_op"),
+        Index("ix_taken_werklijst", "swv_id", "rol", "vervalt_op", "id"),
+        Index(
+            "ix_taken_toegewezen",
+            "swv_id",
+            "toegewezen_aan",
+            "vervalt_op",
+            "id",
+            postgresql_include=["rol"],
+            postgresql_where="toegewezen_aan IS NOT NULL",
+        ),
         Index("ix_taken_leerling", "leerling_id"),
     )
 
@@ -144,6 +153,44 @@ def _bereik(actor: Actor, n: int) -> tuple[str, list[Any]]:
     return " AND false", []
 
 
+_ORDE = " ORDER BY t.vervalt_op, t.id"
+
+
+def _armen(actor: Actor, n: int) -> tuple[list[str], list[str], list[Any]]:
+    """`_bereik` without OR, as arms each served by one ordered index (`ix_taken_werklijst`,
+    `ix_taken_toegewezen`): for the page (they may overlap: `UNION`) and for the count
+    (disjoint: `UNION ALL`). An SWV-wide role's tasks, and those assigned to the person."""
+    if actor.reikwijdte is Reikwijdte.SWV:
+        rol, wie = f" AND t.rol = ${n}", f" AND t.toegewezen_aan = ${n + 1}"
+        return [rol, wie], [rol, f"{wie} AND t.rol <> ${n}"], [str(actor.rol), actor.id]
+    waar, params = _bereik(actor, n)
+    return [waar], [waar], params
+
+
+def _pagina_sql(armen: Sequence[str], filters: str, limiet: str, offset: str, top: str) -> str:
+    """The page: one arm as is; several each as its first `top` (= limit + offset) rows by
+    index order, merged, deduplicated and cut (parameter names as `$n`)."""
+    if len(armen) == 1:
+        return (
+            f"SELECT {_KOLOMMEN} FROM taken t WHERE t.swv_id = $1{armen[0]}{filters}{_ORDE} "  # noqa: S608
+            f"LIMIT {limiet} OFFSET {offset}"
+        )
+    delen = " UNION ".join(
+        f"(SELECT {_KOLOMMEN} FROM taken t WHERE t.swv_id = $1{arm}{filters}{_ORDE} LIMIT {top})"  # noqa: S608
+        for arm in armen
+    )
+    return f"SELECT * FROM ({delen}) t{_ORDE} LIMIT {limiet} OFFSET {offset}"  # noqa: S608
+
+
+def _telling_sql(armen: Sequence[str], filters: str) -> str:
+    """How many: the disjoint arms counted together."""
+    delen = " UNION ALL ".join(
+        f"SELECT 1 FROM taken t WHERE t.swv_id = $1{arm}{filters}"  # noqa: S608
+        for arm in armen
+    )
+    return f"SELECT count(*) FROM ({delen}) t"  # noqa: S608
+
+
 @dataclass(frozen=True, slots=True)
 class Werklijstfilter:
     status: str | None = None
@@ -186,41 +233,43 @@ class TakenRepository:
     async def werklijst(
         self, actor: Actor, filter_: Werklijstfilter, vandaag: date, *, offset: int, limiet: int
     ) -> tuple[list[Taak], int]:
-        """A page of the actor's tasks by due date, and how many there are in all."""
+        """A page of the actor's tasks by due date, and how many there are in all. Each arm of
+        the scope is its own ordered index scan, merged (`ix_taken_werklijst`,
+        `ix_taken_toegewezen`): the first page reads 20 rows, not the role's whole list."""
         db = await self._driver()
-        waar, params = _bereik(actor, 2)
-        sql = f" FROM taken t WHERE t.swv_id = $1{waar}"
+        armen, telarmen, params = _armen(actor, 2)
         args: list[Any] = [uuid.UUID(actor.swv_id), *params]
 
         def p(waarde: Any) -> str:
             args.append(waarde)
             return f"${len(args)}"
 
+        filters = ""
         if filter_.status is not None:
             if filter_.status == "gepland":
-                sql += f" AND t.status = 'open' AND t.opent_op > {p(vandaag)}"
+                filters += f" AND t.status = 'open' AND t.opent_op > {p(vandaag)}"
             elif filter_.status == "open":
                 v = p(vandaag)
-                sql += f" AND t.status = 'open' AND t.opent_op <= {v} AND t.vervalt_op >= {v}"
+                filters += f" AND t.status = 'open' AND t.opent_op <= {v} AND t.vervalt_op >= {v}"
             elif filter_.status == "te-laat":
-                sql += f" AND t.status = 'open' AND t.vervalt_op < {p(vandaag)}"
+                filters += f" AND t.status = 'open' AND t.vervalt_op < {p(vandaag)}"
             else:
-                sql += f" AND t.status = {p(filter_.status)}"
+                filters += f" AND t.status = {p(filter_.status)}"
         if filter_.vervalt_voor is not None:
-            sql += f" AND t.vervalt_op < {p(filter_.vervalt_voor)}"
+            filters += f" AND t.vervalt_op < {p(filter_.vervalt_voor)}"
         if filter_.leerling_id is not None:
-            sql += f" AND t.leerling_id = {p(filter_.leerling_id)}"
+            filters += f" AND t.leerling_id = {p(filter_.leerling_id)}"
         if filter_.school_id is not None:
-            sql += f" AND t.school_id = {p(filter_.school_id)}"
+            filters += f" AND t.school_id = {p(filter_.school_id)}"
         if filter_.peildatum is not None:
-            sql += f" AND t.peildatum = {p(filter_.peildatum)}"
+            filters += f" AND t.peildatum = {p(filter_.peildatum)}"
         filterargs = list(args)
-        pagina = f"SELECT {_KOLOMMEN}{sql} ORDER BY t.vervalt_op, t.id"
-        pagina += f" LIMIT {p(limiet)} OFFSET {p(offset)}"
+        top = p(offset + limiet) if len(armen) > 1 else ""
+        pagina = _pagina_sql(armen, filters, p(limiet), p(offset), top)
         rijen = [Taak(**dict(r)) for r in await db.fetch(pagina, *args)]
         if offset == 0 and len(rijen) < limiet:
             return rijen, len(rijen)
-        totaal: int = await db.fetchval(f"SELECT count(*){sql}", *filterargs)
+        totaal: int = await db.fetchval(_telling_sql(telarmen, filters), *filterargs)
         return rijen, totaal
 
     async def get(self, actor: Actor, taak_id: uuid.UUID, *, lock: bool = False) -> Taak | None:

@@ -231,3 +231,44 @@ async def test_a_task_that_becomes_late_is_announced_once(uow: UnitOfWork, swv_a
     inspectie = [e for e in events if e.soort == "taak.te-laat" and e.data["code"] == "inspectie"]
     assert len(inspectie) == 1
     assert inspectie[0].data["vervaltOp"] == "2026-12-15"
+
+
+async def test_worklist_holds_the_roles_tasks_and_those_assigned_to_the_person_once(
+    uow: UnitOfWork, swv_a: Swv, connection: AsyncConnection
+) -> None:
+    """The worklist is the role's tasks or the person's (actielijsten): each once, by due date
+    then id, on every page, and the total counts each once (decision 48: no OR in the SQL)."""
+    await taken.genereer_taken(uow, date(2026, 11, 10))
+    begeleider = swv_a.actor(Rol.BEGELEIDER)
+    secretariaat = swv_a.actor(Rol.SECRETARIAAT)
+    dag = date(2026, 11, 10)
+    eigen, _ = await taken.werklijst(uow, begeleider, Werklijstfilter(), ALLES, op=dag)
+    ander, _ = await taken.werklijst(uow, secretariaat, Werklijstfilter(), ALLES, op=dag)
+    assert eigen.items
+    assert ander.items
+    toegewezen = [ander.items[0].taak.id, eigen.items[0].taak.id]  # another role's, and its own
+    await connection.execute(text("SELECT set_config('app.swv_id', '*', true)"))
+    await connection.execute(
+        text("UPDATE taken SET toegewezen_aan = :wie WHERE id = ANY(:ids)"),
+        {"wie": begeleider.id, "ids": toegewezen},
+    )
+    verwacht = sorted(
+        [t.taak for t in eigen.items] + [ander.items[0].taak], key=lambda t: (t.vervalt_op, t.id)
+    )
+    gezien = []
+    for nummer in range(1, len(verwacht) + 2):
+        pagina, _ = await taken.werklijst(
+            uow, begeleider, Werklijstfilter(), PageRequest(nummer, 1), op=dag
+        )
+        assert pagina.total == len(verwacht)
+        gezien += [t.taak.id for t in pagina.items]
+    assert gezien == [t.id for t in verwacht]
+    # Another begeleider sees the role's tasks, not the secretariaat's task assigned to a person.
+    collega, _ = await taken.werklijst(
+        uow, swv_a.actor(Rol.BEGELEIDER), Werklijstfilter(), ALLES, op=dag
+    )
+    assert {t.taak.id for t in collega.items} == {t.taak.id for t in eigen.items}
+    open_, _ = await taken.werklijst(
+        uow, begeleider, Werklijstfilter(status="open"), PageRequest(1, 1), op=dag
+    )
+    assert open_.total == len([t for t in verwacht if t.opent_op <= dag <= t.vervalt_op])
