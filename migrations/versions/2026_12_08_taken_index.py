@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "2026_12_08_taken_index"
-down_revision: str | None = "2026_12_07_sso"
+down_revision: str | None = "2026_12_08_lpbulk"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
