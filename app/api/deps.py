@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -68,24 +68,43 @@ _DATUM_TIJD = re.compile(
 _DATUM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-async def strikte_query(request: Request) -> None:
-    """No loose parsing of query dates: `bekendOp=12` is not 1970 but a 400 (RFC 3339 only)."""
+_DATUMS = "_thuiszitters_datumparameters"
+"""The attribute of a route that keeps what `_datumparameters` worked out for it."""
 
-    dependant = getattr(request.scope.get("route"), "dependant", None)
-    if dependant is None:
-        return
-    fouten: list[dict[str, object]] = []
+
+def _datumparameters(route: Any, dependant: Any) -> list[tuple[str, set[Any]]]:
+    """The query parameters of a route and its dependencies that take a date or a moment,
+    with their types: worked out once per route, not on every request (decision 0047)."""
+    bekend: list[tuple[str, set[Any]]] | None = getattr(route, _DATUMS, None)
+    if bekend is not None:
+        return bekend
     params = []
     open_ = [dependant]
     while open_:
         huidig = open_.pop()
         params.extend(huidig.query_params)
         open_.extend(huidig.dependencies)
+    gevonden = []
     for param in params:
-        waarde = request.query_params.get(param.alias)
+        soorten = kale_soorten(param.field_info.annotation)
+        if soorten & {date, datetime}:
+            gevonden.append((param.alias, soorten))
+    setattr(route, _DATUMS, gevonden)  # a route's parameters never change
+    return gevonden
+
+
+async def strikte_query(request: Request) -> None:
+    """No loose parsing of query dates: `bekendOp=12` is not 1970 but a 400 (RFC 3339 only)."""
+
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    fouten: list[dict[str, object]] = []
+    for alias, soorten in _datumparameters(route, dependant):
+        waarde = request.query_params.get(alias)
         if waarde is None:
             continue
-        soorten = kale_soorten(param.field_info.annotation)
         if datetime in soorten and not _DATUM_TIJD.match(waarde):
             patroon = None if date in soorten and _DATUM.match(waarde) else "datum-tijd"
         elif date in soorten and not _DATUM.match(waarde):
@@ -95,7 +114,7 @@ async def strikte_query(request: Request) -> None:
         if patroon is not None:
             fouten.append(
                 {
-                    "loc": ("query", param.alias),
+                    "loc": ("query", alias),
                     "type": "strict_date",
                     "msg": f"Hier hoort een {patroon} volgens RFC 3339.",
                 }
