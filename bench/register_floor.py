@@ -276,13 +276,13 @@ class Floor:
                     break
             return 201, await self.meld(m.group(1), json.loads(body))
         if method == "GET" and path == "/v1/leerlingen":
-            body, headers = await self.lijst(
+            pagina, headers = await self.lijst(
                 date.fromisoformat(query["peildatum"][0]),
                 int(query.get("page", ["1"])[-1]),
                 int(query.get("pageSize", ["20"])[-1]),
                 scope.get("query_string", b"").decode(),
             )
-            return 200, body, headers
+            return 200, pagina, headers
         raise _Fout(404)
 
     async def _audit(
@@ -469,7 +469,7 @@ class Floor:
         if page < laatste:
             links.append(f'{basis}page={page + 1}&pageSize={page_size}>; rel="next"')
         links.append(f'{basis}page={laatste}&pageSize={page_size}>; rel="last"')
-        body = {
+        body: dict[str, object] = {
             "peildatum": peildatum.isoformat(),
             "data": data,
             "paginering": {
