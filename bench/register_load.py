@@ -1,7 +1,8 @@
 """The register under load: the real application against a floor that runs its SQL without the
 framework, on a throwaway PostgreSQL seeded with a synthetic region.
 
-Run: ``python -m bench register [--children N] [--seconds S] [--concurrency C]``.
+Run: ``python -m bench register [--children N] [--seconds S] [--concurrency C]
+[--scenario {status,melding,lijst,lijst-alleen} ...]`` (default every scenario).
 
 1. A throwaway embedded PostgreSQL (removed at the end), migrated, with one SWV and N children
    with their facts and projected timeline (`bench.register_seed`, COPY as the superuser).
@@ -12,10 +13,11 @@ Run: ``python -m bench register [--children N] [--seconds S] [--concurrency C]``
    rounds that alternate between the application and the floor, after a warm-up:
    status of a random child, a report (ziekmelding / ziekmelding-beeindigd alternating) on a
    random child, and the first page of thuiszitters on a peildatum (at C, and alone for latency).
-4. The figures, the ratios to the floor, the CPU each process spent per request, and whether the
-   targets are met: app req/s >= 50 % of the floor's and app p99 <= 2x the floor's; the list's
-   first page under 100 ms. With ``--profile DIR`` the application runs under cProfile (slower:
-   its figures are then not comparable) and the top of the profile is printed.
+4. The figures, the ratios to the floor, the CPU each process spent per request, the load
+   average at the start and the end, and whether the targets are met: app req/s >= 50 % of the
+   floor's and app p99 <= 2x the floor's (status, report, and the list under load); the list's
+   first page alone under 100 ms. With ``--profile DIR`` the application runs under cProfile
+   (slower: its figures are then not comparable) and the top of the profile is printed.
 """
 
 from __future__ import annotations
