@@ -531,6 +531,28 @@ class LeerlingenRepository:
         )
         return [LijstRegel(*r) for r in rows], totaal
 
+    async def totalen_op_peildatum(
+        self,
+        actor: Actor,
+        *,
+        peildatum: date,
+        school_id: uuid.UUID | None = None,
+        categorieen: Sequence[str] | None = None,
+    ) -> dict[str, int]:
+        """`totalen_per_categorie` in plain SQL (decision 0047): how many children of the
+        filtered list are in each category on the peildatum."""
+        waar, parameters = _lijst_voorwaarde(
+            actor, peildatum, school_id, categorieen, None, join=True
+        )
+        db = await self._driver()
+        rows = await db.fetch(
+            "SELECT coalesce(periode.categorie, 'geen'), count(*) "  # noqa: S608 (fixed SQL)
+            f"FROM leerlingen {_LIJST_PERIODE} WHERE {waar} "
+            "GROUP BY coalesce(periode.categorie, 'geen')",
+            *parameters,
+        )
+        return {str(c): int(n) for c, n in rows}
+
     async def totalen_per_categorie(
         self,
         actor: Actor,
@@ -539,7 +561,8 @@ class LeerlingenRepository:
         school_id: uuid.UUID | None = None,
         categorieen: Sequence[str] | None = None,
     ) -> dict[str, int]:
-        """How many children of the filtered list are in each category on the peildatum."""
+        """How many children of the filtered list are in each category on the peildatum (the
+        ORM reference that `totalen_op_peildatum` is held equal to by a test)."""
         gefilterd = (
             self._gefilterd(actor, school_id, peildatum, categorieen)
             .with_only_columns(LeerlingRow.id)

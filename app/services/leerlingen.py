@@ -288,7 +288,7 @@ async def lijst_leerlingen(
             for r in regels
         ]
         totalen = (
-            await uow.leerlingen.totalen_per_categorie(
+            await uow.leerlingen.totalen_op_peildatum(
                 actor, peildatum=peildatum, school_id=filter_.school_id, categorieen=categorieen
             )
             if filter_.met_totalen

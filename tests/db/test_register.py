@@ -275,8 +275,9 @@ async def test_plain_sql_list_equals_the_orm_list_for_every_scope_sort_and_filte
 ) -> None:
     """The list's plain-SQL page (`lijst_op_peildatum`, decision 0047) answers the same
     children, in the same order, with the same period and total as the ORM list (`lijst` +
-    `perioden_op`): for every role and kind of scope, every sort order, and the filters on
-    category, school and change since a moment, on pages inside and beyond the end."""
+    `perioden_op`), and the same totals per category (`totalen_op_peildatum`): for every role
+    and kind of scope, every sort order, and the filters on category, school and change since
+    a moment, on pages inside and beyond the end."""
     regisseur = swv_a.actor(Rol.REGISSEUR)
     for n, (school, gemeente, feitsoorten) in enumerate(
         (
@@ -327,7 +328,13 @@ async def test_plain_sql_list_equals_the_orm_list_for_every_scope_sort_and_filte
                 for r in rows
             ]
             regels, plain_totaal = await uow.leerlingen.lijst_op_peildatum(actor, **filters)
+            per_categorie: dict[str, Any] = {
+                k: filters.get(k) for k in ("peildatum", "school_id", "categorieen")
+            }
+            totalen = await uow.leerlingen.totalen_per_categorie(actor, **per_categorie)
+            plain_totalen = await uow.leerlingen.totalen_op_peildatum(actor, **per_categorie)
             await uow.commit()
+        assert plain_totalen == totalen, (actor.rol, filters)
         gevonden = [
             (r.id, r.pseudoniem, r.geboortejaar, r.geboortemaand, r.regio, r.categorie, r.start)
             for r in regels
