@@ -16,8 +16,11 @@ problem details, security headers or request log; the bench token is compared as
   `versie`, replace the projections (the domain's `bepaal_tijdlijn` and the child's Inspectie
   register rows, as `projectie.projecteer_feiten`: one statement deletes both, the rows are
   inserted only for a child in some register), write the audit row, commit.
-- `GET /v1/leerlingen?thuiszitter=true&peildatum=D&pageSize=N`: count, the page, the periods
-  of the page's children on the peildatum, the audit row.
+- `GET /v1/leerlingen?thuiszitter=true&peildatum=D&pageSize=N`: tenant and clock, the count,
+  the page joined with its children's periods on the peildatum, the audit row naming the
+  children shown; the application's body and its `Link` and `X-Total-Count` headers.
+- Every side: the connection goes back to the pool as is (no reset query), as the
+  application's does.
 - `GET /ping`: no database (the load generator's ceiling).
 """
 
@@ -53,7 +56,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 BEGIN = "SELECT set_config('app.swv_id', $1, true), clock_timestamp()"
-SET_SWV = "SELECT set_config('app.swv_id', $1, true)"
 KIND = (
     "SELECT id, swv_id, pseudoniem, geboortejaar, geboortemaand, geboortedag, regio, versie "
     "FROM leerlingen WHERE swv_id = $1 AND id = $2"
@@ -100,19 +102,27 @@ REGISTER_RIJ_INSERT = (
     f"INSERT INTO register_rijen (leerling_id, swv_id, {', '.join(REGISTER_KOLOMMEN)}) "  # noqa: S608
     f"VALUES ({', '.join(f'${n}' for n in range(1, len(REGISTER_KOLOMMEN) + 3))})"
 )
+# The list, as `LeerlingenRepository.lijst_op_peildatum` issues it for a regisseur (scope: the
+# whole SWV) filtering on the thuiszitter categories, sorted on pseudoniem (decision 0047).
 OP_PEILDATUM = (
-    "FROM leerlingen WHERE swv_id = $1 AND id IN (SELECT leerling_id FROM tijdlijn_perioden "
-    "WHERE swv_id = $1 AND categorie = ANY($2::varchar[]) AND start <= $3 "
-    "AND (einde IS NULL OR einde >= $3))"
+    "leerlingen.swv_id = $1 AND leerlingen.id IN (SELECT tijdlijn_perioden.leerling_id "
+    "FROM tijdlijn_perioden WHERE tijdlijn_perioden.swv_id = $1 "
+    "AND tijdlijn_perioden.categorie = ANY($3::varchar[]) AND tijdlijn_perioden.start <= $2 "
+    "AND (tijdlijn_perioden.einde IS NULL OR tijdlijn_perioden.einde >= $2))"
 )
-LIJST_TOTAAL = f"SELECT count(*) FROM (SELECT {LEERLING_KOLOMMEN} {OP_PEILDATUM}) AS anon"  # noqa: S608
+LIJST_TOTAAL = f"SELECT count(*) FROM leerlingen WHERE {OP_PEILDATUM}"  # noqa: S608
 LIJST_PAGINA = (
-    f"SELECT {LEERLING_KOLOMMEN} {OP_PEILDATUM} ORDER BY pseudoniem, id LIMIT $4 OFFSET $5"
+    "SELECT leerlingen.id, leerlingen.pseudoniem, leerlingen.geboortejaar, "  # noqa: S608
+    "leerlingen.geboortemaand, leerlingen.regio, periode.categorie, periode.start "
+    "FROM leerlingen LEFT OUTER JOIN tijdlijn_perioden AS periode "
+    "ON periode.leerling_id = leerlingen.id AND periode.swv_id = $1 AND periode.start <= $2 "
+    "AND (periode.einde IS NULL OR periode.einde >= $2) "
+    f"WHERE {OP_PEILDATUM} ORDER BY leerlingen.pseudoniem, leerlingen.id LIMIT $4 OFFSET $5"
 )
-PERIODEN_OP = (
-    "SELECT leerling_id, volgnummer, swv_id, categorie, start, einde, regel, feit_ids, eindreden "
-    "FROM tijdlijn_perioden WHERE leerling_id = ANY($1::uuid[]) AND start <= $2 "
-    "AND (einde IS NULL OR einde >= $2)"
+# The application's audit row of a list: with the children it showed (`getoonde_leerlingen`).
+AUDIT_LIJST = (
+    "INSERT INTO audit_log (swv_id, actor_id, actor_rol, handeling, route, leerling_id, "
+    "getoonde_leerlingen, resultaat, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 )
 
 _STATUS = re.compile(r"^/v1/leerlingen/([0-9a-f-]{36})/status$")
@@ -120,6 +130,13 @@ _FEITEN = re.compile(r"^/v1/leerlingen/([0-9a-f-]{36})/feiten$")
 _CAMEL = re.compile(r"([A-Z])")
 _KOLOMMEN = {"id", "geldig_vanaf", "geregistreerd_op"}
 _THUISZITTERS = sorted(str(c) for c in LANDELIJKE_THUISZITTERS)
+
+
+async def _geen_reset(_conn: asyncpg.Connection) -> None:
+    """Nothing on release, as the application's pool: asyncpg's default sends a reset query
+    (`pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`), a round trip per request
+    the application does not make (its transaction ends with COMMIT and the connection is
+    returned as is). A floor that does more would hide the gap."""
 
 
 class _Fout(Exception):
@@ -197,11 +214,15 @@ class Floor:
             return
         if scope["type"] != "http":
             return
+        extra: list[tuple[bytes, bytes]] = []
         try:
-            status, body = await self._handle(scope, receive)
+            antwoord = await self._handle(scope, receive)
+            status, body = antwoord[0], antwoord[1]
+            if len(antwoord) == 3:
+                extra = antwoord[2]
         except _Fout as fout:
             status, body = fout.status, {"status": fout.status}
-        data = json.dumps(body).encode()
+        data = json.dumps(body, separators=(",", ":")).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -209,6 +230,7 @@ class Floor:
                 "headers": [
                     (b"content-type", b"application/json"),
                     (b"content-length", str(len(data)).encode()),
+                    *extra,
                 ],
             }
         )
@@ -223,6 +245,7 @@ class Floor:
                     self.url,
                     min_size=self.pool_size,
                     max_size=self.pool_size,
+                    reset=_geen_reset,
                     server_settings={"timezone": "UTC", "application_name": "bench-floor"},
                 )
                 await send({"type": "lifespan.startup.complete"})
@@ -232,7 +255,9 @@ class Floor:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _handle(self, scope: Scope, receive: Receive) -> tuple[int, Any]:
+    async def _handle(
+        self, scope: Scope, receive: Receive
+    ) -> tuple[int, Any] | tuple[int, Any, list[tuple[bytes, bytes]]]:
         path: str = scope["path"]
         if path == "/ping":
             return 200, {}
@@ -251,9 +276,13 @@ class Floor:
                     break
             return 201, await self.meld(m.group(1), json.loads(body))
         if method == "GET" and path == "/v1/leerlingen":
-            return 200, await self.lijst(
-                date.fromisoformat(query["peildatum"][0]), int(query.get("pageSize", ["20"])[0])
+            pagina, headers = await self.lijst(
+                date.fromisoformat(query["peildatum"][0]),
+                int(query.get("page", ["1"])[-1]),
+                int(query.get("pageSize", ["20"])[-1]),
+                scope.get("query_string", b"").decode(),
             )
+            return 200, pagina, headers
         raise _Fout(404)
 
     async def _audit(
@@ -383,27 +412,39 @@ class Floor:
             "schoolId": None,
         }
 
-    async def lijst(self, peildatum: date, page_size: int) -> dict[str, object]:
+    async def lijst(
+        self, peildatum: date, page: int, page_size: int, query: str
+    ) -> tuple[dict[str, object], list[tuple[bytes, bytes]]]:
+        """The first page of thuiszitters as the application answers it: the same statements,
+        the same body (with `identiteit`, `totaalPaginas`, `totalen`) and the pagination
+        headers (`Link`, `X-Total-Count`)."""
         assert self.pool is not None
         async with self.pool.acquire() as conn, conn.transaction():
-            await conn.execute(SET_SWV, self.swv_id)
-            totaal: int = await conn.fetchval(LIJST_TOTAAL, self.swv_uuid, _THUISZITTERS, peildatum)
-            rows = await conn.fetch(
-                LIJST_PAGINA, self.swv_uuid, _THUISZITTERS, peildatum, page_size, 0
+            await conn.fetchrow(BEGIN, self.swv_id)
+            totaal: int = await conn.fetchval(LIJST_TOTAAL, self.swv_uuid, peildatum, _THUISZITTERS)
+            offset = (page - 1) * page_size
+            rows = (
+                await conn.fetch(
+                    LIJST_PAGINA, self.swv_uuid, peildatum, _THUISZITTERS, page_size, offset
+                )
+                if totaal > offset  # as the repository: no page query beyond the end
+                else []
             )
-            perioden = (
-                {
-                    r["leerling_id"]: r
-                    for r in await conn.fetch(PERIODEN_OP, [r["id"] for r in rows], peildatum)
-                }
-                if rows  # as the repository: no query for an empty page
-                else {}
+            await conn.execute(
+                AUDIT_LIJST,
+                self.swv_uuid,
+                self.actor.id,
+                str(self.actor.rol),
+                "leerling:lezen",
+                "GET /leerlingen",
+                None,
+                [r["id"] for r in rows] or None,
+                "toegestaan",
+                str(uuid.uuid4()),
             )
-            await self._audit(conn, "leerling:lezen", "GET /leerlingen", None)
         data = []
         for row in rows:
-            periode = perioden.get(row["id"])
-            categorie = periode["categorie"] if periode else "geen"
+            categorie = row["categorie"] or "geen"
             data.append(
                 {
                     "id": str(row["id"]),
@@ -411,16 +452,36 @@ class Floor:
                     "geboortejaar": row["geboortejaar"],
                     "geboortemaand": row["geboortemaand"],
                     "regio": row["regio"],
+                    "identiteit": None,
                     "categorie": categorie,
                     "thuiszitter": categorie in LANDELIJKE_THUISZITTERS,
-                    "categorieSinds": periode["start"].isoformat() if periode else None,
+                    "categorieSinds": row["start"].isoformat() if row["start"] else None,
                 }
             )
-        return {
+        laatste = max(1, -(-totaal // page_size))
+        rest = "&".join(
+            p for p in query.split("&") if p and p.split("=")[0] not in {"page", "pageSize"}
+        )
+        basis = f"</v1/leerlingen?{rest}{'&' if rest else ''}"
+        links = [f'{basis}page=1&pageSize={page_size}>; rel="first"']
+        if page > 1:
+            links.append(f'{basis}page={min(page - 1, laatste)}&pageSize={page_size}>; rel="prev"')
+        if page < laatste:
+            links.append(f'{basis}page={page + 1}&pageSize={page_size}>; rel="next"')
+        links.append(f'{basis}page={laatste}&pageSize={page_size}>; rel="last"')
+        body: dict[str, object] = {
             "peildatum": peildatum.isoformat(),
             "data": data,
-            "paginering": {"pagina": 1, "paginaGrootte": page_size, "totaal": totaal},
+            "paginering": {
+                "pagina": page,
+                "paginaGrootte": page_size,
+                "totaal": totaal,
+                "totaalPaginas": laatste,
+            },
+            "totalen": None,
         }
+        headers = [(b"link", ", ".join(links).encode()), (b"x-total-count", str(totaal).encode())]
+        return body, headers
 
 
 def create() -> Floor:

@@ -5,11 +5,12 @@ Run: ``python -m bench register-inproc [--children N] [--requests R] [--profile 
 The load benchmark (`python -m bench register`) is what the targets are judged on; this one is
 for finding where the application's time goes. Both ASGI applications (the real one from
 `bench.register_app` and the floor from `bench.register_floor`) are called directly, without an
-HTTP server, on the same throwaway database: status of a child and a report (ziekmelding) on a
-child, alternating between the two applications, R requests each, in three rounds. It prints the
-lowest CPU time of this process per request (the database's own CPU is not in it) and the
-ratio; with ``--profile`` the application's requests run under cProfile and the top of the
-profile is printed.
+HTTP server, on the same throwaway database: status of a child, a report (ziekmelding) on a
+child and the first page of thuiszitters on a peildatum (as the load benchmark), alternating
+between the two applications, R requests each, in three rounds. It prints the lowest CPU time
+of this process per request (the database's own CPU is not in it) and the ratio; with
+``--profile`` the application's requests run under cProfile and the top of the profile is
+printed.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 
 from app.cli import migrate
 from app.db.embedded import EmbeddedPostgres
-from bench import register_app, register_floor
+from bench import register_app, register_floor, register_load
 from bench.register_app import ENV_POOL, ENV_SWV, ENV_TOKEN, ENV_URL
 from bench.register_seed import seed
 
@@ -96,7 +97,9 @@ async def call(
     return status, b"".join(chunks)
 
 
-def _requests(ids: list[str], vandaag: date, n: int, seed_value: int) -> dict[str, list[Any]]:
+def _requests(
+    ids: list[str], vandaag: date, n: int, seed_value: int, peildatum: date
+) -> dict[str, list[Any]]:
     rnd = random.Random(seed_value)
     # fold=1: the floor folds the facts, as the application does (the application ignores it).
     status = [("GET", f"/v1/leerlingen/{rnd.choice(ids)}/status?fold=1", None) for _ in range(n)]
@@ -108,7 +111,8 @@ def _requests(ids: list[str], vandaag: date, n: int, seed_value: int) -> dict[st
         body = {"soort": soort, "geldigVanaf": dag, "gegevens": gegevens}
         path = f"/v1/leerlingen/{rnd.choice(ids)}/feiten"
         melding.append(("POST", path, json.dumps(body).encode()))
-    return {"status": status, "melding": melding}
+    lijst = [("GET", register_load.lijst_request(peildatum)(rnd)[1], None)] * n
+    return {"status": status, "melding": melding, "lijst": lijst}
 
 
 async def _measure(
@@ -137,7 +141,13 @@ async def _measure(
 
 
 async def _run(  # noqa: PLR0917 (the benchmark's own arguments)
-    url: str, swv_id: str, ids: list[str], n: int, profile: Path | None, scenario: str | None
+    url: str,
+    swv_id: str,
+    ids: list[str],
+    n: int,
+    profile: Path | None,
+    scenario: str | None,
+    peildatum: date,
 ) -> None:
     token = secrets.token_urlsafe(16)
     os.environ.update({ENV_URL: url, ENV_TOKEN: token, ENV_SWV: swv_id, ENV_POOL: "4"})
@@ -147,7 +157,7 @@ async def _run(  # noqa: PLR0917 (the benchmark's own arguments)
     }
     lifespans = {k: await _lifespan(a, "startup") for k, a in apps.items()}
     prof = cProfile.Profile(time.process_time) if profile is not None else None
-    work = _requests(ids, date.today(), n, 7)  # noqa: DTZ011
+    work = _requests(ids, date.today(), n, 7, peildatum)  # noqa: DTZ011
     if scenario is not None:
         work = {scenario: work[scenario]}
     ms = await _measure(apps, token, work, prof)
@@ -172,16 +182,34 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--children", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--profile", type=Path, default=None)
-    parser.add_argument("--scenario", choices=("status", "melding"), default=None)
+    parser.add_argument("--scenario", choices=("status", "melding", "lijst"), default=None)
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="thuiszitters-bench-inproc-"))
     pg = EmbeddedPostgres(workdir / "data")
     try:
         url = pg.start()
         migrate(pg.owner_url())
-        seeded = asyncio.run(seed(pg.superuser_url(pg.database), args.children, seed_waarde=1))
+        superuser_url = pg.superuser_url(pg.database)
+        seeded = asyncio.run(seed(superuser_url, args.children, seed_waarde=1))
         ids = [str(i) for i in seeded.leerling_ids]
-        asyncio.run(_run(url, str(seeded.swv_id), ids, args.requests, args.profile, args.scenario))
+        peildatum, _aantal = asyncio.run(
+            register_load.kies_peildatum(
+                superuser_url,
+                date(seeded.schooljaar - 1, 8, 1),
+                date.today(),  # noqa: DTZ011 (as the load benchmark)
+            )
+        )
+        asyncio.run(
+            _run(
+                url,
+                str(seeded.swv_id),
+                ids,
+                args.requests,
+                args.profile,
+                args.scenario,
+                peildatum,
+            )
+        )
     finally:
         pg.destroy()
         shutil.rmtree(workdir, ignore_errors=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import uuid
+import weakref
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -68,24 +69,43 @@ _DATUM_TIJD = re.compile(
 _DATUM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-async def strikte_query(request: Request) -> None:
-    """No loose parsing of query dates: `bekendOp=12` is not 1970 but a 400 (RFC 3339 only)."""
+_DATUMS = "_thuiszitters_datumparameters"
+"""The attribute of a route that keeps what `_datumparameters` worked out for it."""
 
-    dependant = getattr(request.scope.get("route"), "dependant", None)
-    if dependant is None:
-        return
-    fouten: list[dict[str, object]] = []
+
+def _datumparameters(route: Any, dependant: Any) -> list[tuple[str, set[Any]]]:
+    """The query parameters of a route and its dependencies that take a date or a moment,
+    with their types: worked out once per route, not on every request (decision 0047)."""
+    bekend: list[tuple[str, set[Any]]] | None = getattr(route, _DATUMS, None)
+    if bekend is not None:
+        return bekend
     params = []
     open_ = [dependant]
     while open_:
         huidig = open_.pop()
         params.extend(huidig.query_params)
         open_.extend(huidig.dependencies)
+    gevonden = []
     for param in params:
-        waarde = request.query_params.get(param.alias)
+        soorten = kale_soorten(param.field_info.annotation)
+        if soorten & {date, datetime}:
+            gevonden.append((param.alias, soorten))
+    setattr(route, _DATUMS, gevonden)  # a route's parameters never change
+    return gevonden
+
+
+async def strikte_query(request: Request) -> None:
+    """No loose parsing of query dates: `bekendOp=12` is not 1970 but a 400 (RFC 3339 only)."""
+
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    fouten: list[dict[str, object]] = []
+    for alias, soorten in _datumparameters(route, dependant):
+        waarde = request.query_params.get(alias)
         if waarde is None:
             continue
-        soorten = kale_soorten(param.field_info.annotation)
         if datetime in soorten and not _DATUM_TIJD.match(waarde):
             patroon = None if date in soorten and _DATUM.match(waarde) else "datum-tijd"
         elif date in soorten and not _DATUM.match(waarde):
@@ -95,10 +115,67 @@ async def strikte_query(request: Request) -> None:
         if patroon is not None:
             fouten.append(
                 {
-                    "loc": ("query", param.alias),
+                    "loc": ("query", alias),
                     "type": "strict_date",
                     "msg": f"Hier hoort een {patroon} volgens RFC 3339.",
                 }
             )
     if fouten:
         raise RequestValidationError(fouten)
+
+
+_ONTHOUDEN = "_thuiszitters_parameteranalyse_onthouden"
+
+
+def onthoud_parameteranalyse() -> None:
+    """Remember FastAPI's analysis of each declared parameter instead of redoing it on every
+    request (decision 0047).
+
+    For every query parameter of every request, FastAPI asks again whether its declared type is
+    a sequence or a model and which aliases it has: typing introspection worth a tenth of the
+    list's CPU. The answers depend only on the declared parameter, which never changes, so
+    they are kept per parameter (or per type); the values are exactly what FastAPI computes.
+    Installed once per process, at startup; a FastAPI without these functions is left as is.
+    """
+    from fastapi.dependencies import utils as fastapi_utils
+
+    utils: Any = fastapi_utils
+    namen = ("field_annotation_is_sequence", "_get_param_model", "_get_param_aliases")
+    if getattr(utils, _ONTHOUDEN, False) or not all(hasattr(utils, n) for n in namen):
+        return
+    is_reeks = utils.field_annotation_is_sequence
+    param_model = utils._get_param_model
+    aliassen = utils._get_param_aliases
+    reeksen: dict[Any, bool] = {}
+    modellen: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+    namenlijsten: weakref.WeakKeyDictionary[Any, dict[bool, Any]] = weakref.WeakKeyDictionary()
+
+    def onthouden_is_reeks(annotation: object) -> bool:
+        try:
+            return reeksen[annotation]
+        except KeyError:
+            uitkomst: bool = is_reeks(annotation)
+            reeksen[annotation] = uitkomst
+            return uitkomst
+        except TypeError:  # a type that cannot be a key: asked every time
+            return bool(is_reeks(annotation))
+
+    def onthouden_param_model(field: Any) -> Any:
+        try:
+            return modellen[field]
+        except KeyError:
+            uitkomst = modellen[field] = param_model(field)
+            return uitkomst
+
+    def onthouden_aliassen(field: Any, *, convert_underscores: bool = False) -> Any:
+        per_veld = namenlijsten.get(field)
+        if per_veld is None:
+            per_veld = namenlijsten[field] = {}
+        if convert_underscores not in per_veld:
+            per_veld[convert_underscores] = aliassen(field, convert_underscores=convert_underscores)
+        return per_veld[convert_underscores]
+
+    utils.field_annotation_is_sequence = onthouden_is_reeks
+    utils._get_param_model = onthouden_param_model
+    utils._get_param_aliases = onthouden_aliassen
+    setattr(utils, _ONTHOUDEN, True)

@@ -209,23 +209,116 @@ _KOPPEL = (
 )
 
 
-def _bereik(actor: Actor) -> tuple[str, tuple[Any, ...]]:
+def _bereik(actor: Actor, eerste: int = 3) -> tuple[str, tuple[Any, ...]]:
     """`LeerlingenRepository.leesbaar` as a condition on `leerlingen` in plain SQL, with its
-    parameters (numbered from $3: $1 and $2 are the SWV and the child)."""
+    parameters (numbered from `$eerste`; for `kind`, $1 and $2 are the SWV and the child)."""
     reikwijdte = actor.reikwijdte
     if reikwijdte is Reikwijdte.SWV:
         return "", ()
     if reikwijdte is Reikwijdte.VESTIGINGEN and actor.vestiging_ids:
         return (
-            " AND id IN (SELECT leerling_id FROM leerling_vestigingen "
-            "WHERE school_id = ANY($3::uuid[]))",
+            " AND leerlingen.id IN (SELECT leerling_id FROM leerling_vestigingen "  # noqa: S608
+            f"WHERE school_id = ANY(${eerste}::uuid[]))",
             ([uuid.UUID(v) for v in actor.vestiging_ids],),
         )
     if reikwijdte is Reikwijdte.GEMEENTEN and actor.gemeente_ids:
-        return " AND woongemeente_id = ANY($3::uuid[])", (
+        return f" AND leerlingen.woongemeente_id = ANY(${eerste}::uuid[])", (
             [uuid.UUID(g) for g in actor.gemeente_ids],
         )
     return " AND false", ()
+
+
+@dataclass(frozen=True, slots=True)
+class LijstRegel:
+    """One child of a list page with its projected period on the peildatum, in plain SQL (the
+    list is a screen's first call, decision 0047): only the columns the list shows."""
+
+    id: uuid.UUID
+    pseudoniem: str
+    geboortejaar: int
+    geboortemaand: int
+    regio: str
+    categorie: str | None
+    """The projected period's category on the peildatum; None without one."""
+    start: date | None
+
+
+_LIJST_KOLOMMEN = (
+    "leerlingen.id, leerlingen.pseudoniem, leerlingen.geboortejaar, leerlingen.geboortemaand, "
+    "leerlingen.regio, periode.categorie, periode.start"
+)
+_LIJST_PERIODE = (
+    "LEFT OUTER JOIN tijdlijn_perioden AS periode ON periode.leerling_id = leerlingen.id "
+    "AND periode.swv_id = $1 AND periode.start <= $2 "
+    "AND (periode.einde IS NULL OR periode.einde >= $2)"
+)
+_LIJST_VOLGORDE = {
+    ("pseudoniem", False): "leerlingen.pseudoniem, leerlingen.id",
+    ("pseudoniem", True): "leerlingen.pseudoniem DESC, leerlingen.pseudoniem, leerlingen.id",
+    ("geboortejaar", False): (
+        "leerlingen.geboortejaar ASC, leerlingen.geboortemaand ASC, leerlingen.pseudoniem, "
+        "leerlingen.id"
+    ),
+    ("geboortejaar", True): (
+        "leerlingen.geboortejaar DESC, leerlingen.geboortemaand DESC, leerlingen.pseudoniem, "
+        "leerlingen.id"
+    ),
+    ("categorie", False): "periode.categorie ASC NULLS LAST, leerlingen.pseudoniem, leerlingen.id",
+    ("categorie", True): "periode.categorie DESC NULLS LAST, leerlingen.pseudoniem, leerlingen.id",
+    ("categorieSinds", False): (
+        "periode.start ASC NULLS LAST, leerlingen.pseudoniem, leerlingen.id"
+    ),
+    ("categorieSinds", True): (
+        "periode.start DESC NULLS LAST, leerlingen.pseudoniem, leerlingen.id"
+    ),
+}
+"""The list's sort orders: the column, then pseudoniem and id, as `LeerlingenRepository.lijst`."""
+
+
+def _lijst_voorwaarde(
+    actor: Actor,
+    peildatum: date,
+    school_id: uuid.UUID | None,
+    categorieen: Sequence[str] | None,
+    gewijzigd_sinds: datetime | None,
+    *,
+    join: bool,
+) -> tuple[str, list[Any]]:
+    """`LeerlingenRepository._gefilterd` as a condition on `leerlingen` in plain SQL, with its
+    parameters: $1 the SWV; $2 the peildatum where it is used (always `with join`: the period
+    in `_LIJST_PERIODE`); the rest after them."""
+    parameters: list[Any] = [uuid.UUID(actor.swv_id)]
+    if join or categorieen is not None:
+        parameters.append(peildatum)
+    waar = "leerlingen.swv_id = $1"
+    bereik, extra = _bereik(actor, len(parameters) + 1)
+    waar += bereik
+    parameters += extra
+    if gewijzigd_sinds is not None:
+        parameters.append(gewijzigd_sinds)
+        n = len(parameters)
+        waar += (
+            f" AND (leerlingen.aangemaakt_op >= ${n} OR leerlingen.geanonimiseerd_op >= ${n} "  # noqa: S608
+            "OR leerlingen.id IN (SELECT feiten.leerling_id FROM feiten WHERE feiten.swv_id = $1 "
+            f"AND feiten.geregistreerd_op >= ${n}))"
+        )
+    if school_id is not None:
+        parameters.append(school_id)
+        waar += (
+            " AND leerlingen.id IN (SELECT leerling_vestigingen.leerling_id "  # noqa: S608
+            "FROM leerling_vestigingen "
+            f"WHERE leerling_vestigingen.school_id = ${len(parameters)})"
+        )
+    if categorieen is not None:
+        parameters.append(list(categorieen))
+        waar += (
+            " AND leerlingen.id IN (SELECT tijdlijn_perioden.leerling_id FROM tijdlijn_perioden "  # noqa: S608
+            "WHERE tijdlijn_perioden.swv_id = $1 "
+            f"AND tijdlijn_perioden.categorie = ANY(${len(parameters)}::varchar[]) "
+            "AND tijdlijn_perioden.start <= $2 "
+            "AND (tijdlijn_perioden.einde IS NULL OR tijdlijn_perioden.einde >= $2))"
+        )
+    return waar, parameters
 
 
 class LeerlingenRepository:
@@ -401,6 +494,68 @@ class LeerlingenRepository:
         )
         return list(rows), int(total or 0)
 
+    async def lijst_op_peildatum(
+        self,
+        actor: Actor,
+        *,
+        peildatum: date,
+        offset: int,
+        limit: int,
+        school_id: uuid.UUID | None = None,
+        categorieen: Sequence[str] | None = None,
+        sorteer: str = "pseudoniem",
+        aflopend: bool = False,
+        gewijzigd_sinds: datetime | None = None,
+    ) -> tuple[list[LijstRegel], int]:
+        """`lijst` with each child's projected period on the peildatum, in plain SQL: the count,
+        then the page joined with its periods (two statements, not three, and no ORM objects;
+        decision 0047). The same children, order and total as `lijst` + `perioden_op`."""
+        db = await self._driver()
+        waar, parameters = _lijst_voorwaarde(
+            actor, peildatum, school_id, categorieen, gewijzigd_sinds, join=False
+        )
+        totaal: int = await db.fetchval(
+            f"SELECT count(*) FROM leerlingen WHERE {waar}",  # noqa: S608 (fixed SQL)
+            *parameters,
+        )
+        if totaal <= offset:
+            return [], totaal  # the page lies beyond the end: no second statement
+        waar, parameters = _lijst_voorwaarde(
+            actor, peildatum, school_id, categorieen, gewijzigd_sinds, join=True
+        )
+        n = len(parameters)
+        rows = await db.fetch(
+            f"SELECT {_LIJST_KOLOMMEN} FROM leerlingen {_LIJST_PERIODE} "  # noqa: S608 (fixed SQL)
+            f"WHERE {waar} ORDER BY {_LIJST_VOLGORDE[(sorteer, aflopend)]} "
+            f"LIMIT ${n + 1} OFFSET ${n + 2}",
+            *parameters,
+            limit,
+            offset,
+        )
+        return [LijstRegel(*r) for r in rows], totaal
+
+    async def totalen_op_peildatum(
+        self,
+        actor: Actor,
+        *,
+        peildatum: date,
+        school_id: uuid.UUID | None = None,
+        categorieen: Sequence[str] | None = None,
+    ) -> dict[str, int]:
+        """`totalen_per_categorie` in plain SQL (decision 0047): how many children of the
+        filtered list are in each category on the peildatum."""
+        waar, parameters = _lijst_voorwaarde(
+            actor, peildatum, school_id, categorieen, None, join=True
+        )
+        db = await self._driver()
+        rows = await db.fetch(
+            "SELECT coalesce(periode.categorie, 'geen'), count(*) "  # noqa: S608 (fixed SQL)
+            f"FROM leerlingen {_LIJST_PERIODE} WHERE {waar} "
+            "GROUP BY coalesce(periode.categorie, 'geen')",
+            *parameters,
+        )
+        return {str(c): int(n) for c, n in rows}
+
     async def totalen_per_categorie(
         self,
         actor: Actor,
@@ -409,7 +564,8 @@ class LeerlingenRepository:
         school_id: uuid.UUID | None = None,
         categorieen: Sequence[str] | None = None,
     ) -> dict[str, int]:
-        """How many children of the filtered list are in each category on the peildatum."""
+        """How many children of the filtered list are in each category on the peildatum (the
+        ORM reference that `totalen_op_peildatum` is held equal to by a test)."""
         gefilterd = (
             self._gefilterd(actor, school_id, peildatum, categorieen)
             .with_only_columns(LeerlingRow.id)

@@ -90,6 +90,9 @@ async def vandaag(uow: UnitOfWork) -> date:
     once the transaction has started)."""
     begonnen = uow.begonnen_op
     if begonnen is None:
+        await uow.driver()  # begins the transaction: tenant and clock in one statement
+        begonnen = uow.begonnen_op
+    if begonnen is None:  # pragma: no cover (the driver's begin always reads the clock)
         return (await klok(uow)).date()
     return begonnen.date()
 

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from app.db.leerlingen import LeerlingRecord, LeerlingRow
+from app.db.leerlingen import LeerlingRecord, LeerlingRow, LijstRegel
 from app.db.scholen import SchoolRow
 from app.db.session import UnitOfWork
 from app.domain.beleid import Beleid
@@ -223,7 +223,7 @@ class TijdvakOpPeildatum:
 
 @dataclass(frozen=True, slots=True)
 class LeerlingMetTijdvak:
-    leerling: LeerlingRow
+    leerling: LeerlingRow | LijstRegel
     periode: TijdvakOpPeildatum | None
 
 
@@ -265,30 +265,30 @@ async def lijst_leerlingen(
             )
             await uow.commit()
             return result, peildatum, None
-        rows, total = await uow.leerlingen.lijst(
+        # Plain SQL (decision 0047): the list is a screen's first call.
+        regels, total = await uow.leerlingen.lijst_op_peildatum(
             actor,
+            peildatum=peildatum,
             offset=page.offset,
             limit=page.page_size,
             school_id=filter_.school_id,
-            peildatum=peildatum,
             categorieen=categorieen,
             sorteer=filter_.sorteer,
             aflopend=filter_.aflopend,
             gewijzigd_sinds=filter_.gewijzigd_sinds,
         )
-        perioden = await uow.leerlingen.perioden_op([r.id for r in rows], peildatum)
-        uow.getoond = [r.id for r in rows]
+        uow.getoond = [r.id for r in regels]
         items = [
             LeerlingMetTijdvak(
                 r,
-                TijdvakOpPeildatum(perioden[r.id].categorie, perioden[r.id].start)
-                if r.id in perioden
+                TijdvakOpPeildatum(r.categorie, r.start)
+                if r.categorie is not None and r.start is not None
                 else None,
             )
-            for r in rows
+            for r in regels
         ]
         totalen = (
-            await uow.leerlingen.totalen_per_categorie(
+            await uow.leerlingen.totalen_op_peildatum(
                 actor, peildatum=peildatum, school_id=filter_.school_id, categorieen=categorieen
             )
             if filter_.met_totalen

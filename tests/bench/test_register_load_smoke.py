@@ -27,7 +27,30 @@ def test_register_benchmark_produces_its_rows() -> None:
     register_load.print_report(report, out=lines.append)
     printed = "\n".join(lines)
     assert "status        app ÷ floor" in printed
+    assert "lijst         app ÷ floor    : req/s" in printed
     assert "list first page" in printed
+    assert "load average (1/5/15 min): start" in printed
+
+
+def test_register_benchmark_runs_only_the_chosen_scenario() -> None:
+    """`--scenario lijst`: the list under load alone, judged against its targets."""
+    lines: list[str] = []
+
+    report = register_load.run(
+        children=30,
+        seconds=0.2,
+        concurrency=2,
+        rounds=1,
+        client="raw",
+        only=("lijst",),
+        out=lines.append,
+    )
+
+    assert [s.name for s in report.scenarios] == ["lijst"]
+    assert report.scenarios[0].measured["app"].result.errors == 0
+    assert report.scenarios[0].measured["floor"].result.errors == 0
+    register_load.print_report(report, out=lines.append)
+    assert "target req/s >= 50%" in "\n".join(lines)
 
 
 def test_in_process_benchmark_runs_both_applications_without_errors(
@@ -38,3 +61,4 @@ def test_in_process_benchmark_runs_both_applications_without_errors(
     printed = capsys.readouterr().out
     assert "status   app" in printed
     assert "melding  app" in printed
+    assert "lijst    app" in printed

@@ -309,3 +309,108 @@ async def test_a_register_row_is_refused_for_a_child_of_another_swv_or_no_child(
     # The same row for its own child and SWV on another day is accepted.
     lijst = ", ".join("peildatum + 1" if c == "peildatum" else c for c in kolommen)
     await connection.execute(text(kopie.format(kolommen=lijst)), {"a": kind_a})
+
+
+async def test_plain_sql_list_equals_the_orm_list_for_every_scope_sort_and_filter(
+    uow: UnitOfWork, swv_a: Swv, swv_b: Swv
+) -> None:
+    """The list's plain-SQL page (`lijst_op_peildatum`, decision 0047) answers the same
+    children, in the same order, with the same period and total as the ORM list (`lijst` +
+    `perioden_op`), and the same totals per category (`totalen_op_peildatum`): for every role
+    and kind of scope, every sort order, and the filters on category, school and change since
+    a moment, on pages inside and beyond the end."""
+    regisseur = swv_a.actor(Rol.REGISSEUR)
+    for n, (school, gemeente, feitsoorten) in enumerate(
+        (
+            (0, 0, ("inschrijving", "verzuim-gestart")),
+            (1, 1, ("inschrijving",)),
+            (0, None, ("inschrijving", "verzuim-gestart")),
+            (None, 1, ()),
+            (1, None, ("inschrijving", "verzuim-gestart")),
+            (None, None, ("inschrijving",)),
+            (0, 1, ()),
+        )
+    ):
+        row = await leerlingen.registreer_leerling(
+            uow,
+            regisseur,
+            leerlingen.NieuweLeerling(
+                pseudoniem=f"{uuid.uuid4().int % 10**6:06d}",
+                geboortejaar=VANDAAG.year - 8 - n % 3,
+                geboortemaand=1 + n % 2,
+                regio="zuid",
+                school_id=swv_a.scholen[school] if school is not None else None,
+                woongemeente=swv_a.gemeente_codes[gemeente] if gemeente is not None else None,
+            ),
+        )
+        for dagen, soort in zip((300 - n, 100 + n), feitsoorten, strict=False):
+            nieuw = feiten.NieuwFeit(
+                soort,
+                VANDAAG - timedelta(days=dagen),
+                school_id=swv_a.scholen[school or 0] if soort == "inschrijving" else None,
+            )
+            await feiten.meld_feit(uow, regisseur, row.id, nieuw)
+    await leerling_met_verzuim(uow, swv_b)
+    async with uow.voor(regisseur):
+        moment = (await uow.klok()) - timedelta(minutes=5)
+        await uow.commit()
+
+    async def vergelijk(actor: Any, **filters: Any) -> int:
+        async with uow.voor(actor):
+            rows, totaal = await uow.leerlingen.lijst(actor, **filters)
+            perioden = await uow.leerlingen.perioden_op([r.id for r in rows], filters["peildatum"])
+            verwacht = [
+                (r.id, r.pseudoniem, r.geboortejaar, r.geboortemaand, r.regio)
+                + (
+                    (perioden[r.id].categorie, perioden[r.id].start)
+                    if r.id in perioden
+                    else (None, None)
+                )
+                for r in rows
+            ]
+            regels, plain_totaal = await uow.leerlingen.lijst_op_peildatum(actor, **filters)
+            per_categorie: dict[str, Any] = {
+                k: filters.get(k) for k in ("peildatum", "school_id", "categorieen")
+            }
+            totalen = await uow.leerlingen.totalen_per_categorie(actor, **per_categorie)
+            plain_totalen = await uow.leerlingen.totalen_op_peildatum(actor, **per_categorie)
+            await uow.commit()
+        assert plain_totalen == totalen, (actor.rol, filters)
+        gevonden = [
+            (r.id, r.pseudoniem, r.geboortejaar, r.geboortemaand, r.regio, r.categorie, r.start)
+            for r in regels
+        ]
+        assert (gevonden, plain_totaal) == (verwacht, totaal), (actor.rol, filters)
+        gezien.update(r.categorie for r in regels)
+        return len(regels)
+
+    gezien: set[str | None] = set()
+
+    for rol in Rol:
+        for school in (None, 0, 1):
+            for gemeente in (None, 0, 1):
+                actor = swv_a.actor(rol, school=school, gemeente=gemeente)
+                await vergelijk(actor, peildatum=VANDAAG, offset=0, limit=20)
+    getoond = 0
+    for peildatum in (VANDAAG, VANDAAG - timedelta(days=150)):
+        for sorteer in ("pseudoniem", "geboortejaar", "categorie", "categorieSinds"):
+            for aflopend in (False, True):
+                for categorieen in (None, ["B2b", "geen"], []):
+                    for school_id in (None, swv_a.scholen[0]):
+                        for gewijzigd_sinds in (None, moment):
+                            for offset, limit in ((0, 4), (4, 4), (50, 4)):
+                                getoond += await vergelijk(
+                                    regisseur,
+                                    peildatum=peildatum,
+                                    offset=offset,
+                                    limit=limit,
+                                    school_id=school_id,
+                                    categorieen=categorieen,
+                                    sorteer=sorteer,
+                                    aflopend=aflopend,
+                                    gewijzigd_sinds=gewijzigd_sinds,
+                                )
+    assert getoond > 0
+    assert {"B2b", "geen", None} <= gezien, (
+        gezien
+    )  # children with and without a period on the peildatum
