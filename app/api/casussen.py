@@ -41,7 +41,8 @@ Lezer = Annotated[Actor, toegang(Operatie.CASUS_LEZEN)]
 Werker = Annotated[Actor, toegang(Operatie.CASUS_BIJWERKEN)]
 Naam = Annotated[str, Field(min_length=1, max_length=100)]
 FOUTEN_WIJZIGING = problem_responses(400, 401, 403, 404, 409, 412, 413, 428)
-FOUTEN_TOEVOEGING = problem_responses(400, 401, 403, 404, 409, 412, 413, 422)
+# 428: an If-Match that is sent must name a version (empty or `*` is not enough).
+FOUTEN_TOEVOEGING = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
 
 
 # -- schemas ---------------------------------------------------------------------------------

@@ -12307,6 +12307,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Voorwaarde vereist */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Dienst niet beschikbaar (database); probeer het opnieuw */
             503: {
                 headers: {
@@ -12422,6 +12431,15 @@ export interface operations {
             };
             /** @description Niet verwerkbaar */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Voorwaarde vereist */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12667,6 +12685,15 @@ export interface operations {
             };
             /** @description Niet verwerkbaar */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Voorwaarde vereist */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };

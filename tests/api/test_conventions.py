@@ -157,6 +157,16 @@ async def test_405_allow_lists_every_method_of_the_path(client: AsyncClient) -> 
     assert_problem(response.json(), 405)
 
 
+async def test_allow_of_a_literal_path_is_its_own_not_that_of_a_parameter_beside_it(
+    client: AsyncClient,
+) -> None:
+    """RFC 9110 §15.5.6: `/leerlingen/zoeken` is its own resource (POST), not a child's id
+    (`/leerlingen/{leerlingId}` has GET); found by schemathesis's allow_header_conformance."""
+    response = await client.delete("/v1/leerlingen/zoeken")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+
+
 async def test_head_answers_as_get_without_a_body(client: AsyncClient) -> None:
     """RFC 9110 §9.3.2: HEAD works wherever GET does, same status and headers, no body."""
     get = await client.get("/v1/health")
