@@ -158,7 +158,7 @@ class Evaluatie(ApiInput):
     doel_gehaald: bool
 
 
-class Deelnemer(ApiInput):
+class VerslagDeelnemer(ApiInput):
     rol: Naam
     organisatie: Naam
     aanwezig: bool
@@ -174,7 +174,7 @@ class Overleg(ApiInput):
     soort: Literal["overleg"]
     datum: Datum
     overleg: OverlegSoort
-    deelnemers: list[Deelnemer] = Field(min_length=1, max_length=30)
+    deelnemers: list[VerslagDeelnemer] = Field(min_length=1, max_length=30)
     ouders_uitgenodigd: bool
     afspraken: list[Afspraak] = Field(default_factory=list, max_length=30)
 

@@ -68,6 +68,15 @@ def test_contract_conventions() -> None:
     assert contract["servers"] == [{"url": "/v1", "description": "Deze server, API-versie 1"}]
 
 
+def test_every_schema_of_the_contract_has_a_name_of_its_own() -> None:
+    """Two models of one name become `app__api__…` or `…-Input`/`…-Output` components with one
+    title, and generated clients drop them (openapi-python-client did, decision 0044)."""
+    schemas = generated()["components"]["schemas"]  # type: ignore[index]
+    assert not [naam for naam in schemas if "__" in naam or naam.endswith(("-Input", "-Output"))]
+    titels = [schema.get("title", naam) for naam, schema in schemas.items()]
+    assert len(titels) == len(set(titels)), sorted(t for t in titels if titels.count(t) > 1)
+
+
 async def test_validatiefouten_van_de_bibliotheek_zijn_nederlands(
     client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
 ) -> None:
