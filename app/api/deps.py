@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -69,21 +69,24 @@ _DATUM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 async def strikte_query(request: Request) -> None:
-    """No loose parsing of query dates: `bekendOp=12` is not 1970 but a 400 (RFC 3339 only)."""
+    """No loose parsing of query and path dates: `bekendOp=12` or `/taken-cycli/0` is not 1970
+    but a 400 (RFC 3339 only)."""
 
     dependant = getattr(request.scope.get("route"), "dependant", None)
     if dependant is None:
         return
     fouten: list[dict[str, object]] = []
-    params = []
+    params: list[tuple[str, Any]] = []  # (where, the field FastAPI reads it into)
     open_ = [dependant]
     while open_:
         huidig = open_.pop()
-        params.extend(huidig.query_params)
+        params.extend(("query", p) for p in huidig.query_params)
+        params.extend(("path", p) for p in huidig.path_params)
         open_.extend(huidig.dependencies)
-    for param in params:
-        waarde = request.query_params.get(param.alias)
-        if waarde is None:
+    for plaats, param in params:
+        bron = request.query_params if plaats == "query" else request.path_params
+        waarde = bron.get(param.alias)
+        if not isinstance(waarde, str):
             continue
         soorten = kale_soorten(param.field_info.annotation)
         if datetime in soorten and not _DATUM_TIJD.match(waarde):
@@ -95,7 +98,7 @@ async def strikte_query(request: Request) -> None:
         if patroon is not None:
             fouten.append(
                 {
-                    "loc": ("query", param.alias),
+                    "loc": (plaats, param.alias),
                     "type": "strict_date",
                     "msg": f"Hier hoort een {patroon} volgens RFC 3339.",
                 }

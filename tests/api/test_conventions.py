@@ -255,3 +255,16 @@ async def test_loose_parsing_is_refused(
     assert los.json()["errors"][0]["name"] == "bekendOp"
     goed = await client.get(status, params={"bekendOp": "2026-01-01T12:00:00Z"}, headers=headers)
     assert goed.status_code == 200, goed.text
+
+
+async def test_a_path_date_is_a_date_not_a_unix_timestamp(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    """Strict input in the path too: `/taken-cycli/0` is not the cycle of 1970-01-01 but a 400
+    (found by schemathesis's negative_data_rejection)."""
+    headers = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    los = await client.get("/v1/taken-cycli/0", headers=headers)
+    assert los.status_code == 400, los.text
+    assert (los.json()["errors"][0]["in"], los.json()["errors"][0]["name"]) == ("path", "peildatum")
+    goed = await client.get("/v1/taken-cycli/2026-10-01", headers=headers)
+    assert goed.status_code == 200, goed.text
