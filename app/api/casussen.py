@@ -41,7 +41,8 @@ Lezer = Annotated[Actor, toegang(Operatie.CASUS_LEZEN)]
 Werker = Annotated[Actor, toegang(Operatie.CASUS_BIJWERKEN)]
 Naam = Annotated[str, Field(min_length=1, max_length=100)]
 FOUTEN_WIJZIGING = problem_responses(400, 401, 403, 404, 409, 412, 413, 428)
-FOUTEN_TOEVOEGING = problem_responses(400, 401, 403, 404, 409, 412, 413, 422)
+# 428: an If-Match that is sent must name a version (empty or `*` is not enough).
+FOUTEN_TOEVOEGING = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
 
 
 # -- schemas ---------------------------------------------------------------------------------
@@ -157,7 +158,7 @@ class Evaluatie(ApiInput):
     doel_gehaald: bool
 
 
-class Deelnemer(ApiInput):
+class VerslagDeelnemer(ApiInput):
     rol: Naam
     organisatie: Naam
     aanwezig: bool
@@ -173,7 +174,7 @@ class Overleg(ApiInput):
     soort: Literal["overleg"]
     datum: Datum
     overleg: OverlegSoort
-    deelnemers: list[Deelnemer] = Field(min_length=1, max_length=30)
+    deelnemers: list[VerslagDeelnemer] = Field(min_length=1, max_length=30)
     ouders_uitgenodigd: bool
     afspraken: list[Afspraak] = Field(default_factory=list, max_length=30)
 

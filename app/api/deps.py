@@ -73,38 +73,42 @@ _DATUMS = "_thuiszitters_datumparameters"
 """The attribute of a route that keeps what `_datumparameters` worked out for it."""
 
 
-def _datumparameters(route: Any, dependant: Any) -> list[tuple[str, set[Any]]]:
-    """The query parameters of a route and its dependencies that take a date or a moment,
-    with their types: worked out once per route, not on every request (decision 0047)."""
-    bekend: list[tuple[str, set[Any]]] | None = getattr(route, _DATUMS, None)
+def _datumparameters(route: Any, dependant: Any) -> list[tuple[str, str, set[Any]]]:
+    """The query and path parameters of a route and its dependencies that take a date or a
+    moment, where they are read and their types: worked out once per route, not on every
+    request (decision 0047)."""
+    bekend: list[tuple[str, str, set[Any]]] | None = getattr(route, _DATUMS, None)
     if bekend is not None:
         return bekend
-    params = []
+    params: list[tuple[str, Any]] = []  # (where, the field FastAPI reads it into)
     open_ = [dependant]
     while open_:
         huidig = open_.pop()
-        params.extend(huidig.query_params)
+        params.extend(("query", p) for p in huidig.query_params)
+        params.extend(("path", p) for p in huidig.path_params)
         open_.extend(huidig.dependencies)
     gevonden = []
-    for param in params:
+    for plaats, param in params:
         soorten = kale_soorten(param.field_info.annotation)
         if soorten & {date, datetime}:
-            gevonden.append((param.alias, soorten))
+            gevonden.append((plaats, param.alias, soorten))
     setattr(route, _DATUMS, gevonden)  # a route's parameters never change
     return gevonden
 
 
 async def strikte_query(request: Request) -> None:
-    """No loose parsing of query dates: `bekendOp=12` is not 1970 but a 400 (RFC 3339 only)."""
+    """No loose parsing of query and path dates: `bekendOp=12` or `/taken-cycli/0` is not 1970
+    but a 400 (RFC 3339 only)."""
 
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if dependant is None:
         return
     fouten: list[dict[str, object]] = []
-    for alias, soorten in _datumparameters(route, dependant):
-        waarde = request.query_params.get(alias)
-        if waarde is None:
+    for plaats, alias, soorten in _datumparameters(route, dependant):
+        bron = request.query_params if plaats == "query" else request.path_params
+        waarde = bron.get(alias)
+        if not isinstance(waarde, str):
             continue
         if datetime in soorten and not _DATUM_TIJD.match(waarde):
             patroon = None if date in soorten and _DATUM.match(waarde) else "datum-tijd"
@@ -115,7 +119,7 @@ async def strikte_query(request: Request) -> None:
         if patroon is not None:
             fouten.append(
                 {
-                    "loc": ("query", alias),
+                    "loc": (plaats, alias),
                     "type": "strict_date",
                     "msg": f"Hier hoort een {patroon} volgens RFC 3339.",
                 }

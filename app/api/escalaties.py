@@ -156,7 +156,7 @@ class BesluitInvoer(ApiInput):
         return self
 
 
-class Deelnemer(ApiModel):
+class OverlegDeelnemer(ApiModel):
     rol: DeelnemerRol
     aanwezig: bool
     organisatie: str | None
@@ -166,7 +166,7 @@ class OverlegUit(ApiModel):
     id: uuid.UUID
     datum: date
     gehouden: bool
-    deelnemers: list[Deelnemer]
+    deelnemers: list[OverlegDeelnemer]
     ontbrekend: list[DeelnemerRol] = Field(
         description="Verplichte deelnemers die niet deelnamen en niet waren uitgenodigd."
     )
@@ -243,7 +243,7 @@ class EscalatieLijst(ApiModel):
     paginering: Paginering
 
 
-class Stap(ApiModel):
+class EscalatieStap(ApiModel):
     """One step in the escalation's history: who, when, from, to, what."""
 
     id: uuid.UUID
@@ -259,7 +259,7 @@ class Stap(ApiModel):
 
 
 class StappenLijst(ApiModel):
-    data: list[Stap]
+    data: list[EscalatieStap]
 
 
 class EscalatieInzage(ApiModel):
@@ -269,7 +269,7 @@ class EscalatieInzage(ApiModel):
     aanleiding: Aanleiding
     gemeld_op: date
     casus_id: uuid.UUID | None
-    stappen: list[Stap]
+    stappen: list[EscalatieStap]
 
 
 # -- conversions -----------------------------------------------------------------------------
@@ -309,7 +309,7 @@ def escalatie_antwoord(beeld: service.Beeld) -> EscalatieUit:
                 datum=o.datum,
                 gehouden=o.gehouden,
                 deelnemers=[
-                    Deelnemer(
+                    OverlegDeelnemer(
                         rol=d.rol,
                         aanwezig=d.aanwezig,
                         organisatie=(organisaties[i] or None) if i < len(organisaties) else None,
@@ -382,8 +382,8 @@ def inzage_van(row: EscalatieRow, stappen: list[EscalatieStapRow]) -> EscalatieI
     )
 
 
-def _stap(row: EscalatieStapRow) -> Stap:
-    return Stap(
+def _stap(row: EscalatieStapRow) -> EscalatieStap:
+    return EscalatieStap(
         id=row.id,
         volgnummer=row.volgnummer,
         soort=row.soort,

@@ -75,7 +75,7 @@ class Tellingen(ApiModel):
     afgewezen: int = Field(description="Items die niet verwerkt zijn; zie hun `fouten`.")
 
 
-class Levering(ApiModel):
+class LeerplichtLevering(ApiModel):
     """A delivery and its progress."""
 
     id: uuid.UUID
@@ -148,9 +148,9 @@ class KoppelvoorstelLijst(ApiModel):
 # -- conversions -----------------------------------------------------------------------------
 
 
-def levering_antwoord(stand: service.LeveringStand) -> Levering:
+def levering_antwoord(stand: service.LeveringStand) -> LeerplichtLevering:
     levering, tellingen = stand.levering, stand.tellingen
-    return Levering(
+    return LeerplichtLevering(
         id=levering.id,
         modus=Modus(levering.modus),
         peildatum=levering.peildatum,
@@ -189,7 +189,7 @@ async def _items_uit(request: Request) -> list[dict[str, object]]:
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=Levering,
+    response_model=LeerplichtLevering,
     summary="Lever lijsten van leerplicht aan (JSON of CSV, delta of snapshot)",
     description=(
         "Absoluut verzuim, vrijstellingen, besluiten 11g en administratieve onvolkomenheden, "
@@ -201,7 +201,7 @@ async def _items_uit(request: Request) -> list[dict[str, object]]:
         "`/leerplicht-leveringen/verdwijningen`."
     ),
     responses={
-        202: {"description": "Ontvangen; wordt als taak verwerkt", "model": Levering},
+        202: {"description": "Ontvangen; wordt als taak verwerkt", "model": LeerplichtLevering},
         **problem_responses(400, 401, 403, 409, 413, 415, 422),
     },
     openapi_extra={
@@ -349,7 +349,7 @@ async def reject_koppelvoorstel(
 
 @router.get(
     "/{leveringId}",
-    response_model=Levering,
+    response_model=LeerplichtLevering,
     summary="Eén levering met haar voortgang",
     responses=problem_responses(400, 401, 403, 404),
 )
@@ -357,7 +357,7 @@ async def get_levering(
     levering_id: LeveringId,
     actor: Annotated[Actor, toegang(Operatie.LEERPLICHT_AANLEVEREN)],
     uow: UowDep,
-) -> Levering:
+) -> LeerplichtLevering:
     return levering_antwoord(await service.haal_levering(uow, actor, levering_id))
 
 

@@ -199,7 +199,7 @@ class LeveringInvoer(ApiInput):
     referentie: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9 ._/:-]+$")
 
 
-class Levering(ApiModel):
+class InspectieLevering(ApiModel):
     id: uuid.UUID
     indiening_id: uuid.UUID
     geleverd_op: date
@@ -209,13 +209,13 @@ class Levering(ApiModel):
 
 
 class Leveringen(ApiModel):
-    data: list[Levering]
+    data: list[InspectieLevering]
 
 
 @router.post(
     "/inspectie-indieningen/{indieningId}/leveringen",
     status_code=status.HTTP_201_CREATED,
-    response_model=Levering,
+    response_model=InspectieLevering,
     summary="Leg vast dat een ingediend register via het portaal van de Inspectie is geleverd",
     description="Eén keer per indiening; een gecorrigeerde herlevering is een nieuwe indiening "
     "met een eigen levering, en de eerste blijft staan.",
@@ -227,7 +227,7 @@ async def create_inspectie_levering(
     invoer: LeveringInvoer,
     actor: Annotated[Actor, toegang(Operatie.RAPPORT_INDIENEN)],
     uow: UowDep,
-) -> Levering:
+) -> InspectieLevering:
     row = await service.lever(
         uow,
         actor,
@@ -236,7 +236,7 @@ async def create_inspectie_levering(
         geleverd_door=invoer.geleverd_door,
         referentie=invoer.referentie,
     )
-    levering: Levering = Levering.model_validate(row)
+    levering: InspectieLevering = InspectieLevering.model_validate(row)
     return levering
 
 
@@ -251,5 +251,5 @@ async def list_leveringen(
     actor: Annotated[Actor, toegang(Operatie.RAPPORT_INSPECTIE)], uow: UowDep
 ) -> Leveringen:
     return Leveringen(
-        data=[Levering.model_validate(r) for r in await service.leveringen(uow, actor)]
+        data=[InspectieLevering.model_validate(r) for r in await service.leveringen(uow, actor)]
     )

@@ -164,14 +164,21 @@ async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
 
 
 def toegestane_methoden(request: Request) -> list[str]:
-    """Every method the contract has on this path, with HEAD where GET is (RFC 9110 §15.5.6)."""
+    """Every method the contract has on this path, with HEAD where GET is (RFC 9110 §15.5.6).
+    A literal segment names its own resource: `/leerlingen/zoeken` is not `/leerlingen/{id}`."""
     root_path = str(request.scope.get("root_path", ""))
     pad = request.url.path.removeprefix(root_path) if root_path else request.url.path
     methoden: set[str] = set()
     openapi = getattr(request.app, "openapi", None)
     paden = openapi().get("paths", {}) if callable(openapi) else {}
-    for sjabloon, item in paden.items():
-        if re.fullmatch(re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(sjabloon)), pad):
+    passend = [
+        (sjabloon, item)
+        for sjabloon, item in paden.items()
+        if re.fullmatch(re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(sjabloon)), pad)
+    ]
+    minste = min((sjabloon.count("{") for sjabloon, _ in passend), default=0)
+    for sjabloon, item in passend:
+        if sjabloon.count("{") == minste:
             methoden.update(
                 m.upper() for m in item if m in {"get", "put", "post", "delete", "patch"}
             )

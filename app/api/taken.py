@@ -56,7 +56,7 @@ class Afsluiting(ApiInput):
     toelichting: str = Field(min_length=1, max_length=2000)
 
 
-class Stap(ApiModel):
+class CyclusStap(ApiModel):
     code: str
     totaal: int
     afgerond: int
@@ -67,7 +67,7 @@ class Stap(ApiModel):
 
 class Cyclus(ApiModel):
     peildatum: date
-    stappen: list[Stap]
+    stappen: list[CyclusStap]
 
 
 def _taak(t: service.TaakMetStatus) -> Taak:
@@ -199,7 +199,7 @@ async def get_cyclus(
     return Cyclus(
         peildatum=peildatum,
         stappen=[
-            Stap(
+            CyclusStap(
                 code=s.code,
                 totaal=s.totaal,
                 afgerond=s.afgerond,

@@ -2988,7 +2988,21 @@ export interface components {
              */
             peildatum: string;
             /** Stappen */
-            stappen: components["schemas"]["app__api__taken__Stap"][];
+            stappen: components["schemas"]["CyclusStap"][];
+        };
+        /** CyclusStap */
+        CyclusStap: {
+            /** Code */
+            code: string;
+            /** Totaal */
+            totaal: number;
+            /** Afgerond */
+            afgerond: number;
+            /** Open */
+            open: number;
+            /** Telaat */
+            teLaat: number;
+            status: components["schemas"]["Taakstatus"];
         };
         /** Dataprobleem */
         Dataprobleem: {
@@ -3001,23 +3015,6 @@ export interface components {
             beschrijving: string;
             /** Feitids */
             feitIds: string[];
-        };
-        /** Deelnemer */
-        "Deelnemer-Input": {
-            /** Rol */
-            rol: string;
-            /** Organisatie */
-            organisatie: string;
-            /** Aanwezig */
-            aanwezig: boolean;
-        };
-        /** Deelnemer */
-        "Deelnemer-Output": {
-            rol: components["schemas"]["DeelnemerRol"];
-            /** Aanwezig */
-            aanwezig: boolean;
-            /** Organisatie */
-            organisatie: string | null;
         };
         /** DeelnemerInvoer */
         DeelnemerInvoer: {
@@ -3192,7 +3189,7 @@ export interface components {
             /** Casusid */
             casusId: string | null;
             /** Stappen */
-            stappen: components["schemas"]["app__api__escalaties__Stap"][];
+            stappen: components["schemas"]["EscalatieStap"][];
         };
         /** EscalatieLijst */
         EscalatieLijst: {
@@ -3211,6 +3208,43 @@ export interface components {
          * @enum {string}
          */
         EscalatieSignaal: "escalatie-termijn-verstreken" | "besluit-niet-uitgevoerd";
+        /**
+         * EscalatieStap
+         * @description One step in the escalation's history: who, when, from, to, what.
+         */
+        EscalatieStap: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Volgnummer */
+            volgnummer: number;
+            /** Soort */
+            soort: string;
+            /**
+             * Datum
+             * Format: date
+             */
+            datum: string;
+            vanStatus: components["schemas"]["EscalatieStatus"] | null;
+            naarStatus: components["schemas"]["EscalatieStatus"];
+            /**
+             * Geregistreerdop
+             * Format: date-time
+             */
+            geregistreerdOp: string;
+            /** Actorrol */
+            actorRol: string;
+            /** Gegevens */
+            gegevens: {
+                [key: string]: unknown;
+            };
+            /** Toelichting */
+            toelichting: {
+                [key: string]: unknown;
+            } | null;
+        };
         /**
          * EscalatieStatus
          * @description States of an escalation (docs/escalaties.md).
@@ -3684,6 +3718,33 @@ export interface components {
         InschrijvingLijst: {
             /** Data */
             data: components["schemas"]["Inschrijving"][];
+        };
+        /** InspectieLevering */
+        InspectieLevering: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Indieningid
+             * Format: uuid
+             */
+            indieningId: string;
+            /**
+             * Geleverdop
+             * Format: date
+             */
+            geleverdOp: string;
+            /** Geleverddoor */
+            geleverdDoor: string;
+            /** Referentie */
+            referentie: string;
+            /**
+             * Vastgelegdop
+             * Format: date-time
+             */
+            vastgelegdOp: string;
         };
         /**
          * Instellingen
@@ -4288,6 +4349,36 @@ export interface components {
             /** Data */
             data: components["schemas"]["Leerling"][];
         };
+        /**
+         * LeerplichtLevering
+         * @description A delivery and its progress.
+         */
+        LeerplichtLevering: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            modus: components["schemas"]["Modus"];
+            /** Peildatum */
+            peildatum: string | null;
+            status: components["schemas"]["LeveringStatus"];
+            /** Aantalitems */
+            aantalItems: number;
+            /**
+             * Aantalverwerkt
+             * @description Items met een uitkomst (voortgang).
+             */
+            aantalVerwerkt: number;
+            tellingen: components["schemas"]["Tellingen"];
+            /**
+             * Ontvangenop
+             * Format: date-time
+             */
+            ontvangenOp: string;
+            /** Voltooidop */
+            voltooidOp: string | null;
+        };
         /** Leerplichtoverleg */
         Leerplichtoverleg: {
             /**
@@ -4349,7 +4440,7 @@ export interface components {
         /** Leveringen */
         Leveringen: {
             /** Data */
-            data: components["schemas"]["app__api__monitor__Levering"][];
+            data: components["schemas"]["InspectieLevering"][];
         };
         /**
          * Melding
@@ -4622,11 +4713,19 @@ export interface components {
             datum: string;
             overleg: components["schemas"]["OverlegSoort"];
             /** Deelnemers */
-            deelnemers: components["schemas"]["Deelnemer-Input"][];
+            deelnemers: components["schemas"]["VerslagDeelnemer"][];
             /** Oudersuitgenodigd */
             oudersUitgenodigd: boolean;
             /** Afspraken */
             afspraken?: components["schemas"]["Afspraak"][];
+        };
+        /** OverlegDeelnemer */
+        OverlegDeelnemer: {
+            rol: components["schemas"]["DeelnemerRol"];
+            /** Aanwezig */
+            aanwezig: boolean;
+            /** Organisatie */
+            organisatie: string | null;
         };
         /**
          * OverlegInvoer
@@ -4689,7 +4788,7 @@ export interface components {
             /** Gehouden */
             gehouden: boolean;
             /** Deelnemers */
-            deelnemers: components["schemas"]["Deelnemer-Output"][];
+            deelnemers: components["schemas"]["OverlegDeelnemer"][];
             /**
              * Ontbrekend
              * @description Verplichte deelnemers die niet deelnamen en niet waren uitgenodigd.
@@ -5262,7 +5361,7 @@ export interface components {
         /** StappenLijst */
         StappenLijst: {
             /** Data */
-            data: components["schemas"]["app__api__escalaties__Stap"][];
+            data: components["schemas"]["EscalatieStap"][];
         };
         /**
          * StatuswijzigingInvoer
@@ -5901,6 +6000,15 @@ export interface components {
              */
             vastgelegdOp: string;
         };
+        /** VerslagDeelnemer */
+        VerslagDeelnemer: {
+            /** Rol */
+            rol: string;
+            /** Organisatie */
+            organisatie: string;
+            /** Aanwezig */
+            aanwezig: boolean;
+        };
         /** VerslagInvoer */
         VerslagInvoer: {
             /** Verslag */
@@ -6309,114 +6417,6 @@ export interface components {
             pseudoniem?: string | null;
             /** Bsn */
             bsn?: string | null;
-        };
-        /**
-         * Stap
-         * @description One step in the escalation's history: who, when, from, to, what.
-         */
-        app__api__escalaties__Stap: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Volgnummer */
-            volgnummer: number;
-            /** Soort */
-            soort: string;
-            /**
-             * Datum
-             * Format: date
-             */
-            datum: string;
-            vanStatus: components["schemas"]["EscalatieStatus"] | null;
-            naarStatus: components["schemas"]["EscalatieStatus"];
-            /**
-             * Geregistreerdop
-             * Format: date-time
-             */
-            geregistreerdOp: string;
-            /** Actorrol */
-            actorRol: string;
-            /** Gegevens */
-            gegevens: {
-                [key: string]: unknown;
-            };
-            /** Toelichting */
-            toelichting: {
-                [key: string]: unknown;
-            } | null;
-        };
-        /**
-         * Levering
-         * @description A delivery and its progress.
-         */
-        app__api__leerplichtleveringen__Levering: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            modus: components["schemas"]["Modus"];
-            /** Peildatum */
-            peildatum: string | null;
-            status: components["schemas"]["LeveringStatus"];
-            /** Aantalitems */
-            aantalItems: number;
-            /**
-             * Aantalverwerkt
-             * @description Items met een uitkomst (voortgang).
-             */
-            aantalVerwerkt: number;
-            tellingen: components["schemas"]["Tellingen"];
-            /**
-             * Ontvangenop
-             * Format: date-time
-             */
-            ontvangenOp: string;
-            /** Voltooidop */
-            voltooidOp: string | null;
-        };
-        /** Levering */
-        app__api__monitor__Levering: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /**
-             * Indieningid
-             * Format: uuid
-             */
-            indieningId: string;
-            /**
-             * Geleverdop
-             * Format: date
-             */
-            geleverdOp: string;
-            /** Geleverddoor */
-            geleverdDoor: string;
-            /** Referentie */
-            referentie: string;
-            /**
-             * Vastgelegdop
-             * Format: date-time
-             */
-            vastgelegdOp: string;
-        };
-        /** Stap */
-        app__api__taken__Stap: {
-            /** Code */
-            code: string;
-            /** Totaal */
-            totaal: number;
-            /** Afgerond */
-            afgerond: number;
-            /** Open */
-            open: number;
-            /** Telaat */
-            teLaat: number;
-            status: components["schemas"]["Taakstatus"];
         };
         /**
          * Hervatting
@@ -12307,6 +12307,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Voorwaarde vereist */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Dienst niet beschikbaar (database); probeer het opnieuw */
             503: {
                 headers: {
@@ -12422,6 +12431,15 @@ export interface operations {
             };
             /** @description Niet verwerkbaar */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Voorwaarde vereist */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12667,6 +12685,15 @@ export interface operations {
             };
             /** @description Niet verwerkbaar */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Voorwaarde vereist */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19670,7 +19697,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__api__monitor__Levering"];
+                    "application/json": components["schemas"]["InspectieLevering"];
                 };
             };
             /** @description Ongeldige invoer */
@@ -22792,7 +22819,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__api__leerplichtleveringen__Levering"];
+                    "application/json": components["schemas"]["LeerplichtLevering"];
                 };
             };
             /** @description Ontvangen; wordt als taak verwerkt */
@@ -22802,7 +22829,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__api__leerplichtleveringen__Levering"];
+                    "application/json": components["schemas"]["LeerplichtLevering"];
                 };
             };
             /** @description Ongeldige invoer */
@@ -23246,7 +23273,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["app__api__leerplichtleveringen__Levering"];
+                    "application/json": components["schemas"]["LeerplichtLevering"];
                 };
             };
             /** @description Niet gewijzigd: de respons zou een ETag dragen die u in `If-None-Match` al noemde (RFC 9110 §13.1.2); geen body. Alleen bij resources met een ETag. */

@@ -157,6 +157,16 @@ async def test_405_allow_lists_every_method_of_the_path(client: AsyncClient) -> 
     assert_problem(response.json(), 405)
 
 
+async def test_allow_of_a_literal_path_is_its_own_not_that_of_a_parameter_beside_it(
+    client: AsyncClient,
+) -> None:
+    """RFC 9110 §15.5.6: `/leerlingen/zoeken` is its own resource (POST), not a child's id
+    (`/leerlingen/{leerlingId}` has GET); found by schemathesis's allow_header_conformance."""
+    response = await client.delete("/v1/leerlingen/zoeken")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+
+
 async def test_head_answers_as_get_without_a_body(client: AsyncClient) -> None:
     """RFC 9110 §9.3.2: HEAD works wherever GET does, same status and headers, no body."""
     get = await client.get("/v1/health")
@@ -244,4 +254,17 @@ async def test_loose_parsing_is_refused(
     assert los.status_code == 400
     assert los.json()["errors"][0]["name"] == "bekendOp"
     goed = await client.get(status, params={"bekendOp": "2026-01-01T12:00:00Z"}, headers=headers)
+    assert goed.status_code == 200, goed.text
+
+
+async def test_a_path_date_is_a_date_not_a_unix_timestamp(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
+) -> None:
+    """Strict input in the path too: `/taken-cycli/0` is not the cycle of 1970-01-01 but a 400
+    (found by schemathesis's negative_data_rejection)."""
+    headers = auth.headers(swv_a.actor(Rol.REGISSEUR))
+    los = await client.get("/v1/taken-cycli/0", headers=headers)
+    assert los.status_code == 400, los.text
+    assert (los.json()["errors"][0]["in"], los.json()["errors"][0]["name"]) == ("path", "peildatum")
+    goed = await client.get("/v1/taken-cycli/2026-10-01", headers=headers)
     assert goed.status_code == 200, goed.text

@@ -91,6 +91,7 @@ async def test_every_protected_route_refuses_a_missing_token(
         url = url.replace("{checkId}", "00000000-0000-4000-8000-000000000000")
         url = url.replace("{leveringId}", "00000000-0000-4000-8000-000000000000")
         url = url.replace("{voorstelId}", "00000000-0000-4000-8000-000000000000")
+        url = url.replace("{peildatum}", "2026-10-01")  # a path date is checked strictly
         response = await client.request(method, url, json={})
         assert response.status_code == 401, (method, path, response.status_code)
 
