@@ -66,18 +66,21 @@ TARGET_PAGE_MS = 100.0
 _FLOOR_PAGE = (
     "SELECT * FROM ((SELECT id, code, onderwerp, periode, rol, toegewezen_aan, leerling_id, "
     "school_id, peildatum, opent_op, vervalt_op, status, toelichting, versie FROM taken t "
-    "WHERE t.swv_id = $1 AND t.rol = $2 ORDER BY t.vervalt_op, t.id LIMIT $4) UNION "
+    "WHERE t.swv_id = $1 AND t.rol = $2 AND t.status = 'open' ORDER BY t.vervalt_op, t.id "
+    "LIMIT $4) UNION "
     "(SELECT id, code, onderwerp, periode, rol, toegewezen_aan, leerling_id, school_id, "
     "peildatum, opent_op, vervalt_op, status, toelichting, versie FROM taken t "
-    "WHERE t.swv_id = $1 AND t.toegewezen_aan = $3 ORDER BY t.vervalt_op, t.id LIMIT $4)) t "
+    "WHERE t.swv_id = $1 AND t.toegewezen_aan = $3 AND t.status = 'open' "
+    "ORDER BY t.vervalt_op, t.id LIMIT $4)) t "
     "ORDER BY t.vervalt_op, t.id LIMIT $5 OFFSET $6"
 )
-"""The floor: the service's page for an SWV-wide role without filters, written out by hand
-(`zelfde_sql` checks that the repository sends exactly this text)."""
+"""The floor: the service's default page (the work to do) for an SWV-wide role, written out
+by hand (`zelfde_sql` checks that the repository sends exactly this text)."""
 _FLOOR_COUNT = (
     "SELECT count(*) FROM (SELECT 1 FROM taken t WHERE t.swv_id = $1 AND t.rol = $2 "
+    "AND t.status = 'open' "
     "UNION ALL SELECT 1 FROM taken t WHERE t.swv_id = $1 AND t.toegewezen_aan = $3 "
-    "AND t.rol <> $2) t"
+    "AND t.rol <> $2 AND t.status = 'open') t"
 )
 _PAGE_ARGS = (PAGINA, PAGINA, 0)
 """The page's top per arm, limit and offset (page 1)."""
