@@ -97,10 +97,10 @@ def _etag(t: service.TaakMetStatus) -> str:
     response_model=TaakLijst,
     summary="Uw werklijst: de taken van uw rol en de aan u toegewezen taken",
     description="Standaard alleen het werk dat nog te doen is: taken met status `gepland`, "
-    "`open` of `te-laat`, op vervaldatum (de te late eerst). Afgesloten taken vraagt u met "
-    "`status`, dat u kunt herhalen: `status=afgerond&status=niet-van-toepassing` toont de "
-    "afgesloten taken, alle vijf de statussen samen de hele lijst. Het totaal in `paginering` "
-    "telt dezelfde taken als de lijst.",
+    "`open` of `te-laat`, op vervaldatum (de te late eerst). `status` kiest andere statussen "
+    "en mag herhaald worden: `status=afgerond` toont de afgeronde taken, "
+    "`status=afgerond&status=niet-van-toepassing` alle afgesloten taken en alle vijf statussen "
+    "samen de hele lijst. Het totaal in `paginering` telt dezelfde taken als de lijst.",
     responses=problem_responses(400, 401, 403),
 )
 async def list_taken(
