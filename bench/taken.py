@@ -2,18 +2,19 @@
 local receiver against a bare loop posting the same bodies (issue: actielijsten and events).
 
 Run: ``python -m bench taken [--children N] [--tasks M] [--events K] [--explain]`` (defaults
-200,000 children, 1,000,000 tasks, 2,000 events); decision 48.
+200,000 children, 1,000,000 tasks, 2,000 events); decisions 48 and 51.
 
 1. A throwaway embedded PostgreSQL, migrated, N synthetic children seeded with
    `bench.register_seed.seed`, and M tasks over them (`Taakbron`: the generators' quarterly
    cycle plus synthetic workflow episodes over three school years, about a third the
    begeleider's), COPYed as the superuser, then `VACUUM ANALYZE`. PostgreSQL and its data
    directory go at the end, on an exception, Ctrl-C and SIGTERM.
-2. The first page (20) of the begeleider's worklist through the service
-   (`app.services.taken.werklijst`, unit of work, row-level security, audit of the children
-   shown) against the same page and count on raw asyncpg (the floor: the repository's SQL word
-   for word, checked); REPEATS interleaved runs, best and median; ratio = floor time / service
-   time (target ≥ 0.5; page < 100 ms); the plans of both queries (EXPLAIN ANALYZE).
+2. The first page (20) of the begeleider's default worklist, the work still to do (decision
+   51), through the service (`app.services.taken.werklijst`, unit of work, row-level security,
+   audit of the children shown) against the same page and count on raw asyncpg (the floor:
+   the repository's SQL word for word, checked); REPEATS interleaved runs, best and median;
+   ratio = floor time / service time (target ≥ 0.5; page < 100 ms); the plans of both queries
+   (EXPLAIN ANALYZE).
 3. K events in the outbox for one subscription to a loopback receiver (asyncio, answers 200):
    the worker's path (`verdeel` + `bezorg` until all are delivered: claim, sign, post, mark,
    one transaction each) against a bare loop posting the same bodies with the same client;
@@ -66,18 +67,21 @@ TARGET_PAGE_MS = 100.0
 _FLOOR_PAGE = (
     "SELECT * FROM ((SELECT id, code, onderwerp, periode, rol, toegewezen_aan, leerling_id, "
     "school_id, peildatum, opent_op, vervalt_op, status, toelichting, versie FROM taken t "
-    "WHERE t.swv_id = $1 AND t.rol = $2 ORDER BY t.vervalt_op, t.id LIMIT $4) UNION "
+    "WHERE t.swv_id = $1 AND t.rol = $2 AND t.status = 'open' ORDER BY t.vervalt_op, t.id "
+    "LIMIT $4) UNION "
     "(SELECT id, code, onderwerp, periode, rol, toegewezen_aan, leerling_id, school_id, "
     "peildatum, opent_op, vervalt_op, status, toelichting, versie FROM taken t "
-    "WHERE t.swv_id = $1 AND t.toegewezen_aan = $3 ORDER BY t.vervalt_op, t.id LIMIT $4)) t "
+    "WHERE t.swv_id = $1 AND t.toegewezen_aan = $3 AND t.status = 'open' "
+    "ORDER BY t.vervalt_op, t.id LIMIT $4)) t "
     "ORDER BY t.vervalt_op, t.id LIMIT $5 OFFSET $6"
 )
-"""The floor: the service's page for an SWV-wide role without filters, written out by hand
-(`zelfde_sql` checks that the repository sends exactly this text)."""
+"""The floor: the service's default page (the work to do) for an SWV-wide role, written out
+by hand (`zelfde_sql` checks that the repository sends exactly this text)."""
 _FLOOR_COUNT = (
     "SELECT count(*) FROM (SELECT 1 FROM taken t WHERE t.swv_id = $1 AND t.rol = $2 "
+    "AND t.status = 'open' "
     "UNION ALL SELECT 1 FROM taken t WHERE t.swv_id = $1 AND t.toegewezen_aan = $3 "
-    "AND t.rol <> $2) t"
+    "AND t.rol <> $2 AND t.status = 'open') t"
 )
 _PAGE_ARGS = (PAGINA, PAGINA, 0)
 """The page's top per arm, limit and offset (page 1)."""
@@ -341,7 +345,8 @@ class Report:
     seed_children_s: float = 0.0
     seed_tasks_s: float = 0.0
     share: int = 0
-    """How many tasks the measured begeleider's worklist holds (the count of its first page)."""
+    """How many tasks the measured begeleider's default worklist holds (its tasks still to do,
+    the count of its first page)."""
     service_ms: list[float] = field(default_factory=list)
     floor_ms: list[float] = field(default_factory=list)
     page_items: int = 0
@@ -597,7 +602,7 @@ def print_report(r: Report, out: Callable[[str], None] = print, *, plannen: bool
     out(f"{r.children:,} children, {r.tasks:,} tasks, {r.events:,} events")
     out(f"seeding: children {r.seed_children_s:.1f} s, tasks {r.seed_tasks_s:.1f} s (COPY)")
     out(
-        f"worklist page 1 ({r.page_items} of the begeleider's {r.share:,}): service best "
+        f"worklist page 1 ({r.page_items} of the begeleider's {r.share:,} to do): service best "
         f"{min(r.service_ms):.1f} ms, median {statistics.median(r.service_ms):.1f} ms; raw "
         f"asyncpg best {min(r.floor_ms):.1f} ms, median {statistics.median(r.floor_ms):.1f} ms; "
         f"ratio {r.ratio_page:.2f} (target ≥ {TARGET_RATIO}; page < {TARGET_PAGE_MS:.0f} ms: "

@@ -15,7 +15,7 @@ from app.api.pagination import paginate
 from app.api.problems import problem_responses
 from app.api.schemas import ApiInput, ApiModel, Paginering
 from app.db.taken import Werklijstfilter
-from app.domain.taken import Actie, Taakstatus
+from app.domain.taken import TE_DOEN, Actie, Taakstatus
 from app.domain.toegang import Actor, Operatie
 from app.services import taken as service
 from app.services.errors import PreconditionFailed, PreconditionRequired
@@ -96,6 +96,11 @@ def _etag(t: service.TaakMetStatus) -> str:
     "/taken",
     response_model=TaakLijst,
     summary="Uw werklijst: de taken van uw rol en de aan u toegewezen taken",
+    description="Standaard alleen het werk dat nog te doen is: taken met status `gepland`, "
+    "`open` of `te-laat`, op vervaldatum (de te late eerst). `status` kiest andere statussen "
+    "en mag herhaald worden: `status=afgerond` toont de afgeronde taken, "
+    "`status=afgerond&status=niet-van-toepassing` alle afgesloten taken en alle vijf statussen "
+    "samen de hele lijst. Het totaal in `paginering` telt dezelfde taken als de lijst.",
     responses=problem_responses(400, 401, 403),
 )
 async def list_taken(
@@ -104,7 +109,13 @@ async def list_taken(
     actor: Lezer,
     uow: UowDep,
     page: PageDep,
-    status: Annotated[Taakstatus | None, Query(description="Alleen taken met deze status.")] = None,
+    status: Annotated[
+        list[Taakstatus] | None,
+        Query(
+            description="Alleen taken met deze status(sen); herhaalbaar. Zonder: `gepland`, "
+            "`open` en `te-laat` (het werk dat nog te doen is)."
+        ),
+    ] = None,
     vervalt_voor: Annotated[
         date | None, Query(alias="vervaltVoor", description="Alleen taken die eerder vervallen.")
     ] = None,
@@ -123,7 +134,7 @@ async def list_taken(
         uow,
         actor,
         Werklijstfilter(
-            status=str(status) if status else None,
+            status=frozenset(status) if status else TE_DOEN,
             vervalt_voor=vervalt_voor,
             leerling_id=leerling_id,
             school_id=school_id,

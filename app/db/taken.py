@@ -8,7 +8,7 @@ those about the children of its gemeenten (the same rule as `LeerlingenRepositor
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, Driver
-from app.domain.taken import TaakSpec
+from app.domain.taken import AFGESLOTEN, TE_DOEN, TaakSpec, Taakstatus
 from app.domain.toegang import Actor, Reikwijdte
 
 
@@ -52,6 +52,23 @@ class TaakRow(Base):
             "id",
             postgresql_include=["rol"],
             postgresql_where="toegewezen_aan IS NOT NULL",
+        ),
+        Index(
+            "ix_taken_werklijst_open",
+            "swv_id",
+            "rol",
+            "vervalt_op",
+            "id",
+            postgresql_where="status = 'open'",
+        ),
+        Index(
+            "ix_taken_toegewezen_open",
+            "swv_id",
+            "toegewezen_aan",
+            "vervalt_op",
+            "id",
+            postgresql_include=["rol"],
+            postgresql_where="status = 'open' AND toegewezen_aan IS NOT NULL",
         ),
         Index("ix_taken_leerling", "leerling_id"),
     )
@@ -191,9 +208,46 @@ def _telling_sql(armen: Sequence[str], filters: str) -> str:
     return f"SELECT count(*) FROM ({delen}) t"  # noqa: S608
 
 
+def _statusfilter(statussen: frozenset[Taakstatus], vandaag: date, p: Callable[[Any], str]) -> str:
+    """The states asked for as SQL on `taken t`. Every task not closed is stored `open`; its
+    shown state follows from the dates (`app.domain.taken.status`). The default, the work to
+    do, is `t.status = 'open'` as a literal, so the partial indexes on open tasks serve it."""
+    statussen = statussen or TE_DOEN
+    if statussen >= set(Taakstatus):
+        return ""
+    delen = []
+    datums = statussen & TE_DOEN
+    if datums == TE_DOEN:
+        delen.append("t.status = 'open'")
+    elif datums:
+        v = p(vandaag)
+        per_status = {
+            Taakstatus.GEPLAND: f"t.opent_op > {v}",
+            Taakstatus.OPEN: f"t.opent_op <= {v} AND t.vervalt_op >= {v}",
+            Taakstatus.TE_LAAT: f"t.vervalt_op < {v}",
+        }
+        gekozen = [per_status[s] for s in sorted(datums)]
+        delen.append(
+            f"t.status = 'open' AND {gekozen[0]}"
+            if len(gekozen) == 1
+            else f"t.status = 'open' AND ({' OR '.join(gekozen)})"
+        )
+    afgesloten = sorted(statussen & AFGESLOTEN)
+    if len(afgesloten) == 1:
+        delen.append(f"t.status = {p(str(afgesloten[0]))}")
+    elif afgesloten:
+        delen.append(f"t.status = ANY({p([str(s) for s in afgesloten])}::text[])")
+    if len(delen) == 1:
+        return f" AND {delen[0]}"
+    return f" AND (({delen[0]}) OR {delen[1]})"
+
+
 @dataclass(frozen=True, slots=True)
 class Werklijstfilter:
-    status: str | None = None
+    """The worklist's filters. `status`: the states shown; by default the work still to do
+    (`gepland`, `open`, `te-laat`), every state when all five are asked for."""
+
+    status: frozenset[Taakstatus] = TE_DOEN
     vervalt_voor: date | None = None
     leerling_id: uuid.UUID | None = None
     school_id: uuid.UUID | None = None
@@ -244,17 +298,7 @@ class TakenRepository:
             args.append(waarde)
             return f"${len(args)}"
 
-        filters = ""
-        if filter_.status is not None:
-            if filter_.status == "gepland":
-                filters += f" AND t.status = 'open' AND t.opent_op > {p(vandaag)}"
-            elif filter_.status == "open":
-                v = p(vandaag)
-                filters += f" AND t.status = 'open' AND t.opent_op <= {v} AND t.vervalt_op >= {v}"
-            elif filter_.status == "te-laat":
-                filters += f" AND t.status = 'open' AND t.vervalt_op < {p(vandaag)}"
-            else:
-                filters += f" AND t.status = {p(filter_.status)}"
+        filters = _statusfilter(filter_.status, vandaag, p)
         if filter_.vervalt_voor is not None:
             filters += f" AND t.vervalt_op < {p(filter_.vervalt_voor)}"
         if filter_.leerling_id is not None:

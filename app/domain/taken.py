@@ -30,6 +30,8 @@ class Taakstatus(StrEnum):
 
 
 AFGESLOTEN = frozenset({Taakstatus.AFGEROND, Taakstatus.NIET_VAN_TOEPASSING})
+TE_DOEN = frozenset({Taakstatus.GEPLAND, Taakstatus.OPEN, Taakstatus.TE_LAAT})
+"""The states of a task not yet closed (stored `open`): what a worklist shows by default."""
 
 
 @dataclass(frozen=True, slots=True)

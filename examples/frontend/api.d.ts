@@ -1980,7 +1980,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Uw werklijst: de taken van uw rol en de aan u toegewezen taken */
+        /**
+         * Uw werklijst: de taken van uw rol en de aan u toegewezen taken
+         * @description Standaard alleen het werk dat nog te doen is: taken met status `gepland`, `open` of `te-laat`, op vervaldatum (de te late eerst). `status` kiest andere statussen en mag herhaald worden: `status=afgerond` toont de afgeronde taken, `status=afgerond&status=niet-van-toepassing` alle afgesloten taken en alle vijf statussen samen de hele lijst. Het totaal in `paginering` telt dezelfde taken als de lijst.
+         */
         get: operations["listTaken"];
         put?: never;
         post?: never;
@@ -21973,8 +21976,8 @@ export interface operations {
     listTaken: {
         parameters: {
             query?: {
-                /** @description Alleen taken met deze status. */
-                status?: components["schemas"]["Taakstatus"] | null;
+                /** @description Alleen taken met deze status(sen); herhaalbaar. Zonder: `gepland`, `open` en `te-laat` (het werk dat nog te doen is). */
+                status?: components["schemas"]["Taakstatus"][] | null;
                 /** @description Alleen taken die eerder vervallen. */
                 vervaltVoor?: string | null;
                 /** @description Alleen over deze leerling. */

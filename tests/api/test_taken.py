@@ -93,3 +93,48 @@ async def test_roles_without_children_have_no_worklist(
     assert (
         await client.get("/v1/taken", params={"status": "x"}, headers=school)
     ).status_code == 400
+
+
+async def test_worklist_shows_the_work_to_do_unless_asked_for_closed_tasks(
+    client: AsyncClient, auth: FakeAuthenticator, uow: UnitOfWork, swv_a: Swv
+) -> None:
+    """Decision 51: without `status` only gepland, open and te-laat, counted in the total;
+    `status=afgerond` shows a closed task; `status` repeated with all five states, every task;
+    a state not in the contract is a 400 that does not echo it."""
+    await taken.genereer_taken(uow, date(2026, 11, 10))
+    begeleider = auth.headers(swv_a.actor(Rol.BEGELEIDER))
+    op = {"op": "2026-11-10"}
+    voor = (await client.get("/v1/taken", params=op, headers=begeleider)).json()
+    taak_id = voor["data"][0]["id"]
+    etag = (await client.get(f"/v1/taken/{taak_id}", headers=begeleider)).headers["etag"]
+    klaar = await client.post(
+        f"/v1/taken/{taak_id}/afsluitingen",
+        json={"actie": "afronden", "toelichting": "Gebeld"},
+        headers={**begeleider, "If-Match": etag},
+    )
+    assert klaar.status_code == 200, klaar.text
+
+    standaard = await client.get("/v1/taken", params=op, headers=begeleider)
+    assert standaard.status_code == 200, standaard.text
+    lijst = standaard.json()
+    assert taak_id not in [t["id"] for t in lijst["data"]]
+    assert {t["status"] for t in lijst["data"]} <= {"gepland", "open", "te-laat"}
+    assert lijst["paginering"]["totaal"] == voor["paginering"]["totaal"] - 1
+
+    afgerond = await client.get(
+        "/v1/taken", params={**op, "status": "afgerond"}, headers=begeleider
+    )
+    assert afgerond.status_code == 200, afgerond.text
+    assert [(t["id"], t["status"]) for t in afgerond.json()["data"]] == [(taak_id, "afgerond")]
+
+    alle = ["gepland", "open", "te-laat", "afgerond", "niet-van-toepassing"]
+    alles = await client.get("/v1/taken", params={**op, "status": alle}, headers=begeleider)
+    assert alles.status_code == 200, alles.text
+    assert taak_id in [t["id"] for t in alles.json()["data"]]
+    assert alles.json()["paginering"]["totaal"] == voor["paginering"]["totaal"]
+
+    fout = await client.get(
+        "/v1/taken", params={**op, "status": ["open", "gesloten-geheim"]}, headers=begeleider
+    )
+    assert fout.status_code == 400
+    assert "gesloten-geheim" not in fout.text

@@ -18,8 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_taken_benchmark_runs_and_prints() -> None:
+    """Enough tasks that the begeleider's default worklist (the work to do, a few percent of
+    the tasks) fills its first page, so the page and the count are both compared."""
     lines: list[str] = []
-    report = taken.run(children=60, tasks=400, events=20, out=lines.append)
+    report = taken.run(children=60, tasks=5_000, events=20, out=lines.append)
     assert report.page_items == 20
     assert report.zelfde_sql, "the floor must run the service's SQL word for word"
     assert report.share > 20

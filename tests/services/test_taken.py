@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db.session import UnitOfWork
 from app.db.taken import Werklijstfilter
-from app.domain.taken import Actie, Taakstatus
+from app.domain.taken import AFGESLOTEN, TE_DOEN, Actie, Taakstatus
 from app.domain.toegang import Rol
 from app.services import taken
 from app.services.errors import (
@@ -26,6 +26,7 @@ from app.services.pagination import PageRequest
 from tests.builders import Swv
 
 ALLES = PageRequest(1, 100)
+ALLE_STATUSSEN = Werklijstfilter(status=frozenset(Taakstatus))
 
 
 async def test_begeleider_worklist_on_10_november_holds_one_navraag_per_school(
@@ -57,7 +58,11 @@ async def test_inspectie_upload_is_late_on_16_december_without_a_submission(
     await taken.genereer_taken(uow, date(2026, 12, 2))
     secretariaat = swv_a.actor(Rol.SECRETARIAAT)
     laat, _ = await taken.werklijst(
-        uow, secretariaat, Werklijstfilter(status="te-laat"), ALLES, op=date(2026, 12, 16)
+        uow,
+        secretariaat,
+        Werklijstfilter(status=frozenset({Taakstatus.TE_LAAT})),
+        ALLES,
+        op=date(2026, 12, 16),
     )
     assert [(t.taak.code, t.taak.vervalt_op) for t in laat.items] == [
         ("inspectie", date(2026, 12, 15))
@@ -78,7 +83,11 @@ async def test_closing_with_outcome_and_not_applicable_with_reason(
     await taken.genereer_taken(uow, date(2026, 11, 10))
     begeleider = swv_a.actor(Rol.BEGELEIDER)
     pagina, _ = await taken.werklijst(
-        uow, begeleider, Werklijstfilter(status="open"), ALLES, op=date(2026, 11, 10)
+        uow,
+        begeleider,
+        Werklijstfilter(status=frozenset({Taakstatus.OPEN})),
+        ALLES,
+        op=date(2026, 11, 10),
     )
     navraag = [t.taak for t in pagina.items if t.taak.code == "navraag"]
     eerste, tweede = navraag
@@ -178,7 +187,7 @@ async def test_changing_peildata_moves_open_tasks_and_never_completed_ones(
         {"id": swv_a.id},
     )
     await taken.genereer_taken(uow, date(2026, 11, 12))
-    na, _ = await taken.werklijst(uow, begeleider, Werklijstfilter(), ALLES, op=date(2026, 11, 12))
+    na, _ = await taken.werklijst(uow, begeleider, ALLE_STATUSSEN, ALLES, op=date(2026, 11, 12))
     per_id = {t.taak.id: t.taak for t in na.items}
     assert per_id[navraag[1].id].vervalt_op == date(2026, 12, 7)
     assert per_id[navraag[0].id].vervalt_op == klaar.taak.vervalt_op == date(2026, 11, 30)
@@ -269,6 +278,107 @@ async def test_worklist_holds_the_roles_tasks_and_those_assigned_to_the_person_o
     )
     assert {t.taak.id for t in collega.items} == {t.taak.id for t in eigen.items}
     open_, _ = await taken.werklijst(
-        uow, begeleider, Werklijstfilter(status="open"), PageRequest(1, 1), op=dag
+        uow,
+        begeleider,
+        Werklijstfilter(status=frozenset({Taakstatus.OPEN})),
+        PageRequest(1, 1),
+        op=dag,
     )
     assert open_.total == len([t for t in verwacht if t.opent_op <= dag <= t.vervalt_op])
+
+
+async def _navraag_afgerond(uow: UnitOfWork, swv_a: Swv) -> uuid.UUID:
+    """The tasks of 10 November, one navraag closed as done; its id."""
+    await taken.genereer_taken(uow, date(2026, 11, 10))
+    begeleider = swv_a.actor(Rol.BEGELEIDER)
+    pagina, _ = await taken.werklijst(
+        uow, begeleider, Werklijstfilter(), ALLES, op=date(2026, 11, 10)
+    )
+    navraag = next(t.taak for t in pagina.items if t.taak.code == "navraag")
+    await taken.sluit(
+        uow, begeleider, navraag.id, actie=Actie.AFRONDEN, toelichting="ok", versie=navraag.versie
+    )
+    return navraag.id
+
+
+async def test_worklist_by_default_shows_only_the_work_to_do_and_counts_only_that(
+    uow: UnitOfWork, swv_a: Swv
+) -> None:
+    """A worklist is the work still to do (decision 51): by default a closed task is not on it
+    and the total counts only the tasks not closed (gepland, open, te-laat)."""
+    gesloten = await _navraag_afgerond(uow, swv_a)
+    begeleider = swv_a.actor(Rol.BEGELEIDER)
+    dag = date(2026, 11, 10)
+    alles, _ = await taken.werklijst(uow, begeleider, ALLE_STATUSSEN, ALLES, op=dag)
+    te_doen = [t for t in alles.items if t.status in TE_DOEN]
+    assert te_doen
+    assert len(te_doen) == len(alles.items) - 1
+    pagina, _ = await taken.werklijst(uow, begeleider, Werklijstfilter(), PageRequest(1, 1), op=dag)
+    assert pagina.total == len(te_doen)
+    gezien = []
+    for nummer in range(1, len(te_doen) + 1):
+        pagina, _ = await taken.werklijst(
+            uow, begeleider, Werklijstfilter(), PageRequest(nummer, 1), op=dag
+        )
+        gezien += [t.taak.id for t in pagina.items]
+    assert gezien == [t.taak.id for t in te_doen]
+    assert gesloten not in gezien
+
+
+async def test_worklist_shows_closed_tasks_when_asked_by_status(
+    uow: UnitOfWork, swv_a: Swv
+) -> None:
+    """`status=afgerond` shows the closed task; every state asked for is the whole list; a
+    closed state with a derived one shows both (decision 51)."""
+    gesloten = await _navraag_afgerond(uow, swv_a)
+    begeleider = swv_a.actor(Rol.BEGELEIDER)
+    dag = date(2026, 11, 10)
+    afgerond, _ = await taken.werklijst(
+        uow, begeleider, Werklijstfilter(status=frozenset({Taakstatus.AFGEROND})), ALLES, op=dag
+    )
+    assert [(t.taak.id, t.status) for t in afgerond.items] == [(gesloten, Taakstatus.AFGEROND)]
+    assert afgerond.total == 1
+    afgesloten, _ = await taken.werklijst(
+        uow, begeleider, Werklijstfilter(status=AFGESLOTEN), ALLES, op=dag
+    )
+    assert [t.taak.id for t in afgesloten.items] == [gesloten]
+    alles, _ = await taken.werklijst(uow, begeleider, ALLE_STATUSSEN, ALLES, op=dag)
+    standaard, _ = await taken.werklijst(uow, begeleider, Werklijstfilter(), ALLES, op=dag)
+    assert alles.total == standaard.total + 1
+    assert gesloten in {t.taak.id for t in alles.items}
+    open_of_afgerond = frozenset({Taakstatus.OPEN, Taakstatus.AFGEROND})
+    gemengd, _ = await taken.werklijst(
+        uow, begeleider, Werklijstfilter(status=open_of_afgerond), ALLES, op=dag
+    )
+    assert {t.status for t in gemengd.items} == open_of_afgerond
+    assert [t.taak.id for t in gemengd.items] == [
+        t.taak.id for t in alles.items if t.status in open_of_afgerond
+    ]
+
+
+async def test_worklist_shows_late_tasks_first_by_due_date(uow: UnitOfWork, swv_a: Swv) -> None:
+    """By default the late tasks are on the list, first, by due date, before the open and
+    planned ones (actielijsten; decision 51 keeps the order of decision 48)."""
+    for dag in (date(2026, 11, 10), date(2027, 1, 5), date(2027, 4, 10)):
+        await taken.genereer_taken(uow, dag)  # three peildata: due 30 Nov, 28 Feb, 31 May
+    begeleider = swv_a.actor(Rol.BEGELEIDER)
+    dag = date(2027, 2, 5)
+    pagina, _ = await taken.werklijst(uow, begeleider, Werklijstfilter(), ALLES, op=dag)
+    statussen = [t.status for t in pagina.items]
+    assert set(statussen) == TE_DOEN
+    laat = statussen.count(Taakstatus.TE_LAAT)
+    assert statussen[:laat] == [Taakstatus.TE_LAAT] * laat
+    sleutels = [(t.taak.vervalt_op, t.taak.id) for t in pagina.items]
+    assert sleutels == sorted(sleutels)
+    for keuze in (
+        frozenset({Taakstatus.TE_LAAT}),
+        frozenset({Taakstatus.GEPLAND}),
+        frozenset({Taakstatus.TE_LAAT, Taakstatus.GEPLAND}),
+        frozenset({Taakstatus.OPEN, Taakstatus.GEPLAND}),
+    ):
+        deel, _ = await taken.werklijst(
+            uow, begeleider, Werklijstfilter(status=keuze), ALLES, op=dag
+        )
+        assert [t.taak.id for t in deel.items] == [
+            t.taak.id for t in pagina.items if t.status in keuze
+        ]
