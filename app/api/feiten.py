@@ -216,8 +216,9 @@ def feit_schemas() -> dict[str, dict[str, Any]]:
     schemas["FeitInvoer"] = {
         "title": "FeitInvoer",
         "description": "Een feit over de leerling, zoals een school, leerplicht of het SWV het "
-        "vastlegt; `soort` bepaalt de velden van `gegevens`. Een einddatum is de eerste dag "
-        "waarop de situatie niet meer geldt (halfopen), behalve `totEnMet`.",
+        "vastlegt; `soort` bepaalt de velden van `gegevens`. `einde` en `geldigTot` zijn de "
+        "eerste dag waarop de situatie niet meer geldt (halfopen); `totEnMet` is de laatste dag "
+        "(tot en met).",
         "oneOf": [{"$ref": ref} for ref in varianten.values()],
         "discriminator": {"propertyName": "soort", "mapping": varianten},
     }

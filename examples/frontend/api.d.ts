@@ -706,7 +706,7 @@ export interface paths {
         head?: never;
         /**
          * Beëindig een inschrijving
-         * @description Voegt het eindfeit `uitschrijving` toe, gedateerd op de dag na `einddatum`. Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
+         * @description Voegt het eindfeit `uitschrijving` toe, gedateerd op de dag na `totEnMet` (de laatste dag, tot en met). Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
          */
         patch: operations["endInschrijving"];
         trace?: never;
@@ -722,7 +722,7 @@ export interface paths {
         put?: never;
         /**
          * Corrigeer een inschrijving
-         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
+         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de laatste dag (`totEnMet`) of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
          */
         post: operations["correctInschrijving"];
         delete?: never;
@@ -791,7 +791,7 @@ export interface paths {
         head?: never;
         /**
          * Beëindig een verzuimperiode
-         * @description Voegt het eindfeit `verzuim-beeindigd` toe, gedateerd op de dag na `einddatum`. Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
+         * @description Voegt het eindfeit `verzuim-beeindigd` toe, gedateerd op de dag na `totEnMet` (de laatste dag, tot en met). Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
          */
         patch: operations["endVerzuimperiode"];
         trace?: never;
@@ -807,7 +807,7 @@ export interface paths {
         put?: never;
         /**
          * Corrigeer een verzuimperiode
-         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
+         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de laatste dag (`totEnMet`) of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
          */
         post: operations["correctVerzuimperiode"];
         delete?: never;
@@ -876,7 +876,7 @@ export interface paths {
         head?: never;
         /**
          * Beëindig een ziekmelding
-         * @description Voegt het eindfeit `ziekmelding-beeindigd` toe, gedateerd op de dag na `einddatum`. Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
+         * @description Voegt het eindfeit `ziekmelding-beeindigd` toe, gedateerd op de dag na `totEnMet` (de laatste dag, tot en met). Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
          */
         patch: operations["endZiekmelding"];
         trace?: never;
@@ -892,7 +892,7 @@ export interface paths {
         put?: never;
         /**
          * Corrigeer een ziekmelding
-         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
+         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de laatste dag (`totEnMet`) of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
          */
         post: operations["correctZiekmelding"];
         delete?: never;
@@ -961,7 +961,7 @@ export interface paths {
         head?: never;
         /**
          * Beëindig een vrijstelling
-         * @description Voegt het eindfeit `vrijstelling-beeindigd` toe, gedateerd op de dag na `einddatum`. Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
+         * @description Voegt het eindfeit `vrijstelling-beeindigd` toe, gedateerd op de dag na `totEnMet` (de laatste dag, tot en met). Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
          */
         patch: operations["endVrijstelling"];
         trace?: never;
@@ -977,7 +977,7 @@ export interface paths {
         put?: never;
         /**
          * Corrigeer een vrijstelling
-         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
+         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de laatste dag (`totEnMet`) of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
          */
         post: operations["correctVrijstelling"];
         delete?: never;
@@ -1046,7 +1046,7 @@ export interface paths {
         head?: never;
         /**
          * Beëindig een schorsing
-         * @description Voegt het eindfeit `schorsing-beeindigd` toe, gedateerd op de dag na `einddatum`. Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
+         * @description Voegt het eindfeit `schorsing-beeindigd` toe, gedateerd op de dag na `totEnMet` (de laatste dag, tot en met). Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
          */
         patch: operations["endSchorsing"];
         trace?: never;
@@ -1062,7 +1062,7 @@ export interface paths {
         put?: never;
         /**
          * Corrigeer een schorsing
-         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
+         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de laatste dag (`totEnMet`) of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
          */
         post: operations["correctSchorsing"];
         delete?: never;
@@ -1131,7 +1131,7 @@ export interface paths {
         head?: never;
         /**
          * Beëindig een aanbod
-         * @description Voegt het eindfeit `aanbod-beeindigd` toe, gedateerd op de dag na `einddatum`. Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
+         * @description Voegt het eindfeit `aanbod-beeindigd` toe, gedateerd op de dag na `totEnMet` (de laatste dag, tot en met). Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
          */
         patch: operations["endAanbod"];
         trace?: never;
@@ -1147,7 +1147,7 @@ export interface paths {
         put?: never;
         /**
          * Corrigeer een aanbod
-         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
+         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de laatste dag (`totEnMet`) of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
          */
         post: operations["correctAanbod"];
         delete?: never;
@@ -1228,7 +1228,7 @@ export interface paths {
         put?: never;
         /**
          * Corrigeer een jeugdarts-oordeel
-         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
+         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de laatste dag (`totEnMet`) of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
          */
         post: operations["correctJeugdartsOordeel"];
         delete?: never;
@@ -2241,11 +2241,11 @@ export interface components {
              */
             startdatum: string;
             /**
-             * Einddatum
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * Totenmet
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string | null;
-            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de einddatum nog komt), anders `lopend`. */
+            totEnMet: string | null;
+            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de laatste dag nog komt), anders `lopend`. */
             status: components["schemas"]["PeriodeStatus"];
             /** @description Soort aanbod (docs/domain.md regels 10 en 12). */
             aanbod: components["schemas"]["AanbodSoort"];
@@ -2271,10 +2271,10 @@ export interface components {
             /** @description Soort aanbod (docs/domain.md regels 10 en 12). */
             aanbod: components["schemas"]["AanbodSoort"];
             /**
-             * Einddatum
-             * @description De juiste einddatum, als die ook fout was.
+             * Totenmet
+             * @description De juiste laatste dag (tot en met), als die ook fout was.
              */
-            einddatum?: string | null;
+            totEnMet?: string | null;
         };
         /**
          * AanbodEinde
@@ -2284,11 +2284,11 @@ export interface components {
             /** @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit. */
             namens?: components["schemas"]["Namens"] | null;
             /**
-             * Einddatum
+             * Totenmet
              * Format: date
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string;
+            totEnMet: string;
         };
         /**
          * AanbodInvoer
@@ -3332,7 +3332,7 @@ export interface components {
         };
         /**
          * FeitInvoer
-         * @description Een feit over de leerling, zoals een school, leerplicht of het SWV het vastlegt; `soort` bepaalt de velden van `gegevens`. Een einddatum is de eerste dag waarop de situatie niet meer geldt (halfopen), behalve `totEnMet`.
+         * @description Een feit over de leerling, zoals een school, leerplicht of het SWV het vastlegt; `soort` bepaalt de velden van `gegevens`. `einde` en `geldigTot` zijn de eerste dag waarop de situatie niet meer geldt (halfopen); `totEnMet` is de laatste dag (tot en met).
          */
         FeitInvoer: components["schemas"]["FeitInvoerInschrijving"] | components["schemas"]["FeitInvoerUitschrijving"] | components["schemas"]["FeitInvoerNietIngeschreven"] | components["schemas"]["FeitInvoerVerzuimGestart"] | components["schemas"]["FeitInvoerVerzuimBeeindigd"] | components["schemas"]["FeitInvoerVerzuimGemeld"] | components["schemas"]["FeitInvoerVerzuimuren"] | components["schemas"]["FeitInvoerZiekmelding"] | components["schemas"]["FeitInvoerZiekmeldingBeeindigd"] | components["schemas"]["FeitInvoerJeugdartsOordeel"] | components["schemas"]["FeitInvoerOngeoorloofdAangemerkt"] | components["schemas"]["FeitInvoerVrijstellingVerleend"] | components["schemas"]["FeitInvoerVrijstellingBeeindigd"] | components["schemas"]["FeitInvoerBesluit11g"] | components["schemas"]["FeitInvoerBesluit11gBeeindigd"] | components["schemas"]["FeitInvoerSchorsingGestart"] | components["schemas"]["FeitInvoerSchorsingBeeindigd"] | components["schemas"]["FeitInvoerTlvAfgegeven"] | components["schemas"]["FeitInvoerPlaatsing"] | components["schemas"]["FeitInvoerWachtOpPlek"] | components["schemas"]["FeitInvoerAanbodGestart"] | components["schemas"]["FeitInvoerAanbodBeeindigd"] | components["schemas"]["FeitInvoerGastleerling"] | components["schemas"]["FeitInvoerGastleerlingBeeindigd"] | components["schemas"]["FeitInvoerOnderwijsHervat"] | components["schemas"]["FeitInvoerKwalificatieplichtBeeindigd"] | components["schemas"]["FeitInvoerAdministratieveOnvolkomenheid"] | components["schemas"]["FeitInvoerKlas"] | components["schemas"]["FeitInvoerNiveau"] | components["schemas"]["FeitInvoerWoonplaats"] | components["schemas"]["FeitInvoerSoortThuiszitter"] | components["schemas"]["FeitInvoerRedenGeoorloofd"] | components["schemas"]["FeitInvoerJeugdhulp"] | components["schemas"]["FeitInvoerGemeldBijLoket"] | components["schemas"]["FeitInvoerCorrectie"] | components["schemas"]["FeitInvoerIntrekking"];
         /**
@@ -3628,11 +3628,11 @@ export interface components {
              */
             startdatum: string;
             /**
-             * Einddatum
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * Totenmet
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string | null;
-            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de einddatum nog komt), anders `lopend`. */
+            totEnMet: string | null;
+            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de laatste dag nog komt), anders `lopend`. */
             status: components["schemas"]["PeriodeStatus"];
             /**
              * Schoolid
@@ -3668,10 +3668,10 @@ export interface components {
              */
             schoolId: string;
             /**
-             * Einddatum
-             * @description De juiste einddatum, als die ook fout was.
+             * Totenmet
+             * @description De juiste laatste dag (tot en met), als die ook fout was.
              */
-            einddatum?: string | null;
+            totEnMet?: string | null;
         };
         /**
          * InschrijvingEinde
@@ -3681,11 +3681,11 @@ export interface components {
             /** @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit. */
             namens?: components["schemas"]["Namens"] | null;
             /**
-             * Einddatum
+             * Totenmet
              * Format: date
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string;
+            totEnMet: string;
             /** @description Reden van beëindiging (docs/domain.md regel 16). */
             reden?: components["schemas"]["Beeindigingsreden"] | null;
         };
@@ -5241,11 +5241,11 @@ export interface components {
              */
             startdatum: string;
             /**
-             * Einddatum
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * Totenmet
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string | null;
-            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de einddatum nog komt), anders `lopend`. */
+            totEnMet: string | null;
+            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de laatste dag nog komt), anders `lopend`. */
             status: components["schemas"]["PeriodeStatus"];
         };
         /**
@@ -5267,10 +5267,10 @@ export interface components {
              */
             reden: string;
             /**
-             * Einddatum
-             * @description De juiste einddatum, als die ook fout was.
+             * Totenmet
+             * @description De juiste laatste dag (tot en met), als die ook fout was.
              */
-            einddatum?: string | null;
+            totEnMet?: string | null;
         };
         /**
          * SchorsingEinde
@@ -5280,11 +5280,11 @@ export interface components {
             /** @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit. */
             namens?: components["schemas"]["Namens"] | null;
             /**
-             * Einddatum
+             * Totenmet
              * Format: date
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string;
+            totEnMet: string;
         };
         /**
          * SchorsingInvoer
@@ -6055,11 +6055,11 @@ export interface components {
              */
             startdatum: string;
             /**
-             * Einddatum
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * Totenmet
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string | null;
-            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de einddatum nog komt), anders `lopend`. */
+            totEnMet: string | null;
+            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de laatste dag nog komt), anders `lopend`. */
             status: components["schemas"]["PeriodeStatus"];
             /** @description Reden van beëindiging (docs/domain.md regel 16), als gemeld. */
             eindreden: components["schemas"]["Beeindigingsreden"] | null;
@@ -6083,10 +6083,10 @@ export interface components {
              */
             reden: string;
             /**
-             * Einddatum
-             * @description De juiste einddatum, als die ook fout was.
+             * Totenmet
+             * @description De juiste laatste dag (tot en met), als die ook fout was.
              */
-            einddatum?: string | null;
+            totEnMet?: string | null;
         };
         /**
          * VerzuimperiodeEinde
@@ -6096,11 +6096,11 @@ export interface components {
             /** @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit. */
             namens?: components["schemas"]["Namens"] | null;
             /**
-             * Einddatum
+             * Totenmet
              * Format: date
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string;
+            totEnMet: string;
             /** @description Reden van beëindiging (docs/domain.md regel 16). */
             reden?: components["schemas"]["Beeindigingsreden"] | null;
         };
@@ -6187,11 +6187,11 @@ export interface components {
              */
             startdatum: string;
             /**
-             * Einddatum
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * Totenmet
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string | null;
-            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de einddatum nog komt), anders `lopend`. */
+            totEnMet: string | null;
+            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de laatste dag nog komt), anders `lopend`. */
             status: components["schemas"]["PeriodeStatus"];
             /** @description Wettelijke grond (LPW art. 5 onder a/b/c, 5a, 15). */
             grond: components["schemas"]["VrijstellingGrond"];
@@ -6219,10 +6219,10 @@ export interface components {
             /** @description Wettelijke grond (LPW art. 5 onder a/b/c, 5a, 15). */
             grond: components["schemas"]["VrijstellingGrond"];
             /**
-             * Einddatum
-             * @description De juiste einddatum, als die ook fout was.
+             * Totenmet
+             * @description De juiste laatste dag (tot en met), als die ook fout was.
              */
-            einddatum?: string | null;
+            totEnMet?: string | null;
         };
         /**
          * VrijstellingEinde
@@ -6232,11 +6232,11 @@ export interface components {
             /** @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit. */
             namens?: components["schemas"]["Namens"] | null;
             /**
-             * Einddatum
+             * Totenmet
              * Format: date
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string;
+            totEnMet: string;
             /** @description Reden van beëindiging (docs/domain.md regel 16). */
             reden?: components["schemas"]["Beeindigingsreden"] | null;
         };
@@ -6323,11 +6323,11 @@ export interface components {
              */
             startdatum: string;
             /**
-             * Einddatum
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * Totenmet
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string | null;
-            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de einddatum nog komt), anders `lopend`. */
+            totEnMet: string | null;
+            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de laatste dag nog komt), anders `lopend`. */
             status: components["schemas"]["PeriodeStatus"];
             /**
              * Doorouders
@@ -6359,10 +6359,10 @@ export interface components {
              */
             doorOuders: boolean;
             /**
-             * Einddatum
-             * @description De juiste einddatum, als die ook fout was.
+             * Totenmet
+             * @description De juiste laatste dag (tot en met), als die ook fout was.
              */
-            einddatum?: string | null;
+            totEnMet?: string | null;
         };
         /**
          * ZiekmeldingEinde
@@ -6372,11 +6372,11 @@ export interface components {
             /** @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit. */
             namens?: components["schemas"]["Namens"] | null;
             /**
-             * Einddatum
+             * Totenmet
              * Format: date
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string;
+            totEnMet: string;
         };
         /**
          * ZiekmeldingInvoer
@@ -8786,7 +8786,7 @@ export interface components {
             startdatum: string | null;
             /**
              * Format: date
-             * @description Einddatum (eerste dag niet meer); Een einddatum is overal in deze API de eerste dag waarop de situatie niet meer geldt (halfopen), behalve waar `totEnMet` staat.
+             * @description Einddatum (eerste dag niet meer); de eerste dag waarop de situatie niet meer geldt (halfopen), zoals `einddatum`, `einde` en `geldigTot` overal in deze API; `totEnMet` is overal de laatste dag (tot en met).
              */
             einddatum: string | null;
             /** @description Duur (dagen) */
