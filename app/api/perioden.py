@@ -36,7 +36,7 @@ from app.api.deps import UowDep
 from app.api.feiten import Gebeurtenis, gebeurtenis
 from app.api.idempotentie import IdempotencyDep
 from app.api.leerlingen import BekendOp, LeerlingId, NamensVeld
-from app.api.problems import problem_responses
+from app.api.problems import HERNOEMDE_VELDEN, problem_responses
 from app.api.schemas import ApiInput, ApiModel
 from app.domain.feiten import (
     AanbodSoort,
@@ -71,6 +71,11 @@ _TOT_EN_MET = (
     "Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als "
     "`geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag."
 )
+_OUDE_EINDDATUM = {
+    "einddatum": "Dit veld heet nu `totEnMet`: de laatste dag (tot en met) waarop de situatie "
+    "gold. `einddatum` is in deze API altijd de eerste dag waarop zij niet meer geldt."
+}
+"""The period resources called their inclusive last day `einddatum` until it became `totEnMet`."""
 _F = TypeVar("_F", bound=Callable[..., Any])
 _APART = frozenset({"school_id", "tot_en_met"})
 """Request fields the service takes on their own, not as fields of the fact."""
@@ -473,6 +478,8 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
     )
 
     if bron.beeindigbaar:
+        HERNOEMDE_VELDEN[f"end_{bron.enkelvoud}"] = _OUDE_EINDDATUM
+        HERNOEMDE_VELDEN[f"correct_{bron.enkelvoud}"] = _OUDE_EINDDATUM
 
         async def end(
             leerling_id: LeerlingId,
