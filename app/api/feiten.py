@@ -102,7 +102,7 @@ _VELDBESCHRIJVING = {
     "reden": "Waarom; vrije tekst, nooit in een export voor de Inspectie.",
     "einde": "De eerste dag waarop de situatie niet meer geldt (halfopen).",
     "geldig_tot": "De eerste dag waarop de verklaring niet meer geldt (halfopen).",
-    "tot_en_met": "De laatste dag van het verklaarde gat (inclusief; `docs/domain.md` regel 7).",
+    "tot_en_met": "De laatste dag (tot en met) van het verklaarde gat (`docs/domain.md` regel 7).",
     "uren": "Uren ongeoorloofd verzuim in de lesweek vanaf `geldigVanaf` (LPW art. 21).",
     "vestiging": "Id van de vestiging.",
 }

@@ -87,7 +87,7 @@ def _antwoord(schrijf: Any, media: str, naam: str) -> StreamingResponse:
 
 _EINDE = (
     "de eerste dag waarop de situatie niet meer geldt (halfopen), zoals `einddatum`, `einde` en "
-    "`geldigTot` overal in deze API; `totEnMet` is overal de laatste dag (tot en met)."
+    "`geldigTot` overal in deze API."
 )
 _KOLOMSCHEMA: dict[Formaat, dict[str, Any]] = {
     Formaat.TEKST: {"type": ["string", "null"]},

@@ -4467,7 +4467,10 @@ export interface components {
             aard: components["schemas"]["Aard"] | null;
             /** Verzuimbegin */
             verzuimBegin: string | null;
-            /** Verzuimeinde */
+            /**
+             * Verzuimeinde
+             * @description Eerste dag weer op school (halfopen: het verzuim eindigt ervoor).
+             */
             verzuimEinde: string | null;
             /** Oudersgeinformeerdop */
             oudersGeinformeerdOp: string | null;
@@ -4644,7 +4647,7 @@ export interface components {
             verzuimBegin?: string | null;
             /**
              * Verzuimeinde
-             * @description Eerste dag weer op school.
+             * @description Eerste dag weer op school (halfopen: het verzuim eindigt ervoor).
              */
             verzuimEinde?: string | null;
             /** Oudersgeinformeerdop */
@@ -4834,8 +4837,11 @@ export interface components {
              * Format: date
              */
             start: string;
-            /** Einde */
-            einde: string | null;
+            /**
+             * Totenmet
+             * @description Laatste dag (tot en met) van de periode; leeg als zij nog loopt.
+             */
+            totEnMet: string | null;
             /** Regel */
             regel: string;
             /** Feitids */
@@ -5603,8 +5609,11 @@ export interface components {
             afgegevenOp: string;
             onderwijssoort: components["schemas"]["TlvSoort"];
             categorie: components["schemas"]["TlvCategorie"] | null;
-            /** Geldigtot */
-            geldigTot: string | null;
+            /**
+             * Geldigtotenmet
+             * @description Laatste dag (tot en met) waarop de TLV geldt; leeg: onbepaald.
+             */
+            geldigTotEnMet: string | null;
             /** Schoolherkomstid */
             schoolHerkomstId: string | null;
             /** Schoolbeoogdid */
@@ -5667,10 +5676,10 @@ export interface components {
             /** @description Bekostigingscategorie (laag, midden, hoog); niet bij sbo. */
             categorie?: components["schemas"]["TlvCategorie"] | null;
             /**
-             * Geldigtot
-             * @description Laatste dag van geldigheid.
+             * Geldigtotenmet
+             * @description Laatste dag (tot en met) waarop de TLV geldt; leeg: onbepaald.
              */
-            geldigTot?: string | null;
+            geldigTotEnMet?: string | null;
             /**
              * Schoolherkomstid
              * @description Vestiging van herkomst (de oude school, zorgplicht).
@@ -5762,8 +5771,11 @@ export interface components {
              * Format: date
              */
             gegevenOp: string;
-            /** Geldigtot */
-            geldigTot: string | null;
+            /**
+             * Geldigtotenmet
+             * @description Laatste dag (tot en met) waarop de toestemming geldt; leeg: onbepaald.
+             */
+            geldigTotEnMet: string | null;
             /** Ingetrokkenop */
             ingetrokkenOp: string | null;
         };
@@ -5784,8 +5796,12 @@ export interface components {
              * Format: date
              */
             gegevenOp: string;
-            /** Geldigtot */
-            geldigTot?: string | null;
+            /**
+             * Geldigtotenmet
+             * Format: date
+             * @description Laatste dag (tot en met) waarop de toestemming geldt; leeg: onbepaald.
+             */
+            geldigTotEnMet?: string | null;
         };
         /**
          * TokenFout
@@ -8005,7 +8021,7 @@ export interface components {
         GegevensAdministratieveOnvolkomenheid: {
             /**
              * Format: date
-             * @description De laatste dag van het verklaarde gat (inclusief; `docs/domain.md` regel 7).
+             * @description De laatste dag (tot en met) van het verklaarde gat (`docs/domain.md` regel 7).
              */
             totEnMet: string;
             toelichting?: string;
@@ -8063,7 +8079,7 @@ export interface components {
             geregistreerdOp: string;
             /**
              * Format: date
-             * @description De laatste dag van het verklaarde gat (inclusief; `docs/domain.md` regel 7).
+             * @description De laatste dag (tot en met) van het verklaarde gat (`docs/domain.md` regel 7).
              */
             totEnMet: string;
             toelichting?: string;
@@ -8786,7 +8802,7 @@ export interface components {
             startdatum: string | null;
             /**
              * Format: date
-             * @description Einddatum (eerste dag niet meer); de eerste dag waarop de situatie niet meer geldt (halfopen), zoals `einddatum`, `einde` en `geldigTot` overal in deze API; `totEnMet` is overal de laatste dag (tot en met).
+             * @description Einddatum (eerste dag niet meer); de eerste dag waarop de situatie niet meer geldt (halfopen), zoals `einddatum`, `einde` en `geldigTot` overal in deze API.
              */
             einddatum: string | null;
             /** @description Duur (dagen) */

@@ -326,6 +326,52 @@ async def test_end_before_start_is_400_naming_the_field(
     assert [e["name"] for e in assert_problem(far, 400)["errors"]] == ["totEnMet"]
 
 
+@pytest.mark.parametrize("pad", ["verzuimperiodes", "inschrijvingen"])
+async def test_the_old_name_einddatum_is_a_400_naming_totEnMet(
+    client: AsyncClient, regisseur: dict[str, str], swv_a: Swv, pad: str
+) -> None:
+    """`einddatum` always means the first day no longer; the period's last day is `totEnMet`:
+    a client still sending `einddatum` learns the new name, and nothing is appended."""
+    soort, leerling_id, periode, etag = await opgezet(client, regisseur, swv_a, pad)
+    item = url(leerling_id, soort, periode["id"])
+    headers = {**regisseur, "If-Match": etag}
+    oud = await client.patch(item, json={"einddatum": dag(-11), **soort.bron}, headers=headers)
+    body = assert_problem(oud, 400)
+    fouten = {e["name"]: e for e in body["errors"]}
+    assert set(fouten) == {"einddatum", "totEnMet"}, "the old name, and the new one missing"
+    assert fouten["einddatum"]["code"] == "extra_forbidden"
+    assert "`totEnMet`" in fouten["einddatum"]["reason"]
+    assert dag(-11) not in oud.text
+    correctie = await client.post(
+        f"{item}/correcties",
+        json={"startdatum": dag(-100), "reden": "r", "einddatum": dag(-11), **soort.velden},
+        headers=headers,
+    )
+    fouten = {e["name"]: e for e in assert_problem(correctie, 400)["errors"]}
+    assert set(fouten) == {"einddatum"}
+    assert "`totEnMet`" in fouten["einddatum"]["reason"]
+    nog = await client.get(item, headers=regisseur)
+    assert nog.headers["etag"] == etag, "nothing was appended"
+    assert nog.json()["status"] == "lopend"
+
+
+async def test_an_unknown_field_elsewhere_is_still_not_named(
+    client: AsyncClient, regisseur: dict[str, str], swv_a: Swv
+) -> None:
+    """The hint is for the period routes only: another route's unknown key is input and is
+    never named, not even when it is `einddatum`."""
+    soort, leerling_id, periode, etag = await opgezet(client, regisseur, swv_a, "verzuimperiodes")
+    item = url(leerling_id, soort, periode["id"])
+    ingetrokken = await client.post(
+        f"{item}/intrekkingen",
+        json={"reden": "r", "einddatum": dag(-1)},
+        headers={**regisseur, "If-Match": etag},
+    )
+    [fout] = assert_problem(ingetrokken, 400)["errors"]
+    assert (fout["name"], fout["code"]) == ("body", "extra_forbidden")
+    assert "einddatum" not in ingetrokken.text
+
+
 async def test_end_reason_is_kept(
     client: AsyncClient, regisseur: dict[str, str], swv_a: Swv
 ) -> None:
