@@ -96,7 +96,8 @@ class NieuweMeldingInvoer(ApiInput):
     )
     verzuim_begin: Datum | None = None
     verzuim_einde: Datum | None = Field(
-        default=None, description="Eerste dag weer op school (halfopen: het verzuim eindigt ervoor)."
+        default=None,
+        description="Eerste dag weer op school (halfopen: het verzuim eindigt ervoor).",
     )
     ouders_geinformeerd_op: Datum | None = None
     gevraagde_acties: list[GevraagdeActie] = Field(default_factory=list, max_length=4)

@@ -602,9 +602,7 @@ async def geef_toestemming(
     async with uow.voor(actor):
         casus = await _te_wijzigen(uow, actor, casus_id, None)
         if geldig_tot_en_met is not None and geldig_tot_en_met < gegeven_op:
-            raise InvalidInput(
-                [FieldError("geldigTotEnMet", "voor_begin", "Ligt voor gegevenOp.")]
-            )
+            raise InvalidInput([FieldError("geldigTotEnMet", "voor_begin", "Ligt voor gegevenOp.")])
         row = ToestemmingRow(
             id=uuid.uuid4(),
             casus_id=casus.id,

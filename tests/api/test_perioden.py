@@ -327,7 +327,7 @@ async def test_end_before_start_is_400_naming_the_field(
 
 
 @pytest.mark.parametrize("pad", ["verzuimperiodes", "inschrijvingen"])
-async def test_the_old_name_einddatum_is_a_400_naming_totEnMet(
+async def test_the_old_name_einddatum_is_a_400_naming_tot_en_met(
     client: AsyncClient, regisseur: dict[str, str], swv_a: Swv, pad: str
 ) -> None:
     """`einddatum` always means the first day no longer; the period's last day is `totEnMet`:
@@ -736,9 +736,7 @@ async def test_out_of_scope_child_is_404_like_a_missing_one(
             await client.post(f"{item}/intrekkingen", json={"reden": "r"}, headers=changing),
         ]
         if soort.einde is not None:
-            responses.append(
-                await client.patch(item, json={"totEnMet": dag(-1)}, headers=changing)
-            )
+            responses.append(await client.patch(item, json={"totEnMet": dag(-1)}, headers=changing))
         for response in responses:
             assert_problem(response, 404)
     missing = await client.get(url(str(uuid.uuid4()), soort), headers=andere_school)
