@@ -249,6 +249,25 @@ async def test_end_with_if_match_shows_in_list_and_status(
     if soort.in_status:
         assert after.json() != during.json()
 
+
+async def test_the_timeline_names_the_same_last_day_tot_en_met(
+    client: AsyncClient, regisseur: dict[str, str], swv_a: Swv
+) -> None:
+    """The timeline's `totEnMet` is a last day too (decision 52): the absence period ended with
+    `totEnMet` on day -11 ends on day -11 there, and the next period starts on day -10."""
+    soort, leerling_id, periode, etag = await opgezet(client, regisseur, swv_a, "verzuimperiodes")
+    item = url(leerling_id, soort, periode["id"])
+    ended = await client.patch(
+        item, json={"totEnMet": dag(-11)}, headers={**regisseur, "If-Match": etag}
+    )
+    assert ended.status_code == 200, ended.text
+    tijdlijn = await client.get(f"/v1/leerlingen/{leerling_id}/tijdlijn", headers=regisseur)
+    perioden = tijdlijn.json()["perioden"]
+    assert all("einde" not in p for p in perioden)
+    grens = [i for i, p in enumerate(perioden) if p["totEnMet"] == dag(-11)]
+    assert grens, perioden
+    assert perioden[grens[0] + 1]["start"] == dag(-10)
+
     again = await client.patch(
         item,
         json={"totEnMet": dag(-5), **soort.bron},
