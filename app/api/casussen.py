@@ -202,7 +202,11 @@ class VerslagAntwoord(ApiModel):
 class ToestemmingInvoer(ApiInput):
     soort: DocumentSoort
     gegeven_op: Datum
-    geldig_tot: Datum | None = None
+    geldig_tot_en_met: Datum | None = Field(
+        default=None,
+        description="Laatste dag (tot en met) waarop de toestemming geldt; leeg: onbepaald.",
+        json_schema_extra={"format": "date"},
+    )
 
 
 class ToestemmingIntrekkingInvoer(ApiInput):
@@ -215,7 +219,9 @@ class ToestemmingAntwoord(ApiModel):
     id: uuid.UUID
     soort: DocumentSoort
     gegeven_op: date
-    geldig_tot: date | None
+    geldig_tot_en_met: date | None = Field(
+        description="Laatste dag (tot en met) waarop de toestemming geldt; leeg: onbepaald."
+    )
     ingetrokken_op: date | None
 
 
@@ -340,7 +346,7 @@ def toestemming_van(t: ToestemmingRow) -> ToestemmingAntwoord:
         id=t.id,
         soort=DocumentSoort(t.soort),
         gegeven_op=t.gegeven_op,
-        geldig_tot=t.geldig_tot,
+        geldig_tot_en_met=t.geldig_tot,
         ingetrokken_op=t.ingetrokken_op,
     )
 
@@ -658,7 +664,7 @@ async def create_casus_toestemming(
             casus_id,
             soort=invoer.soort,
             gegeven_op=invoer.gegeven_op,
-            geldig_tot=invoer.geldig_tot,
+            geldig_tot_en_met=invoer.geldig_tot_en_met,
         )
         body = toestemming_van(row).model_dump(mode="json", by_alias=True)
         return 201, body, {"ETag": etag(row.id, row.versie)}

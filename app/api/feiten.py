@@ -102,7 +102,7 @@ _VELDBESCHRIJVING = {
     "reden": "Waarom; vrije tekst, nooit in een export voor de Inspectie.",
     "einde": "De eerste dag waarop de situatie niet meer geldt (halfopen).",
     "geldig_tot": "De eerste dag waarop de verklaring niet meer geldt (halfopen).",
-    "tot_en_met": "De laatste dag van het verklaarde gat (inclusief; `docs/domain.md` regel 7).",
+    "tot_en_met": "De laatste dag (tot en met) van het verklaarde gat (`docs/domain.md` regel 7).",
     "uren": "Uren ongeoorloofd verzuim in de lesweek vanaf `geldigVanaf` (LPW art. 21).",
     "vestiging": "Id van de vestiging.",
 }
@@ -216,8 +216,9 @@ def feit_schemas() -> dict[str, dict[str, Any]]:
     schemas["FeitInvoer"] = {
         "title": "FeitInvoer",
         "description": "Een feit over de leerling, zoals een school, leerplicht of het SWV het "
-        "vastlegt; `soort` bepaalt de velden van `gegevens`. Een einddatum is de eerste dag "
-        "waarop de situatie niet meer geldt (halfopen), behalve `totEnMet`.",
+        "vastlegt; `soort` bepaalt de velden van `gegevens`. `einde` en `geldigTot` zijn de "
+        "eerste dag waarop de situatie niet meer geldt (halfopen); `totEnMet` is de laatste dag "
+        "(tot en met).",
         "oneOf": [{"$ref": ref} for ref in varianten.values()],
         "discriminator": {"propertyName": "soort", "mapping": varianten},
     }

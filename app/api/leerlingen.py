@@ -198,7 +198,9 @@ class LeerlingStatus(ApiModel):
 class Periode(ApiModel):
     categorie: Categorie
     start: date
-    einde: date | None
+    tot_en_met: date | None = Field(
+        description="Laatste dag (tot en met) van de periode; leeg als zij nog loopt."
+    )
     regel: str
     feit_ids: list[str]
     eindreden: str | None
@@ -273,7 +275,7 @@ def tijdlijn_van(
             Periode(
                 categorie=p.categorie,
                 start=p.start,
-                einde=p.einde,
+                tot_en_met=p.einde,
                 regel=p.regel,
                 feit_ids=list(p.feit_ids),
                 eindreden=str(p.eindreden) if p.eindreden else None,

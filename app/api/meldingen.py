@@ -95,7 +95,10 @@ class NieuweMeldingInvoer(ApiInput):
         default=None, description="ongeoorloofd, geoorloofd-ziek of onbepaald (nog niet bekend)."
     )
     verzuim_begin: Datum | None = None
-    verzuim_einde: Datum | None = Field(default=None, description="Eerste dag weer op school.")
+    verzuim_einde: Datum | None = Field(
+        default=None,
+        description="Eerste dag weer op school (halfopen: het verzuim eindigt ervoor).",
+    )
     ouders_geinformeerd_op: Datum | None = None
     gevraagde_acties: list[GevraagdeActie] = Field(default_factory=list, max_length=4)
     aanleiding: Tekst | None = None
@@ -146,7 +149,9 @@ class Melding(ApiModel):
     status: MeldingStatus
     aard: Aard | None
     verzuim_begin: date | None
-    verzuim_einde: date | None
+    verzuim_einde: date | None = Field(
+        description="Eerste dag weer op school (halfopen: het verzuim eindigt ervoor)."
+    )
     ouders_geinformeerd_op: date | None
     gevraagde_acties: list[GevraagdeActie]
     aanleiding: str | None = None

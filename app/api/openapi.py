@@ -27,11 +27,12 @@ fout in `errors`; ingevoerde waarden worden nooit herhaald. Elke respons draagt 
 `API-Version`. Een **503** met `Retry-After` betekent dat de database dit verzoek niet kon
 afmaken en dat er niets is opgeslagen: herhaal het na dat aantal seconden.
 
-**Einddatums.** Een feit dat iets beëindigt (`…-beeindigd`, `uitschrijving`) draagt als
-`geldigVanaf` de eerste dag waarop de situatie niet meer geldt; zo ook `einde` en `geldigTot` in
-feiten en `einddatum` in het Inspectieregister (halfopen perioden). Alleen `totEnMet` en de
-`einddatum` van de periode-resources (`/leerlingen/{id}/verzuimperiodes` en verwant) noemen de
-laatste dag waarop de situatie gold: daar is het eindfeit einddatum + 1 dag.
+**Einddatums: één betekenis per veldnaam.** `einddatum`, `einde` en `geldigTot` zijn overal de
+**eerste dag waarop de situatie niet meer geldt** (halfopen), in feiten, rapportages en het
+Inspectieregister; zo ook de `geldigVanaf` van een feit dat iets beëindigt (`…-beeindigd`,
+`uitschrijving`). `totEnMet` is overal de **laatste dag waarop de situatie gold** (tot en met),
+ook in de periode-resources (`/leerlingen/{id}/verzuimperiodes` en verwant): daar is het eindfeit
+`totEnMet` + 1 dag.
 
 **Toegang.** Systemen: OAuth2 client credentials (`POST /tokens`); elke operatie noemt de scope
 die zij vraagt. Mensen: `POST /sessies` met wachtwoord en TOTP-code geeft een bearer-token.

@@ -36,7 +36,7 @@ from app.api.deps import UowDep
 from app.api.feiten import Gebeurtenis, gebeurtenis
 from app.api.idempotentie import IdempotencyDep
 from app.api.leerlingen import BekendOp, LeerlingId, NamensVeld
-from app.api.problems import problem_responses
+from app.api.problems import HERNOEMDE_VELDEN, problem_responses
 from app.api.schemas import ApiInput, ApiModel
 from app.domain.feiten import (
     AanbodSoort,
@@ -67,12 +67,17 @@ IfMatch = Annotated[
         "Zonder deze header 428, met een verouderde 412.",
     ),
 ]
-_EINDDATUM = (
-    "Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt "
-    "de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag."
+_TOT_EN_MET = (
+    "Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als "
+    "`geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag."
 )
+_OUDE_EINDDATUM = {
+    "einddatum": "Dit veld heet nu `totEnMet`: de laatste dag (tot en met) waarop de situatie "
+    "gold. `einddatum` is in deze API altijd de eerste dag waarop zij niet meer geldt."
+}
+"""The period resources called their inclusive last day `einddatum` until it became `totEnMet`."""
 _F = TypeVar("_F", bound=Callable[..., Any])
-_APART = frozenset({"school_id", "einddatum"})
+_APART = frozenset({"school_id", "tot_en_met"})
 """Request fields the service takes on their own, not as fields of the fact."""
 _FEITVELD = {"school_id": "vestiging"}
 """API field names that differ from the fact's own field names."""
@@ -205,7 +210,7 @@ class EindeInvoer(ApiInput):
 
     namens: NamensVeld = None
 
-    einddatum: date = Field(description=_EINDDATUM)
+    tot_en_met: date = Field(description=_TOT_EN_MET)
 
 
 class CorrectieInvoer(ApiInput):
@@ -270,17 +275,20 @@ class Modellen:
         correctie_velden: dict[str, Any] = {}
         einde_velden: dict[str, Any] = {}
         if bron.beeindigbaar:
-            periode_velden["einddatum"] = (date | None, Field(description=_EINDDATUM))
+            periode_velden["tot_en_met"] = (date | None, Field(description=_TOT_EN_MET))
             periode_velden["status"] = (
                 PeriodeStatus,
                 Field(
                     description="`beeindigd` zodra een einde is vastgelegd (ook als de "
-                    "einddatum nog komt), anders `lopend`."
+                    "laatste dag nog komt), anders `lopend`."
                 ),
             )
-            correctie_velden["einddatum"] = (
+            correctie_velden["tot_en_met"] = (
                 date | None,
-                Field(default=None, description="De juiste einddatum, als die ook fout was."),
+                Field(
+                    default=None,
+                    description="De juiste laatste dag (tot en met), als die ook fout was.",
+                ),
             )
         periode_velden |= velden(verplicht=True)
         if bron.eindreden:
@@ -346,7 +354,7 @@ def _weergave(bron: Bron, periode: Periode) -> dict[str, Any]:
     feit = feit_naar_dict(periode.start)
     data: dict[str, Any] = {"id": periode.id, "startdatum": periode.startdatum}
     if bron.beeindigbaar:
-        data["einddatum"] = periode.einddatum
+        data["tot_en_met"] = periode.tot_en_met
         data["status"] = periode.status
     for naam in bron.velden:
         data[naam] = feit[_FEITVELD.get(naam, naam)]
@@ -470,6 +478,8 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
     )
 
     if bron.beeindigbaar:
+        HERNOEMDE_VELDEN[f"end_{bron.enkelvoud}"] = _OUDE_EINDDATUM
+        HERNOEMDE_VELDEN[f"correct_{bron.enkelvoud}"] = _OUDE_EINDDATUM
 
         async def end(
             leerling_id: LeerlingId,
@@ -488,7 +498,7 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
                 periode_id,
                 if_match=if_match,
                 einde=service.Einde(
-                    einddatum=invoer.einddatum,
+                    tot_en_met=invoer.tot_en_met,
                     gegevens=_gegevens(invoer, EindeInvoer),
                     namens=invoer.namens,
                 ),
@@ -504,7 +514,8 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
             response_model=m.periode,
             summary=f"Beëindig een {wat}",
             description=(
-                f"Voegt het eindfeit `{soort.einde}` toe, gedateerd op de dag na `einddatum`. "
+                f"Voegt het eindfeit `{soort.einde}` toe, gedateerd op de dag na `totEnMet` "
+                "(de laatste dag, tot en met). "
                 "Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar "
                 "einde met een correctie."
             ),
@@ -533,7 +544,7 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
                     reden=invoer.reden,
                     gegevens=_gegevens(invoer, CorrectieInvoer),
                     school_id=getattr(invoer, "school_id", None),
-                    einddatum=getattr(invoer, "einddatum", None),
+                    tot_en_met=getattr(invoer, "tot_en_met", None),
                     namens=invoer.namens,
                 ),
             )
@@ -555,7 +566,8 @@ def voeg_routes_toe(router: APIRouter, bron: Bron) -> None:
         summary=f"Corrigeer een {wat}",
         description=(
             "Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de "
-            "einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in "
+            "laatste dag (`totEnMet`) of de vestiging/grond verandert); het oorspronkelijke "
+            "feit blijft in "
             "`feiten`, en wat vóór de correctie bekend was blijft op te vragen met "
             "`bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode "
             "(`Content-Location`, `ETag`); `Location` wijst naar de correctie."

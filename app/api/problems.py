@@ -131,18 +131,28 @@ def _safe_reason(err: dict[str, Any]) -> str:
 
 ONBEKEND_VELD = "Onbekend veld: alleen de velden van het contract zijn toegestaan."
 
+HERNOEMDE_VELDEN: dict[str, dict[str, str]] = {}
+"""Per route name: top-level body fields renamed in a breaking change (old name -> reason naming
+the new one), so a client still sending the old name learns the new one. The old name is ours,
+not the caller's input, so it may be named."""
 
-def invalid_params_from_validation(errors: Sequence[Any]) -> list[InvalidParam]:
+
+def invalid_params_from_validation(
+    errors: Sequence[Any], hernoemd: Mapping[str, str] | None = None
+) -> list[InvalidParam]:
     """Every validation error as an InvalidParam, in the order pydantic found them.
 
     An unknown field is named by where it is, never by its own name: a caller's key is input
-    too and may hold personal data."""
+    too and may hold personal data. Only a known former name in ``hernoemd`` is named, with
+    its successor."""
     result: list[InvalidParam] = []
     for err in errors:
         loc = tuple(err.get("loc", ()))
         code = str(err.get("type", "value_error"))
         reason = _safe_reason(err)
-        if code == "extra_forbidden" and len(loc) > 1:
+        if code == "extra_forbidden" and len(loc) == 2 and str(loc[1]) in (hernoemd or {}):
+            reason = (hernoemd or {})[str(loc[1])]
+        elif code == "extra_forbidden" and len(loc) > 1:
             loc = loc[:-1]
             reason = ONBEKEND_VELD
         where, name = _location(loc)
@@ -154,7 +164,9 @@ def invalid_params_from_validation(errors: Sequence[Any]) -> list[InvalidParam]:
 
 async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)  # noqa: S101
-    errors = invalid_params_from_validation(exc.errors())
+    route = request.scope.get("route")
+    hernoemd = HERNOEMDE_VELDEN.get(str(getattr(route, "name", "")))
+    errors = invalid_params_from_validation(exc.errors(), hernoemd)
     return problem_response(
         request,
         400,

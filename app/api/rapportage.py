@@ -86,8 +86,8 @@ def _antwoord(schrijf: Any, media: str, naam: str) -> StreamingResponse:
 # -- typed report schemas (contract only: the JSON is streamed as the exports write it) -------
 
 _EINDE = (
-    "Een einddatum is overal in deze API de eerste dag waarop de situatie niet meer geldt "
-    "(halfopen), behalve waar `totEnMet` staat."
+    "de eerste dag waarop de situatie niet meer geldt (halfopen), zoals `einddatum`, `einde` en "
+    "`geldigTot` overal in deze API."
 )
 _KOLOMSCHEMA: dict[Formaat, dict[str, Any]] = {
     Formaat.TEKST: {"type": ["string", "null"]},

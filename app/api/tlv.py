@@ -61,8 +61,11 @@ class TlvInvoer(ApiInput):
     categorie: TlvCategorie | None = Field(
         default=None, description="Bekostigingscategorie (laag, midden, hoog); niet bij sbo."
     )
-    geldig_tot: date | None = Field(
-        default=None, description="Laatste dag van geldigheid.", ge=EERSTE_DATUM, le=LAATSTE_DATUM
+    geldig_tot_en_met: date | None = Field(
+        default=None,
+        description="Laatste dag (tot en met) waarop de TLV geldt; leeg: onbepaald.",
+        ge=EERSTE_DATUM,
+        le=LAATSTE_DATUM,
     )
     school_herkomst_id: uuid.UUID | None = Field(
         default=None, description="Vestiging van herkomst (de oude school, zorgplicht)."
@@ -102,7 +105,9 @@ class Tlv(ApiModel):
     afgegeven_op: date
     onderwijssoort: TlvSoort
     categorie: TlvCategorie | None
-    geldig_tot: date | None
+    geldig_tot_en_met: date | None = Field(
+        description="Laatste dag (tot en met) waarop de TLV geldt; leeg: onbepaald."
+    )
     school_herkomst_id: uuid.UUID | None
     school_beoogd_id: uuid.UUID | None
     staat: TlvStaat
@@ -254,7 +259,7 @@ def tlv_van(m: service.TlvMetStaat, bekend_op: datetime | None = None) -> Tlv:
         afgegeven_op=t.afgegeven_op,
         onderwijssoort=TlvSoort(t.onderwijssoort),
         categorie=TlvCategorie(t.categorie) if t.categorie else None,
-        geldig_tot=t.geldig_tot,
+        geldig_tot_en_met=t.geldig_tot,
         school_herkomst_id=t.school_herkomst_id,
         school_beoogd_id=t.school_beoogd_id,
         staat=s.staat,
@@ -325,7 +330,7 @@ async def create_tlv(
                 afgegeven_op=invoer.afgegeven_op,
                 onderwijssoort=invoer.onderwijssoort,
                 categorie=invoer.categorie,
-                geldig_tot=invoer.geldig_tot,
+                geldig_tot_en_met=invoer.geldig_tot_en_met,
                 school_herkomst_id=invoer.school_herkomst_id,
                 school_beoogd_id=invoer.school_beoogd_id,
                 bron_referentie=invoer.bron_referentie,

@@ -135,6 +135,7 @@ class ToestemmingRow(Base):
     soort: Mapped[str] = mapped_column(String(20))
     gegeven_op: Mapped[date] = mapped_column(Date)
     geldig_tot: Mapped[date | None] = mapped_column(Date)
+    """The last valid day, inclusive: the API's `geldigTotEnMet` (decision 52)."""
     ingetrokken_op: Mapped[date | None] = mapped_column(Date)
     door: Mapped[str] = mapped_column(String(100))
     versie: Mapped[int] = mapped_column(Integer, default=1)

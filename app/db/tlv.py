@@ -69,6 +69,7 @@ class TlvRow(Base):
     onderwijssoort: Mapped[str] = mapped_column(String(3))
     categorie: Mapped[str | None] = mapped_column(String(6))
     geldig_tot: Mapped[date | None] = mapped_column(Date)
+    """The last valid day, inclusive: the API's `geldigTotEnMet` (decision 52)."""
     school_herkomst_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("scholen.id"))
     school_beoogd_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("scholen.id"))
     staat: Mapped[str] = mapped_column(String(20))

@@ -219,14 +219,15 @@ class Toestemming:
 
     soort: DocumentSoort
     gegeven_op: date
-    geldig_tot: date | None = None
+    geldig_tot_en_met: date | None = None
+    """The last day the consent holds, inclusive."""
     ingetrokken_op: date | None = None
 
     def geldt_op(self, dag: date) -> bool:
-        """Current: given, not expired, not withdrawn on `dag`."""
+        """Current: given, not past its last day (inclusive), not withdrawn on `dag`."""
         if self.gegeven_op > dag:
             return False
-        if self.geldig_tot is not None and dag > self.geldig_tot:
+        if self.geldig_tot_en_met is not None and dag > self.geldig_tot_en_met:
             return False
         return self.ingetrokken_op is None or dag < self.ingetrokken_op
 

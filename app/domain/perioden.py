@@ -51,8 +51,9 @@ class Periode:
         return self.start.geldig_vanaf
 
     @property
-    def einddatum(self) -> date | None:
-        """The last day the situation held (the end fact's date is the first day it did not)."""
+    def tot_en_met(self) -> date | None:
+        """The last day the situation held, inclusive (the end fact's date is the first day it
+        did not); docs/domain.md regel 15."""
         return self.einde.geldig_vanaf - _DAG if self.einde is not None else None
 
     @property

@@ -95,6 +95,7 @@ class Tijdvak:
     categorie: Categorie
     start: date
     einde: date | None
+    """The last day of the period, inclusive (the API's `totEnMet`)."""
     regel: str
     feit_ids: tuple[str, ...]
     eindreden: Beeindigingsreden | None = None

@@ -596,20 +596,20 @@ async def geef_toestemming(
     *,
     soort: DocumentSoort,
     gegeven_op: date,
-    geldig_tot: date | None,
+    geldig_tot_en_met: date | None,
 ) -> tuple[ToestemmingRow, CasusDetail]:
     """Record the parents' consent to exchange an OPP or dossier (Regioloket)."""
     async with uow.voor(actor):
         casus = await _te_wijzigen(uow, actor, casus_id, None)
-        if geldig_tot is not None and geldig_tot < gegeven_op:
-            raise InvalidInput([FieldError("geldigTot", "voor_begin", "Ligt voor gegevenOp.")])
+        if geldig_tot_en_met is not None and geldig_tot_en_met < gegeven_op:
+            raise InvalidInput([FieldError("geldigTotEnMet", "voor_begin", "Ligt voor gegevenOp.")])
         row = ToestemmingRow(
             id=uuid.uuid4(),
             casus_id=casus.id,
             swv_id=casus.swv_id,
             soort=str(soort),
             gegeven_op=gegeven_op,
-            geldig_tot=geldig_tot,
+            geldig_tot=geldig_tot_en_met,
             door=actor.id,
             versie=1,
         )

@@ -10,8 +10,9 @@ update is lost.
 same vestiging or grond where the kind has one). Two overlapping starts of one kind share that
 end: the domain folds them into one situation (docs/domain.md regels 5-12), and ending it ends both.
 
-**Dates.** An end fact names the first day on which the situation no longer holds; a period's
-`einddatum` is the last day it held: the end fact's date minus one day.
+**Dates.** An end fact names the first day on which the situation no longer holds (half-open, as
+every `einddatum`, `einde` and `geldigTot`); a period's `totEnMet` is the last day it held
+(inclusive): the end fact's date minus one day.
 """
 
 from __future__ import annotations
@@ -217,7 +218,7 @@ async def open_periode(
 class Einde:
     """The end of a period: its last day (inclusive) and, where the kind has one, a reason."""
 
-    einddatum: date
+    tot_en_met: date
     gegevens: dict[str, Any] = field(default_factory=dict)
     namens: Namens | None = None
 
@@ -232,7 +233,7 @@ async def beeindig_periode(
     if_match: str | None,
     einde: Einde,
 ) -> Periode:
-    """Append the end fact, dated the day after ``einddatum`` (the first day it no longer held)."""
+    """Append the end fact, dated the day after ``tot_en_met`` (the first day it no longer held)."""
     # No route ends a kind without an end fact.
     assert soort.einde is not None  # noqa: S101
     async with uow.voor(actor):
@@ -241,9 +242,9 @@ async def beeindig_periode(
         _controleer_versie(periode, if_match)
         if periode.einde is not None:
             raise Conflict("Deze periode is al beëindigd; corrigeer haar einde met een correctie.")
-        if einde.einddatum < periode.startdatum:
+        if einde.tot_en_met < periode.startdatum:
             raise InvalidInput(
-                [FieldError("einddatum", "voor_start", "Ligt voor de startdatum van de periode.")]
+                [FieldError("totEnMet", "voor_start", "Ligt voor de startdatum van de periode.")]
             )
         gegevens = dict(einde.gegevens)
         if soort.sleutel and soort.sleutel != _VESTIGING:
@@ -254,12 +255,12 @@ async def beeindig_periode(
             stand,
             feiten.NieuwFeit(
                 soort=str(soort.einde),
-                geldig_vanaf=einde.einddatum + _DAG,
+                geldig_vanaf=einde.tot_en_met + _DAG,
                 gegevens=gegevens,
                 school_id=_school(soort, periode.start),
                 namens=einde.namens,
             ),
-            "einddatum",
+            "totEnMet",
         )
         periode = stand.periode(periode_id)
         await uow.commit()
@@ -274,7 +275,7 @@ class PeriodeCorrectie:
     reden: str
     gegevens: dict[str, Any] = field(default_factory=dict)
     school_id: uuid.UUID | None = None
-    einddatum: date | None = None
+    tot_en_met: date | None = None
     namens: Namens | None = None
 
 
@@ -335,7 +336,7 @@ async def corrigeer_periode(
                     school_id=correctie.school_id,
                     namens=correctie.namens,
                 ),
-                "einddatum",
+                "totEnMet",
             )
         gecorrigeerd = stand.periode(periode_id)
         if periode.einde_id is not None and gecorrigeerd.einde_id != periode.einde_id:
@@ -356,14 +357,14 @@ def _gecorrigeerd_einde(
     vestiging or grond; None when the end stays as it is. Refuses what would break the pair."""
     einde = periode.einde
     if einde is None:
-        if correctie.einddatum is not None:
+        if correctie.tot_en_met is not None:
             raise Conflict("Deze periode is nog niet beëindigd; beëindig haar met PATCH.")
         return None
-    eind_dag = (correctie.einddatum or (einde.geldig_vanaf - _DAG)) + _DAG
+    eind_dag = (correctie.tot_en_met or (einde.geldig_vanaf - _DAG)) + _DAG
     if eind_dag <= correctie.startdatum:
-        veld = "einddatum" if correctie.einddatum is not None else "startdatum"
+        veld = "totEnMet" if correctie.tot_en_met is not None else "startdatum"
         raise InvalidInput(
-            [FieldError(veld, "einde_voor_start", "De einddatum ligt voor de startdatum.")]
+            [FieldError(veld, "einde_voor_start", "De laatste dag ligt voor de startdatum.")]
         )
     sleutel = soort.sleutel
     nieuwe_sleutel = sleutel is not None and vervanging[sleutel] != getattr(einde, sleutel)

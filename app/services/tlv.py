@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from app.db.fouten import DubbeleBronReferentie
@@ -247,7 +247,8 @@ class NieuweTlv:
     afgegeven_op: date
     onderwijssoort: TlvSoort
     categorie: TlvCategorie | None = None
-    geldig_tot: date | None = None
+    geldig_tot_en_met: date | None = None
+    """The TLV's last valid day, inclusive; the fact's `geldig_tot` is the day after."""
     school_herkomst_id: uuid.UUID | None = None
     school_beoogd_id: uuid.UUID | None = None
     bron_referentie: str | None = None
@@ -277,8 +278,8 @@ async def geef_af(
         fouten += await _school(uow, swv.id, nieuw.school_beoogd_id, "schoolBeoogdId")
         if nieuw.afgegeven_op > vandaag:
             fouten.append(FieldError("afgegevenOp", "in_de_toekomst", "Ligt na vandaag."))
-        if nieuw.geldig_tot is not None and nieuw.geldig_tot < nieuw.afgegeven_op:
-            fouten.append(FieldError("geldigTot", "voor_afgifte", "Ligt voor de afgifte."))
+        if nieuw.geldig_tot_en_met is not None and nieuw.geldig_tot_en_met < nieuw.afgegeven_op:
+            fouten.append(FieldError("geldigTotEnMet", "voor_afgifte", "Ligt voor de afgifte."))
         if nieuw.onderwijssoort is TlvSoort.SBO and nieuw.categorie is not None:
             fouten.append(
                 FieldError(
@@ -313,7 +314,7 @@ async def geef_af(
                 afgegeven_op=nieuw.afgegeven_op,
                 onderwijssoort=nieuw.onderwijssoort.value,
                 categorie=nieuw.categorie.value if nieuw.categorie else None,
-                geldig_tot=nieuw.geldig_tot,
+                geldig_tot=nieuw.geldig_tot_en_met,
                 school_herkomst_id=nieuw.school_herkomst_id,
                 school_beoogd_id=nieuw.school_beoogd_id,
                 staat=gepland.naar.value,
@@ -331,8 +332,9 @@ async def geef_af(
         gegevens: dict[str, Any] = {"onderwijssoort": nieuw.onderwijssoort.value}
         if nieuw.categorie is not None:
             gegevens["categorie"] = nieuw.categorie.value
-        if nieuw.geldig_tot is not None:
-            gegevens["geldig_tot"] = nieuw.geldig_tot.isoformat()
+        if nieuw.geldig_tot_en_met is not None:
+            # The fact's `geldig_tot` is half-open: the first day the TLV no longer holds.
+            gegevens["geldig_tot"] = (nieuw.geldig_tot_en_met + timedelta(days=1)).isoformat()
         feit = await _voeg_feit_toe(
             uow,
             actor,

@@ -706,7 +706,7 @@ export interface paths {
         head?: never;
         /**
          * Beëindig een inschrijving
-         * @description Voegt het eindfeit `uitschrijving` toe, gedateerd op de dag na `einddatum`. Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
+         * @description Voegt het eindfeit `uitschrijving` toe, gedateerd op de dag na `totEnMet` (de laatste dag, tot en met). Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
          */
         patch: operations["endInschrijving"];
         trace?: never;
@@ -722,7 +722,7 @@ export interface paths {
         put?: never;
         /**
          * Corrigeer een inschrijving
-         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
+         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de laatste dag (`totEnMet`) of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
          */
         post: operations["correctInschrijving"];
         delete?: never;
@@ -791,7 +791,7 @@ export interface paths {
         head?: never;
         /**
          * Beëindig een verzuimperiode
-         * @description Voegt het eindfeit `verzuim-beeindigd` toe, gedateerd op de dag na `einddatum`. Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
+         * @description Voegt het eindfeit `verzuim-beeindigd` toe, gedateerd op de dag na `totEnMet` (de laatste dag, tot en met). Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
          */
         patch: operations["endVerzuimperiode"];
         trace?: never;
@@ -807,7 +807,7 @@ export interface paths {
         put?: never;
         /**
          * Corrigeer een verzuimperiode
-         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
+         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de laatste dag (`totEnMet`) of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
          */
         post: operations["correctVerzuimperiode"];
         delete?: never;
@@ -876,7 +876,7 @@ export interface paths {
         head?: never;
         /**
          * Beëindig een ziekmelding
-         * @description Voegt het eindfeit `ziekmelding-beeindigd` toe, gedateerd op de dag na `einddatum`. Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
+         * @description Voegt het eindfeit `ziekmelding-beeindigd` toe, gedateerd op de dag na `totEnMet` (de laatste dag, tot en met). Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
          */
         patch: operations["endZiekmelding"];
         trace?: never;
@@ -892,7 +892,7 @@ export interface paths {
         put?: never;
         /**
          * Corrigeer een ziekmelding
-         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
+         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de laatste dag (`totEnMet`) of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
          */
         post: operations["correctZiekmelding"];
         delete?: never;
@@ -961,7 +961,7 @@ export interface paths {
         head?: never;
         /**
          * Beëindig een vrijstelling
-         * @description Voegt het eindfeit `vrijstelling-beeindigd` toe, gedateerd op de dag na `einddatum`. Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
+         * @description Voegt het eindfeit `vrijstelling-beeindigd` toe, gedateerd op de dag na `totEnMet` (de laatste dag, tot en met). Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
          */
         patch: operations["endVrijstelling"];
         trace?: never;
@@ -977,7 +977,7 @@ export interface paths {
         put?: never;
         /**
          * Corrigeer een vrijstelling
-         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
+         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de laatste dag (`totEnMet`) of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
          */
         post: operations["correctVrijstelling"];
         delete?: never;
@@ -1046,7 +1046,7 @@ export interface paths {
         head?: never;
         /**
          * Beëindig een schorsing
-         * @description Voegt het eindfeit `schorsing-beeindigd` toe, gedateerd op de dag na `einddatum`. Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
+         * @description Voegt het eindfeit `schorsing-beeindigd` toe, gedateerd op de dag na `totEnMet` (de laatste dag, tot en met). Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
          */
         patch: operations["endSchorsing"];
         trace?: never;
@@ -1062,7 +1062,7 @@ export interface paths {
         put?: never;
         /**
          * Corrigeer een schorsing
-         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
+         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de laatste dag (`totEnMet`) of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
          */
         post: operations["correctSchorsing"];
         delete?: never;
@@ -1131,7 +1131,7 @@ export interface paths {
         head?: never;
         /**
          * Beëindig een aanbod
-         * @description Voegt het eindfeit `aanbod-beeindigd` toe, gedateerd op de dag na `einddatum`. Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
+         * @description Voegt het eindfeit `aanbod-beeindigd` toe, gedateerd op de dag na `totEnMet` (de laatste dag, tot en met). Vraagt `If-Match`. Een al beëindigde periode geeft 409: corrigeer dan haar einde met een correctie.
          */
         patch: operations["endAanbod"];
         trace?: never;
@@ -1147,7 +1147,7 @@ export interface paths {
         put?: never;
         /**
          * Corrigeer een aanbod
-         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
+         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de laatste dag (`totEnMet`) of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
          */
         post: operations["correctAanbod"];
         delete?: never;
@@ -1228,7 +1228,7 @@ export interface paths {
         put?: never;
         /**
          * Corrigeer een jeugdarts-oordeel
-         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de einddatum of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
+         * @description Voegt een `correctie` toe die het startfeit vervangt (en het eindfeit, als de laatste dag (`totEnMet`) of de vestiging/grond verandert); het oorspronkelijke feit blijft in `feiten`, en wat vóór de correctie bekend was blijft op te vragen met `bekendOp`. Vraagt `If-Match`. De respons is de gecorrigeerde periode (`Content-Location`, `ETag`); `Location` wijst naar de correctie.
          */
         post: operations["correctJeugdartsOordeel"];
         delete?: never;
@@ -2241,11 +2241,11 @@ export interface components {
              */
             startdatum: string;
             /**
-             * Einddatum
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * Totenmet
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string | null;
-            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de einddatum nog komt), anders `lopend`. */
+            totEnMet: string | null;
+            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de laatste dag nog komt), anders `lopend`. */
             status: components["schemas"]["PeriodeStatus"];
             /** @description Soort aanbod (docs/domain.md regels 10 en 12). */
             aanbod: components["schemas"]["AanbodSoort"];
@@ -2271,10 +2271,10 @@ export interface components {
             /** @description Soort aanbod (docs/domain.md regels 10 en 12). */
             aanbod: components["schemas"]["AanbodSoort"];
             /**
-             * Einddatum
-             * @description De juiste einddatum, als die ook fout was.
+             * Totenmet
+             * @description De juiste laatste dag (tot en met), als die ook fout was.
              */
-            einddatum?: string | null;
+            totEnMet?: string | null;
         };
         /**
          * AanbodEinde
@@ -2284,11 +2284,11 @@ export interface components {
             /** @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit. */
             namens?: components["schemas"]["Namens"] | null;
             /**
-             * Einddatum
+             * Totenmet
              * Format: date
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string;
+            totEnMet: string;
         };
         /**
          * AanbodInvoer
@@ -3332,7 +3332,7 @@ export interface components {
         };
         /**
          * FeitInvoer
-         * @description Een feit over de leerling, zoals een school, leerplicht of het SWV het vastlegt; `soort` bepaalt de velden van `gegevens`. Een einddatum is de eerste dag waarop de situatie niet meer geldt (halfopen), behalve `totEnMet`.
+         * @description Een feit over de leerling, zoals een school, leerplicht of het SWV het vastlegt; `soort` bepaalt de velden van `gegevens`. `einde` en `geldigTot` zijn de eerste dag waarop de situatie niet meer geldt (halfopen); `totEnMet` is de laatste dag (tot en met).
          */
         FeitInvoer: components["schemas"]["FeitInvoerInschrijving"] | components["schemas"]["FeitInvoerUitschrijving"] | components["schemas"]["FeitInvoerNietIngeschreven"] | components["schemas"]["FeitInvoerVerzuimGestart"] | components["schemas"]["FeitInvoerVerzuimBeeindigd"] | components["schemas"]["FeitInvoerVerzuimGemeld"] | components["schemas"]["FeitInvoerVerzuimuren"] | components["schemas"]["FeitInvoerZiekmelding"] | components["schemas"]["FeitInvoerZiekmeldingBeeindigd"] | components["schemas"]["FeitInvoerJeugdartsOordeel"] | components["schemas"]["FeitInvoerOngeoorloofdAangemerkt"] | components["schemas"]["FeitInvoerVrijstellingVerleend"] | components["schemas"]["FeitInvoerVrijstellingBeeindigd"] | components["schemas"]["FeitInvoerBesluit11g"] | components["schemas"]["FeitInvoerBesluit11gBeeindigd"] | components["schemas"]["FeitInvoerSchorsingGestart"] | components["schemas"]["FeitInvoerSchorsingBeeindigd"] | components["schemas"]["FeitInvoerTlvAfgegeven"] | components["schemas"]["FeitInvoerPlaatsing"] | components["schemas"]["FeitInvoerWachtOpPlek"] | components["schemas"]["FeitInvoerAanbodGestart"] | components["schemas"]["FeitInvoerAanbodBeeindigd"] | components["schemas"]["FeitInvoerGastleerling"] | components["schemas"]["FeitInvoerGastleerlingBeeindigd"] | components["schemas"]["FeitInvoerOnderwijsHervat"] | components["schemas"]["FeitInvoerKwalificatieplichtBeeindigd"] | components["schemas"]["FeitInvoerAdministratieveOnvolkomenheid"] | components["schemas"]["FeitInvoerKlas"] | components["schemas"]["FeitInvoerNiveau"] | components["schemas"]["FeitInvoerWoonplaats"] | components["schemas"]["FeitInvoerSoortThuiszitter"] | components["schemas"]["FeitInvoerRedenGeoorloofd"] | components["schemas"]["FeitInvoerJeugdhulp"] | components["schemas"]["FeitInvoerGemeldBijLoket"] | components["schemas"]["FeitInvoerCorrectie"] | components["schemas"]["FeitInvoerIntrekking"];
         /**
@@ -3628,11 +3628,11 @@ export interface components {
              */
             startdatum: string;
             /**
-             * Einddatum
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * Totenmet
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string | null;
-            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de einddatum nog komt), anders `lopend`. */
+            totEnMet: string | null;
+            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de laatste dag nog komt), anders `lopend`. */
             status: components["schemas"]["PeriodeStatus"];
             /**
              * Schoolid
@@ -3668,10 +3668,10 @@ export interface components {
              */
             schoolId: string;
             /**
-             * Einddatum
-             * @description De juiste einddatum, als die ook fout was.
+             * Totenmet
+             * @description De juiste laatste dag (tot en met), als die ook fout was.
              */
-            einddatum?: string | null;
+            totEnMet?: string | null;
         };
         /**
          * InschrijvingEinde
@@ -3681,11 +3681,11 @@ export interface components {
             /** @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit. */
             namens?: components["schemas"]["Namens"] | null;
             /**
-             * Einddatum
+             * Totenmet
              * Format: date
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string;
+            totEnMet: string;
             /** @description Reden van beëindiging (docs/domain.md regel 16). */
             reden?: components["schemas"]["Beeindigingsreden"] | null;
         };
@@ -4467,7 +4467,10 @@ export interface components {
             aard: components["schemas"]["Aard"] | null;
             /** Verzuimbegin */
             verzuimBegin: string | null;
-            /** Verzuimeinde */
+            /**
+             * Verzuimeinde
+             * @description Eerste dag weer op school (halfopen: het verzuim eindigt ervoor).
+             */
             verzuimEinde: string | null;
             /** Oudersgeinformeerdop */
             oudersGeinformeerdOp: string | null;
@@ -4644,7 +4647,7 @@ export interface components {
             verzuimBegin?: string | null;
             /**
              * Verzuimeinde
-             * @description Eerste dag weer op school.
+             * @description Eerste dag weer op school (halfopen: het verzuim eindigt ervoor).
              */
             verzuimEinde?: string | null;
             /** Oudersgeinformeerdop */
@@ -4834,8 +4837,11 @@ export interface components {
              * Format: date
              */
             start: string;
-            /** Einde */
-            einde: string | null;
+            /**
+             * Totenmet
+             * @description Laatste dag (tot en met) van de periode; leeg als zij nog loopt.
+             */
+            totEnMet: string | null;
             /** Regel */
             regel: string;
             /** Feitids */
@@ -5241,11 +5247,11 @@ export interface components {
              */
             startdatum: string;
             /**
-             * Einddatum
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * Totenmet
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string | null;
-            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de einddatum nog komt), anders `lopend`. */
+            totEnMet: string | null;
+            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de laatste dag nog komt), anders `lopend`. */
             status: components["schemas"]["PeriodeStatus"];
         };
         /**
@@ -5267,10 +5273,10 @@ export interface components {
              */
             reden: string;
             /**
-             * Einddatum
-             * @description De juiste einddatum, als die ook fout was.
+             * Totenmet
+             * @description De juiste laatste dag (tot en met), als die ook fout was.
              */
-            einddatum?: string | null;
+            totEnMet?: string | null;
         };
         /**
          * SchorsingEinde
@@ -5280,11 +5286,11 @@ export interface components {
             /** @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit. */
             namens?: components["schemas"]["Namens"] | null;
             /**
-             * Einddatum
+             * Totenmet
              * Format: date
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string;
+            totEnMet: string;
         };
         /**
          * SchorsingInvoer
@@ -5603,8 +5609,11 @@ export interface components {
             afgegevenOp: string;
             onderwijssoort: components["schemas"]["TlvSoort"];
             categorie: components["schemas"]["TlvCategorie"] | null;
-            /** Geldigtot */
-            geldigTot: string | null;
+            /**
+             * Geldigtotenmet
+             * @description Laatste dag (tot en met) waarop de TLV geldt; leeg: onbepaald.
+             */
+            geldigTotEnMet: string | null;
             /** Schoolherkomstid */
             schoolHerkomstId: string | null;
             /** Schoolbeoogdid */
@@ -5667,10 +5676,10 @@ export interface components {
             /** @description Bekostigingscategorie (laag, midden, hoog); niet bij sbo. */
             categorie?: components["schemas"]["TlvCategorie"] | null;
             /**
-             * Geldigtot
-             * @description Laatste dag van geldigheid.
+             * Geldigtotenmet
+             * @description Laatste dag (tot en met) waarop de TLV geldt; leeg: onbepaald.
              */
-            geldigTot?: string | null;
+            geldigTotEnMet?: string | null;
             /**
              * Schoolherkomstid
              * @description Vestiging van herkomst (de oude school, zorgplicht).
@@ -5762,8 +5771,11 @@ export interface components {
              * Format: date
              */
             gegevenOp: string;
-            /** Geldigtot */
-            geldigTot: string | null;
+            /**
+             * Geldigtotenmet
+             * @description Laatste dag (tot en met) waarop de toestemming geldt; leeg: onbepaald.
+             */
+            geldigTotEnMet: string | null;
             /** Ingetrokkenop */
             ingetrokkenOp: string | null;
         };
@@ -5784,8 +5796,12 @@ export interface components {
              * Format: date
              */
             gegevenOp: string;
-            /** Geldigtot */
-            geldigTot?: string | null;
+            /**
+             * Geldigtotenmet
+             * Format: date
+             * @description Laatste dag (tot en met) waarop de toestemming geldt; leeg: onbepaald.
+             */
+            geldigTotEnMet?: string | null;
         };
         /**
          * TokenFout
@@ -6055,11 +6071,11 @@ export interface components {
              */
             startdatum: string;
             /**
-             * Einddatum
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * Totenmet
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string | null;
-            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de einddatum nog komt), anders `lopend`. */
+            totEnMet: string | null;
+            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de laatste dag nog komt), anders `lopend`. */
             status: components["schemas"]["PeriodeStatus"];
             /** @description Reden van beëindiging (docs/domain.md regel 16), als gemeld. */
             eindreden: components["schemas"]["Beeindigingsreden"] | null;
@@ -6083,10 +6099,10 @@ export interface components {
              */
             reden: string;
             /**
-             * Einddatum
-             * @description De juiste einddatum, als die ook fout was.
+             * Totenmet
+             * @description De juiste laatste dag (tot en met), als die ook fout was.
              */
-            einddatum?: string | null;
+            totEnMet?: string | null;
         };
         /**
          * VerzuimperiodeEinde
@@ -6096,11 +6112,11 @@ export interface components {
             /** @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit. */
             namens?: components["schemas"]["Namens"] | null;
             /**
-             * Einddatum
+             * Totenmet
              * Format: date
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string;
+            totEnMet: string;
             /** @description Reden van beëindiging (docs/domain.md regel 16). */
             reden?: components["schemas"]["Beeindigingsreden"] | null;
         };
@@ -6187,11 +6203,11 @@ export interface components {
              */
             startdatum: string;
             /**
-             * Einddatum
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * Totenmet
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string | null;
-            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de einddatum nog komt), anders `lopend`. */
+            totEnMet: string | null;
+            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de laatste dag nog komt), anders `lopend`. */
             status: components["schemas"]["PeriodeStatus"];
             /** @description Wettelijke grond (LPW art. 5 onder a/b/c, 5a, 15). */
             grond: components["schemas"]["VrijstellingGrond"];
@@ -6219,10 +6235,10 @@ export interface components {
             /** @description Wettelijke grond (LPW art. 5 onder a/b/c, 5a, 15). */
             grond: components["schemas"]["VrijstellingGrond"];
             /**
-             * Einddatum
-             * @description De juiste einddatum, als die ook fout was.
+             * Totenmet
+             * @description De juiste laatste dag (tot en met), als die ook fout was.
              */
-            einddatum?: string | null;
+            totEnMet?: string | null;
         };
         /**
          * VrijstellingEinde
@@ -6232,11 +6248,11 @@ export interface components {
             /** @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit. */
             namens?: components["schemas"]["Namens"] | null;
             /**
-             * Einddatum
+             * Totenmet
              * Format: date
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string;
+            totEnMet: string;
             /** @description Reden van beëindiging (docs/domain.md regel 16). */
             reden?: components["schemas"]["Beeindigingsreden"] | null;
         };
@@ -6323,11 +6339,11 @@ export interface components {
              */
             startdatum: string;
             /**
-             * Einddatum
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * Totenmet
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string | null;
-            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de einddatum nog komt), anders `lopend`. */
+            totEnMet: string | null;
+            /** @description `beeindigd` zodra een einde is vastgelegd (ook als de laatste dag nog komt), anders `lopend`. */
             status: components["schemas"]["PeriodeStatus"];
             /**
              * Doorouders
@@ -6359,10 +6375,10 @@ export interface components {
              */
             doorOuders: boolean;
             /**
-             * Einddatum
-             * @description De juiste einddatum, als die ook fout was.
+             * Totenmet
+             * @description De juiste laatste dag (tot en met), als die ook fout was.
              */
-            einddatum?: string | null;
+            totEnMet?: string | null;
         };
         /**
          * ZiekmeldingEinde
@@ -6372,11 +6388,11 @@ export interface components {
             /** @description De bron namens wie u het feit vastlegt: `leerplicht` (de regisseur legt een besluit van leerplicht vast), of `jeugdarts`/`ggd` (verplicht bij een jeugdarts-oordeel). Zie `docs/domain.md`, Wie meldt welk feit. */
             namens?: components["schemas"]["Namens"] | null;
             /**
-             * Einddatum
+             * Totenmet
              * Format: date
-             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` noemt de eerste dag waarop zij niet meer gold, dus einddatum + 1 dag.
+             * @description Laatste dag (tot en met) waarop de situatie gold. Het eindfeit in `feiten` draagt als `geldigVanaf` de eerste dag waarop zij niet meer gold: `totEnMet` + 1 dag.
              */
-            einddatum: string;
+            totEnMet: string;
         };
         /**
          * ZiekmeldingInvoer
@@ -8005,7 +8021,7 @@ export interface components {
         GegevensAdministratieveOnvolkomenheid: {
             /**
              * Format: date
-             * @description De laatste dag van het verklaarde gat (inclusief; `docs/domain.md` regel 7).
+             * @description De laatste dag (tot en met) van het verklaarde gat (`docs/domain.md` regel 7).
              */
             totEnMet: string;
             toelichting?: string;
@@ -8063,7 +8079,7 @@ export interface components {
             geregistreerdOp: string;
             /**
              * Format: date
-             * @description De laatste dag van het verklaarde gat (inclusief; `docs/domain.md` regel 7).
+             * @description De laatste dag (tot en met) van het verklaarde gat (`docs/domain.md` regel 7).
              */
             totEnMet: string;
             toelichting?: string;
@@ -8786,7 +8802,7 @@ export interface components {
             startdatum: string | null;
             /**
              * Format: date
-             * @description Einddatum (eerste dag niet meer); Een einddatum is overal in deze API de eerste dag waarop de situatie niet meer geldt (halfopen), behalve waar `totEnMet` staat.
+             * @description Einddatum (eerste dag niet meer); de eerste dag waarop de situatie niet meer geldt (halfopen), zoals `einddatum`, `einde` en `geldigTot` overal in deze API.
              */
             einddatum: string | null;
             /** @description Duur (dagen) */

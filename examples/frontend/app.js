@@ -98,7 +98,7 @@ async function toonTijdlijn(leerling) {
   el("perioden").replaceChildren(
     ...tijdlijn.perioden.map((p) => {
       const li = document.createElement("li");
-      li.textContent = `${p.start} – ${p.einde ?? "nu"}: ${p.categorie} (${p.regel})`;
+      li.textContent = `${p.start} – ${p.totEnMet ?? "nu"}: ${p.categorie} (${p.regel})`;
       return li;
     }),
   );

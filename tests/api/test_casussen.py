@@ -240,6 +240,39 @@ async def test_an_opp_without_consent_is_refused_and_withdrawal_hides_it(
     assert again.status_code == 409
 
 
+async def test_consent_holds_up_to_and_including_geldig_tot_en_met(
+    client: AsyncClient, regisseur: dict[str, str], school: dict[str, str], swv_a: Swv
+) -> None:
+    """`geldigTotEnMet` is the consent's last day (inclusive, decision 52): on that day an OPP
+    may still be recorded; a last day before `gegevenOp` is a 400 naming the field."""
+    leerling_id = await leerling_op_school(client, regisseur, swv_a)
+    casus_id = (await open_casus(client, school, leerling_id)).json()["id"]
+    url = f"/v1/casussen/{casus_id}"
+    gisteren = (VANDAAG - timedelta(days=1)).isoformat()
+    fout = await client.post(
+        f"{url}/toestemmingen",
+        json={"soort": "opp", "gegevenOp": VANDAAG.isoformat(), "geldigTotEnMet": gisteren},
+        headers=school,
+    )
+    assert fout.status_code == 400, fout.text
+    assert [e["name"] for e in fout.json()["errors"]] == ["geldigTotEnMet"]
+    assert gisteren not in fout.text
+    toestemming = await client.post(
+        f"{url}/toestemmingen",
+        json={
+            "soort": "opp",
+            "gegevenOp": gisteren,
+            "geldigTotEnMet": VANDAAG.isoformat(),
+        },
+        headers=school,
+    )
+    assert toestemming.status_code == 201, toestemming.text
+    assert toestemming.json()["geldigTotEnMet"] == VANDAAG.isoformat()
+    opp = {"soort": "opp", "titel": "OPP (synthetisch)", "referentie": "TOP-OPP-2"}
+    stored = await client.post(f"{url}/documenten", json=opp, headers=school)
+    assert stored.status_code == 201, stored.text
+
+
 async def test_scope_of_cases_per_role(
     client: AsyncClient,
     auth: FakeAuthenticator,

@@ -77,6 +77,60 @@ def test_every_schema_of_the_contract_has_a_name_of_its_own() -> None:
     assert len(titels) == len(set(titels)), sorted(t for t in titels if titels.count(t) > 1)
 
 
+_HALFOPEN = re.compile(r"(^|[a-z])(einddatum|Einddatum|einde|Einde|geldigTot|GeldigTot)$")
+_TOT_EN_MET = re.compile(r"(^|[a-z])(totEnMet|TotEnMet)$")
+
+
+def _beschrijving(schema: dict[str, Any]) -> str:
+    """A property's description, also where a nullable one keeps it inside `anyOf`."""
+    if "description" in schema:
+        return str(schema["description"])
+    for deel in schema.get("anyOf", []) + schema.get("oneOf", []):
+        if isinstance(deel, dict) and "description" in deel:
+            return str(deel["description"])
+    return ""
+
+
+def _datumvelden(knoop: object, waar: str = "") -> list[tuple[str, str, str]]:
+    """Every property and parameter of the contract: (where, name, description)."""
+    gevonden: list[tuple[str, str, str]] = []
+    if isinstance(knoop, dict):
+        for naam, schema in (knoop.get("properties") or {}).items():
+            if isinstance(schema, dict):
+                gevonden.append((waar, naam, _beschrijving(schema)))
+        if "in" in knoop and "name" in knoop:
+            gevonden.append((waar, str(knoop["name"]), str(knoop.get("description", ""))))
+        for sleutel, kind in knoop.items():
+            gevonden += _datumvelden(kind, f"{waar}/{sleutel}")
+    elif isinstance(knoop, list):
+        for kind in knoop:
+            gevonden += _datumvelden(kind, waar)
+    return gevonden
+
+
+def test_een_einddatum_heeft_overal_een_betekenis() -> None:
+    """`einddatum`, `einde`, `geldigTot` are the first day no longer (half-open) and `totEnMet`
+    the last day (inclusive), in every schema and parameter: one meaning per name."""
+    contract = generated()
+    velden = _datumvelden(contract)
+    halfopen = [(w, n, b) for w, n, b in velden if _HALFOPEN.search(n)]
+    inclusief = [(w, n, b) for w, n, b in velden if _TOT_EN_MET.search(n)]
+    assert {n for _, n, _ in halfopen} >= {"einddatum", "einde", "geldigTot", "verzuimEinde"}
+    assert {n for _, n, _ in inclusief} >= {"totEnMet", "geldigTotEnMet"}
+    fout = [
+        (w, n)
+        for w, n, b in halfopen
+        if "eerste dag" not in b.lower()
+        or any(woord in b.lower() for woord in ("tot en met", "laatste dag", "inclusief"))
+    ]
+    assert not fout, f"half-open end dates not described as the first day no longer: {fout}"
+    fout = [(w, n) for w, n, b in inclusief if "tot en met" not in b.lower()]
+    assert not fout, f"inclusive last days not described as `tot en met`: {fout}"
+    beschrijving = str(contract["info"]["description"])  # type: ignore[index]
+    assert "`einddatum`, `einde` en `geldigTot`" in beschrijving
+    assert "`totEnMet` is overal de **laatste dag" in beschrijving
+
+
 async def test_validatiefouten_van_de_bibliotheek_zijn_nederlands(
     client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv
 ) -> None:

@@ -189,7 +189,7 @@ async def test_vrijstellingen_resource_school_403_leerplicht_201_end_correct_wit
     )
     assert_geweigerd(c, "vrijstelling-verleend")
     einde = await client.patch(
-        item, json={"einddatum": dag(-1)}, headers={**school, "If-Match": etag}
+        item, json={"totEnMet": dag(-1)}, headers={**school, "If-Match": etag}
     )
     assert_geweigerd(einde, "vrijstelling-beeindigd")
     i = await client.post(
@@ -201,7 +201,7 @@ async def test_vrijstellingen_resource_school_403_leerplicht_201_end_correct_wit
     )
     assert c.status_code == 201, c.text
     einde = await client.patch(
-        item, json={"einddatum": dag(-1)}, headers={**leerplicht, "If-Match": c.headers["etag"]}
+        item, json={"totEnMet": dag(-1)}, headers={**leerplicht, "If-Match": c.headers["etag"]}
     )
     assert einde.status_code == 200, einde.text
     i = await client.post(

@@ -189,10 +189,10 @@ async def test_open_list_and_get_with_etag(
     for naam, waarde in soort.velden.items():
         assert periode[naam] == waarde
     if soort.einde is not None:
-        assert periode["einddatum"] is None
+        assert periode["totEnMet"] is None
         assert periode["status"] == "lopend"
     else:
-        assert "einddatum" not in periode
+        assert "totEnMet" not in periode
     assert etag.startswith('"')
     assert etag.endswith('"')
     listed = await client.get(url(leerling_id, soort), headers=regisseur)
@@ -231,10 +231,10 @@ async def test_end_with_if_match_shows_in_list_and_status(
         assert periode["id"] in during.json()["verklaring"]["feitIds"]
 
     ended = await client.patch(
-        item, json={"einddatum": dag(-11), **soort.bron}, headers={**regisseur, "If-Match": etag}
+        item, json={"totEnMet": dag(-11), **soort.bron}, headers={**regisseur, "If-Match": etag}
     )
     assert ended.status_code == 200, ended.text
-    assert ended.json()["einddatum"] == dag(-11)
+    assert ended.json()["totEnMet"] == dag(-11)
     assert ended.json()["status"] == "beeindigd"
     assert ended.json()["id"] == periode["id"]
     assert ended.headers["etag"] != etag
@@ -249,9 +249,28 @@ async def test_end_with_if_match_shows_in_list_and_status(
     if soort.in_status:
         assert after.json() != during.json()
 
+
+async def test_the_timeline_names_the_same_last_day_tot_en_met(
+    client: AsyncClient, regisseur: dict[str, str], swv_a: Swv
+) -> None:
+    """The timeline's `totEnMet` is a last day too (decision 52): the absence period ended with
+    `totEnMet` on day -11 ends on day -11 there, and the next period starts on day -10."""
+    soort, leerling_id, periode, etag = await opgezet(client, regisseur, swv_a, "verzuimperiodes")
+    item = url(leerling_id, soort, periode["id"])
+    ended = await client.patch(
+        item, json={"totEnMet": dag(-11)}, headers={**regisseur, "If-Match": etag}
+    )
+    assert ended.status_code == 200, ended.text
+    tijdlijn = await client.get(f"/v1/leerlingen/{leerling_id}/tijdlijn", headers=regisseur)
+    perioden = tijdlijn.json()["perioden"]
+    assert all("einde" not in p for p in perioden)
+    grens = [i for i, p in enumerate(perioden) if p["totEnMet"] == dag(-11)]
+    assert grens, perioden
+    assert perioden[grens[0] + 1]["start"] == dag(-10)
+
     again = await client.patch(
         item,
-        json={"einddatum": dag(-5), **soort.bron},
+        json={"totEnMet": dag(-5), **soort.bron},
         headers={**regisseur, "If-Match": ended.headers["etag"]},
     )
     assert_problem(again, 409)
@@ -263,7 +282,7 @@ async def test_end_needs_if_match_and_a_fresh_etag(
 ) -> None:
     soort, leerling_id, periode, etag = await opgezet(client, regisseur, swv_a, pad)
     item = url(leerling_id, soort, periode["id"])
-    body = {"einddatum": dag(-11), **soort.bron}
+    body = {"totEnMet": dag(-11), **soort.bron}
     assert_problem(await client.patch(item, json=body, headers=regisseur), 428)
     # `*` matches any version: it would not protect against a lost update (RFC 9110 §13.1.1).
     star = await client.patch(item, json=body, headers={**regisseur, "If-Match": "*"})
@@ -296,7 +315,7 @@ async def test_end_after_a_change_by_someone_else_is_412(
     assert correctie.status_code == 201, correctie.text
     lost = await client.patch(
         url(leerling_id, soort, periode["id"]),
-        json={"einddatum": dag(-11), **soort.bron},
+        json={"totEnMet": dag(-11), **soort.bron},
         headers={**regisseur, "If-Match": etag},
     )
     assert_problem(lost, 412)
@@ -309,21 +328,67 @@ async def test_end_before_start_is_400_naming_the_field(
     soort, leerling_id, periode, etag = await opgezet(client, regisseur, swv_a, pad)
     item = url(leerling_id, soort, periode["id"])
     headers = {**regisseur, "If-Match": etag}
-    before = await client.patch(item, json={"einddatum": dag(-101), **soort.bron}, headers=headers)
+    before = await client.patch(item, json={"totEnMet": dag(-101), **soort.bron}, headers=headers)
     body = assert_problem(before, 400)
-    assert [e["name"] for e in body["errors"]] == ["einddatum"]
+    assert [e["name"] for e in body["errors"]] == ["totEnMet"]
     assert dag(-101) not in before.text
     invalid = await client.patch(
-        item, json={"einddatum": "gisteren", "geheim": "123456782", **soort.bron}, headers=headers
+        item, json={"totEnMet": "gisteren", "geheim": "123456782", **soort.bron}, headers=headers
     )
     body = assert_problem(invalid, 400)
     # An unknown field is named by where it is (the body), never by its own name.
-    assert {e["name"] for e in body["errors"]} == {"einddatum", "body"}
+    assert {e["name"] for e in body["errors"]} == {"totEnMet", "body"}
     assert "geheim" not in invalid.text
     assert "gisteren" not in invalid.text
     assert "123456782" not in invalid.text
-    far = await client.patch(item, json={"einddatum": dag(400), **soort.bron}, headers=headers)
-    assert [e["name"] for e in assert_problem(far, 400)["errors"]] == ["einddatum"]
+    far = await client.patch(item, json={"totEnMet": dag(400), **soort.bron}, headers=headers)
+    assert [e["name"] for e in assert_problem(far, 400)["errors"]] == ["totEnMet"]
+
+
+@pytest.mark.parametrize("pad", ["verzuimperiodes", "inschrijvingen"])
+async def test_the_old_name_einddatum_is_a_400_naming_tot_en_met(
+    client: AsyncClient, regisseur: dict[str, str], swv_a: Swv, pad: str
+) -> None:
+    """`einddatum` always means the first day no longer; the period's last day is `totEnMet`:
+    a client still sending `einddatum` learns the new name, and nothing is appended."""
+    soort, leerling_id, periode, etag = await opgezet(client, regisseur, swv_a, pad)
+    item = url(leerling_id, soort, periode["id"])
+    headers = {**regisseur, "If-Match": etag}
+    oud = await client.patch(item, json={"einddatum": dag(-11), **soort.bron}, headers=headers)
+    body = assert_problem(oud, 400)
+    fouten = {e["name"]: e for e in body["errors"]}
+    assert set(fouten) == {"einddatum", "totEnMet"}, "the old name, and the new one missing"
+    assert fouten["einddatum"]["code"] == "extra_forbidden"
+    assert "`totEnMet`" in fouten["einddatum"]["reason"]
+    assert dag(-11) not in oud.text
+    correctie = await client.post(
+        f"{item}/correcties",
+        json={"startdatum": dag(-100), "reden": "r", "einddatum": dag(-11), **soort.velden},
+        headers=headers,
+    )
+    fouten = {e["name"]: e for e in assert_problem(correctie, 400)["errors"]}
+    assert set(fouten) == {"einddatum"}
+    assert "`totEnMet`" in fouten["einddatum"]["reason"]
+    nog = await client.get(item, headers=regisseur)
+    assert nog.headers["etag"] == etag, "nothing was appended"
+    assert nog.json()["status"] == "lopend"
+
+
+async def test_an_unknown_field_elsewhere_is_still_not_named(
+    client: AsyncClient, regisseur: dict[str, str], swv_a: Swv
+) -> None:
+    """The hint is for the period routes only: another route's unknown key is input and is
+    never named, not even when it is `einddatum`."""
+    soort, leerling_id, periode, etag = await opgezet(client, regisseur, swv_a, "verzuimperiodes")
+    item = url(leerling_id, soort, periode["id"])
+    ingetrokken = await client.post(
+        f"{item}/intrekkingen",
+        json={"reden": "r", "einddatum": dag(-1)},
+        headers={**regisseur, "If-Match": etag},
+    )
+    [fout] = assert_problem(ingetrokken, 400)["errors"]
+    assert (fout["name"], fout["code"]) == ("body", "extra_forbidden")
+    assert "einddatum" not in ingetrokken.text
 
 
 async def test_end_reason_is_kept(
@@ -332,14 +397,14 @@ async def test_end_reason_is_kept(
     soort, leerling_id, periode, etag = await opgezet(client, regisseur, swv_a, "verzuimperiodes")
     ended = await client.patch(
         url(leerling_id, soort, periode["id"]),
-        json={"einddatum": dag(-1), "reden": "schoolgang-hersteld", **soort.bron},
+        json={"totEnMet": dag(-1), "reden": "schoolgang-hersteld", **soort.bron},
         headers={**regisseur, "If-Match": etag},
     )
     assert ended.status_code == 200, ended.text
     assert ended.json()["eindreden"] == "schoolgang-hersteld"
     wrong = await client.patch(
         url(leerling_id, soort_van(swv_a, "schorsingen"), periode["id"]),
-        json={"einddatum": dag(-1), "reden": "verhuizing", **soort.bron},
+        json={"totEnMet": dag(-1), "reden": "verhuizing", **soort.bron},
         headers={**regisseur, "If-Match": etag},
     )
     assert_problem(wrong, 400)
@@ -353,7 +418,7 @@ async def test_jeugdarts_oordeel_cannot_be_ended(
     )
     response = await client.patch(
         url(leerling_id, soort, periode["id"]),
-        json={"einddatum": dag(-1), **soort.bron},
+        json={"totEnMet": dag(-1), **soort.bron},
         headers={**regisseur, "If-Match": etag},
     )
     assert_problem(response, 405)
@@ -474,7 +539,7 @@ async def test_correction_of_an_ended_period_moves_its_end_too(
     item = url(leerling_id, soort, periode["id"])
     ended = await client.patch(
         item,
-        json={"einddatum": dag(-20), "reden": "verhuizing"},
+        json={"totEnMet": dag(-20), "reden": "verhuizing"},
         headers={**regisseur, "If-Match": etag},
     )
     assert ended.status_code == 200, ended.text
@@ -486,7 +551,7 @@ async def test_correction_of_an_ended_period_moves_its_end_too(
     assert [e["name"] for e in assert_problem(wrong, 400)["errors"]] == ["startdatum"]
     body = {
         "startdatum": dag(-90),
-        "einddatum": dag(-30),
+        "totEnMet": dag(-30),
         "schoolId": str(swv_a.scholen[1]),
         "reden": "andere vestiging en einddatum",
     }
@@ -497,7 +562,7 @@ async def test_correction_of_an_ended_period_moves_its_end_too(
     assert corrected.json() | {"id": None} == {
         "id": None,
         "startdatum": dag(-90),
-        "einddatum": dag(-30),
+        "totEnMet": dag(-30),
         "status": "beeindigd",
         "schoolId": str(swv_a.scholen[1]),
         "eindreden": "verhuizing",
@@ -516,14 +581,14 @@ async def test_correction_that_would_take_another_periods_end_is_409(
     )
     headers = {**regisseur, "If-Match": etag}
     ended = await client.patch(
-        url(leerling_id, soort, eerste["id"]), json={"einddatum": dag(-150)}, headers=headers
+        url(leerling_id, soort, eerste["id"]), json={"totEnMet": dag(-150)}, headers=headers
     )
     assert ended.status_code == 200, ended.text
     tweede = await open_periode(client, regisseur, leerling_id, soort, -100)
     item = url(leerling_id, soort, tweede.json()["id"])
     ended = await client.patch(
         item,
-        json={"einddatum": dag(-20)},
+        json={"totEnMet": dag(-20)},
         headers={**regisseur, "If-Match": tweede.headers["etag"]},
     )
     assert ended.status_code == 200, ended.text
@@ -534,7 +599,7 @@ async def test_correction_that_would_take_another_periods_end_is_409(
     )
     assert_problem(response, 409)
     listed = (await client.get(url(leerling_id, soort), headers=regisseur)).json()["data"]
-    assert [(p["startdatum"], p["einddatum"]) for p in listed] == [
+    assert [(p["startdatum"], p["totEnMet"]) for p in listed] == [
         (dag(-200), dag(-150)),
         (dag(-100), dag(-20)),
     ]
@@ -546,7 +611,7 @@ async def test_correcting_the_end_of_an_open_period_is_409(
     soort, leerling_id, periode, etag = await opgezet(client, regisseur, swv_a, "schorsingen")
     response = await client.post(
         url(leerling_id, soort, periode["id"], "correcties"),
-        json={"startdatum": dag(-100), "einddatum": dag(-50), "reden": "r"},
+        json={"startdatum": dag(-100), "totEnMet": dag(-50), "reden": "r"},
         headers={**regisseur, "If-Match": etag},
     )
     assert_problem(response, 409)
@@ -561,7 +626,7 @@ async def test_withdrawal_removes_the_period_and_keeps_history(
     expected = [soort.start, "intrekking"]
     if soort.einde is not None:
         ended = await client.patch(
-            item, json={"einddatum": dag(-2), **soort.bron}, headers={**regisseur, "If-Match": etag}
+            item, json={"totEnMet": dag(-2), **soort.bron}, headers={**regisseur, "If-Match": etag}
         )
         etag = ended.headers["etag"]
         expected = [soort.start, soort.einde, "intrekking", "intrekking"]
@@ -595,12 +660,12 @@ async def test_overlapping_starts_share_their_end(
     assert tweede.status_code == 201
     ended = await client.patch(
         url(leerling_id, soort, tweede.json()["id"]),
-        json={"einddatum": dag(-20)},
+        json={"totEnMet": dag(-20)},
         headers={**regisseur, "If-Match": tweede.headers["etag"]},
     )
     assert ended.status_code == 200, ended.text
     listed = (await client.get(url(leerling_id, soort), headers=regisseur)).json()["data"]
-    assert [p["einddatum"] for p in listed] == [dag(-20), dag(-20)]
+    assert [p["totEnMet"] for p in listed] == [dag(-20), dag(-20)]
     current = await client.get(url(leerling_id, soort, eerste["id"]), headers=regisseur)
     assert current.headers["etag"] != etag
     withdrawn = await client.post(
@@ -611,7 +676,7 @@ async def test_overlapping_starts_share_their_end(
     assert withdrawn.status_code == 201, withdrawn.text
     assert len(withdrawn.json()["data"]) == 1
     listed = (await client.get(url(leerling_id, soort), headers=regisseur)).json()["data"]
-    assert [(p["id"], p["einddatum"]) for p in listed] == [(eerste["id"], dag(-20))]
+    assert [(p["id"], p["totEnMet"]) for p in listed] == [(eerste["id"], dag(-20))]
 
 
 # -- safe retries ----------------------------------------------------------------------------
@@ -690,9 +755,7 @@ async def test_out_of_scope_child_is_404_like_a_missing_one(
             await client.post(f"{item}/intrekkingen", json={"reden": "r"}, headers=changing),
         ]
         if soort.einde is not None:
-            responses.append(
-                await client.patch(item, json={"einddatum": dag(-1)}, headers=changing)
-            )
+            responses.append(await client.patch(item, json={"totEnMet": dag(-1)}, headers=changing))
         for response in responses:
             assert_problem(response, 404)
     missing = await client.get(url(str(uuid.uuid4()), soort), headers=andere_school)
@@ -710,7 +773,7 @@ async def test_no_token_is_401(client: AsyncClient, swv_a: Swv) -> None:
         await client.get(base),
         await client.post(base, json={"startdatum": dag(0)}),
         await client.get(item),
-        await client.patch(item, json={"einddatum": dag(0)}, headers={"If-Match": '"x"'}),
+        await client.patch(item, json={"totEnMet": dag(0)}, headers={"If-Match": '"x"'}),
         await client.post(f"{item}/correcties", json={"startdatum": dag(0), "reden": "r"}),
         await client.post(f"{item}/intrekkingen", json={"reden": "r"}),
     ]
@@ -730,7 +793,7 @@ async def test_wrong_role_is_403(
     directeur = {**auth.headers(swv_a.actor(Rol.DIRECTEUR)), "If-Match": etag}
     assert (await client.get(item, headers=directeur)).status_code == 200
     assert_problem(await open_periode(client, directeur, leerling_id, soort, -1), 403)
-    assert_problem(await client.patch(item, json={"einddatum": dag(-1)}, headers=directeur), 403)
+    assert_problem(await client.patch(item, json={"totEnMet": dag(-1)}, headers=directeur), 403)
     # The secretariaat corrects facts (docs/domain.md, Wie meldt welk feit); the directeur not.
     secretariaat = {**auth.headers(swv_a.actor(Rol.SECRETARIAAT)), "If-Match": etag}
     correctie = {"startdatum": dag(-1), "reden": "r"}
@@ -738,5 +801,5 @@ async def test_wrong_role_is_403(
     assert_problem(
         await client.post(f"{item}/intrekkingen", json={"reden": "r"}, headers=directeur), 403
     )
-    ended = await client.patch(item, json={"einddatum": dag(-1)}, headers=secretariaat)
+    ended = await client.patch(item, json={"totEnMet": dag(-1)}, headers=secretariaat)
     assert ended.status_code == 200, ended.text

@@ -47,7 +47,7 @@ async def geef_af(
         "afgegevenOp": afgegeven_op,
         "onderwijssoort": "so",
         "categorie": "laag",
-        "geldigTot": "2027-07-31",
+        "geldigTotEnMet": "2027-07-31",
         "schoolHerkomstId": str(swv.scholen[0]),
         "schoolBeoogdId": str(swv.scholen[1]),
         **extra,
@@ -103,8 +103,9 @@ async def test_issue_appends_the_tlv_fact_and_plans_the_check_28_days_later(
     assert feiten[0]["gegevens"] == {
         "onderwijssoort": "so",
         "categorie": "laag",
-        "geldigTot": "2027-07-31",
-    }
+        "geldigTot": "2027-08-01",
+    }, "the TLV's last day is 2027-07-31 (geldigTotEnMet); the fact's geldigTot is the day after"
+    assert tlv["geldigTotEnMet"] == "2027-07-31"
     assert tlv["id"] not in await werklijst(client, begeleider, "2026-02-01")
     assert tlv["id"] in await werklijst(client, begeleider, "2026-02-02")
     lijst = await client.get(
@@ -398,12 +399,12 @@ async def test_invalid_input_lists_every_error_without_echoing(
         leerling["id"],
         afgegeven_op="2099-01-05",
         onderwijssoort="sbo",
-        geldigTot="2098-01-01",
+        geldigTotEnMet="2098-01-01",
         schoolBeoogdId=ONBEKEND,
     )
     assert response.status_code == 400
     velden = {e["name"] for e in response.json()["errors"]}
-    assert {"afgegevenOp", "geldigTot", "categorie", "schoolBeoogdId"} <= velden
+    assert {"afgegevenOp", "geldigTotEnMet", "categorie", "schoolBeoogdId"} <= velden
     assert "2099" not in response.text
     tlv = (await geef_af(client, regisseur, swv_a, leerling["id"])).json()
     zonder_datum = await check(client, begeleider, tlv["id"], "geen-onderwijs")

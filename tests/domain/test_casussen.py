@@ -139,7 +139,8 @@ def test_an_opp_only_under_a_current_consent() -> None:
     assert mag_document_vastleggen(DocumentSoort.OPP, [gegeven], DAG)
     assert not mag_document_vastleggen(DocumentSoort.DOSSIER, [gegeven], DAG)
     assert not Toestemming(DocumentSoort.OPP, DAG).geldt_op(DAG - timedelta(days=1))
-    verlopen = Toestemming(DocumentSoort.OPP, DAG, geldig_tot=DAG)
+    verlopen = Toestemming(DocumentSoort.OPP, DAG, geldig_tot_en_met=DAG)
+    assert verlopen.geldt_op(DAG), "the last day (tot en met) still counts"
     assert not verlopen.geldt_op(DAG + timedelta(days=1))
     ingetrokken = Toestemming(DocumentSoort.OPP, DAG, ingetrokken_op=DAG + timedelta(days=2))
     assert ingetrokken.geldt_op(DAG + timedelta(days=1))

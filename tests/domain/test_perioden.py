@@ -26,7 +26,7 @@ def test_a_start_pairs_with_the_first_end_after_it() -> None:
     [periode] = perioden_van(VERZUIM, [start, einde, later])
     assert (periode.id, periode.einde_id) == ("s", "e")
     assert periode.startdatum == d("2026-01-05")
-    assert periode.einddatum == d("2026-02-01"), "the end fact's date is the first day back"
+    assert periode.tot_en_met == d("2026-02-01"), "the end fact's date is the first day back"
     assert periode.status is PeriodeStatus.BEEINDIGD
     assert periode.feit_ids == {"s", "e"}
 
@@ -34,7 +34,7 @@ def test_a_start_pairs_with_the_first_end_after_it() -> None:
 def test_an_open_period_has_no_end_and_a_stable_etag() -> None:
     [periode] = perioden_van(VERZUIM, [feit(VerzuimGestart, "2026-01-05", id="s")])
     assert periode.einde is None
-    assert periode.einddatum is None
+    assert periode.tot_en_met is None
     assert periode.status is PeriodeStatus.LOPEND
     assert (
         periode.etag == perioden_van(VERZUIM, [feit(VerzuimGestart, "2026-01-06", id="s")])[0].etag
