@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from app.api.auth import toegang
 from app.api.deps import PageDep, UowDep
 from app.api.idempotentie import IdempotencyDep
+from app.api.middleware import ONOPSLAANBAAR
 from app.api.pagination import paginate
 from app.api.problems import problem_responses
 from app.api.schemas import EERSTE_DATUM, LAATSTE_DATUM, ApiInput, ApiModel, Paginering
@@ -171,6 +172,11 @@ async def _items_uit(request: Request) -> list[dict[str, object]]:
             tekst = ruw.decode("utf-8")
         except UnicodeDecodeError:
             raise HTTPException(415, "Lever CSV aan in UTF-8.") from None
+        if "\x00" in tekst:
+            # PostgreSQL cannot store U+0000: refused before any work, as in a JSON body.
+            raise RequestValidationError(
+                [{"loc": ("body",), "type": "tekst_onopslaanbaar", "msg": ONOPSLAANBAAR}]
+            )
         return service.lees_csv(tekst)
     if soort != "application/json":
         raise HTTPException(415, "Lever aan als application/json of text/csv.")

@@ -111,6 +111,54 @@ def _route(scope: Scope, root_path: str) -> str:
     return mount + template
 
 
+_VERDACHT = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+"""A JSON escape of U+0000 or of a UTF-16 surrogate: the only ways valid JSON can carry text that
+PostgreSQL cannot store (a NUL) or that is no Unicode text at all (a lone surrogate)."""
+_JSON = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
+
+
+def _onopslaanbare_tekst(waarde: Any) -> bool:
+    """Whether a decoded JSON value holds a string (key or value) with U+0000 or a lone
+    surrogate anywhere inside it."""
+    open_ = [waarde]
+    while open_:
+        huidig = open_.pop()
+        if isinstance(huidig, dict):
+            open_.extend(huidig.keys())
+            open_.extend(huidig.values())
+        elif isinstance(huidig, list):
+            open_.extend(huidig)
+        elif isinstance(huidig, str):
+            if "\x00" in huidig:
+                return True
+            try:
+                huidig.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
+
+
+def onopslaanbare_json(body: bytes) -> bool:
+    """Whether a JSON body holds text that cannot be stored: cheap for every body (one scan for
+    the escapes), exact where one occurs (the body decoded and its strings checked). A body that
+    is no valid JSON is left to the framework's own 400."""
+    if _VERDACHT.search(body) is None:
+        return False
+    try:
+        waarde = json.loads(body)
+    except ValueError:
+        return False
+    except RecursionError:
+        return False
+    return _onopslaanbare_tekst(waarde)
+
+
+ONOPSLAANBAAR = (
+    "Tekst in de body bevat het teken U+0000 of een losse UTF-16-surrogaat (\\ud800-\\udfff "
+    "zonder paar); zulke tekst kan niet worden opgeslagen."
+)
+
+
 class _BodyTooLarge(HTTPException):
     """Raised while the body is read; an HTTPException so that FastAPI passes it on as is."""
 
@@ -229,6 +277,31 @@ class EdgeMiddleware:
                     body=method != "HEAD",
                 )
                 return
+            content_type = request_headers.get(b"content-type", b"").decode("latin-1")
+            if is_api and not leest and _JSON.match(content_type):
+                # The whole JSON body first (bounded by max_body_bytes): text PostgreSQL cannot
+                # store is a 400 before any work, never an error halfway through a write.
+                body, receive = await self._gebufferd(self._limited(receive))
+                if onopslaanbare_json(body):
+                    await self._problem(
+                        send_with_headers,
+                        request_id,
+                        400,
+                        "ongeldige-invoer",
+                        "Ongeldige invoer",
+                        detail="Het verzoek bevat 1 fout(en); zie `errors`.",
+                        errors=[
+                            {
+                                "in": "body",
+                                "name": "body",
+                                "code": "tekst_onopslaanbaar",
+                                "reason": ONOPSLAANBAAR,
+                            }
+                        ],
+                    )
+                    return
+                await self.app(scope, receive, send_with_headers)
+                return
             await self.app(scope, self._limited(receive), send_with_headers)
         except _BodyTooLarge:
             if not status_holder["started"]:
@@ -272,6 +345,33 @@ class EdgeMiddleware:
 
         return limited_receive
 
+    @staticmethod
+    async def _gebufferd(receive: Receive) -> tuple[bytes, Receive]:
+        """The whole request body, and a `receive` that hands it to the application again."""
+        delen: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                # The client went away: pass that on as it came.
+                async def weg(laatste: Message = message) -> Message:
+                    return laatste
+
+                return b"", weg
+            delen.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(delen)
+        gegeven = False
+
+        async def opnieuw() -> Message:
+            nonlocal gegeven
+            if not gegeven:
+                gegeven = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return body, opnieuw
+
     async def _too_large(self, scope: Scope, send: Send, request_id: str) -> None:
         await self._problem(
             send,
@@ -292,16 +392,18 @@ class EdgeMiddleware:
         *,
         detail: str,
         body: bool = True,
+        errors: list[dict[str, str]] | None = None,
     ) -> None:
-        inhoud = json.dumps(
-            {
-                "type": f"urn:thuiszitters:probleem:{slug}",
-                "title": title,
-                "status": status,
-                "detail": detail,
-                "instance": f"urn:thuiszitters:verzoek:{request_id}",
-            }
-        ).encode()
+        probleem: dict[str, Any] = {
+            "type": f"urn:thuiszitters:probleem:{slug}",
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "instance": f"urn:thuiszitters:verzoek:{request_id}",
+        }
+        if errors is not None:
+            probleem["errors"] = errors
+        inhoud = json.dumps(probleem).encode()
         await send(
             {
                 "type": "http.response.start",

@@ -9,6 +9,7 @@ import pytest
 from httpx import AsyncClient
 
 from app.api.app import Application
+from app.api.middleware import onopslaanbare_json
 from app.config import API_VERSION
 from app.domain.toegang import Rol
 from tests.builders import FakeAuthenticator, Swv
@@ -268,3 +269,52 @@ async def test_a_path_date_is_a_date_not_a_unix_timestamp(
     assert (los.json()["errors"][0]["in"], los.json()["errors"][0]["name"]) == ("path", "peildatum")
     goed = await client.get("/v1/taken-cycli/2026-10-01", headers=headers)
     assert goed.status_code == 200, goed.text
+
+
+@pytest.mark.parametrize(
+    ("route", "body"),
+    [
+        ("/v1/meldingen", b'{"soort": "dreigend", "bijzonderheden": "a\\u0000b"}'),
+        ("/v1/leerlingen", b'{"pseudoniem": "\\ud801"}'),
+        ("/v1/leerlingen", b'{"\\u0000": 1}'),
+        ("/v1/leerlingen", b'{"a": [{"b": ["x", "\\uDC00y"]}]}'),
+    ],
+    ids=["nul-in-tekst", "losse-hoge-surrogaat", "nul-in-sleutel", "losse-lage-surrogaat-diep"],
+)
+async def test_text_postgresql_cannot_store_is_a_400_before_any_work(
+    client: AsyncClient, auth: FakeAuthenticator, swv_a: Swv, route: str, body: bytes
+) -> None:
+    """Valid JSON may carry U+0000 or a lone surrogate, which PostgreSQL cannot store: a 400 that
+    lists it, never a 500 halfway through a write (found by schemathesis)."""
+    response = await client.post(
+        route,
+        content=body,
+        headers={**auth.headers(swv_a.actor(Rol.REGISSEUR)), "content-type": "application/json"},
+    )
+    assert response.status_code == 400
+    problem = response.json()
+    assert_problem(problem, 400)
+    assert problem["errors"] == [
+        {
+            "in": "body",
+            "name": "body",
+            "code": "tekst_onopslaanbaar",
+            "reason": problem["errors"][0]["reason"],
+        }
+    ]
+    assert "U+0000" in problem["errors"][0]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("body", "onopslaanbaar"),
+    [
+        (b'{"a": "\\ud83d\\ude00"}', False),  # a surrogate pair is an ordinary character
+        (b'{"a": "\\\\u0000"}', False),  # an escaped backslash: the text \u0000, storable
+        (b'{"a": "\\u0000"}', True),
+        (b'{"a": "\\ud83d"}', True),
+        (b'{"a": "\\u0000"', False),  # no valid JSON: the framework's own 400
+        (b'{"a": "gewoon"}', False),
+    ],
+)
+def test_which_json_text_cannot_be_stored(body: bytes, onopslaanbaar: bool) -> None:
+    assert onopslaanbare_json(body) is onopslaanbaar

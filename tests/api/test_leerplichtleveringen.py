@@ -297,6 +297,22 @@ async def test_csv_with_an_unknown_column_is_refused_as_a_whole(
     assert "Geheim" not in response.text
 
 
+async def test_csv_with_u0000_is_a_400_before_any_work(
+    client: AsyncClient, lp: dict[str, str]
+) -> None:
+    """PostgreSQL cannot store U+0000: a CSV carrying one is refused as a whole, never a 500."""
+    response = await client.post(
+        URL,
+        params={"modus": "delta"},
+        content=b"referentie;soort\nLP-\x001;vrijstelling\n",
+        headers={**lp, "Content-Type": "text/csv"},
+    )
+    assert response.status_code == 400
+    assert [(e["in"], e["name"], e["code"]) for e in response.json()["errors"]] == [
+        ("body", "body", "tekst_onopslaanbaar")
+    ]
+
+
 async def test_another_media_type_is_415(client: AsyncClient, lp: dict[str, str]) -> None:
     response = await client.post(
         URL, params={"modus": "delta"}, content=b"x", headers={**lp, "Content-Type": "text/plain"}
