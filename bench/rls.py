@@ -1,0 +1,127 @@
+"""The row-level-security policy read per row against once per query, on the same data
+(decision 50).
+
+Run: ``python -m bench rls [--children N] [--tasks M] [--rounds R]`` (defaults 20,000 children,
+100,000 tasks, 3 rounds).
+
+1. A throwaway embedded PostgreSQL, migrated, seeded as `bench.taken` seeds it (children with
+   facts and timelines, tasks, a third the begeleider's), `VACUUM ANALYZE`.
+2. Per round, the policies of before decision 50 (`alembic downgrade` to the previous revision)
+   and after (`upgrade head`) in turn, each measured on the runtime role with the SWV set: the
+   worklist count (`bench.taken`'s floor count, the repository's SQL) and the thuiszitters list's
+   count and first page (`bench.register_floor`, the repository's SQL), EXPLAIN ANALYZE
+   REPEATS times, best and median of the server's execution time; the same as the superuser
+   (no policy at all) as the floor. The load average beside each figure.
+3. The new plans' filter lines: the tenant check as InitPlans, no per-row cast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import tempfile
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg  # type: ignore[import-untyped]
+from alembic import command
+from alembic.config import Config
+
+from app.cli import ROOT, migrate
+from app.db.embedded import EmbeddedPostgres
+from app.domain.toegang import Rol
+from bench.register_floor import _THUISZITTERS, LIJST_PAGINA, LIJST_TOTAAL
+from bench.register_seed import seed
+from bench.taken import _FLOOR_COUNT, _load, begeleider, seed_taken
+
+REPEATS = 7
+VORIGE = "2026_12_08_taken_index"
+"""The revision before decision 50: every policy casts `swv_id::text` per row."""
+
+
+def _alembic(url: str) -> Config:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.attributes["database_url"] = url
+    cfg.attributes["configure_logger"] = False
+    return cfg
+
+
+def _vragen(swv_id: uuid.UUID, peildatum: object) -> dict[str, tuple[str, tuple[object, ...]]]:
+    return {
+        "worklist count": (_FLOOR_COUNT, (swv_id, str(Rol.BEGELEIDER), begeleider(0))),
+        "list count": (LIJST_TOTAAL, (swv_id, peildatum, _THUISZITTERS)),
+        "list page 1": (LIJST_PAGINA, (swv_id, peildatum, _THUISZITTERS, 20, 0)),
+    }
+
+
+async def _meet(
+    url: str, swv_id: uuid.UUID, peildatum: object
+) -> tuple[dict[str, list[float]], dict[str, str]]:
+    """Execution times (ms) per query, and each query's last plan."""
+    tijden: dict[str, list[float]] = {}
+    plannen: dict[str, str] = {}
+    conn = await asyncpg.connect(url)
+    try:
+        for naam, (sql, args) in _vragen(swv_id, peildatum).items():
+            for _ in range(REPEATS):
+                async with conn.transaction():
+                    await conn.execute("SELECT set_config('app.swv_id', $1, true)", str(swv_id))
+                    rijen = await conn.fetch(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", *args)
+                plan = "\n".join(r[0] for r in rijen)
+                tijd = next(r for r in plan.splitlines() if r.startswith("Execution Time"))
+                tijden.setdefault(naam, []).append(float(tijd.split()[2]))
+                plannen[naam] = plan
+    finally:
+        await conn.close()
+    return tijden, plannen
+
+
+def _regel(vorm: str, tijden: dict[str, list[float]]) -> str:
+    delen = [
+        f"{naam} {min(t):.1f} ({statistics.median(t):.1f})" for naam, t in sorted(tijden.items())
+    ]
+    return f"{vorm:<9} best (median) ms: {'; '.join(delen)} [{_load()}]"
+
+
+def run(*, children: int, tasks: int, rounds: int, out: Callable[[str], None] = print) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="thuiszitters-bench-rls-"))
+    pg = EmbeddedPostgres(workdir / "data")
+    try:
+        url = pg.start()
+        migrate(pg.owner_url())
+        superuser = pg.superuser_url(pg.database)
+        seeded = asyncio.run(seed(superuser, children))
+        vandaag = datetime.now(UTC).date()
+        asyncio.run(seed_taken(superuser, seeded.swv_id, seeded.leerling_ids, tasks, vandaag))
+        out(f"seeded {children:,} children, {tasks:,} tasks ({_load()})")
+        cfg = _alembic(pg.owner_url())
+        plannen: dict[str, str] = {}
+        for ronde in range(1, rounds + 1):
+            out(f"round {ronde}")
+            tijden, _ = asyncio.run(_meet(superuser, seeded.swv_id, vandaag))
+            out(_regel("no policy", tijden))
+            command.downgrade(cfg, VORIGE)
+            tijden, _ = asyncio.run(_meet(url, seeded.swv_id, vandaag))
+            out(_regel("per row", tijden))
+            command.upgrade(cfg, "head")
+            tijden, plannen = asyncio.run(_meet(url, seeded.swv_id, vandaag))
+            out(_regel("per query", tijden))
+        for naam, plan in plannen.items():
+            out(f"-- {naam}, policy once per query:\n{plan}")
+    finally:
+        pg.destroy()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench rls")
+    parser.add_argument("--children", type=int, default=20_000)
+    parser.add_argument("--tasks", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(list(argv))
+    run(children=args.children, tasks=args.tasks, rounds=args.rounds)
+    return 0
