@@ -12,7 +12,8 @@ Run: ``python -m bench rls [--children N] [--tasks M] [--rounds R]`` (defaults 2
    count and first page (`bench.register_floor`, the repository's SQL), EXPLAIN ANALYZE
    REPEATS times, best and median of the server's execution time; the same as the superuser
    (no policy at all) as the floor. The load average beside each figure.
-3. The new plans' filter lines: the tenant check as InitPlans, no per-row cast.
+3. The last round's plans, per row and once per query: the tenant check as InitPlans, no
+   per-row cast, and where the planner's choice differs.
 """
 
 from __future__ import annotations
@@ -100,17 +101,19 @@ def run(*, children: int, tasks: int, rounds: int, out: Callable[[str], None] = 
         out(f"seeded {children:,} children, {tasks:,} tasks ({_load()})")
         cfg = _alembic(pg.owner_url())
         plannen: dict[str, str] = {}
+        oude: dict[str, str] = {}
         for ronde in range(1, rounds + 1):
             out(f"round {ronde}")
             tijden, _ = asyncio.run(_meet(superuser, seeded.swv_id, vandaag))
             out(_regel("no policy", tijden))
             command.downgrade(cfg, VORIGE)
-            tijden, _ = asyncio.run(_meet(url, seeded.swv_id, vandaag))
+            tijden, oude = asyncio.run(_meet(url, seeded.swv_id, vandaag))
             out(_regel("per row", tijden))
             command.upgrade(cfg, "head")
             tijden, plannen = asyncio.run(_meet(url, seeded.swv_id, vandaag))
             out(_regel("per query", tijden))
         for naam, plan in plannen.items():
+            out(f"-- {naam}, policy per row:\n{oude[naam]}")
             out(f"-- {naam}, policy once per query:\n{plan}")
     finally:
         pg.destroy()

@@ -40,7 +40,7 @@ RETURN CASE WHEN {SWV} ~ '{UUID}' THEN {SWV}::uuid END
 """
 
 OUD = f"(swv_id::text = {SWV} OR {SWV} = '*')"
-NIEUW = f"(swv_id = (SELECT thuiszitters_swv()) OR (SELECT {SWV} = '*'))"
+EIGEN_SWV = f"(swv_id = (SELECT thuiszitters_swv()) OR (SELECT {SWV} = '*'))"
 """The tenant check of a per-SWV table; new tables copy this one (AGENTS.md, step 3)."""
 
 
@@ -98,9 +98,9 @@ def _als_rol_bestaat(sql: str) -> None:
 def upgrade() -> None:
     op.get_bind().exec_driver_sql(FUNCTIE)
     _als_rol_bestaat(f"GRANT EXECUTE ON FUNCTION thuiszitters_swv() TO {RUNTIME_ROLE}")
-    _vervang(OUD, NIEUW)
+    _vervang(OUD, EIGEN_SWV)
 
 
 def downgrade() -> None:
-    _vervang(NIEUW, OUD)
+    _vervang(EIGEN_SWV, OUD)
     op.execute("DROP FUNCTION thuiszitters_swv()")
