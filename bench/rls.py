@@ -31,6 +31,7 @@ from pathlib import Path
 import asyncpg  # type: ignore[import-untyped]
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 from app.cli import ROOT, migrate
 from app.db.embedded import EmbeddedPostgres
@@ -40,8 +41,10 @@ from bench.register_seed import seed
 from bench.taken import _FLOOR_COUNT, _load, begeleider, seed_taken
 
 REPEATS = 7
-VORIGE = "2026_12_08_taken_index"
-"""The revision before decision 50: every policy casts `swv_id::text` per row."""
+VORIGE = str(
+    ScriptDirectory(str(ROOT / "migrations")).get_revision("2026_12_08_rls_eenmaal").down_revision
+)
+"""The revision before decision 50 (whatever it is chained to): every policy casts per row."""
 
 
 def _alembic(url: str) -> Config:

@@ -13,6 +13,7 @@ import asyncpg  # type: ignore[import-untyped]
 import pytest
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -23,14 +24,16 @@ from app.db.session import UnitOfWork
 from tests.builders import Swv
 from tests.db.test_register import leerling_met_verzuim
 
-VORIGE = "2026_12_08_taken_index"
-"""The revision before decision 50: every policy cast `swv_id::text` per row."""
+VORIGE = str(
+    ScriptDirectory(str(ROOT / "migrations")).get_revision("2026_12_08_rls_eenmaal").down_revision
+)
+"""The revision before decision 50 (whatever it is chained to): policies cast per row."""
 
 ONGELDIG = ("", "abc", "12", "{}", "00000000-0000-0000-0000-00000000000g", " ")
 """Settings that name no SWV: no rows, no error (fail closed)."""
 
 REPRESENTATIEF = ("scholen", "leerlingen", "feiten", "tijdlijn_perioden", "register_rijen")
-"""Tables that hold rows of both SWVs after `_twee_swvs`."""
+"""Tables that hold rows of both SWVs in the fixture `twee_swvs`."""
 
 _BELEID = (
     "SELECT c.relname AS tabel, p.polname AS naam, p.polcmd AS cmd, p.polroles::text AS rollen, "
