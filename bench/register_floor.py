@@ -108,7 +108,7 @@ REGISTER_RIJ_INSERT = (
 )
 # The list, as `LeerlingenRepository.lijst_op_peildatum` issues it for a regisseur (scope: the
 # whole SWV) filtering on the thuiszitter categories, sorted on pseudoniem (decision 0047): from
-# the periods on the peildatum, each child looked up by key.
+# the periods on the peildatum, each child looked up by key; the page's periods after the page.
 UIT_PERIODEN = (
     "(SELECT DISTINCT getroffen.leerling_id FROM (SELECT tijdlijn_perioden.leerling_id "
     "FROM tijdlijn_perioden WHERE tijdlijn_perioden.swv_id = $1 "
@@ -119,17 +119,18 @@ UIT_PERIODEN = (
     "AS leerlingen"
 )
 LIJST_TOTAAL = f"SELECT count(*) FROM {UIT_PERIODEN.format(kolommen='leerlingen.id')}"  # noqa: S608
+_LEERLING = (
+    "leerlingen.id, leerlingen.pseudoniem, leerlingen.geboortejaar, leerlingen.geboortemaand, "
+    "leerlingen.regio"
+)
 LIJST_PAGINA = (
-    "SELECT leerlingen.id, leerlingen.pseudoniem, leerlingen.geboortejaar, "  # noqa: S608
-    "leerlingen.geboortemaand, leerlingen.regio, periode.categorie, periode.start FROM "
-    + UIT_PERIODEN.format(
-        kolommen="leerlingen.id, leerlingen.pseudoniem, leerlingen.geboortejaar, "
-        "leerlingen.geboortemaand, leerlingen.regio"
-    )
-    + " LEFT OUTER JOIN tijdlijn_perioden AS periode "
+    f"SELECT {_LEERLING}, periode.categorie, periode.start FROM (SELECT {_LEERLING} FROM "  # noqa: S608
+    + UIT_PERIODEN.format(kolommen=_LEERLING)
+    + " ORDER BY leerlingen.pseudoniem, leerlingen.id LIMIT $4 OFFSET $5) AS leerlingen "
+    "LEFT OUTER JOIN tijdlijn_perioden AS periode "
     "ON periode.leerling_id = leerlingen.id AND periode.swv_id = $1 AND periode.start <= $2 "
     "AND (periode.einde IS NULL OR periode.einde >= $2) "
-    "WHERE true ORDER BY leerlingen.pseudoniem, leerlingen.id LIMIT $4 OFFSET $5"
+    "ORDER BY leerlingen.pseudoniem, leerlingen.id"
 )
 # The application's audit row of a list: with the children it showed (`getoonde_leerlingen`).
 AUDIT_LIJST = (

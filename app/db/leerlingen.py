@@ -576,6 +576,22 @@ class LeerlingenRepository:
                 actor, peildatum, school_id, categorieen, gewijzigd_sinds, kolommen=_LIJST_LEERLING
             )
             waar = "true"
+            if sorteer not in {"categorie", "categorieSinds"}:
+                # Sorted on the child's columns: the page first, then only its periods.
+                n = len(parameters)
+                volgorde = _LIJST_VOLGORDE[(sorteer, aflopend)]
+                bron = (
+                    f"(SELECT {_LIJST_LEERLING} FROM {bron} ORDER BY {volgorde} "  # noqa: S608
+                    f"LIMIT ${n + 1} OFFSET ${n + 2}) AS leerlingen"
+                )
+                rows = await db.fetch(
+                    f"SELECT {_LIJST_KOLOMMEN} FROM {bron} {_LIJST_PERIODE} "  # noqa: S608
+                    f"ORDER BY {volgorde}",
+                    *parameters,
+                    limit,
+                    offset,
+                )
+                return [LijstRegel(*r) for r in rows], totaal
         else:
             waar, parameters = _lijst_voorwaarde(
                 actor, peildatum, school_id, categorieen, gewijzigd_sinds, join=False
