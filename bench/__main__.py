@@ -15,6 +15,7 @@ BENCHMARKS: dict[str, str] = {
     "register-inproc": "bench.register_inproc",
     "taken": "bench.taken",
     "leerplicht": "bench.leerplichtleveringen",
+    "rls": "bench.rls",
 }
 
 

@@ -32,11 +32,12 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs
 
 import asyncpg  # type: ignore[import-untyped]
 
+from app.db.leerlingen import LeerlingenRepository
 from app.db.rapportage import REGISTER_KOLOMMEN
 from app.domain.beleid import Beleid, Weektelling
 from app.domain.classificatie import LANDELIJKE_THUISZITTERS
@@ -49,6 +50,9 @@ from app.domain.tijdlijn import bepaal_tijdlijn
 from app.services import registerrijen
 from bench.register_app import ENV_POOL, ENV_SWV, ENV_TOKEN, ENV_URL, bench_actor
 from bench.register_seed import projectie_tot
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -103,21 +107,30 @@ REGISTER_RIJ_INSERT = (
     f"VALUES ({', '.join(f'${n}' for n in range(1, len(REGISTER_KOLOMMEN) + 3))})"
 )
 # The list, as `LeerlingenRepository.lijst_op_peildatum` issues it for a regisseur (scope: the
-# whole SWV) filtering on the thuiszitter categories, sorted on pseudoniem (decision 0047).
-OP_PEILDATUM = (
-    "leerlingen.swv_id = $1 AND leerlingen.id IN (SELECT tijdlijn_perioden.leerling_id "
+# whole SWV) filtering on the thuiszitter categories, sorted on pseudoniem (decision 0047): from
+# the periods on the peildatum, each child looked up by key; the page's periods after the page.
+UIT_PERIODEN = (
+    "(SELECT DISTINCT getroffen.leerling_id FROM (SELECT tijdlijn_perioden.leerling_id "
     "FROM tijdlijn_perioden WHERE tijdlijn_perioden.swv_id = $1 "
     "AND tijdlijn_perioden.categorie = ANY($3::varchar[]) AND tijdlijn_perioden.start <= $2 "
-    "AND (tijdlijn_perioden.einde IS NULL OR tijdlijn_perioden.einde >= $2))"
+    "AND (tijdlijn_perioden.einde IS NULL OR tijdlijn_perioden.einde >= $2)) AS getroffen) "
+    "AS getroffen CROSS JOIN LATERAL (SELECT {kolommen} FROM leerlingen "
+    "WHERE leerlingen.id = getroffen.leerling_id AND leerlingen.swv_id = $1 OFFSET 0) "
+    "AS leerlingen"
 )
-LIJST_TOTAAL = f"SELECT count(*) FROM leerlingen WHERE {OP_PEILDATUM}"  # noqa: S608
+LIJST_TOTAAL = f"SELECT count(*) FROM {UIT_PERIODEN.format(kolommen='leerlingen.id')}"  # noqa: S608
+_LEERLING = (
+    "leerlingen.id, leerlingen.pseudoniem, leerlingen.geboortejaar, leerlingen.geboortemaand, "
+    "leerlingen.regio"
+)
 LIJST_PAGINA = (
-    "SELECT leerlingen.id, leerlingen.pseudoniem, leerlingen.geboortejaar, "  # noqa: S608
-    "leerlingen.geboortemaand, leerlingen.regio, periode.categorie, periode.start "
-    "FROM leerlingen LEFT OUTER JOIN tijdlijn_perioden AS periode "
+    f"SELECT {_LEERLING}, periode.categorie, periode.start FROM (SELECT {_LEERLING} FROM "  # noqa: S608
+    + UIT_PERIODEN.format(kolommen=_LEERLING)
+    + " ORDER BY leerlingen.pseudoniem, leerlingen.id LIMIT $4 OFFSET $5) AS leerlingen "
+    "LEFT OUTER JOIN tijdlijn_perioden AS periode "
     "ON periode.leerling_id = leerlingen.id AND periode.swv_id = $1 AND periode.start <= $2 "
     "AND (periode.einde IS NULL OR periode.einde >= $2) "
-    f"WHERE {OP_PEILDATUM} ORDER BY leerlingen.pseudoniem, leerlingen.id LIMIT $4 OFFSET $5"
+    "ORDER BY leerlingen.pseudoniem, leerlingen.id"
 )
 # The application's audit row of a list: with the children it showed (`getoonde_leerlingen`).
 AUDIT_LIJST = (
@@ -492,3 +505,35 @@ def create() -> Floor:
         os.environ[ENV_SWV],
         int(os.environ.get(ENV_POOL, "10")),
     )
+
+
+class _Opname:
+    """A connection that notes the SQL sent through it (a count of 100, no rows)."""
+
+    def __init__(self) -> None:
+        self.sql: list[str] = []
+
+    async def fetchval(self, sql: str, *_args: object) -> int:
+        self.sql.append(sql)
+        return 100
+
+    async def fetch(self, sql: str, *_args: object) -> list[asyncpg.Record]:
+        self.sql.append(sql)
+        return []
+
+
+async def lijst_sql(swv_id: str, peildatum: date) -> list[str]:
+    """The statements the repository sends for the floor's list (the count and page 1)."""
+    opname = _Opname()
+
+    async def driver() -> _Opname:
+        return opname
+
+    await LeerlingenRepository(cast("AsyncSession", None), driver).lijst_op_peildatum(
+        bench_actor(swv_id),
+        peildatum=peildatum,
+        offset=0,
+        limit=20,
+        categorieen=_THUISZITTERS,
+    )
+    return opname.sql

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import (
@@ -44,6 +44,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, Driver
 from app.db.fouten import DubbeleBronReferentie
+from app.domain.classificatie import Categorie
 from app.domain.toegang import Actor, Reikwijdte
 
 
@@ -134,7 +135,16 @@ class TijdvakRow(Base):
     """Projection: the child's timeline as known now, one row per period (fast lists)."""
 
     __tablename__ = "tijdlijn_perioden"
-    __table_args__ = (Index("ix_tijdlijn_perioden_swv_categorie", "swv_id", "categorie", "start"),)
+    __table_args__ = (
+        # The list's periods on a peildatum read from the index alone (decision 0047).
+        Index(
+            "ix_tijdlijn_perioden_swv_categorie",
+            "swv_id",
+            "categorie",
+            "start",
+            postgresql_include=["einde", "leerling_id"],
+        ),
+    )
 
     leerling_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leerlingen.id"), primary_key=True)
     volgnummer: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
@@ -247,6 +257,11 @@ _LIJST_KOLOMMEN = (
     "leerlingen.id, leerlingen.pseudoniem, leerlingen.geboortejaar, leerlingen.geboortemaand, "
     "leerlingen.regio, periode.categorie, periode.start"
 )
+_LIJST_LEERLING = (
+    "leerlingen.id, leerlingen.pseudoniem, leerlingen.geboortejaar, leerlingen.geboortemaand, "
+    "leerlingen.regio"
+)
+"""The child's columns the list shows and sorts on (the look-up of `_lijst_bron`)."""
 _LIJST_PERIODE = (
     "LEFT OUTER JOIN tijdlijn_perioden AS periode ON periode.leerling_id = leerlingen.id "
     "AND periode.swv_id = $1 AND periode.start <= $2 "
@@ -311,14 +326,53 @@ def _lijst_voorwaarde(
         )
     if categorieen is not None:
         parameters.append(list(categorieen))
-        waar += (
-            " AND leerlingen.id IN (SELECT tijdlijn_perioden.leerling_id FROM tijdlijn_perioden "  # noqa: S608
-            "WHERE tijdlijn_perioden.swv_id = $1 "
-            f"AND tijdlijn_perioden.categorie = ANY(${len(parameters)}::varchar[]) "
-            "AND tijdlijn_perioden.start <= $2 "
-            "AND (tijdlijn_perioden.einde IS NULL OR tijdlijn_perioden.einde >= $2))"
-        )
+        waar += f" AND leerlingen.id IN ({_getroffen(len(parameters))})"
     return waar, parameters
+
+
+def _getroffen(n: int) -> str:
+    """The children with a period in one of the categories (`$n`) on the peildatum ($2)."""
+    return (
+        "SELECT tijdlijn_perioden.leerling_id FROM tijdlijn_perioden "  # noqa: S608 (fixed SQL)
+        "WHERE tijdlijn_perioden.swv_id = $1 "
+        f"AND tijdlijn_perioden.categorie = ANY(${n}::varchar[]) "
+        "AND tijdlijn_perioden.start <= $2 "
+        "AND (tijdlijn_perioden.einde IS NULL OR tijdlijn_perioden.einde >= $2)"
+    )
+
+
+def _uit_perioden(categorieen: Sequence[str] | None) -> TypeGuard[Sequence[str]]:
+    """Whether the list starts from the periods: filtered on categories that are not `geen`,
+    it holds the few children a category applies to (decision 0047)."""
+    return categorieen is not None and Categorie.GEEN not in categorieen
+
+
+def _lijst_bron(
+    actor: Actor,
+    peildatum: date,
+    school_id: uuid.UUID | None,
+    categorieen: Sequence[str],
+    gewijzigd_sinds: datetime | None,
+    *,
+    kolommen: str,
+) -> tuple[str, list[Any]]:
+    """The filtered list as a FROM clause that starts from the matching periods (index only)
+    and looks up each of their children by key, with the list's other conditions: a cost of
+    the matches, not of every child (decision 0047). `leerlingen` is the looked-up child
+    (its `kolommen`); the same rows as `leerlingen WHERE _lijst_voorwaarde(...)`."""
+    waar, parameters = _lijst_voorwaarde(
+        actor, peildatum, school_id, None, gewijzigd_sinds, join=True
+    )
+    parameters.append(list(categorieen))
+    # OFFSET 0 keeps the look-up a per-child probe: the planner cannot turn it into a scan of
+    # every child (its estimate of the matches on a peildatum is too high to choose so itself).
+    bron = (
+        f"(SELECT DISTINCT getroffen.leerling_id FROM ({_getroffen(len(parameters))}) "  # noqa: S608
+        "AS getroffen) AS getroffen CROSS JOIN LATERAL "
+        f"(SELECT {kolommen} FROM leerlingen WHERE leerlingen.id = getroffen.leerling_id "
+        f"AND {waar} OFFSET 0) AS leerlingen"
+    )
+    return bron, parameters
 
 
 class LeerlingenRepository:
@@ -511,21 +565,50 @@ class LeerlingenRepository:
         then the page joined with its periods (two statements, not three, and no ORM objects;
         decision 0047). The same children, order and total as `lijst` + `perioden_op`."""
         db = await self._driver()
-        waar, parameters = _lijst_voorwaarde(
-            actor, peildatum, school_id, categorieen, gewijzigd_sinds, join=False
-        )
-        totaal: int = await db.fetchval(
-            f"SELECT count(*) FROM leerlingen WHERE {waar}",  # noqa: S608 (fixed SQL)
-            *parameters,
-        )
-        if totaal <= offset:
-            return [], totaal  # the page lies beyond the end: no second statement
-        waar, parameters = _lijst_voorwaarde(
-            actor, peildatum, school_id, categorieen, gewijzigd_sinds, join=True
-        )
+        if _uit_perioden(categorieen):
+            bron, parameters = _lijst_bron(
+                actor, peildatum, school_id, categorieen, gewijzigd_sinds, kolommen="leerlingen.id"
+            )
+            totaal: int = await db.fetchval(f"SELECT count(*) FROM {bron}", *parameters)  # noqa: S608
+            if totaal <= offset:
+                return [], totaal  # the page lies beyond the end: no second statement
+            bron, parameters = _lijst_bron(
+                actor, peildatum, school_id, categorieen, gewijzigd_sinds, kolommen=_LIJST_LEERLING
+            )
+            waar = "true"
+            if sorteer not in {"categorie", "categorieSinds"}:
+                # Sorted on the child's columns: the page first, then only its periods.
+                n = len(parameters)
+                volgorde = _LIJST_VOLGORDE[(sorteer, aflopend)]
+                bron = (
+                    f"(SELECT {_LIJST_LEERLING} FROM {bron} ORDER BY {volgorde} "  # noqa: S608
+                    f"LIMIT ${n + 1} OFFSET ${n + 2}) AS leerlingen"
+                )
+                rows = await db.fetch(
+                    f"SELECT {_LIJST_KOLOMMEN} FROM {bron} {_LIJST_PERIODE} "  # noqa: S608
+                    f"ORDER BY {volgorde}",
+                    *parameters,
+                    limit,
+                    offset,
+                )
+                return [LijstRegel(*r) for r in rows], totaal
+        else:
+            waar, parameters = _lijst_voorwaarde(
+                actor, peildatum, school_id, categorieen, gewijzigd_sinds, join=False
+            )
+            totaal = await db.fetchval(
+                f"SELECT count(*) FROM leerlingen WHERE {waar}",  # noqa: S608 (fixed SQL)
+                *parameters,
+            )
+            if totaal <= offset:
+                return [], totaal  # the page lies beyond the end: no second statement
+            waar, parameters = _lijst_voorwaarde(
+                actor, peildatum, school_id, categorieen, gewijzigd_sinds, join=True
+            )
+            bron = "leerlingen"
         n = len(parameters)
         rows = await db.fetch(
-            f"SELECT {_LIJST_KOLOMMEN} FROM leerlingen {_LIJST_PERIODE} "  # noqa: S608 (fixed SQL)
+            f"SELECT {_LIJST_KOLOMMEN} FROM {bron} {_LIJST_PERIODE} "  # noqa: S608 (fixed SQL)
             f"WHERE {waar} ORDER BY {_LIJST_VOLGORDE[(sorteer, aflopend)]} "
             f"LIMIT ${n + 1} OFFSET ${n + 2}",
             *parameters,
@@ -544,13 +627,20 @@ class LeerlingenRepository:
     ) -> dict[str, int]:
         """`totalen_per_categorie` in plain SQL (decision 0047): how many children of the
         filtered list are in each category on the peildatum."""
-        waar, parameters = _lijst_voorwaarde(
-            actor, peildatum, school_id, categorieen, None, join=True
-        )
+        if _uit_perioden(categorieen):
+            bron, parameters = _lijst_bron(
+                actor, peildatum, school_id, categorieen, None, kolommen="leerlingen.id"
+            )
+            waar = "true"
+        else:
+            waar, parameters = _lijst_voorwaarde(
+                actor, peildatum, school_id, categorieen, None, join=True
+            )
+            bron = "leerlingen"
         db = await self._driver()
         rows = await db.fetch(
             "SELECT coalesce(periode.categorie, 'geen'), count(*) "  # noqa: S608 (fixed SQL)
-            f"FROM leerlingen {_LIJST_PERIODE} WHERE {waar} "
+            f"FROM {bron} {_LIJST_PERIODE} WHERE {waar} "
             "GROUP BY coalesce(periode.categorie, 'geen')",
             *parameters,
         )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
+
 import pytest
 
-from bench import register_inproc, register_load
+from bench import register_floor, register_inproc, register_load
 
 
 def test_register_benchmark_produces_its_rows() -> None:
@@ -62,3 +65,11 @@ def test_in_process_benchmark_runs_both_applications_without_errors(
     assert "status   app" in printed
     assert "melding  app" in printed
     assert "lijst    app" in printed
+
+
+async def test_the_floor_sends_the_lists_sql_word_for_word() -> None:
+    """The floor's list is the repository's: the count and the page that start from the
+    periods (decision 0047), word for word."""
+    sql = await register_floor.lijst_sql(str(uuid.uuid4()), date(2026, 12, 7))
+
+    assert sql == [register_floor.LIJST_TOTAAL, register_floor.LIJST_PAGINA]

@@ -318,7 +318,8 @@ async def test_plain_sql_list_equals_the_orm_list_for_every_scope_sort_and_filte
     children, in the same order, with the same period and total as the ORM list (`lijst` +
     `perioden_op`), and the same totals per category (`totalen_op_peildatum`): for every role
     and kind of scope, every sort order, and the filters on category, school and change since
-    a moment, on pages inside and beyond the end."""
+    a moment, on pages inside and beyond the end; filtered on categories without `geen` it
+    starts from the periods, with `geen` or without a filter from the children."""
     regisseur = swv_a.actor(Rol.REGISSEUR)
     for n, (school, gemeente, feitsoorten) in enumerate(
         (
@@ -391,15 +392,17 @@ async def test_plain_sql_list_equals_the_orm_list_for_every_scope_sort_and_filte
             for gemeente in (None, 0, 1):
                 actor = swv_a.actor(rol, school=school, gemeente=gemeente)
                 await vergelijk(actor, peildatum=VANDAAG, offset=0, limit=20)
+                await vergelijk(actor, peildatum=VANDAAG, offset=0, limit=20, categorieen=["B2b"])
     getoond = 0
+    uit_perioden = 0
     for peildatum in (VANDAAG, VANDAAG - timedelta(days=150)):
         for sorteer in ("pseudoniem", "geboortejaar", "categorie", "categorieSinds"):
             for aflopend in (False, True):
-                for categorieen in (None, ["B2b", "geen"], []):
+                for categorieen in (None, ["B2b", "geen"], ["B2b", "A1"], []):
                     for school_id in (None, swv_a.scholen[0]):
                         for gewijzigd_sinds in (None, moment):
                             for offset, limit in ((0, 4), (4, 4), (50, 4)):
-                                getoond += await vergelijk(
+                                aantal = await vergelijk(
                                     regisseur,
                                     peildatum=peildatum,
                                     offset=offset,
@@ -410,7 +413,11 @@ async def test_plain_sql_list_equals_the_orm_list_for_every_scope_sort_and_filte
                                     aflopend=aflopend,
                                     gewijzigd_sinds=gewijzigd_sinds,
                                 )
+                                getoond += aantal
+                                if categorieen == ["B2b", "A1"]:
+                                    uit_perioden += aantal
     assert getoond > 0
+    assert uit_perioden > 0  # the form that starts from the periods showed children
     assert {"B2b", "geen", None} <= gezien, (
         gezien
     )  # children with and without a period on the peildatum
