@@ -1,5 +1,5 @@
 """What anonymisation keeps of the birth day (decision 0046): the exact day only where a past
-register, summary or overview needs it; "born on the 1st" always; else nothing."""
+register, summary, overview or own monitor needs it; "born on the 1st" always; else nothing."""
 
 from __future__ import annotations
 
@@ -111,8 +111,8 @@ def test_a_child_absent_until_its_18th_birthday_keeps_its_day() -> None:
 
 
 def test_a_child_back_at_school_before_18_loses_its_day() -> None:
-    """Decision 0046: no peildatum's register, summary or overview reads differently without
-    the day, so only year and month stay."""
+    """Decision 0046: no peildatum's register, summary, overview or monitor reads differently
+    without the day, so only year and month stay."""
     k = kind(thuis_tot("2024-01-15"))
     assert (
         geboortedag_na_anonimiseren(k, BELEID, peildata=STANDAARD_PEILDATA, weergaven=verleden())
