@@ -213,7 +213,7 @@ def test_a_child_only_in_the_own_monitor_keeps_the_day_for_its_age_there() -> No
             feit(Besluit11gBeeindigd, "2023-04-15"),
         ]
     )
-    grof = kind(k.feiten, zonder_dag(GEBOREN))
+    grof = kind(list(k.feiten), zonder_dag(GEBOREN))
     kop = register_kop(d("2023-03-20"), peildata=peildata)
     assert list(inspectie_rijen([k], BELEID, kop)) == []
     assert swv_overzicht([k], BELEID, peildatum=kop.peildatum, drempel=1) == swv_overzicht(
