@@ -6,8 +6,9 @@ precision suffices, LPW art. 3), the 18th birthday (LPW art. 4a) and the age on 
 Without the day, the 18th birthday and the birthday of every year move to the first of the next
 month (`app/domain/leerplicht.py`, `app/domain/rapportage.py:leeftijd`); a child born on the 1st
 keeps the marker "born on the 1st" and with it every boundary exactly. For any other child this
-module decides by computation whether a past view (a register with its summary, or the SWV's
-overview, on a peildatum, as known now or on a moment) reads differently without the day.
+module decides by computation whether a past view (a register with its summary, the SWV's
+overview or its own monitor, on a peildatum, as known now or on a moment) reads differently
+without the day.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import date, datetime
 from app.domain.beleid import Beleid
 from app.domain.leerling import Geboorte
 from app.domain.leerplicht import achttiende_verjaardag
+from app.domain.monitor import monitor_rij
 from app.domain.rapportage import (
     LeerlingVoorRapport,
     Peildata,
@@ -77,7 +79,10 @@ def _leest_anders(
         )
         for k in kinderen
     ]
-    return overzichten[0] != overzichten[1]
+    if overzichten[0] != overzichten[1]:
+        return True
+    monitor = [monitor_rij(k, beleid, kop, kalender=kalender) for k in kinderen]
+    return monitor[0] != monitor[1]
 
 
 def verleden_vraagt_dag(
@@ -88,8 +93,9 @@ def verleden_vraagt_dag(
     weergaven: Iterable[Weergave],
     kalenders: Mapping[datetime | None, Vakantiekalender | None] | None = None,
 ) -> bool:
-    """Whether any of these past views (its register row, hence its summary, and its cells in
-    the SWV overview) reads differently with the birth day coarsened (decision 0046).
+    """Whether any of these past views (its register row, hence its summary, its cells in the
+    SWV overview and its row in the own monitor, regel 18) reads differently with the birth day
+    coarsened (decision 0046).
 
     Views on which the day cannot matter (`kan_verschillen`) are skipped without folding.
     `kalenders` gives the holiday calendar of each knowledge moment (lesweken, regel 14)."""
@@ -106,10 +112,10 @@ def verleden_vraagt_dag(
 def verleden_weergaven(
     peildata: Peildata, *, tot_en_met: date, indieningen: Iterable[tuple[date, datetime]]
 ) -> list[Weergave]:
-    """The past views anonymisation must leave as they were: the register (and summary and
-    overview) on every peildatum of the SWV up to `tot_en_met` as known now, and every
-    submitted register as known at its submission with the previous peildatum its summary
-    compares with (Aanpak thuiszitters: the register per peildatum)."""
+    """The past views anonymisation must leave as they were: the register (and summary,
+    overview and own monitor) on every peildatum of the SWV up to `tot_en_met` as known now,
+    and every submitted register as known at its submission with the previous peildatum its
+    summary compares with (Aanpak thuiszitters: the register per peildatum)."""
     eerste = date(1990, 8, 1)  # before any child the register accepts (born from 1990)
     jaren = range(eerste.year + 1, tot_en_met.year + 2)
     uit = [

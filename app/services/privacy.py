@@ -225,8 +225,8 @@ async def anonimiseer_verlopen(
     valid for `bewaarjaren` years): identity and free text go, categories and dates stay.
 
     The child's projections are recomputed with the new pseudonym. Of the birth day only "born
-    on the 1st" is kept, unless a past register, summary or overview needs the exact day
-    (decision 0046): past peildata keep what they said.
+    on the 1st" is kept, unless a past register, summary, overview or own monitor needs the
+    exact day (decision 0046): past peildata keep what they said.
     Every run writes one audit row per SWV naming the children it anonymised, and one naming
     those that kept their birth day (AVG art. 5 lid 2).
     """

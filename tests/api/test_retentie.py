@@ -21,9 +21,9 @@ from app.cli import main
 from app.config import get_settings
 from app.db.organisaties import SwvRow
 from app.db.session import UnitOfWork
-from app.domain.rapportage import STANDAARD_PEILDATA
+from app.domain.rapportage import STANDAARD_PEILDATA, Peildata
 from app.domain.toegang import Actor, Rol
-from app.services import rapportage
+from app.services import monitor, rapportage
 from app.services.exports import samenvatting_naar_dict, schrijf_register_csv
 from app.services.privacy import ANONIMISEREN, GEBOORTEDAG_BEHOUDEN, anonimiseer_verlopen
 from tests.api.test_leerlingen import dag, ingeschreven, meld, registreer
@@ -367,6 +367,85 @@ async def test_an_identified_child_born_on_the_17th_whose_past_needs_no_day_lose
         "/v1/auditregels", params={"handeling": GEBOORTEDAG_BEHOUDEN}, headers=fg
     )
     assert behouden.json()["data"] == [], "nobody kept a day: no row"
+
+
+EIGEN_PEILDATA = ["12-01", "03-20", "06-01", "09-01"]
+"""An SWV that counts on 20 March: a peildatum in the birth month after the birthday (17th)."""
+
+
+async def het_monitorverleden(uow: UnitOfWork, actor: Actor) -> list[str]:
+    """The SWV's own monitor on every peildatum of the SWV from three school years before the
+    18th birthday (17 March) up to today."""
+    jaren = range(ACHTTIEN_17.year - 2, VANDAAG.year + 2)
+    eigen = Peildata(dagen=((12, 1), (3, 20), (6, 1), (9, 1)))
+    uit = []
+    for peildatum in sorted(p for j in jaren for p in eigen.van_schooljaar(j) if p < VANDAAG):
+        gegeven = await monitor.monitor(uow, actor, peildatum=peildatum, bekend_op=None)
+        uit.append(f"{peildatum} {gegeven.rijen!r}")
+    return uit
+
+
+async def test_a_child_only_in_the_own_monitor_keeps_its_day_for_its_age_there(
+    client: AsyncClient,
+    auth: FakeAuthenticator,
+    identified: Swv,
+    uow: UnitOfWork,
+    connection: AsyncConnection,
+) -> None:
+    """Regel 18 and decision 0046: born on 17 March and home under an LPW art. 11 onder g
+    decision a year before its 18th birthday, the child is in no register, only in the SWV's own
+    monitor (home with a valid reason). The SWV counts on 20 March, so that monitor lists it
+    aged 17; anonymising keeps the day, and the monitor on every peildatum of the SWV reads the
+    same before and after, apart from the pseudonym."""
+    beheerder = auth.headers(identified.actor(Rol.BEHEERDER))
+    etag = (await client.get("/v1/instellingen", headers=beheerder)).headers["etag"]
+    eigen = await client.patch(
+        "/v1/instellingen",
+        json={"peildata": EIGEN_PEILDATA},
+        headers={**beheerder, "If-Match": etag},
+    )
+    assert eigen.status_code == 200, eigen.text
+    regisseur = identified.actor(Rol.REGISSEUR)
+    leerling = await registreer(
+        client,
+        auth.headers(regisseur),
+        identified,
+        geboortejaar=GEBOREN_17.year,
+        geboortemaand=3,
+        woongemeente=identified.gemeente_codes[0],
+        identiteit={"naam": "Fictief Testkind", "geboortedatum": GEBOREN_17.isoformat()},
+    )
+    twintig_maart = date(ACHTTIEN_17.year - 1, 3, 20)
+    leerplicht = auth.headers(identified.actor(Rol.LEERPLICHTAMBTENAAR, gemeente=0))
+    for soort, datum, headers, extra in [
+        (
+            "inschrijving",
+            ACHTTIEN_17 - timedelta(days=700),
+            auth.headers(regisseur),
+            {"schoolId": str(identified.scholen[0])},
+        ),
+        ("besluit-11g", twintig_maart - timedelta(days=100), leerplicht, {}),
+        ("besluit-11g-beeindigd", twintig_maart + timedelta(days=30), leerplicht, {}),
+    ]:
+        feit = await meld(client, headers, leerling["id"], soort, datum.isoformat(), **extra)
+        assert feit.status_code == 201, feit.text
+    register = await rapportage.inspectie_rapport(
+        uow, regisseur, peildatum=twintig_maart, bekend_op=None
+    )
+    assert register.register.rijen == (), "in no register: only the monitor needs the day"
+    op_twintig = await monitor.monitor(uow, regisseur, peildatum=twintig_maart, bekend_op=None)
+    assert [(r.typering, r.leeftijd) for r in op_twintig.rijen] == [("geoorloofd", 17)]
+
+    oud = leerling["pseudoniem"]
+    voor = await het_monitorverleden(uow, regisseur)
+    assert any(oud in regel for regel in voor)
+    assert await anonimiseer_verlopen(uow, bewaarjaren=2, nu=LATER) >= 1
+    nieuw = await pseudoniem_van(connection, leerling["id"])
+    assert nieuw.startswith("anon-")
+    assert await geboortedag_van(connection, leerling["id"]) == 17
+    assert await het_monitorverleden(uow, regisseur) == [
+        regel.replace(oud, nieuw) for regel in voor
+    ]
 
 
 async def test_anonymising_a_pseudonymous_child_keeps_every_past_peildatum(

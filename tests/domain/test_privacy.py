@@ -1,5 +1,5 @@
 """What anonymisation keeps of the birth day (decision 0046): the exact day only where a past
-register, summary or overview needs it; "born on the 1st" always; else nothing."""
+register, summary, overview or own monitor needs it; "born on the 1st" always; else nothing."""
 
 from __future__ import annotations
 
@@ -8,8 +8,16 @@ from datetime import date, timedelta
 import pytest
 
 from app.domain.beleid import Beleid
-from app.domain.feiten import Feit, Inschrijving, VerzuimBeeindigd, VerzuimGestart
+from app.domain.feiten import (
+    Besluit11g,
+    Besluit11gBeeindigd,
+    Feit,
+    Inschrijving,
+    VerzuimBeeindigd,
+    VerzuimGestart,
+)
 from app.domain.leerling import Geboorte, Leerling
+from app.domain.monitor import monitor_rij
 from app.domain.privacy import (
     Weergave,
     geboortedag_na_anonimiseren,
@@ -103,8 +111,8 @@ def test_a_child_absent_until_its_18th_birthday_keeps_its_day() -> None:
 
 
 def test_a_child_back_at_school_before_18_loses_its_day() -> None:
-    """Decision 0046: no peildatum's register, summary or overview reads differently without
-    the day, so only year and month stay."""
+    """Decision 0046: no peildatum's register, summary, overview or monitor reads differently
+    without the day, so only year and month stay."""
     k = kind(thuis_tot("2024-01-15"))
     assert (
         geboortedag_na_anonimiseren(k, BELEID, peildata=STANDAARD_PEILDATA, weergaven=verleden())
@@ -192,22 +200,67 @@ def test_a_submission_keeps_the_day_its_knowledge_needed() -> None:
     )
 
 
+def test_a_child_only_in_the_own_monitor_keeps_the_day_for_its_age_there() -> None:
+    """Decision 0046 and regel 18: home under an LPW art. 11 onder g decision (category C), the
+    child is in no register and the overview reads the same without the day, but the SWV's own
+    monitor of 20 March 2023 lists it aged 17; without the day it would read 16, so the day
+    stays."""
+    peildata = Peildata(dagen=((12, 1), (3, 20), (6, 1), (9, 1)))
+    k = kind(
+        [
+            feit(Inschrijving, "2022-08-22", vestiging="01AB00"),
+            feit(Besluit11g, "2022-11-01"),
+            feit(Besluit11gBeeindigd, "2023-04-15"),
+        ]
+    )
+    grof = kind(list(k.feiten), zonder_dag(GEBOREN))
+    kop = register_kop(d("2023-03-20"), peildata=peildata)
+    assert list(inspectie_rijen([k], BELEID, kop)) == []
+    assert swv_overzicht([k], BELEID, peildatum=kop.peildatum, drempel=1) == swv_overzicht(
+        [grof], BELEID, peildatum=kop.peildatum, drempel=1
+    )
+    exact, zonder = monitor_rij(k, BELEID, kop), monitor_rij(grof, BELEID, kop)
+    assert exact is not None
+    assert zonder is not None
+    assert (exact.typering, exact.leeftijd, zonder.leeftijd) == ("geoorloofd", 17, 16)
+    assert (
+        geboortedag_na_anonimiseren(k, BELEID, peildata=peildata, weergaven=verleden(peildata))
+        == 17
+    )
+    assert (
+        geboortedag_na_anonimiseren(
+            k, BELEID, peildata=STANDAARD_PEILDATA, weergaven=verleden(STANDAARD_PEILDATA)
+        )
+        is None
+    ), "on firsts the monitor's age never depends on the day"
+
+
 def _leest(k: LeerlingVoorRapport, peildatum: date, peildata: Peildata) -> object:
     kop = register_kop(peildatum, peildata=peildata)
     rijen = list(inspectie_rijen([k], BELEID, kop))
-    return rijen, swv_overzicht([k], BELEID, peildatum=peildatum, drempel=1)
+    overzicht = swv_overzicht([k], BELEID, peildatum=peildatum, drempel=1)
+    return rijen, overzicht, monitor_rij(k, BELEID, kop)
 
 
 @pytest.mark.parametrize("dag", [2, 17, 31])
 @pytest.mark.parametrize(
     "feiten",
-    [thuis_tot(None), thuis_tot("2024-01-15"), thuis_tot(None, start="2024-03-07")],
-    ids=["tot-18", "eerder-terug", "kort-voor-18"],
+    [
+        thuis_tot(None),
+        thuis_tot("2024-01-15"),
+        thuis_tot(None, start="2024-03-07"),
+        [
+            feit(Inschrijving, "2022-08-22", vestiging="01AB00"),
+            feit(Besluit11g, "2023-09-01"),
+        ],
+    ],
+    ids=["tot-18", "eerder-terug", "kort-voor-18", "alleen-monitor"],
 )
 def test_on_every_day_the_filter_skips_the_day_cannot_matter(dag: int, feiten: list[Feit]) -> None:
     """Decision 0046, checked by brute force: on every day of the two years around the 18th
-    birthday that `kan_verschillen` skips, register row and overview are the same with and
-    without the day (the fold reads the day only from the 18th birthday and for the age)."""
+    birthday that `kan_verschillen` skips, register row, overview and own monitor row (regel
+    18) are the same with and without the day (the fold reads the day only from the 18th
+    birthday and for the age)."""
     geboorte = Geboorte(2006, 1 if dag == 31 else 3, dag)
     peildata = Peildata(dagen=((12, 1), (3, 1), (6, 1), (9, 1)))
     exact = kind(feiten, geboorte)
