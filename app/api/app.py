@@ -39,7 +39,7 @@ from app.api import (
     tlv,
 )
 from app.api.auth import Authenticator, NobodyAuthenticator
-from app.api.deps import onthoud_parameteranalyse, strikte_query
+from app.api.deps import strikte_query
 from app.api.middleware import EdgeMiddleware, met_cors
 from app.api.openapi import build_openapi, operation_id
 from app.api.problems import install_problem_handlers
@@ -92,7 +92,6 @@ OPENAPI_TAGS = [
 
 def create_v1(settings: Settings) -> FastAPI:
     """The version-1 API, mounted at `/v1`."""
-    onthoud_parameteranalyse()
     v1 = FastAPI(
         title="Thuiszitters API",
         openapi_url=None,

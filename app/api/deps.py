@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-import weakref
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -126,60 +125,3 @@ async def strikte_query(request: Request) -> None:
             )
     if fouten:
         raise RequestValidationError(fouten)
-
-
-_ONTHOUDEN = "_thuiszitters_parameteranalyse_onthouden"
-
-
-def onthoud_parameteranalyse() -> None:
-    """Remember FastAPI's analysis of each declared parameter instead of redoing it on every
-    request (decision 0047).
-
-    For every query parameter of every request, FastAPI asks again whether its declared type is
-    a sequence or a model and which aliases it has: typing introspection worth a tenth of the
-    list's CPU. The answers depend only on the declared parameter, which never changes, so
-    they are kept per parameter (or per type); the values are exactly what FastAPI computes.
-    Installed once per process, at startup; a FastAPI without these functions is left as is.
-    """
-    from fastapi.dependencies import utils as fastapi_utils
-
-    utils: Any = fastapi_utils
-    namen = ("field_annotation_is_sequence", "_get_param_model", "_get_param_aliases")
-    if getattr(utils, _ONTHOUDEN, False) or not all(hasattr(utils, n) for n in namen):
-        return
-    is_reeks = utils.field_annotation_is_sequence
-    param_model = utils._get_param_model
-    aliassen = utils._get_param_aliases
-    reeksen: dict[Any, bool] = {}
-    modellen: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-    namenlijsten: weakref.WeakKeyDictionary[Any, dict[bool, Any]] = weakref.WeakKeyDictionary()
-
-    def onthouden_is_reeks(annotation: object) -> bool:
-        try:
-            return reeksen[annotation]
-        except KeyError:
-            uitkomst: bool = is_reeks(annotation)
-            reeksen[annotation] = uitkomst
-            return uitkomst
-        except TypeError:  # a type that cannot be a key: asked every time
-            return bool(is_reeks(annotation))
-
-    def onthouden_param_model(field: Any) -> Any:
-        try:
-            return modellen[field]
-        except KeyError:
-            uitkomst = modellen[field] = param_model(field)
-            return uitkomst
-
-    def onthouden_aliassen(field: Any, *, convert_underscores: bool = False) -> Any:
-        per_veld = namenlijsten.get(field)
-        if per_veld is None:
-            per_veld = namenlijsten[field] = {}
-        if convert_underscores not in per_veld:
-            per_veld[convert_underscores] = aliassen(field, convert_underscores=convert_underscores)
-        return per_veld[convert_underscores]
-
-    utils.field_annotation_is_sequence = onthouden_is_reeks
-    utils._get_param_model = onthouden_param_model
-    utils._get_param_aliases = onthouden_aliassen
-    setattr(utils, _ONTHOUDEN, True)
