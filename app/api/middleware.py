@@ -146,9 +146,7 @@ def onopslaanbare_json(body: bytes) -> bool:
         return False
     try:
         waarde = json.loads(body)
-    except ValueError:
-        return False
-    except RecursionError:
+    except (ValueError, RecursionError):  # invalid JSON or nested too deep
         return False
     return _onopslaanbare_tekst(waarde)
 

@@ -253,15 +253,13 @@ class LijstRegel:
     start: date | None
 
 
-_LIJST_KOLOMMEN = (
-    "leerlingen.id, leerlingen.pseudoniem, leerlingen.geboortejaar, leerlingen.geboortemaand, "
-    "leerlingen.regio, periode.categorie, periode.start"
-)
 _LIJST_LEERLING = (
     "leerlingen.id, leerlingen.pseudoniem, leerlingen.geboortejaar, leerlingen.geboortemaand, "
     "leerlingen.regio"
 )
 """The child's columns the list shows and sorts on (the look-up of `_lijst_bron`)."""
+_LIJST_KOLOMMEN = f"{_LIJST_LEERLING}, periode.categorie, periode.start"
+"""A `LijstRegel`: the child's columns and its period's."""
 _LIJST_PERIODE = (
     "LEFT OUTER JOIN tijdlijn_perioden AS periode ON periode.leerling_id = leerlingen.id "
     "AND periode.swv_id = $1 AND periode.start <= $2 "
